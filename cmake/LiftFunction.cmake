@@ -1,0 +1,18 @@
+# lift_add_function(NAME SOURCES... [LIBRARIES libs...] [OUTPUT_DIRECTORY dir])
+#
+# Adds a Lambda function executable that is a valid `bootstrap` for the provided.al2023
+# runtime: everything but glibc is linked statically (libstdc++, libgcc, Boost).
+function(lift_add_function name)
+  cmake_parse_arguments(ARG "" "OUTPUT_DIRECTORY" "SOURCES;LIBRARIES" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES} ${ARG_UNPARSED_ARGUMENTS})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBRARIES})
+  if(TARGET lift_build_options)
+    target_link_libraries(${name} PRIVATE lift_build_options)
+  endif()
+  if(NOT LIFT_SANITIZE)
+    target_link_options(${name} PRIVATE -static-libstdc++ -static-libgcc)
+  endif()
+  if(ARG_OUTPUT_DIRECTORY)
+    set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${ARG_OUTPUT_DIRECTORY})
+  endif()
+endfunction()

@@ -1,0 +1,125 @@
+#pragma once
+// A local stand-in for the Lambda service side of the Runtime API 2018-06-01 (plus the
+// Extensions API register/next endpoints): it starts a function as a child process with the
+// Lambda environment, feeds it invocations, enforces the timeout and collects what the
+// function answers. Used by `lift invoke`, `lift dev`, the benchmarks and the tests.
+//
+//   lift::local::RuntimeEmulator emulator({.command = {"build/bin/examples/hello"}});
+//   auto result = emulator.invoke({.payload = R"({"rawPath":"/hello"})"});
+//   if (result && result->ok()) std::cout << result->payload;
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "lift/core/result.hpp"
+
+namespace lift::local {
+
+struct FunctionConfig {
+  // argv of the function (argv[0] is the executable). Empty: no child process is started and
+  // the caller connects its own runtime to endpoint() (tests, in-process clients).
+  std::vector<std::string> command;
+  // Added to (and overriding) the Lambda variables the emulator sets.
+  std::vector<std::pair<std::string, std::string>> environment;
+  // When false the child sees only the Lambda variables, PATH, HOME, LANG and `environment`.
+  bool inherit_environment = true;
+  std::chrono::milliseconds timeout{3000};
+  // Time the function may take from exec to its first /next before the start counts as failed.
+  std::chrono::milliseconds init_timeout{10000};
+  int memory_mb = 128;
+  // Invocations served at once; > 1 sets AWS_LAMBDA_MAX_CONCURRENCY (Lambda Managed Instances).
+  unsigned concurrency = 1;
+  std::string function_name = "function";
+  std::string function_version = "$LATEST";
+  std::string region = "us-east-1";
+  std::string account_id = "123456789012";
+  // The child's stdout and stderr go to this process's stderr unless capture_logs is set,
+  // in which case they are collected per invocation into InvokeResult::logs.
+  bool capture_logs = false;
+  // Grace period between SIGTERM (sent when an extension registered) and SIGKILL on stop().
+  std::chrono::milliseconds shutdown_grace{2000};
+};
+
+struct InvokeRequest {
+  std::string payload;
+  // Optional per-invocation headers; empty ones are not sent.
+  std::string trace_id;          // Lambda-Runtime-Trace-Id (generated when empty)
+  std::string client_context;    // Lambda-Runtime-Client-Context
+  std::string cognito_identity;  // Lambda-Runtime-Cognito-Identity
+  std::string tenant_id;         // Lambda-Runtime-Aws-Tenant-Id
+  std::string invocation_id;     // Lambda-Runtime-Invocation-Id
+};
+
+struct InvokeResult {
+  std::string request_id;
+  // The response body; for errors the error JSON ({"errorMessage","errorType",...}).
+  std::string payload;
+  std::string content_type;
+  // Set when the invocation failed: the function's Lambda-Runtime-Function-Error-Type (or the
+  // errorType of its body), Sandbox.Timedout, Runtime.ExitError, Function.ResponseSizeTooLarge, ...
+  std::optional<std::string> error_type;
+  // The response came as a stream (Lambda-Runtime-Function-Response-Mode: streaming).
+  bool streamed = false;
+  // Headers of the function's /response or /error request, as received (lower-case names).
+  std::vector<std::pair<std::string, std::string>> response_headers;
+  // HTTP trailers of a streamed response (mid-stream errors), as received.
+  std::vector<std::pair<std::string, std::string>> trailers;
+  // From handing the event to the function (/next answered) to its answer.
+  std::chrono::microseconds duration{0};
+  // Set on the invocation that started the function: exec to the first /next.
+  std::optional<std::chrono::microseconds> init_duration;
+  // The function's output during this invocation (only with capture_logs).
+  std::string logs;
+
+  [[nodiscard]] bool ok() const noexcept { return !error_type.has_value(); }
+};
+
+// One request the emulator received, for tests that check the wire.
+struct RecordedRequest {
+  std::string method;
+  std::string target;
+  std::vector<std::pair<std::string, std::string>> headers;  // lower-case names
+  std::string body;
+  int status = 0;  // what the emulator answered
+};
+
+class RuntimeEmulator {
+ public:
+  explicit RuntimeEmulator(FunctionConfig config);
+  ~RuntimeEmulator();  // stop()
+  RuntimeEmulator(const RuntimeEmulator&) = delete;
+  RuntimeEmulator& operator=(const RuntimeEmulator&) = delete;
+
+  // Listens on 127.0.0.1 (ephemeral port) and starts the function. Idempotent.
+  Result<void> start();
+  // "127.0.0.1:PORT", the value of AWS_LAMBDA_RUNTIME_API.
+  [[nodiscard]] std::string endpoint() const;
+
+  // Invokes the function and waits for its answer. Thread-safe: with concurrency > 1 up to
+  // that many invocations run at once, the rest queue. Function failures are an InvokeResult
+  // with error_type; the Result fails only when the emulator itself cannot work
+  // (listener, spawn).
+  Result<InvokeResult> invoke(InvokeRequest request);
+
+  // Shuts the function down (SIGTERM when an extension registered, SIGKILL after the grace
+  // period) and closes the listener.
+  void stop();
+
+  // Whether the function process is currently running.
+  [[nodiscard]] bool function_running() const;
+  // Number of times the function process has been started.
+  [[nodiscard]] int starts() const;
+  // The most recent requests received (bounded), oldest first.
+  [[nodiscard]] std::vector<RecordedRequest> transcript() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lift::local

@@ -1,0 +1,156 @@
+#pragma once
+// The Lambda runtime loop: fetch an invocation, run the handler, report its result.
+//
+//   int main() {
+//     return lift::runtime::run([](const lift::runtime::Invocation& in) -> lift::Result<lift::runtime::Response> {
+//       return lift::runtime::Response{.body = in.payload};
+//     });
+//   }
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "lift/core/result.hpp"
+#include "lift/runtime/context.hpp"
+
+namespace lift::runtime {
+
+// Lambda's limit for a buffered response; larger responses become a
+// Function.ResponseSizeTooLarge error instead of being sent.
+inline constexpr std::size_t kMaxBufferedResponseBytes = 6 * 1024 * 1024;
+
+// A buffered handler's result.
+struct Response {
+  std::string body;
+  std::string content_type = "application/json";
+};
+
+// What Lambda records for a failed invocation (the body of /error and /init/error).
+struct ErrorReport {
+  std::string type;     // errorType, also sent as Lambda-Runtime-Function-Error-Type
+  std::string message;  // errorMessage
+  std::vector<std::string> stack_trace;
+
+  static ErrorReport from(const Error& error) { return {error.code, error.message, {}}; }
+  // The JSON body Lambda expects: {"errorMessage","errorType","stackTrace"}.
+  [[nodiscard]] std::string to_json() const;
+};
+
+namespace detail {
+class StreamSink;  // the transport behind a ResponseStream (a chunked HTTP request in production)
+}
+
+// The response body of a streaming handler, sent to Lambda as it is written
+// (Lambda-Runtime-Function-Response-Mode: streaming). Errors after the first byte reach
+// Lambda as HTTP trailers; Lambda then ends the client's stream with that error.
+class ResponseStream {
+ public:
+  // Content type of the stream; only before the first write. Default application/octet-stream.
+  Result<void> set_content_type(std::string content_type);
+
+  // Starts an HTTP-integration response (Function URLs, API Gateway streaming): the
+  // application/vnd.awslambda.http-integration-response content type, a JSON prelude with
+  // status, headers and cookies, then 8 NUL bytes; what is written next is the HTTP body.
+  Result<void> begin_http(int status_code, const std::vector<std::pair<std::string, std::string>>& headers = {},
+                          const std::vector<std::string>& cookies = {});
+
+  // Sends `bytes` now (one HTTP chunk).
+  Result<void> write(std::string_view bytes);
+
+  [[nodiscard]] bool started() const noexcept { return started_; }
+  [[nodiscard]] std::size_t bytes_written() const noexcept { return bytes_written_; }
+  [[nodiscard]] const std::string& content_type() const noexcept { return content_type_; }
+
+  explicit ResponseStream(detail::StreamSink& sink) : sink_(&sink) {}
+  ResponseStream(const ResponseStream&) = delete;
+  ResponseStream& operator=(const ResponseStream&) = delete;
+
+ private:
+  Result<void> start();
+
+  detail::StreamSink* sink_;
+  std::string content_type_ = "application/octet-stream";
+  bool started_ = false;
+  std::size_t bytes_written_ = 0;
+};
+
+using Handler = std::function<Result<Response>(const Invocation&)>;
+using StreamingHandler = std::function<Result<void>(const Invocation&, ResponseStream&)>;
+
+struct Options {
+  // host:port of the Runtime API; empty means AWS_LAMBDA_RUNTIME_API.
+  std::string runtime_api;
+  // Worker loops, each with its own connection; 0 means AWS_LAMBDA_MAX_CONCURRENCY, else 1.
+  unsigned concurrency = 0;
+  // Registers an internal extension so that Lambda sends SIGTERM before shutting the
+  // execution environment down; shutdown hooks then run within `shutdown_budget`.
+  bool graceful_shutdown = false;
+  std::chrono::milliseconds shutdown_budget{450};
+  // Larger buffered responses are reported as Function.ResponseSizeTooLarge.
+  std::size_t max_response_bytes = kMaxBufferedResponseBytes;
+  // Larger events are refused (the connection is reset and the error logged).
+  std::size_t max_event_bytes = 16 * 1024 * 1024;
+};
+
+// The process-wide runtime: one per process, created in main().
+class Runtime {
+ public:
+  explicit Runtime(Options options = {});
+  ~Runtime();
+  Runtime(const Runtime&) = delete;
+  Runtime& operator=(const Runtime&) = delete;
+
+  // Runs `init` and returns its result; if it throws, or returns a failed Result, the
+  // failure is reported to /init/error and the process exits.
+  template <class Init>
+  auto init(Init&& init) -> decltype(std::forward<Init>(init)()) {
+    try {
+      if constexpr (is_result<decltype(std::forward<Init>(init)())>) {
+        auto result = std::forward<Init>(init)();
+        if (!result) fail_init(ErrorReport::from(result.error()));
+        return result;
+      } else {
+        return std::forward<Init>(init)();
+      }
+    } catch (...) {
+      fail_init(report_current_exception("Runtime.InitError"));
+    }
+  }
+
+  // Called when Lambda shuts the environment down (needs graceful_shutdown) or run() ends.
+  void on_shutdown(std::function<void()> hook);
+
+  // Serves invocations until the Runtime API goes away; returns the process exit code.
+  int run(Handler handler);
+  int run(StreamingHandler handler);
+
+  // Reports an initialisation failure to /init/error and exits the process.
+  [[noreturn]] void fail_init(const ErrorReport& report);
+
+  [[nodiscard]] const FunctionMetadata& function() const noexcept;
+  [[nodiscard]] const Options& options() const noexcept;
+
+  // Describes the exception being handled (type name and what()) for an error report.
+  static ErrorReport report_current_exception(std::string_view fallback_type);
+
+ private:
+  template <class T>
+  static constexpr bool is_result = false;
+  template <class T>
+  static constexpr bool is_result<Result<T>> = true;
+
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Convenience for the common case: a Runtime with default options serving `handler`.
+int run(Handler handler, Options options = {});
+int run(StreamingHandler handler, Options options = {});
+
+}  // namespace lift::runtime
