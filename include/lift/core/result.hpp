@@ -104,6 +104,12 @@ class [[nodiscard]] Result<void> {
   std::optional<Error> error_;
 };
 
+// True for lift::Result<T>: lets generic code tell results from plain values.
+template <class T>
+inline constexpr bool is_result_v = false;
+template <class T>
+inline constexpr bool is_result_v<Result<T>> = true;
+
 // Success for Result<void>: `return lift::ok();`
 inline Result<void> ok() { return {}; }
 

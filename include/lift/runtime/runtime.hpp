@@ -111,7 +111,7 @@ class Runtime {
   template <class Init>
   auto init(Init&& init) -> decltype(std::forward<Init>(init)()) {
     try {
-      if constexpr (is_result<decltype(std::forward<Init>(init)())>) {
+      if constexpr (is_result_v<decltype(std::forward<Init>(init)())>) {
         auto result = std::forward<Init>(init)();
         if (!result) fail_init(ErrorReport::from(result.error()));
         return result;
@@ -139,13 +139,9 @@ class Runtime {
   // Describes the exception being handled (type name and what()) for an error report.
   static ErrorReport report_current_exception(std::string_view fallback_type);
 
- private:
-  template <class T>
-  static constexpr bool is_result = false;
-  template <class T>
-  static constexpr bool is_result<Result<T>> = true;
+  struct Impl;  // opaque: the transport stays out of this header
 
-  struct Impl;
+ private:
   std::unique_ptr<Impl> impl_;
 };
 

@@ -1,0 +1,50 @@
+# lift's front door. `make demo` and `make test` are the two commands; both install what is
+# missing first (scripts/setup is idempotent and quiet when there is nothing to do).
+
+BUILD       ?= build
+ASAN_BUILD  ?= build-asan
+CMAKE_FLAGS ?=
+JOBS        ?= $(shell nproc)
+
+.PHONY: all setup build build-asan test test-unit test-asan demo bench clean
+
+all: build
+
+setup:
+	@bash scripts/setup
+
+$(BUILD)/build.ninja: CMakeLists.txt
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
+
+$(ASAN_BUILD)/build.ninja: CMakeLists.txt
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DLIFT_SANITIZE=ON \
+	  -DLIFT_BUILD_EXAMPLES=OFF -DLIFT_BUILD_TOOLS=OFF -DLIFT_BUILD_BENCH=OFF $(CMAKE_FLAGS)
+
+build: setup $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+build-asan: setup $(ASAN_BUILD)/build.ninja
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+
+# The unit tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+test-asan: build-asan
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --test-dir $(ASAN_BUILD) -L unit --output-on-failure -j $(JOBS)
+
+test-unit: build
+	ctest --test-dir $(BUILD) -L unit --output-on-failure -j $(JOBS)
+
+# Everything; the Release run comes last so the output ends with ctest's summary.
+test: test-asan build
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+demo: build
+	@echo "== examples/hello through the Runtime API emulator: GET /hello?name=lift"
+	$(BUILD)/bin/lift events generate apigw-http --method GET --path /hello --query name=lift \
+	  | $(BUILD)/bin/lift invoke $(BUILD)/bin/examples/hello --event -
+
+bench: build
+	bash bench/run.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,351 @@
+#include "client.hpp"
+
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <charconv>
+#include <mutex>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+
+#include "lift/core/base64.hpp"
+#include "lift/runtime/protocol.hpp"
+
+namespace lift::runtime::detail {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+
+// Answers of the Runtime API other than an event are small; anything larger is a fault.
+constexpr std::size_t kMaxApiAnswerBytes = 1024 * 1024;
+constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
+constexpr std::string_view kErrorTrailers = "Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body";
+
+Error transport_error(const std::string& what, const boost::system::error_code& ec) {
+  return Error{"Runtime.TransportError", what + ": " + ec.message(), 502};
+}
+
+std::string_view view(beast::string_view s) { return {s.data(), s.size()}; }
+
+// Turns a Runtime API answer to a POST into a Result: 2xx is success, anything else an
+// Error carrying the HTTP status and, when the body says so, the API's errorType.
+Result<void> accepted(const http::response<http::string_body>& answer, std::string_view what) {
+  const unsigned status = answer.result_int();
+  if (status >= 200 && status < 300) return ok();
+  std::string type = status == 413 ? "Runtime.PayloadTooLarge" : "Runtime.ApiError";
+  boost::system::error_code ec;
+  auto body = boost::json::parse(answer.body(), ec);
+  if (!ec && body.is_object()) {
+    if (auto* t = body.as_object().if_contains("errorType"); t && t->is_string()) type = "Runtime." + std::string(t->as_string());
+  }
+  std::string excerpt = answer.body().substr(0, 200);
+  return Error{type, std::string(what) + " was refused with HTTP " + std::to_string(status) + ": " + excerpt,
+               static_cast<int>(status)};
+}
+
+}  // namespace
+
+struct Client::Impl {
+  std::string host;
+  std::string port;
+  std::string authority;  // host:port, for the Host header and messages
+  std::size_t max_event_bytes;
+  net::io_context io;
+  tcp::socket socket{io};
+  beast::flat_buffer buffer;
+  // Guards the socket's descriptor against interrupt() from another thread.
+  std::mutex descriptor_mutex;
+  bool interrupted = false;
+
+  Impl(std::string endpoint, std::size_t max_event) : authority(std::move(endpoint)), max_event_bytes(max_event) {
+    std::string_view e = authority;
+    // host:port, [v6]:port; a bare host (or bare IPv6 address) means port 80.
+    const auto colon = e.rfind(':');
+    const auto bracket = e.rfind(']');
+    const bool has_port = colon != std::string_view::npos &&
+                          (bracket == std::string_view::npos ? e.find(':') == colon : colon > bracket);
+    if (has_port) {
+      host = std::string(e.substr(0, colon));
+      port = std::string(e.substr(colon + 1));
+    } else {
+      host = std::string(e);
+      port = "80";
+    }
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  }
+
+  void close() {
+    std::lock_guard lock(descriptor_mutex);
+    boost::system::error_code ignored;
+    socket.close(ignored);
+    buffer.clear();
+  }
+
+  Result<void> connect() {
+    close();
+    boost::system::error_code ec;
+    tcp::socket fresh(io);
+    const auto address = net::ip::make_address(host, ec);
+    unsigned short port_number = 0;
+    auto [end, perr] = std::from_chars(port.data(), port.data() + port.size(), port_number);
+    if (!ec && perr == std::errc{} && end == port.data() + port.size()) {
+      fresh.connect(tcp::endpoint(address, port_number), ec);
+    } else {
+      tcp::resolver resolver(io);
+      auto endpoints = resolver.resolve(host, port, ec);
+      if (ec) return transport_error("cannot resolve the Runtime API host " + authority, ec);
+      net::connect(fresh, endpoints, ec);
+    }
+    if (ec) return transport_error("cannot connect to the Runtime API at " + authority, ec);
+    fresh.set_option(tcp::no_delay(true), ec);  // small requests; Nagle would add latency
+    std::lock_guard lock(descriptor_mutex);
+    if (interrupted) return Error{"Runtime.Interrupted", "the client was interrupted", 503};
+    socket = std::move(fresh);
+    return ok();
+  }
+
+  // True when a kept-alive connection has been closed (or written to) by the other side
+  // while idle; checked before a stream, which cannot be retried once its body has gone.
+  bool stale() {
+    if (!socket.is_open()) return true;
+    pollfd p{socket.native_handle(), POLLIN | POLLRDHUP, 0};
+    return ::poll(&p, 1, 0) != 0;
+  }
+
+  template <class Body>
+  void prepare(http::request<Body>& request, const InvocationContext* context) {
+    request.set(http::field::host, authority);
+    if (context != nullptr && !context->invocation_id.empty())
+      request.set(beast::string_view(protocol::kInvocationId.data(), protocol::kInvocationId.size()), context->invocation_id);
+  }
+
+  // Sends `request` and reads the answer with a parser prepared by `limit`. A kept-alive
+  // connection that the server closed while idle fails before any answer byte arrives; that
+  // case (and only that one) is retried once on a new connection.
+  template <class Request, class OnAnswer>
+  auto round_trip(Request& request, std::size_t limit, OnAnswer&& on_answer) -> decltype(on_answer(std::declval<http::response_parser<http::string_body>&>(), boost::system::error_code{})) {
+    for (int attempt = 0;; ++attempt) {
+      const bool fresh_connection = !socket.is_open();
+      if (fresh_connection) {
+        if (auto connected = connect(); !connected) return connected.error();
+      }
+      boost::system::error_code ec;
+      http::write(socket, request, ec);
+      http::response_parser<http::string_body> parser;
+      parser.header_limit(kMaxHeaderBytes);
+      parser.body_limit(limit);
+      if (!ec) http::read(socket, buffer, parser, ec);
+      if (ec && !fresh_connection && attempt == 0 && !parser.got_some() && ec != http::error::body_limit) {
+        close();
+        continue;
+      }
+      return on_answer(parser, ec);
+    }
+  }
+
+  template <class Request>
+  Result<http::response<http::string_body>> exchange(Request& request, std::string_view what) {
+    return round_trip(request, kMaxApiAnswerBytes,
+                      [&](http::response_parser<http::string_body>& parser,
+                          boost::system::error_code ec) -> Result<http::response<http::string_body>> {
+                        if (ec) {
+                          close();
+                          return transport_error(std::string(what) + " failed", ec);
+                        }
+                        if (!parser.keep_alive()) close();
+                        return parser.release();
+                      });
+  }
+};
+
+Client::Client(std::string endpoint, std::size_t max_event_bytes)
+    : impl_(std::make_unique<Impl>(std::move(endpoint), max_event_bytes)) {}
+Client::~Client() = default;
+
+void Client::interrupt() {
+  std::lock_guard lock(impl_->descriptor_mutex);
+  impl_->interrupted = true;
+  if (impl_->socket.is_open()) ::shutdown(impl_->socket.native_handle(), SHUT_RDWR);
+}
+
+Result<Client::Next> Client::next() {
+  http::request<http::empty_body> request{http::verb::get, std::string(protocol::kNextPath), 11};
+  impl_->prepare(request, nullptr);
+  return impl_->round_trip(
+      request, impl_->max_event_bytes,
+      [&](http::response_parser<http::string_body>& parser, boost::system::error_code ec) -> Result<Next> {
+        const bool too_large = ec == http::error::body_limit && parser.is_header_done();
+        if (ec && !too_large) {
+          impl_->close();
+          return transport_error("GET /next failed", ec);
+        }
+        const auto& answer = parser.get();
+        if (answer.result_int() != 200) {
+          impl_->close();
+          return Error{"Runtime.ApiError", "GET /next answered HTTP " + std::to_string(answer.result_int()),
+                       static_cast<int>(answer.result_int())};
+        }
+        Next next;
+        auto header = [&answer](std::string_view name) -> std::optional<std::string_view> {
+          auto it = answer.find(beast::string_view(name.data(), name.size()));
+          if (it == answer.end()) return std::nullopt;
+          return view(it->value());
+        };
+        auto context = protocol::parse_invocation_headers(header, &next.invocation.context);
+        if (!context) next.rejected = std::move(context).error();
+        if (too_large) {
+          // The rest of the event is still on the wire: this connection is done for.
+          impl_->close();
+          next.rejected = Error{"Runtime.EventTooLarge",
+                                "the event is larger than the " + std::to_string(impl_->max_event_bytes) +
+                                    " bytes this function accepts",
+                                413};
+          return next;
+        }
+        if (!parser.keep_alive()) impl_->close();
+        next.invocation.payload = std::move(parser.get().body());
+        return next;
+      });
+}
+
+Result<void> Client::post_response(const InvocationContext& context, const Response& response) {
+  http::request<http::string_body> request{http::verb::post, protocol::invocation_path(context.request_id, "response"), 11};
+  impl_->prepare(request, &context);
+  request.set(http::field::content_type, response.content_type);
+  request.body() = response.body;
+  request.prepare_payload();
+  auto answer = impl_->exchange(request, "POST /response");
+  if (!answer) return std::move(answer).error();
+  return accepted(*answer, "the response");
+}
+
+Result<void> Client::post_error(const InvocationContext& context, const ErrorReport& report) {
+  http::request<http::string_body> request{http::verb::post, protocol::invocation_path(context.request_id, "error"), 11};
+  impl_->prepare(request, &context);
+  request.set(http::field::content_type, "application/json");
+  request.set(beast::string_view(protocol::kErrorType.data(), protocol::kErrorType.size()), report.type);
+  request.body() = report.to_json();
+  request.prepare_payload();
+  auto answer = impl_->exchange(request, "POST /error");
+  if (!answer) return std::move(answer).error();
+  return accepted(*answer, "the error report");
+}
+
+Result<void> Client::post_init_error(const ErrorReport& report) {
+  http::request<http::string_body> request{http::verb::post, std::string(protocol::kInitErrorPath), 11};
+  impl_->prepare(request, nullptr);
+  request.set(http::field::content_type, "application/json");
+  request.set(beast::string_view(protocol::kErrorType.data(), protocol::kErrorType.size()), report.type);
+  request.body() = report.to_json();
+  request.prepare_payload();
+  auto answer = impl_->exchange(request, "POST /init/error");
+  if (!answer) return std::move(answer).error();
+  return accepted(*answer, "the init error report");
+}
+
+Result<void> Client::Stream::begin(std::string_view content_type) {
+  if (begun_) return ok();
+  auto& impl = *client_.impl_;
+  if (impl.stale()) {
+    if (auto connected = impl.connect(); !connected) return connected;
+  }
+  http::request<http::empty_body> request{http::verb::post, protocol::invocation_path(context_.request_id, "response"), 11};
+  impl.prepare(request, &context_);
+  request.set(http::field::content_type, beast::string_view(content_type.data(), content_type.size()));
+  request.set(beast::string_view(protocol::kResponseMode.data(), protocol::kResponseMode.size()), "streaming");
+  request.set(http::field::trailer, beast::string_view(kErrorTrailers.data(), kErrorTrailers.size()));
+  request.chunked(true);
+  http::request_serializer<http::empty_body> serializer{request};
+  boost::system::error_code ec;
+  http::write_header(impl.socket, serializer, ec);
+  if (ec) {
+    impl.close();
+    return transport_error("starting the response stream failed", ec);
+  }
+  begun_ = true;
+  return ok();
+}
+
+Result<void> Client::Stream::write(std::string_view bytes) {
+  if (!begun_ || ended_) return Error{"Runtime.StreamClosed", "the response stream is not open", 500};
+  if (bytes.empty()) return ok();
+  boost::system::error_code ec;
+  net::write(client_.impl_->socket, http::make_chunk(net::const_buffer(bytes.data(), bytes.size())), ec);
+  if (ec) {
+    ended_ = true;
+    client_.impl_->close();
+    return transport_error("writing the response stream failed", ec);
+  }
+  return ok();
+}
+
+Result<void> Client::Stream::finish() { return end(nullptr); }
+
+Result<void> Client::Stream::fail(const ErrorReport& report) { return end(&report); }
+
+Result<void> Client::Stream::end(const ErrorReport* report) {
+  if (ended_) return Error{"Runtime.StreamClosed", "the response stream has already ended", 500};
+  if (!begun_) {
+    if (auto begun = begin("application/octet-stream"); !begun) return begun;
+  }
+  ended_ = true;
+  auto& impl = *client_.impl_;
+  http::fields trailers;
+  if (report != nullptr) {
+    trailers.set(beast::string_view(protocol::kErrorType.data(), protocol::kErrorType.size()), report->type);
+    trailers.set(beast::string_view(protocol::kErrorBody.data(), protocol::kErrorBody.size()),
+                 base64::encode(report->to_json()));
+  }
+  boost::system::error_code ec;
+  net::write(impl.socket, http::make_chunk_last(trailers), ec);
+  http::response_parser<http::string_body> parser;
+  parser.header_limit(kMaxHeaderBytes);
+  parser.body_limit(kMaxApiAnswerBytes);
+  if (!ec) http::read(impl.socket, impl.buffer, parser, ec);
+  if (ec) {
+    impl.close();
+    return transport_error("ending the response stream failed", ec);
+  }
+  if (!parser.keep_alive()) impl.close();
+  return accepted(parser.get(), "the streamed response");
+}
+
+Result<std::string> Client::register_extension(std::string_view name) {
+  http::request<http::string_body> request{http::verb::post, std::string(protocol::kExtensionRegisterPath), 11};
+  impl_->prepare(request, nullptr);
+  request.set(beast::string_view(protocol::kExtensionName.data(), protocol::kExtensionName.size()),
+              beast::string_view(name.data(), name.size()));
+  request.set(http::field::content_type, "application/json");
+  request.body() = R"({"events":[]})";
+  request.prepare_payload();
+  auto answer = impl_->exchange(request, "extension registration");
+  if (!answer) return std::move(answer).error();
+  if (auto accepted_answer = accepted(*answer, "the extension registration"); !accepted_answer)
+    return std::move(accepted_answer).error();
+  auto id = answer->find(beast::string_view(protocol::kExtensionIdentifier.data(), protocol::kExtensionIdentifier.size()));
+  if (id == answer->end() || id->value().empty())
+    return Error{"Runtime.ApiError", "the extension registration answer has no Lambda-Extension-Identifier", 502};
+  return std::string(view(id->value()));
+}
+
+Result<std::string> Client::next_extension_event(std::string_view identifier) {
+  http::request<http::empty_body> request{http::verb::get, std::string(protocol::kExtensionNextPath), 11};
+  impl_->prepare(request, nullptr);
+  request.set(beast::string_view(protocol::kExtensionIdentifier.data(), protocol::kExtensionIdentifier.size()),
+              beast::string_view(identifier.data(), identifier.size()));
+  auto answer = impl_->exchange(request, "GET extension event");
+  if (!answer) return std::move(answer).error();
+  if (auto accepted_answer = accepted(*answer, "the extension event request"); !accepted_answer)
+    return std::move(accepted_answer).error();
+  return std::move(answer->body());
+}
+
+}  // namespace lift::runtime::detail

@@ -1,0 +1,329 @@
+#include "lift/runtime/runtime.hpp"
+
+#include <cxxabi.h>
+#include <pthread.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <typeinfo>
+
+#include "client.hpp"
+#include "lift/core/env.hpp"
+#include "lift/runtime/protocol.hpp"
+
+namespace lift::runtime {
+namespace {
+
+// The runtime's own diagnostics, one line each on stderr (which Lambda sends to CloudWatch).
+void log_line(const std::string& message) { std::fprintf(stderr, "lift runtime: %s\n", message.c_str()); }
+
+std::string demangle(const char* name) {
+  int status = 0;
+  std::unique_ptr<char, void (*)(void*)> readable(abi::__cxa_demangle(name, nullptr, nullptr, &status), std::free);
+  return status == 0 && readable ? std::string(readable.get()) : std::string(name);
+}
+
+// Consecutive failures to reach the Runtime API before a worker gives up. Lambda never
+// answers garbage for long; a local emulator that went away should end the process quickly.
+constexpr int kMaxConsecutiveFailures = 5;
+
+void back_off(int failures) {
+  std::this_thread::sleep_for(std::chrono::milliseconds(10) * (1 << std::min(failures, 6)));
+}
+
+void export_trace_id(const std::string& trace_id) {
+  if (trace_id.empty()) ::unsetenv("_X_AMZN_TRACE_ID");
+  else ::setenv("_X_AMZN_TRACE_ID", trace_id.c_str(), 1);
+}
+
+}  // namespace
+
+ErrorReport Runtime::report_current_exception(std::string_view fallback_type) {
+  if (!std::current_exception()) return {std::string(fallback_type), "no exception is being handled", {}};
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    return {demangle(typeid(e).name()), e.what(), {}};
+  } catch (...) {
+    const std::type_info* type = abi::__cxa_current_exception_type();
+    return {type != nullptr ? demangle(type->name()) : std::string(fallback_type), "a non-standard exception was thrown", {}};
+  }
+}
+
+struct Runtime::Impl {
+  Options options;
+  FunctionMetadata function;
+  std::string endpoint;
+  unsigned workers = 1;
+
+  std::mutex hooks_mutex;
+  std::vector<std::function<void()>> hooks;
+  bool hooks_ran = false;
+
+  bool has_hooks() {
+    std::lock_guard lock(hooks_mutex);
+    return !hooks.empty();
+  }
+
+  // Runs the shutdown hooks once, whichever of SIGTERM and the end of run() comes first.
+  void run_hooks() {
+    std::vector<std::function<void()>> todo;
+    {
+      std::lock_guard lock(hooks_mutex);
+      if (hooks_ran) return;
+      hooks_ran = true;
+      todo.swap(hooks);
+    }
+    for (auto& hook : todo) {
+      try {
+        hook();
+      } catch (...) {
+        const auto report = report_current_exception("Runtime.ShutdownHookError");
+        log_line("a shutdown hook failed: " + report.type + ": " + report.message);
+      }
+    }
+  }
+
+  // One worker loop: fetch, handle, repeat, on its own connection. Returns the exit code
+  // once the Runtime API has gone away.
+  template <class Handle>
+  int work(const Handle& handle, bool export_trace) {
+    detail::Client client(endpoint, options.max_event_bytes);
+    int failures = 0;
+    for (;;) {
+      auto next = client.next();
+      if (!next) {
+        if (++failures >= kMaxConsecutiveFailures) {
+          log_line("giving up on the Runtime API: " + next.error().message);
+          return 1;
+        }
+        back_off(failures);
+        continue;
+      }
+      if (next->rejected) {
+        const auto& context = next->invocation.context;
+        log_line("rejected an invocation: " + next->rejected->message);
+        if (protocol::valid_request_id(context.request_id)) {
+          if (auto sent = client.post_error(context, ErrorReport::from(*next->rejected)); !sent)
+            log_line("could not report it: " + sent.error().message);
+        } else if (++failures >= kMaxConsecutiveFailures) {
+          log_line("giving up: the Runtime API keeps sending invocations without a usable request id");
+          return 1;
+        } else {
+          back_off(failures);
+        }
+        continue;
+      }
+      failures = 0;
+      if (export_trace) export_trace_id(next->invocation.context.trace_id);
+      handle(client, next->invocation);
+    }
+  }
+
+  template <class Handle>
+  int run_workers(const Handle& handle) {
+    if (workers == 1) return work(handle, true);
+    std::vector<int> codes(workers, 0);
+    std::vector<std::thread> threads;
+    threads.reserve(workers);
+    for (unsigned i = 0; i < workers; ++i) threads.emplace_back([&, i] { codes[i] = work(handle, false); });
+    for (auto& thread : threads) thread.join();
+    return *std::max_element(codes.begin(), codes.end());
+  }
+
+  template <class Handle>
+  int serve(const Handle& handle);
+};
+
+namespace {
+
+// Watches for SIGTERM/SIGINT while run() serves (only when there is something to do on
+// shutdown), and keeps the internal extension registered that makes Lambda send SIGTERM.
+class ShutdownWatch {
+ public:
+  explicit ShutdownWatch(Runtime::Impl& runtime) : runtime_(runtime) {
+    if (!runtime.options.graceful_shutdown && !runtime.has_hooks()) return;
+    sigemptyset(&signals_);
+    sigaddset(&signals_, SIGTERM);
+    sigaddset(&signals_, SIGINT);
+    // Blocked here, before the workers start, so every thread inherits the mask and only
+    // the watcher sees the signals.
+    pthread_sigmask(SIG_BLOCK, &signals_, &previous_mask_);
+    masked_ = true;
+    watcher_ = std::thread([this] { watch(); });
+    if (runtime.options.graceful_shutdown) register_extension();
+  }
+  ~ShutdownWatch() {
+    stopping_ = true;
+    if (extension_client_) extension_client_->interrupt();
+    if (extension_thread_.joinable()) extension_thread_.join();
+    if (watcher_.joinable()) watcher_.join();
+    if (masked_) pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
+  }
+  ShutdownWatch(const ShutdownWatch&) = delete;
+  ShutdownWatch& operator=(const ShutdownWatch&) = delete;
+
+ private:
+  void register_extension() {
+    extension_client_ = std::make_unique<detail::Client>(runtime_.endpoint, 64 * 1024);
+    auto id = extension_client_->register_extension("lift-graceful-shutdown");
+    if (!id) {
+      log_line("graceful shutdown unavailable: " + id.error().message);
+      return;
+    }
+    // An internal extension must keep asking for its next event; it has subscribed to none,
+    // so the request simply waits until the environment shuts down.
+    extension_thread_ = std::thread([this, id = std::move(*id)] {
+      while (!stopping_) {
+        if (!extension_client_->next_extension_event(id)) break;
+      }
+    });
+  }
+
+  void watch() {
+    const timespec tick{0, 100'000'000};
+    while (!stopping_) {
+      const int signal = sigtimedwait(&signals_, nullptr, &tick);
+      if (signal <= 0) continue;
+      log_line(std::string("received ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT") + ", running shutdown hooks");
+      std::mutex mutex;
+      std::condition_variable done_cv;
+      bool done = false;
+      std::thread hooks([&] {
+        runtime_.run_hooks();
+        std::lock_guard lock(mutex);
+        done = true;
+        done_cv.notify_all();
+      });
+      {
+        std::unique_lock lock(mutex);
+        if (!done_cv.wait_for(lock, runtime_.options.shutdown_budget, [&] { return done; }))
+          log_line("shutdown hooks exceeded their budget");
+      }
+      std::fflush(stdout);
+      std::fflush(stderr);
+      // Leaves without unwinding: workers are blocked in /next and Lambda is about to kill us.
+      std::_Exit(signal == SIGTERM ? 0 : 130);
+    }
+  }
+
+  Runtime::Impl& runtime_;
+  sigset_t signals_{};
+  sigset_t previous_mask_{};
+  bool masked_ = false;
+  std::atomic<bool> stopping_ = false;
+  std::thread watcher_;
+  std::unique_ptr<detail::Client> extension_client_;
+  std::thread extension_thread_;
+};
+
+}  // namespace
+
+template <class Handle>
+int Runtime::Impl::serve(const Handle& handle) {
+  if (endpoint.empty()) {
+    log_line("AWS_LAMBDA_RUNTIME_API is not set: run this function on Lambda or with `lift invoke`");
+    return 2;
+  }
+  int code = 0;
+  {
+    ShutdownWatch watch(*this);
+    code = run_workers(handle);
+  }
+  run_hooks();
+  return code;
+}
+
+Runtime::Runtime(Options options) : impl_(std::make_unique<Impl>()) {
+  impl_->options = std::move(options);
+  impl_->function = FunctionMetadata::from_environment();
+  impl_->endpoint = impl_->options.runtime_api.empty() ? env_or("AWS_LAMBDA_RUNTIME_API", "") : impl_->options.runtime_api;
+  impl_->workers = impl_->options.concurrency != 0 ? impl_->options.concurrency
+                                                   : static_cast<unsigned>(std::max(1, impl_->function.max_concurrency));
+}
+
+Runtime::~Runtime() = default;
+
+const FunctionMetadata& Runtime::function() const noexcept { return impl_->function; }
+const Options& Runtime::options() const noexcept { return impl_->options; }
+
+void Runtime::on_shutdown(std::function<void()> hook) {
+  std::lock_guard lock(impl_->hooks_mutex);
+  impl_->hooks.push_back(std::move(hook));
+}
+
+void Runtime::fail_init(const ErrorReport& report) {
+  log_line("initialisation failed: " + report.type + ": " + report.message);
+  if (!impl_->endpoint.empty()) {
+    detail::Client client(impl_->endpoint, 64 * 1024);
+    if (auto sent = client.post_init_error(report); !sent) log_line("could not report it: " + sent.error().message);
+  }
+  std::fflush(stdout);
+  std::fflush(stderr);
+  std::_Exit(1);
+}
+
+int Runtime::run(Handler handler) {
+  const std::size_t limit = impl_->options.max_response_bytes;
+  auto handle = [&handler, limit](detail::Client& client, const Invocation& invocation) {
+    const auto& context = invocation.context;
+    std::optional<ErrorReport> failure;
+    std::optional<Response> response;
+    try {
+      auto result = handler(invocation);
+      if (result) response = std::move(result).value();
+      else failure = ErrorReport::from(result.error());
+    } catch (...) {
+      failure = report_current_exception("Runtime.UnhandledException");
+    }
+    if (response && response->body.size() > limit) {
+      failure = ErrorReport{"Function.ResponseSizeTooLarge",
+                            "Response payload size (" + std::to_string(response->body.size()) +
+                                " bytes) exceeded maximum allowed payload size (" + std::to_string(limit) + " bytes).",
+                            {}};
+    }
+    if (failure) log_line("invocation " + context.request_id + " failed: " + failure->type + ": " + failure->message);
+    auto sent = failure ? client.post_error(context, *failure) : client.post_response(context, *response);
+    if (!sent) log_line("invocation " + context.request_id + ": " + sent.error().message);
+  };
+  return impl_->serve(handle);
+}
+
+int Runtime::run(StreamingHandler handler) {
+  auto handle = [&handler](detail::Client& client, const Invocation& invocation) {
+    const auto& context = invocation.context;
+    auto stream = client.open_stream(context);
+    ResponseStream out(stream);
+    std::optional<ErrorReport> failure;
+    try {
+      auto result = handler(invocation, out);
+      if (!result) failure = ErrorReport::from(result.error());
+    } catch (...) {
+      failure = report_current_exception("Runtime.UnhandledException");
+    }
+    Result<void> sent;
+    if (failure) {
+      log_line("invocation " + context.request_id + " failed: " + failure->type + ": " + failure->message);
+      // Before the first byte the error is an ordinary /error; after it, only trailers can carry it.
+      sent = stream.begun() ? stream.fail(*failure) : client.post_error(context, *failure);
+    } else {
+      if (!out.started()) sent = out.write({});  // an empty body still needs its content type
+      if (sent) sent = stream.finish();
+    }
+    if (!sent) log_line("invocation " + context.request_id + ": " + sent.error().message);
+  };
+  return impl_->serve(handle);
+}
+
+int run(Handler handler, Options options) { return Runtime(std::move(options)).run(std::move(handler)); }
+int run(StreamingHandler handler, Options options) { return Runtime(std::move(options)).run(std::move(handler)); }
+
+}  // namespace lift::runtime

@@ -1,0 +1,360 @@
+// The runtime loop against a scripted Runtime API: every endpoint and header, errors,
+// streaming, misbehaving answers and concurrent workers.
+#include "lift/runtime/runtime.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <boost/json.hpp>
+#include <condition_variable>
+#include <cstdlib>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+
+#include "lift/core/base64.hpp"
+#include "support/fake_runtime_api.hpp"
+
+namespace {
+
+using namespace lift::runtime;
+using lift::testing_support::FakeRuntimeApi;
+using lift::testing_support::invocation;
+using lift::testing_support::ScriptedAnswer;
+
+Options options_for(const FakeRuntimeApi& api, unsigned concurrency = 1) {
+  Options options;
+  options.runtime_api = api.endpoint();
+  options.concurrency = concurrency;
+  return options;
+}
+
+boost::json::value json_of(const std::string& text) { return boost::json::parse(text); }
+
+TEST(Runtime, PostsTheHandlersResponseAndPassesTheWholeContext) {
+  FakeRuntimeApi api({invocation("req-1", R"({"n":1})",
+                                 {{"Lambda-Runtime-Trace-Id", "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Sampled=1"},
+                                  {"Lambda-Runtime-Client-Context", R"({"env":{}})"},
+                                  {"Lambda-Runtime-Cognito-Identity", R"({"cognitoIdentityId":"c"})"},
+                                  {"Lambda-Runtime-Aws-Tenant-Id", "tenant-a"},
+                                  {"Lambda-Runtime-Invocation-Id", "inv-9"}}),
+                      invocation("req-2", R"({"n":2})")});
+  std::vector<InvocationContext> seen;
+  std::vector<std::string> traces;
+  const int code = run(
+      [&](const Invocation& in) -> lift::Result<Response> {
+        seen.push_back(in.context);
+        const char* trace = std::getenv("_X_AMZN_TRACE_ID");
+        traces.emplace_back(trace != nullptr ? trace : "<unset>");
+        return Response{"{\"echo\":" + in.payload + "}", "application/json"};
+      },
+      options_for(api));
+  EXPECT_EQ(code, 1);  // the API went away
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].request_id, "req-1");
+  EXPECT_EQ(seen[0].invoked_function_arn, "arn:aws:lambda:us-east-1:123456789012:function:test");
+  EXPECT_GT(seen[0].remaining().count(), 0);
+  EXPECT_EQ(seen[0].trace_id, "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Sampled=1");
+  EXPECT_EQ(seen[0].client_context, R"({"env":{}})");
+  EXPECT_EQ(seen[0].cognito_identity, R"({"cognitoIdentityId":"c"})");
+  EXPECT_EQ(seen[0].tenant_id, "tenant-a");
+  EXPECT_EQ(seen[0].invocation_id, "inv-9");
+  // Single concurrency exports the trace id for code that reads it from the environment.
+  EXPECT_EQ(traces[0], seen[0].trace_id);
+  EXPECT_EQ(traces[1], "<unset>");
+
+  auto responses = api.requests_to("/response");
+  ASSERT_EQ(responses.size(), 2u);
+  EXPECT_EQ(responses[0].method, "POST");
+  EXPECT_EQ(responses[0].target, "/2018-06-01/runtime/invocation/req-1/response");
+  EXPECT_EQ(responses[0].body, R"({"echo":{"n":1}})");
+  EXPECT_EQ(responses[0].header("Content-Type"), "application/json");
+  EXPECT_EQ(responses[0].header("Lambda-Runtime-Invocation-Id"), "inv-9");
+  EXPECT_EQ(responses[1].header("Lambda-Runtime-Invocation-Id"), "");
+  // One kept-alive connection for everything until the API hung up.
+  auto all = api.requests();
+  ASSERT_GE(all.size(), 5u);
+  for (std::size_t i = 0; i < 5; ++i) EXPECT_EQ(all[i].connection, 1) << all[i].target;
+  EXPECT_EQ(api.requests().front().target, "/2018-06-01/runtime/invocation/next");
+}
+
+TEST(Runtime, AFailedResultBecomesATypedError) {
+  FakeRuntimeApi api({invocation("req-1", "{}")});
+  (void)run([](const Invocation&) -> lift::Result<Response> { return lift::Error{"OrderNotFound", "no order 7", 404}; },
+            options_for(api));
+  auto errors = api.requests_to("/error");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].target, "/2018-06-01/runtime/invocation/req-1/error");
+  EXPECT_EQ(errors[0].header("Lambda-Runtime-Function-Error-Type"), "OrderNotFound");
+  auto body = json_of(errors[0].body);
+  EXPECT_EQ(body.at("errorType").as_string(), "OrderNotFound");
+  EXPECT_EQ(body.at("errorMessage").as_string(), "no order 7");
+  EXPECT_TRUE(body.at("stackTrace").is_array());
+  EXPECT_TRUE(api.requests_to("/response").empty());
+}
+
+struct PaymentDeclined : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+TEST(Runtime, HandlerExceptionsNeverKillTheProcess) {
+  FakeRuntimeApi api({invocation("a", "{}"), invocation("b", "{}"), invocation("c", "{}")});
+  int calls = 0;
+  (void)run(
+      [&](const Invocation& in) -> lift::Result<Response> {
+        ++calls;
+        if (in.context.request_id == "a") throw PaymentDeclined("card declined");
+        if (in.context.request_id == "b") throw 42;
+        return Response{"\"ok\""};
+      },
+      options_for(api));
+  EXPECT_EQ(calls, 3);
+  auto errors = api.requests_to("/error");
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0].header("Lambda-Runtime-Function-Error-Type"), "(anonymous namespace)::PaymentDeclined");
+  EXPECT_EQ(json_of(errors[0].body).at("errorMessage").as_string(), "card declined");
+  EXPECT_EQ(errors[1].header("Lambda-Runtime-Function-Error-Type"), "int");
+  ASSERT_EQ(api.requests_to("/response").size(), 1u);
+}
+
+TEST(Runtime, OversizeResponsesAreReportedNotSent) {
+  FakeRuntimeApi api({invocation("big", "{}"), invocation("fits", "{}")});
+  Options options = options_for(api);
+  options.max_response_bytes = 1000;
+  (void)run(
+      [](const Invocation& in) -> lift::Result<Response> {
+        return Response{std::string(in.context.request_id == "big" ? 1001 : 1000, 'x')};
+      },
+      options);
+  auto errors = api.requests_to("/error");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].target, "/2018-06-01/runtime/invocation/big/error");
+  EXPECT_EQ(errors[0].header("Lambda-Runtime-Function-Error-Type"), "Function.ResponseSizeTooLarge");
+  ASSERT_EQ(api.requests_to("/response").size(), 1u);
+  EXPECT_EQ(api.requests_to("/response")[0].body.size(), 1000u);
+}
+
+TEST(Runtime, TheDefaultLimitIsLambdas6MiB) {
+  FakeRuntimeApi api({invocation("big", "{}")});
+  (void)run([](const Invocation&) -> lift::Result<Response> { return Response{std::string(kMaxBufferedResponseBytes + 1, 'x')}; },
+            options_for(api));
+  ASSERT_EQ(api.requests_to("/error").size(), 1u);
+  EXPECT_EQ(api.requests_to("/error")[0].header("Lambda-Runtime-Function-Error-Type"), "Function.ResponseSizeTooLarge");
+}
+
+std::vector<std::string> serve_and_record(const FakeRuntimeApi& api) {
+  std::vector<std::string> handled;
+  const int code = run(
+      [&](const Invocation& in) -> lift::Result<Response> {
+        handled.push_back(in.context.request_id);
+        return Response{"{}"};
+      },
+      options_for(api));
+  EXPECT_EQ(code, 1);
+  return handled;
+}
+
+TEST(Runtime, SurvivesInvocationsWithBadHeaders) {
+  ScriptedAnswer no_id = invocation("x", "{}");
+  no_id.headers.erase(no_id.headers.begin());  // no request id: nothing to report against
+  ScriptedAnswer bad_deadline = invocation("bad-deadline", "{}");
+  bad_deadline.headers[1].second = "tomorrow";
+  ScriptedAnswer traversal = invocation("../../init/error", "{}");
+  FakeRuntimeApi api({no_id, bad_deadline, traversal, invocation("good", "{}")});
+  EXPECT_EQ(serve_and_record(api), std::vector<std::string>{"good"});
+  auto errors = api.requests_to("/error");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].target, "/2018-06-01/runtime/invocation/bad-deadline/error");
+  EXPECT_EQ(errors[0].header("Lambda-Runtime-Function-Error-Type"), "Runtime.MalformedInvocation");
+  for (const auto& r : api.requests()) EXPECT_EQ(r.target.find("init"), std::string::npos) << r.target;
+  ASSERT_EQ(api.requests_to("/response").size(), 1u);
+}
+
+TEST(Runtime, SurvivesBrokenAnswers) {
+  ScriptedAnswer server_error;
+  server_error.status = 500;
+  ScriptedAnswer truncated;
+  truncated.raw = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"partial";
+  ScriptedAnswer garbage;
+  garbage.raw = "this is not HTTP at all\r\n\r\n";
+  FakeRuntimeApi api({server_error, truncated, garbage, invocation("good", "{}")});
+  EXPECT_EQ(serve_and_record(api), std::vector<std::string>{"good"});
+  ASSERT_EQ(api.requests_to("/response").size(), 1u);
+}
+
+TEST(Runtime, GivesUpAfterFiveBrokenAnswersInARow) {
+  ScriptedAnswer garbage;
+  garbage.raw = "garbage\r\n\r\n";
+  FakeRuntimeApi api({garbage, garbage, garbage, garbage, garbage, invocation("never", "{}")});
+  EXPECT_TRUE(serve_and_record(api).empty());
+}
+
+TEST(Runtime, RefusesEventsLargerThanTheLimitAndCarriesOn) {
+  FakeRuntimeApi api({invocation("huge", std::string(5000, 'x')), invocation("small", "{}")});
+  Options options = options_for(api);
+  options.max_event_bytes = 4096;
+  std::vector<std::string> handled;
+  (void)run(
+      [&](const Invocation& in) -> lift::Result<Response> {
+        handled.push_back(in.context.request_id);
+        return Response{"{}"};
+      },
+      options);
+  EXPECT_EQ(handled, std::vector<std::string>{"small"});
+  auto errors = api.requests_to("/error");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].target, "/2018-06-01/runtime/invocation/huge/error");
+  EXPECT_EQ(errors[0].header("Lambda-Runtime-Function-Error-Type"), "Runtime.EventTooLarge");
+}
+
+TEST(Runtime, ReportsWhenTheApiRefusesAResponse) {
+  FakeRuntimeApi api({invocation("a", "{}"), invocation("b", "{}")}, /*post_status=*/413);
+  int calls = 0;
+  (void)run(
+      [&](const Invocation&) -> lift::Result<Response> {
+        ++calls;
+        return Response{"{}"};
+      },
+      options_for(api));
+  EXPECT_EQ(calls, 2);  // a refused response is logged; the loop goes on
+}
+
+TEST(Runtime, GivesUpWhenThereIsNoRuntimeApi) {
+  Options options;
+  options.runtime_api = "127.0.0.1:1";  // nothing listens on port 1
+  EXPECT_EQ(run([](const Invocation&) -> lift::Result<Response> { return Response{}; }, options), 1);
+  ::unsetenv("AWS_LAMBDA_RUNTIME_API");
+  EXPECT_EQ(run([](const Invocation&) -> lift::Result<Response> { return Response{}; }, Options{}), 2);
+}
+
+TEST(Runtime, StreamsChunkedWithTheResponseModeHeader) {
+  FakeRuntimeApi api({invocation("s-1", "{}", {{"Lambda-Runtime-Invocation-Id", "inv-s"}})});
+  (void)run(
+      [](const Invocation&, ResponseStream& out) -> lift::Result<void> {
+        if (auto r = out.set_content_type("text/plain"); !r) return r;
+        for (const char* part : {"one ", "two ", "three"}) {
+          if (auto r = out.write(part); !r) return r;
+        }
+        return lift::ok();
+      },
+      options_for(api));
+  auto responses = api.requests_to("/response");
+  ASSERT_EQ(responses.size(), 1u);
+  const auto& r = responses[0];
+  EXPECT_TRUE(r.chunked);
+  EXPECT_EQ(r.body, "one two three");
+  EXPECT_EQ(r.header("Lambda-Runtime-Function-Response-Mode"), "streaming");
+  EXPECT_EQ(r.header("Content-Type"), "text/plain");
+  EXPECT_EQ(r.header("Lambda-Runtime-Invocation-Id"), "inv-s");
+  EXPECT_NE(r.header("Trailer").find("Lambda-Runtime-Function-Error-Type"), std::string::npos);
+  EXPECT_EQ(r.header("Lambda-Runtime-Function-Error-Type"), "");
+}
+
+TEST(Runtime, StreamsAnHttpIntegrationResponse) {
+  FakeRuntimeApi api({invocation("s-1", "{}")});
+  (void)run(
+      [](const Invocation&, ResponseStream& out) -> lift::Result<void> {
+        if (auto r = out.begin_http(200, {{"content-type", "text/html"}}, {"id=1"}); !r) return r;
+        return out.write("<h1>hi</h1>");
+      },
+      options_for(api));
+  auto responses = api.requests_to("/response");
+  ASSERT_EQ(responses.size(), 1u);
+  EXPECT_EQ(responses[0].header("Content-Type"), "application/vnd.awslambda.http-integration-response");
+  const std::string& body = responses[0].body;
+  const auto nuls = body.find(std::string(8, '\0'));
+  ASSERT_NE(nuls, std::string::npos);
+  auto prelude = json_of(body.substr(0, nuls));
+  EXPECT_EQ(prelude.at("statusCode").as_int64(), 200);
+  EXPECT_EQ(prelude.at("headers").at("content-type").as_string(), "text/html");
+  EXPECT_EQ(prelude.at("cookies").at(0).as_string(), "id=1");
+  EXPECT_EQ(body.substr(nuls + 8), "<h1>hi</h1>");
+}
+
+TEST(Runtime, MidStreamErrorsTravelAsTrailers) {
+  FakeRuntimeApi api({invocation("s-1", "{}"), invocation("s-2", "{}"), invocation("s-3", "{}")});
+  (void)run(
+      [](const Invocation& in, ResponseStream& out) -> lift::Result<void> {
+        if (in.context.request_id == "s-1") {
+          (void)out.write("partial");
+          throw std::out_of_range("ran out");
+        }
+        if (in.context.request_id == "s-2") return lift::Error{"Validation", "bad input before any byte"};
+        return lift::ok();  // nothing written: an empty stream
+      },
+      options_for(api));
+  auto responses = api.requests_to("/response");
+  ASSERT_EQ(responses.size(), 2u);
+  EXPECT_EQ(responses[0].body, "partial");
+  EXPECT_EQ(responses[0].header("Lambda-Runtime-Function-Error-Type"), "std::out_of_range");
+  auto error_body = lift::base64::decode(responses[0].header("Lambda-Runtime-Function-Error-Body"));
+  ASSERT_TRUE(error_body);
+  EXPECT_EQ(json_of(*error_body).at("errorMessage").as_string(), "ran out");
+  // Before the first byte an error is an ordinary /error.
+  auto errors = api.requests_to("/error");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].target, "/2018-06-01/runtime/invocation/s-2/error");
+  EXPECT_EQ(responses[1].target, "/2018-06-01/runtime/invocation/s-3/response");
+  EXPECT_EQ(responses[1].body, "");
+  EXPECT_EQ(responses[1].header("Content-Type"), "application/octet-stream");
+}
+
+TEST(Runtime, FourWorkersServeFourInvocationsAtOnce) {
+  std::vector<ScriptedAnswer> script;
+  for (int i = 0; i < 4; ++i) script.push_back(invocation("c-" + std::to_string(i), "{}"));
+  FakeRuntimeApi api(script);
+  std::mutex mutex;
+  std::condition_variable cv;
+  int in_flight = 0;
+  int peak = 0;
+  (void)run(
+      [&](const Invocation& in) -> lift::Result<Response> {
+        std::unique_lock lock(mutex);
+        peak = std::max(peak, ++in_flight);
+        cv.notify_all();
+        // Each waits for all four to be inside the handler: only true concurrency gets there.
+        cv.wait_for(lock, std::chrono::seconds(5), [&] { return peak == 4; });
+        --in_flight;
+        return Response{"\"" + in.context.request_id + "\""};
+      },
+      options_for(api, 4));
+  EXPECT_EQ(peak, 4);
+  EXPECT_EQ(api.requests_to("/response").size(), 4u);
+  std::set<int> connections;
+  for (const auto& r : api.requests_to("/response")) connections.insert(r.connection);
+  EXPECT_EQ(connections.size(), 4u);  // one connection per worker
+  EXPECT_EQ(std::getenv("_X_AMZN_TRACE_ID"), nullptr);  // not exported with several workers
+}
+
+TEST(Runtime, ShutdownHooksRunWhenTheLoopEnds) {
+  FakeRuntimeApi api({});
+  Runtime runtime(options_for(api));
+  int ran = 0;
+  runtime.on_shutdown([&] { ++ran; });
+  runtime.on_shutdown([] { throw std::runtime_error("a failing hook does not stop the others"); });
+  runtime.on_shutdown([&] { ++ran; });
+  EXPECT_EQ(runtime.run([](const Invocation&) -> lift::Result<Response> { return Response{}; }), 1);
+  EXPECT_EQ(ran, 2);
+}
+
+TEST(Runtime, RegistersAnInternalExtensionForGracefulShutdown) {
+  FakeRuntimeApi api({});
+  Options options = options_for(api);
+  options.graceful_shutdown = true;
+  EXPECT_EQ(run([](const Invocation&) -> lift::Result<Response> { return Response{}; }, options), 1);
+  auto registrations = api.requests_to("/2020-01-01/extension/register");
+  ASSERT_EQ(registrations.size(), 1u);
+  EXPECT_EQ(registrations[0].header("Lambda-Extension-Name"), "lift-graceful-shutdown");
+  EXPECT_EQ(json_of(registrations[0].body), json_of(R"({"events":[]})"));
+}
+
+TEST(Runtime, InitReturnsTheValueWhenItSucceeds) {
+  FakeRuntimeApi api({});
+  Runtime runtime(options_for(api));
+  EXPECT_EQ(runtime.init([] { return 41 + 1; }), 42);
+  auto config = runtime.init([]() -> lift::Result<std::string> { return std::string("table"); });
+  ASSERT_TRUE(config);
+  EXPECT_EQ(*config, "table");
+}
+
+}  // namespace
