@@ -23,9 +23,9 @@ namespace lift::local {
 struct FunctionConfig {
   // argv of the function (argv[0] is the executable). Empty: no child process is started and
   // the caller connects its own runtime to endpoint() (tests, in-process clients).
-  std::vector<std::string> command;
+  std::vector<std::string> command{};
   // Added to (and overriding) the Lambda variables the emulator sets.
-  std::vector<std::pair<std::string, std::string>> environment;
+  std::vector<std::pair<std::string, std::string>> environment{};
   // When false the child sees only the Lambda variables, PATH, HOME, LANG and `environment`.
   bool inherit_environment = true;
   std::chrono::milliseconds timeout{3000};
@@ -46,45 +46,45 @@ struct FunctionConfig {
 };
 
 struct InvokeRequest {
-  std::string payload;
+  std::string payload{};
   // Optional per-invocation headers; empty ones are not sent.
-  std::string trace_id;          // Lambda-Runtime-Trace-Id (generated when empty)
-  std::string client_context;    // Lambda-Runtime-Client-Context
-  std::string cognito_identity;  // Lambda-Runtime-Cognito-Identity
-  std::string tenant_id;         // Lambda-Runtime-Aws-Tenant-Id
-  std::string invocation_id;     // Lambda-Runtime-Invocation-Id
+  std::string trace_id{};          // Lambda-Runtime-Trace-Id (generated when empty)
+  std::string client_context{};    // Lambda-Runtime-Client-Context
+  std::string cognito_identity{};  // Lambda-Runtime-Cognito-Identity
+  std::string tenant_id{};         // Lambda-Runtime-Aws-Tenant-Id
+  std::string invocation_id{};     // Lambda-Runtime-Invocation-Id
 };
 
 struct InvokeResult {
-  std::string request_id;
+  std::string request_id{};
   // The response body; for errors the error JSON ({"errorMessage","errorType",...}).
-  std::string payload;
-  std::string content_type;
+  std::string payload{};
+  std::string content_type{};
   // Set when the invocation failed: the function's Lambda-Runtime-Function-Error-Type (or the
   // errorType of its body), Sandbox.Timedout, Runtime.ExitError, Function.ResponseSizeTooLarge, ...
-  std::optional<std::string> error_type;
+  std::optional<std::string> error_type{};
   // The response came as a stream (Lambda-Runtime-Function-Response-Mode: streaming).
   bool streamed = false;
   // Headers of the function's /response or /error request, as received (lower-case names).
-  std::vector<std::pair<std::string, std::string>> response_headers;
+  std::vector<std::pair<std::string, std::string>> response_headers{};
   // HTTP trailers of a streamed response (mid-stream errors), as received.
-  std::vector<std::pair<std::string, std::string>> trailers;
+  std::vector<std::pair<std::string, std::string>> trailers{};
   // From handing the event to the function (/next answered) to its answer.
   std::chrono::microseconds duration{0};
   // Set on the invocation that started the function: exec to the first /next.
-  std::optional<std::chrono::microseconds> init_duration;
+  std::optional<std::chrono::microseconds> init_duration{};
   // The function's output during this invocation (only with capture_logs).
-  std::string logs;
+  std::string logs{};
 
   [[nodiscard]] bool ok() const noexcept { return !error_type.has_value(); }
 };
 
 // One request the emulator received, for tests that check the wire.
 struct RecordedRequest {
-  std::string method;
-  std::string target;
-  std::vector<std::pair<std::string, std::string>> headers;  // lower-case names
-  std::string body;
+  std::string method{};
+  std::string target{};
+  std::vector<std::pair<std::string, std::string>> headers{};  // lower-case names
+  std::string body{};
   int status = 0;  // what the emulator answered
 };
 

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs lift's benchmarks against a Release build: bash bench/run.sh [BUILD_DIR]
+# Prints Markdown tables; bench/RESULTS.md records them with this command.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${1:-build}
+cd "$root"
+
+event=$(mktemp)
+trap 'rm -f "$event"' EXIT
+"$build/bin/lift" events generate apigw-http --path /hello --query name=bench >"$event"
+
+echo "## Runtime end to end (examples/hello vs Node.js under aws-lambda-ric)"
+node_args=()
+if command -v node >/dev/null && [ -f node_modules/aws-lambda-ric/index.mjs ]; then
+  node_args=(--node "$(command -v node)" --ric node_modules/aws-lambda-ric/index.mjs --node-handler "$root/bench/node")
+else
+  echo "(node or aws-lambda-ric missing: run scripts/setup; lift figures only)"
+fi
+"$build/bin/lift_runtime_e2e_bench" --function "$build/bin/examples/hello" --event "$event" "${node_args[@]}"
+
+echo
+echo "## Runtime micro benchmarks"
+"$build/bin/lift_runtime_micro_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+  --benchmark_min_time=0.2

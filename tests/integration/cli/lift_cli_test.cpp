@@ -1,0 +1,144 @@
+// `lift invoke` and `lift events` end to end, as separate processes.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+#include "support/subprocess.hpp"
+
+namespace {
+
+using lift::testing_support::run_command;
+
+boost::json::value json_of(const std::string& text) {
+  boost::json::error_code ec;
+  auto v = boost::json::parse(text, ec);
+  EXPECT_FALSE(ec) << "not JSON: " << text;
+  return v;
+}
+
+std::string hello_event(const std::string& name) {
+  auto generated = run_command({LIFT_CLI, "events", "generate", "apigw-http", "--path", "/hello", "--query", "name=" + name});
+  EXPECT_EQ(generated.exit_code, 0) << generated.err;
+  return generated.out;
+}
+
+TEST(LiftEvents, GeneratesAnHttpApiEvent) {
+  auto result = run_command({LIFT_CLI, "events", "generate", "apigw-http", "--method", "POST", "--path", "/orders", "--query",
+                             "a=1", "--query", "a=2", "--query", "q=hello world", "--header", "X-Tenant: t1", "--body", "{}"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  auto event = json_of(result.out);
+  EXPECT_EQ(event.at("version").as_string(), "2.0");
+  EXPECT_EQ(event.at("rawPath").as_string(), "/orders");
+  EXPECT_EQ(event.at("rawQueryString").as_string(), "a=1&a=2&q=hello%20world");
+  EXPECT_EQ(event.at("queryStringParameters").at("a").as_string(), "1,2");
+  EXPECT_EQ(event.at("queryStringParameters").at("q").as_string(), "hello world");
+  EXPECT_EQ(event.at("headers").at("x-tenant").as_string(), "t1");
+  EXPECT_EQ(event.at("requestContext").at("http").at("method").as_string(), "POST");
+  EXPECT_EQ(event.at("body").as_string(), "{}");
+  auto list = run_command({LIFT_CLI, "events", "list"});
+  EXPECT_EQ(list.exit_code, 0);
+  EXPECT_NE(list.out.find("apigw-http"), std::string::npos);
+  auto bad = run_command({LIFT_CLI, "events", "generate", "apigw-http", "--path", "no-slash"});
+  EXPECT_EQ(bad.exit_code, 2);
+}
+
+TEST(LiftInvoke, HelloAnswersOnStdout) {
+  auto result = run_command({LIFT_CLI, "invoke", LIFT_HELLO, "--event", "-"}, hello_event("lift"));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  auto response = json_of(result.out);
+  EXPECT_EQ(response.at("statusCode").as_int64(), 200);
+  EXPECT_EQ(json_of(std::string(response.at("body").as_string())), json_of(R"({"message":"hello, lift"})"));
+  EXPECT_NE(result.err.find("REPORT RequestId: "), std::string::npos);
+  EXPECT_NE(result.err.find("Init Duration: "), std::string::npos);
+}
+
+TEST(LiftInvoke, HelloDefaultsToWorldAndAnswers404And405) {
+  auto plain = run_command({LIFT_CLI, "events", "generate", "apigw-http", "--path", "/hello"});
+  auto world = run_command({LIFT_CLI, "invoke", LIFT_HELLO}, plain.out);
+  ASSERT_EQ(world.exit_code, 0) << world.err;
+  EXPECT_EQ(json_of(std::string(json_of(world.out).at("body").as_string())).at("message").as_string(), "hello, world");
+
+  auto missing = run_command({LIFT_CLI, "events", "generate", "apigw-http", "--path", "/nope"});
+  auto not_found = json_of(run_command({LIFT_CLI, "invoke", LIFT_HELLO}, missing.out).out);
+  EXPECT_EQ(not_found.at("statusCode").as_int64(), 404);
+  auto body = json_of(std::string(not_found.at("body").as_string()));
+  EXPECT_EQ(body.at("error").at("code").as_string(), "not_found");
+  EXPECT_FALSE(body.at("error").at("request_id").as_string().empty());
+
+  auto post = run_command({LIFT_CLI, "events", "generate", "apigw-http", "--method", "POST", "--path", "/hello"});
+  auto wrong_method = json_of(run_command({LIFT_CLI, "invoke", LIFT_HELLO}, post.out).out);
+  EXPECT_EQ(wrong_method.at("statusCode").as_int64(), 405);
+  EXPECT_EQ(wrong_method.at("headers").at("allow").as_string(), "GET, HEAD");
+}
+
+TEST(LiftInvoke, EventFromAFile) {
+  const auto path = std::filesystem::temp_directory_path() / ("lift-event-" + std::to_string(::getpid()) + ".json");
+  std::ofstream(path) << hello_event("file");
+  auto result = run_command({LIFT_CLI, "invoke", LIFT_HELLO, "--event", path.string()});
+  std::filesystem::remove(path);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("hello, file"), std::string::npos);
+}
+
+TEST(LiftInvoke, FunctionErrorsExitOneAndPrintTheErrorJson) {
+  auto result = run_command({LIFT_CLI, "invoke", LIFT_PROBE_FUNCTION}, R"({"action":"throw"})");
+  EXPECT_EQ(result.exit_code, 1);
+  auto error = json_of(result.out);
+  EXPECT_EQ(error.at("errorType").as_string(), "std::invalid_argument");
+  EXPECT_EQ(error.at("errorMessage").as_string(), "probe was asked to throw");
+}
+
+TEST(LiftInvoke, NonJsonEventIsAnHttpInvalidEventError) {
+  auto result = run_command({LIFT_CLI, "invoke", LIFT_HELLO}, R"([1,2,3])");
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(json_of(result.out).at("errorType").as_string(), "InvalidEvent");
+}
+
+TEST(LiftInvoke, TimeoutOption) {
+  auto result = run_command({LIFT_CLI, "invoke", LIFT_PROBE_FUNCTION, "--timeout", "0.3"}, R"({"action":"sleep","ms":3000})");
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(json_of(result.out).at("errorType").as_string(), "Sandbox.Timedout");
+}
+
+TEST(LiftInvoke, EnvAndMemoryOptions) {
+  auto env = run_command({LIFT_CLI, "invoke", LIFT_PROBE_FUNCTION, "--env", "GREETING=hi there", "--env", "EMPTY="},
+                         R"({"action":"env","name":"GREETING"})");
+  ASSERT_EQ(env.exit_code, 0) << env.err;
+  EXPECT_EQ(json_of(env.out).as_string(), "hi there");
+  auto memory = run_command({LIFT_CLI, "invoke", LIFT_PROBE_FUNCTION, "--memory", "1024"}, R"({"action":"function"})");
+  ASSERT_EQ(memory.exit_code, 0) << memory.err;
+  EXPECT_EQ(json_of(memory.out).at("memory_mb").as_int64(), 1024);
+}
+
+TEST(LiftInvoke, LogsGoToStderrPayloadToStdout) {
+  auto result = run_command({LIFT_CLI, "invoke", LIFT_PROBE_FUNCTION}, R"({"action":"log"})");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out, "\"logged\"\n");
+  EXPECT_NE(result.err.find("probe says hello on stdout"), std::string::npos);
+  EXPECT_NE(result.err.find("probe says hello on stderr"), std::string::npos);
+}
+
+TEST(LiftInvoke, CountReportsLatency) {
+  auto result = run_command({LIFT_CLI, "invoke", LIFT_HELLO, "--count", "50"}, hello_event("n"));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("50 invocations, 0 errors"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("median"), std::string::npos);
+  EXPECT_NE(result.err.find("p99"), std::string::npos);
+  EXPECT_NE(result.out.find("hello, n"), std::string::npos);
+}
+
+TEST(LiftInvoke, UsageErrorsExitTwo) {
+  EXPECT_EQ(run_command({LIFT_CLI, "invoke", LIFT_HELLO}, "{not json").exit_code, 2);
+  EXPECT_EQ(run_command({LIFT_CLI, "invoke", "/nonexistent/function"}, "{}").exit_code, 2);
+  EXPECT_EQ(run_command({LIFT_CLI, "invoke", LIFT_HELLO, "--event", "/nonexistent/event.json"}).exit_code, 2);
+  EXPECT_EQ(run_command({LIFT_CLI, "invoke", LIFT_HELLO, "--env", "NOEQUALS"}, "{}").exit_code, 2);
+  EXPECT_EQ(run_command({LIFT_CLI, "invoke", LIFT_HELLO, "--memory", "1"}, "{}").exit_code, 2);
+  EXPECT_EQ(run_command({LIFT_CLI, "invoke"}).exit_code, 2);
+  EXPECT_EQ(run_command({LIFT_CLI, "frobnicate"}).exit_code, 2);
+  EXPECT_EQ(run_command({LIFT_CLI, "--help"}).exit_code, 0);
+}
+
+}  // namespace

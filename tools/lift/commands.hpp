@@ -1,0 +1,19 @@
+#pragma once
+// Subcommands of the `lift` CLI. Each registers itself on the CLI11 app and runs when chosen;
+// run functions return the process exit code.
+
+#include <CLI/CLI.hpp>
+
+namespace lift::cli {
+
+// Exit codes shared by every subcommand.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFunctionError = 1;  // the function ran and reported an error
+inline constexpr int kExitUsage = 2;          // bad arguments or input; nothing ran
+
+// `lift invoke FUNCTION --event FILE|-`
+void add_invoke_command(CLI::App& app, int& exit_code);
+// `lift events generate|list`
+void add_events_command(CLI::App& app, int& exit_code);
+
+}  // namespace lift::cli

@@ -1,0 +1,173 @@
+// `lift invoke FUNCTION --event FILE|-`: one function, run under the Runtime API emulator.
+// The response payload goes to stdout, the function's logs (and ours) to stderr.
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "commands.hpp"
+#include "lift/local/runtime_emulator.hpp"
+#include "lift/runtime/protocol.hpp"
+
+namespace lift::cli {
+namespace {
+
+struct InvokeOptions {
+  std::string function;
+  std::string event = "-";
+  std::vector<std::string> env;
+  double timeout_seconds = 30;
+  int memory_mb = 128;
+  int count = 1;
+};
+
+std::string read_event(const std::string& source, std::string& problem) {
+  if (source == "-") return {std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
+  std::ifstream file(source, std::ios::binary);
+  if (!file) {
+    problem = "cannot read the event file " + source;
+    return {};
+  }
+  return {std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+}
+
+// FUNCTION is an executable, a directory holding a `bootstrap`, or the name of an example
+// built at build/bin/examples/NAME.
+std::filesystem::path resolve_function(const std::string& function) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path path(function);
+  if (fs::is_directory(path, ec)) return path / "bootstrap";
+  if (fs::exists(path, ec) || function.find('/') != std::string::npos) return path;
+  for (fs::path candidate : {fs::path("build/bin/examples") / function, fs::path("build/bin") / function}) {
+    if (fs::exists(candidate, ec)) return candidate;
+  }
+  return path;
+}
+
+std::string milliseconds(std::chrono::microseconds d) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3f ms", static_cast<double>(d.count()) / 1000.0);
+  return text;
+}
+
+// Prints a streamed HTTP-integration response as Lambda's front door would: prelude to
+// stderr, body to stdout.
+void print_payload(const local::InvokeResult& result) {
+  std::string_view payload = result.payload;
+  if (result.streamed && result.content_type == runtime::protocol::kHttpIntegrationContentType) {
+    const auto delimiter = payload.find(std::string_view("\0\0\0\0\0\0\0\0", 8));
+    if (delimiter != std::string_view::npos) {
+      std::cerr << "lift invoke: streamed HTTP response " << payload.substr(0, delimiter) << '\n';
+      payload.remove_prefix(delimiter + 8);
+    }
+  }
+  std::cout << payload;
+  if (payload.empty() || payload.back() != '\n') std::cout << '\n';
+  std::cout.flush();
+}
+
+int run_invoke(const InvokeOptions& options) {
+  std::string problem;
+  const std::string event = read_event(options.event, problem);
+  if (!problem.empty()) {
+    std::cerr << "lift invoke: " << problem << '\n';
+    return kExitUsage;
+  }
+  // Lambda's Invoke API accepts only JSON payloads; say so here rather than in the function.
+  boost::json::error_code json_error;
+  (void)boost::json::parse(event, json_error);
+  if (json_error) {
+    std::cerr << "lift invoke: the event is not valid JSON: " << json_error.message() << '\n';
+    return kExitUsage;
+  }
+
+  const auto path = resolve_function(options.function);
+  std::error_code fs_error;
+  if (!std::filesystem::is_regular_file(path, fs_error)) {
+    std::cerr << "lift invoke: no function at " << path.string() << " (give an executable, a directory with a bootstrap, or an example name)\n";
+    return kExitUsage;
+  }
+
+  local::FunctionConfig config;
+  config.command = {path.string()};
+  config.function_name = path.filename() == "bootstrap" ? path.parent_path().filename().string() : path.filename().string();
+  config.timeout = std::chrono::milliseconds(static_cast<long long>(options.timeout_seconds * 1000));
+  config.memory_mb = options.memory_mb;
+  for (const auto& assignment : options.env) {
+    const auto equals = assignment.find('=');
+    if (equals == std::string::npos || equals == 0) {
+      std::cerr << "lift invoke: --env expects KEY=VALUE, got '" << assignment << "'\n";
+      return kExitUsage;
+    }
+    config.environment.emplace_back(assignment.substr(0, equals), assignment.substr(equals + 1));
+  }
+
+  local::RuntimeEmulator emulator(std::move(config));
+  if (auto started = emulator.start(); !started) {
+    std::cerr << "lift invoke: " << started.error().message << '\n';
+    return kExitUsage;
+  }
+
+  std::vector<std::chrono::microseconds> durations;
+  durations.reserve(static_cast<std::size_t>(options.count));
+  std::optional<std::chrono::microseconds> init;
+  int errors = 0;
+  std::optional<local::InvokeResult> last;
+  for (int i = 0; i < options.count; ++i) {
+    auto result = emulator.invoke({.payload = event});
+    if (!result) {
+      std::cerr << "lift invoke: " << result.error().message << '\n';
+      return kExitUsage;
+    }
+    durations.push_back(result->duration);
+    if (result->init_duration && !init) init = result->init_duration;
+    if (!result->ok()) ++errors;
+    if (options.count == 1) {
+      std::cerr << "REPORT RequestId: " << result->request_id << "\tDuration: " << milliseconds(result->duration);
+      if (result->init_duration) std::cerr << "\tInit Duration: " << milliseconds(*result->init_duration);
+      if (result->error_type) std::cerr << "\tError: " << *result->error_type;
+      std::cerr << '\n';
+    }
+    last = std::move(*result);
+  }
+  emulator.stop();
+
+  if (options.count > 1) {
+    std::sort(durations.begin(), durations.end());
+    const auto at = [&](double q) { return durations[static_cast<std::size_t>(q * static_cast<double>(durations.size() - 1))]; };
+    std::cerr << "lift invoke: " << options.count << " invocations, " << errors << " errors; latency min "
+              << milliseconds(durations.front()) << ", median " << milliseconds(at(0.5)) << ", p99 " << milliseconds(at(0.99))
+              << ", max " << milliseconds(durations.back());
+    if (init) std::cerr << "; init " << milliseconds(*init);
+    std::cerr << '\n';
+  }
+  print_payload(*last);
+  return errors == 0 ? kExitOk : kExitFunctionError;
+}
+
+}  // namespace
+
+void add_invoke_command(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<InvokeOptions>();
+  auto* invoke = app.add_subcommand("invoke", "Run a function once (or --count times) under the Runtime API emulator");
+  invoke->add_option("FUNCTION", options->function, "executable, directory with a bootstrap, or example name")->required();
+  invoke->add_option("-e,--event", options->event, "event JSON file, or - for stdin")->capture_default_str();
+  invoke->add_option("--env", options->env, "KEY=VALUE for the function's environment (repeatable)");
+  invoke->add_option("-t,--timeout", options->timeout_seconds, "timeout in seconds")
+      ->check(CLI::Range(0.001, 900.0))
+      ->capture_default_str();
+  invoke->add_option("-m,--memory", options->memory_mb, "memory size in MB")->check(CLI::Range(128, 10240))->capture_default_str();
+  invoke->add_option("-n,--count", options->count, "invoke N times and report latency")->check(CLI::Range(1, 10000000));
+  invoke->callback([options, &exit_code] { exit_code = run_invoke(*options); });
+}
+
+}  // namespace lift::cli
