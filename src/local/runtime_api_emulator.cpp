@@ -43,6 +43,9 @@ using Clock = std::chrono::steady_clock;
 constexpr std::size_t kMaxBufferedResponse = 6 * 1024 * 1024;  // Lambda's limit
 constexpr std::size_t kMaxStreamedResponse = 20 * 1024 * 1024;
 constexpr std::size_t kMaxOtherBody = 1024 * 1024;
+// Bodies are read whole up to this size so that an oversize response gets its 413 answer
+// instead of a reset connection; past it the connection is dropped.
+constexpr std::size_t kMaxReadBody = 64 * 1024 * 1024;
 constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
 constexpr std::size_t kTranscriptLength = 256;
 constexpr std::size_t kTranscriptBodyBytes = 64 * 1024;
@@ -224,7 +227,9 @@ struct RuntimeEmulator::Impl {
     for (;;) {
       http::request_parser<http::string_body> parser;
       parser.header_limit(kMaxHeaderBytes);
-      parser.body_limit(kMaxOtherBody);
+      // Beast checks Content-Length against the limit while parsing the header, so the
+      // limit is generous here; per-endpoint limits are enforced once the body is in.
+      parser.body_limit(kMaxReadBody);
       boost::system::error_code ec;
       http::read_header(socket, buffer, parser, ec);
       if (ec) return;  // closed, or not HTTP: drop the connection
@@ -232,18 +237,17 @@ struct RuntimeEmulator::Impl {
       const std::string target(header.target());
       const bool streaming = lower(std::string_view(header[protocol::kResponseMode])) == "streaming";
       const bool is_response = target.ends_with("/response");
-      if (is_response) parser.body_limit(streaming ? kMaxStreamedResponse : kMaxBufferedResponse);
       std::set<std::string> header_names;
       for (const auto& field : header) header_names.insert(lower(std::string_view(field.name_string())));
       http::read(socket, buffer, parser, ec);
       // Kept for the transcript before dispatch moves the body into a result.
       std::string body_excerpt = parser.get().body().substr(0, kTranscriptBodyBytes);
       Answer answer;
-      if (ec == http::error::body_limit) {
+      if (ec) return;  // broken, or larger than we are willing to read
+      if (is_response && parser.get().body().size() > (streaming ? kMaxStreamedResponse : kMaxBufferedResponse)) {
         answer = oversize(target, streaming);
-        answer.close = true;
-      } else if (ec) {
-        return;
+      } else if (!is_response && parser.get().body().size() > kMaxOtherBody) {
+        answer = error_answer(http::status::payload_too_large, "RequestEntityTooLarge", "request body too large");
       } else {
         answer = dispatch(parser.get(), header_names, connection_generation);
       }
@@ -329,7 +333,8 @@ struct RuntimeEmulator::Impl {
                                  (std::chrono::system_clock::now() + config.timeout).time_since_epoch())
                                  .count();
     const auto& r = invocation->request;
-    Answer answer{http::status::ok, r.payload, {}, false};
+    // Lambda hands an empty Invoke payload to the function as {}.
+    Answer answer{http::status::ok, r.payload.empty() ? std::string("{}") : r.payload, {}, false};
     answer.headers = {{std::string(protocol::kRequestId), invocation->id},
                       {std::string(protocol::kDeadlineMs), std::to_string(deadline_ms)},
                       {std::string(protocol::kFunctionArn), function_arn()},
@@ -715,15 +720,18 @@ void RuntimeEmulator::stop() {
   auto& impl = *impl_;
   std::unique_lock lock(impl.mutex);
   if (impl.stopping) return;
+  const bool extensions = !impl.extensions.empty();
+  if (extensions) {
+    // Lambda's shutdown with extensions: SHUTDOWN event, SIGTERM, a grace period, SIGKILL.
+    impl.shutdown_requested = true;
+    impl.changed.notify_all();
+    lock.unlock();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // lets the SHUTDOWN events go out
+    lock.lock();
+  }
   if (impl.pid > 0) {
-    if (!impl.extensions.empty()) {
-      // Lambda's shutdown with extensions: SHUTDOWN event, SIGTERM, a grace period, SIGKILL.
-      impl.shutdown_requested = true;
-      impl.changed.notify_all();
-      lock.unlock();
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      lock.lock();
-      if (impl.pid > 0) ::kill(impl.pid, SIGTERM);
+    if (extensions) {
+      ::kill(impl.pid, SIGTERM);
       const auto give_up = Clock::now() + impl.config.shutdown_grace;
       while (impl.pid > 0 && !impl.reap(false) && Clock::now() < give_up) {
         lock.unlock();

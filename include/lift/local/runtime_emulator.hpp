@@ -46,7 +46,7 @@ struct FunctionConfig {
 };
 
 struct InvokeRequest {
-  std::string payload{};
+  std::string payload{};  // empty means {}, as with Lambda's Invoke API
   // Optional per-invocation headers; empty ones are not sent.
   std::string trace_id{};          // Lambda-Runtime-Trace-Id (generated when empty)
   std::string client_context{};    // Lambda-Runtime-Client-Context
