@@ -1,4 +1,4 @@
-// The emulator's Runtime API, spoken by hand over raw HTTP: every endpoint, header and error.
+// The emulator's Runtime API spoken by hand over raw HTTP: every endpoint, header and error.
 #include <gtest/gtest.h>
 
 #include <boost/asio/connect.hpp>
