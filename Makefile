@@ -3,10 +3,11 @@
 
 BUILD       ?= build
 ASAN_BUILD  ?= build-asan
+FUZZ_BUILD  ?= build-fuzz
 CMAKE_FLAGS ?=
 JOBS        ?= $(shell nproc)
 
-.PHONY: all setup build build-asan test test-unit test-asan demo bench clean
+.PHONY: all setup build build-asan test test-unit test-asan test-fuzz demo bench clean
 
 all: build
 
@@ -20,6 +21,11 @@ $(ASAN_BUILD)/build.ninja: CMakeLists.txt
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DLIFT_SANITIZE=ON \
 	  -DLIFT_BUILD_EXAMPLES=OFF -DLIFT_BUILD_TOOLS=OFF -DLIFT_BUILD_BENCH=OFF $(CMAKE_FLAGS)
 
+# libFuzzer needs clang; only the layers and the fuzz targets are built there.
+$(FUZZ_BUILD)/build.ninja: CMakeLists.txt
+	CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLIFT_BUILD_FUZZ=ON \
+	  -DLIFT_BUILD_TESTS=OFF -DLIFT_BUILD_EXAMPLES=OFF -DLIFT_BUILD_TOOLS=OFF -DLIFT_BUILD_BENCH=OFF $(CMAKE_FLAGS)
+
 build: setup $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
@@ -31,11 +37,16 @@ test-asan: build-asan
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir $(ASAN_BUILD) -L unit --output-on-failure -j $(JOBS)
 
+# Every parser's fuzz target, for a bounded time each (LIFT_FUZZ_SECONDS, default 15).
+test-fuzz: setup $(FUZZ_BUILD)/build.ninja
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	ctest --test-dir $(FUZZ_BUILD) -L fuzz --output-on-failure -j $(JOBS)
+
 test-unit: build
 	ctest --test-dir $(BUILD) -L unit --output-on-failure -j $(JOBS)
 
 # Everything; the Release run comes last so the output ends with ctest's summary.
-test: test-asan build
+test: test-asan test-fuzz build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 demo: build
@@ -47,4 +58,4 @@ bench: build
 	bash bench/run.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

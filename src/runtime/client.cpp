@@ -151,6 +151,20 @@ struct Client::Impl {
     }
   }
 
+  // POST of an error report (/error or /init/error): the JSON body plus its type in a header.
+  Result<void> post_report(std::string target, const InvocationContext* context, const ErrorReport& report,
+                           std::string_view what) {
+    http::request<http::string_body> request{http::verb::post, std::move(target), 11};
+    prepare(request, context);
+    request.set(http::field::content_type, "application/json");
+    request.set(beast::string_view(protocol::kErrorType.data(), protocol::kErrorType.size()), report.type);
+    request.body() = report.to_json();
+    request.prepare_payload();
+    auto answer = exchange(request, what);
+    if (!answer) return std::move(answer).error();
+    return accepted(*answer, what);
+  }
+
   template <class Request>
   Result<http::response<http::string_body>> exchange(Request& request, std::string_view what) {
     return round_trip(request, kMaxApiAnswerBytes,
@@ -228,27 +242,11 @@ Result<void> Client::post_response(const InvocationContext& context, const Respo
 }
 
 Result<void> Client::post_error(const InvocationContext& context, const ErrorReport& report) {
-  http::request<http::string_body> request{http::verb::post, protocol::invocation_path(context.request_id, "error"), 11};
-  impl_->prepare(request, &context);
-  request.set(http::field::content_type, "application/json");
-  request.set(beast::string_view(protocol::kErrorType.data(), protocol::kErrorType.size()), report.type);
-  request.body() = report.to_json();
-  request.prepare_payload();
-  auto answer = impl_->exchange(request, "POST /error");
-  if (!answer) return std::move(answer).error();
-  return accepted(*answer, "the error report");
+  return impl_->post_report(protocol::invocation_path(context.request_id, "error"), &context, report, "the error report");
 }
 
 Result<void> Client::post_init_error(const ErrorReport& report) {
-  http::request<http::string_body> request{http::verb::post, std::string(protocol::kInitErrorPath), 11};
-  impl_->prepare(request, nullptr);
-  request.set(http::field::content_type, "application/json");
-  request.set(beast::string_view(protocol::kErrorType.data(), protocol::kErrorType.size()), report.type);
-  request.body() = report.to_json();
-  request.prepare_payload();
-  auto answer = impl_->exchange(request, "POST /init/error");
-  if (!answer) return std::move(answer).error();
-  return accepted(*answer, "the init error report");
+  return impl_->post_report(std::string(protocol::kInitErrorPath), nullptr, report, "the init error report");
 }
 
 Result<void> Client::Stream::begin(std::string_view content_type) {

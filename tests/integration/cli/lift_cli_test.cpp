@@ -7,17 +7,12 @@
 #include <unistd.h>
 
 #include "support/subprocess.hpp"
+#include "support/json.hpp"
 
 namespace {
 
+using lift::testing_support::json_of;
 using lift::testing_support::run_command;
-
-boost::json::value json_of(const std::string& text) {
-  boost::json::error_code ec;
-  auto v = boost::json::parse(text, ec);
-  EXPECT_FALSE(ec) << "not JSON: " << text;
-  return v;
-}
 
 std::string hello_event(const std::string& name) {
   auto generated = run_command({LIFT_CLI, "events", "generate", "apigw-http", "--path", "/hello", "--query", "name=" + name});

@@ -6,9 +6,11 @@
 #include <filesystem>
 
 #include "lift/local/runtime_emulator.hpp"
+#include "support/json.hpp"
 
 namespace {
 
+using lift::testing_support::json_of;
 using lift::local::FunctionConfig;
 using lift::local::InvokeRequest;
 using lift::local::InvokeResult;
@@ -43,13 +45,6 @@ struct NodeRuntime : ::testing::Test {
     return c;
   }
 };
-
-boost::json::value json_of(const std::string& text) {
-  boost::json::error_code ec;
-  auto v = boost::json::parse(text, ec);
-  EXPECT_FALSE(ec) << "not JSON: " << text;
-  return v;
-}
 
 TEST_F(NodeRuntime, ReadsEveryHeaderTheEmulatorSends) {
   RuntimeEmulator emulator(config("echo.handler"));

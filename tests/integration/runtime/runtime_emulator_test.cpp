@@ -11,9 +11,11 @@
 
 #include "lift/core/base64.hpp"
 #include "lift/local/runtime_emulator.hpp"
+#include "support/json.hpp"
 
 namespace {
 
+using lift::testing_support::json_of;
 using lift::local::FunctionConfig;
 using lift::local::InvokeRequest;
 using lift::local::InvokeResult;
@@ -36,13 +38,6 @@ InvokeResult invoke(RuntimeEmulator& emulator, std::string payload, InvokeReques
     return {};
   }
   return std::move(*result);
-}
-
-boost::json::value json_of(const std::string& text) {
-  boost::json::error_code ec;
-  auto v = boost::json::parse(text, ec);
-  EXPECT_FALSE(ec) << "not JSON: " << text;
-  return v;
 }
 
 TEST(RuntimeWithEmulator, EchoesAndReportsTheInitDurationOnce) {

@@ -14,9 +14,11 @@
 
 #include "lift/core/base64.hpp"
 #include "support/fake_runtime_api.hpp"
+#include "support/json.hpp"
 
 namespace {
 
+using lift::testing_support::json_of;
 using namespace lift::runtime;
 using lift::testing_support::FakeRuntimeApi;
 using lift::testing_support::invocation;
@@ -28,8 +30,6 @@ Options options_for(const FakeRuntimeApi& api, unsigned concurrency = 1) {
   options.concurrency = concurrency;
   return options;
 }
-
-boost::json::value json_of(const std::string& text) { return boost::json::parse(text); }
 
 TEST(Runtime, PostsTheHandlersResponseAndPassesTheWholeContext) {
   FakeRuntimeApi api({invocation("req-1", R"({"n":1})",
