@@ -13,8 +13,11 @@
 #include <fstream>
 #include <iterator>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include "lift/local/runtime_emulator.hpp"
 
@@ -61,6 +64,25 @@ std::optional<double> cold_start_ms(const Subject& subject, const std::string& e
     samples.push_back(static_cast<double>(result->init_duration->count()) / 1000.0);
   }
   return median(samples);
+}
+
+// CPU time (user + system) the process has used so far, from /proc/PID/stat.
+std::optional<double> cpu_seconds(int pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  const auto close = text.rfind(')');  // the command name may contain spaces
+  if (close == std::string::npos) return std::nullopt;
+  std::istringstream fields(text.substr(close + 2));
+  std::string field;
+  double utime = 0, stime = 0;
+  for (int i = 3; fields >> field; ++i) {  // field 3 is the state; 14 and 15 are utime and stime
+    if (i == 14) utime = std::stod(field);
+    if (i == 15) {
+      stime = std::stod(field);
+      return (utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+    }
+  }
+  return std::nullopt;
 }
 
 // Invocations completed in `window` on a warm process.
@@ -143,27 +165,40 @@ int main(int argc, char** argv) {
     }
   }
   std::vector<std::vector<double>> rates(subjects.size());
+  // The function process's own CPU time per warm invocation: what the function costs,
+  // apart from the emulator and the wake-ups between the two processes.
+  std::vector<double> cpu_used(subjects.size(), 0.0);
+  std::vector<double> invocations(subjects.size(), 0.0);
   for (int round = 0; round < args.rounds; ++round) {
     for (std::size_t s = 0; s < subjects.size(); ++s) {
+      const int pid = emulators[s]->function_pid();
+      const auto cpu_before = cpu_seconds(pid);
       auto rate = warm_rate(*emulators[s], event, milliseconds(args.round_ms));
-      if (!rate) {
+      const auto cpu_after = cpu_seconds(pid);
+      if (!rate || !cpu_before || !cpu_after) {
         std::fprintf(stderr, "%s: warm invocation failed\n", subjects[s].name.c_str());
         return 1;
       }
       rates[s].push_back(*rate);
+      cpu_used[s] += *cpu_after - *cpu_before;
+      invocations[s] += *rate * args.round_ms / 1000.0;
     }
   }
 
-  std::printf("| function | cold start, exec to first /next (median of %d) | warm invocations/s (median of %d x %d ms) |\n",
+  std::printf("| function | cold start, exec to first /next (median of %d) | warm invocations/s (median of %d x %d ms) "
+              "| function CPU per warm invocation |\n",
               args.cold_runs, args.rounds, args.round_ms);
-  std::printf("| --- | --- | --- |\n");
+  std::printf("| --- | --- | --- | --- |\n");
   std::vector<double> warm(subjects.size());
+  std::vector<double> cpu_us(subjects.size());
   for (std::size_t s = 0; s < subjects.size(); ++s) {
     warm[s] = median(rates[s]);
-    std::printf("| %s | %.3f ms | %.0f |\n", subjects[s].name.c_str(), cold[s], warm[s]);
+    cpu_us[s] = cpu_used[s] / invocations[s] * 1e6;
+    std::printf("| %s | %.3f ms | %.0f | %.1f us |\n", subjects[s].name.c_str(), cold[s], warm[s], cpu_us[s]);
   }
   if (subjects.size() == 2) {
-    std::printf("\nratios: cold start Node/lift %.1fx, warm lift/Node %.2fx\n", cold[1] / cold[0], warm[0] / warm[1]);
+    std::printf("\nratios: cold start Node/lift %.1fx, warm throughput lift/Node %.2fx, function CPU per invocation Node/lift %.1fx\n",
+                cold[1] / cold[0], warm[0] / warm[1], cpu_us[1] / cpu_us[0]);
   }
   return 0;
 }

@@ -779,6 +779,11 @@ int RuntimeEmulator::starts() const {
   return impl_->start_count;
 }
 
+int RuntimeEmulator::function_pid() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->pid;
+}
+
 std::vector<RecordedRequest> RuntimeEmulator::transcript() const {
   std::lock_guard lock(impl_->mutex);
   return {impl_->transcript.begin(), impl_->transcript.end()};

@@ -114,6 +114,8 @@ class RuntimeEmulator {
   [[nodiscard]] bool function_running() const;
   // Number of times the function process has been started.
   [[nodiscard]] int starts() const;
+  // Process id of the running function, or -1 (benchmarks read its CPU time from /proc).
+  [[nodiscard]] int function_pid() const;
   // The most recent requests received (bounded), oldest first.
   [[nodiscard]] std::vector<RecordedRequest> transcript() const;
 
