@@ -423,8 +423,9 @@ struct RuntimeEmulator::Impl {
     failure.content_type = std::string(request[http::field::content_type]);
     failure.init_duration = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - spawned_at);
     failed_init = true;  // the process is done for: the next invoke starts a new one
-    fail_queued(failure);
-    init_error = std::move(failure);
+    // The waiting invocations get the error; with none waiting, the next one will.
+    if (queue.empty()) init_error = std::move(failure);
+    else fail_queued(failure);
     return {http::status::accepted, R"({"status":"OK"})", {}, false};
   }
 
@@ -640,6 +641,14 @@ Result<InvokeResult> RuntimeEmulator::invoke(InvokeRequest request) {
   invocation->id = impl.uuid();
   invocation->request = std::move(request);
 
+  if (impl.config.command.empty() && impl.init_error) {
+    // An external runtime reported an init error before this invocation arrived: it is this
+    // invocation's answer (Lambda would discard that environment).
+    InvokeResult failure = std::move(*impl.init_error);
+    impl.init_error.reset();
+    failure.request_id = invocation->id;
+    return failure;
+  }
   if (!impl.config.command.empty()) {
     (void)impl.reap(false);
     if (impl.pid > 0 && impl.failed_init) impl.kill_function();

@@ -232,6 +232,14 @@ TEST_F(EmulatorTest, InitErrorFailsTheWaitingInvocation) {
   EXPECT_EQ(error_type(Reply{0, {}, result->payload}), "Init.Config");
 }
 
+TEST_F(EmulatorTest, AnInitErrorBeforeAnyInvocationAnswersTheNextOne) {
+  EXPECT_EQ(request(endpoint, http::verb::post, "/2018-06-01/runtime/init/error", R"({"errorMessage":"m","errorType":"Init.Early"})").status,
+            202);
+  auto result = emulator.invoke({});
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->error_type, "Init.Early");
+}
+
 TEST_F(EmulatorTest, UnknownPathsAndMethods) {
   auto missing = request(endpoint, http::verb::get, "/2018-06-01/runtime/nothing");
   EXPECT_EQ(missing.status, 404);
