@@ -125,6 +125,35 @@ TEST(LiftInvoke, CountReportsLatency) {
   EXPECT_NE(result.out.find("hello, n"), std::string::npos);
 }
 
+TEST(LiftAws, SignsGetVanillaFromTheAwsSuite) {
+  // get-vanilla from AWS's SigV4 suite.
+  const std::string request = "GET / HTTP/1.1\r\nHost:example.amazonaws.com\r\n\r\n";
+  auto result = run_command({LIFT_CLI, "aws", "sign", "--access-key", "AKIDEXAMPLE", "--secret-key",
+                             "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "--region", "us-east-1", "--service", "service",
+                             "--date", "20150830T123600Z"},
+                            request);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("# signature\n5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31\n"), std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("Authorization:AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
+                            "SignedHeaders=host;x-amz-date, Signature=5fa00fa3"),
+            std::string::npos);
+  auto dry = run_command({LIFT_CLI, "aws", "sign", "--access-key", "A", "--secret-key", "S", "--region", "r", "--service", "s",
+                          "--dry-run"},
+                         request);
+  EXPECT_EQ(dry.exit_code, 0);
+  EXPECT_EQ(dry.out.find("# signed request"), std::string::npos);
+  // Bad input: no Host header, a malformed request line, a bad date, no credentials.
+  const std::vector<std::string> common{LIFT_CLI, "aws", "sign", "--access-key", "A", "--secret-key", "S", "--region", "r",
+                                        "--service", "s"};
+  EXPECT_EQ(run_command(common, "GET / HTTP/1.1\r\n\r\n").exit_code, 2);
+  EXPECT_EQ(run_command(common, "nonsense\r\n").exit_code, 2);
+  auto bad_date = common;
+  bad_date.insert(bad_date.end(), {"--date", "yesterday"});
+  EXPECT_EQ(run_command(bad_date, request).exit_code, 2);
+  EXPECT_EQ(run_command({LIFT_CLI, "aws", "sign", "--region", "r", "--service", "s"}, request).exit_code, 2);
+}
+
 TEST(LiftInvoke, UsageErrorsExitTwo) {
   EXPECT_EQ(run_command({LIFT_CLI, "invoke", LIFT_HELLO}, "{not json").exit_code, 2);
   EXPECT_EQ(run_command({LIFT_CLI, "invoke", "/nonexistent/function"}, "{}").exit_code, 2);

@@ -1,0 +1,307 @@
+#include "lift/aws/sigv4.hpp"
+
+#include <algorithm>
+#include <ctime>
+#include <map>
+#include <optional>
+
+#include "crypto.hpp"
+
+namespace lift::aws {
+namespace {
+
+constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
+
+Error invalid(std::string message) { return Error{"aws.invalid_request", std::move(message), 400}; }
+
+bool is_unreserved(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+         c == '~';
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Percent-decoding that leaves malformed escapes as they are ('+' is not a space in SigV4).
+std::string uri_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size()) {
+      const int high = hex_value(text[i + 1]);
+      const int low = hex_value(text[i + 2]);
+      if (high >= 0 && low >= 0) {
+        out += static_cast<char>(high * 16 + low);
+        i += 2;
+        continue;
+      }
+    }
+    out += text[i];
+  }
+  return out;
+}
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+// Trims the value and collapses each run of spaces or tabs into one space.
+std::string canonical_header_value(std::string_view value) {
+  std::string out;
+  bool in_space = false;
+  for (char c : value) {
+    if (c == ' ' || c == '\t') {
+      in_space = true;
+      continue;
+    }
+    if (in_space && !out.empty()) out += ' ';
+    in_space = false;
+    out += c;
+  }
+  return out;
+}
+
+// RFC 3986 dot-segment removal plus collapsing of empty segments; a trailing slash stays.
+std::string normalize_path(std::string_view path) {
+  std::vector<std::string_view> segments;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const auto slash = path.find('/', start);
+    const auto segment = path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    if (segment == "..") {
+      if (!segments.empty()) segments.pop_back();
+    } else if (!segment.empty() && segment != ".") {
+      segments.push_back(segment);
+    }
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  std::string out;
+  for (const auto& segment : segments) out.append("/").append(segment);
+  const bool trailing = path.ends_with("/") || path.ends_with("/.") || path.ends_with("/..");
+  if (out.empty() || trailing) out += '/';
+  return out;
+}
+
+std::string canonical_path(std::string_view path, bool normalize) {
+  if (path.empty()) return "/";
+  if (normalize) return uri_encode(normalize_path(path), /*keep_slash=*/true);  // encodes '%' again: "double encoding"
+  // S3 style: the path as sent; only characters that cannot appear in a URL are encoded.
+  std::string out;
+  for (unsigned char c : path) {
+    if (c == '/' || c == '%' || is_unreserved(c)) out += static_cast<char>(c);
+    else out += uri_encode(std::string_view(reinterpret_cast<const char*>(&c), 1));
+  }
+  return out;
+}
+
+using Parameters = std::vector<std::pair<std::string, std::string>>;
+
+// The query's parameters, decoded.
+Parameters parse_query(std::string_view query) {
+  Parameters parameters;
+  std::size_t start = 0;
+  while (start <= query.size()) {
+    const auto amp = query.find('&', start);
+    const auto part = query.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
+    if (!part.empty()) {
+      const auto eq = part.find('=');
+      parameters.emplace_back(uri_decode(part.substr(0, eq)),
+                              eq == std::string_view::npos ? std::string() : uri_decode(part.substr(eq + 1)));
+    }
+    if (amp == std::string_view::npos) break;
+    start = amp + 1;
+  }
+  return parameters;
+}
+
+std::string canonical_query(const Parameters& parameters) {
+  std::vector<std::pair<std::string, std::string>> encoded;
+  encoded.reserve(parameters.size());
+  for (const auto& [key, value] : parameters) encoded.emplace_back(uri_encode(key), uri_encode(value));
+  std::sort(encoded.begin(), encoded.end());
+  std::string out;
+  for (const auto& [key, value] : encoded) {
+    if (!out.empty()) out += '&';
+    out.append(key).append("=").append(value);
+  }
+  return out;
+}
+
+// Headers that proxies and clients may change on the way; signing them would break requests.
+bool unsigned_header(std::string_view name) {
+  static constexpr std::string_view kSkipped[] = {"authorization", "connection", "expect", "transfer-encoding",
+                                                  "upgrade",       "user-agent", "x-amzn-trace-id"};
+  return std::find(std::begin(kSkipped), std::end(kSkipped), name) != std::end(kSkipped);
+}
+
+struct CanonicalHeaders {
+  std::string text;         // "name:value\n" for each
+  std::string signed_names;  // "name;name"
+};
+
+CanonicalHeaders canonical_headers(const std::vector<std::pair<std::string, std::string>>& headers) {
+  std::map<std::string, std::string> merged;  // sorted by lower-case name; repeated names joined by ','
+  for (const auto& [name, value] : headers) {
+    auto key = lower(name);
+    if (unsigned_header(key)) continue;
+    auto [it, inserted] = merged.try_emplace(std::move(key), canonical_header_value(value));
+    if (!inserted) it->second.append(",").append(canonical_header_value(value));
+  }
+  CanonicalHeaders out;
+  for (const auto& [name, value] : merged) {
+    out.text.append(name).append(":").append(value).append("\n");
+    if (!out.signed_names.empty()) out.signed_names += ';';
+    out.signed_names += name;
+  }
+  return out;
+}
+
+std::string amz_date(std::chrono::system_clock::time_point time) {
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[20];
+  std::strftime(text, sizeof text, "%Y%m%dT%H%M%SZ", &utc);
+  return text;
+}
+
+bool has_header(const HttpRequest& request, std::string_view name) {
+  return std::any_of(request.headers.begin(), request.headers.end(), [&](const auto& h) { return lower(h.first) == name; });
+}
+
+}  // namespace
+
+std::string uri_encode(std::string_view text, bool keep_slash) {
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if (is_unreserved(c) || (keep_slash && c == '/')) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kDigits[c >> 4];
+      out += kDigits[c & 15];
+    }
+  }
+  return out;
+}
+
+Result<SignedRequest> sign(const HttpRequest& request, const SigningParams& params) {
+  const auto& credentials = params.credentials;
+  if (credentials.access_key_id.empty() || credentials.secret_access_key.empty())
+    return invalid("signing needs an access key id and a secret access key");
+  if (params.region.empty() || params.service.empty()) return invalid("signing needs a region and a service");
+  if (request.method.empty() || request.target.empty() || request.target.front() != '/')
+    return invalid("the request needs a method and a target starting with '/'");
+  if (!has_header(request, "host")) return invalid("the request has no Host header");
+  const bool query_mode = params.mode == SigningMode::query;
+  if (query_mode && (params.expires.count() < 1 || params.expires.count() > 604800))
+    return invalid("a presigned URL expires after 1 second to 7 days");
+
+  const std::string date_time = amz_date(params.time);
+  const std::string scope = date_time.substr(0, 8) + "/" + params.region + "/" + params.service + "/aws4_request";
+  const std::string credential = credentials.access_key_id + "/" + scope;
+  const std::string payload_hash = params.unsigned_payload ? "UNSIGNED-PAYLOAD" : detail::hex(detail::sha256(request.body));
+
+  SignedRequest result;
+  result.request = request;
+  auto& out = result.request;
+  const auto question = request.target.find('?');
+  const std::string_view path = std::string_view(request.target).substr(0, question);
+  const std::string_view query =
+      question == std::string::npos ? std::string_view() : std::string_view(request.target).substr(question + 1);
+  auto parameters = parse_query(query);
+
+  CanonicalHeaders headers;
+  Parameters added;  // query mode: in the order they are appended to the URL
+  if (query_mode) {
+    headers = canonical_headers(request.headers);
+    added = {{"X-Amz-Algorithm", std::string(kAlgorithm)},
+             {"X-Amz-Credential", credential},
+             {"X-Amz-Date", date_time},
+             {"X-Amz-SignedHeaders", headers.signed_names},
+             {"X-Amz-Expires", std::to_string(params.expires.count())}};
+    if (!credentials.session_token.empty()) added.emplace_back("X-Amz-Security-Token", credentials.session_token);
+    parameters.insert(parameters.end(), added.begin(), added.end());
+  } else {
+    if (!credentials.session_token.empty()) out.headers.emplace_back("X-Amz-Security-Token", credentials.session_token);
+    out.headers.emplace_back("X-Amz-Date", date_time);
+    if (params.sign_body) out.headers.emplace_back("x-amz-content-sha256", payload_hash);
+    headers = canonical_headers(out.headers);
+  }
+
+  result.canonical_request = request.method + "\n" + canonical_path(path, params.normalize_path) + "\n" +
+                             canonical_query(parameters) + "\n" + headers.text + "\n" + headers.signed_names + "\n" +
+                             payload_hash;
+  result.string_to_sign = std::string(kAlgorithm) + "\n" + date_time + "\n" + scope + "\n" +
+                          detail::hex(detail::sha256(result.canonical_request));
+
+  std::string key = detail::hmac_sha256("AWS4" + credentials.secret_access_key, date_time.substr(0, 8));
+  key = detail::hmac_sha256(key, params.region);
+  key = detail::hmac_sha256(key, params.service);
+  key = detail::hmac_sha256(key, "aws4_request");
+  result.signature = detail::hex(detail::hmac_sha256(key, result.string_to_sign));
+
+  if (query_mode) {
+    added.emplace_back("X-Amz-Signature", result.signature);
+    std::string target = request.target;
+    char separator = question == std::string::npos ? '?' : '&';
+    if (question != std::string::npos && question + 1 == target.size()) separator = '\0';  // "/path?" already ends in '?'
+    for (const auto& [name, value] : added) {
+      if (separator != '\0') target += separator;
+      target.append(uri_encode(name)).append("=").append(uri_encode(value));
+      separator = '&';
+    }
+    out.target = std::move(target);
+  } else {
+    out.headers.emplace_back("Authorization", std::string(kAlgorithm) + " Credential=" + credential +
+                                                  ", SignedHeaders=" + headers.signed_names + ", Signature=" + result.signature);
+  }
+  return result;
+}
+
+Result<HttpRequest> parse_http_request(std::string_view raw) {
+  auto next_line = [&raw]() -> std::optional<std::string_view> {
+    if (raw.empty()) return std::nullopt;
+    const auto end = raw.find('\n');
+    auto line = raw.substr(0, end);
+    raw = end == std::string_view::npos ? std::string_view() : raw.substr(end + 1);
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    return line;
+  };
+  auto request_line = next_line();
+  if (!request_line) return invalid("empty request");
+  const auto first_space = request_line->find(' ');
+  const auto last_space = request_line->rfind(' ');
+  if (first_space == std::string_view::npos || last_space == first_space || !request_line->substr(last_space + 1).starts_with("HTTP/"))
+    return invalid("the request line is not 'METHOD TARGET HTTP/1.1'");
+  HttpRequest request;
+  request.method = std::string(request_line->substr(0, first_space));
+  request.target = std::string(request_line->substr(first_space + 1, last_space - first_space - 1));
+  while (auto line = next_line()) {
+    if (line->empty()) break;
+    const auto colon = line->find(':');
+    if (colon == std::string_view::npos || colon == 0) return invalid("a header line has no name: '" + std::string(line->substr(0, 80)) + "'");
+    request.headers.emplace_back(std::string(line->substr(0, colon)), std::string(line->substr(colon + 1)));
+  }
+  request.body = std::string(raw);
+  return request;
+}
+
+std::string format_http_request(const HttpRequest& request) {
+  std::string out = request.method + " " + request.target + " HTTP/1.1\r\n";
+  for (const auto& [name, value] : request.headers) out.append(name).append(":").append(value).append("\r\n");
+  out += "\r\n";
+  out += request.body;
+  return out;
+}
+
+}  // namespace lift::aws
