@@ -10,8 +10,8 @@
 #include <sstream>
 
 #include "commands.hpp"
+#include "lift/aws/credentials.hpp"
 #include "lift/aws/sigv4.hpp"
-#include "lift/core/env.hpp"
 
 namespace lift::cli {
 namespace {
@@ -58,12 +58,19 @@ int run_sign(SignOptions options) {
     return kExitUsage;
   }
 
-  // Flags first, then the environment the AWS SDKs read.
+  // Flags first, then the credential chain and region the AWS SDKs use.
   aws::SigningParams params;
-  params.credentials.access_key_id = options.access_key.empty() ? env_or("AWS_ACCESS_KEY_ID", "") : options.access_key;
-  params.credentials.secret_access_key = options.secret_key.empty() ? env_or("AWS_SECRET_ACCESS_KEY", "") : options.secret_key;
-  params.credentials.session_token = options.token.empty() ? env_or("AWS_SESSION_TOKEN", "") : options.token;
-  params.region = options.region.empty() ? env_or("AWS_REGION", env_or("AWS_DEFAULT_REGION", "")) : options.region;
+  if (!options.access_key.empty() || !options.secret_key.empty()) {
+    params.credentials = {options.access_key, options.secret_key, options.token};
+  } else {
+    auto found = aws::CredentialsChain::standard().get();
+    if (!found) {
+      std::cerr << "lift aws sign: " << found.error().message << '\n';
+      return kExitUsage;
+    }
+    params.credentials = std::move(*found);
+  }
+  params.region = options.region.empty() ? aws::resolve_region().value_or("") : options.region;
   params.service = options.service;
   if (!options.date.empty()) {
     auto time = parse_amz_date(options.date);
@@ -98,10 +105,10 @@ void add_aws_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<SignOptions>();
   auto* sign = aws->add_subcommand("sign", "SigV4-sign a raw HTTP request and print each step");
   sign->add_option("-r,--request", options->request_file, "raw HTTP request file, or - for stdin")->capture_default_str();
-  sign->add_option("--access-key", options->access_key, "access key id (default AWS_ACCESS_KEY_ID)");
-  sign->add_option("--secret-key", options->secret_key, "secret access key (default AWS_SECRET_ACCESS_KEY)");
-  sign->add_option("--token", options->token, "session token (default AWS_SESSION_TOKEN)");
-  sign->add_option("--region", options->region, "region (default AWS_REGION)");
+  sign->add_option("--access-key", options->access_key, "access key id (default: environment, then AWS_PROFILE)");
+  sign->add_option("--secret-key", options->secret_key, "secret access key");
+  sign->add_option("--token", options->token, "session token");
+  sign->add_option("--region", options->region, "region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile)");
   sign->add_option("--service", options->service, "signing name of the service, e.g. dynamodb")->required();
   sign->add_option("--date", options->date, "signing time YYYYMMDDTHHMMSSZ (default now)");
   sign->add_flag("--query", options->query, "presigned URL instead of an Authorization header");

@@ -11,15 +11,10 @@
 #include <utility>
 #include <vector>
 
+#include "lift/aws/credentials.hpp"
 #include "lift/core/result.hpp"
 
 namespace lift::aws {
-
-struct Credentials {
-  std::string access_key_id{};
-  std::string secret_access_key{};
-  std::string session_token{};  // empty for long-term credentials
-};
 
 // An HTTP request as sent: the target is the path and query as on the request line.
 struct HttpRequest {

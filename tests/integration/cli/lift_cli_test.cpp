@@ -151,7 +151,14 @@ TEST(LiftAws, SignsGetVanillaFromTheAwsSuite) {
   auto bad_date = common;
   bad_date.insert(bad_date.end(), {"--date", "yesterday"});
   EXPECT_EQ(run_command(bad_date, request).exit_code, 2);
-  EXPECT_EQ(run_command({LIFT_CLI, "aws", "sign", "--region", "r", "--service", "s"}, request).exit_code, 2);
+  // No credentials anywhere: neither flags, nor environment, nor shared files.
+  ::unsetenv("AWS_ACCESS_KEY_ID");
+  ::unsetenv("AWS_SECRET_ACCESS_KEY");
+  ::setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials", 1);
+  ::setenv("AWS_CONFIG_FILE", "/nonexistent/config", 1);
+  auto no_credentials = run_command({LIFT_CLI, "aws", "sign", "--region", "r", "--service", "s"}, request);
+  EXPECT_EQ(no_credentials.exit_code, 2);
+  EXPECT_NE(no_credentials.err.find("no AWS credentials found"), std::string::npos);
 }
 
 TEST(LiftInvoke, UsageErrorsExitTwo) {

@@ -1,0 +1,65 @@
+#pragma once
+// AWS credentials and where they come from, in the order the AWS SDKs look:
+// environment variables, then the shared credentials and config files (AWS_PROFILE).
+// A chain caches what it found and looks again shortly before temporary credentials expire.
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lift/core/result.hpp"
+
+namespace lift::aws {
+
+struct Credentials {
+  std::string access_key_id{};
+  std::string secret_access_key{};
+  std::string session_token{};  // empty for long-term credentials
+  std::optional<std::chrono::system_clock::time_point> expiration{};  // temporary credentials only
+  std::string source{};  // which provider found them, for diagnostics ("environment", "profile default")
+};
+
+// A provider answers with credentials, or with the error code "aws.credentials_not_found"
+// when it has none to offer (the chain then asks the next one); any other error stops the chain.
+using CredentialsProvider = std::function<Result<Credentials>()>;
+
+// AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.
+CredentialsProvider environment_credentials();
+
+struct ProfileFiles {
+  std::string profile{};           // empty: AWS_PROFILE, else "default"
+  std::string credentials_file{};  // empty: AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials
+  std::string config_file{};       // empty: AWS_CONFIG_FILE, else ~/.aws/config
+};
+// Static keys of a profile in the shared credentials file ([name]) or config file ([profile name]).
+CredentialsProvider profile_credentials(ProfileFiles files = {});
+
+// The region: AWS_REGION, AWS_DEFAULT_REGION, then the profile's `region` in the config file.
+std::optional<std::string> resolve_region(const ProfileFiles& files = {});
+
+// Asks each provider in turn and caches the answer; temporary credentials are fetched again
+// once they are within `refresh_before` of expiring. Thread-safe.
+class CredentialsChain {
+ public:
+  using Clock = std::function<std::chrono::system_clock::time_point()>;
+
+  explicit CredentialsChain(std::vector<CredentialsProvider> providers, Clock clock = std::chrono::system_clock::now,
+                            std::chrono::seconds refresh_before = std::chrono::minutes(5));
+  // environment, then profile files.
+  static CredentialsChain standard();
+
+  Result<Credentials> get();
+
+ private:
+  std::vector<CredentialsProvider> providers_;
+  Clock clock_;
+  std::chrono::seconds refresh_before_;
+  std::mutex mutex_;
+  std::optional<Credentials> cached_;
+};
+
+}  // namespace lift::aws
