@@ -1,67 +1,67 @@
-// Lambda's side of the Runtime API: a thread per connection (clients keep one connection per
-// worker and block in GET /next), one mutex and condition variable for all shared state.
-#include <fcntl.h>
+// Lambda's side of the Runtime API. Threads: one per connection (clients keep one connection
+// per worker and block in GET /next), one accepting connections, one supervisor that enforces
+// deadlines and watches the function process. All shared state sits behind one mutex and one
+// condition variable; socket I/O never happens with the mutex held.
+#include "lift/local/runtime_emulator.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <condition_variable>
+#include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <deque>
-#include <filesystem>
+#include <list>
 #include <map>
 #include <mutex>
 #include <random>
-#include <set>
 #include <thread>
+#include <unordered_set>
 
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 
+#include "function_process.hpp"
 #include "lift/core/base64.hpp"
-#include "lift/local/runtime_emulator.hpp"
 #include "lift/runtime/protocol.hpp"
-
-extern char** environ;
+#include "wire.hpp"
 
 namespace lift::local {
 namespace {
 
 namespace net = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
 namespace protocol = runtime::protocol;
 using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
+using detail::WireRequest;
+using detail::WireResponse;
 
 constexpr std::size_t kMaxBufferedResponse = 6 * 1024 * 1024;  // Lambda's limit
-constexpr std::size_t kMaxStreamedResponse = 20 * 1024 * 1024;
+constexpr std::size_t kMaxStreamedResponse = 20 * 1024 * 1024;  // Lambda's default streaming limit
 constexpr std::size_t kMaxOtherBody = 1024 * 1024;
-// Bodies are read whole up to this size so that an oversize response gets its 413 answer
-// instead of a reset connection; past it the connection is dropped.
-constexpr std::size_t kMaxReadBody = 64 * 1024 * 1024;
-constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
 constexpr std::size_t kTranscriptLength = 256;
 constexpr std::size_t kTranscriptBodyBytes = 64 * 1024;
-constexpr std::size_t kMaxCapturedLogBytes = 8 * 1024 * 1024;
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+constexpr std::size_t kRememberedAnswers = 4096;
+constexpr std::size_t kMaxConnections = 256;
+constexpr auto kSupervisorTick = std::chrono::milliseconds(10);
+constexpr auto kHangupCheck = std::chrono::milliseconds(100);
+// How long stop() waits for extensions to collect SHUTDOWN before it signals the process.
+constexpr auto kExtensionDelivery = std::chrono::milliseconds(500);
 
 std::string error_json(std::string_view type, std::string_view message) {
   return boost::json::serialize(boost::json::object{{"errorMessage", message}, {"errorType", type}});
 }
 
-// errorType from an error body, when it is the JSON Lambda expects.
+// errorType of an error body, when it is the JSON Lambda expects.
 std::string error_type_of(const std::string& body) {
   boost::system::error_code ec;
   auto value = boost::json::parse(body, ec);
@@ -76,21 +76,77 @@ std::string seconds_text(std::chrono::milliseconds d) {
   return text;
 }
 
+std::int64_t epoch_ms(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+// 2024-05-01T12:00:00.123Z, as in Lambda's timeout message.
+std::string utc_timestamp() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char date[32];
+  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &utc);
+  char millis[8];
+  std::snprintf(millis, sizeof millis, ".%03dZ", static_cast<int>(epoch_ms(now) % 1000));
+  return std::string(date) + millis;
+}
+
 struct Invocation {
   std::string id;
   InvokeRequest request;
   enum class State { queued, running, done } state = State::queued;
+  Clock::time_point queued_at;
   Clock::time_point handed_out;
   Clock::time_point deadline;
-  std::size_t log_offset = 0;
+  std::size_t log_from = 0;  // offset in the captured output where its logs begin
   InvokeResult result;
 };
 
 struct Connection {
+  int fd = -1;  // for shutdown() from stop(); closed only by the connection's own thread
   std::shared_ptr<tcp::socket> socket;
   std::thread thread;
-  std::shared_ptr<std::atomic<bool>> finished;
+  bool finished = false;
 };
+
+// Request ids already answered (bounded), so that a second answer is told apart from a
+// request id that never existed.
+class AnsweredIds {
+ public:
+  void add(const std::string& id) {
+    if (!ids_.insert(id).second) return;
+    order_.push_back(id);
+    if (order_.size() > kRememberedAnswers) {
+      ids_.erase(order_.front());
+      order_.pop_front();
+    }
+  }
+  [[nodiscard]] bool contains(const std::string& id) const { return ids_.contains(id); }
+
+ private:
+  std::deque<std::string> order_;
+  std::unordered_set<std::string> ids_;
+};
+
+// What a connection thread does with a request.
+struct Reply {
+  WireResponse response;
+  std::shared_ptr<Invocation> handed_out;  // /next: back to the queue if it cannot be delivered
+  std::string shutdown_for;  // extension identifier whose SHUTDOWN event this is
+  bool drop = false;  // the client went away while waiting: close without answering
+};
+
+Reply json_reply(int status, std::string body) { return Reply{WireResponse{status, std::move(body), {}, false}, nullptr, {}, false}; }
+
+Reply dropped() { return Reply{{}, nullptr, {}, true}; }
+
+Reply error_reply(int status, std::string_view type, std::string_view message) {
+  return json_reply(status, error_json(type, message));
+}
+
+Reply accepted() { return json_reply(202, R"({"status":"OK"})"); }
 
 }  // namespace
 
@@ -99,59 +155,71 @@ struct RuntimeEmulator::Impl {
     if (config.concurrency == 0) config.concurrency = 1;
   }
 
-  FunctionConfig config;
-  net::io_context io;
-  tcp::acceptor acceptor{io};
+  FunctionConfig config;  // not changed after construction: read without the mutex
+  net::io_context io;     // never run: the sockets only make synchronous calls
+  detail::UniqueFd listener;
   unsigned short port = 0;
-  bool listening = false;
   std::thread accept_thread;
+  std::thread supervisor_thread;
 
   mutable std::mutex mutex;
   std::condition_variable changed;
-  bool stopping = false;
+  bool listening = false;
+  bool stop_started = false;  // stop() is running: no new invocations
+  bool stopping = false;      // the threads are being torn down
+  bool stopped = false;
+  int active_invokes = 0;
   std::mt19937_64 rng;
 
   std::deque<std::shared_ptr<Invocation>> queue;
   std::map<std::string, std::shared_ptr<Invocation>> running;
-  std::set<std::string> answered;  // ids already answered, for InvalidStateTransition
+  AnsweredIds answered;
+  int waiting_next = 0;  // GET /next requests blocked right now
+  Clock::time_point last_runtime_activity;
+  bool runtime_seen = false;  // any GET /next ever
 
-  // The function process. `generation` counts starts; connections remember theirs so that a
-  // worker of a dead process cannot take an invocation meant for its successor.
+  // The function process. `generation` changes whenever a process starts or ends; connections
+  // remember the one they were accepted in, so that a worker of a dead process cannot take an
+  // invocation meant for its successor.
   pid_t pid = -1;
   int generation = 0;
+  int start_count = 0;
   Clock::time_point spawned_at;
-  bool first_next_seen = false;
+  std::size_t spawn_log_offset = 0;
+  bool initialised = false;  // this process has asked for work
+  bool failed_init = false;  // this process reported an init error
   std::optional<std::chrono::microseconds> unclaimed_init_duration;
-  bool failed_init = false;
-  std::optional<InvokeResult> init_error;
+  // An init error reported while no invocation waited: the answer of the next one.
+  std::optional<InvokeResult> init_failure;
+  std::size_t init_failure_log_from = 0;
 
-  std::set<std::string> extensions;
-  bool shutdown_requested = false;
+  std::map<std::string, bool> extensions;  // identifier → SHUTDOWN delivered
+  bool shutdown_event = false;
+  std::int64_t shutdown_deadline_ms = 0;
 
   std::deque<RecordedRequest> transcript;
-  std::vector<Connection> connections;
+  std::list<Connection> connections;  // a list: threads keep pointers to their element
+  detail::LogCapture logs;
 
-  int log_fd = -1;  // read end of the captured stdout/stderr pipe
-  std::thread log_thread;
-  std::string logs;
+  // ---- small helpers ---------------------------------------------------------------------
+
+  std::string random_hex(int digits) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::uniform_int_distribution<int> hex(0, 15);
+    std::string out;
+    for (int i = 0; i < digits; ++i) out += kHex[hex(rng)];
+    return out;
+  }
 
   std::string uuid() {
-    std::uniform_int_distribution<int> hex(0, 15);
     static constexpr char kHex[] = "0123456789abcdef";
+    std::uniform_int_distribution<int> hex(0, 15);
     std::string id = "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx";
     for (auto& c : id) {
       if (c == 'x') c = kHex[hex(rng)];
       else if (c == 'y') c = kHex[8 + hex(rng) % 4];
     }
     return id;
-  }
-
-  std::string random_hex(int digits) {
-    std::uniform_int_distribution<int> hex(0, 15);
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (int i = 0; i < digits; ++i) out += kHex[hex(rng)];
-    return out;
   }
 
   std::string trace_id() {
@@ -164,451 +232,571 @@ struct RuntimeEmulator::Impl {
     return "arn:aws:lambda:" + config.region + ":" + config.account_id + ":function:" + config.function_name;
   }
 
-  // ---- listener -------------------------------------------------------------------------
+  std::string handler_name() const {
+    std::string handler = "handler";
+    for (const auto& [name, value] : config.environment) {
+      if (name == "_HANDLER") handler = value;
+    }
+    return handler;
+  }
+
+  bool has_command() const { return !config.command.empty(); }
+
+  // ---- captured output (the mutex is held) ------------------------------------------------
+
+  std::size_t log_end() { return logs.started() ? logs.end() : 0; }
+
+  // Drops output no invocation can still claim.
+  void trim_logs() {
+    if (!logs.started()) return;
+    std::size_t keep = logs.end();
+    for (const auto& invocation : queue) keep = std::min(keep, invocation->log_from);
+    for (const auto& [id, invocation] : running) keep = std::min(keep, invocation->log_from);
+    if (pid > 0 && (!initialised || unclaimed_init_duration)) keep = std::min(keep, spawn_log_offset);
+    if (init_failure) keep = std::min(keep, init_failure_log_from);
+    logs.discard_before(keep);
+  }
+
+  // ---- ending invocations (the mutex is held) ---------------------------------------------
+
+  // Takes an invocation out of the queue or the running set with its result as it stands.
+  // `include_init` attributes the output of the process start to it.
+  // By value: the caller's pointer may be the very map entry this erases.
+  void finish(std::shared_ptr<Invocation> invocation, bool include_init = false) {
+    if (invocation->state == Invocation::State::done) return;
+    if (invocation->state == Invocation::State::running) {
+      running.erase(invocation->id);
+      answered.add(invocation->id);
+      invocation->result.duration =
+          std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - invocation->handed_out);
+    } else {
+      std::erase(queue, invocation);
+    }
+    invocation->state = Invocation::State::done;
+    invocation->result.request_id = invocation->id;
+    if (logs.started()) {
+      const auto from = include_init ? std::min(invocation->log_from, spawn_log_offset) : invocation->log_from;
+      invocation->result.logs = logs.since(from);
+    }
+    trim_logs();
+    changed.notify_all();
+  }
+
+  void fail(std::shared_ptr<Invocation> invocation, const std::string& type, std::string payload,
+            bool include_init = false) {
+    if (invocation->state == Invocation::State::done) return;
+    invocation->result.error_type = type;
+    invocation->result.payload = std::move(payload);
+    invocation->result.content_type = "application/json";
+    finish(std::move(invocation), include_init);
+  }
+
+  void fail_queued(const std::string& type, const std::string& message, bool include_init = false) {
+    for (auto& invocation : std::deque(queue)) fail(invocation, type, error_json(type, message), include_init);
+  }
+
+  void fail_running(const std::string& type, const std::string& reason) {
+    for (auto& [id, invocation] : std::map(running)) {
+      fail(invocation, type, error_json(type, "RequestId: " + id + " Error: " + reason));
+    }
+  }
+
+  // Every queued invocation gets a copy of `failure` (an init error, a failed start).
+  void fail_queued_with(const InvokeResult& failure, bool include_init) {
+    for (auto& invocation : std::deque(queue)) {
+      invocation->result = failure;
+      finish(invocation, include_init);
+    }
+  }
+
+  // ---- the function process (the mutex is held) -------------------------------------------
+
+  // A start that failed, as the answer of an invocation.
+  static InvokeResult failure_of(const Error& error) {
+    InvokeResult failure;
+    failure.error_type = error.code;
+    failure.payload = error_json(error.code, error.message);
+    failure.content_type = "application/json";
+    return failure;
+  }
+
+  std::optional<Error> spawn() {
+    if (config.capture_logs && !logs.started()) {
+      // Without the pipe the output still reaches stderr; the invocations just lack logs.
+      (void)logs.start();
+    }
+    const int output = logs.started() ? logs.write_fd() : STDERR_FILENO;
+    const auto environment = detail::lambda_environment(config, port, random_hex(32));
+    spawned_at = Clock::now();
+    spawn_log_offset = log_end();
+    auto child = detail::spawn_process(config.command, environment, output);
+    if (!child) return child.error();
+    pid = *child;
+    ++generation;
+    ++start_count;
+    initialised = false;
+    failed_init = false;
+    unclaimed_init_duration.reset();
+    init_failure.reset();
+    extensions.clear();
+    shutdown_event = false;
+    changed.notify_all();
+    return std::nullopt;
+  }
+
+  // Bookkeeping once the process is gone (reaped).
+  void process_gone() {
+    pid = -1;
+    ++generation;  // wakes and retires the connections of the dead process
+    initialised = false;
+    unclaimed_init_duration.reset();
+    extensions.clear();
+    changed.notify_all();
+  }
+
+  // Kills the process (SIGKILL), reaps it, and fails what it was running with `reason`.
+  void kill_process(const std::string& reason) {
+    if (pid <= 0) return;
+    ::kill(pid, SIGKILL);
+    (void)detail::reap_process(pid, true);
+    process_gone();
+    fail_running("Runtime.ExitError", reason);
+  }
+
+  // The process ended by itself.
+  void process_ended(const std::string& how) {
+    const bool was_initialised = initialised;
+    const bool reported_init_error = failed_init;
+    process_gone();
+    const std::string reason = "Runtime exited with error: " + how;
+    fail_running("Runtime.ExitError", reason);
+    // A process that died before asking for work would die again: fail what waits for it
+    // (unless it reported an init error, which has answered them already).
+    if (!was_initialised && !reported_init_error) fail_queued("Runtime.ExitError", reason, true);
+  }
+
+  // Reaps the process if it has exited.
+  void check_process() {
+    if (pid <= 0) return;
+    if (auto how = detail::reap_process(pid, false)) process_ended(*how);
+  }
+
+  // ---- supervisor ------------------------------------------------------------------------
+
+  void supervise_loop() {
+    std::unique_lock lock(mutex);
+    while (!stopping) {
+      const bool busy = pid > 0 || !queue.empty() || !running.empty();
+      if (busy) changed.wait_for(lock, kSupervisorTick);
+      else changed.wait(lock);
+      if (stopping) return;
+      supervise();
+    }
+  }
+
+  void supervise() {
+    const auto now = Clock::now();
+    check_process();
+
+    for (auto& [id, invocation] : std::map(running)) {
+      if (invocation->state == Invocation::State::running && now >= invocation->deadline) timed_out(invocation);
+    }
+
+    if (has_command() && pid > 0 && !initialised && !queue.empty() && now - spawned_at >= config.init_timeout) {
+      kill_process("the function did not finish initialising");
+      fail_queued("Runtime.InitTimeout", "the function did not ask for an invocation within " +
+                                             seconds_text(config.init_timeout) + " seconds of starting",
+                  true);
+    }
+
+    // Queued work that no runtime asks for: the runtime hangs (or, without a command, none is
+    // connected). Lambda counts this against the invocation's timeout too.
+    if (!queue.empty() && waiting_next == 0 && running.size() < config.concurrency &&
+        (!has_command() || (pid > 0 && initialised))) {
+      const bool never_connected = !has_command() && !runtime_seen;
+      const auto limit = never_connected ? config.init_timeout : config.timeout;
+      const auto idle_since = std::max(queue.front()->queued_at, last_runtime_activity);
+      if (now - idle_since >= limit) {
+        if (never_connected) {
+          fail_queued("Runtime.InitTimeout", "no runtime asked for an invocation at 127.0.0.1:" + std::to_string(port) +
+                                                 " within " + seconds_text(config.init_timeout) + " seconds");
+        } else {
+          kill_process("the runtime stopped asking for invocations");
+          for (auto& invocation : std::deque(queue)) {
+            fail(invocation, "Sandbox.Timedout",
+                 error_json("Sandbox.Timedout", utc_timestamp() + " " + invocation->id + " Task timed out after " +
+                                                    seconds_text(config.timeout) + " seconds"));
+          }
+        }
+      }
+    }
+
+    // Queued work and no process (the last one timed out or crashed): start a new one.
+    if (has_command() && pid <= 0 && !queue.empty() && !stop_started) {
+      if (init_failure) {
+        fail_queued_with(*init_failure, true);
+        init_failure.reset();
+      } else if (auto error = spawn()) {
+        fail_queued_with(failure_of(*error), false);
+      }
+    }
+  }
+
+  void timed_out(std::shared_ptr<Invocation> invocation) {
+    const auto id = invocation->id;
+    fail(invocation, "Sandbox.Timedout",
+         error_json("Sandbox.Timedout",
+                    utc_timestamp() + " " + id + " Task timed out after " + seconds_text(config.timeout) + " seconds"));
+    // Lambda stops the whole environment on a timeout; so do we.
+    if (has_command()) kill_process("the environment was stopped after invocation " + id + " timed out");
+  }
+
+  // ---- listener --------------------------------------------------------------------------
 
   Result<void> listen() {
     if (listening) return ok();
-    boost::system::error_code ec;
-    acceptor.open(tcp::v4(), ec);
-    if (!ec) acceptor.bind({net::ip::make_address_v4("127.0.0.1"), 0}, ec);
-    if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
-    if (ec) return Error{"Emulator.ListenFailed", "cannot listen on 127.0.0.1: " + ec.message(), 500};
-    ::fcntl(acceptor.native_handle(), F_SETFD, FD_CLOEXEC);
-    port = acceptor.local_endpoint().port();
+    // SOCK_CLOEXEC here and on accepted sockets: no function process inherits them.
+    detail::UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (!fd.valid()) return Error{"Emulator.ListenFailed", std::string("socket: ") + std::strerror(errno), 500};
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = 0;
+    socklen_t length = sizeof address;
+    if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+        ::listen(fd.get(), SOMAXCONN) != 0 ||
+        ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+      return Error{"Emulator.ListenFailed", std::string("cannot listen on 127.0.0.1: ") + std::strerror(errno), 500};
+    }
+    port = ntohs(address.sin_port);
+    listener = std::move(fd);
     listening = true;
     accept_thread = std::thread([this] { accept_loop(); });
+    supervisor_thread = std::thread([this] { supervise_loop(); });
     return ok();
+  }
+
+  // Joins the threads of connections that have ended (the mutex is held).
+  void collect_connections() {
+    for (auto it = connections.begin(); it != connections.end();) {
+      if (!it->finished) {
+        ++it;
+        continue;
+      }
+      if (it->thread.joinable()) it->thread.join();  // it has nothing left to do but return
+      it = connections.erase(it);
+    }
   }
 
   void accept_loop() {
     for (;;) {
+      const int fd = ::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC);
+      const int error = errno;
+      std::unique_lock lock(mutex);
+      detail::UniqueFd accepted(fd);
+      if (stopping) return;
+      if (!accepted.valid()) {
+        if (error == EINTR || error == ECONNABORTED) continue;
+        // Out of descriptors or memory: back off rather than spin.
+        changed.wait_for(lock, std::chrono::milliseconds(50));
+        continue;
+      }
+      collect_connections();
+      if (connections.size() >= kMaxConnections) continue;  // refused: closed on the way out
       auto socket = std::make_shared<tcp::socket>(io);
       boost::system::error_code ec;
-      acceptor.accept(*socket, ec);
-      std::lock_guard lock(mutex);
-      if (stopping) return;
+      socket->assign(tcp::v4(), accepted.get(), ec);
       if (ec) continue;
-      ::fcntl(socket->native_handle(), F_SETFD, FD_CLOEXEC);
+      const int raw = accepted.release();
       socket->set_option(tcp::no_delay(true), ec);
-      // Join the threads of connections that have ended, so they do not pile up.
-      std::erase_if(connections, [](Connection& c) {
-        if (!c.finished->load()) return false;
-        c.thread.join();
-        return true;
-      });
-      auto finished = std::make_shared<std::atomic<bool>>(false);
+      auto& connection = connections.emplace_back();
+      connection.fd = raw;
+      connection.socket = socket;
       const int connection_generation = generation;
-      connections.push_back({socket, std::thread([this, socket, finished, connection_generation] {
-                               serve(*socket, connection_generation);
-                               boost::system::error_code ignored;
-                               std::lock_guard closing(mutex);
-                               socket->close(ignored);
-                               finished->store(true);
-                             }),
-                             finished});
+      connection.thread = std::thread([this, c = &connection, connection_generation] {
+        serve(*c->socket, c->fd, connection_generation);
+        std::lock_guard closing(mutex);
+        boost::system::error_code ignored;
+        c->socket->close(ignored);
+        c->finished = true;
+      });
     }
   }
 
-  // ---- one connection -------------------------------------------------------------------
+  // ---- one connection --------------------------------------------------------------------
 
-  struct Answer {
-    http::status status = http::status::ok;
-    std::string body;
-    std::vector<std::pair<std::string, std::string>> headers;
-    bool close = false;
-  };
-
-  static Answer error_answer(http::status status, std::string_view type, std::string_view message) {
-    return {status, error_json(type, message), {}, false};
-  }
-
-  void serve(tcp::socket& socket, int connection_generation) {
-    beast::flat_buffer buffer;
-    for (;;) {
-      http::request_parser<http::string_body> parser;
-      parser.header_limit(kMaxHeaderBytes);
-      // Beast checks Content-Length against the limit while parsing the header, so the
-      // limit is generous here; per-endpoint limits are enforced once the body is in.
-      parser.body_limit(kMaxReadBody);
-      boost::system::error_code ec;
-      http::read_header(socket, buffer, parser, ec);
-      if (ec) return;  // closed, or not HTTP: drop the connection
-      const auto& header = parser.get();
-      const std::string target(header.target());
-      const bool streaming = lower(std::string_view(header[protocol::kResponseMode])) == "streaming";
-      const bool is_response = target.ends_with("/response");
-      std::set<std::string> header_names;
-      for (const auto& field : header) header_names.insert(lower(std::string_view(field.name_string())));
-      http::read(socket, buffer, parser, ec);
-      // Kept for the transcript before dispatch moves the body into a result.
-      std::string body_excerpt = parser.get().body().substr(0, kTranscriptBodyBytes);
-      Answer answer;
-      if (ec) return;  // broken, or larger than we are willing to read
-      if (is_response && parser.get().body().size() > (streaming ? kMaxStreamedResponse : kMaxBufferedResponse)) {
-        answer = oversize(target, streaming);
-      } else if (!is_response && parser.get().body().size() > kMaxOtherBody) {
-        answer = error_answer(http::status::payload_too_large, "RequestEntityTooLarge", "request body too large");
-      } else {
-        answer = dispatch(parser.get(), header_names, connection_generation);
+  std::size_t body_limit(const WireRequest& request) const {
+    const std::string_view target = request.target;
+    if (target.starts_with(protocol::kInvocationPrefix)) {
+      if (target.ends_with("/response")) {
+        return detail::lower(request.header(protocol::kResponseMode)) == "streaming" ? kMaxStreamedResponse
+                                                                                      : kMaxBufferedResponse;
       }
-      record(parser.get(), std::move(body_excerpt), answer);
-      http::response<http::string_body> response{answer.status, 11};
-      response.set(http::field::content_type, "application/json");
-      for (auto& [name, value] : answer.headers) response.set(name, value);
-      response.body() = std::move(answer.body);
-      response.keep_alive(!answer.close && parser.get().keep_alive());
-      response.prepare_payload();
-      http::write(socket, response, ec);
-      if (ec || !response.keep_alive()) return;
+      if (target.ends_with("/error")) return kMaxBufferedResponse;
+    }
+    if (target == protocol::kInitErrorPath) return kMaxBufferedResponse;
+    return kMaxOtherBody;
+  }
+
+  void serve(tcp::socket& socket, int fd, int connection_generation) {
+    boost::beast::flat_buffer buffer;
+    for (;;) {
+      WireRequest request;
+      if (!detail::read_request(socket, buffer, request, [this](const WireRequest& r) { return body_limit(r); })) {
+        return;  // closed, broken, not HTTP, or far too large: drop the connection
+      }
+      // Taken before dispatch, which may move the body into a result.
+      std::string excerpt = request.body.substr(0, kTranscriptBodyBytes);
+      Reply reply = request.too_large ? oversize(request) : dispatch(request, fd, connection_generation);
+      if (reply.drop) return;
+      record(request, std::move(excerpt), reply.response.status);
+      const bool keep_alive = request.keep_alive && !reply.response.close;
+      if (!detail::write_response(socket, reply.response, keep_alive)) {
+        if (reply.handed_out) requeue(reply.handed_out);
+        return;
+      }
+      if (!reply.shutdown_for.empty()) delivered(reply.shutdown_for);
+      if (!keep_alive) return;
     }
   }
 
-  void record(const http::request<http::string_body>& request, std::string body, const Answer& answer) {
+  void record(const WireRequest& request, std::string body, int status) {
     RecordedRequest r;
-    r.method = std::string(request.method_string());
-    r.target = std::string(request.target());
-    for (const auto& field : request) r.headers.emplace_back(lower(std::string_view(field.name_string())), std::string(field.value()));
+    r.method = request.method;
+    r.target = request.target.substr(0, 1024);
+    r.headers = request.headers;
     r.body = std::move(body);
-    r.status = static_cast<int>(answer.status);
+    r.status = status;
+    r.trailers = request.trailers;
     std::lock_guard lock(mutex);
     transcript.push_back(std::move(r));
-    if (transcript.size() > kTranscriptLength) transcript.pop_front();
+    while (transcript.size() > kTranscriptLength) transcript.pop_front();
   }
 
-  Answer dispatch(http::request<http::string_body>& request, const std::set<std::string>& header_names, int connection_generation) {
-    const std::string_view target = request.target();
-    const auto verb = request.method();
-    if (target == protocol::kNextPath) {
-      if (verb != http::verb::get) return error_answer(http::status::method_not_allowed, "MethodNotAllowed", "use GET");
-      return next(connection_generation);
+  // stop() waits for this before it signals the process.
+  void delivered(const std::string& extension) {
+    std::lock_guard lock(mutex);
+    if (auto it = extensions.find(extension); it != extensions.end()) it->second = true;
+    changed.notify_all();
+  }
+
+  // A /next answer that never reached its runtime goes back to the front of the queue.
+  void requeue(const std::shared_ptr<Invocation>& invocation) {
+    std::lock_guard lock(mutex);
+    if (invocation->state != Invocation::State::running || running.erase(invocation->id) == 0) return;
+    invocation->state = Invocation::State::queued;
+    if (invocation->result.init_duration) {
+      unclaimed_init_duration = invocation->result.init_duration;
+      invocation->result.init_duration.reset();
     }
-    if (target == protocol::kInitErrorPath) {
-      if (verb != http::verb::post) return error_answer(http::status::method_not_allowed, "MethodNotAllowed", "use POST");
-      return init_error_posted(request);
-    }
-    if (target == protocol::kExtensionRegisterPath) {
-      if (verb != http::verb::post) return error_answer(http::status::method_not_allowed, "MethodNotAllowed", "use POST");
-      return register_extension(request);
-    }
+    queue.push_front(invocation);
+    changed.notify_all();
+  }
+
+  Reply dispatch(WireRequest& request, int fd, int connection_generation) {
+    const std::string_view target = request.target;
+    const std::string_view method = request.method;
+    auto wrong_method = [&](std::string_view allowed) {
+      Reply reply = error_reply(405, "MethodNotAllowed", std::string(method) + " is not allowed here; use " + std::string(allowed));
+      reply.response.headers.emplace_back("Allow", std::string(allowed));
+      return reply;
+    };
+    if (target == protocol::kNextPath) return method == "GET" ? next(fd, connection_generation) : wrong_method("GET");
+    if (target == protocol::kInitErrorPath) return method == "POST" ? init_error(request) : wrong_method("POST");
+    if (target == protocol::kExtensionRegisterPath) return method == "POST" ? register_extension(request) : wrong_method("POST");
     if (target == protocol::kExtensionNextPath) {
-      if (verb != http::verb::get) return error_answer(http::status::method_not_allowed, "MethodNotAllowed", "use GET");
-      return extension_next(request, connection_generation);
+      return method == "GET" ? extension_next(request, fd, connection_generation) : wrong_method("GET");
     }
     if (target.starts_with(protocol::kInvocationPrefix)) {
-      auto rest = target.substr(protocol::kInvocationPrefix.size());
+      const auto rest = target.substr(protocol::kInvocationPrefix.size());
       const auto slash = rest.find('/');
       if (slash != std::string_view::npos) {
-        const std::string id(rest.substr(0, slash));
         const auto what = rest.substr(slash + 1);
         if (what == "response" || what == "error") {
-          if (verb != http::verb::post) return error_answer(http::status::method_not_allowed, "MethodNotAllowed", "use POST");
-          return answered_invocation(id, what == "error", request, header_names);
+          if (method != "POST") return wrong_method("POST");
+          return answer(std::string(rest.substr(0, slash)), what == "error", request);
         }
       }
     }
-    return error_answer(http::status::not_found, "NotFound", "no such Runtime API path: " + std::string(target.substr(0, 200)));
+    return error_reply(404, "NotFound", "no such Runtime API path: " + std::string(target.substr(0, 200)));
   }
 
-  Answer next(int connection_generation) {
+  Reply next(int fd, int connection_generation) {
     std::unique_lock lock(mutex);
-    if (connection_generation == generation && !first_next_seen && pid > 0) {
-      first_next_seen = true;
+    ++waiting_next;
+    runtime_seen = true;
+    last_runtime_activity = Clock::now();
+    if (has_command() && connection_generation == generation && pid > 0 && !initialised) {
+      initialised = true;
       unclaimed_init_duration = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - spawned_at);
       changed.notify_all();
     }
-    changed.wait(lock, [&] { return stopping || !queue.empty() || connection_generation != generation; });
-    if (stopping || connection_generation != generation) return {http::status::gone, error_json("Emulator.Stopped", "shutting down"), {}, true};
-    auto invocation = queue.front();
-    queue.pop_front();
-    invocation->state = Invocation::State::running;
-    invocation->handed_out = Clock::now();
-    invocation->deadline = invocation->handed_out + config.timeout;
-    invocation->log_offset = logs.size();
-    if (unclaimed_init_duration) {
-      invocation->result.init_duration = unclaimed_init_duration;
-      unclaimed_init_duration.reset();
-    }
-    running[invocation->id] = invocation;
-    const auto deadline_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 (std::chrono::system_clock::now() + config.timeout).time_since_epoch())
-                                 .count();
-    const auto& r = invocation->request;
-    // Lambda hands an empty Invoke payload to the function as {}.
-    Answer answer{http::status::ok, r.payload.empty() ? std::string("{}") : r.payload, {}, false};
-    answer.headers = {{std::string(protocol::kRequestId), invocation->id},
-                      {std::string(protocol::kDeadlineMs), std::to_string(deadline_ms)},
-                      {std::string(protocol::kFunctionArn), function_arn()},
-                      {std::string(protocol::kTraceId), r.trace_id.empty() ? trace_id() : r.trace_id}};
-    if (!r.client_context.empty()) answer.headers.emplace_back(protocol::kClientContext, r.client_context);
-    if (!r.cognito_identity.empty()) answer.headers.emplace_back(protocol::kCognitoIdentity, r.cognito_identity);
-    if (!r.tenant_id.empty()) answer.headers.emplace_back(protocol::kTenantId, r.tenant_id);
-    if (!r.invocation_id.empty()) answer.headers.emplace_back(protocol::kInvocationId, r.invocation_id);
-    return answer;
-  }
-
-  // Ends a running invocation (the mutex is held).
-  void complete(const std::shared_ptr<Invocation>& invocation) {
-    invocation->state = Invocation::State::done;
-    invocation->result.request_id = invocation->id;
-    invocation->result.duration =
-        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - invocation->handed_out);
-    if (config.capture_logs && invocation->log_offset <= logs.size()) invocation->result.logs = logs.substr(invocation->log_offset);
-    running.erase(invocation->id);
-    answered.insert(invocation->id);
-    changed.notify_all();
-  }
-
-  Answer answered_invocation(const std::string& id, bool is_error, http::request<http::string_body>& request,
-                             const std::set<std::string>& header_names) {
-    std::lock_guard lock(mutex);
-    auto it = running.find(id);
-    if (it == running.end()) {
-      if (answered.contains(id))
-        return error_answer(http::status::bad_request, "InvalidStateTransition", "invocation " + id + " has already been answered");
-      return error_answer(http::status::bad_request, "InvalidRequestID", "no invocation " + id.substr(0, 100) + " is in progress");
-    }
-    auto invocation = it->second;
-    auto& result = invocation->result;
-    for (const auto& field : request) {
-      auto name = lower(std::string_view(field.name_string()));
-      (header_names.contains(name) ? result.response_headers : result.trailers).emplace_back(name, std::string(field.value()));
-    }
-    result.content_type = std::string(request[http::field::content_type]);
-    result.payload = std::move(request.body());
-    if (is_error) {
-      std::string type(request[protocol::kErrorType]);
-      if (type.empty()) type = error_type_of(result.payload);
-      result.error_type = type.empty() ? "Unhandled" : type;
-    } else {
-      result.streamed = lower(std::string_view(request[protocol::kResponseMode])) == "streaming";
-      for (const auto& [name, value] : result.trailers) {
-        if (name == lower(protocol::kErrorType) && !value.empty()) result.error_type = value;
+    for (;;) {
+      if (stopping || connection_generation != generation) {
+        --waiting_next;
+        Reply gone = error_reply(410, "Emulator.Stopped", "this runtime environment has been shut down");
+        gone.response.close = true;
+        return gone;
       }
-      if (result.error_type) {
-        // A mid-stream error: the body Lambda reports is the error, base64 in a trailer.
-        for (const auto& [name, value] : result.trailers) {
-          if (name != lower(protocol::kErrorBody)) continue;
-          if (auto decoded = base64::decode(value)) result.payload = std::move(*decoded);
+      if (!queue.empty() && running.size() < config.concurrency) break;
+      if (!changed.wait_for(lock, kHangupCheck, [&] {
+            return stopping || connection_generation != generation ||
+                   (!queue.empty() && running.size() < config.concurrency);
+          })) {
+        if (detail::peer_gone(fd)) {
+          --waiting_next;
+          last_runtime_activity = Clock::now();
+          return dropped();
         }
       }
     }
-    complete(invocation);
-    return {http::status::accepted, R"({"status":"OK"})", {}, false};
+    --waiting_next;
+    const auto now = Clock::now();
+    last_runtime_activity = now;
+    auto invocation = queue.front();
+    queue.pop_front();
+    invocation->state = Invocation::State::running;
+    invocation->handed_out = now;
+    invocation->deadline = now + config.timeout;
+    if (unclaimed_init_duration) {
+      // The invocation that waited for the start reports it, with the start's output.
+      invocation->result.init_duration = unclaimed_init_duration;
+      unclaimed_init_duration.reset();
+      invocation->log_from = std::min(invocation->log_from, spawn_log_offset);
+    } else {
+      invocation->log_from = std::max(invocation->log_from, log_end());
+    }
+    running[invocation->id] = invocation;
+    changed.notify_all();
+
+    const auto& r = invocation->request;
+    // Lambda hands an empty Invoke payload to the function as {}.
+    Reply reply = json_reply(200, r.payload.empty() ? std::string("{}") : r.payload);
+    auto& headers = reply.response.headers;
+    headers = {{std::string(protocol::kRequestId), invocation->id},
+               {std::string(protocol::kDeadlineMs),
+                std::to_string(epoch_ms(std::chrono::system_clock::now() + config.timeout))},
+               {std::string(protocol::kFunctionArn), function_arn()},
+               {std::string(protocol::kTraceId), r.trace_id.empty() ? trace_id() : r.trace_id}};
+    if (!r.client_context.empty()) headers.emplace_back(protocol::kClientContext, r.client_context);
+    if (!r.cognito_identity.empty()) headers.emplace_back(protocol::kCognitoIdentity, r.cognito_identity);
+    if (!r.tenant_id.empty()) headers.emplace_back(protocol::kTenantId, r.tenant_id);
+    if (!r.invocation_id.empty()) headers.emplace_back(protocol::kInvocationId, r.invocation_id);
+    reply.handed_out = invocation;
+    return reply;
   }
 
-  Answer oversize(const std::string& target, bool streaming) {
+  Reply answer(const std::string& id, bool is_error, WireRequest& request) {
+    if (!protocol::valid_request_id(id)) return error_reply(400, "InvalidRequestID", "malformed request id");
     std::lock_guard lock(mutex);
-    const auto limit = streaming ? kMaxStreamedResponse : kMaxBufferedResponse;
-    const std::string message = "Response payload size exceeded maximum allowed payload size (" + std::to_string(limit) + " bytes).";
-    if (target.starts_with(protocol::kInvocationPrefix)) {
-      auto rest = std::string_view(target).substr(protocol::kInvocationPrefix.size());
-      const std::string id(rest.substr(0, rest.find('/')));
-      if (auto it = running.find(id); it != running.end()) {
-        auto invocation = it->second;
-        invocation->result.error_type = "Function.ResponseSizeTooLarge";
-        invocation->result.payload = error_json("Function.ResponseSizeTooLarge", message);
-        complete(invocation);
+    const auto it = running.find(id);
+    if (it == running.end()) {
+      if (answered.contains(id)) {
+        return error_reply(400, "InvalidStateTransition", "invocation " + id + " has already been answered");
+      }
+      return error_reply(400, "InvalidRequestID", "no invocation " + id.substr(0, 100) + " is in progress");
+    }
+    auto invocation = it->second;
+    auto& result = invocation->result;
+    result.response_headers = request.headers;
+    result.trailers = request.trailers;
+    result.content_type = std::string(request.header("content-type"));
+    result.payload = std::move(request.body);
+    if (is_error) {
+      std::string type(request.header(protocol::kErrorType));
+      if (type.empty()) type = error_type_of(result.payload);
+      result.error_type = type.empty() ? "Unhandled" : type;
+    } else {
+      result.streamed = detail::lower(request.header(protocol::kResponseMode)) == "streaming";
+      const std::string type(request.trailer(protocol::kErrorType));
+      if (!type.empty()) {
+        // A mid-stream error: what Lambda reports is the error, base64 in the other trailer.
+        result.error_type = type;
+        auto decoded = base64::decode(request.trailer(protocol::kErrorBody));
+        result.payload = decoded && !decoded->empty()
+                             ? std::move(*decoded)
+                             : error_json(type, "the function failed while streaming its response");
       }
     }
-    return error_answer(http::status::payload_too_large, "RequestEntityTooLarge", message);
+    finish(invocation);
+    return accepted();
   }
 
-  Answer init_error_posted(const http::request<http::string_body>& request) {
+  Reply oversize(const WireRequest& request) {
+    const auto limit = body_limit(request);
+    const std::string message =
+        "Response payload size exceeded maximum allowed payload size (" + std::to_string(limit) + " bytes).";
+    const std::string_view target = request.target;
+    if (target.starts_with(protocol::kInvocationPrefix) && (target.ends_with("/response") || target.ends_with("/error"))) {
+      const auto rest = target.substr(protocol::kInvocationPrefix.size());
+      const std::string id(rest.substr(0, rest.find('/')));
+      std::lock_guard lock(mutex);
+      if (auto it = running.find(id); it != running.end()) {
+        fail(it->second, "Function.ResponseSizeTooLarge", error_json("Function.ResponseSizeTooLarge", message));
+      }
+    }
+    return error_reply(413, "RequestEntityTooLarge", message);
+  }
+
+  Reply init_error(const WireRequest& request) {
     std::lock_guard lock(mutex);
     InvokeResult failure;
-    failure.payload = request.body();
-    std::string type(request[protocol::kErrorType]);
+    failure.payload = request.body;
+    std::string type(request.header(protocol::kErrorType));
     if (type.empty()) type = error_type_of(failure.payload);
     failure.error_type = type.empty() ? "Runtime.InitError" : type;
-    failure.content_type = std::string(request[http::field::content_type]);
-    failure.init_duration = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - spawned_at);
-    failed_init = true;  // the process is done for: the next invoke starts a new one
+    failure.content_type = std::string(request.header("content-type"));
+    failure.response_headers = request.headers;
+    if (pid > 0) failure.init_duration = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - spawned_at);
+    failed_init = true;  // the process is done for: the next invocation starts a new one
     // The waiting invocations get the error; with none waiting, the next one will.
-    if (queue.empty()) init_error = std::move(failure);
-    else fail_queued(failure);
-    return {http::status::accepted, R"({"status":"OK"})", {}, false};
-  }
-
-  // Fails every queued invocation with `failure` (the mutex is held).
-  void fail_queued(const InvokeResult& failure) {
-    for (auto& invocation : queue) {
-      const auto id = invocation->id;
-      invocation->result = failure;
-      invocation->result.request_id = id;
-      invocation->state = Invocation::State::done;
+    if (!queue.empty()) {
+      fail_queued_with(failure, true);
+    } else {
+      init_failure = std::move(failure);
+      init_failure_log_from = spawn_log_offset;
     }
-    queue.clear();
-    changed.notify_all();
+    return accepted();
   }
 
-  Answer register_extension(const http::request<http::string_body>& request) {
-    const std::string name(request[protocol::kExtensionName]);
-    if (name.empty()) return error_answer(http::status::bad_request, "InvalidRequest", "Lambda-Extension-Name is required");
+  Reply register_extension(const WireRequest& request) {
+    const std::string name(request.header(protocol::kExtensionName));
+    if (name.empty()) return error_reply(400, "InvalidRequest", "the Lambda-Extension-Name header is required");
     boost::system::error_code ec;
-    auto body = boost::json::parse(request.body(), ec);
-    if (ec || !body.is_object()) return error_answer(http::status::bad_request, "InvalidRequest", "the body must be {\"events\":[...]}");
+    auto body = boost::json::parse(request.body, ec);
+    const auto* events = !ec && body.is_object() ? body.as_object().if_contains("events") : nullptr;
+    if (events == nullptr || !events->is_array()) {
+      return error_reply(400, "InvalidRequest", R"(the body must be {"events":[...]})");
+    }
     std::lock_guard lock(mutex);
     const auto id = uuid();
-    extensions.insert(id);
-    Answer answer{http::status::ok,
-                  boost::json::serialize(boost::json::object{
-                      {"functionName", config.function_name}, {"functionVersion", config.function_version}, {"handler", ""}}),
-                  {{std::string(protocol::kExtensionIdentifier), id}},
-                  false};
-    return answer;
+    extensions[id] = false;
+    Reply reply = json_reply(200, boost::json::serialize(boost::json::object{{"functionName", config.function_name},
+                                                                             {"functionVersion", config.function_version},
+                                                                             {"handler", handler_name()}}));
+    reply.response.headers.emplace_back(protocol::kExtensionIdentifier, id);
+    return reply;
   }
 
-  Answer extension_next(const http::request<http::string_body>& request, int connection_generation) {
-    const std::string id(request[protocol::kExtensionIdentifier]);
+  Reply extension_next(const WireRequest& request, int fd, int connection_generation) {
+    const std::string id(request.header(protocol::kExtensionIdentifier));
+    if (id.empty()) return error_reply(400, "Extension.MissingExtensionIdentifier", "the Lambda-Extension-Identifier header is required");
     std::unique_lock lock(mutex);
-    if (!extensions.contains(id)) return error_answer(http::status::forbidden, "Extension.InvalidExtensionId", "unknown extension identifier");
-    changed.wait(lock, [&] { return stopping || shutdown_requested || connection_generation != generation; });
-    const auto deadline_ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(
-            (std::chrono::system_clock::now() + config.shutdown_grace).time_since_epoch())
-            .count();
-    return {http::status::ok,
-            boost::json::serialize(boost::json::object{{"eventType", "SHUTDOWN"}, {"shutdownReason", "spindown"}, {"deadlineMs", deadline_ms}}),
-            {},
-            false};
-  }
-
-  // ---- the function process -------------------------------------------------------------
-
-  std::vector<std::string> child_environment() {
-    std::map<std::string, std::string> env;
-    if (config.inherit_environment) {
-      for (char** e = environ; *e != nullptr; ++e) {
-        std::string_view entry(*e);
-        const auto eq = entry.find('=');
-        if (eq != std::string_view::npos) env[std::string(entry.substr(0, eq))] = std::string(entry.substr(eq + 1));
-      }
-    } else {
-      for (const char* name : {"PATH", "HOME", "LANG"}) {
-        if (const char* value = std::getenv(name)) env[name] = value;
+    if (!extensions.contains(id)) return error_reply(403, "Extension.InvalidExtensionId", "unknown extension identifier");
+    for (;;) {
+      if (connection_generation != generation) return dropped();  // its process is gone
+      if (shutdown_event || stopping) break;
+      if (!changed.wait_for(lock, kHangupCheck, [&] { return shutdown_event || stopping || connection_generation != generation; }) &&
+          detail::peer_gone(fd)) {
+        return dropped();
       }
     }
-    // Variables of an outer Lambda environment must not leak into this one.
-    env.erase("AWS_LAMBDA_MAX_CONCURRENCY");
-    env.erase("_X_AMZN_TRACE_ID");
-    const std::filesystem::path executable = config.command.empty() ? "" : config.command.front();
-    char date[16];
-    const std::time_t now = std::time(nullptr);
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    std::strftime(date, sizeof date, "%Y/%m/%d", &utc);
-    env["AWS_LAMBDA_RUNTIME_API"] = "127.0.0.1:" + std::to_string(port);
-    env["AWS_LAMBDA_FUNCTION_NAME"] = config.function_name;
-    env["AWS_LAMBDA_FUNCTION_VERSION"] = config.function_version;
-    env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = std::to_string(config.memory_mb);
-    env["AWS_LAMBDA_LOG_GROUP_NAME"] = "/aws/lambda/" + config.function_name;
-    env["AWS_LAMBDA_LOG_STREAM_NAME"] = std::string(date) + "/[" + config.function_version + "]" + random_hex(32);
-    env["AWS_LAMBDA_INITIALIZATION_TYPE"] = "on-demand";
-    env["AWS_REGION"] = config.region;
-    env["AWS_DEFAULT_REGION"] = config.region;
-    env["AWS_EXECUTION_ENV"] = "AWS_Lambda_provided.al2023";
-    env["LAMBDA_TASK_ROOT"] = executable.has_parent_path() ? std::filesystem::absolute(executable.parent_path()).string() : ".";
-    env["LAMBDA_RUNTIME_DIR"] = env["LAMBDA_TASK_ROOT"];
-    env["_HANDLER"] = "handler";
-    env["TZ"] = ":UTC";
-    if (config.concurrency > 1) env["AWS_LAMBDA_MAX_CONCURRENCY"] = std::to_string(config.concurrency);
-    for (const auto& [name, value] : config.environment) env[name] = value;
-    std::vector<std::string> entries;
-    entries.reserve(env.size());
-    for (const auto& [name, value] : env) entries.push_back(name + "=" + value);
-    return entries;
-  }
-
-  // Starts the function (the mutex is held). A failure is an InvokeResult-shaped error.
-  std::optional<InvokeResult> spawn() {
-    if (config.command.empty()) return std::nullopt;
-    if (config.capture_logs && log_fd < 0) start_log_capture();
-    auto env_entries = child_environment();
-    std::vector<char*> envp;
-    for (auto& e : env_entries) envp.push_back(e.data());
-    envp.push_back(nullptr);
-    std::vector<std::string> args_storage(config.command);
-    std::vector<char*> argv;
-    for (auto& a : args_storage) argv.push_back(a.data());
-    argv.push_back(nullptr);
-
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    // The function's stdout is its log, which belongs on our stderr (or in the capture pipe).
-    posix_spawn_file_actions_adddup2(&actions, log_write_fd >= 0 ? log_write_fd : 2, 1);
-    posix_spawn_file_actions_adddup2(&actions, log_write_fd >= 0 ? log_write_fd : 2, 2);
-    spawned_at = Clock::now();
-    pid_t child = -1;
-    const int error = config.command.front().find('/') == std::string::npos
-                          ? posix_spawnp(&child, argv[0], &actions, nullptr, argv.data(), envp.data())
-                          : posix_spawn(&child, argv[0], &actions, nullptr, argv.data(), envp.data());
-    posix_spawn_file_actions_destroy(&actions);
-    if (error != 0) {
-      InvokeResult failure;
-      failure.error_type = "Runtime.InvalidEntrypoint";
-      failure.payload = error_json("Runtime.InvalidEntrypoint", "cannot start " + config.command.front() + ": " + std::strerror(error));
-      return failure;
-    }
-    pid = child;
-    ++generation;
-    first_next_seen = false;
-    unclaimed_init_duration.reset();
-    failed_init = false;
-    init_error.reset();
-    shutdown_requested = false;
-    extensions.clear();
-    answered.clear();
-    ++start_count;
-    return std::nullopt;
-  }
-
-  int start_count = 0;
-  int log_write_fd = -1;
-
-  void start_log_capture() {
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) return;
-    log_fd = fds[0];
-    log_write_fd = fds[1];
-    log_thread = std::thread([this] {
-      char buffer[16384];
-      for (;;) {
-        const ssize_t n = ::read(log_fd, buffer, sizeof buffer);
-        if (n <= 0) return;
-        std::lock_guard lock(mutex);
-        if (logs.size() + static_cast<std::size_t>(n) > kMaxCapturedLogBytes && running.empty()) logs.clear();
-        logs.append(buffer, static_cast<std::size_t>(n));
-      }
-    });
-  }
-
-  // Reaps the process if it has exited (the mutex is held); returns how it ended.
-  std::optional<std::string> reap(bool block) {
-    if (pid <= 0) return std::nullopt;
-    int status = 0;
-    const pid_t done = ::waitpid(pid, &status, block ? 0 : WNOHANG);
-    if (done != pid) return std::nullopt;
-    pid = -1;
-    ++generation;  // wakes and retires the connections of the dead process
-    changed.notify_all();
-    if (WIFEXITED(status)) return "exit status " + std::to_string(WEXITSTATUS(status));
-    if (WIFSIGNALED(status)) return "signal " + std::string(strsignal(WTERMSIG(status)));
-    return "unknown status";
-  }
-
-  void kill_function() {
-    if (pid <= 0) return;
-    ::kill(pid, SIGKILL);
-    (void)reap(true);
-  }
-
-  // Fails running (and, when no process is left to serve them, queued) invocations.
-  void fail_running(const std::string& type, const std::string& message) {
-    for (auto& [id, invocation] : std::map(running)) {
-      invocation->result.error_type = type;
-      invocation->result.payload = error_json(type, message);
-      complete(invocation);
-    }
+    const auto deadline = shutdown_deadline_ms != 0 ? shutdown_deadline_ms
+                                                    : epoch_ms(std::chrono::system_clock::now() + config.shutdown_grace);
+    Reply reply = json_reply(200, boost::json::serialize(boost::json::object{
+                                      {"eventType", "SHUTDOWN"}, {"shutdownReason", "spindown"}, {"deadlineMs", deadline}}));
+    reply.shutdown_for = id;
+    return reply;
   }
 };
 
@@ -617,11 +805,15 @@ RuntimeEmulator::RuntimeEmulator(FunctionConfig config) : impl_(std::make_unique
 RuntimeEmulator::~RuntimeEmulator() { stop(); }
 
 Result<void> RuntimeEmulator::start() {
-  std::lock_guard lock(impl_->mutex);
-  if (impl_->stopping) return Error{"Emulator.Stopped", "the emulator has been stopped", 500};
-  if (auto listening = impl_->listen(); !listening) return listening;
-  if (impl_->pid <= 0 && !impl_->config.command.empty()) {
-    if (auto failure = impl_->spawn()) return Error{*failure->error_type, failure->payload, 500};
+  auto& impl = *impl_;
+  std::lock_guard lock(impl.mutex);
+  if (impl.stop_started) return Error{"Emulator.Stopped", "the emulator has been stopped", 500};
+  if (auto listening = impl.listen(); !listening) return listening;
+  if (impl.has_command()) {
+    impl.check_process();
+    if (impl.pid <= 0) {
+      if (auto error = impl.spawn()) return *error;
+    }
   }
   return ok();
 }
@@ -634,152 +826,120 @@ std::string RuntimeEmulator::endpoint() const {
 Result<InvokeResult> RuntimeEmulator::invoke(InvokeRequest request) {
   auto& impl = *impl_;
   std::unique_lock lock(impl.mutex);
-  if (impl.stopping) return Error{"Emulator.Stopped", "the emulator has been stopped", 500};
+  if (impl.stop_started) return Error{"Emulator.Stopped", "the emulator has been stopped", 500};
   if (auto listening = impl.listen(); !listening) return listening.error();
+  ++impl.active_invokes;
+  // stop() waits for callers to leave before it tears the state down.
+  struct Leave {
+    Impl& impl;
+    ~Leave() {
+      --impl.active_invokes;
+      impl.changed.notify_all();
+    }
+  } leave{impl};
 
   auto invocation = std::make_shared<Invocation>();
   invocation->id = impl.uuid();
   invocation->request = std::move(request);
+  invocation->queued_at = Clock::now();
+  invocation->log_from = impl.log_end();
 
-  if (impl.config.command.empty() && impl.init_error) {
-    // An external runtime reported an init error before this invocation arrived: it is this
-    // invocation's answer (Lambda would discard that environment).
-    InvokeResult failure = std::move(*impl.init_error);
-    impl.init_error.reset();
+  if (impl.init_failure) {
+    // The function reported an init error before this invocation arrived: it is this
+    // invocation's answer, and that process is finished (the next invocation starts anew).
+    InvokeResult failure = std::move(*impl.init_failure);
+    impl.init_failure.reset();
     failure.request_id = invocation->id;
+    if (impl.logs.started()) failure.logs = impl.logs.since(impl.init_failure_log_from);
+    impl.kill_process("the function reported an init error");
+    impl.trim_logs();
     return failure;
   }
-  if (!impl.config.command.empty()) {
-    (void)impl.reap(false);
-    if (impl.pid > 0 && impl.failed_init) impl.kill_function();
+  if (impl.has_command()) {
+    impl.check_process();
+    if (impl.pid > 0 && impl.failed_init) impl.kill_process("the function reported an init error");
     if (impl.pid <= 0) {
-      if (auto failure = impl.spawn()) {
-        failure->request_id = invocation->id;
-        return std::move(*failure);
+      if (auto error = impl.spawn()) {
+        auto failure = Impl::failure_of(*error);
+        failure.request_id = invocation->id;
+        return failure;
       }
     }
   }
   impl.queue.push_back(invocation);
   impl.changed.notify_all();
-
-  const auto poll = std::chrono::milliseconds(10);
-  while (invocation->state != Invocation::State::done) {
-    if (impl.stopping) return Error{"Emulator.Stopped", "the emulator was stopped during the invocation", 500};
-    impl.changed.wait_for(lock, poll);
-    if (invocation->state == Invocation::State::done) break;
-    const bool has_process = !impl.config.command.empty();
-
-    if (has_process) {
-      const bool initialised = impl.first_next_seen;
-      if (auto ended = impl.reap(false)) {
-        const std::string message = "RequestId: " + invocation->id + " Error: Runtime exited with " + *ended;
-        impl.fail_running("Runtime.ExitError", message);
-        // A process that died before asking for work would die again: fail what waits for it.
-        if (!initialised) {
-          InvokeResult failure;
-          failure.error_type = "Runtime.ExitError";
-          failure.payload = error_json("Runtime.ExitError", message);
-          impl.fail_queued(failure);
-        }
-        continue;
-      }
-      if (invocation->state == Invocation::State::queued && impl.pid <= 0) {
-        // The process went away with this invocation still queued (another one timed out or
-        // crashed it): start a new one.
-        if (auto failure = impl.spawn()) {
-          failure->request_id = invocation->id;
-          impl.queue.erase(std::find(impl.queue.begin(), impl.queue.end(), invocation));
-          return std::move(*failure);
-        }
-      }
-    }
-    const auto now = Clock::now();
-    if (invocation->state == Invocation::State::running && now >= invocation->deadline) {
-      const auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(impl.config.timeout);
-      char date[40];
-      const std::time_t t = std::time(nullptr);
-      std::tm utc{};
-      gmtime_r(&t, &utc);
-      std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &utc);
-      // Lambda stops the whole environment on a timeout; so do we.
-      impl.kill_function();
-      invocation->result.error_type = "Sandbox.Timedout";
-      invocation->result.payload = error_json(
-          "Sandbox.Timedout", std::string(date) + " " + invocation->id + " Task timed out after " + seconds_text(timeout) + " seconds");
-      impl.complete(invocation);
-      impl.fail_running("Runtime.ExitError", "the environment was stopped after another invocation timed out");
-      break;
-    }
-    if (has_process && invocation->state == Invocation::State::queued && !impl.first_next_seen && impl.pid > 0 &&
-        now - impl.spawned_at >= impl.config.init_timeout) {
-      impl.kill_function();
-      InvokeResult failure;
-      failure.error_type = "Runtime.InitTimeout";
-      failure.payload = error_json("Runtime.InitTimeout", "the function did not ask for an invocation within " +
-                                                              seconds_text(std::chrono::duration_cast<std::chrono::milliseconds>(impl.config.init_timeout)) +
-                                                              " seconds of starting");
-      impl.fail_queued(failure);
-    }
+  impl.changed.wait(lock, [&] { return invocation->state == Invocation::State::done; });
+  if (impl.stop_started && invocation->result.error_type == "Emulator.Stopped") {
+    return Error{"Emulator.Stopped", "the emulator was stopped during the invocation", 500};
   }
-  invocation->result.request_id = invocation->id;
   return invocation->result;
 }
 
 void RuntimeEmulator::stop() {
   auto& impl = *impl_;
   std::unique_lock lock(impl.mutex);
-  if (impl.stopping) return;
-  const bool extensions = !impl.extensions.empty();
-  if (extensions) {
-    // Lambda's shutdown with extensions: SHUTDOWN event, SIGTERM, a grace period, SIGKILL.
-    impl.shutdown_requested = true;
+  if (impl.stop_started) {
+    impl.changed.wait(lock, [&] { return impl.stopped; });
+    return;
+  }
+  impl.stop_started = true;
+
+  if (!impl.extensions.empty()) {
+    // Lambda's shutdown with extensions: SHUTDOWN to the extensions, SIGTERM to the runtime,
+    // then SIGKILL when the grace period is over.
+    const auto grace_end = Clock::now() + impl.config.shutdown_grace;
+    impl.shutdown_event = true;
+    impl.shutdown_deadline_ms = epoch_ms(std::chrono::system_clock::now() + impl.config.shutdown_grace);
     impl.changed.notify_all();
-    lock.unlock();
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // lets the SHUTDOWN events go out
-    lock.lock();
-  }
-  if (impl.pid > 0) {
-    if (extensions) {
+    impl.changed.wait_until(lock, std::min(grace_end, Clock::now() + kExtensionDelivery), [&] {
+      return std::all_of(impl.extensions.begin(), impl.extensions.end(), [](const auto& e) { return e.second; });
+    });
+    if (impl.pid > 0) {
       ::kill(impl.pid, SIGTERM);
-      const auto give_up = Clock::now() + impl.config.shutdown_grace;
-      while (impl.pid > 0 && !impl.reap(false) && Clock::now() < give_up) {
-        lock.unlock();
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        lock.lock();
-      }
+      impl.changed.wait_until(lock, grace_end, [&] { return impl.pid <= 0; });  // the supervisor reaps it
     }
-    impl.kill_function();
   }
-  impl.stopping = true;
-  InvokeResult stopped;
-  stopped.error_type = "Emulator.Stopped";
-  stopped.payload = error_json("Emulator.Stopped", "the emulator was stopped");
-  impl.fail_queued(stopped);
+  // Without extensions Lambda simply kills the environment.
+  impl.fail_queued("Emulator.Stopped", "the emulator was stopped");
   impl.fail_running("Emulator.Stopped", "the emulator was stopped");
-  if (impl.listening) ::shutdown(impl.acceptor.native_handle(), SHUT_RDWR);  // wakes accept()
-  boost::system::error_code ignored;
+  impl.kill_process("the emulator was stopped");
+
+  impl.stopping = true;
+  if (impl.listener.valid()) ::shutdown(impl.listener.get(), SHUT_RDWR);  // wakes accept()
   for (auto& c : impl.connections) {
-    if (c.socket->is_open()) c.socket->shutdown(tcp::socket::shutdown_both, ignored);
+    if (!c.finished) ::shutdown(c.fd, SHUT_RDWR);  // wakes reads, writes and waits
   }
   impl.changed.notify_all();
+  impl.changed.wait(lock, [&] { return impl.active_invokes == 0; });
   lock.unlock();
 
   if (impl.accept_thread.joinable()) impl.accept_thread.join();
-  std::vector<Connection> connections;
+  if (impl.supervisor_thread.joinable()) impl.supervisor_thread.join();
+  std::list<Connection> connections;
   {
     std::lock_guard relock(impl.mutex);
     connections.swap(impl.connections);
   }
-  for (auto& c : connections) c.thread.join();
-  impl.acceptor.close(ignored);
-  if (impl.log_write_fd >= 0) ::close(impl.log_write_fd);
-  if (impl.log_thread.joinable()) impl.log_thread.join();
-  if (impl.log_fd >= 0) ::close(impl.log_fd);
-  impl.log_write_fd = impl.log_fd = -1;
+  for (auto& c : connections) {
+    if (c.thread.joinable()) c.thread.join();
+  }
+  impl.logs.stop();
+  impl.listener.reset();
+
+  lock.lock();
+  impl.stopped = true;
+  impl.changed.notify_all();
+}
+
+void RuntimeEmulator::restart_function() {
+  std::lock_guard lock(impl_->mutex);
+  if (impl_->stop_started) return;
+  impl_->kill_process("the function was restarted");
 }
 
 bool RuntimeEmulator::function_running() const {
   std::lock_guard lock(impl_->mutex);
+  impl_->check_process();
   return impl_->pid > 0;
 }
 
@@ -790,6 +950,7 @@ int RuntimeEmulator::starts() const {
 
 int RuntimeEmulator::function_pid() const {
   std::lock_guard lock(impl_->mutex);
+  impl_->check_process();
   return impl_->pid;
 }
 

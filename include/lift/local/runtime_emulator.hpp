@@ -84,8 +84,9 @@ struct RecordedRequest {
   std::string method{};
   std::string target{};
   std::vector<std::pair<std::string, std::string>> headers{};  // lower-case names
-  std::string body{};
+  std::string body{};  // the first 64 KiB
   int status = 0;  // what the emulator answered
+  std::vector<std::pair<std::string, std::string>> trailers{};  // of a chunked body, lower-case names
 };
 
 class RuntimeEmulator {
@@ -109,6 +110,10 @@ class RuntimeEmulator {
   // Shuts the function down (SIGTERM when an extension registered, SIGKILL after the grace
   // period) and closes the listener.
   void stop();
+
+  // Kills the function process (its in-flight invocations fail with Runtime.ExitError); the
+  // next invoke() starts the command again, e.g. after its executable was rebuilt.
+  void restart_function();
 
   // Whether the function process is currently running.
   [[nodiscard]] bool function_running() const;

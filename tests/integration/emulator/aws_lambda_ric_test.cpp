@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <chrono>
+#include <cstdlib>
 #include <filesystem>
 
 #include "lift/local/runtime_emulator.hpp"
@@ -17,18 +19,25 @@ using lift::local::InvokeResult;
 using lift::local::RuntimeEmulator;
 namespace fs = std::filesystem;
 
+// Where the source tree and Node are: the environment first (LIFT_SOURCE_DIR, LIFT_NODE), then
+// what the build recorded.
+std::string setting(const char* variable, const char* built_in) {
+  const char* value = std::getenv(variable);
+  return value != nullptr && *value != '\0' ? std::string(value) : std::string(built_in);
+}
+
 struct NodeRuntime : ::testing::Test {
   std::string node;
   fs::path ric;
   fs::path handlers;
 
   void SetUp() override {
-    const std::string source = LIFT_TEST_SOURCE_DIR;
-    node = LIFT_TEST_NODE;
-    if (node.empty()) GTEST_SKIP() << "node is not installed";
+    const std::string source = setting("LIFT_SOURCE_DIR", LIFT_TEST_SOURCE_DIR);
+    node = setting("LIFT_NODE", LIFT_TEST_NODE);
+    if (node.empty() || !fs::exists(node)) GTEST_SKIP() << "Node.js is not installed (LIFT_NODE is empty): run scripts/setup";
     ric = fs::path(source) / "node_modules" / "aws-lambda-ric" / "index.mjs";
     handlers = fs::path(source) / "tests" / "integration" / "emulator" / "js";
-    ASSERT_TRUE(fs::exists(ric)) << "aws-lambda-ric is missing: run scripts/setup";
+    if (!fs::exists(ric)) GTEST_SKIP() << "npm aws-lambda-ric is not in " << ric.parent_path() << ": run scripts/setup";
     // The package builds its native client at install time (scripts/setup does that); without
     // it the peer cannot run, which is reported rather than failed.
     if (!fs::exists(ric.parent_path() / "rapid-client.node"))
@@ -130,6 +139,70 @@ TEST_F(NodeRuntime, InitErrorsReachTheCaller) {
   ASSERT_FALSE(result->ok());
   EXPECT_NE(result->error_type->find("Error"), std::string::npos) << *result->error_type;
   EXPECT_NE(result->payload.find("cannot initialise: missing configuration"), std::string::npos) << result->payload;
+}
+
+TEST_F(NodeRuntime, TheNodeHttpClientWorksToo) {
+  // The ric's alternative /next client is Node's own http module instead of its native one.
+  auto c = config("echo.handler");
+  c.environment.emplace_back("AWS_LAMBDA_NODEJS_USE_ALTERNATIVE_CLIENT_1", "true");
+  RuntimeEmulator emulator(c);
+  for (int i = 0; i < 3; ++i) {
+    InvokeRequest request;
+    request.payload = R"({"n":)" + std::to_string(i) + "}";
+    auto result = emulator.invoke(request);
+    ASSERT_TRUE(result);
+    ASSERT_TRUE(result->ok()) << result->payload;
+    EXPECT_EQ(json_of(result->payload).at("event"), json_of(request.payload));
+    EXPECT_EQ(json_of(result->payload).at("requestId").as_string(), result->request_id);
+  }
+  EXPECT_EQ(emulator.starts(), 1);
+}
+
+TEST_F(NodeRuntime, CapturedLogsCarryTheRequestId) {
+  auto c = config("slow.handler");
+  c.capture_logs = true;
+  RuntimeEmulator emulator(c);
+  InvokeRequest request;
+  request.payload = R"({"ms":0,"tag":"first"})";
+  auto first = emulator.invoke(request);
+  ASSERT_TRUE(first && first->ok()) << (first ? first->payload : first.error().message);
+  EXPECT_NE(first->logs.find("slow handler got"), std::string::npos) << first->logs;
+  EXPECT_NE(first->logs.find(first->request_id), std::string::npos) << first->logs;
+  EXPECT_NE(first->logs.find("first"), std::string::npos) << first->logs;
+  request.payload = R"({"ms":0,"tag":"second"})";
+  auto second = emulator.invoke(request);
+  ASSERT_TRUE(second && second->ok());
+  EXPECT_NE(second->logs.find("second"), std::string::npos) << second->logs;
+  EXPECT_EQ(second->logs.find("first"), std::string::npos) << second->logs;
+}
+
+TEST_F(NodeRuntime, ATimeoutKillsNodeAndTheNextInvocationStartsItAgain) {
+  auto c = config("slow.handler");
+  c.timeout = std::chrono::milliseconds(500);
+  RuntimeEmulator emulator(c);
+  ASSERT_TRUE(emulator.start());
+  InvokeRequest request;
+  request.payload = R"({"ms":10000})";
+  auto slow = emulator.invoke(request);
+  ASSERT_TRUE(slow);
+  EXPECT_EQ(slow->error_type, "Sandbox.Timedout");
+  EXPECT_NE(slow->payload.find("Task timed out after 0.50 seconds"), std::string::npos) << slow->payload;
+  EXPECT_FALSE(emulator.function_running());
+  request.payload = R"({"ms":0})";
+  auto next = emulator.invoke(request);
+  ASSERT_TRUE(next);
+  EXPECT_TRUE(next->ok()) << next->payload;
+  EXPECT_TRUE(next->init_duration.has_value());
+  EXPECT_EQ(emulator.starts(), 2);
+}
+
+TEST_F(NodeRuntime, AMissingHandlerIsAnInitError) {
+  RuntimeEmulator emulator(config("no_such_module.handler"));
+  auto result = emulator.invoke({});
+  ASSERT_TRUE(result);
+  ASSERT_FALSE(result->ok());
+  EXPECT_EQ(result->error_type, "Runtime.ImportModuleError") << result->payload;
+  EXPECT_EQ(json_of(result->payload).at("errorType").as_string(), "Runtime.ImportModuleError");
 }
 
 }  // namespace
