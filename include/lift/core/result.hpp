@@ -8,16 +8,28 @@
 #include <type_traits>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace lift {
 
+// One failed field of a request body or a validation, named by its JSON path
+// (`items[2].qty`).
+struct ErrorDetail {
+  std::string field;
+  std::string message;
+
+  friend bool operator==(const ErrorDetail&, const ErrorDetail&) = default;
+};
+
 // An expected failure. `code` is stable and machine-readable (it becomes a Runtime API
 // errorType or the "code" of an HTTP error body); `message` is for people; `status` is the
-// HTTP status used when the error reaches an HTTP caller.
+// HTTP status used when the error reaches an HTTP caller; `details` lists every failed field
+// when there are several (validation).
 struct Error {
   std::string code;
   std::string message;
   int status = 500;
+  std::vector<ErrorDetail> details{};
 
   friend bool operator==(const Error&, const Error&) = default;
 };
