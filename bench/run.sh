@@ -23,3 +23,8 @@ echo
 echo "## Runtime micro benchmarks"
 "$build/bin/lift_runtime_micro_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
   --benchmark_min_time=0.2
+
+echo
+echo "## HTTP layer micro benchmarks (router, event adapters)"
+"$build/bin/lift_http_micro_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+  --benchmark_min_time=0.2

@@ -1,9 +1,15 @@
 #include "lift/aws/credentials.hpp"
 
+#include <charconv>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <string_view>
 
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+#include "lift/aws/http_client.hpp"
 #include "lift/core/env.hpp"
 
 namespace lift::aws {
@@ -75,7 +81,157 @@ std::optional<Section> profile_section(const ResolvedFiles& files) {
   return merged;
 }
 
+Error invalid_credentials(std::string message) { return Error{"aws.invalid_credentials", std::move(message), 500}; }
+
+// "2024-05-01T12:34:56Z", with optional fractional seconds and a "+HH:MM" / "-HHMM" offset.
+std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_view text) {
+  const auto number = [&](std::size_t at, std::size_t digits) -> std::optional<int> {
+    if (at + digits > text.size()) return std::nullopt;
+    int value = 0;
+    const auto [end, ec] = std::from_chars(text.data() + at, text.data() + at + digits, value);
+    if (ec != std::errc{} || end != text.data() + at + digits || text[at] == '-' || text[at] == '+') return std::nullopt;
+    return value;
+  };
+  const auto year = number(0, 4), month = number(5, 2), day = number(8, 2), hour = number(11, 2), minute = number(14, 2),
+             second = number(17, 2);
+  if (!year || !month || !day || !hour || !minute || !second || text[4] != '-' || text[7] != '-' ||
+      (text[10] != 'T' && text[10] != 't' && text[10] != ' ') || text[13] != ':' || text[16] != ':')
+    return std::nullopt;
+  const std::chrono::year_month_day date{std::chrono::year(*year), std::chrono::month(static_cast<unsigned>(*month)),
+                                         std::chrono::day(static_cast<unsigned>(*day))};
+  if (!date.ok() || *hour > 23 || *minute > 59 || *second > 60) return std::nullopt;
+  std::size_t at = 19;
+  if (at < text.size() && text[at] == '.') {
+    ++at;
+    const std::size_t digits = at;
+    while (at < text.size() && text[at] >= '0' && text[at] <= '9') ++at;
+    if (at == digits) return std::nullopt;
+  }
+  std::chrono::minutes offset{0};
+  if (at < text.size() && (text[at] == 'Z' || text[at] == 'z')) {
+    ++at;
+  } else if (at < text.size() && (text[at] == '+' || text[at] == '-')) {
+    const bool colon = at + 3 < text.size() && text[at + 3] == ':';
+    const auto hours = number(at + 1, 2), minutes = number(at + (colon ? 4 : 3), 2);
+    if (!hours || !minutes || *hours > 23 || *minutes > 59) return std::nullopt;
+    offset = std::chrono::hours(*hours) + std::chrono::minutes(*minutes);
+    if (text[at] == '-') offset = -offset;
+    at += colon ? 6 : 5;
+  } else {
+    return std::nullopt;  // a time without a zone is ambiguous
+  }
+  if (at != text.size()) return std::nullopt;
+  return std::chrono::sys_days(date) + std::chrono::hours(*hour) + std::chrono::minutes(*minute) +
+         std::chrono::seconds(*second) - offset;
+}
+
+// Hosts the SDKs allow for a FULL_URI over plain http: nothing leaves the machine or the task.
+bool allowed_plain_http_host(std::string_view host) {
+  if (host == "localhost" || host == "::1" || host == "169.254.170.2" || host == "169.254.170.23" || host == "fd00:ec2::23")
+    return true;
+  if (!host.starts_with("127.")) return false;
+  int dots = 0;
+  for (char c : host) {
+    if (c == '.') ++dots;
+    else if (c < '0' || c > '9') return false;
+  }
+  return dots == 3;
+}
+
+Result<std::string> authorization_token() {
+  std::string token;
+  if (auto file = env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"); file && !file->empty()) {
+    std::ifstream in{std::string(*file), std::ios::binary};
+    if (!in) return invalid_credentials("cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE " + std::string(*file));
+    token.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) token.pop_back();
+  } else {
+    token = env_or("AWS_CONTAINER_AUTHORIZATION_TOKEN", "");
+  }
+  if (token.find_first_of("\r\n") != std::string::npos || token.find('\0') != std::string::npos)
+    return invalid_credentials("the container authorization token contains a line break");
+  return token;
+}
+
 }  // namespace
+
+Result<Credentials> parse_container_credentials(std::string_view json) {
+  boost::system::error_code ec;
+  const auto value = boost::json::parse(json, ec);
+  if (ec || !value.is_object()) return invalid_credentials("the container credentials are not a JSON object");
+  const auto& object = value.as_object();
+  const auto text = [&](std::string_view key) -> std::optional<std::string> {
+    const auto* field = object.if_contains(key);
+    if (field == nullptr || !field->is_string()) return std::nullopt;
+    return std::string(field->as_string());
+  };
+  Credentials credentials;
+  auto key = text("AccessKeyId");
+  auto secret = text("SecretAccessKey");
+  if (!key || key->empty() || !secret || secret->empty())
+    return invalid_credentials("the container credentials lack AccessKeyId or SecretAccessKey");
+  credentials.access_key_id = std::move(*key);
+  credentials.secret_access_key = std::move(*secret);
+  if (const auto* token = object.if_contains("Token"); token != nullptr && !token->is_null()) {
+    if (!token->is_string()) return invalid_credentials("the container credentials' Token is not a string");
+    credentials.session_token = std::string(token->as_string());
+  }
+  if (const auto* expiration = object.if_contains("Expiration"); expiration != nullptr && !expiration->is_null()) {
+    const auto when = expiration->is_string() ? parse_iso8601(expiration->as_string()) : std::nullopt;
+    if (!when) return invalid_credentials("the container credentials' Expiration is not an ISO 8601 time");
+    credentials.expiration = *when;
+  }
+  credentials.source = "container";
+  return credentials;
+}
+
+CredentialsProvider container_credentials(std::shared_ptr<HttpClient> client) {
+  if (!client) {
+    HttpClientOptions options;
+    options.proxy = "";  // the endpoint is local to the task; a proxy could not reach it
+    options.max_response_bytes = 64 * 1024;
+    options.max_idle_per_endpoint = 1;
+    client = std::make_shared<HttpClient>(std::move(options));
+  }
+  return [client]() -> Result<Credentials> {
+    std::string url;
+    if (auto relative = env_or("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", ""); !relative.empty()) {
+      if (relative.front() != '/') relative.insert(relative.begin(), '/');
+      url = "http://169.254.170.2" + relative;
+    } else if (auto full = env_or("AWS_CONTAINER_CREDENTIALS_FULL_URI", ""); !full.empty()) {
+      auto parsed = parse_url(full);
+      if (!parsed) return invalid_credentials("AWS_CONTAINER_CREDENTIALS_FULL_URI is not a URL: " + parsed.error().message);
+      if (!parsed->https && !allowed_plain_http_host(parsed->host))
+        return invalid_credentials("AWS_CONTAINER_CREDENTIALS_FULL_URI may use http only for loopback or the container "
+                                   "endpoints, not " + parsed->host);
+      url = std::move(full);
+    } else {
+      return not_found("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and _FULL_URI are not set");
+    }
+    auto token = authorization_token();
+    if (!token) return std::move(token).error();
+    HttpRequest request{"GET", url, {{"Accept", "application/json"}}, {}};
+    if (!token->empty()) request.headers.emplace_back("Authorization", std::move(*token));
+
+    // The endpoint is local and quick; two short attempts ride out a restart of the agent.
+    Result<HttpResponse> response = Error{};
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      response = client->send(request, std::chrono::steady_clock::now() + std::chrono::seconds(1));
+      if (response && response->status < 500) break;
+      if (!response && response.error().code != kHttpConnectFailed && response.error().code != kHttpConnectionLost &&
+          response.error().code != kHttpTimeout)
+        break;
+    }
+    if (!response)
+      return Error{"aws.credentials_fetch_failed", "the container credentials endpoint failed: " + response.error().message, 500};
+    if (response->status != 200)
+      return Error{"aws.credentials_fetch_failed",
+                   "the container credentials endpoint answered HTTP " + std::to_string(response->status) + ": " +
+                       response->body.substr(0, 200),
+                   500};
+    return parse_container_credentials(response->body);
+  };
+}
 
 CredentialsProvider environment_credentials() {
   return []() -> Result<Credentials> {
@@ -117,7 +273,11 @@ std::optional<std::string> resolve_region(const ProfileFiles& files) {
 CredentialsChain::CredentialsChain(std::vector<CredentialsProvider> providers, Clock clock, std::chrono::seconds refresh_before)
     : providers_(std::move(providers)), clock_(std::move(clock)), refresh_before_(refresh_before) {}
 
-CredentialsChain CredentialsChain::standard() { return CredentialsChain({environment_credentials(), profile_credentials()}); }
+std::vector<CredentialsProvider> CredentialsChain::standard_providers() {
+  return {environment_credentials(), profile_credentials(), container_credentials()};
+}
+
+CredentialsChain CredentialsChain::standard() { return CredentialsChain(standard_providers()); }
 
 Result<Credentials> CredentialsChain::get() {
   std::lock_guard lock(mutex_);

@@ -3,6 +3,8 @@
 #include <array>
 #include <cmath>
 
+#include "lift/aws/http_client.hpp"
+
 namespace lift::aws {
 namespace {
 
@@ -29,6 +31,19 @@ FailureKind classify_failure(int http_status, std::string_view error_code) {
   if (http_status == 0) return FailureKind::transient;  // no answer: connection reset, refused, ...
   if (http_status == 500 || http_status == 502 || http_status == 503 || http_status == 504) return FailureKind::transient;
   return FailureKind::fatal;
+}
+
+FailureKind classify_error(const Error& error) {
+  if (error.code == kHttpTimeout) return FailureKind::timeout;
+  if (error.code == kHttpConnectFailed || error.code == kHttpConnectionLost) return FailureKind::transient;
+  if (error.code.starts_with("Http.")) return FailureKind::fatal;
+  // Service errors as lift names them ("DynamoDB.ProvisionedThroughputExceeded"): the AWS code
+  // is the part after the service, with or without its "Exception" suffix.
+  std::string_view name = error.code;
+  if (const auto dot = name.rfind('.'); dot != std::string_view::npos) name.remove_prefix(dot + 1);
+  const auto kind = classify_failure(error.status, name);
+  if (kind != FailureKind::fatal || name.ends_with("Exception")) return kind;
+  return classify_failure(error.status, std::string(name) + "Exception");
 }
 
 bool RetryQuota::acquire(FailureKind kind) {

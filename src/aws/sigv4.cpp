@@ -172,7 +172,7 @@ std::string amz_date(std::chrono::system_clock::time_point time) {
   return text;
 }
 
-bool has_header(const HttpRequest& request, std::string_view name) {
+bool has_header(const RawHttpRequest& request, std::string_view name) {
   return std::any_of(request.headers.begin(), request.headers.end(), [&](const auto& h) { return lower(h.first) == name; });
 }
 
@@ -194,7 +194,7 @@ std::string uri_encode(std::string_view text, bool keep_slash) {
   return out;
 }
 
-Result<SignedRequest> sign(const HttpRequest& request, const SigningParams& params) {
+Result<SignedRequest> sign(const RawHttpRequest& request, const SigningParams& params) {
   const auto& credentials = params.credentials;
   if (credentials.access_key_id.empty() || credentials.secret_access_key.empty())
     return invalid("signing needs an access key id and a secret access key");
@@ -268,7 +268,33 @@ Result<SignedRequest> sign(const HttpRequest& request, const SigningParams& para
   return result;
 }
 
-Result<HttpRequest> parse_http_request(std::string_view raw) {
+Result<RawHttpRequest> to_raw_request(const HttpRequest& request) {
+  auto url = parse_url(request.url);
+  if (!url) return std::move(url).error();
+  RawHttpRequest raw{request.method, std::move(url->target), request.headers, request.body};
+  const bool has_host = std::any_of(raw.headers.begin(), raw.headers.end(), [](const auto& h) { return lower(h.first) == "host"; });
+  if (!has_host) raw.headers.emplace_back("Host", std::move(url->authority));
+  return raw;
+}
+
+Result<SignedRequest> sign_in_place(HttpRequest& request, const SigningParams& params) {
+  auto raw = to_raw_request(request);
+  if (!raw) return std::move(raw).error();
+  auto signed_request = sign(*raw, params);
+  if (!signed_request) return signed_request;
+  const auto& out = signed_request->request;
+  if (params.mode == SigningMode::query) {
+    // The signed target is the URL's path and query plus the signature parameters.
+    const auto scheme_end = request.url.find("://");
+    const auto authority_end = request.url.find_first_of("/?#", scheme_end + 3);
+    request.url = request.url.substr(0, authority_end) + out.target;
+  }
+  // Headers the signer added follow the caller's (and Host, when it was added above).
+  request.headers.assign(out.headers.begin(), out.headers.end());
+  return signed_request;
+}
+
+Result<RawHttpRequest> parse_http_request(std::string_view raw) {
   auto next_line = [&raw]() -> std::optional<std::string_view> {
     if (raw.empty()) return std::nullopt;
     const auto end = raw.find('\n');
@@ -283,7 +309,7 @@ Result<HttpRequest> parse_http_request(std::string_view raw) {
   const auto last_space = request_line->rfind(' ');
   if (first_space == std::string_view::npos || last_space == first_space || !request_line->substr(last_space + 1).starts_with("HTTP/"))
     return invalid("the request line is not 'METHOD TARGET HTTP/1.1'");
-  HttpRequest request;
+  RawHttpRequest request;
   request.method = std::string(request_line->substr(0, first_space));
   request.target = std::string(request_line->substr(first_space + 1, last_space - first_space - 1));
   while (auto line = next_line()) {
@@ -296,7 +322,7 @@ Result<HttpRequest> parse_http_request(std::string_view raw) {
   return request;
 }
 
-std::string format_http_request(const HttpRequest& request) {
+std::string format_http_request(const RawHttpRequest& request) {
   std::string out = request.method + " " + request.target + " HTTP/1.1\r\n";
   for (const auto& [name, value] : request.headers) out.append(name).append(":").append(value).append("\r\n");
   out += "\r\n";

@@ -1,1 +1,696 @@
-// placeholder
+#include "lift/http/adapters.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+#include <utility>
+
+#include "lift/core/base64.hpp"
+#include "lift/http/router.hpp"
+
+namespace lift::http {
+
+namespace bj = boost::json;
+
+namespace {
+
+Error invalid(std::string_view field, std::string_view problem) {
+  std::string message;
+  message.reserve(field.size() + problem.size() + 2);
+  message.append(field).append(": ").append(problem);
+  return Error{"InvalidEvent", std::move(message), 400};
+}
+
+// Reads members with the type checks every adapter needs; the first problem is kept.
+class Reader {
+ public:
+  explicit Reader(const bj::object& root) : root_(root) {}
+
+  [[nodiscard]] bool failed() const noexcept { return error_.has_value(); }
+  Error take_error() { return std::move(*error_); }
+
+  // A string member: absent or null is empty; another type is an error.
+  std::string_view string(const bj::object& o, std::string_view key, std::string_view field) {
+    const auto* v = o.if_contains(key);
+    if (v == nullptr || v->is_null()) return {};
+    if (const auto* s = v->if_string()) return *s;
+    fail(field, "expected a string");
+    return {};
+  }
+  // A required string member.
+  std::string_view required_string(const bj::object& o, std::string_view key, std::string_view field) {
+    const auto* v = o.if_contains(key);
+    if (v == nullptr || v->is_null()) {
+      fail(field, "is required");
+      return {};
+    }
+    return string(o, key, field);
+  }
+  // An object member: absent or null is nullptr; another type is an error.
+  const bj::object* object(const bj::object& o, std::string_view key, std::string_view field) {
+    const auto* v = o.if_contains(key);
+    if (v == nullptr || v->is_null()) return nullptr;
+    if (const auto* obj = v->if_object()) return obj;
+    fail(field, "expected an object");
+    return nullptr;
+  }
+  const bj::array* array(const bj::object& o, std::string_view key, std::string_view field) {
+    const auto* v = o.if_contains(key);
+    if (v == nullptr || v->is_null()) return nullptr;
+    if (const auto* a = v->if_array()) return a;
+    fail(field, "expected an array");
+    return nullptr;
+  }
+  bool boolean(const bj::object& o, std::string_view key, std::string_view field) {
+    const auto* v = o.if_contains(key);
+    if (v == nullptr || v->is_null()) return false;
+    if (const auto* b = v->if_bool()) return *b;
+    fail(field, "expected true or false");
+    return false;
+  }
+
+  void fail(std::string_view field, std::string_view problem) {
+    if (!error_) error_ = invalid(field, problem);
+  }
+
+  [[nodiscard]] const bj::object& root() const noexcept { return root_; }
+
+ private:
+  const bj::object& root_;
+  std::optional<Error> error_;
+};
+
+// Adds one value, decoding it first where the source sends it encoded (ALB query values).
+template <class Map>
+bool add_value(Reader& r, std::string_view field, std::string_view name, std::string_view value, Map& out,
+               bool decode_value, std::string& scratch) {
+  if (!decode_value) {
+    out.add(std::string(name), std::string(value));
+    return true;
+  }
+  std::string plus_as_space(value);
+  for (auto& c : plus_as_space) {
+    if (c == '+') c = ' ';
+  }
+  if (!percent_decode(plus_as_space, scratch)) {
+    r.fail(std::string(field) + "." + std::string(name), "invalid percent-encoding");
+    return false;
+  }
+  out.add(std::string(name), scratch);
+  return true;
+}
+
+// {"name": "value"} string maps (headers, query); non-string values are an error.
+template <class Map>
+void read_single(Reader& r, const bj::object* fields, std::string_view field, Map& out, bool skip_existing, bool decode_values) {
+  if (fields == nullptr) return;
+  std::string decoded;
+  for (const auto& [name, value] : *fields) {
+    if (value.is_null()) continue;
+    const auto* s = value.if_string();
+    if (s == nullptr) {
+      r.fail(std::string(field) + "." + std::string(std::string_view(name)), "expected a string");
+      return;
+    }
+    if (skip_existing && out.contains(name)) continue;
+    if (!add_value(r, field, name, *s, out, decode_values, decoded)) return;
+  }
+}
+
+// {"name": ["v1", "v2"]} maps.
+template <class Map>
+void read_multi(Reader& r, const bj::object* fields, std::string_view field, Map& out, bool decode_values) {
+  if (fields == nullptr) return;
+  std::string decoded;
+  for (const auto& [name, values] : *fields) {
+    if (values.is_null()) continue;
+    const auto* list = values.if_array();
+    if (list == nullptr) {
+      r.fail(std::string(field) + "." + std::string(std::string_view(name)), "expected an array of strings");
+      return;
+    }
+    for (const auto& value : *list) {
+      const auto* s = value.if_string();
+      if (s == nullptr) {
+        r.fail(std::string(field) + "." + std::string(std::string_view(name)), "expected an array of strings");
+        return;
+      }
+      if (!add_value(r, field, name, *s, out, decode_values, decoded)) return;
+    }
+  }
+}
+
+// Headers/query of payload 1.0 events (REST, ALB, WebSocket): multi-value first, then the
+// single-value names it did not have.
+template <class Map>
+void read_fields(Reader& r, std::string_view single_key, std::string_view multi_key, Map& out, bool decode_values) {
+  const auto* multi = r.object(r.root(), multi_key, multi_key);
+  const auto* single = r.object(r.root(), single_key, single_key);
+  if (r.failed()) return;
+  out.reserve((multi != nullptr ? multi->size() : 0) + (single != nullptr ? single->size() : 0));
+  read_multi(r, multi, multi_key, out, decode_values);
+  read_single(r, single, single_key, out, multi != nullptr && !multi->empty(), decode_values);
+}
+
+std::string_view trim(std::string_view s) noexcept {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// "a=1; b=2" into cookies. A cookie without '=' has an empty name and the text as its value,
+// as browsers read it (RFC 6265bis 5.6).
+void parse_cookie_header(std::string_view header, Cookies& out) {
+  while (!header.empty()) {
+    const auto semi = header.find(';');
+    const auto pair = trim(header.substr(0, semi));
+    header = semi == std::string_view::npos ? std::string_view{} : header.substr(semi + 1);
+    if (pair.empty()) continue;
+    const auto eq = pair.find('=');
+    if (eq == std::string_view::npos) {
+      out.add(std::string(), std::string(pair));
+    } else {
+      out.add(std::string(trim(pair.substr(0, eq))), std::string(trim(pair.substr(eq + 1))));
+    }
+  }
+}
+
+// HTTP API's rawQueryString: "a=1&b=x%20y&a=2".
+bool parse_raw_query(std::string_view query, QueryParams& out) {
+  std::string key;
+  std::string value;
+  std::string scratch;
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const auto pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    if (pair.empty()) continue;
+    const auto eq = pair.find('=');
+    auto decode = [&scratch](std::string_view in, std::string& to) {
+      scratch.assign(in);
+      for (auto& c : scratch) {
+        if (c == '+') c = ' ';
+      }
+      return percent_decode(scratch, to);
+    };
+    if (!decode(pair.substr(0, eq), key)) return false;
+    if (!decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), value)) return false;
+    out.add(key, value);
+  }
+  return true;
+}
+
+bool is_unreserved_path_char(unsigned char c) noexcept {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  switch (c) {
+    case '-': case '.': case '_': case '~': case '!': case '$': case '&': case '\'': case '(': case ')':
+    case '*': case '+': case ',': case ';': case '=': case ':': case '@': case '/':
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_hex(char c) noexcept { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+// REST sends the path decoded; the router wants it encoded. A '%' that already starts an
+// escape is kept, so an encoded path passes through unchanged.
+std::string encode_path(std::string_view path) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(path.size());
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    const auto c = static_cast<unsigned char>(path[i]);
+    if (is_unreserved_path_char(c) || (c == '%' && i + 2 < path.size() && is_hex(path[i + 1]) && is_hex(path[i + 2]))) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xF]);
+    }
+  }
+  return out;
+}
+
+void upper_case(std::string& s) noexcept {
+  for (auto& c : s) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+}
+
+// Fills path (decoded) from raw_path (encoded).
+bool decode_path(Request& request) {
+  if (request.raw_path.empty()) request.raw_path = "/";
+  return percent_decode(request.raw_path, request.path);
+}
+
+void read_body(Reader& r, Request& request) {
+  const auto body = r.string(r.root(), "body", "body");
+  const bool base64 = r.boolean(r.root(), "isBase64Encoded", "isBase64Encoded");
+  if (r.failed()) return;
+  if (!base64) {
+    request.body.assign(body);
+    return;
+  }
+  // AWS always sends valid base64 here; hand-written test events often do not (AWS's own
+  // samples include "Hello from Lambda!"). Keeping such a body as sent loses nothing.
+  auto decoded = base64::decode(body);
+  if (decoded) {
+    request.body = std::move(*decoded);
+  } else {
+    request.body.assign(body);
+  }
+}
+
+void cookies_from_headers(Request& request) {
+  for (const auto& [name, value] : request.headers) {
+    if (iequals(name, "cookie")) parse_cookie_header(value, request.cookies);
+  }
+}
+
+void source_ip_from_forwarded_for(Request& request) {
+  if (!request.source_ip.empty()) return;
+  if (auto forwarded = request.headers.get("x-forwarded-for")) {
+    request.source_ip.assign(trim(forwarded->substr(0, forwarded->find(','))));
+  }
+}
+
+// Payload 1.0: REST, ALB and the HTTP part of WebSocket events.
+void read_v1(Reader& r, Request& request, bool decode_query) {
+  read_fields(r, "headers", "multiValueHeaders", request.headers, false);
+  read_fields(r, "queryStringParameters", "multiValueQueryStringParameters", request.query, decode_query);
+  read_body(r, request);
+  cookies_from_headers(request);
+}
+
+void read_rest(Reader& r, Request& request) {
+  request.source = Source::api_gateway_rest;
+  request.method.assign(r.required_string(r.root(), "httpMethod", "httpMethod"));
+  const auto path = r.required_string(r.root(), "path", "path");
+  if (const auto* context = r.object(r.root(), "requestContext", "requestContext")) {
+    request.stage.assign(r.string(*context, "stage", "requestContext.stage"));
+    request.request_id.assign(r.string(*context, "requestId", "requestContext.requestId"));
+    if (const auto* identity = r.object(*context, "identity", "requestContext.identity")) {
+      request.source_ip.assign(r.string(*identity, "sourceIp", "requestContext.identity.sourceIp"));
+    }
+  }
+  if (r.failed()) return;
+  request.raw_path = encode_path(path);
+  if (!decode_path(request)) r.fail("path", "invalid percent-encoding");
+  read_v1(r, request, false);
+  source_ip_from_forwarded_for(request);
+}
+
+void read_alb(Reader& r, Request& request) {
+  request.source = Source::alb;
+  request.method.assign(r.required_string(r.root(), "httpMethod", "httpMethod"));
+  request.raw_path.assign(r.required_string(r.root(), "path", "path"));
+  const auto* multi = r.object(r.root(), "multiValueHeaders", "multiValueHeaders");
+  request.alb_multi_value = multi != nullptr;
+  if (r.failed()) return;
+  if (!decode_path(request)) r.fail("path", "invalid percent-encoding");
+  read_v1(r, request, true);
+  source_ip_from_forwarded_for(request);
+}
+
+void read_v2(Reader& r, Request& request, Source source) {
+  request.source = source;
+  const auto* context = r.object(r.root(), "requestContext", "requestContext");
+  if (context == nullptr) {
+    r.fail("requestContext", "is required");
+    return;
+  }
+  const auto* http = r.object(*context, "http", "requestContext.http");
+  if (http == nullptr) {
+    r.fail("requestContext.http", "is required");
+    return;
+  }
+  request.method.assign(r.required_string(*http, "method", "requestContext.http.method"));
+  request.source_ip.assign(r.string(*http, "sourceIp", "requestContext.http.sourceIp"));
+  request.request_id.assign(r.string(*context, "requestId", "requestContext.requestId"));
+  auto raw_path = r.string(r.root(), "rawPath", "rawPath");
+  if (raw_path.empty()) raw_path = r.string(*http, "path", "requestContext.http.path");
+  const auto stage = r.string(*context, "stage", "requestContext.stage");
+  const auto raw_query = r.string(r.root(), "rawQueryString", "rawQueryString");
+  const auto* headers = r.object(r.root(), "headers", "headers");
+  const auto* cookies = r.array(r.root(), "cookies", "cookies");
+  if (r.failed()) return;
+
+  if (source == Source::api_gateway_http && !stage.empty() && stage != "$default") {
+    request.stage.assign(stage);
+    // Named stages appear in rawPath: "/prod/users" for stage "prod".
+    if (raw_path.size() > stage.size() && raw_path[0] == '/' && raw_path.substr(1, stage.size()) == stage &&
+        (raw_path.size() == stage.size() + 1 || raw_path[stage.size() + 1] == '/')) {
+      raw_path.remove_prefix(stage.size() + 1);
+    }
+  } else if (source == Source::api_gateway_http) {
+    request.stage.assign(stage);
+  }
+  request.raw_path.assign(raw_path);
+  if (!decode_path(request)) {
+    r.fail("rawPath", "invalid percent-encoding");
+    return;
+  }
+  if (headers != nullptr) {
+    request.headers.reserve(headers->size());
+    read_single(r, headers, "headers", request.headers, false, false);
+  }
+  if (!parse_raw_query(raw_query, request.query)) {
+    r.fail("rawQueryString", "invalid percent-encoding");
+    return;
+  }
+  if (cookies != nullptr) {
+    for (const auto& cookie : *cookies) {
+      const auto* s = cookie.if_string();
+      if (s == nullptr) {
+        r.fail("cookies", "expected an array of strings");
+        return;
+      }
+      parse_cookie_header(*s, request.cookies);
+    }
+  } else {
+    cookies_from_headers(request);
+  }
+  read_body(r, request);
+}
+
+void read_websocket(Reader& r, Request& request) {
+  request.source = Source::websocket;
+  const auto* context = r.object(r.root(), "requestContext", "requestContext");
+  if (context == nullptr) {
+    r.fail("requestContext", "is required");
+    return;
+  }
+  request.route_key.assign(r.required_string(*context, "routeKey", "requestContext.routeKey"));
+  request.connection_id.assign(r.required_string(*context, "connectionId", "requestContext.connectionId"));
+  request.event_type.assign(r.string(*context, "eventType", "requestContext.eventType"));
+  request.stage.assign(r.string(*context, "stage", "requestContext.stage"));
+  request.request_id.assign(r.string(*context, "requestId", "requestContext.requestId"));
+  if (const auto* identity = r.object(*context, "identity", "requestContext.identity")) {
+    request.source_ip.assign(r.string(*identity, "sourceIp", "requestContext.identity.sourceIp"));
+  }
+  if (r.failed()) return;
+  request.method = "POST";
+  request.raw_path = "/" + encode_path(request.route_key);
+  if (!decode_path(request)) r.fail("requestContext.routeKey", "invalid route key");
+  read_v1(r, request, false);
+}
+
+// ---- Responses ----
+
+void append_escaped(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  std::size_t run = 0;  // start of the pending unescaped run
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.substr(run, i - run));
+    run = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        out += "\\u00";
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 0xF]);
+    }
+  }
+  out.append(s.substr(run));
+  out.push_back('"');
+}
+
+bool valid_utf8(std::string_view s) noexcept {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t n = 0;
+    std::uint32_t cp = 0;
+    if ((c & 0xE0) == 0xC0) {
+      n = 1;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      n = 2;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      n = 3;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + n >= s.size()) return false;
+    for (std::size_t k = 1; k <= n; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
+// Header names grouped case-insensitively, first spelling kept, values in order.
+struct HeaderGroup {
+  std::string_view name;
+  std::vector<std::string_view> values;
+};
+
+std::vector<HeaderGroup> group_headers(const Headers& headers, bool with_set_cookie) {
+  std::vector<HeaderGroup> groups;
+  groups.reserve(headers.size());
+  for (const auto& field : headers) {
+    const std::string_view name = field.first;
+    const std::string_view value = field.second;
+    if (!with_set_cookie && iequals(name, "set-cookie")) continue;
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const HeaderGroup& g) { return iequals(g.name, name); });
+    if (it == groups.end()) {
+      groups.push_back(HeaderGroup{name, {value}});
+    } else {
+      it->values.emplace_back(value);
+    }
+  }
+  return groups;
+}
+
+// Set-Cookie values from both the cookie list and any Set-Cookie header the user added.
+std::vector<std::string_view> all_cookies(const Response& response) {
+  std::vector<std::string_view> cookies(response.cookies.begin(), response.cookies.end());
+  for (const auto& [name, value] : response.headers) {
+    if (iequals(name, "set-cookie")) cookies.emplace_back(value);
+  }
+  return cookies;
+}
+
+void write_single_headers(std::string& out, const std::vector<HeaderGroup>& groups, std::string_view joiner, bool only_single) {
+  out += "\"headers\":{";
+  bool first = true;
+  for (const auto& g : groups) {
+    if (only_single && g.values.size() != 1) continue;
+    if (!first) out.push_back(',');
+    first = false;
+    append_escaped(out, g.name);
+    out.push_back(':');
+    if (g.values.size() == 1) {
+      append_escaped(out, g.values.front());
+    } else {
+      std::string joined;
+      for (std::size_t i = 0; i < g.values.size(); ++i) {
+        if (i != 0) joined += joiner;
+        joined += g.values[i];
+      }
+      append_escaped(out, joined);
+    }
+  }
+  out.push_back('}');
+}
+
+void write_multi_headers(std::string& out, const std::vector<HeaderGroup>& groups, const std::vector<std::string_view>& cookies, bool only_multi) {
+  out += "\"multiValueHeaders\":{";
+  bool first = true;
+  for (const auto& g : groups) {
+    if (only_multi && g.values.size() == 1) continue;
+    if (!first) out.push_back(',');
+    first = false;
+    append_escaped(out, g.name);
+    out += ":[";
+    for (std::size_t i = 0; i < g.values.size(); ++i) {
+      if (i != 0) out.push_back(',');
+      append_escaped(out, g.values[i]);
+    }
+    out.push_back(']');
+  }
+  if (!cookies.empty()) {
+    if (!first) out.push_back(',');
+    out += "\"Set-Cookie\":[";
+    for (std::size_t i = 0; i < cookies.size(); ++i) {
+      if (i != 0) out.push_back(',');
+      append_escaped(out, cookies[i]);
+    }
+    out.push_back(']');
+  }
+  out.push_back('}');
+}
+
+void write_body(std::string& out, const Response& response) {
+  const bool base64 = response.binary || !valid_utf8(response.body);
+  out += "\"body\":";
+  if (base64) {
+    append_escaped(out, base64::encode(response.body));
+  } else {
+    append_escaped(out, response.body);
+  }
+  out += ",\"isBase64Encoded\":";
+  out += base64 ? "true" : "false";
+}
+
+}  // namespace
+
+bool is_http(events::Kind kind) noexcept {
+  switch (kind) {
+    case events::Kind::apigw_rest:
+    case events::Kind::apigw_http:
+    case events::Kind::alb:
+    case events::Kind::function_url:
+    case events::Kind::apigw_websocket: return true;
+    default: return false;
+  }
+}
+
+Source source_of(events::Kind kind) noexcept {
+  switch (kind) {
+    case events::Kind::apigw_rest: return Source::api_gateway_rest;
+    case events::Kind::apigw_http: return Source::api_gateway_http;
+    case events::Kind::alb: return Source::alb;
+    case events::Kind::function_url: return Source::function_url;
+    case events::Kind::apigw_websocket: return Source::websocket;
+    default: return Source::direct;
+  }
+}
+
+Result<Request> request_from_event(const bj::value& event, events::Kind kind) {
+  const auto* root = event.if_object();
+  if (root == nullptr) return invalid("event", "expected an object");
+  Reader reader(*root);
+  Request request;
+  switch (kind) {
+    case events::Kind::apigw_rest: read_rest(reader, request); break;
+    case events::Kind::alb: read_alb(reader, request); break;
+    case events::Kind::apigw_http: read_v2(reader, request, Source::api_gateway_http); break;
+    case events::Kind::function_url: read_v2(reader, request, Source::function_url); break;
+    case events::Kind::apigw_websocket: read_websocket(reader, request); break;
+    default: return invalid("event", std::string("a ") + std::string(events::to_string(kind)) + " event is not an HTTP request");
+  }
+  if (reader.failed()) return reader.take_error();
+  upper_case(request.method);
+  if (request.method.empty()) return invalid("method", "is empty");
+  return request;
+}
+
+Result<Request> request_from_event(const bj::value& event) { return request_from_event(event, events::detect(event)); }
+
+std::string serialize_response(const Response& response, const Request& request) {
+  std::string out;
+  out.reserve(response.body.size() + 64 + response.headers.size() * 48);
+  out += "{\"statusCode\":";
+  out += std::to_string(response.status);
+  out.push_back(',');
+  switch (request.source) {
+    case Source::api_gateway_rest: {
+      const auto groups = group_headers(response.headers, false);
+      write_single_headers(out, groups, ", ", true);
+      out.push_back(',');
+      write_multi_headers(out, groups, all_cookies(response), true);
+      break;
+    }
+    case Source::alb: {
+      out += "\"statusDescription\":";
+      std::string description = std::to_string(response.status);
+      const auto reason = reason_phrase(response.status);
+      if (!reason.empty()) description.append(" ").append(reason);
+      append_escaped(out, description);
+      out.push_back(',');
+      const auto cookies = all_cookies(response);
+      const auto groups = group_headers(response.headers, false);
+      if (request.alb_multi_value) {
+        write_multi_headers(out, groups, cookies, false);
+      } else {
+        write_single_headers(out, groups, ", ", false);
+        if (!cookies.empty()) {
+          out.pop_back();  // the closing '}' of headers
+          if (!groups.empty()) out.push_back(',');
+          out += "\"Set-Cookie\":";
+          append_escaped(out, cookies.front());
+          out.push_back('}');
+        }
+      }
+      break;
+    }
+    case Source::websocket: {
+      const auto groups = group_headers(response.headers, true);
+      write_single_headers(out, groups, ", ", false);
+      break;
+    }
+    case Source::api_gateway_http:
+    case Source::function_url:
+    case Source::direct: {
+      const auto groups = group_headers(response.headers, false);
+      write_single_headers(out, groups, ", ", false);
+      const auto cookies = all_cookies(response);
+      out += ",\"cookies\":[";
+      for (std::size_t i = 0; i < cookies.size(); ++i) {
+        if (i != 0) out.push_back(',');
+        append_escaped(out, cookies[i]);
+      }
+      out.push_back(']');
+      break;
+    }
+  }
+  out.push_back(',');
+  write_body(out, response);
+  out.push_back('}');
+  return out;
+}
+
+bj::value response_to_event(const Response& response, const Request& request) {
+  // One writer for both forms keeps them identical; this form is for tests and tools.
+  return bj::parse(serialize_response(response, request));
+}
+
+std::string_view reason_phrase(int status) noexcept {
+  static constexpr std::array<std::pair<int, std::string_view>, 40> kReasons{{
+      {100, "Continue"}, {101, "Switching Protocols"}, {200, "OK"}, {201, "Created"}, {202, "Accepted"},
+      {203, "Non-Authoritative Information"}, {204, "No Content"}, {205, "Reset Content"}, {206, "Partial Content"},
+      {301, "Moved Permanently"}, {302, "Found"}, {303, "See Other"}, {304, "Not Modified"},
+      {307, "Temporary Redirect"}, {308, "Permanent Redirect"}, {400, "Bad Request"}, {401, "Unauthorized"},
+      {402, "Payment Required"}, {403, "Forbidden"}, {404, "Not Found"}, {405, "Method Not Allowed"},
+      {406, "Not Acceptable"}, {408, "Request Timeout"}, {409, "Conflict"}, {410, "Gone"},
+      {411, "Length Required"}, {412, "Precondition Failed"}, {413, "Content Too Large"},
+      {415, "Unsupported Media Type"}, {416, "Range Not Satisfiable"}, {422, "Unprocessable Content"},
+      {425, "Too Early"}, {428, "Precondition Required"}, {429, "Too Many Requests"},
+      {500, "Internal Server Error"}, {501, "Not Implemented"}, {502, "Bad Gateway"},
+      {503, "Service Unavailable"}, {504, "Gateway Timeout"}, {505, "HTTP Version Not Supported"},
+  }};
+  for (const auto& [code, reason] : kReasons) {
+    if (code == status) return reason;
+  }
+  return {};
+}
+
+}  // namespace lift::http

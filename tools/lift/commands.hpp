@@ -15,7 +15,7 @@ inline constexpr int kExitUsage = 2;          // bad arguments or input; nothing
 void add_invoke_command(CLI::App& app, int& exit_code);
 // `lift events generate|list`
 void add_events_command(CLI::App& app, int& exit_code);
-// `lift aws sign`
+// `lift aws sign|curl`
 void add_aws_command(CLI::App& app, int& exit_code);
 
 }  // namespace lift::cli

@@ -29,6 +29,12 @@ enum class FailureKind {
 // or a bare code).
 FailureKind classify_failure(int http_status, std::string_view error_code);
 
+// Classifies a failed call's Error: the transport codes of HttpClient ("Http.Timeout" is a
+// timeout; "Http.ConnectFailed" and "Http.ConnectionLost" are transient; other "Http." codes
+// are fatal), anything else by its status and code as above; a service prefix is ignored
+// ("DynamoDB.ProvisionedThroughputExceeded" is throttling).
+FailureKind classify_error(const Error& error);
+
 // The token bucket of standard mode: 500 tokens; a retry costs 5 (10 after a timeout); a call
 // that succeeds gives back what its retries took, or 1 when it needed none. Thread-safe.
 class RetryQuota {

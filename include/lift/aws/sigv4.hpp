@@ -12,12 +12,13 @@
 #include <vector>
 
 #include "lift/aws/credentials.hpp"
+#include "lift/aws/http_client.hpp"
 #include "lift/core/result.hpp"
 
 namespace lift::aws {
 
 // An HTTP request as sent: the target is the path and query as on the request line.
-struct HttpRequest {
+struct RawHttpRequest {
   std::string method{};
   std::string target{};
   std::vector<std::pair<std::string, std::string>> headers{};  // in order, duplicates allowed
@@ -44,7 +45,7 @@ struct SigningParams {
 };
 
 struct SignedRequest {
-  HttpRequest request{};  // with the signing headers or query parameters added
+  RawHttpRequest request{};  // with the signing headers or query parameters added
   std::string canonical_request{};
   std::string string_to_sign{};
   std::string signature{};  // lower-case hex
@@ -52,13 +53,23 @@ struct SignedRequest {
 
 // Errors (code "aws.invalid_request", status 400): missing credentials, region or service,
 // a request without a Host header, an expiry out of range.
-Result<SignedRequest> sign(const HttpRequest& request, const SigningParams& params);
+Result<SignedRequest> sign(const RawHttpRequest& request, const SigningParams& params);
+
+// The request line form of a request addressed by URL: the target from the URL, and a Host
+// header (host, and the port unless it is the scheme's default) when it has none.
+// Errors: "Http.InvalidUrl".
+Result<RawHttpRequest> to_raw_request(const HttpRequest& request);
+
+// Signs a request addressed by URL before HttpClient sends it: the signing headers (or, in
+// query mode, the URL's parameters) are added to `request`, with Host when it had none.
+// Returns the steps, for diagnostics.
+Result<SignedRequest> sign_in_place(HttpRequest& request, const SigningParams& params);
 
 // Reads a raw HTTP/1.1 request ("METHOD TARGET HTTP/1.1", header lines "Name:value", a blank
 // line, the body), CRLF or LF line ends; the target may contain spaces.
-Result<HttpRequest> parse_http_request(std::string_view raw);
+Result<RawHttpRequest> parse_http_request(std::string_view raw);
 // Writes it back in the same form (CRLF line ends).
-std::string format_http_request(const HttpRequest& request);
+std::string format_http_request(const RawHttpRequest& request);
 
 // Percent-encodes everything but RFC 3986 unreserved characters (and '/' when keep_slash).
 std::string uri_encode(std::string_view text, bool keep_slash = false);

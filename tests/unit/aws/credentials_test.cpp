@@ -162,3 +162,76 @@ TEST(CredentialsChainCache, LongTermCredentialsAreFetchedOnce) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ContainerCredentials, ParsesTheEndpointsJson) {
+  auto found = parse_container_credentials(
+      R"({"AccessKeyId":"ASIAX","SecretAccessKey":"S","Token":"T","Expiration":"2030-01-02T03:04:05Z","RoleArn":"arn:x"})");
+  ASSERT_TRUE(found) << found.error().message;
+  EXPECT_EQ(found->access_key_id, "ASIAX");
+  EXPECT_EQ(found->secret_access_key, "S");
+  EXPECT_EQ(found->session_token, "T");
+  EXPECT_EQ(found->source, "container");
+  ASSERT_TRUE(found->expiration);
+  EXPECT_EQ(std::chrono::system_clock::to_time_t(*found->expiration), 1893553445);
+
+  // Fractions and offsets name the same instant.
+  for (const char* same : {"2030-01-02T03:04:05.123Z", "2030-01-02T05:04:05+02:00", "2030-01-01T22:04:05-0500"}) {
+    auto other = parse_container_credentials(std::string(R"({"AccessKeyId":"A","SecretAccessKey":"S","Expiration":")") + same + "\"}");
+    ASSERT_TRUE(other) << same;
+    EXPECT_EQ(std::chrono::system_clock::to_time_t(*other->expiration), 1893553445) << same;
+  }
+  auto long_term = parse_container_credentials(R"({"AccessKeyId":"A","SecretAccessKey":"S","Token":null})");
+  ASSERT_TRUE(long_term);
+  EXPECT_FALSE(long_term->expiration);
+  EXPECT_TRUE(long_term->session_token.empty());
+}
+
+TEST(ContainerCredentials, BadJsonIsATypedError) {
+  for (const char* bad : {"", "not json", "[]", "{}", R"({"AccessKeyId":"A"})", R"({"AccessKeyId":1,"SecretAccessKey":"S"})",
+                          R"({"AccessKeyId":"","SecretAccessKey":"S"})", R"({"AccessKeyId":"A","SecretAccessKey":"S","Token":5})",
+                          R"({"AccessKeyId":"A","SecretAccessKey":"S","Expiration":"tomorrow"})",
+                          R"({"AccessKeyId":"A","SecretAccessKey":"S","Expiration":"2030-02-30T00:00:00Z"})",
+                          R"({"AccessKeyId":"A","SecretAccessKey":"S","Expiration":"2030-01-02T03:04:05"})",
+                          R"({"AccessKeyId":"A","SecretAccessKey":"S","Expiration":"2030-01-02T25:04:05Z"})",
+                          R"({"AccessKeyId":"A","SecretAccessKey":"S","Expiration":"2030-01-02T03:04:05Zjunk"})",
+                          R"({"AccessKeyId":"A","SecretAccessKey":"S","Expiration":12})"}) {
+    auto found = parse_container_credentials(bad);
+    ASSERT_FALSE(found) << bad;
+    EXPECT_EQ(found.error().code, "aws.invalid_credentials") << bad;
+  }
+}
+
+struct ContainerEnvironment : CredentialsTest {
+  ScopedEnv relative{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", std::nullopt};
+  ScopedEnv full{"AWS_CONTAINER_CREDENTIALS_FULL_URI", std::nullopt};
+  ScopedEnv token{"AWS_CONTAINER_AUTHORIZATION_TOKEN", std::nullopt};
+  ScopedEnv token_file{"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", std::nullopt};
+};
+
+TEST_F(ContainerEnvironment, NotFoundWithoutTheVariables) {
+  EXPECT_EQ(container_credentials()().error().code, "aws.credentials_not_found");
+  auto chain = CredentialsChain::standard();
+  EXPECT_EQ(chain.get().error().code, "aws.credentials_not_found");
+}
+
+TEST_F(ContainerEnvironment, PlainHttpIsOnlyForLocalHosts) {
+  for (const char* refused : {"http://example.com/creds", "http://169.254.169.254/latest", "http://10.0.0.1/", "http://127.evil.com/",
+                              "not a url", "ftp://127.0.0.1/"}) {
+    ScopedEnv uri("AWS_CONTAINER_CREDENTIALS_FULL_URI", refused);
+    auto found = container_credentials()();
+    ASSERT_FALSE(found) << refused;
+    EXPECT_EQ(found.error().code, "aws.invalid_credentials") << refused;
+  }
+}
+
+TEST_F(ContainerEnvironment, ATokenWithALineBreakIsRefused) {
+  ScopedEnv uri("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:9/creds");
+  ScopedEnv bad("AWS_CONTAINER_AUTHORIZATION_TOKEN", "abc\r\nX-Injected: 1");
+  EXPECT_EQ(container_credentials()().error().code, "aws.invalid_credentials");
+  ScopedEnv missing("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", (dir / "no-such-token").string());
+  EXPECT_EQ(container_credentials()().error().code, "aws.invalid_credentials");
+}
+
+}  // namespace

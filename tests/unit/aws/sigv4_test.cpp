@@ -88,8 +88,8 @@ TEST(SigV4Suite, EveryCaseInBothModes) {
   }
 }
 
-HttpRequest simple_request() {
-  HttpRequest request;
+RawHttpRequest simple_request() {
+  RawHttpRequest request;
   request.method = "GET";
   request.target = "/";
   request.headers = {{"Host", "example.amazonaws.com"}};

@@ -1,0 +1,59 @@
+#pragma once
+// Adapters between AWS's HTTP-shaped events and lift::http::Request / Response.
+//
+// In: API Gateway REST (payload 1.0), HTTP API (2.0), ALB (single- or multi-value headers),
+// Function URL and WebSocket events become one Request:
+//  - `method` upper-case; `path` percent-decoded with the API Gateway stage prefix removed
+//    (HTTP API `rawPath` starts with "/<stage>" for named stages; REST `path` never does);
+//    `raw_path` the same path still percent-encoded (REST sends it decoded: it is re-encoded).
+//  - headers from `headers` and `multiValueHeaders` merged (multi-value wins, no duplicates);
+//    query from `queryStringParameters`/`multiValueQueryStringParameters` (ALB values arrive
+//    encoded and are decoded) or HTTP API's `rawQueryString` (repeats kept in order, '+' is a
+//    space); cookies from HTTP API's `cookies` else the Cookie header(s); body base64-decoded
+//    when `isBase64Encoded` (a body so marked that is not base64, as in hand-written test
+//    events, is kept as sent); source IP from requestContext, else X-Forwarded-For's first entry.
+//  - `null` where an object usually is (API Gateway's console test) reads as empty.
+//  - WebSocket: method "POST", path "/" + route key ("/$connect", "/$disconnect", "/$default",
+//    "/sendMessage"), so `app.post("/$connect", ...)` or `app.websocket("$connect", ...)` route
+//    them; route_key, connection_id and event_type are filled from requestContext.
+//
+// Out: the Response in the shape the request came in (see response_to_event). A body that is
+// marked binary or is not valid UTF-8 is sent base64-encoded with isBase64Encoded true.
+
+#include <string>
+
+#include <boost/json/fwd.hpp>
+
+#include "lift/core/result.hpp"
+#include "lift/events/detect.hpp"
+#include "lift/http/message.hpp"
+
+namespace lift::http {
+
+// REST, HTTP API, ALB, Function URL and WebSocket events.
+[[nodiscard]] bool is_http(events::Kind kind) noexcept;
+
+// The source an HTTP event kind answers as (Source::direct for the others).
+[[nodiscard]] Source source_of(events::Kind kind) noexcept;
+
+// Event → Request. A malformed event (a required field missing or of the wrong type, an invalid
+// percent-encoding in the path or query, a kind that is not HTTP) is Error{"InvalidEvent", "<field>: <problem>", 400}.
+Result<Request> request_from_event(const boost::json::value& event, events::Kind kind);
+Result<Request> request_from_event(const boost::json::value& event);  // detects the kind first
+
+// Response → the answer Lambda expects for `request.source`:
+//  REST:          {statusCode, headers, multiValueHeaders, body, isBase64Encoded}; names with
+//                 several values and Set-Cookie go to multiValueHeaders
+//  HTTP API, URL, direct: {statusCode, headers (repeats joined with ", "), cookies, body, isBase64Encoded}
+//  ALB:           {statusCode, statusDescription "200 OK", headers or multiValueHeaders (the
+//                 request's mode), body, isBase64Encoded}; single-value mode can carry one
+//                 Set-Cookie only, so only the first cookie is sent there
+//  WebSocket:     {statusCode, headers, body, isBase64Encoded}
+[[nodiscard]] boost::json::value response_to_event(const Response& response, const Request& request);
+// The same answer as JSON text, written directly (what the runtime sends).
+[[nodiscard]] std::string serialize_response(const Response& response, const Request& request);
+
+// "OK", "Not Found", ... for a status code ("" when unknown).
+[[nodiscard]] std::string_view reason_phrase(int status) noexcept;
+
+}  // namespace lift::http
