@@ -17,5 +17,7 @@ void add_invoke_command(CLI::App& app, int& exit_code);
 void add_events_command(CLI::App& app, int& exit_code);
 // `lift aws sign|curl`
 void add_aws_command(CLI::App& app, int& exit_code);
+// `lift openapi FUNCTION`
+void add_openapi_command(CLI::App& app, int& exit_code);
 
 }  // namespace lift::cli

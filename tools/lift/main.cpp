@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   lift::cli::add_invoke_command(app, exit_code);
   lift::cli::add_events_command(app, exit_code);
   lift::cli::add_aws_command(app, exit_code);
+  lift::cli::add_openapi_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -60,13 +60,13 @@ TEST(LiftInvoke, HelloDefaultsToWorldAndAnswers404And405) {
   auto not_found = json_of(run_command({LIFT_CLI, "invoke", LIFT_HELLO}, missing.out).out);
   EXPECT_EQ(not_found.at("statusCode").as_int64(), 404);
   auto body = json_of(std::string(not_found.at("body").as_string()));
-  EXPECT_EQ(body.at("error").at("code").as_string(), "not_found");
+  EXPECT_EQ(body.at("error").at("code").as_string(), "NotFound");
   EXPECT_FALSE(body.at("error").at("request_id").as_string().empty());
 
   auto post = run_command({LIFT_CLI, "events", "generate", "apigw-http", "--method", "POST", "--path", "/hello"});
   auto wrong_method = json_of(run_command({LIFT_CLI, "invoke", LIFT_HELLO}, post.out).out);
   EXPECT_EQ(wrong_method.at("statusCode").as_int64(), 405);
-  EXPECT_EQ(wrong_method.at("headers").at("allow").as_string(), "GET, HEAD");
+  EXPECT_EQ(wrong_method.at("headers").at("allow").as_string(), "GET, HEAD, OPTIONS");
 }
 
 TEST(LiftInvoke, EventFromAFile) {
@@ -86,10 +86,10 @@ TEST(LiftInvoke, FunctionErrorsExitOneAndPrintTheErrorJson) {
   EXPECT_EQ(error.at("errorMessage").as_string(), "probe was asked to throw");
 }
 
-TEST(LiftInvoke, NonJsonEventIsAnHttpInvalidEventError) {
-  auto result = run_command({LIFT_CLI, "invoke", LIFT_HELLO}, R"([1,2,3])");
-  EXPECT_EQ(result.exit_code, 1);
-  EXPECT_EQ(json_of(result.out).at("errorType").as_string(), "InvalidEvent");
+TEST(LiftInvoke, EventsTheFunctionDoesNotHandleAreTypedErrors) {
+  auto not_http = run_command({LIFT_CLI, "invoke", LIFT_HELLO}, R"([1,2,3])");
+  EXPECT_EQ(not_http.exit_code, 1);
+  EXPECT_EQ(json_of(not_http.out).at("errorType").as_string(), "UnsupportedEvent");
 }
 
 TEST(LiftInvoke, TimeoutOption) {
@@ -170,6 +170,26 @@ TEST(LiftInvoke, UsageErrorsExitTwo) {
   EXPECT_EQ(run_command({LIFT_CLI, "invoke"}).exit_code, 2);
   EXPECT_EQ(run_command({LIFT_CLI, "frobnicate"}).exit_code, 2);
   EXPECT_EQ(run_command({LIFT_CLI, "--help"}).exit_code, 0);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(LiftOpenApi, PrintsTheFunctionsRoutesAndTypes) {
+  auto result = run_command({LIFT_CLI, "openapi", LIFT_HELLO});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  auto doc = json_of(result.out);
+  EXPECT_EQ(doc.at("openapi").as_string(), "3.1.0");
+  const auto& get = doc.at("paths").at("/hello").at("get");
+  EXPECT_TRUE(get.at("responses").at("200").as_object().contains("content"));
+  EXPECT_NE(result.out.find("Greeting"), std::string::npos) << result.out;
+}
+
+TEST(LiftOpenApi, AFunctionThatIsNotALiftAppIsAnError) {
+  auto result = run_command({LIFT_CLI, "openapi", LIFT_PROBE_FUNCTION});
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_NE(result.err.find("lift openapi"), std::string::npos);
 }
 
 }  // namespace

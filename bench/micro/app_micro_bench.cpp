@@ -1,0 +1,113 @@
+// The framework's own cost for one HTTP invocation, in-process: parse the API Gateway event,
+// detect its kind, adapt it to a request, route, run the middleware and the handler, bind and
+// serialize JSON, and write the API Gateway answer. DESIGN.md's budget is 2 µs for this path.
+#include <benchmark/benchmark.h>
+
+#include <boost/describe.hpp>
+#include <string>
+
+#include "lift/lift.hpp"
+
+namespace bench_app {
+
+struct Greeting {
+  std::string message;
+};
+BOOST_DESCRIBE_STRUCT(Greeting, (), (message))
+
+struct CreateOrder {
+  std::string sku;
+  int quantity = 1;
+};
+BOOST_DESCRIBE_STRUCT(CreateOrder, (), (sku, quantity))
+
+struct Order {
+  std::string id;
+  std::string sku;
+  int quantity = 0;
+};
+BOOST_DESCRIBE_STRUCT(Order, (), (id, sku, quantity))
+
+}  // namespace bench_app
+
+namespace {
+
+using namespace bench_app;
+
+// An HTTP API (payload 2.0) event of the size and shape API Gateway sends for a browser call.
+const std::string kGetEvent = R"json({"version":"2.0","routeKey":"$default","rawPath":"/hello","rawQueryString":"name=bench",
+"cookies":["session=abc123","theme=dark"],
+"headers":{"accept":"application/json","accept-encoding":"gzip, deflate, br","accept-language":"en-GB,en;q=0.9",
+"content-length":"0","host":"abc123.execute-api.eu-west-1.amazonaws.com","user-agent":"Mozilla/5.0 (X11; Linux x86_64)",
+"x-amzn-trace-id":"Root=1-5f84c7a9-0e5b1e0c3f0a1b2c3d4e5f60","x-forwarded-for":"203.0.113.10","x-forwarded-port":"443",
+"x-forwarded-proto":"https"},
+"queryStringParameters":{"name":"bench"},
+"requestContext":{"accountId":"123456789012","apiId":"abc123","domainName":"abc123.execute-api.eu-west-1.amazonaws.com",
+"domainPrefix":"abc123","http":{"method":"GET","path":"/hello","protocol":"HTTP/1.1","sourceIp":"203.0.113.10",
+"userAgent":"Mozilla/5.0 (X11; Linux x86_64)"},"requestId":"JKJaXmPLvHcESHA=","routeKey":"$default","stage":"$default",
+"time":"10/Oct/2026:12:00:00 +0000","timeEpoch":1791633600000},"isBase64Encoded":false})json";
+
+std::string post_event() {
+  std::string event = kGetEvent;
+  auto replace = [&event](const std::string& from, const std::string& to) {
+    for (auto at = event.find(from); at != std::string::npos; at = event.find(from, at + to.size())) event.replace(at, from.size(), to);
+  };
+  replace("\"method\":\"GET\"", "\"method\":\"POST\"");
+  replace("/hello", "/orders/o-42/items");
+  replace("\"isBase64Encoded\":false", R"("body":"{\"sku\":\"ABC-1\",\"quantity\":3}","isBase64Encoded":false)");
+  return event;
+}
+
+lift::App make_app() {
+  lift::App app;
+  app.get("/hello", [](lift::Context& ctx) { return Greeting{"hello, " + std::string(ctx.query("name").value_or("world"))}; });
+  app.post("/orders/:id/items", [](lift::Context& ctx, CreateOrder in) -> lift::Result<lift::Reply<Order>> {
+    return lift::created(Order{std::string(*ctx.param("id")), std::move(in.sku), in.quantity});
+  });
+  // A realistic table: the two benchmarked routes among others.
+  for (const char* r : {"/users", "/users/:id", "/users/:id/orders", "/orders", "/orders/:id", "/products/:sku", "/health", "/files/*path"})
+    app.get(r, [](lift::Context&) { return lift::no_content(); });
+  return app;
+}
+
+lift::runtime::Invocation invocation(std::string payload) {
+  lift::runtime::Invocation in;
+  in.context.request_id = "8476a536-e9f4-11e8-9739-2dfe598c3fcd";
+  in.payload = std::move(payload);
+  return in;
+}
+
+void BM_InvokeGet(benchmark::State& state) {
+  const auto app = make_app();
+  const auto in = invocation(kGetEvent);
+  for (auto _ : state) {
+    auto answer = app.invoke(in);
+    benchmark::DoNotOptimize(answer);
+  }
+}
+BENCHMARK(BM_InvokeGet);
+
+void BM_InvokeTypedPost(benchmark::State& state) {
+  const auto app = make_app();
+  const auto in = invocation(post_event());
+  for (auto _ : state) {
+    auto answer = app.invoke(in);
+    benchmark::DoNotOptimize(answer);
+  }
+}
+BENCHMARK(BM_InvokeTypedPost);
+
+void BM_InvokeGetWithStandardMiddleware(benchmark::State& state) {
+  auto app = make_app();
+  app.use(lift::mw::recover(), lift::mw::request_id(), lift::mw::security_headers());
+  const auto in = invocation(kGetEvent);
+  for (auto _ : state) {
+    auto answer = app.invoke(in);
+    benchmark::DoNotOptimize(answer);
+  }
+}
+BENCHMARK(BM_InvokeGetWithStandardMiddleware);
+
+}  // namespace
+
+BENCHMARK_MAIN();

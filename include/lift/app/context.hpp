@@ -1,0 +1,127 @@
+#pragma once
+// lift::Context: everything a handler and its middleware see for one request or event — the
+// request, the response being built, the Lambda invocation, the matched route and values
+// middleware pass along. One Context per invocation, never shared between threads.
+
+#include <any>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include "lift/events/detect.hpp"
+#include "lift/http/message.hpp"
+#include "lift/runtime/context.hpp"
+
+namespace lift {
+
+class Context {
+ public:
+  // `invocation` may be null (in-process tests, the local dev server): then the request id
+  // comes from the request and the deadline is unbounded.
+  explicit Context(http::Request request, const runtime::InvocationContext* invocation = nullptr);
+
+  // The request. Middleware may rewrite it (e.g. normalise a header) before routing.
+  [[nodiscard]] const http::Request& request() const noexcept { return request_; }
+  [[nodiscard]] http::Request& request() noexcept { return request_; }
+  [[nodiscard]] std::string_view method() const noexcept { return request_.method; }
+  [[nodiscard]] std::string_view path() const noexcept { return request_.path; }
+  [[nodiscard]] std::string_view body() const noexcept { return request_.body; }
+  [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const noexcept { return request_.headers.get(name); }
+  [[nodiscard]] std::optional<std::string_view> query(std::string_view name) const noexcept { return request_.query.get(name); }
+  [[nodiscard]] std::optional<std::string_view> param(std::string_view name) const noexcept { return request_.params.get(name); }
+  [[nodiscard]] std::optional<std::string_view> cookie(std::string_view name) const noexcept { return request_.cookies.get(name); }
+
+  // The response being built. Handlers usually return a value instead; middleware reads and
+  // amends it on the way out.
+  [[nodiscard]] http::Response& response() noexcept { return response_; }
+  [[nodiscard]] const http::Response& response() const noexcept { return response_; }
+  Context& status(int code) noexcept {
+    response_.status = code;
+    return *this;
+  }
+  Context& set_header(std::string name, std::string value) {
+    response_.headers.set(name, std::move(value));
+    return *this;
+  }
+  Context& add_cookie(std::string set_cookie) {
+    response_.cookies.push_back(std::move(set_cookie));
+    return *this;
+  }
+  // Answers now: middleware that calls respond() and returns without calling next() ends the
+  // chain early (a CORS preflight, a cached answer, a rejected request).
+  void respond(http::Response response) {
+    response_ = std::move(response);
+    responded_ = true;
+  }
+  [[nodiscard]] bool responded() const noexcept { return responded_; }
+
+  // The Lambda invocation: request id, deadline, ARN, trace id, tenant id.
+  [[nodiscard]] const runtime::InvocationContext& invocation() const noexcept;
+  [[nodiscard]] bool has_invocation() const noexcept { return invocation_ != nullptr; }
+  // The Lambda request id when invoked by Lambda, else the API Gateway request id.
+  [[nodiscard]] std::string_view request_id() const noexcept;
+  // Time left before Lambda stops the invocation (a day when there is no deadline).
+  [[nodiscard]] std::chrono::milliseconds remaining_time() const;
+
+  // The route pattern that matched ("/todos/:id"), empty before routing or when none did.
+  [[nodiscard]] std::string_view route() const noexcept { return route_; }
+
+  // The kind of event being handled and its JSON (null for requests built in code).
+  [[nodiscard]] events::Kind kind() const noexcept { return kind_; }
+  [[nodiscard]] const boost::json::value& event() const noexcept;
+
+  // The answer to a non-HTTP event (what an event handler returned), sent back to Lambda.
+  [[nodiscard]] boost::json::value& event_result() noexcept { return event_result_; }
+
+  // Values middleware hands to handlers (the principal, a tenant, a started timer), by key.
+  template <class T>
+  void set(std::string_view key, T value) {
+    for (auto& [k, v] : values_) {
+      if (k == key) {
+        v = std::move(value);
+        return;
+      }
+    }
+    values_.emplace_back(std::string(key), std::any(std::move(value)));
+  }
+  // The value stored under `key` if it has type T, else null.
+  template <class T>
+  [[nodiscard]] const T* get(std::string_view key) const noexcept {
+    for (const auto& [k, v] : values_) {
+      if (k == key) return std::any_cast<T>(&v);
+    }
+    return nullptr;
+  }
+  template <class T>
+  [[nodiscard]] T* get(std::string_view key) noexcept {
+    for (auto& [k, v] : values_) {
+      if (k == key) return std::any_cast<T>(&v);
+    }
+    return nullptr;
+  }
+
+  // Set by the app while dispatching.
+  void set_route(std::string_view pattern) noexcept { route_ = pattern; }
+  void set_event(events::Kind kind, const boost::json::value* event) noexcept {
+    kind_ = kind;
+    event_ = event;
+  }
+
+ private:
+  http::Request request_;
+  http::Response response_;
+  const runtime::InvocationContext* invocation_ = nullptr;
+  const boost::json::value* event_ = nullptr;
+  events::Kind kind_ = events::Kind::unknown;
+  std::string_view route_;
+  bool responded_ = false;
+  std::vector<std::pair<std::string, std::any>> values_;
+  boost::json::value event_result_;
+};
+
+}  // namespace lift

@@ -1,0 +1,320 @@
+#include "lift/app/app.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <exception>
+#include <mutex>
+#include <string>
+#include <typeinfo>
+#include <utility>
+#include <vector>
+
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "lift/app/errors.hpp"
+#include "lift/http/adapters.hpp"
+#include "lift/http/router.hpp"
+#include "routes.hpp"
+
+namespace lift {
+
+namespace {
+
+using detail::GroupData;
+using detail::Route;
+
+// "/api" + "/todos" -> "/api/todos"; a group's "/" route is the prefix itself.
+std::string join_paths(std::string_view prefix, std::string_view pattern) {
+  std::string out(prefix);
+  while (!out.empty() && out.back() == '/') out.pop_back();
+  if (pattern.empty() || pattern == "/") return out.empty() ? std::string("/") : out;
+  if (pattern.front() != '/') out += '/';
+  out += pattern;
+  return out;
+}
+
+events::Kind kind_of(http::Source source) noexcept {
+  switch (source) {
+    case http::Source::api_gateway_rest: return events::Kind::apigw_rest;
+    case http::Source::api_gateway_http: return events::Kind::apigw_http;
+    case http::Source::alb: return events::Kind::alb;
+    case http::Source::function_url: return events::Kind::function_url;
+    case http::Source::websocket: return events::Kind::apigw_websocket;
+    case http::Source::direct: return events::Kind::apigw_http;
+  }
+  return events::Kind::apigw_http;
+}
+
+http::Source source_of(events::Kind kind) noexcept {
+  switch (kind) {
+    case events::Kind::apigw_rest: return http::Source::api_gateway_rest;
+    case events::Kind::apigw_http: return http::Source::api_gateway_http;
+    case events::Kind::alb: return http::Source::alb;
+    case events::Kind::function_url: return http::Source::function_url;
+    case events::Kind::apigw_websocket: return http::Source::websocket;
+    default: return http::Source::direct;
+  }
+}
+
+// What an exception looks like in the function's log; the caller sees only "internal error".
+void log_exception(std::string_view where, std::string_view request_id) {
+  std::string what = "unknown exception";
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    what = std::string(typeid(e).name()) + ": " + e.what();
+  } catch (...) {
+  }
+  std::fprintf(stderr, "{\"level\":\"ERROR\",\"message\":\"unhandled exception in %.*s\",\"error\":\"%s\",\"request_id\":\"%.*s\"}\n",
+               static_cast<int>(where.size()), where.data(), what.c_str(), static_cast<int>(request_id.size()),
+               request_id.data());
+}
+
+void default_render(Context& ctx, const Error& error) {
+  auto& response = ctx.response();
+  response.status = error.status >= 400 && error.status <= 599 ? error.status : 500;
+  response.body = errors::error_body(error, ctx.request_id());
+  response.binary = false;
+  response.headers.set("content-type", "application/json");
+}
+
+}  // namespace
+
+struct App::Impl {
+  std::vector<Route> routes;
+  std::vector<GroupData> groups{GroupData{}};
+  std::vector<std::string> problems;
+  ErrorRenderer renderer;
+  Endpoint not_found;
+  EventHandler on_event;
+
+  std::once_flag frozen_once;
+  bool frozen = false;
+  http::Router router;
+  std::vector<Middleware> app_chain;  // the app's own middleware, for 404/405 and events
+
+  void freeze() {
+    std::call_once(frozen_once, [this] {
+      for (std::size_t i = 0; i < routes.size(); ++i) {
+        auto& route = routes[i];
+        auto added = router.add(route.method, route.pattern, i);
+        if (!added) problems.push_back(added.error().message);
+        // Outermost first: the app, then each enclosing group from the outside in.
+        std::vector<std::size_t> lineage;
+        for (std::size_t g = route.group; g != 0; g = groups[g].parent) lineage.push_back(g);
+        lineage.push_back(0);
+        std::reverse(lineage.begin(), lineage.end());
+        for (auto g : lineage) route.chain.insert(route.chain.end(), groups[g].middleware.begin(), groups[g].middleware.end());
+      }
+      app_chain = groups[0].middleware;
+      frozen = true;
+    });
+  }
+
+  void refuse_after_freeze(std::string_view what) {
+    if (frozen) problems.push_back(std::string(what) + " after the app started serving");
+  }
+
+  void render(Context& ctx, const Error& error) const {
+    if (renderer) {
+      try {
+        renderer(ctx, error);
+        return;
+      } catch (...) {
+        log_exception("the error renderer", ctx.request_id());
+      }
+    }
+    default_render(ctx, error);
+  }
+
+  // Runs the middleware and the route (or the 404/405 answer) for an HTTP request.
+  void dispatch(Context& ctx) const {
+    Result<void> result;
+    bool strip_body = false;
+    try {
+      auto& request = ctx.request();
+      std::string_view target = request.raw_path.empty() ? std::string_view(request.path) : std::string_view(request.raw_path);
+      auto match = router.match(request.method, target);
+      using Kind = http::Router::Match::Kind;
+      if (match.automatic_options) {
+        std::string allow = std::move(match.allow);
+        Endpoint options = [&allow](Context& c) -> Result<void> {
+          c.response().status = 204;
+          c.response().headers.set("allow", allow);
+          return {};
+        };
+        result = run_chain(app_chain, options, ctx);
+      } else if (match.kind == Kind::found) {
+        const auto& route = routes[match.route];
+        request.params = std::move(match.params);
+        ctx.set_route(route.pattern);
+        strip_body = match.automatic_head;
+        result = run_chain(route.chain, route.handler.endpoint, ctx);
+      } else if (match.kind == Kind::method_not_allowed) {
+        std::string allow = std::move(match.allow);
+        Endpoint refuse = [&allow](Context& c) -> Result<void> {
+          c.response().headers.set("allow", allow);
+          return Error{"MethodNotAllowed", c.request().method + " is not allowed on " + c.request().path + " (allowed: " + allow + ")", 405};
+        };
+        result = run_chain(app_chain, refuse, ctx);
+      } else {
+        static const Endpoint missing = [](Context& c) -> Result<void> {
+          return errors::not_found("no route for " + c.request().method + " " + c.request().path);
+        };
+        result = run_chain(app_chain, not_found ? not_found : missing, ctx);
+      }
+    } catch (...) {
+      log_exception("a handler", ctx.request_id());
+      result = errors::internal();
+    }
+    if (!result) render(ctx, result.error());
+    if (strip_body) ctx.response().body.clear();
+  }
+};
+
+App::App() : impl_(std::make_unique<Impl>()) {}
+App::~App() = default;
+App::App(App&&) noexcept = default;
+App& App::operator=(App&&) noexcept = default;
+
+App& App::use(Middleware middleware) {
+  add_group_middleware(0, std::move(middleware));
+  return *this;
+}
+
+Group App::group(std::string_view prefix) { return Group(*this, add_group(0, prefix)); }
+
+Group& Group::use(Middleware middleware) {
+  app_->add_group_middleware(index_, std::move(middleware));
+  return *this;
+}
+
+Group Group::group(std::string_view prefix) { return Group(*app_, app_->add_group(index_, prefix)); }
+
+void App::add_route(std::size_t group, std::string_view method, std::string_view pattern, BoundHandler handler) {
+  impl_->refuse_after_freeze("a route was added");
+  if (!handler.endpoint) {
+    impl_->problems.push_back("the handler of " + std::string(method) + " " + std::string(pattern) + " is empty");
+    return;
+  }
+  Route route;
+  route.method = std::string(method);
+  route.pattern = group == 0 ? std::string(pattern) : join_paths(impl_->groups[group].prefix, pattern);
+  route.group = group;
+  route.handler = std::move(handler);
+  impl_->routes.push_back(std::move(route));
+}
+
+void App::add_group_middleware(std::size_t group, Middleware middleware) {
+  impl_->refuse_after_freeze("middleware was added");
+  if (!middleware) {
+    impl_->problems.push_back("an empty middleware was added");
+    return;
+  }
+  impl_->groups[group].middleware.push_back(std::move(middleware));
+}
+
+std::size_t App::add_group(std::size_t parent, std::string_view prefix) {
+  GroupData data;
+  data.parent = parent;
+  data.prefix = join_paths(impl_->groups[parent].prefix, prefix);
+  if (prefix.empty() || prefix.front() != '/') impl_->problems.push_back("group prefix \"" + std::string(prefix) + "\" must start with '/'");
+  impl_->groups.push_back(std::move(data));
+  return impl_->groups.size() - 1;
+}
+
+void App::set_not_found(Endpoint endpoint) { impl_->not_found = std::move(endpoint); }
+
+App& App::on_error(ErrorRenderer renderer) {
+  impl_->renderer = std::move(renderer);
+  return *this;
+}
+
+App& App::on_event(EventHandler handler) {
+  impl_->on_event = std::move(handler);
+  return *this;
+}
+
+Result<void> App::check() const {
+  impl_->freeze();
+  if (impl_->problems.empty()) return {};
+  std::string message;
+  for (const auto& p : impl_->problems) {
+    if (!message.empty()) message += "; ";
+    message += p;
+  }
+  return Error{"InvalidApp", message, 500};
+}
+
+http::Response App::handle(http::Request request, const runtime::InvocationContext* invocation) const {
+  impl_->freeze();
+  const auto kind = kind_of(request.source);
+  Context ctx(std::move(request), invocation);
+  ctx.set_event(kind, nullptr);
+  impl_->dispatch(ctx);
+  return std::move(ctx.response());
+}
+
+Result<runtime::Response> App::invoke(const runtime::Invocation& invocation) const {
+  impl_->freeze();
+  // Most events fit in the stack buffer: parsing then allocates nothing.
+  std::array<unsigned char, 16 * 1024> buffer;
+  boost::json::monotonic_resource memory(buffer.data(), buffer.size());
+  boost::json::error_code ec;
+  boost::json::value event = boost::json::parse(invocation.payload, ec, &memory);
+  if (ec) return Error{"InvalidEvent", "the event is not valid JSON: " + ec.message(), 400};
+  const auto kind = events::detect(event);
+  const auto& context = invocation.context;
+
+  if (http::is_http(kind)) {
+    auto request = http::request_from_event(event, kind);
+    http::Request answered_as;
+    http::Response response;
+    if (!request) {
+      // Answer in the shape of the source so the caller gets a 400, not a Lambda error.
+      answered_as.source = source_of(kind);
+      answered_as.request_id = context.request_id;
+      Context ctx(std::move(answered_as), &context);
+      impl_->render(ctx, request.error());
+      response = std::move(ctx.response());
+      answered_as = std::move(ctx.request());
+    } else {
+      Context ctx(std::move(*request), &context);
+      ctx.set_event(kind, &event);
+      impl_->dispatch(ctx);
+      response = std::move(ctx.response());
+      answered_as = std::move(ctx.request());
+    }
+    return runtime::Response{http::serialize_response(response, answered_as), "application/json"};
+  }
+
+  Context ctx(http::Request{}, &context);
+  ctx.set_event(kind, &event);
+  Result<void> result;
+  try {
+    if (!impl_->on_event) {
+      result = Error{"UnsupportedEvent", "no handler for an event of kind " + std::string(events::to_string(kind)), 400};
+    } else {
+      const auto& handler = impl_->on_event;
+      Endpoint endpoint = [&handler, &event](Context& c) -> Result<void> {
+        auto answer = handler(c, event);
+        if (!answer) return std::move(answer).error();
+        c.event_result() = std::move(*answer);
+        return {};
+      };
+      result = run_chain(impl_->app_chain, endpoint, ctx);
+    }
+  } catch (...) {
+    log_exception("an event handler", context.request_id);
+    result = errors::internal();
+  }
+  if (!result) return std::move(result).error();
+  return runtime::Response{boost::json::serialize(ctx.event_result()), "application/json"};
+}
+
+boost::json::object App::openapi(const OpenApiInfo& info) const { return detail::build_openapi(impl_->routes, info); }
+
+}  // namespace lift

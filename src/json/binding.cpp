@@ -1,0 +1,263 @@
+// Non-template parts of the typed conversion: paths, error values, RFC 3339, text writers,
+// parsing with a position.
+
+#include <boost/json/parser.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <chrono>
+#include <cstring>
+#include <string>
+
+#include "lift/json/convert.hpp"
+
+namespace lift::json::detail {
+
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+}  // namespace
+
+std::string render_path(const PathFrame* frame) {
+  // Walk to the root once to size the output, then fill it in order.
+  const PathFrame* chain[64];
+  std::size_t depth = 0;
+  std::vector<const PathFrame*> deep;  // only for paths deeper than 64
+  for (const auto* f = frame; f != nullptr; f = f->parent) {
+    if (depth < std::size(chain)) chain[depth] = f;
+    else deep.push_back(f);
+    ++depth;
+  }
+  std::string out;
+  for (std::size_t i = depth; i-- > 0;) {
+    const PathFrame* f = i < std::size(chain) ? chain[i] : deep[i - std::size(chain)];
+    switch (f->kind) {
+      case PathFrame::Kind::member:
+        if (!out.empty()) out += '.';
+        out += f->name;
+        break;
+      case PathFrame::Kind::index:
+        out += '[';
+        out += std::to_string(f->index);
+        out += ']';
+        break;
+      case PathFrame::Kind::key:
+        out += '[';
+        append_escaped(out, f->name);
+        out += ']';
+        break;
+    }
+  }
+  return out;
+}
+
+void Problems::add(const PathFrame* at, std::string message) {
+  if (full()) return;
+  details_.push_back(ErrorDetail{render_path(at), std::move(message)});
+}
+
+Error invalid_body(std::vector<ErrorDetail> details) {
+  std::string message = details.empty() ? std::string("invalid body")
+                        : details.front().field.empty()
+                            ? details.front().message
+                            : details.front().field + ": " + details.front().message;
+  return Error{"InvalidBody", std::move(message), 400, std::move(details)};
+}
+
+Error invalid_json(std::string_view text, std::size_t offset, std::string_view reason) {
+  offset = std::min(offset, text.size());
+  std::size_t line = 1;
+  std::size_t column = 1;
+  for (std::size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  std::string message = "invalid JSON at line " + std::to_string(line) + ", column " + std::to_string(column) + ": ";
+  message += reason;
+  return Error{"InvalidJson", std::move(message), 400, {}};
+}
+
+std::string integer_range_message(std::int64_t min, std::uint64_t max) {
+  return "expected integer between " + std::to_string(min) + " and " + std::to_string(max);
+}
+
+std::string enum_names_message(const std::string_view* names, std::size_t count) {
+  std::string message = "expected one of: ";
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i != 0) message += ", ";
+    message += names[i];
+  }
+  return message;
+}
+
+// ---- RFC 3339 ----
+
+namespace {
+
+bool digits(std::string_view text, std::size_t at, std::size_t count, int& value) noexcept {
+  if (at + count > text.size()) return false;
+  value = 0;
+  for (std::size_t i = at; i < at + count; ++i) {
+    const char c = text[i];
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
+  }
+  return true;
+}
+
+}  // namespace
+
+bool parse_rfc3339(std::string_view text, std::int64_t& seconds, std::uint32_t& nanos) noexcept {
+  // full-date "T" full-time: YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM); 't', 'z' and a
+  // space separator are accepted as RFC 3339 section 5.6 allows.
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  if (!digits(text, 0, 4, year) || text.size() < 20 || text[4] != '-' || !digits(text, 5, 2, month) ||
+      text[7] != '-' || !digits(text, 8, 2, day) || (text[10] != 'T' && text[10] != 't' && text[10] != ' ') ||
+      !digits(text, 11, 2, hour) || text[13] != ':' || !digits(text, 14, 2, minute) || text[16] != ':' ||
+      !digits(text, 17, 2, second)) {
+    return false;
+  }
+  const std::chrono::year_month_day date{std::chrono::year(year), std::chrono::month(static_cast<unsigned>(month)),
+                                         std::chrono::day(static_cast<unsigned>(day))};
+  if (!date.ok() || hour > 23 || minute > 59 || second > 60) return false;
+
+  std::size_t at = 19;
+  std::uint32_t fraction = 0;
+  if (at < text.size() && text[at] == '.') {
+    ++at;
+    const std::size_t first = at;
+    std::uint32_t scale = 100'000'000;
+    while (at < text.size() && text[at] >= '0' && text[at] <= '9') {
+      // Digits past nanoseconds are truncated.
+      fraction += static_cast<std::uint32_t>(text[at] - '0') * scale;
+      scale /= 10;
+      ++at;
+    }
+    if (at == first) return false;
+  }
+  if (at >= text.size()) return false;
+  int offset_minutes = 0;
+  if (text[at] == 'Z' || text[at] == 'z') {
+    ++at;
+  } else if (text[at] == '+' || text[at] == '-') {
+    int offset_hour = 0, offset_minute = 0;
+    if (!digits(text, at + 1, 2, offset_hour) || at + 3 >= text.size() || text[at + 3] != ':' ||
+        !digits(text, at + 4, 2, offset_minute) || offset_hour > 23 || offset_minute > 59) {
+      return false;
+    }
+    offset_minutes = (offset_hour * 60 + offset_minute) * (text[at] == '-' ? -1 : 1);
+    at += 6;
+  } else {
+    return false;
+  }
+  if (at != text.size()) return false;
+
+  const auto days = std::chrono::sys_days(date).time_since_epoch().count();
+  // A leap second (:60) lands on the first second of the next minute.
+  seconds = static_cast<std::int64_t>(days) * 86'400 + hour * 3'600 + minute * 60 + second - offset_minutes * 60;
+  nanos = fraction;
+  return true;
+}
+
+void append_rfc3339(std::string& out, std::int64_t seconds, std::uint32_t nanos) {
+  const auto day_count = seconds >= 0 ? seconds / 86'400 : -((-seconds + 86'399) / 86'400);
+  const auto in_day = seconds - day_count * 86'400;
+  const std::chrono::year_month_day date{std::chrono::sys_days(std::chrono::days(day_count))};
+  char buffer[40];
+  char* p = buffer;
+  const auto put = [&p](unsigned value, int width) {
+    for (int i = width - 1; i >= 0; --i) {
+      p[i] = static_cast<char>('0' + value % 10);
+      value /= 10;
+    }
+    p += width;
+  };
+  put(static_cast<unsigned>(static_cast<int>(date.year())), 4);
+  *p++ = '-';
+  put(static_cast<unsigned>(date.month()), 2);
+  *p++ = '-';
+  put(static_cast<unsigned>(date.day()), 2);
+  *p++ = 'T';
+  put(static_cast<unsigned>(in_day / 3'600), 2);
+  *p++ = ':';
+  put(static_cast<unsigned>(in_day / 60 % 60), 2);
+  *p++ = ':';
+  put(static_cast<unsigned>(in_day % 60), 2);
+  if (nanos != 0) {
+    *p++ = '.';
+    if (nanos % 1'000'000 == 0) put(nanos / 1'000'000, 3);
+    else if (nanos % 1'000 == 0) put(nanos / 1'000, 6);
+    else put(nanos, 9);
+  }
+  *p++ = 'Z';
+  out.append(buffer, p);
+}
+
+// ---- text writers ----
+
+void append_escaped(std::string& out, std::string_view text) {
+  out += '"';
+  std::size_t run = 0;  // start of the pending run of characters that need no escape
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(text.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default: {
+        const char escaped[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xf]};
+        out.append(escaped, sizeof escaped);
+      }
+    }
+  }
+  out.append(text.data() + run, text.size() - run);
+  out += '"';
+}
+
+void append_double(std::string& out, double value) {
+  // Whole numbers of up to 15 digits read better as integers ("1000000", not "1e+06").
+  if (std::trunc(value) == value && std::abs(value) < 1e15) {
+    append_integer(out, static_cast<std::int64_t>(value));
+    if (value == 0 && std::signbit(value)) out.insert(out.size() - 1, 1, '-');
+    return;
+  }
+  char buffer[32];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  out.append(buffer, result.ptr);
+}
+
+double float_as_double(float value) noexcept {
+  char buffer[32];
+  const auto written = std::to_chars(buffer, buffer + sizeof buffer, value);
+  double widened = 0;
+  std::from_chars(buffer, written.ptr, widened);
+  return widened;
+}
+
+Result<boost::json::value> parse_document(std::string_view text, boost::json::storage_ptr storage) {
+  boost::json::parse_options options;
+  options.max_depth = 64;
+  unsigned char scratch[2048];  // the parser's own stack: no allocation for shallow documents
+  boost::json::parser parser(boost::json::storage_ptr(), options, scratch, sizeof scratch);
+  parser.reset(std::move(storage));
+  boost::json::error_code ec;
+  // write() demands one complete document and nothing after it but whitespace.
+  const std::size_t consumed = parser.write(text.data(), text.size(), ec);
+  if (ec) return invalid_json(text, consumed, ec.message());
+  return parser.release();
+}
+
+}  // namespace lift::json::detail

@@ -1,0 +1,376 @@
+// lift::App in-process: routing, handler binding, the middleware onion, the one error model,
+// and the dispatch of whole Lambda events.
+#include "lift/app/app.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/describe.hpp>
+#include <boost/json.hpp>
+#include <atomic>
+#include <fstream>
+#include <sstream>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "lift/app/errors.hpp"
+#include "lift/json/validation.hpp"
+#include "support/json.hpp"
+
+namespace app_test {
+
+struct CreateTodo {
+  std::string title;
+  int priority = 0;
+  std::vector<std::string> tags;
+};
+BOOST_DESCRIBE_STRUCT(CreateTodo, (), (title, priority, tags))
+
+inline void lift_rules(lift::json::Rules<CreateTodo>& r) {
+  r.field(&CreateTodo::title).required().length(1, 100);
+  r.field(&CreateTodo::priority).min(0).max(5);
+}
+
+struct Todo {
+  std::string id;
+  std::string title;
+  int priority = 0;
+};
+BOOST_DESCRIBE_STRUCT(Todo, (), (id, title, priority))
+
+}  // namespace app_test
+
+namespace {
+
+using app_test::CreateTodo;
+using app_test::Todo;
+using lift::App;
+using lift::Context;
+using lift::Next;
+using lift::Result;
+using lift::http::Request;
+using lift::http::Response;
+using lift::testing_support::json_of;
+
+Request request(std::string method, std::string path, std::string body = {}) {
+  Request r;
+  r.method = std::move(method);
+  r.path = path;
+  r.raw_path = std::move(path);
+  r.body = std::move(body);
+  r.request_id = "req-1";
+  return r;
+}
+
+std::string error_code(const Response& response) {
+  auto body = json_of(response.body);
+  if (!body.is_object() || !body.as_object().contains("error")) return "";
+  return std::string(body.at("error").at("code").as_string());
+}
+
+App todo_app() {
+  App app;
+  app.get("/todos/:id", [](Context& ctx) -> Result<Todo> {
+    if (ctx.param("id") == "missing") return lift::errors::not_found("no todo " + std::string(*ctx.param("id")));
+    return Todo{std::string(*ctx.param("id")), "read", 1};
+  });
+  app.post("/todos", [](Context&, CreateTodo in) -> Result<lift::Reply<Todo>> {
+    return lift::created(Todo{"t-1", in.title, in.priority});
+  });
+  app.del("/todos/:id", [](Context&) { return lift::no_content(); });
+  app.get("/text", [](Context&) { return std::string("plain words"); });
+  app.get("/throws", [](Context&) -> Result<void> { throw std::runtime_error("secret detail"); });
+  return app;
+}
+
+TEST(App, RoutesToTypedHandlersAndWritesJson) {
+  auto app = todo_app();
+  ASSERT_TRUE(app.check());
+  auto got = app.handle(request("GET", "/todos/42"));
+  EXPECT_EQ(got.status, 200);
+  EXPECT_EQ(got.headers.value_or("Content-Type", ""), "application/json");
+  EXPECT_EQ(json_of(got.body), json_of(R"({"id":"42","title":"read","priority":1})"));
+
+  auto made = app.handle(request("POST", "/todos", R"({"title":"write","priority":3})"));
+  EXPECT_EQ(made.status, 201);
+  EXPECT_EQ(json_of(made.body), json_of(R"({"id":"t-1","title":"write","priority":3})"));
+
+  auto gone = app.handle(request("DELETE", "/todos/1"));
+  EXPECT_EQ(gone.status, 204);
+  EXPECT_TRUE(gone.body.empty());
+
+  auto text = app.handle(request("GET", "/text"));
+  EXPECT_EQ(text.body, "plain words");
+  EXPECT_EQ(text.headers.value_or("content-type", ""), "text/plain; charset=utf-8");
+}
+
+TEST(App, ErrorsHaveOneShapeWithTheRequestId) {
+  auto app = todo_app();
+  auto missing = app.handle(request("GET", "/todos/missing"));
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(json_of(missing.body), json_of(R"({"error":{"code":"NotFound","message":"no todo missing","request_id":"req-1"}})"));
+
+  auto no_route = app.handle(request("GET", "/nothing/here"));
+  EXPECT_EQ(no_route.status, 404);
+  EXPECT_EQ(error_code(no_route), "NotFound");
+
+  auto wrong_method = app.handle(request("PUT", "/todos/1"));
+  EXPECT_EQ(wrong_method.status, 405);
+  EXPECT_EQ(error_code(wrong_method), "MethodNotAllowed");
+  EXPECT_EQ(wrong_method.headers.value_or("allow", ""), "DELETE, GET, HEAD, OPTIONS");
+}
+
+TEST(App, BodyErrorsAre400NamingTheFieldAndRuleFailuresAre422ListingEveryField) {
+  auto app = todo_app();
+  auto not_json = app.handle(request("POST", "/todos", "{title:"));
+  EXPECT_EQ(not_json.status, 400);
+  EXPECT_EQ(error_code(not_json), "InvalidJson");
+
+  auto wrong_type = app.handle(request("POST", "/todos", R"({"title":"x","tags":["a",2]})"));
+  EXPECT_EQ(wrong_type.status, 400);
+  auto body = json_of(wrong_type.body);
+  EXPECT_EQ(body.at("error").at("code"), "InvalidBody");
+  EXPECT_NE(std::string(body.at("error").at("message").as_string()).find("tags[1]"), std::string::npos) << wrong_type.body;
+
+  auto invalid = app.handle(request("POST", "/todos", R"({"priority":9})"));
+  EXPECT_EQ(invalid.status, 422);
+  auto details = json_of(invalid.body).at("error").at("details").as_array();
+  std::vector<std::string> fields;
+  for (const auto& d : details) fields.emplace_back(d.at("field").as_string());
+  EXPECT_EQ(fields, (std::vector<std::string>{"title", "priority"}));
+}
+
+TEST(App, ExceptionsBecome500WithoutTheirMessage) {
+  auto app = todo_app();
+  auto got = app.handle(request("GET", "/throws"));
+  EXPECT_EQ(got.status, 500);
+  EXPECT_EQ(error_code(got), "InternalError");
+  EXPECT_EQ(got.body.find("secret"), std::string::npos);
+}
+
+TEST(App, HeadIsServedByGetWithoutABodyAndOptionsIsAutomatic) {
+  auto app = todo_app();
+  auto head = app.handle(request("HEAD", "/todos/7"));
+  EXPECT_EQ(head.status, 200);
+  EXPECT_TRUE(head.body.empty());
+  EXPECT_EQ(head.headers.value_or("content-type", ""), "application/json");
+
+  auto options = app.handle(request("OPTIONS", "/todos/7"));
+  EXPECT_EQ(options.status, 204);
+  EXPECT_EQ(options.headers.value_or("allow", ""), "DELETE, GET, HEAD, OPTIONS");
+}
+
+TEST(App, MiddlewareRunsAsAnOnionAppThenGroupsOutsideIn) {
+  std::vector<std::string> trace;
+  auto tracer = [&trace](std::string name) {
+    return [&trace, name](Context&, const Next& next) -> Result<void> {
+      trace.push_back(name + ">");
+      auto result = next();
+      trace.push_back("<" + name);
+      return result;
+    };
+  };
+  App app;
+  app.use(tracer("app"));
+  auto api = app.group("/api");
+  api.use(tracer("api"));
+  auto v1 = api.group("/v1");
+  v1.use(tracer("v1"));
+  v1.get("/ping", [&trace](Context&) {
+    trace.push_back("handler");
+    return std::string("pong");
+  });
+  app.get("/root", [](Context&) { return std::string("root"); });
+
+  EXPECT_EQ(app.handle(request("GET", "/api/v1/ping")).body, "pong");
+  EXPECT_EQ(trace, (std::vector<std::string>{"app>", "api>", "v1>", "handler", "<v1", "<api", "<app"}));
+  trace.clear();
+  EXPECT_EQ(app.handle(request("GET", "/root")).body, "root");
+  EXPECT_EQ(trace, (std::vector<std::string>{"app>", "<app"}));
+  trace.clear();
+  // 404s go through the app's middleware too (logging, CORS), not the groups'.
+  EXPECT_EQ(app.handle(request("GET", "/api/v1/nope")).status, 404);
+  EXPECT_EQ(trace, (std::vector<std::string>{"app>", "<app"}));
+}
+
+TEST(App, MiddlewareCanAnswerEarlyTranslateErrorsAndPassValues) {
+  App app;
+  app.use(lift::mw::on_error([](Context& ctx, const lift::Error& error) -> Result<void> {
+    if (error.code != "Teapot") return error;
+    ctx.response() = Response::text(418, "short and stout");
+    return {};
+  }));
+  app.use(lift::mw::before([](Context& ctx) -> Result<void> {
+    if (ctx.header("x-block")) ctx.respond(Response::text(403, "blocked"));
+    ctx.set("user", std::string("ada"));
+    return {};
+  }));
+  app.use(lift::mw::after([](Context& ctx) { ctx.set_header("x-after", "yes"); }));
+  app.get("/who", [](Context& ctx) {
+    const auto* user = ctx.get<std::string>("user");
+    return user != nullptr ? *user : std::string("nobody");
+  });
+  app.get("/teapot", [](Context&) -> Result<void> { return lift::Error{"Teapot", "I am one", 500}; });
+
+  auto who = app.handle(request("GET", "/who"));
+  EXPECT_EQ(who.body, "ada");
+  EXPECT_EQ(who.headers.value_or("x-after", ""), "yes");
+
+  auto blocked_request = request("GET", "/who");
+  blocked_request.headers.add("X-Block", "1");
+  auto blocked = app.handle(blocked_request);
+  EXPECT_EQ(blocked.status, 403);
+  EXPECT_EQ(blocked.body, "blocked");
+
+  auto teapot = app.handle(request("GET", "/teapot"));
+  EXPECT_EQ(teapot.status, 418);
+  EXPECT_EQ(teapot.body, "short and stout");
+}
+
+TEST(App, CustomNotFoundAndErrorRenderer) {
+  App app;
+  app.not_found([](Context& ctx) { return Response::text(404, "nothing at " + std::string(ctx.path())); });
+  app.on_error([](Context& ctx, const lift::Error& error) { ctx.response() = Response::text(error.status, "oops: " + error.code); });
+  app.get("/fail", [](Context&) -> Result<void> { return lift::errors::conflict("taken"); });
+  EXPECT_EQ(app.handle(request("GET", "/x")).body, "nothing at /x");
+  auto failed = app.handle(request("GET", "/fail"));
+  EXPECT_EQ(failed.status, 409);
+  EXPECT_EQ(failed.body, "oops: Conflict");
+}
+
+TEST(App, RegistrationMistakesAreCollectedNotThrown) {
+  App app;
+  app.get("no-slash", [](Context&) {});
+  app.get("/a/:id", [](Context&) {});
+  app.get("/a/:other", [](Context&) {});
+  auto checked = app.check();
+  ASSERT_FALSE(checked);
+  EXPECT_EQ(checked.error().code, "InvalidApp");
+  EXPECT_NE(checked.error().message.find("no-slash"), std::string::npos) << checked.error().message;
+  EXPECT_NE(checked.error().message.find("/a/:other"), std::string::npos) << checked.error().message;
+  // A route added after the app started serving is a mistake too.
+  app.get("/late", [](Context&) {});
+  EXPECT_NE(app.check().error().message.find("after the app started serving"), std::string::npos);
+}
+
+TEST(App, DispatchesFromManyThreadsAtOnce) {
+  auto app = todo_app();
+  std::atomic<int> good{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&app, &good, t] {
+      for (int i = 0; i < 500; ++i) {
+        const auto id = std::to_string(t * 1000 + i);
+        auto got = app.handle(request("GET", "/todos/" + id));
+        if (got.status == 200 && got.body.find("\"" + id + "\"") != std::string::npos) ++good;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(good.load(), 2000);
+}
+
+// Whole Lambda events in and out.
+
+lift::runtime::Invocation invocation(std::string payload) {
+  lift::runtime::Invocation inv;
+  inv.context.request_id = "lambda-req";
+  inv.context.deadline = std::chrono::system_clock::now() + std::chrono::seconds(3);
+  inv.payload = std::move(payload);
+  return inv;
+}
+
+constexpr const char* kHttpApiEvent = R"({
+  "version": "2.0", "routeKey": "$default", "rawPath": "/todos", "rawQueryString": "",
+  "headers": {"content-type": "application/json"},
+  "requestContext": {"accountId": "123456789012", "apiId": "api", "domainName": "api.execute-api.us-east-1.amazonaws.com",
+    "domainPrefix": "api", "http": {"method": "POST", "path": "/todos", "protocol": "HTTP/1.1", "sourceIp": "203.0.113.9",
+    "userAgent": "curl"}, "requestId": "gw-req", "routeKey": "$default", "stage": "$default", "time": "22/Nov/2026:10:00:00 +0000",
+    "timeEpoch": 1795000000000},
+  "body": "eyJ0aXRsZSI6InZpYSBiYXNlNjQifQ==", "isBase64Encoded": true
+})";
+
+TEST(AppInvoke, AnHttpApiEventIsAnsweredInItsShape) {
+  auto app = todo_app();
+  auto answer = app.invoke(invocation(kHttpApiEvent));
+  ASSERT_TRUE(answer) << answer.error().message;
+  auto response = json_of(answer->body);
+  EXPECT_EQ(response.at("statusCode"), 201);
+  EXPECT_EQ(json_of(std::string(response.at("body").as_string())), json_of(R"({"id":"t-1","title":"via base64","priority":0})"));
+}
+
+TEST(AppInvoke, BadEventsAreTypedErrorsForLambda) {
+  auto app = todo_app();
+  auto not_json = app.invoke(invocation("{oops"));
+  ASSERT_FALSE(not_json);
+  EXPECT_EQ(not_json.error().code, "InvalidEvent");
+
+  auto unknown = app.invoke(invocation(R"({"some":"thing"})"));
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, "UnsupportedEvent");
+}
+
+TEST(AppInvoke, OtherEventsGoToTheEventHandlerThroughTheMiddleware) {
+  auto app = todo_app();
+  int seen = 0;
+  app.use([&seen](Context&, const Next& next) -> Result<void> {
+    ++seen;
+    return next();
+  });
+  app.on_event([](Context& ctx, const boost::json::value& event) -> Result<boost::json::value> {
+    return boost::json::value{{"kind", lift::events::to_string(ctx.kind())}, {"keys", event.as_object().size()}};
+  });
+  auto answer = app.invoke(invocation(R"({"a":1,"b":2})"));
+  ASSERT_TRUE(answer) << answer.error().message;
+  EXPECT_EQ(json_of(answer->body), json_of(R"({"kind":"unknown","keys":2})"));
+  EXPECT_EQ(seen, 1);
+}
+
+TEST(AppInvoke, EverySampleHttpEventGetsAnAnswer) {
+  const std::string dir = LIFT_TESTDATA_DIR "/events";
+  std::ifstream manifest(dir + "/manifest.tsv");
+  if (!manifest) GTEST_SKIP() << "sample events not available";
+  App app;
+  app.any("/*rest", [](Context& ctx) { return boost::json::value{{"path", ctx.path()}, {"method", ctx.method()}}; });
+  std::string line;
+  int checked = 0;
+  while (std::getline(manifest, line)) {
+    std::istringstream fields(line);
+    std::string kind, file;
+    fields >> kind >> file;
+    if (kind != "apigw-rest" && kind != "apigw-http" && kind != "alb" && kind != "function-url") continue;
+    std::ifstream in(dir + "/" + file);
+    std::string payload((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto answer = app.invoke(invocation(payload));
+    ASSERT_TRUE(answer) << file << ": " << answer.error().message;
+    auto response = json_of(answer->body);
+    ASSERT_TRUE(response.is_object()) << file;
+    EXPECT_TRUE(response.as_object().contains("statusCode")) << file;
+    ++checked;
+  }
+  EXPECT_GT(checked, 20);
+}
+
+TEST(AppOpenApi, DescribesRoutesWithTheirTypes) {
+  auto app = todo_app();
+  auto doc = app.openapi({.title = "todos", .version = "2.0.0"});
+  EXPECT_EQ(doc.at("openapi"), "3.1.0");
+  EXPECT_EQ(doc.at("info").at("title"), "todos");
+  const auto& paths = doc.at("paths").as_object();
+  ASSERT_TRUE(paths.contains("/todos/{id}"));
+  const auto& get = paths.at("/todos/{id}").at("get");
+  EXPECT_EQ(get.at("parameters").at(0).at("name"), "id");
+  EXPECT_EQ(get.at("parameters").at(0).at("in"), "path");
+  const auto& post = paths.at("/todos").at("post");
+  EXPECT_TRUE(post.at("requestBody").at("required").as_bool());
+  EXPECT_TRUE(post.at("responses").as_object().contains("422"));
+  EXPECT_TRUE(doc.at("components").at("schemas").as_object().contains("Error"));
+  const auto text = boost::json::serialize(doc);
+  EXPECT_NE(text.find("CreateTodo"), std::string::npos) << text;
+  EXPECT_NE(text.find("minLength"), std::string::npos) << text;
+}
+
+}  // namespace

@@ -1,0 +1,222 @@
+// The standard middleware around a small app, in-process.
+#include "lift/middleware/middleware.hpp"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <boost/json.hpp>
+#include <cstdio>
+#include <stdexcept>
+#include <string>
+
+#include "lift/app/app.hpp"
+#include "lift/app/errors.hpp"
+#include "support/json.hpp"
+
+namespace {
+
+using lift::App;
+using lift::Context;
+using lift::Result;
+using lift::http::Request;
+using lift::http::Response;
+using lift::testing_support::json_of;
+
+Request request(std::string method, std::string path) {
+  Request r;
+  r.method = std::move(method);
+  r.path = path;
+  r.raw_path = std::move(path);
+  return r;
+}
+
+std::string gunzip(const std::string& data) {
+  z_stream stream{};
+  EXPECT_EQ(inflateInit2(&stream, 15 + 16), Z_OK);
+  std::string out(1 << 20, '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  stream.avail_in = static_cast<uInt>(data.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(inflate(&stream, Z_FINISH), Z_STREAM_END);
+  out.resize(stream.total_out);
+  inflateEnd(&stream);
+  return out;
+}
+
+TEST(Recover, OuterMiddlewareSeeTheErrorOfAThrowingHandler) {
+  App app;
+  std::string seen;
+  app.use([&seen](Context&, const lift::Next& next) -> Result<void> {
+    auto result = next();
+    seen = result ? "ok" : result.error().code;
+    return result;
+  });
+  app.use(lift::mw::recover());
+  app.get("/boom", [](Context&) -> Result<void> { throw std::logic_error("hidden"); });
+  auto got = app.handle(request("GET", "/boom"));
+  EXPECT_EQ(got.status, 500);
+  EXPECT_EQ(seen, "InternalError");
+  EXPECT_EQ(got.body.find("hidden"), std::string::npos);
+}
+
+TEST(RequestId, KeepsASaneIncomingIdElseUsesTheLambdaOneElseMakesOne) {
+  App app;
+  app.use(lift::mw::request_id());
+  app.get("/id", [](Context& ctx) { return *ctx.get<std::string>("request_id"); });
+
+  auto given = request("GET", "/id");
+  given.headers.add("X-Request-Id", "abc-123");
+  auto got = app.handle(given);
+  EXPECT_EQ(got.body, "abc-123");
+  EXPECT_EQ(got.headers.value_or("x-request-id", ""), "abc-123");
+
+  auto hostile = request("GET", "/id");
+  hostile.headers.add("X-Request-Id", std::string(500, 'a'));
+  lift::runtime::InvocationContext lambda;
+  lambda.request_id = "lambda-1";
+  EXPECT_EQ(app.handle(hostile, &lambda).body, "lambda-1");
+
+  auto made = app.handle(request("GET", "/id")).body;
+  EXPECT_EQ(made.size(), 36u);
+  EXPECT_NE(made, app.handle(request("GET", "/id")).body);
+}
+
+TEST(AccessLog, WritesOneJsonLinePerRequest) {
+  std::FILE* sink = std::tmpfile();
+  ASSERT_NE(sink, nullptr);
+  App app;
+  app.use(lift::mw::access_log(sink));
+  app.get("/items/:id", [](Context&) { return std::string("x"); });
+  auto r = request("GET", "/items/9");
+  r.headers.add("User-Agent", "tester");
+  r.source_ip = "198.51.100.7";
+  (void)app.handle(r);
+  (void)app.handle(request("POST", "/items/9"));
+  std::fflush(sink);
+  std::rewind(sink);
+  char buffer[4096];
+  std::string lines;
+  while (auto n = std::fread(buffer, 1, sizeof buffer, sink)) lines.append(buffer, n);
+  std::fclose(sink);
+  auto newline = lines.find('\n');
+  ASSERT_NE(newline, std::string::npos);
+  auto first = json_of(lines.substr(0, newline));
+  EXPECT_EQ(first.at("route"), "/items/:id");
+  EXPECT_EQ(first.at("status"), 200);
+  EXPECT_EQ(first.at("user_agent"), "tester");
+  EXPECT_EQ(first.at("source_ip"), "198.51.100.7");
+  EXPECT_TRUE(first.at("duration_ms").is_number());
+  auto second = json_of(lines.substr(newline + 1, lines.find('\n', newline + 1) - newline - 1));
+  EXPECT_EQ(second.at("status"), 405);
+  EXPECT_EQ(second.at("level"), "WARN");
+  EXPECT_EQ(second.at("error_code"), "MethodNotAllowed");
+}
+
+App cors_app(lift::mw::CorsOptions options) {
+  App app;
+  app.use(lift::mw::cors(std::move(options)));
+  app.get("/data", [](Context&) { return std::string("d"); });
+  app.get("/fail", [](Context&) -> Result<void> { return lift::errors::forbidden(); });
+  return app;
+}
+
+TEST(Cors, AnswersPreflightsBeforeRoutingForAllowedOrigins) {
+  auto app = cors_app({.allow_origins = {"https://app.example.com"}, .allow_credentials = true});
+  auto preflight = request("OPTIONS", "/anything/even/unrouted");
+  preflight.headers.add("Origin", "https://app.example.com");
+  preflight.headers.add("Access-Control-Request-Method", "PUT");
+  auto got = app.handle(preflight);
+  EXPECT_EQ(got.status, 204);
+  EXPECT_EQ(got.headers.value_or("access-control-allow-origin", ""), "https://app.example.com");
+  EXPECT_EQ(got.headers.value_or("access-control-allow-credentials", ""), "true");
+  EXPECT_NE(got.headers.value_or("access-control-allow-methods", "").find("PUT"), std::string_view::npos);
+  EXPECT_EQ(got.headers.value_or("access-control-max-age", ""), "600");
+
+  auto stranger = preflight;
+  stranger.headers.set("Origin", "https://evil.example");
+  auto refused = app.handle(stranger);
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_FALSE(refused.headers.contains("access-control-allow-origin"));
+}
+
+TEST(Cors, DecoratesAnswersAndErrorsForAllowedOriginsOnly) {
+  auto app = cors_app({});
+  auto r = request("GET", "/fail");
+  r.headers.add("Origin", "https://any.example");
+  auto failed = app.handle(r);
+  EXPECT_EQ(failed.status, 403);
+  EXPECT_EQ(failed.headers.value_or("access-control-allow-origin", ""), "*");
+  auto without_origin = app.handle(request("GET", "/data"));
+  EXPECT_FALSE(without_origin.headers.contains("access-control-allow-origin"));
+}
+
+TEST(BodyLimit, RefusesLargeBodiesWith413) {
+  App app;
+  app.use(lift::mw::body_limit(10));
+  app.post("/in", [](Context& ctx) { return std::string(ctx.body()); });
+  auto small = request("POST", "/in");
+  small.body = "0123456789";
+  EXPECT_EQ(app.handle(small).status, 200);
+  auto big = small;
+  big.body += "!";
+  auto got = app.handle(big);
+  EXPECT_EQ(got.status, 413);
+  EXPECT_EQ(json_of(got.body).at("error").at("code"), "PayloadTooLarge");
+}
+
+TEST(Deadline, DoesNotStartWorkThatCannotFinish) {
+  App app;
+  int ran = 0;
+  app.use(lift::mw::deadline(std::chrono::milliseconds(200)));
+  app.get("/work", [&ran](Context&) {
+    ++ran;
+    return std::string("done");
+  });
+  lift::runtime::InvocationContext soon;
+  soon.deadline = std::chrono::system_clock::now() + std::chrono::milliseconds(50);
+  EXPECT_EQ(app.handle(request("GET", "/work"), &soon).status, 504);
+  EXPECT_EQ(ran, 0);
+  lift::runtime::InvocationContext later;
+  later.deadline = std::chrono::system_clock::now() + std::chrono::seconds(5);
+  EXPECT_EQ(app.handle(request("GET", "/work"), &later).status, 200);
+  EXPECT_EQ(app.handle(request("GET", "/work")).status, 200);  // no deadline at all
+  EXPECT_EQ(ran, 2);
+}
+
+TEST(SecurityHeaders, AddsWhatTheHandlerDidNotSet) {
+  App app;
+  app.use(lift::mw::security_headers());
+  app.get("/framed", [](Context& ctx) {
+    ctx.set_header("X-Frame-Options", "SAMEORIGIN");
+    return std::string("ok");
+  });
+  auto got = app.handle(request("GET", "/framed"));
+  EXPECT_EQ(got.headers.value_or("x-frame-options", ""), "SAMEORIGIN");
+  EXPECT_EQ(got.headers.all("x-frame-options").size(), 1u);
+  EXPECT_EQ(got.headers.value_or("x-content-type-options", ""), "nosniff");
+  EXPECT_FALSE(got.headers.contains("cache-control"));
+  EXPECT_EQ(app.handle(request("GET", "/missing")).headers.value_or("cache-control", ""), "no-store");
+}
+
+TEST(Compression, GzipsLargeTextForClientsThatAcceptIt) {
+  App app;
+  app.use(lift::mw::compression(100));
+  const std::string big(5000, 'a');
+  app.get("/big", [&big](Context&) { return Response::json(200, "\"" + big + "\""); });
+  app.get("/small", [](Context&) { return Response::json(200, "\"tiny\""); });
+  auto r = request("GET", "/big");
+  r.headers.add("Accept-Encoding", "br;q=1.0, GZIP;q=0.8");
+  auto got = app.handle(r);
+  EXPECT_TRUE(got.binary);
+  EXPECT_EQ(got.headers.value_or("content-encoding", ""), "gzip");
+  EXPECT_LT(got.body.size(), 200u);
+  EXPECT_EQ(gunzip(got.body), "\"" + big + "\"");
+
+  auto small = request("GET", "/small");
+  small.headers.add("Accept-Encoding", "gzip");
+  EXPECT_FALSE(app.handle(small).headers.contains("content-encoding"));
+  EXPECT_FALSE(app.handle(request("GET", "/big")).headers.contains("content-encoding"));
+}
+
+}  // namespace

@@ -1,0 +1,131 @@
+// `lift openapi FUNCTION [-o FILE]`: the OpenAPI 3.1 document of a function's routes. The
+// function itself prints it (lift::run does so when LIFT_PRINT_OPENAPI=1), so the document
+// always matches the code and its C++ types.
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "commands.hpp"
+
+extern char** environ;
+
+namespace lift::cli {
+
+namespace {
+
+struct Captured {
+  bool started = false;
+  bool timed_out = false;
+  int status = 0;
+  std::string out;
+};
+
+Captured capture(const std::string& program, std::chrono::milliseconds limit) {
+  Captured result;
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return result;
+  std::vector<std::string> env_storage;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (std::strncmp(*e, "LIFT_PRINT_OPENAPI=", 19) != 0 && std::strncmp(*e, "AWS_LAMBDA_RUNTIME_API=", 23) != 0)
+      env_storage.emplace_back(*e);
+  }
+  env_storage.emplace_back("LIFT_PRINT_OPENAPI=1");
+  std::vector<char*> envp;
+  for (auto& e : env_storage) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  std::string program_copy = program;
+  char* argv[] = {program_copy.data(), nullptr};
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, program.c_str(), &actions, nullptr, argv, envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  close(fds[1]);
+  if (rc != 0) {
+    close(fds[0]);
+    return result;
+  }
+  result.started = true;
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  char buffer[8192];
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+    if (left <= 0) {
+      result.timed_out = true;
+      kill(pid, SIGKILL);
+      break;
+    }
+    pollfd p{fds[0], POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(left)) <= 0) continue;
+    const auto n = read(fds[0], buffer, sizeof buffer);
+    if (n <= 0) break;
+    result.out.append(buffer, static_cast<std::size_t>(n));
+  }
+  close(fds[0]);
+  waitpid(pid, &result.status, 0);
+  return result;
+}
+
+}  // namespace
+
+void add_openapi_command(CLI::App& app, int& exit_code) {
+  auto* command = app.add_subcommand("openapi", "Print the OpenAPI 3.1 document of a lift function's routes");
+  auto function = std::make_shared<std::string>();
+  auto output = std::make_shared<std::string>();
+  command->add_option("FUNCTION", *function, "The function's executable (built with lift::run)")->required()->check(CLI::ExistingFile);
+  command->add_option("-o,--output", *output, "Write the document to this file instead of stdout");
+  command->callback([function, output, &exit_code] {
+    auto captured = capture(*function, std::chrono::seconds(10));
+    if (!captured.started) {
+      std::cerr << "lift openapi: cannot run " << *function << "\n";
+      exit_code = kExitUsage;
+      return;
+    }
+    if (captured.timed_out || !WIFEXITED(captured.status) || WEXITSTATUS(captured.status) != 0) {
+      std::cerr << "lift openapi: " << *function << (captured.timed_out ? " did not finish in 10 s" : " failed")
+                << "; is it a lift::App run with lift::run?\n";
+      exit_code = kExitFunctionError;
+      return;
+    }
+    boost::json::error_code ec;
+    auto document = boost::json::parse(captured.out, ec);
+    if (ec || !document.is_object() || !document.as_object().contains("openapi")) {
+      std::cerr << "lift openapi: " << *function << " did not print an OpenAPI document\n";
+      exit_code = kExitFunctionError;
+      return;
+    }
+    const auto text = boost::json::serialize(document) + "\n";
+    if (output->empty()) {
+      std::cout << text;
+    } else {
+      std::ofstream file(*output, std::ios::binary);
+      file << text;
+      if (!file) {
+        std::cerr << "lift openapi: cannot write " << *output << "\n";
+        exit_code = kExitUsage;
+        return;
+      }
+    }
+    exit_code = kExitOk;
+  });
+}
+
+}  // namespace lift::cli
