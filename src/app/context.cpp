@@ -1,6 +1,9 @@
 #include "lift/app/context.hpp"
 
+#include <string_view>
 #include <utility>
+
+#include "lift/http/fields.hpp"
 
 namespace lift {
 
@@ -34,5 +37,19 @@ std::chrono::milliseconds Context::remaining_time() const {
 }
 
 const boost::json::value& Context::event() const noexcept { return event_ != nullptr ? *event_ : null_event(); }
+
+namespace detail {
+
+bool is_json_content_type(std::string_view content_type) noexcept {
+  auto media = content_type.substr(0, content_type.find(';'));
+  while (!media.empty() && (media.front() == ' ' || media.front() == '\t')) media.remove_prefix(1);
+  while (!media.empty() && (media.back() == ' ' || media.back() == '\t')) media.remove_suffix(1);
+  constexpr std::string_view kApplication = "application/";
+  if (media.size() <= kApplication.size() || !http::iequals(media.substr(0, kApplication.size()), kApplication)) return false;
+  const auto subtype = media.substr(kApplication.size());
+  return http::iequals(subtype, "json") || (subtype.size() > 5 && http::iequals(subtype.substr(subtype.size() - 5), "+json"));
+}
+
+}  // namespace detail
 
 }  // namespace lift

@@ -20,6 +20,7 @@ Error forbidden(std::string message) { return make("Forbidden", std::move(messag
 Error not_found(std::string message) { return make("NotFound", std::move(message), 404); }
 Error conflict(std::string message) { return make("Conflict", std::move(message), 409); }
 Error payload_too_large(std::string message) { return make("PayloadTooLarge", std::move(message), 413); }
+Error unsupported_media_type(std::string message) { return make("UnsupportedMediaType", std::move(message), 415); }
 Error unprocessable(std::string message, std::vector<ErrorDetail> details) {
   return make("ValidationFailed", std::move(message), 422, std::move(details));
 }

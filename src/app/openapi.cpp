@@ -119,6 +119,7 @@ bj::object build_openapi(const std::vector<Route>& routes, const OpenApiInfo& in
     if (route.handler.doc.request_schema) {
       operation["requestBody"] = bj::object{{"required", true}, {"content", json_content(route.handler.doc.request_schema(registry))}};
       responses["400"] = error_response("The body is not valid JSON or does not match the schema");
+      responses["415"] = error_response("The body is declared with a Content-Type that is not JSON");
       responses["422"] = error_response("The body breaks a validation rule");
     }
     responses["default"] = error_response("Error");

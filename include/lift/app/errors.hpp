@@ -16,6 +16,7 @@ Error forbidden(std::string message = "forbidden");           // 403 Forbidden
 Error not_found(std::string message = "not found");           // 404 NotFound
 Error conflict(std::string message);                           // 409 Conflict
 Error payload_too_large(std::string message);                  // 413 PayloadTooLarge
+Error unsupported_media_type(std::string message);             // 415 UnsupportedMediaType
 Error unprocessable(std::string message, std::vector<ErrorDetail> details = {});  // 422 ValidationFailed
 Error too_many_requests(std::string message = "too many requests");  // 429 TooManyRequests
 Error internal(std::string message = "internal error");        // 500 InternalError

@@ -18,12 +18,14 @@
 #include <concepts>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
 #include <boost/json/value.hpp>
 
 #include "lift/app/context.hpp"
+#include "lift/app/errors.hpp"
 #include "lift/app/middleware.hpp"
 #include "lift/core/result.hpp"
 #include "lift/http/message.hpp"
@@ -158,6 +160,9 @@ struct input_of<R (*)(A, B)> : second_argument<R (*)(A, B)> {};
 template <class R, class A, class B>
 struct input_of<R(A, B)> : second_argument<R (*)(A, B)> {};
 
+// "application/json" or "application/<anything>+json", any parameters, any case.
+bool is_json_content_type(std::string_view content_type) noexcept;
+
 template <class T>
 std::function<boost::json::value(json::SchemaRegistry&)> schema_function() {
   if constexpr (std::is_void_v<T>) {
@@ -199,6 +204,10 @@ BoundHandler bind_handler(F&& handler) {
     using Body = typename detail::body_type<detail::unwrap_result_t<std::remove_cvref_t<R>>>::type;
     BoundHandler bound;
     bound.endpoint = [fn = Fn(std::forward<F>(handler))](Context& ctx) mutable -> Result<void> {
+      // A declared non-JSON body is refused before parsing; no Content-Type at all is read as JSON.
+      if (auto type = ctx.header("content-type"); type && !detail::is_json_content_type(*type)) {
+        return errors::unsupported_media_type("expected a JSON body (Content-Type: application/json), got \"" + std::string(*type) + "\"");
+      }
       auto input = json::bind<In>(ctx.body());
       if (!input) return std::move(input).error();
       if constexpr (std::is_void_v<R>) {

@@ -143,6 +143,24 @@ TEST(App, BodyErrorsAre400NamingTheFieldAndRuleFailuresAre422ListingEveryField) 
   EXPECT_EQ(fields, (std::vector<std::string>{"title", "priority"}));
 }
 
+TEST(App, ADeclaredNonJsonBodyIs415BeforeParsing) {
+  auto app = todo_app();
+  const std::string valid = R"({"title":"buy milk"})";
+  for (const auto* type : {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "json", "application/"}) {
+    auto r = request("POST", "/todos", valid);
+    r.headers.add("Content-Type", type);
+    auto refused = app.handle(r);
+    EXPECT_EQ(refused.status, 415) << type;
+    EXPECT_EQ(error_code(refused), "UnsupportedMediaType") << type;
+  }
+  for (const auto* type : {"application/json", "Application/JSON; charset=utf-8", " application/merge-patch+json "}) {
+    auto r = request("POST", "/todos", valid);
+    r.headers.add("Content-Type", type);
+    EXPECT_EQ(app.handle(r).status, 201) << type;
+  }
+  EXPECT_EQ(app.handle(request("POST", "/todos", valid)).status, 201);  // no Content-Type: read as JSON
+}
+
 TEST(App, ExceptionsBecome500WithoutTheirMessage) {
   auto app = todo_app();
   auto got = app.handle(request("GET", "/throws"));
