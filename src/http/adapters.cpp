@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "lift/core/base64.hpp"
+#include "lift/core/json_text.hpp"
 #include "lift/http/router.hpp"
 
 namespace lift::http {
@@ -401,33 +402,6 @@ void read_websocket(Reader& r, Request& request) {
 
 // ---- Responses ----
 
-void append_escaped(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  std::size_t run = 0;  // start of the pending unescaped run
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.substr(run, i - run));
-    run = i + 1;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        out += "\\u00";
-        out.push_back(kHex[c >> 4]);
-        out.push_back(kHex[c & 0xF]);
-    }
-  }
-  out.append(s.substr(run));
-  out.push_back('"');
-}
-
 bool valid_utf8(std::string_view s) noexcept {
   std::size_t i = 0;
   while (i < s.size()) {
@@ -505,17 +479,17 @@ void write_single_headers(std::string& out, const std::vector<HeaderGroup>& grou
     if (only_single && g.values.size() != 1) continue;
     if (!first) out.push_back(',');
     first = false;
-    append_escaped(out, g.name);
+    append_json_string(out, g.name);
     out.push_back(':');
     if (g.values.size() == 1) {
-      append_escaped(out, g.values.front());
+      append_json_string(out, g.values.front());
     } else {
       std::string joined;
       for (std::size_t i = 0; i < g.values.size(); ++i) {
         if (i != 0) joined += joiner;
         joined += g.values[i];
       }
-      append_escaped(out, joined);
+      append_json_string(out, joined);
     }
   }
   out.push_back('}');
@@ -528,11 +502,11 @@ void write_multi_headers(std::string& out, const std::vector<HeaderGroup>& group
     if (only_multi && g.values.size() == 1) continue;
     if (!first) out.push_back(',');
     first = false;
-    append_escaped(out, g.name);
+    append_json_string(out, g.name);
     out += ":[";
     for (std::size_t i = 0; i < g.values.size(); ++i) {
       if (i != 0) out.push_back(',');
-      append_escaped(out, g.values[i]);
+      append_json_string(out, g.values[i]);
     }
     out.push_back(']');
   }
@@ -541,7 +515,7 @@ void write_multi_headers(std::string& out, const std::vector<HeaderGroup>& group
     out += "\"Set-Cookie\":[";
     for (std::size_t i = 0; i < cookies.size(); ++i) {
       if (i != 0) out.push_back(',');
-      append_escaped(out, cookies[i]);
+      append_json_string(out, cookies[i]);
     }
     out.push_back(']');
   }
@@ -552,9 +526,9 @@ void write_body(std::string& out, const Response& response) {
   const bool base64 = response.binary || !valid_utf8(response.body);
   out += "\"body\":";
   if (base64) {
-    append_escaped(out, base64::encode(response.body));
+    append_json_string(out, base64::encode(response.body));
   } else {
-    append_escaped(out, response.body);
+    append_json_string(out, response.body);
   }
   out += ",\"isBase64Encoded\":";
   out += base64 ? "true" : "false";
@@ -624,7 +598,7 @@ std::string serialize_response(const Response& response, const Request& request)
       std::string description = std::to_string(response.status);
       const auto reason = reason_phrase(response.status);
       if (!reason.empty()) description.append(" ").append(reason);
-      append_escaped(out, description);
+      append_json_string(out, description);
       out.push_back(',');
       const auto cookies = all_cookies(response);
       const auto groups = group_headers(response.headers, false);
@@ -636,7 +610,7 @@ std::string serialize_response(const Response& response, const Request& request)
           out.pop_back();  // the closing '}' of headers
           if (!groups.empty()) out.push_back(',');
           out += "\"Set-Cookie\":";
-          append_escaped(out, cookies.front());
+          append_json_string(out, cookies.front());
           out.push_back('}');
         }
       }
@@ -656,7 +630,7 @@ std::string serialize_response(const Response& response, const Request& request)
       out += ",\"cookies\":[";
       for (std::size_t i = 0; i < cookies.size(); ++i) {
         if (i != 0) out.push_back(',');
-        append_escaped(out, cookies[i]);
+        append_json_string(out, cookies[i]);
       }
       out.push_back(']');
       break;

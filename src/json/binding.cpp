@@ -14,12 +14,6 @@
 
 namespace lift::json::detail {
 
-namespace {
-
-constexpr char kHex[] = "0123456789abcdef";
-
-}  // namespace
-
 std::string render_path(const PathFrame* frame) {
   // Walk to the root once to size the output, then fill it in order.
   const PathFrame* chain[64];
@@ -200,32 +194,6 @@ void append_rfc3339(std::string& out, std::int64_t seconds, std::uint32_t nanos)
 }
 
 // ---- text writers ----
-
-void append_escaped(std::string& out, std::string_view text) {
-  out += '"';
-  std::size_t run = 0;  // start of the pending run of characters that need no escape
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(text.data() + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default: {
-        const char escaped[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xf]};
-        out.append(escaped, sizeof escaped);
-      }
-    }
-  }
-  out.append(text.data() + run, text.size() - run);
-  out += '"';
-}
 
 void append_double(std::string& out, double value) {
   // Whole numbers of up to 15 digits read better as integers ("1000000", not "1e+06").

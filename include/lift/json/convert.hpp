@@ -52,6 +52,7 @@
 #include <utility>
 #include <vector>
 
+#include "lift/core/json_text.hpp"
 #include "lift/core/result.hpp"
 
 namespace lift::json {
@@ -172,7 +173,7 @@ bool parse_rfc3339(std::string_view text, std::int64_t& seconds, std::uint32_t& 
 void append_rfc3339(std::string& out, std::int64_t seconds, std::uint32_t nanos);
 
 // JSON text writers used by serialize (no DOM).
-void append_escaped(std::string& out, std::string_view text);
+inline void append_escaped(std::string& out, std::string_view text) { append_json_string(out, text); }
 void append_double(std::string& out, double value);
 // Shortest text of a float read back as a double: 0.1f becomes 0.1, not 0.10000000149.
 double float_as_double(float value) noexcept;

@@ -1,6 +1,8 @@
 // The container credentials provider against a local endpoint: the Authorization token from
 // the environment or a file, the JSON answer, failures, and the chain's cache and refresh.
 #include <gtest/gtest.h>
+
+#include "support/scoped_env.hpp"
 #include <unistd.h>
 
 #include <atomic>
@@ -24,24 +26,7 @@ using lift::testing_support::LocalServer;
 using lift::testing_support::make_response;
 using lift::testing_support::serve_http;
 
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, std::optional<std::string> value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    if (value) ::setenv(name, value->c_str(), 1);
-    else ::unsetenv(name);
-  }
-  ~ScopedEnv() {
-    if (old_) ::setenv(name_, old_->c_str(), 1);
-    else ::unsetenv(name_);
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
+using lift::testing_support::ScopedEnv;
 
 std::string iso8601(std::chrono::system_clock::time_point when) {
   const std::time_t t = std::chrono::system_clock::to_time_t(when);

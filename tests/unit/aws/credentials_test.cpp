@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/scoped_env.hpp"
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -14,25 +16,7 @@ namespace fs = std::filesystem;
 using namespace lift::aws;
 using namespace std::chrono_literals;
 
-// Sets (or unsets) a variable for the scope of a test, then puts it back.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, std::optional<std::string> value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    if (value) ::setenv(name, value->c_str(), 1);
-    else ::unsetenv(name);
-  }
-  ~ScopedEnv() {
-    if (old_) ::setenv(name_, old_->c_str(), 1);
-    else ::unsetenv(name_);
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
+using lift::testing_support::ScopedEnv;
 
 // No credentials or region from the machine running the tests.
 struct CredentialsTest : ::testing::Test {

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/scoped_env.hpp"
+
 #include <cstdlib>
 
 #include <boost/json.hpp>
@@ -114,24 +116,7 @@ TEST(DynamoDbError, UnreadableAnswersAreMalformedNeverACrash) {
   EXPECT_TRUE(cancellation_reasons(forged).empty());
 }
 
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const char* value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    if (value != nullptr) ::setenv(name, value, 1);
-    else ::unsetenv(name);
-  }
-  ~ScopedEnv() {
-    if (old_) ::setenv(name_, old_->c_str(), 1);
-    else ::unsetenv(name_);
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
+using lift::testing_support::ScopedEnv;
 
 TEST(DynamoDbClientConfig, EndpointFromOptionsEnvironmentOrRegion) {
   ScopedEnv endpoint("LIFT_DYNAMODB_ENDPOINT", nullptr);
