@@ -28,3 +28,9 @@ echo
 echo "## HTTP layer micro benchmarks (router, event adapters)"
 "$build/bin/lift_http_micro_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
   --benchmark_min_time=0.2
+
+echo
+echo "## App dispatch and JSON binding micro benchmarks"
+for bench in lift_app_micro_bench lift_json_micro_bench; do
+  "$build/bin/$bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true --benchmark_min_time=0.2
+done
