@@ -36,29 +36,6 @@ std::string join_paths(std::string_view prefix, std::string_view pattern) {
   return out;
 }
 
-events::Kind kind_of(http::Source source) noexcept {
-  switch (source) {
-    case http::Source::api_gateway_rest: return events::Kind::apigw_rest;
-    case http::Source::api_gateway_http: return events::Kind::apigw_http;
-    case http::Source::alb: return events::Kind::alb;
-    case http::Source::function_url: return events::Kind::function_url;
-    case http::Source::websocket: return events::Kind::apigw_websocket;
-    case http::Source::direct: return events::Kind::apigw_http;
-  }
-  return events::Kind::apigw_http;
-}
-
-http::Source source_of(events::Kind kind) noexcept {
-  switch (kind) {
-    case events::Kind::apigw_rest: return http::Source::api_gateway_rest;
-    case events::Kind::apigw_http: return http::Source::api_gateway_http;
-    case events::Kind::alb: return http::Source::alb;
-    case events::Kind::function_url: return http::Source::function_url;
-    case events::Kind::apigw_websocket: return http::Source::websocket;
-    default: return http::Source::direct;
-  }
-}
-
 // What an exception looks like in the function's log; the caller sees only "internal error".
 void log_exception(std::string_view where, std::string_view request_id) {
   std::string what = "unknown exception";
@@ -251,7 +228,7 @@ Result<void> App::check() const {
 
 http::Response App::handle(http::Request request, const runtime::InvocationContext* invocation) const {
   impl_->freeze();
-  const auto kind = kind_of(request.source);
+  const auto kind = http::kind_of(request.source);
   Context ctx(std::move(request), invocation);
   ctx.set_event(kind, nullptr);
   impl_->dispatch(ctx);
@@ -275,7 +252,7 @@ Result<runtime::Response> App::invoke(const runtime::Invocation& invocation) con
     http::Response response;
     if (!request) {
       // Answer in the shape of the source so the caller gets a 400, not a Lambda error.
-      answered_as.source = source_of(kind);
+      answered_as.source = http::source_of(kind);
       answered_as.request_id = context.request_id;
       Context ctx(std::move(answered_as), &context);
       impl_->render(ctx, request.error());

@@ -472,7 +472,10 @@ std::vector<std::string_view> all_cookies(const Response& response) {
   return cookies;
 }
 
-void write_single_headers(std::string& out, const std::vector<HeaderGroup>& groups, std::string_view joiner, bool only_single) {
+// `headers`: one value per name, repeats joined with ", " (or left out when `only_single`), plus
+// one Set-Cookie when given (ALB's single-value mode).
+void write_single_headers(std::string& out, const std::vector<HeaderGroup>& groups, bool only_single,
+                          std::string_view set_cookie = {}) {
   out += "\"headers\":{";
   bool first = true;
   for (const auto& g : groups) {
@@ -486,11 +489,16 @@ void write_single_headers(std::string& out, const std::vector<HeaderGroup>& grou
     } else {
       std::string joined;
       for (std::size_t i = 0; i < g.values.size(); ++i) {
-        if (i != 0) joined += joiner;
+        if (i != 0) joined += ", ";
         joined += g.values[i];
       }
       append_json_string(out, joined);
     }
+  }
+  if (!set_cookie.empty()) {
+    if (!first) out.push_back(',');
+    out += "\"Set-Cookie\":";
+    append_json_string(out, set_cookie);
   }
   out.push_back('}');
 }
@@ -558,6 +566,18 @@ Source source_of(events::Kind kind) noexcept {
   }
 }
 
+events::Kind kind_of(Source source) noexcept {
+  switch (source) {
+    case Source::api_gateway_rest: return events::Kind::apigw_rest;
+    case Source::alb: return events::Kind::alb;
+    case Source::function_url: return events::Kind::function_url;
+    case Source::websocket: return events::Kind::apigw_websocket;
+    case Source::api_gateway_http:
+    case Source::direct: return events::Kind::apigw_http;
+  }
+  return events::Kind::apigw_http;
+}
+
 Result<Request> request_from_event(const bj::value& event, events::Kind kind) {
   const auto* root = event.if_object();
   if (root == nullptr) return invalid("event", "expected an object");
@@ -588,7 +608,7 @@ std::string serialize_response(const Response& response, const Request& request)
   switch (request.source) {
     case Source::api_gateway_rest: {
       const auto groups = group_headers(response.headers, false);
-      write_single_headers(out, groups, ", ", true);
+      write_single_headers(out, groups, true);
       out.push_back(',');
       write_multi_headers(out, groups, all_cookies(response), true);
       break;
@@ -605,27 +625,20 @@ std::string serialize_response(const Response& response, const Request& request)
       if (request.alb_multi_value) {
         write_multi_headers(out, groups, cookies, false);
       } else {
-        write_single_headers(out, groups, ", ", false);
-        if (!cookies.empty()) {
-          out.pop_back();  // the closing '}' of headers
-          if (!groups.empty()) out.push_back(',');
-          out += "\"Set-Cookie\":";
-          append_json_string(out, cookies.front());
-          out.push_back('}');
-        }
+        write_single_headers(out, groups, false, cookies.empty() ? std::string_view{} : cookies.front());
       }
       break;
     }
     case Source::websocket: {
       const auto groups = group_headers(response.headers, true);
-      write_single_headers(out, groups, ", ", false);
+      write_single_headers(out, groups, false);
       break;
     }
     case Source::api_gateway_http:
     case Source::function_url:
     case Source::direct: {
       const auto groups = group_headers(response.headers, false);
-      write_single_headers(out, groups, ", ", false);
+      write_single_headers(out, groups, false);
       const auto cookies = all_cookies(response);
       out += ",\"cookies\":[";
       for (std::size_t i = 0; i < cookies.size(); ++i) {

@@ -111,7 +111,9 @@ void write_value(Context& ctx, V&& value) {
   } else if constexpr (is_reply_v<D>) {
     auto& r = ctx.response();
     r.status = value.status;
-    for (const auto& [name, v] : value.headers) r.headers.set(name, v);
+    // The reply's headers replace same-named ones; repeated names in the reply all stay.
+    for (const auto& field : value.headers) r.headers.remove(field.first);
+    for (const auto& field : value.headers) r.headers.add(field.first, field.second);
     r.body = json::serialize(value.body);
     r.headers.set("content-type", "application/json");
   } else {

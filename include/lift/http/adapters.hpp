@@ -35,6 +35,8 @@ namespace lift::http {
 
 // The source an HTTP event kind answers as (Source::direct for the others).
 [[nodiscard]] Source source_of(events::Kind kind) noexcept;
+// The inverse: the event kind a source stands for (a direct request counts as an HTTP API one).
+[[nodiscard]] events::Kind kind_of(Source source) noexcept;
 
 // Event → Request. A malformed event (a required field missing or of the wrong type, an invalid
 // percent-encoding in the path or query, a kind that is not HTTP) is Error{"InvalidEvent", "<field>: <problem>", 400}.

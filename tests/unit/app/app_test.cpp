@@ -143,6 +143,22 @@ TEST(App, BodyErrorsAre400NamingTheFieldAndRuleFailuresAre422ListingEveryField) 
   EXPECT_EQ(fields, (std::vector<std::string>{"title", "priority"}));
 }
 
+TEST(App, ReplyHeadersReplaceSameNamedOnesAndKeepTheirRepeats) {
+  App app;
+  app.use(lift::mw::before([](Context& ctx) -> Result<void> {
+    ctx.response().headers.add("link", "<set-by-middleware>");
+    return {};
+  }));
+  app.get("/r", [](Context&) {
+    auto reply = lift::reply(200, Todo{"t", "x", 0});
+    reply.headers.add("Link", "</a>; rel=next");
+    reply.headers.add("Link", "</b>; rel=last");
+    return reply;
+  });
+  auto got = app.handle(request("GET", "/r"));
+  EXPECT_EQ(got.headers.all("link"), (std::vector<std::string_view>{"</a>; rel=next", "</b>; rel=last"}));
+}
+
 TEST(App, ADeclaredNonJsonBodyIs415BeforeParsing) {
   auto app = todo_app();
   const std::string valid = R"({"title":"buy milk"})";

@@ -311,6 +311,7 @@ TEST(Adapters, EverySampleHttpEventConverts) {
     EXPECT_FALSE(request->method.empty()) << file;
     EXPECT_EQ(request->path.front(), '/') << file;
     EXPECT_EQ(lift::http::source_of(*k), request->source) << file;
+    EXPECT_EQ(lift::http::kind_of(request->source), *k) << file;
     ++converted;
   }
   EXPECT_GE(converted, 38);
