@@ -250,6 +250,18 @@ Result<json::object> DynamoDbClient::call(std::string_view operation, const json
 namespace {
 
 // The shared loop of the two batch operations: resubmits what DynamoDB left unprocessed.
+// What is left when a batch cannot be finished: the caller gets the requests that did not go
+// through, never a bare failure that hides which of them did.
+Error unprocessed_error(std::string_view operation, std::string_view unprocessed_key, bool keys,
+                        const json::object& left, std::string_view why) {
+  Error error{"DynamoDB.Unprocessed",
+              std::to_string(count_requests(left, keys)) + " requests of " + std::string(operation) +
+                  " were still unprocessed: " + std::string(why),
+              503};
+  error.details.push_back({std::string(unprocessed_key), json::serialize(left)});
+  return error;
+}
+
 Result<json::object> drain_batch(DynamoDbClient& client, std::string_view operation, std::string_view unprocessed_key,
                                  bool keys, const RetryPolicy& policy, const json::object& request,
                                  DynamoDbClient::Deadline deadline) {
@@ -258,7 +270,11 @@ Result<json::object> drain_batch(DynamoDbClient& client, std::string_view operat
   const RetryEnvironment environment;
   for (int round = 1;; ++round) {
     auto answer = client.call(operation, current, deadline);
-    if (!answer) return answer;
+    if (!answer) {
+      // The first call failing leaves the whole request unprocessed, as the caller sent it.
+      if (round == 1) return answer;
+      return unprocessed_error(operation, unprocessed_key, keys, current["RequestItems"].as_object(), answer.error().message);
+    }
     if (const auto* responses = answer->if_contains("Responses"); responses != nullptr && responses->is_object()) {
       auto& into = merged["Responses"];
       if (!into.is_object()) into = json::object();
@@ -276,12 +292,7 @@ Result<json::object> drain_batch(DynamoDbClient& client, std::string_view operat
     }
     const auto delay = backoff(policy, FailureKind::throttling, std::min(round, 10), environment.random());
     if (Clock::now() + delay + policy.deadline_margin >= deadline) {
-      Error error{"DynamoDB.Unprocessed",
-                  std::to_string(count_requests(left->as_object(), keys)) + " requests of " + std::string(operation) +
-                      " were still unprocessed at the deadline",
-                  503};
-      error.details.push_back({std::string(unprocessed_key), json::serialize(*left)});
-      return error;
+      return unprocessed_error(operation, unprocessed_key, keys, left->as_object(), "the deadline is too near to retry");
     }
     std::this_thread::sleep_for(delay);
     current["RequestItems"] = left->as_object();

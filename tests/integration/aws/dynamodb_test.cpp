@@ -426,6 +426,27 @@ TEST(DynamoDbRetries, UnprocessedAtTheDeadlineIsReportedNotLost) {
   EXPECT_EQ(json::parse(read.error().details[0].message), json::parse(R"({"t": {"Keys": [{"PK": {"S": "b"}}]}})"));
 }
 
+TEST(DynamoDbRetries, AFailedLaterRoundStillReportsWhatWasNotWritten) {
+  FakeDynamoDb fake;
+  fake.answer = [](const HttpServerRequest&, int number) -> std::pair<unsigned, std::string> {
+    if (number == 1) {
+      return {200, R"({"UnprocessedItems": {"t": [{"PutRequest": {"Item": {"PK": {"S": "b"}}}}]}})"};
+    }
+    return {400, R"({"__type":"com.amazon.coral.validate#ValidationException","message":"Item too large"})"};
+  };
+  auto client = client_for(fake.endpoint(), quick_retries(3));
+  auto written = client.batch_write_item_all(
+      obj(R"({"RequestItems": {"t": [{"PutRequest": {"Item": {"PK": {"S": "a"}}}}, {"PutRequest": {"Item": {"PK": {"S": "b"}}}}]}})"),
+      Clock::now() + 5s);
+  ASSERT_FALSE(written);
+  EXPECT_EQ(written.error().code, "DynamoDB.Unprocessed");
+  EXPECT_NE(written.error().message.find("Item too large"), std::string::npos) << written.error().message;
+  ASSERT_EQ(written.error().details.size(), 1u);
+  EXPECT_EQ(written.error().details[0].field, "UnprocessedItems");
+  EXPECT_EQ(json::parse(written.error().details[0].message), json::parse(R"({"t": [{"PutRequest": {"Item": {"PK": {"S": "b"}}}}]})"));
+  EXPECT_EQ(fake.requests.load(), 2);
+}
+
 TEST(DynamoDbRetries, AConnectionDroppedBeforeAnAnswerIsRetried) {
   std::atomic<int> connections{0};
   LocalServer flaky([&](LocalServer::Socket& socket) {
