@@ -6,6 +6,7 @@
 #include <array>
 #include <string>
 
+#include "allocation_counter.hpp"
 #include "lift/events/detect.hpp"
 #include "lift/http/adapters.hpp"
 #include "lift/http/router.hpp"
@@ -87,22 +88,26 @@ constexpr const char* kHttpApiEvent = R"({
 // The JSON parse alone, to show what the adapter adds on top of it.
 void BM_ParseHttpApiEvent(benchmark::State& state) {
   std::array<unsigned char, 16 * 1024> buffer;
+  const auto before = lift_bench::allocations_so_far();
   for (auto _ : state) {
     boost::json::monotonic_resource memory(buffer.data(), buffer.size());
     auto event = boost::json::parse(kHttpApiEvent, &memory);
     benchmark::DoNotOptimize(event);
   }
+  lift_bench::report_allocations(state, before);
 }
 BENCHMARK(BM_ParseHttpApiEvent);
 
 void BM_ParseDetectAndAdaptHttpApiEvent(benchmark::State& state) {
   std::array<unsigned char, 16 * 1024> buffer;
+  const auto before = lift_bench::allocations_so_far();
   for (auto _ : state) {
     boost::json::monotonic_resource memory(buffer.data(), buffer.size());
     auto event = boost::json::parse(kHttpApiEvent, &memory);
     auto request = lift::http::request_from_event(event, lift::events::detect(event));
     benchmark::DoNotOptimize(request);
   }
+  lift_bench::report_allocations(state, before);
 }
 BENCHMARK(BM_ParseDetectAndAdaptHttpApiEvent);
 

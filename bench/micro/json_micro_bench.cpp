@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "allocation_counter.hpp"
 #include "lift/json/binding.hpp"
 
 namespace bench_json {
@@ -81,29 +82,35 @@ constexpr const char* kBody = R"({
 })";
 
 void BM_BindNestedBody(benchmark::State& state) {
+  const auto before = lift_bench::allocations_so_far();
   for (auto _ : state) {
     auto order = lift::json::bind<CreateOrder>(kBody);
     benchmark::DoNotOptimize(order);
   }
+  lift_bench::report_allocations(state, before);
 }
 BENCHMARK(BM_BindNestedBody);
 
 void BM_SerializeNested(benchmark::State& state) {
   const auto order = lift::json::bind<CreateOrder>(kBody).value();
+  const auto before = lift_bench::allocations_so_far();
   for (auto _ : state) {
     auto text = lift::json::serialize(order);
     benchmark::DoNotOptimize(text);
   }
+  lift_bench::report_allocations(state, before);
 }
 BENCHMARK(BM_SerializeNested);
 
 // For comparison: the same value through a DOM and Boost.JSON's serializer.
 void BM_SerializeNestedViaDom(benchmark::State& state) {
   const auto order = lift::json::bind<CreateOrder>(kBody).value();
+  const auto before = lift_bench::allocations_so_far();
   for (auto _ : state) {
     auto text = boost::json::serialize(lift::json::to_json(order));
     benchmark::DoNotOptimize(text);
   }
+  lift_bench::report_allocations(state, before);
 }
 BENCHMARK(BM_SerializeNestedViaDom);
 

@@ -11,12 +11,12 @@
 #include <vector>
 
 #include <boost/json/monotonic_resource.hpp>
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "lift/app/errors.hpp"
 #include "lift/http/adapters.hpp"
 #include "lift/http/router.hpp"
+#include "lift/json/document.hpp"
 #include "routes.hpp"
 
 namespace lift {
@@ -185,6 +185,19 @@ void App::add_route(std::size_t group, std::string_view method, std::string_view
   impl_->routes.push_back(std::move(route));
 }
 
+void App::add_websocket_route(std::string_view route_key, BoundHandler handler) {
+  // As a path segment, a key starting with ':' or '*' would become a parameter, and '/' would
+  // split it; API Gateway route keys are plain names.
+  if (route_key.empty() || route_key.front() == ':' || route_key.front() == '*' ||
+      route_key.find('/') != std::string_view::npos) {
+    impl_->refuse_after_freeze("a route was added");
+    impl_->problems.push_back("the WebSocket route key \"" + std::string(route_key) +
+                              "\" is empty or starts with ':' or '*' or contains '/'");
+    return;
+  }
+  add_route(0, "POST", "/" + std::string(route_key), std::move(handler));
+}
+
 void App::add_group_middleware(std::size_t group, Middleware middleware) {
   impl_->refuse_after_freeze("middleware was added");
   if (!middleware) {
@@ -237,12 +250,21 @@ http::Response App::handle(http::Request request, const runtime::InvocationConte
 
 Result<runtime::Response> App::invoke(const runtime::Invocation& invocation) const {
   impl_->freeze();
+  // The common case, an HTTP API or Function URL request, is read without building a DOM;
+  // everything else (and anything unusual about such an event) takes the DOM path below.
+  if (auto request = http::read_http_api_event(invocation.payload)) {
+    const auto kind = http::kind_of(request->source);
+    Context ctx(std::move(*request), &invocation.context);
+    ctx.set_event_text(kind, invocation.payload);
+    impl_->dispatch(ctx);
+    return runtime::Response{http::serialize_response(ctx.response(), ctx.request()), "application/json"};
+  }
   // Most events fit in the stack buffer: parsing then allocates nothing.
   std::array<unsigned char, 16 * 1024> buffer;
   boost::json::monotonic_resource memory(buffer.data(), buffer.size());
-  boost::json::error_code ec;
-  boost::json::value event = boost::json::parse(invocation.payload, ec, &memory);
-  if (ec) return Error{"InvalidEvent", "the event is not valid JSON: " + ec.message(), 400};
+  auto parsed = json::parse_document(invocation.payload, &memory);
+  if (!parsed) return Error{"InvalidEvent", "the event is " + parsed.error().message, 400};
+  boost::json::value event = std::move(*parsed);
   const auto kind = events::detect(event);
   const auto& context = invocation.context;
 

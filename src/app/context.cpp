@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "lift/http/fields.hpp"
+#include "lift/json/document.hpp"
 
 namespace lift {
 
@@ -36,7 +37,16 @@ std::chrono::milliseconds Context::remaining_time() const {
   return invocation_->remaining();
 }
 
-const boost::json::value& Context::event() const noexcept { return event_ != nullptr ? *event_ : null_event(); }
+const boost::json::value& Context::event() const {
+  if (event_ != nullptr) return *event_;
+  if (event_text_.empty()) return null_event();
+  if (!parsed_event_) {
+    // The text was read once already, so it is valid JSON.
+    auto parsed = json::parse_document(event_text_);
+    parsed_event_.emplace(parsed ? std::move(*parsed) : boost::json::value());
+  }
+  return *parsed_event_;
+}
 
 namespace detail {
 

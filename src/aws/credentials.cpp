@@ -1,6 +1,5 @@
 #include "lift/aws/credentials.hpp"
 
-#include <charconv>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -11,6 +10,7 @@
 
 #include "lift/aws/http_client.hpp"
 #include "lift/core/env.hpp"
+#include "service.hpp"
 
 namespace lift::aws {
 namespace {
@@ -83,48 +83,6 @@ std::optional<Section> profile_section(const ResolvedFiles& files) {
 
 Error invalid_credentials(std::string message) { return Error{"aws.invalid_credentials", std::move(message), 500}; }
 
-// "2024-05-01T12:34:56Z", with optional fractional seconds and a "+HH:MM" / "-HHMM" offset.
-std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_view text) {
-  const auto number = [&](std::size_t at, std::size_t digits) -> std::optional<int> {
-    if (at + digits > text.size()) return std::nullopt;
-    int value = 0;
-    const auto [end, ec] = std::from_chars(text.data() + at, text.data() + at + digits, value);
-    if (ec != std::errc{} || end != text.data() + at + digits || text[at] == '-' || text[at] == '+') return std::nullopt;
-    return value;
-  };
-  const auto year = number(0, 4), month = number(5, 2), day = number(8, 2), hour = number(11, 2), minute = number(14, 2),
-             second = number(17, 2);
-  if (!year || !month || !day || !hour || !minute || !second || text[4] != '-' || text[7] != '-' ||
-      (text[10] != 'T' && text[10] != 't' && text[10] != ' ') || text[13] != ':' || text[16] != ':')
-    return std::nullopt;
-  const std::chrono::year_month_day date{std::chrono::year(*year), std::chrono::month(static_cast<unsigned>(*month)),
-                                         std::chrono::day(static_cast<unsigned>(*day))};
-  if (!date.ok() || *hour > 23 || *minute > 59 || *second > 60) return std::nullopt;
-  std::size_t at = 19;
-  if (at < text.size() && text[at] == '.') {
-    ++at;
-    const std::size_t digits = at;
-    while (at < text.size() && text[at] >= '0' && text[at] <= '9') ++at;
-    if (at == digits) return std::nullopt;
-  }
-  std::chrono::minutes offset{0};
-  if (at < text.size() && (text[at] == 'Z' || text[at] == 'z')) {
-    ++at;
-  } else if (at < text.size() && (text[at] == '+' || text[at] == '-')) {
-    const bool colon = at + 3 < text.size() && text[at + 3] == ':';
-    const auto hours = number(at + 1, 2), minutes = number(at + (colon ? 4 : 3), 2);
-    if (!hours || !minutes || *hours > 23 || *minutes > 59) return std::nullopt;
-    offset = std::chrono::hours(*hours) + std::chrono::minutes(*minutes);
-    if (text[at] == '-') offset = -offset;
-    at += colon ? 6 : 5;
-  } else {
-    return std::nullopt;  // a time without a zone is ambiguous
-  }
-  if (at != text.size()) return std::nullopt;
-  return std::chrono::sys_days(date) + std::chrono::hours(*hour) + std::chrono::minutes(*minute) +
-         std::chrono::seconds(*second) - offset;
-}
-
 // Hosts the SDKs allow for a FULL_URI over plain http: nothing leaves the machine or the task.
 bool allowed_plain_http_host(std::string_view host) {
   if (host == "localhost" || host == "::1" || host == "169.254.170.2" || host == "169.254.170.23" || host == "fd00:ec2::23")
@@ -177,7 +135,7 @@ Result<Credentials> parse_container_credentials(std::string_view json) {
     credentials.session_token = std::string(token->as_string());
   }
   if (const auto* expiration = object.if_contains("Expiration"); expiration != nullptr && !expiration->is_null()) {
-    const auto when = expiration->is_string() ? parse_iso8601(expiration->as_string()) : std::nullopt;
+    const auto when = expiration->is_string() ? detail::parse_iso8601(expiration->as_string()) : std::nullopt;
     if (!when) return invalid_credentials("the container credentials' Expiration is not an ISO 8601 time");
     credentials.expiration = *when;
   }

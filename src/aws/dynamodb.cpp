@@ -8,50 +8,19 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
-#include "lift/aws/sigv4.hpp"
 #include "lift/core/env.hpp"
+#include "service.hpp"
 
 namespace lift::aws {
 namespace {
 
 namespace json = boost::json;
-using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
+using detail::string_field;
 
+constexpr std::string_view kPrefix = "DynamoDB";
 constexpr std::string_view kTargetPrefix = "DynamoDB_20120810.";
 constexpr std::string_view kItemsPrefix = "TransactItems[";
-constexpr std::size_t kMaxExcerpt = 200;
-
-Error config_error(std::string message) { return Error{std::string(kConfigError), std::move(message), 500}; }
-
-std::string_view string_field(const json::object& object, std::string_view key) {
-  const auto* value = object.if_contains(key);
-  return value != nullptr && value->is_string() ? std::string_view(value->as_string()) : std::string_view();
-}
-
-// "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException" -> "ConditionalCheckFailed";
-// the x-amzn-ErrorType form "Name:http://..." is accepted too. Empty when nothing usable remains.
-std::string error_name(std::string_view type) {
-  if (const auto hash = type.rfind('#'); hash != std::string_view::npos) type.remove_prefix(hash + 1);
-  if (const auto colon = type.find(':'); colon != std::string_view::npos) type = type.substr(0, colon);
-  if (type.ends_with("Exception") && type.size() > 9) type.remove_suffix(9);
-  if (type.empty() || type.size() > 100) return {};
-  const bool plain = std::all_of(type.begin(), type.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
-  });
-  return plain ? std::string(type) : std::string();
-}
-
-bool is_local_endpoint(const ParsedUrl& url) {
-  if (url.https) return false;
-  return url.host == "localhost" || url.host == "::1" || url.host.starts_with("127.");
-}
-
-std::string excerpt(std::string_view body) {
-  std::string out(body.substr(0, kMaxExcerpt));
-  if (body.size() > kMaxExcerpt) out += "...";
-  return out;
-}
 
 // Appends the arrays of `from` to those of `into`, key by key (Responses per table).
 void append_arrays(json::object& into, const json::object& from) {
@@ -78,29 +47,14 @@ std::size_t count_requests(const json::object& request_items, bool keys) {
 }  // namespace
 
 Error parse_dynamodb_error(int http_status, std::string_view body) {
-  const int status = http_status >= 200 && http_status < 300 ? 502 : http_status;
-  boost::system::error_code ec;
-  const auto value = json::parse(body, ec);
-  if (ec || !value.is_object())
-    return Error{std::string(kDynamoDbMalformedResponse),
-                 "DynamoDB answered HTTP " + std::to_string(http_status) + " with a body that is not its JSON: " + excerpt(body),
-                 status};
-  const auto& object = value.as_object();
-  const std::string name = error_name(string_field(object, "__type"));
-  if (name.empty())
-    return Error{std::string(kDynamoDbMalformedResponse),
-                 "DynamoDB answered HTTP " + std::to_string(http_status) + " without an error type: " + excerpt(body), status};
-  std::string message(string_field(object, "message"));
-  if (message.empty()) message = string_field(object, "Message");
-  if (message.empty()) message = name;
-  Error error{"DynamoDB." + name, std::move(message), status};
-
-  if (name == "ConditionalCheckFailed") {
-    if (const auto* item = object.if_contains("Item"); item != nullptr && item->is_object())
-      error.details.push_back({"Item", json::serialize(*item)});
-  } else if (name == "TransactionCanceled") {
-    const auto* reasons = object.if_contains("CancellationReasons");
-    if (reasons != nullptr && reasons->is_array()) {
+  // DynamoDB names the error in the body's `__type`; the details are what it returns beside it.
+  return detail::parse_json_error(kPrefix, http_status, body, {}, [](const json::object& object, Error& error) {
+    if (error.code == kDynamoDbConditionalCheckFailed) {
+      if (const auto* item = object.if_contains("Item"); item != nullptr && item->is_object())
+        error.details.push_back({"Item", json::serialize(*item)});
+    } else if (error.code == kDynamoDbTransactionCanceled) {
+      const auto* reasons = object.if_contains("CancellationReasons");
+      if (reasons == nullptr || !reasons->is_array()) return;
       const auto& list = reasons->as_array();
       for (std::size_t index = 0; index < list.size(); ++index) {
         if (!list[index].is_object()) continue;
@@ -115,8 +69,7 @@ Error parse_dynamodb_error(int http_status, std::string_view body) {
           error.details.push_back({field + ".Item", json::serialize(*item)});
       }
     }
-  }
-  return error;
+  });
 }
 
 std::vector<CancellationReason> cancellation_reasons(const Error& error) {
@@ -158,20 +111,8 @@ std::optional<json::object> condition_failed_item(const Error& error) {
 }
 
 struct DynamoDbClient::Impl {
-  std::string endpoint;
-  std::string region;
-  bool local = false;
-  RetryPolicy policy;
-  RetryQuota quota;
-  std::shared_ptr<HttpClient> http;
-  std::shared_ptr<CredentialsChain> credentials;
-
-  Result<Credentials> signing_credentials() {
-    auto found = credentials->get();
-    if (!found && local && found.error().code == "aws.credentials_not_found")
-      return Credentials{"local", "local", "", std::nullopt, "placeholder for a local endpoint"};
-    return found;
-  }
+  explicit Impl(detail::ServiceClient::Config config) : service(std::move(config)) {}
+  detail::ServiceClient service;
 };
 
 DynamoDbClient::DynamoDbClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -180,71 +121,28 @@ DynamoDbClient& DynamoDbClient::operator=(DynamoDbClient&&) noexcept = default;
 DynamoDbClient::~DynamoDbClient() = default;
 
 Result<DynamoDbClient> DynamoDbClient::create(DynamoDbOptions options) {
-  auto impl = std::make_unique<Impl>();
-  impl->region = !options.region.empty() ? std::move(options.region) : resolve_region().value_or("us-east-1");
-  std::string endpoint = !options.endpoint.empty() ? std::move(options.endpoint) : env_or("LIFT_DYNAMODB_ENDPOINT", "");
-  if (endpoint.starts_with("memory:"))
-    return config_error("the DynamoDB endpoint 'memory:' is the embedded engine, which this client does not serve; "
-                        "use an http(s):// endpoint or leave LIFT_DYNAMODB_ENDPOINT unset for AWS");
-  if (endpoint.empty()) {
-    if (impl->region.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos)
-      return config_error("the region '" + impl->region + "' is not a region name");
-    endpoint = "https://dynamodb." + impl->region + (impl->region.starts_with("cn-") ? ".amazonaws.com.cn" : ".amazonaws.com");
-  }
-  auto url = parse_url(endpoint);
-  if (!url) return config_error("the DynamoDB endpoint '" + endpoint + "' is not an http(s):// URL: " + url.error().message);
-  impl->local = is_local_endpoint(*url);
-  impl->endpoint = std::move(endpoint);
-  impl->policy = options.retry;
-  impl->http = options.http ? std::move(options.http) : std::make_shared<HttpClient>();
-  impl->credentials = options.credentials ? std::move(options.credentials)
-                                          : std::make_shared<CredentialsChain>(CredentialsChain::standard_providers());
-  return DynamoDbClient(std::move(impl));
+  std::string region = !options.region.empty() ? std::move(options.region) : resolve_region().value_or("us-east-1");
+  std::string configured = !options.endpoint.empty() ? std::move(options.endpoint) : env_or("LIFT_DYNAMODB_ENDPOINT", "");
+  if (configured.starts_with("memory:"))
+    return detail::config_error("the DynamoDB endpoint 'memory:' is the embedded engine, which this client does not serve; "
+                                "use an http(s):// endpoint or leave LIFT_DYNAMODB_ENDPOINT unset for AWS");
+  auto endpoint = detail::resolve_endpoint(std::move(configured), "LIFT_DYNAMODB_ENDPOINT", "dynamodb", region, "DynamoDB");
+  if (!endpoint) return std::move(endpoint).error();
+  return DynamoDbClient(std::make_unique<Impl>(detail::ServiceClient::Config{
+      std::string(kPrefix), "dynamodb", std::move(*endpoint), std::move(region), options.retry, std::move(options.http),
+      std::move(options.credentials)}));
 }
 
-const std::string& DynamoDbClient::endpoint() const { return impl_->endpoint; }
-const std::string& DynamoDbClient::region() const { return impl_->region; }
+const std::string& DynamoDbClient::endpoint() const { return impl_->service.endpoint(); }
+const std::string& DynamoDbClient::region() const { return impl_->service.region(); }
 
 Result<json::object> DynamoDbClient::call(std::string_view operation, const json::object& request, Deadline deadline) {
   if (operation.empty() || operation.find_first_of("\r\n ") != std::string_view::npos)
     return Error{std::string(kDynamoDbValidation), "invalid DynamoDB operation name", 400};
-  auto credentials = impl_->signing_credentials();
-  if (!credentials) return std::move(credentials).error();
-
   std::string target(kTargetPrefix);
   target += operation;
-  const std::vector<std::pair<std::string, std::string>> headers{
-      {"Content-Type", "application/x-amz-json-1.0"}, {"X-Amz-Target", std::move(target)}, {"Accept-Encoding", "identity"}};
-  HttpRequest http_request{"POST", impl_->endpoint, {}, json::serialize(request)};
-  SigningParams params;
-  params.credentials = std::move(*credentials);
-  params.region = impl_->region;
-  params.service = "dynamodb";
-
-  const std::function<Attempt<json::object>(milliseconds)> attempt = [&](milliseconds budget) -> Attempt<json::object> {
-    const auto now = Clock::now();
-    const auto attempt_deadline = budget >= std::chrono::duration_cast<milliseconds>(deadline - now) ? deadline : now + budget;
-    http_request.headers = headers;  // signed again: the time is part of the signature
-    params.time = std::chrono::system_clock::now();
-    if (auto signed_request = sign_in_place(http_request, params); !signed_request)
-      return {std::move(signed_request).error(), FailureKind::fatal};
-    auto response = impl_->http->send(http_request, attempt_deadline);
-    if (!response) {
-      auto kind = classify_error(response.error());
-      return {std::move(response).error(), kind};
-    }
-    if (response->status == 200) {
-      boost::system::error_code ec;
-      auto answer = json::parse(response->body, ec);
-      if (!ec && answer.is_object()) return {std::move(answer.as_object()), FailureKind::fatal};
-      return {Error{std::string(kDynamoDbMalformedResponse), "DynamoDB answered with a body that is not a JSON object: " + excerpt(response->body), 502},
-              FailureKind::fatal};
-    }
-    auto error = parse_dynamodb_error(response->status, response->body);
-    const auto kind = classify_error(error);
-    return {std::move(error), kind};
-  };
-  return with_retries<json::object>(impl_->policy, impl_->quota, deadline, attempt);
+  return impl_->service.call_json("application/x-amz-json-1.0", std::move(target), request, deadline,
+                                  [](const HttpResponse& response) { return parse_dynamodb_error(response.status, response.body); });
 }
 
 namespace {
@@ -302,11 +200,11 @@ Result<json::object> drain_batch(DynamoDbClient& client, std::string_view operat
 }  // namespace
 
 Result<json::object> DynamoDbClient::batch_write_item_all(const json::object& request, Deadline deadline) {
-  return drain_batch(*this, "BatchWriteItem", "UnprocessedItems", false, impl_->policy, request, deadline);
+  return drain_batch(*this, "BatchWriteItem", "UnprocessedItems", false, impl_->service.retry(), request, deadline);
 }
 
 Result<json::object> DynamoDbClient::batch_get_item_all(const json::object& request, Deadline deadline) {
-  return drain_batch(*this, "BatchGetItem", "UnprocessedKeys", true, impl_->policy, request, deadline);
+  return drain_batch(*this, "BatchGetItem", "UnprocessedKeys", true, impl_->service.retry(), request, deadline);
 }
 
 }  // namespace lift::aws

@@ -11,12 +11,115 @@
 #include "lift/core/base64.hpp"
 #include "lift/core/json_text.hpp"
 #include "lift/http/router.hpp"
+#include "request_parts.hpp"
 
 namespace lift::http {
 
 namespace bj = boost::json;
 
+namespace detail {
+
+std::string_view trim(std::string_view s) noexcept {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// "a=1; b=2" into cookies. A cookie without '=' has an empty name and the text as its value,
+// as browsers read it (RFC 6265bis 5.6).
+void parse_cookie_header(std::string_view header, Cookies& out) {
+  while (!header.empty()) {
+    const auto semi = header.find(';');
+    const auto pair = trim(header.substr(0, semi));
+    header = semi == std::string_view::npos ? std::string_view{} : header.substr(semi + 1);
+    if (pair.empty()) continue;
+    const auto eq = pair.find('=');
+    if (eq == std::string_view::npos) {
+      out.add(std::string(), std::string(pair));
+    } else {
+      out.add(std::string(trim(pair.substr(0, eq))), std::string(trim(pair.substr(eq + 1))));
+    }
+  }
+}
+
+// HTTP API's rawQueryString: "a=1&b=x%20y&a=2".
+bool parse_raw_query(std::string_view query, QueryParams& out) {
+  std::string key;
+  std::string value;
+  std::string scratch;
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const auto pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    if (pair.empty()) continue;
+    const auto eq = pair.find('=');
+    auto decode = [&scratch](std::string_view in, std::string& to) {
+      scratch.assign(in);
+      for (auto& c : scratch) {
+        if (c == '+') c = ' ';
+      }
+      return percent_decode(scratch, to);
+    };
+    if (!decode(pair.substr(0, eq), key)) return false;
+    if (!decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), value)) return false;
+    out.add(key, value);
+  }
+  return true;
+}
+
+void upper_case(std::string& s) noexcept {
+  for (auto& c : s) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+}
+
+// Fills path (decoded) from raw_path (encoded).
+bool decode_path(Request& request) {
+  if (request.raw_path.empty()) request.raw_path = "/";
+  return percent_decode(request.raw_path, request.path);
+}
+
+void cookies_from_headers(Request& request) {
+  for (const auto& [name, value] : request.headers) {
+    if (iequals(name, "cookie")) parse_cookie_header(value, request.cookies);
+  }
+}
+
+std::string_view without_stage(std::string_view raw_path, std::string_view stage) noexcept {
+  // Named stages appear in rawPath: "/prod/users" for stage "prod".
+  if (stage.empty() || stage == "$default") return raw_path;
+  if (raw_path.size() > stage.size() && raw_path[0] == '/' && raw_path.substr(1, stage.size()) == stage &&
+      (raw_path.size() == stage.size() + 1 || raw_path[stage.size() + 1] == '/')) {
+    raw_path.remove_prefix(stage.size() + 1);
+  }
+  return raw_path;
+}
+
+void assign_body(Request& request, std::string_view body, bool base64) {
+  if (!base64) {
+    request.body.assign(body);
+    return;
+  }
+  // AWS always sends valid base64 here; hand-written test events often do not (AWS's own
+  // samples include "Hello from Lambda!"). Keeping such a body as sent loses nothing.
+  auto decoded = base64::decode(body);
+  if (decoded) {
+    request.body = std::move(*decoded);
+  } else {
+    request.body.assign(body);
+  }
+}
+
+}  // namespace detail
+
 namespace {
+
+using detail::cookies_from_headers;
+using detail::decode_path;
+using detail::parse_cookie_header;
+using detail::parse_raw_query;
+using detail::trim;
+using detail::upper_case;
 
 Error invalid(std::string_view field, std::string_view problem) {
   std::string message;
@@ -156,53 +259,8 @@ void read_fields(Reader& r, std::string_view single_key, std::string_view multi_
   read_single(r, single, single_key, out, multi != nullptr && !multi->empty(), decode_values);
 }
 
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
-// "a=1; b=2" into cookies. A cookie without '=' has an empty name and the text as its value,
-// as browsers read it (RFC 6265bis 5.6).
-void parse_cookie_header(std::string_view header, Cookies& out) {
-  while (!header.empty()) {
-    const auto semi = header.find(';');
-    const auto pair = trim(header.substr(0, semi));
-    header = semi == std::string_view::npos ? std::string_view{} : header.substr(semi + 1);
-    if (pair.empty()) continue;
-    const auto eq = pair.find('=');
-    if (eq == std::string_view::npos) {
-      out.add(std::string(), std::string(pair));
-    } else {
-      out.add(std::string(trim(pair.substr(0, eq))), std::string(trim(pair.substr(eq + 1))));
-    }
-  }
-}
 
-// HTTP API's rawQueryString: "a=1&b=x%20y&a=2".
-bool parse_raw_query(std::string_view query, QueryParams& out) {
-  std::string key;
-  std::string value;
-  std::string scratch;
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    const auto pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-    if (pair.empty()) continue;
-    const auto eq = pair.find('=');
-    auto decode = [&scratch](std::string_view in, std::string& to) {
-      scratch.assign(in);
-      for (auto& c : scratch) {
-        if (c == '+') c = ' ';
-      }
-      return percent_decode(scratch, to);
-    };
-    if (!decode(pair.substr(0, eq), key)) return false;
-    if (!decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), value)) return false;
-    out.add(key, value);
-  }
-  return true;
-}
 
 bool is_unreserved_path_char(unsigned char c) noexcept {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
@@ -236,41 +294,15 @@ std::string encode_path(std::string_view path) {
   return out;
 }
 
-void upper_case(std::string& s) noexcept {
-  for (auto& c : s) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-}
 
-// Fills path (decoded) from raw_path (encoded).
-bool decode_path(Request& request) {
-  if (request.raw_path.empty()) request.raw_path = "/";
-  return percent_decode(request.raw_path, request.path);
-}
 
 void read_body(Reader& r, Request& request) {
   const auto body = r.string(r.root(), "body", "body");
   const bool base64 = r.boolean(r.root(), "isBase64Encoded", "isBase64Encoded");
   if (r.failed()) return;
-  if (!base64) {
-    request.body.assign(body);
-    return;
-  }
-  // AWS always sends valid base64 here; hand-written test events often do not (AWS's own
-  // samples include "Hello from Lambda!"). Keeping such a body as sent loses nothing.
-  auto decoded = base64::decode(body);
-  if (decoded) {
-    request.body = std::move(*decoded);
-  } else {
-    request.body.assign(body);
-  }
+  detail::assign_body(request, body, base64);
 }
 
-void cookies_from_headers(Request& request) {
-  for (const auto& [name, value] : request.headers) {
-    if (iequals(name, "cookie")) parse_cookie_header(value, request.cookies);
-  }
-}
 
 void source_ip_from_forwarded_for(Request& request) {
   if (!request.source_ip.empty()) return;
@@ -340,15 +372,9 @@ void read_v2(Reader& r, Request& request, Source source) {
   const auto* cookies = r.array(r.root(), "cookies", "cookies");
   if (r.failed()) return;
 
-  if (source == Source::api_gateway_http && !stage.empty() && stage != "$default") {
+  if (source == Source::api_gateway_http) {
     request.stage.assign(stage);
-    // Named stages appear in rawPath: "/prod/users" for stage "prod".
-    if (raw_path.size() > stage.size() && raw_path[0] == '/' && raw_path.substr(1, stage.size()) == stage &&
-        (raw_path.size() == stage.size() + 1 || raw_path[stage.size() + 1] == '/')) {
-      raw_path.remove_prefix(stage.size() + 1);
-    }
-  } else if (source == Source::api_gateway_http) {
-    request.stage.assign(stage);
+    raw_path = detail::without_stage(raw_path, stage);
   }
   request.raw_path.assign(raw_path);
   if (!decode_path(request)) {
@@ -441,9 +467,14 @@ bool valid_utf8(std::string_view s) noexcept {
 }
 
 // Header names grouped case-insensitively, first spelling kept, values in order.
+// One header name and its values. Most names have one value: it is kept inline so grouping
+// allocates only for repeated names.
 struct HeaderGroup {
   std::string_view name;
-  std::vector<std::string_view> values;
+  std::string_view first;
+  std::vector<std::string_view> rest;
+  [[nodiscard]] std::size_t size() const noexcept { return 1 + rest.size(); }
+  [[nodiscard]] std::string_view operator[](std::size_t i) const noexcept { return i == 0 ? first : rest[i - 1]; }
 };
 
 std::vector<HeaderGroup> group_headers(const Headers& headers, bool with_set_cookie) {
@@ -455,9 +486,9 @@ std::vector<HeaderGroup> group_headers(const Headers& headers, bool with_set_coo
     if (!with_set_cookie && iequals(name, "set-cookie")) continue;
     auto it = std::find_if(groups.begin(), groups.end(), [&](const HeaderGroup& g) { return iequals(g.name, name); });
     if (it == groups.end()) {
-      groups.push_back(HeaderGroup{name, {value}});
+      groups.push_back(HeaderGroup{name, value, {}});
     } else {
-      it->values.emplace_back(value);
+      it->rest.emplace_back(value);
     }
   }
   return groups;
@@ -479,18 +510,18 @@ void write_single_headers(std::string& out, const std::vector<HeaderGroup>& grou
   out += "\"headers\":{";
   bool first = true;
   for (const auto& g : groups) {
-    if (only_single && g.values.size() != 1) continue;
+    if (only_single && g.size() != 1) continue;
     if (!first) out.push_back(',');
     first = false;
     append_json_string(out, g.name);
     out.push_back(':');
-    if (g.values.size() == 1) {
-      append_json_string(out, g.values.front());
+    if (g.size() == 1) {
+      append_json_string(out, g.first);
     } else {
       std::string joined;
-      for (std::size_t i = 0; i < g.values.size(); ++i) {
+      for (std::size_t i = 0; i < g.size(); ++i) {
         if (i != 0) joined += ", ";
-        joined += g.values[i];
+        joined += g[i];
       }
       append_json_string(out, joined);
     }
@@ -507,14 +538,14 @@ void write_multi_headers(std::string& out, const std::vector<HeaderGroup>& group
   out += "\"multiValueHeaders\":{";
   bool first = true;
   for (const auto& g : groups) {
-    if (only_multi && g.values.size() == 1) continue;
+    if (only_multi && g.size() == 1) continue;
     if (!first) out.push_back(',');
     first = false;
     append_json_string(out, g.name);
     out += ":[";
-    for (std::size_t i = 0; i < g.values.size(); ++i) {
+    for (std::size_t i = 0; i < g.size(); ++i) {
       if (i != 0) out.push_back(',');
-      append_json_string(out, g.values[i]);
+      append_json_string(out, g[i]);
     }
     out.push_back(']');
   }

@@ -1,7 +1,6 @@
 // Non-template parts of the typed conversion: paths, error values, RFC 3339, text writers,
 // parsing with a position.
 
-#include <boost/json/parser.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -58,23 +57,6 @@ Error invalid_body(std::vector<ErrorDetail> details) {
                             ? details.front().message
                             : details.front().field + ": " + details.front().message;
   return Error{"InvalidBody", std::move(message), 400, std::move(details)};
-}
-
-Error invalid_json(std::string_view text, std::size_t offset, std::string_view reason) {
-  offset = std::min(offset, text.size());
-  std::size_t line = 1;
-  std::size_t column = 1;
-  for (std::size_t i = 0; i < offset; ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  std::string message = "invalid JSON at line " + std::to_string(line) + ", column " + std::to_string(column) + ": ";
-  message += reason;
-  return Error{"InvalidJson", std::move(message), 400, {}};
 }
 
 std::string integer_range_message(std::int64_t min, std::uint64_t max) {
@@ -197,9 +179,13 @@ void append_rfc3339(std::string& out, std::int64_t seconds, std::uint32_t nanos)
 
 void append_double(std::string& out, double value) {
   // Whole numbers of up to 15 digits read better as integers ("1000000", not "1e+06").
+  // Negative zero keeps its sign only as "-0.0": parsers read "-0" as the integer 0.
+  if (value == 0 && std::signbit(value)) {
+    out += "-0.0";
+    return;
+  }
   if (std::trunc(value) == value && std::abs(value) < 1e15) {
     append_integer(out, static_cast<std::int64_t>(value));
-    if (value == 0 && std::signbit(value)) out.insert(out.size() - 1, 1, '-');
     return;
   }
   char buffer[32];
@@ -213,19 +199,6 @@ double float_as_double(float value) noexcept {
   double widened = 0;
   std::from_chars(buffer, written.ptr, widened);
   return widened;
-}
-
-Result<boost::json::value> parse_document(std::string_view text, boost::json::storage_ptr storage) {
-  boost::json::parse_options options;
-  options.max_depth = 64;
-  unsigned char scratch[2048];  // the parser's own stack: no allocation for shallow documents
-  boost::json::parser parser(boost::json::storage_ptr(), options, scratch, sizeof scratch);
-  parser.reset(std::move(storage));
-  boost::json::error_code ec;
-  // write() demands one complete document and nothing after it but whitespace.
-  const std::size_t consumed = parser.write(text.data(), text.size(), ec);
-  if (ec) return invalid_json(text, consumed, ec.message());
-  return parser.release();
 }
 
 }  // namespace lift::json::detail

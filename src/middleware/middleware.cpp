@@ -202,6 +202,7 @@ Middleware security_headers() {
   return [](Context& ctx, const Next& next) -> Result<void> {
     auto result = next();
     auto& h = ctx.response().headers;
+    h.reserve(h.size() + 6);  // one allocation for all of them
     auto put = [&h](std::string_view name, std::string value) {
       if (!h.contains(name)) h.add(std::string(name), std::move(value));
     };

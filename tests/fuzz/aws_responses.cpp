@@ -1,14 +1,18 @@
 // Fuzzes what the aws layer reads from the network: DynamoDB error answers (and the
-// cancellation reasons and item read back from the typed error), container credentials JSON
-// and URLs. Any input gives a value or a typed error; nothing crashes.
+// cancellation reasons and item read back from the typed error), container credentials JSON,
+// URLs, and the Secrets Manager, SSM and API Gateway Management answers and errors. Any input
+// gives a value or a typed error; nothing crashes.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
+#include "lift/aws/apigateway_management.hpp"
 #include "lift/aws/credentials.hpp"
 #include "lift/aws/dynamodb.hpp"
 #include "lift/aws/http_client.hpp"
+#include "lift/aws/secrets_manager.hpp"
+#include "lift/aws/ssm.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
@@ -27,5 +31,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto url = lift::aws::parse_url(input);
   if (url && (url->host.empty() || url->port == 0 || url->target.empty() || url->target.front() != '/')) std::abort();
   if (!url && url.error().code != "Http.InvalidUrl") std::abort();
+
+  // Service answers: a value or an error with a code; errors keep the status they were given.
+  auto secret = lift::aws::parse_secret_value(input);
+  if (!secret && secret.error().code.empty()) std::abort();
+  auto parameter = lift::aws::parse_get_parameter(input);
+  if (!parameter && parameter.error().code.empty()) std::abort();
+  auto parameters = lift::aws::parse_get_parameters(input);
+  if (!parameters && parameters.error().code.empty()) std::abort();
+  auto connection = lift::aws::parse_connection_info(input);
+  if (!connection && connection.error().code.empty()) std::abort();
+  for (const int status : {400, 410, 429, 500}) {
+    if (lift::aws::parse_secrets_manager_error(status, input).code.empty()) std::abort();
+    if (lift::aws::parse_ssm_error(status, input).code.empty()) std::abort();
+    if (lift::aws::parse_apigateway_management_error(status, input).code.empty()) std::abort();
+  }
   return 0;
 }

@@ -19,5 +19,9 @@ void add_events_command(CLI::App& app, int& exit_code);
 void add_aws_command(CLI::App& app, int& exit_code);
 // `lift openapi FUNCTION`
 void add_openapi_command(CLI::App& app, int& exit_code);
+// `lift package FUNCTION -o function.zip`
+void add_package_command(CLI::App& app, int& exit_code);
+// `lift doctor FUNCTION|ZIP`
+void add_doctor_command(CLI::App& app, int& exit_code);
 
 }  // namespace lift::cli

@@ -14,6 +14,7 @@
 #include <boost/json.hpp>
 
 #include "commands.hpp"
+#include "function_path.hpp"
 #include "lift/local/runtime_emulator.hpp"
 #include "lift/runtime/protocol.hpp"
 
@@ -37,20 +38,6 @@ std::string read_event(const std::string& source, std::string& problem) {
     return {};
   }
   return {std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
-}
-
-// FUNCTION is an executable, a directory holding a `bootstrap`, or the name of an example
-// built at build/bin/examples/NAME.
-std::filesystem::path resolve_function(const std::string& function) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::path path(function);
-  if (fs::is_directory(path, ec)) return path / "bootstrap";
-  if (fs::exists(path, ec) || function.find('/') != std::string::npos) return path;
-  for (fs::path candidate : {fs::path("build/bin/examples") / function, fs::path("build/bin") / function}) {
-    if (fs::exists(candidate, ec)) return candidate;
-  }
-  return path;
 }
 
 std::string milliseconds(std::chrono::microseconds d) {

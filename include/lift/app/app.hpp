@@ -113,6 +113,14 @@ class App {
   template <class F> App& head(std::string_view p, F&& h) { return route("HEAD", p, std::forward<F>(h)); }
   template <class F> App& options(std::string_view p, F&& h) { return route("OPTIONS", p, std::forward<F>(h)); }
   template <class F> App& any(std::string_view p, F&& h) { return route("*", p, std::forward<F>(h)); }
+  // A WebSocket API route: "$connect", "$disconnect", "$default" or a custom route key. The
+  // adapter turns each message into a POST to "/" + route key, so this is post("/$connect", h);
+  // the context's request carries connection_id and event_type.
+  template <class F>
+  App& websocket(std::string_view route_key, F&& handler) {
+    add_websocket_route(route_key, bind_handler(std::forward<F>(handler)));
+    return *this;
+  }
 
   [[nodiscard]] Group group(std::string_view prefix);
 
@@ -148,6 +156,7 @@ class App {
  private:
   friend class Group;
   void add_route(std::size_t group, std::string_view method, std::string_view pattern, BoundHandler handler);
+  void add_websocket_route(std::string_view route_key, BoundHandler handler);
   void add_group_middleware(std::size_t group, Middleware middleware);
   std::size_t add_group(std::size_t parent, std::string_view prefix);
   void set_not_found(Endpoint endpoint);

@@ -71,9 +71,10 @@ class Context {
   // The route pattern that matched ("/todos/:id"), empty before routing or when none did.
   [[nodiscard]] std::string_view route() const noexcept { return route_; }
 
-  // The kind of event being handled and its JSON (null for requests built in code).
+  // The kind of event being handled and its JSON (null for requests built in code). HTTP API
+  // events are read without a DOM; their JSON is parsed here on first use.
   [[nodiscard]] events::Kind kind() const noexcept { return kind_; }
-  [[nodiscard]] const boost::json::value& event() const noexcept;
+  [[nodiscard]] const boost::json::value& event() const;
 
   // The answer to a non-HTTP event (what an event handler returned), sent back to Lambda.
   [[nodiscard]] boost::json::value& event_result() noexcept { return event_result_; }
@@ -111,12 +112,20 @@ class Context {
     kind_ = kind;
     event_ = event;
   }
+  // An event read without a DOM: `text` must outlive the context.
+  void set_event_text(events::Kind kind, std::string_view text) noexcept {
+    kind_ = kind;
+    event_ = nullptr;
+    event_text_ = text;
+  }
 
  private:
   http::Request request_;
   http::Response response_;
   const runtime::InvocationContext* invocation_ = nullptr;
   const boost::json::value* event_ = nullptr;
+  std::string_view event_text_;
+  mutable std::optional<boost::json::value> parsed_event_;  // event() of event_text_, once asked
   events::Kind kind_ = events::Kind::unknown;
   std::string_view route_;
   bool responded_ = false;

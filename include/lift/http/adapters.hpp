@@ -20,6 +20,7 @@
 // Out: the Response in the shape the request came in (see response_to_event). A body that is
 // marked binary or is not valid UTF-8 is sent base64-encoded with isBase64Encoded true.
 
+#include <optional>
 #include <string>
 
 #include <boost/json/fwd.hpp>
@@ -37,6 +38,14 @@ namespace lift::http {
 [[nodiscard]] Source source_of(events::Kind kind) noexcept;
 // The inverse: the event kind a source stands for (a direct request counts as an HTTP API one).
 [[nodiscard]] events::Kind kind_of(Source source) noexcept;
+
+// The fast path for the most common event: an API Gateway HTTP API or Function URL event
+// (payload 2.0) read from its JSON text straight into a Request, without building a DOM. It
+// answers only for text that events::detect would classify so and that is well-formed; for
+// anything else (other kinds, members such events do not have, wrong types, duplicate keys,
+// invalid JSON) it gives nullopt, and the DOM path (parse, detect, request_from_event) gives
+// the same Request or the precise error.
+std::optional<Request> read_http_api_event(std::string_view json);
 
 // Event → Request. A malformed event (a required field missing or of the wrong type, an invalid
 // percent-encoding in the path or query, a kind that is not HTTP) is Error{"InvalidEvent", "<field>: <problem>", 400}.

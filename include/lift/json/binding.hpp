@@ -34,7 +34,7 @@ Result<T> bind(const boost::json::value& v) {
 template <class T>
 Result<T> bind(std::string_view body) {
   detail::ParseArena arena;
-  auto document = detail::parse_document(body, arena.storage());
+  auto document = parse_document(body, arena.storage());
   if (!document) return std::move(document).error();
   return bind<T>(*document);
 }

@@ -8,7 +8,8 @@
 // std::unordered_map with std::string keys as objects; described structs
 // (BOOST_DESCRIBE_STRUCT, bases included) nested to any depth; described enums
 // (BOOST_DESCRIBE_ENUM) as their enumerator names; std::chrono::sys_time<D> as RFC 3339 text;
-// boost::json::value, object, array and string passed through.
+// boost::json::value, object, array and string passed through; any type with conversion hooks
+// (below).
 //
 // JSON member names are the C++ member names exactly. Unknown JSON members are ignored and
 // absent members keep the struct's default. Errors name the JSON path of each problem:
@@ -19,6 +20,19 @@
 //   BOOST_DESCRIBE_STRUCT(Item, (), (sku, qty))
 //   auto item = lift::json::parse<Item>(R"({"sku":"A-1","qty":3})");  // item->qty == 3
 //   std::string text = lift::json::serialize(*item);                  // {"sku":"A-1","qty":3}
+//
+// Conversion hooks: a type whose JSON shape is not its members (a tagged union, names that are
+// not C++ identifiers) provides two functions in its own namespace, found by argument-dependent
+// lookup, and then converts everywhere a described member would (members, vectors, map values):
+//
+//   lift::Result<void> lift_from_json(const boost::json::value& v, Money& out);
+//   boost::json::value lift_to_json(const Money& v);
+//
+// The hooks take precedence over every rule above, so a described struct can have them too. An
+// error from lift_from_json is reported at the value's path: each of its `details` names a path
+// relative to the value ("" for the value itself, `amount`, `[2]`, `m["k"]`), and without
+// details its message is the problem. The hooks need nothing from this header, so a lower layer
+// can provide them without depending on lift_json.
 
 #include <boost/describe/class.hpp>
 #include <boost/describe/enum.hpp>
@@ -54,6 +68,7 @@
 
 #include "lift/core/json_text.hpp"
 #include "lift/core/result.hpp"
+#include "lift/json/document.hpp"
 
 namespace lift::json {
 
@@ -131,6 +146,16 @@ using members_of = boost::describe::describe_members<T, boost::describe::mod_pub
 template <class T>
 inline constexpr bool always_false_v = false;
 
+// Conversion hooks (see the top of this file), found by argument-dependent lookup only.
+template <class T>
+concept has_from_json_hook = requires(const boost::json::value& v, T& out) {
+  { lift_from_json(v, out) } -> std::same_as<Result<void>>;
+};
+template <class T>
+concept has_to_json_hook = requires(const T& v) {
+  { lift_to_json(v) } -> std::same_as<boost::json::value>;
+};
+
 // ---- JSON paths without allocation: a chain of frames on the stack, rendered on error ----
 
 struct PathFrame {
@@ -161,8 +186,6 @@ class Problems {
 
 // "InvalidBody", 400, message = first problem with its path.
 Error invalid_body(std::vector<ErrorDetail> details);
-// "InvalidJson", 400, message with line and column.
-Error invalid_json(std::string_view text, std::size_t offset, std::string_view reason);
 
 std::string integer_range_message(std::int64_t min, std::uint64_t max);
 std::string enum_names_message(const std::string_view* names, std::size_t count);
@@ -189,6 +212,22 @@ void append_integer(std::string& out, I value) {
 inline boost::json::value copy_out(const boost::json::value& v) { return boost::json::value(v, boost::json::storage_ptr()); }
 
 // ---- reading ----
+
+// A hook's error at `at`: its details carry paths relative to the value.
+inline void add_hook_problems(const PathFrame* at, Error error, Problems& problems) {
+  if (error.details.empty()) {
+    problems.add(at, std::move(error.message));
+    return;
+  }
+  const std::string base = render_path(at);
+  for (auto& detail : error.details) {
+    if (problems.full()) return;
+    std::string field = base;
+    if (!field.empty() && !detail.field.empty() && detail.field.front() != '[') field += '.';
+    field += detail.field;
+    problems.details().push_back(ErrorDetail{std::move(field), std::move(detail.message)});
+  }
+}
 
 template <class T>
 void read(const boost::json::value& src, T& out, const PathFrame* at, Problems& problems);
@@ -264,7 +303,9 @@ void read_enum(const boost::json::value& src, E& out, const PathFrame* at, Probl
 
 template <class T>
 void read(const boost::json::value& src, T& out, const PathFrame* at, Problems& problems) {
-  if constexpr (std::is_same_v<T, bool>) {
+  if constexpr (has_from_json_hook<T>) {
+    if (auto hooked = lift_from_json(src, out); !hooked) add_hook_problems(at, std::move(hooked).error(), problems);
+  } else if constexpr (std::is_same_v<T, bool>) {
     if (src.is_bool()) out = src.get_bool();
     else problems.add(at, "expected boolean");
   } else if constexpr (is_integer_v<T>) {
@@ -397,7 +438,9 @@ const char* enum_name(E v) noexcept {
 
 template <class T>
 boost::json::value write_value(const T& v) {
-  if constexpr (std::is_same_v<T, bool>) {
+  if constexpr (has_to_json_hook<T>) {
+    return lift_to_json(v);
+  } else if constexpr (std::is_same_v<T, bool>) {
     return boost::json::value(v);
   } else if constexpr (is_integer_v<T>) {
     if constexpr (std::is_signed_v<T>) return boost::json::value(static_cast<std::int64_t>(v));
@@ -457,7 +500,9 @@ boost::json::value write_value(const T& v) {
 
 template <class T>
 void write_text(std::string& out, const T& v) {
-  if constexpr (std::is_same_v<T, bool>) {
+  if constexpr (has_to_json_hook<T>) {
+    out += boost::json::serialize(lift_to_json(v));
+  } else if constexpr (std::is_same_v<T, bool>) {
     out += v ? "true" : "false";
   } else if constexpr (is_integer_v<T>) {
     append_integer(out, v);
@@ -465,6 +510,10 @@ void write_text(std::string& out, const T& v) {
     if (!std::isfinite(v)) {
       out += "null";
     } else if constexpr (std::is_same_v<T, float>) {
+      if (v == 0 && std::signbit(v)) {
+        out += "-0.0";  // as append_double: "-0" would read back as the integer 0
+        return;
+      }
       char buffer[32];
       const auto result = std::to_chars(buffer, buffer + sizeof buffer, v);
       out.append(buffer, result.ptr);
@@ -530,9 +579,6 @@ void write_text(std::string& out, const T& v) {
   }
 }
 
-// Parses text into a DOM held by `storage`; the error names the position.
-Result<boost::json::value> parse_document(std::string_view text, boost::json::storage_ptr storage);
-
 // A small arena for the short-lived DOM of parse/bind: no allocation for small bodies, one
 // release for all of it.
 class ParseArena {
@@ -566,7 +612,7 @@ Result<T> from_json(const boost::json::value& v) {
 template <class T>
 Result<T> parse(std::string_view text) {
   detail::ParseArena arena;
-  auto document = detail::parse_document(text, arena.storage());
+  auto document = parse_document(text, arena.storage());
   if (!document) return std::move(document).error();
   return from_json<T>(*document);
 }

@@ -388,6 +388,81 @@ TEST(AppInvoke, EverySampleHttpEventGetsAnAnswer) {
   EXPECT_GT(checked, 20);
 }
 
+// Every WebSocket sample goes through the real adapter and router to the handler of its route
+// key, and the answer is in the WebSocket integration's shape.
+TEST(AppInvoke, EverySampleWebSocketEventReachesItsRouteKey) {
+  const std::string dir = LIFT_TESTDATA_DIR "/events";
+  std::ifstream manifest(dir + "/manifest.tsv");
+  if (!manifest) GTEST_SKIP() << "sample events not available";
+  App app;
+  for (const char* key : {"$connect", "$disconnect", "$default"}) {
+    app.websocket(key, [key](Context& ctx) {
+      return boost::json::value{{"route", key},
+                                {"routeKey", ctx.request().route_key},
+                                {"connection", ctx.request().connection_id},
+                                {"eventType", ctx.request().event_type},
+                                {"body", ctx.body()}};
+    });
+  }
+  ASSERT_TRUE(app.check());
+  std::string line;
+  int checked = 0;
+  while (std::getline(manifest, line)) {
+    std::istringstream fields(line);
+    std::string kind, file;
+    fields >> kind >> file;
+    if (kind != "apigw-websocket") continue;
+    std::ifstream in(dir + "/" + file);
+    std::string payload((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto event = json_of(payload);
+    const auto& context = event.at("requestContext");
+    auto answer = app.invoke(invocation(payload));
+    ASSERT_TRUE(answer) << file << ": " << answer.error().message;
+    const auto response = json_of(answer->body);
+    ASSERT_TRUE(response.is_object()) << file;
+    EXPECT_EQ(response.at("statusCode"), 200) << file;
+    EXPECT_FALSE(response.as_object().contains("multiValueHeaders")) << file;
+    const auto body = json_of(std::string(response.at("body").as_string()));
+    EXPECT_EQ(body.at("route"), context.at("routeKey")) << file;
+    EXPECT_EQ(body.at("routeKey"), context.at("routeKey")) << file;
+    EXPECT_EQ(body.at("connection"), context.at("connectionId")) << file;
+    EXPECT_EQ(body.at("eventType"), context.at("eventType")) << file;
+    if (const auto* sent = event.as_object().if_contains("body"); sent != nullptr && sent->is_string()) {
+      EXPECT_EQ(body.at("body"), *sent) << file;
+    }
+    ++checked;
+  }
+  EXPECT_EQ(checked, 5);
+}
+
+TEST(AppInvoke, WebSocketCustomRouteKeysAndUnroutedMessages) {
+  App app;
+  app.websocket("sendMessage", [](Context& ctx) { return boost::json::value{{"sent", ctx.body()}}; });
+  const auto message = [](std::string_view route_key) {
+    return std::string(R"({"requestContext":{"routeKey":")") + std::string(route_key) +
+           R"(","eventType":"MESSAGE","connectionId":"c-1","requestId":"r-1","domainName":"x.execute-api.eu-west-1.amazonaws.com","stage":"prod","apiId":"x"},"body":"{\"text\":\"hi\"}","isBase64Encoded":false})";
+  };
+  auto sent = app.invoke(invocation(message("sendMessage")));
+  ASSERT_TRUE(sent) << sent.error().message;
+  auto response = json_of(sent->body);
+  EXPECT_EQ(response.at("statusCode"), 200);
+  EXPECT_EQ(json_of(std::string(response.at("body").as_string())).at("sent"), R"({"text":"hi"})");
+  // No $default registered: an unknown route key is a 404 answer, not a Lambda error.
+  auto unrouted = app.invoke(invocation(message("other")));
+  ASSERT_TRUE(unrouted) << unrouted.error().message;
+  EXPECT_EQ(json_of(unrouted->body).at("statusCode"), 404);
+}
+
+TEST(AppInit, WebSocketRouteKeysThatAreNotNamesAreRefused) {
+  for (const char* key : {"", ":id", "*all", "a/b"}) {
+    App app;
+    app.websocket(key, [](Context&) { return lift::no_content(); });
+    auto checked = app.check();
+    ASSERT_FALSE(checked) << key;
+    EXPECT_NE(checked.error().message.find("WebSocket route key"), std::string::npos) << checked.error().message;
+  }
+}
+
 TEST(AppOpenApi, DescribesRoutesWithTheirTypes) {
   auto app = todo_app();
   auto doc = app.openapi({.title = "todos", .version = "2.0.0"});

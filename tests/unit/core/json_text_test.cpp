@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <random>
+#include <string>
+#include <string_view>
+
 namespace {
 
 TEST(JsonText, EscapesQuotesBackslashesAndControlCharacters) {
@@ -17,6 +22,54 @@ TEST(JsonText, CopiesUtf8AndPlainTextAsIs) {
   out.clear();
   lift::append_json_string(out, "");
   EXPECT_EQ(out, "\"\"");
+}
+
+}  // namespace
+
+namespace {
+
+// The obvious byte-at-a-time escaper, to hold the word-at-a-time one to.
+std::string reference_escape(std::string_view text) {
+  std::string out = "\"";
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '"') out += "\\\"";
+    else if (c == '\\') out += "\\\\";
+    else if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\t') out += "\\t";
+    else if (c == '\b') out += "\\b";
+    else if (c == '\f') out += "\\f";
+    else if (c < 0x20) {
+      char buffer[8];
+      std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
+      out += buffer;
+    } else {
+      out += ch;
+    }
+  }
+  return out + "\"";
+}
+
+TEST(JsonText, MatchesTheByteAtATimeEscaperOnEveryByteAndLength) {
+  std::mt19937 bytes(7);  // fixed seed: the same strings on every run
+  for (int round = 0; round < 20000; ++round) {
+    std::string text(static_cast<std::size_t>(round % 41), '\0');
+    // Mostly plain text with the occasional byte to escape, at every offset within a word.
+    for (auto& c : text) {
+      const auto r = bytes() % 100;
+      c = r < 90 ? static_cast<char>('a' + bytes() % 26) : static_cast<char>(bytes() % 256);
+    }
+    std::string out = "prefix";
+    lift::append_json_string(out, text);
+    ASSERT_EQ(out, "prefix" + reference_escape(text)) << round;
+  }
+  for (int c = 0; c < 256; ++c) {
+    const std::string text = "0123456789" + std::string(1, static_cast<char>(c)) + "abcdefghij";
+    std::string out;
+    lift::append_json_string(out, text);
+    ASSERT_EQ(out, reference_escape(text)) << c;
+  }
 }
 
 }  // namespace

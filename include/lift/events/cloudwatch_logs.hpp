@@ -1,0 +1,75 @@
+#pragma once
+// Amazon CloudWatch Logs subscription events: `{"awslogs":{"data":"<base64 of gzip of JSON>"}}`.
+//
+//   auto logs = lift::events::parse_cloudwatch_logs(json);   // decoded
+//   for (const auto& e : logs->logEvents) e.message;
+//
+// The same payload reaches Kinesis when a subscription filter targets a stream:
+// decode_cloudwatch_logs(record.kinesis.data) reads it there.
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lift/events/common.hpp"
+
+namespace lift::events {
+
+// The event as it arrives.
+struct CloudWatchLogsRaw {
+  std::string data;  // base64 of gzip (or zlib) of a CloudWatchLogsData document
+};
+BOOST_DESCRIBE_STRUCT(CloudWatchLogsRaw, (), (data))
+
+struct CloudWatchLogsEvent {
+  CloudWatchLogsRaw awslogs;
+};
+BOOST_DESCRIBE_STRUCT(CloudWatchLogsEvent, (), (awslogs))
+
+struct CloudWatchLogEvent {
+  std::string id;
+  std::int64_t timestamp = 0;  // epoch milliseconds
+  std::string message;
+  std::optional<std::map<std::string, std::string>> extractedFields;
+};
+BOOST_DESCRIBE_STRUCT(CloudWatchLogEvent, (), (id, timestamp, message, extractedFields))
+
+// The decoded payload.
+struct CloudWatchLogsData {
+  std::string messageType;  // "DATA_MESSAGE"; "CONTROL_MESSAGE" when CloudWatch checks the destination
+  std::string owner;        // the account id
+  std::string logGroup;
+  std::string logStream;
+  std::vector<std::string> subscriptionFilters;
+  std::vector<CloudWatchLogEvent> logEvents;
+  std::optional<std::string> policyLevel;  // "ACCOUNT_LEVEL_POLICY" for account-level subscriptions
+
+  [[nodiscard]] bool is_control_message() const noexcept { return messageType == "CONTROL_MESSAGE"; }
+};
+BOOST_DESCRIBE_STRUCT(CloudWatchLogsData, (),
+                      (messageType, owner, logGroup, logStream, subscriptionFilters, logEvents, policyLevel))
+
+// Inflated payloads larger than this are refused (a gzip bomb would otherwise take the memory
+// of the function). CloudWatch Logs sends at most 1 MB of log events per batch.
+inline constexpr std::size_t kMaxCloudWatchLogsBytes = 8 * 1024 * 1024;
+
+void lift_rules(lift::json::Rules<CloudWatchLogsEvent>& r);
+void lift_rules(lift::json::Rules<CloudWatchLogsRaw>& r);
+
+// base64 → gzip or zlib → JSON → CloudWatchLogsData. Errors: "InvalidEvent" (400): "invalid
+// base64", "invalid gzip data: <reason>", "inflated data larger than N bytes", "trailing data
+// after the gzip stream", then JSON and binding errors naming their path.
+Result<CloudWatchLogsData> decode_cloudwatch_logs(std::string_view base64_data,
+                                                  std::size_t max_inflated = kMaxCloudWatchLogsBytes);
+
+// The event's envelope only (awslogs.data kept encoded).
+Result<CloudWatchLogsEvent> parse_cloudwatch_logs_event(const boost::json::value& event);
+// The event decoded; errors are prefixed with `awslogs.data: `.
+Result<CloudWatchLogsData> parse_cloudwatch_logs(const boost::json::value& event,
+                                                 std::size_t max_inflated = kMaxCloudWatchLogsBytes);
+
+}  // namespace lift::events

@@ -1,0 +1,93 @@
+#pragma once
+// Amazon DynamoDB Streams events. Keys and images are DynamoDB items (lift::dynamorm
+// AttributeMap), read from DynamoDB JSON with every attribute type.
+//
+//   auto event = lift::events::parse_dynamodb_stream(json);
+//   for (const auto& r : event->Records) {
+//     if (r.operation() == lift::events::StreamOperation::remove) ...
+//     const auto& id = r.dynamodb.Keys.at("id");      // AttributeValue
+//     r.table_name();                                  // "Orders"
+//   }
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lift/dynamorm/attribute_value.hpp"
+#include "lift/events/common.hpp"
+
+namespace lift::events {
+
+struct DynamoDBStreamRecord {
+  // Seconds since the epoch; some producers write a fraction.
+  std::optional<double> ApproximateCreationDateTime;
+  dynamorm::AttributeMap Keys;
+  std::optional<dynamorm::AttributeMap> NewImage;  // with NEW_IMAGE / NEW_AND_OLD_IMAGES, not on REMOVE
+  std::optional<dynamorm::AttributeMap> OldImage;  // with OLD_IMAGE / NEW_AND_OLD_IMAGES, not on INSERT
+  std::string SequenceNumber;
+  std::optional<std::int64_t> SizeBytes;
+  std::string StreamViewType;  // KEYS_ONLY, NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES
+};
+BOOST_DESCRIBE_STRUCT(DynamoDBStreamRecord, (),
+                      (ApproximateCreationDateTime, Keys, NewImage, OldImage, SequenceNumber, SizeBytes, StreamViewType))
+
+// Who made the change: {"type":"Service","principalId":"dynamodb.amazonaws.com"} for TTL
+// deletions.
+struct DynamoDBUserIdentity {
+  std::string type;
+  std::string principalId;
+};
+BOOST_DESCRIBE_STRUCT(DynamoDBUserIdentity, (), (type, principalId))
+
+enum class StreamOperation { insert, modify, remove, unknown };
+
+struct DynamoDBRecord {
+  std::string eventID;
+  std::string eventName;  // "INSERT", "MODIFY", "REMOVE"
+  std::string eventVersion;
+  std::string eventSource;  // "aws:dynamodb"
+  std::string awsRegion;
+  DynamoDBStreamRecord dynamodb;
+  std::string eventSourceARN;  // the stream's ARN
+  std::optional<DynamoDBUserIdentity> userIdentity;
+
+  [[nodiscard]] StreamOperation operation() const noexcept;
+  // The table: "Orders" in "arn:aws:dynamodb:us-east-1:1234:table/Orders/stream/2024-..." ("" when
+  // eventSourceARN is not a table stream ARN).
+  [[nodiscard]] std::string_view table_name() const noexcept;
+  // True when DynamoDB's TTL removed the item.
+  [[nodiscard]] bool is_ttl_removal() const noexcept;
+};
+BOOST_DESCRIBE_STRUCT(DynamoDBRecord, (),
+                      (eventID, eventName, eventVersion, eventSource, awsRegion, dynamodb, eventSourceARN, userIdentity))
+
+struct DynamoDBStreamEvent {
+  std::vector<DynamoDBRecord> Records;
+  // Tumbling windows only.
+  std::optional<TimeWindow> window;
+  std::optional<std::map<std::string, std::string>> state;
+  std::optional<std::string> shardId;
+  std::optional<std::string> eventSourceARN;
+  std::optional<bool> isFinalInvokeForWindow;
+  std::optional<bool> isWindowTerminatedEarly;
+};
+BOOST_DESCRIBE_STRUCT(DynamoDBStreamEvent, (),
+                      (Records, window, state, shardId, eventSourceARN, isFinalInvokeForWindow, isWindowTerminatedEarly))
+
+// Required: Records, each record's dynamodb with Keys and SequenceNumber (the identifier of a
+// partial batch failure).
+void lift_rules(lift::json::Rules<DynamoDBStreamEvent>& r);
+void lift_rules(lift::json::Rules<DynamoDBRecord>& r);
+void lift_rules(lift::json::Rules<DynamoDBStreamRecord>& r);
+
+// The table name in a DynamoDB table or stream ARN; "" otherwise.
+std::string_view table_name_from_arn(std::string_view arn) noexcept;
+
+// Errors: "InvalidEvent" naming the path, down into attribute values:
+// `Records[0].dynamodb.NewImage["price"].N: not a number`.
+Result<DynamoDBStreamEvent> parse_dynamodb_stream(const boost::json::value& event);
+
+}  // namespace lift::events

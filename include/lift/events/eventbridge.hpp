@@ -1,0 +1,83 @@
+#pragma once
+// Amazon EventBridge events (and CloudWatch Events, their former name), including scheduled
+// events. The envelope's `detail` is a boost::json::value by default, or any type that binds:
+//
+//   struct OrderPlaced { std::string order_id; double total = 0; };
+//   BOOST_DESCRIBE_STRUCT(OrderPlaced, (), (order_id, total))
+//   auto event = lift::events::parse_eventbridge<OrderPlaced>(json);
+//   event->detail_type;        // "Order Placed"
+//   event->detail.order_id;
+//
+// JSON names: EventBridge writes "detail-type" and "replay-name"; the C++ members are
+// detail_type and replay_name (each '_' stands for '-'). The Detail type binds with its own
+// names and rules.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include "lift/events/common.hpp"
+
+namespace lift::events {
+
+template <class Detail = boost::json::value>
+struct EventBridgeEvent {
+  std::string version;
+  std::string id;
+  std::string detail_type;  // "detail-type"
+  std::string source;
+  std::string account;
+  std::string time;  // RFC 3339
+  std::string region;
+  std::vector<std::string> resources;
+  Detail detail{};
+  std::optional<std::string> replay_name;  // "replay-name", on events replayed from an archive
+
+  BOOST_DESCRIBE_CLASS(EventBridgeEvent, (), (version, id, detail_type, source, account, time, region, resources, detail, replay_name),
+                       (), ())
+};
+
+template <class Detail>
+Result<void> lift_from_json(const boost::json::value& json, EventBridgeEvent<Detail>& out) {
+  return detail::read_kebab(json, out);
+}
+template <class Detail>
+boost::json::value lift_to_json(const EventBridgeEvent<Detail>& event) {
+  return detail::write_kebab(event);
+}
+
+// A scheduled event: source "aws.events", detail-type "Scheduled Event", the rule's ARN in
+// resources and an empty detail.
+using ScheduledEvent = EventBridgeEvent<boost::json::value>;
+
+// The rule name in an EventBridge rule ARN ("arn:aws:events:us-east-1:1234:rule/nightly" →
+// "nightly", also for rules on a custom bus: ".../rule/bus/nightly" → "nightly"); "" otherwise.
+std::string_view rule_name_from_arn(std::string_view arn) noexcept;
+// The name of the rule that fired a scheduled event (its first resource that is a rule ARN).
+template <class Detail>
+std::string_view rule_name(const EventBridgeEvent<Detail>& event) noexcept {
+  for (const auto& resource : event.resources) {
+    if (auto name = rule_name_from_arn(resource); !name.empty()) return name;
+  }
+  return {};
+}
+
+namespace detail {
+// "detail-type", "source" and "detail" must be present: "InvalidEvent" naming the first missing.
+Result<void> check_eventbridge_envelope(const boost::json::value& event);
+}  // namespace detail
+
+// Errors: "InvalidEvent" (400): `detail-type: is required`, `detail.total: expected number`, ...
+template <class Detail = boost::json::value>
+Result<EventBridgeEvent<Detail>> parse_eventbridge(const boost::json::value& event) {
+  if (auto checked = detail::check_eventbridge_envelope(event); !checked) return std::move(checked).error();
+  return parse_event<EventBridgeEvent<Detail>>(event);
+}
+
+// parse_eventbridge, then source "aws.events" and detail-type "Scheduled Event" are checked.
+Result<ScheduledEvent> parse_scheduled(const boost::json::value& event);
+
+}  // namespace lift::events

@@ -1,0 +1,70 @@
+#pragma once
+// Amazon SNS events, with the PascalCase member names SNS uses.
+//
+//   auto event = lift::events::parse_sns(json);
+//   const auto& n = event->Records[0].Sns;     // n.Message, n.Subject, n.MessageAttributes
+//
+// SNS has been seen spelling two members both ways: SigningCertUrl / SigningCertURL and
+// UnsubscribeUrl / UnsubscribeURL. Both are kept as they arrived; signing_cert_url() and
+// unsubscribe_url() read whichever is present.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lift/events/common.hpp"
+
+namespace lift::events {
+
+struct SnsMessageAttribute {
+  std::string Type;  // "String", "Number", "Binary", "String.Array"
+  std::string Value;
+};
+BOOST_DESCRIBE_STRUCT(SnsMessageAttribute, (), (Type, Value))
+
+struct SnsMessage {
+  std::string Type;  // "Notification"
+  std::string MessageId;
+  std::string TopicArn;
+  std::optional<std::string> Subject;  // absent or null when the publisher gave none
+  std::string Message;
+  std::string Timestamp;  // RFC 3339
+  std::string SignatureVersion;
+  std::string Signature;
+  std::optional<std::string> SigningCertUrl;
+  std::optional<std::string> SigningCertURL;
+  std::optional<std::string> UnsubscribeUrl;
+  std::optional<std::string> UnsubscribeURL;
+  std::optional<std::map<std::string, SnsMessageAttribute>> MessageAttributes;
+
+  [[nodiscard]] std::string_view signing_cert_url() const noexcept;
+  [[nodiscard]] std::string_view unsubscribe_url() const noexcept;
+  // The topic name: the last part of TopicArn.
+  [[nodiscard]] std::string_view topic_name() const noexcept;
+};
+BOOST_DESCRIBE_STRUCT(SnsMessage, (),
+                      (Type, MessageId, TopicArn, Subject, Message, Timestamp, SignatureVersion, Signature, SigningCertUrl,
+                       SigningCertURL, UnsubscribeUrl, UnsubscribeURL, MessageAttributes))
+
+struct SnsRecord {
+  std::string EventSource;  // "aws:sns"
+  std::string EventVersion;
+  std::string EventSubscriptionArn;
+  SnsMessage Sns;
+};
+BOOST_DESCRIBE_STRUCT(SnsRecord, (), (EventSource, EventVersion, EventSubscriptionArn, Sns))
+
+struct SnsEvent {
+  std::vector<SnsRecord> Records;
+};
+BOOST_DESCRIBE_STRUCT(SnsEvent, (), (Records))
+
+// Required: Records and each record's Sns.
+void lift_rules(lift::json::Rules<SnsEvent>& r);
+void lift_rules(lift::json::Rules<SnsRecord>& r);
+
+Result<SnsEvent> parse_sns(const boost::json::value& event);
+
+}  // namespace lift::events

@@ -1,0 +1,328 @@
+#include "service.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "lift/aws/sigv4.hpp"
+#include "lift/core/env.hpp"
+
+namespace lift::aws::detail {
+namespace {
+
+namespace json = boost::json;
+using std::chrono::milliseconds;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t kMaxExcerpt = 200;
+
+}  // namespace
+
+Error config_error(std::string message) { return Error{"Config", std::move(message), 500}; }
+
+Result<std::string> resolve_endpoint(std::string configured, const char* env_name, std::string_view host_prefix,
+                                     const std::string& region, std::string_view label) {
+  std::string endpoint = !configured.empty() ? std::move(configured) : env_or(env_name, "");
+  if (endpoint.empty()) {
+    if (region.empty() || region.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos)
+      return config_error("the region '" + region + "' is not a region name");
+    endpoint = "https://" + std::string(host_prefix) + "." + region +
+               (region.starts_with("cn-") ? ".amazonaws.com.cn" : ".amazonaws.com");
+  }
+  auto url = parse_url(endpoint);
+  if (!url)
+    return config_error("the " + std::string(label) + " endpoint '" + endpoint + "' is not an http(s):// URL: " +
+                        url.error().message);
+  return endpoint;
+}
+
+bool is_loopback_host(std::string_view host) {
+  if (host == "localhost" || host == "::1" || host == "[::1]") return true;
+  // Four decimal octets, the first 127: "127.0.0.1.example.com" is a name, not loopback.
+  int octets = 0;
+  for (std::string_view rest = host; octets < 4; ++octets) {
+    const auto dot = rest.find('.');
+    const auto part = rest.substr(0, dot);
+    unsigned value = 0;
+    const auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), value);
+    if (part.empty() || part.size() > 3 || ec != std::errc{} || end != part.data() + part.size() || value > 255) return false;
+    if (octets == 0 && value != 127) return false;
+    if (dot == std::string_view::npos) return octets == 3;
+    rest.remove_prefix(dot + 1);
+  }
+  return false;
+}
+
+bool is_local_endpoint(const ParsedUrl& url) { return !url.https && is_loopback_host(url.host); }
+
+std::string excerpt(std::string_view body) {
+  std::string out(body.substr(0, kMaxExcerpt));
+  if (body.size() > kMaxExcerpt) out += "...";
+  return out;
+}
+
+std::string_view string_field(const json::object& object, std::string_view key) {
+  const auto* value = object.if_contains(key);
+  return value != nullptr && value->is_string() ? std::string_view(value->as_string()) : std::string_view();
+}
+
+std::string error_name(std::string_view type) {
+  if (const auto hash = type.rfind('#'); hash != std::string_view::npos) type.remove_prefix(hash + 1);
+  if (const auto colon = type.find(':'); colon != std::string_view::npos) type = type.substr(0, colon);
+  if (type.ends_with("Exception") && type.size() > 9) type.remove_suffix(9);
+  if (type.empty() || type.size() > 100) return {};
+  const bool plain = std::all_of(type.begin(), type.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
+  });
+  return plain ? std::string(type) : std::string();
+}
+
+Error parse_json_error(std::string_view prefix, int http_status, std::string_view body, std::string_view type_header,
+                       const std::function<void(const json::object&, Error&)>& add_details) {
+  const int status = http_status >= 200 && http_status < 300 ? 502 : http_status;
+  const std::string service(prefix);
+  const std::string malformed = service + ".MalformedResponse";
+  boost::system::error_code ec;
+  const auto value = json::parse(body, ec);
+  const json::object* object = !ec && value.is_object() ? &value.as_object() : nullptr;
+
+  std::string name = error_name(type_header);
+  if (name.empty() && object != nullptr) {
+    name = error_name(string_field(*object, "__type"));
+    if (name.empty()) name = error_name(string_field(*object, "code"));
+  }
+  if (name.empty()) {
+    const std::string what = object == nullptr ? " with a body that is not its JSON: " : " without an error type: ";
+    return Error{malformed, service + " answered HTTP " + std::to_string(http_status) + what + excerpt(body), status};
+  }
+  std::string message;
+  if (object != nullptr) {
+    message = string_field(*object, "message");
+    if (message.empty()) message = string_field(*object, "Message");
+  }
+  if (message.empty()) message = name;
+  Error error{service + "." + name, std::move(message), status};
+  if (object != nullptr && add_details) add_details(*object, error);
+  return error;
+}
+
+Error malformed_answer(std::string_view prefix, std::string message) {
+  return Error{std::string(prefix) + ".MalformedResponse", std::move(message), 502};
+}
+
+std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_view text) {
+  const auto number = [&](std::size_t at, std::size_t digits) -> std::optional<int> {
+    if (at + digits > text.size()) return std::nullopt;
+    int value = 0;
+    const auto [end, ec] = std::from_chars(text.data() + at, text.data() + at + digits, value);
+    if (ec != std::errc{} || end != text.data() + at + digits || text[at] == '-' || text[at] == '+') return std::nullopt;
+    return value;
+  };
+  const auto year = number(0, 4), month = number(5, 2), day = number(8, 2), hour = number(11, 2), minute = number(14, 2),
+             second = number(17, 2);
+  if (!year || !month || !day || !hour || !minute || !second || text[4] != '-' || text[7] != '-' ||
+      (text[10] != 'T' && text[10] != 't' && text[10] != ' ') || text[13] != ':' || text[16] != ':')
+    return std::nullopt;
+  const std::chrono::year_month_day date{std::chrono::year(*year), std::chrono::month(static_cast<unsigned>(*month)),
+                                         std::chrono::day(static_cast<unsigned>(*day))};
+  if (!date.ok() || *hour > 23 || *minute > 59 || *second > 60) return std::nullopt;
+  std::size_t at = 19;
+  milliseconds fraction{0};
+  if (at < text.size() && text[at] == '.') {
+    ++at;
+    const std::size_t digits = at;
+    int scale = 100;
+    while (at < text.size() && text[at] >= '0' && text[at] <= '9') {
+      fraction += milliseconds((text[at] - '0') * scale);
+      scale /= 10;
+      ++at;
+    }
+    if (at == digits) return std::nullopt;
+  }
+  std::chrono::minutes offset{0};
+  if (at < text.size() && (text[at] == 'Z' || text[at] == 'z')) {
+    ++at;
+  } else if (at < text.size() && (text[at] == '+' || text[at] == '-')) {
+    const bool colon = at + 3 < text.size() && text[at + 3] == ':';
+    const auto hours = number(at + 1, 2), minutes = number(at + (colon ? 4 : 3), 2);
+    if (!hours || !minutes || *hours > 23 || *minutes > 59) return std::nullopt;
+    offset = std::chrono::hours(*hours) + std::chrono::minutes(*minutes);
+    if (text[at] == '-') offset = -offset;
+    at += colon ? 6 : 5;
+  } else {
+    return std::nullopt;  // a time without a zone is ambiguous
+  }
+  if (at != text.size()) return std::nullopt;
+  return std::chrono::sys_days(date) + std::chrono::hours(*hour) + std::chrono::minutes(*minute) +
+         std::chrono::seconds(*second) + fraction - offset;
+}
+
+Result<std::optional<std::chrono::system_clock::time_point>> timestamp_field(std::string_view prefix, const json::object& object,
+                                                                             std::string_view key) {
+  using Time = std::optional<std::chrono::system_clock::time_point>;
+  const auto* value = object.if_contains(key);
+  if (value == nullptr || value->is_null()) return Time{};
+  const auto bad = [&] { return malformed_answer(prefix, std::string(prefix) + " answered with a " + std::string(key) + " that is not a timestamp"); };
+  if (value->is_string()) {
+    if (auto when = parse_iso8601(value->as_string())) return Time{*when};
+    return bad();
+  }
+  if (!value->is_number()) return bad();
+  const double seconds = value->to_number<double>();
+  // Years 0..9999 are all a timestamp can mean here; beyond that the number is garbage (and
+  // converting it would overflow).
+  if (!std::isfinite(seconds) || seconds < -62167219200.0 || seconds > 253402300799.0) return bad();
+  return Time{std::chrono::system_clock::time_point(
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(milliseconds(std::llround(seconds * 1000.0))))};
+}
+
+const json::value* AnswerReader::member(std::string_view key) const {
+  const auto* value = object_.if_contains(key);
+  return value != nullptr && !value->is_null() ? value : nullptr;
+}
+
+void AnswerReader::fail(std::string why) {
+  if (!error_) error_ = malformed_answer(prefix_, std::string(prefix_) + " answered with " + why);
+}
+
+void AnswerReader::wrong_type(std::string_view key, std::string_view expected) {
+  fail("a " + std::string(key) + " that is not " + std::string(expected));
+}
+
+std::string AnswerReader::string(std::string_view key) { return optional_string(key).value_or(std::string()); }
+
+std::optional<std::string> AnswerReader::optional_string(std::string_view key) {
+  const auto* value = member(key);
+  if (value == nullptr) return std::nullopt;
+  if (!value->is_string()) {
+    wrong_type(key, "a string");
+    return std::nullopt;
+  }
+  return std::string(value->as_string());
+}
+
+std::int64_t AnswerReader::integer(std::string_view key) {
+  const auto* value = member(key);
+  if (value == nullptr) return 0;
+  if (value->is_int64()) return value->as_int64();
+  if (value->is_uint64() && value->as_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
+    return static_cast<std::int64_t>(value->as_uint64());
+  wrong_type(key, "an integer");
+  return 0;
+}
+
+std::vector<std::string> AnswerReader::strings(std::string_view key) {
+  std::vector<std::string> out;
+  const auto* list = array(key);
+  if (list == nullptr) return out;
+  out.reserve(list->size());
+  for (const auto& element : *list) {
+    if (!element.is_string()) {
+      wrong_type(key, "a list of strings");
+      return {};
+    }
+    out.emplace_back(element.as_string());
+  }
+  return out;
+}
+
+std::optional<std::chrono::system_clock::time_point> AnswerReader::timestamp(std::string_view key) {
+  auto when = timestamp_field(prefix_, object_, key);
+  if (!when) {
+    if (!error_) error_ = std::move(when).error();
+    return std::nullopt;
+  }
+  return *when;
+}
+
+const json::object* AnswerReader::object(std::string_view key) {
+  const auto* value = member(key);
+  if (value == nullptr) return nullptr;
+  if (!value->is_object()) {
+    wrong_type(key, "an object");
+    return nullptr;
+  }
+  return &value->as_object();
+}
+
+const json::array* AnswerReader::array(std::string_view key) {
+  const auto* value = member(key);
+  if (value == nullptr) return nullptr;
+  if (!value->is_array()) {
+    wrong_type(key, "a list");
+    return nullptr;
+  }
+  return &value->as_array();
+}
+
+ServiceClient::ServiceClient(Config config) : config_(std::move(config)) {
+  if (auto url = parse_url(config_.endpoint)) local_ = is_local_endpoint(*url);
+  if (!config_.http) config_.http = std::make_shared<HttpClient>();
+  if (!config_.credentials) config_.credentials = std::make_shared<CredentialsChain>(CredentialsChain::standard_providers());
+}
+
+Result<Credentials> ServiceClient::signing_credentials() {
+  auto found = config_.credentials->get();
+  // DynamoDB Local, dynalite and other emulators accept any signature but want one.
+  if (!found && local_ && found.error().code == "aws.credentials_not_found")
+    return Credentials{"local", "local", "", std::nullopt, "placeholder for a local endpoint"};
+  return found;
+}
+
+Result<HttpResponse> ServiceClient::send(std::string_view method, std::string_view path, std::vector<Header> headers,
+                                         std::string body, Deadline deadline, const ErrorParser& parse_error) {
+  auto credentials = signing_credentials();
+  if (!credentials) return std::move(credentials).error();
+
+  std::string url = config_.endpoint;
+  if (!path.empty()) {
+    while (url.ends_with('/')) url.pop_back();
+    url += path;
+  }
+  HttpRequest request{std::string(method), std::move(url), {}, std::move(body)};
+  SigningParams params;
+  params.credentials = std::move(*credentials);
+  params.region = config_.region;
+  params.service = config_.signing_name;
+
+  const std::function<Attempt<HttpResponse>(milliseconds)> attempt = [&](milliseconds budget) -> Attempt<HttpResponse> {
+    const auto now = Clock::now();
+    const auto attempt_deadline = budget >= std::chrono::duration_cast<milliseconds>(deadline - now) ? deadline : now + budget;
+    request.headers = headers;  // signed again: the time is part of the signature
+    params.time = std::chrono::system_clock::now();
+    if (auto signed_request = sign_in_place(request, params); !signed_request)
+      return {std::move(signed_request).error(), FailureKind::fatal};
+    auto response = config_.http->send(request, attempt_deadline);
+    if (!response) {
+      const auto kind = classify_error(response.error());
+      return {std::move(response).error(), kind};
+    }
+    if (response->status >= 200 && response->status < 300) return {std::move(*response), FailureKind::fatal};
+    auto error = parse_error ? parse_error(*response)
+                             : parse_json_error(config_.prefix, response->status, response->body, response->header("x-amzn-ErrorType"));
+    const auto kind = classify_error(error);
+    return {std::move(error), kind};
+  };
+  return with_retries<HttpResponse>(config_.retry, quota_, deadline, attempt);
+}
+
+std::vector<Header> json_protocol_headers(std::string_view content_type, std::string target) {
+  return {{"Content-Type", std::string(content_type)}, {"X-Amz-Target", std::move(target)}, {"Accept-Encoding", "identity"}};
+}
+
+Result<json::object> ServiceClient::call_json(std::string_view content_type, std::string target, const json::object& request,
+                                              Deadline deadline, const ErrorParser& parse_error) {
+  auto response = send("POST", "", json_protocol_headers(content_type, std::move(target)), json::serialize(request), deadline,
+                       parse_error);
+  if (!response) return std::move(response).error();
+  boost::system::error_code ec;
+  auto answer = json::parse(response->body, ec);
+  if (!ec && answer.is_object()) return std::move(answer.as_object());
+  return malformed_answer(config_.prefix, config_.prefix + " answered with a body that is not a JSON object: " + excerpt(response->body));
+}
+
+}  // namespace lift::aws::detail

@@ -1,0 +1,104 @@
+#include "lift/events/authorizer.hpp"
+
+namespace lift::events {
+
+namespace {
+
+Result<void> check_type(const std::string& type, std::string_view expected) {
+  if (type == expected) return {};
+  std::string problem = "expected \"";
+  problem.append(expected).append("\"");
+  return invalid_event("type", problem);
+}
+
+}  // namespace
+
+void lift_rules(lift::json::Rules<TokenAuthorizerEvent>& r) {
+  r.field(&TokenAuthorizerEvent::type).required();
+  r.field(&TokenAuthorizerEvent::authorizationToken).required();
+  r.field(&TokenAuthorizerEvent::methodArn).required();
+}
+
+void lift_rules(lift::json::Rules<RequestAuthorizerEvent>& r) {
+  r.field(&RequestAuthorizerEvent::type).required();
+  r.field(&RequestAuthorizerEvent::methodArn).required();
+}
+
+void lift_rules(lift::json::Rules<RequestAuthorizerV2Event>& r) {
+  r.field(&RequestAuthorizerV2Event::type).required();
+  r.field(&RequestAuthorizerV2Event::version).required();
+  r.field(&RequestAuthorizerV2Event::routeArn).required();
+}
+
+Result<TokenAuthorizerEvent> parse_token_authorizer(const boost::json::value& event) {
+  auto out = parse_event<TokenAuthorizerEvent>(event);
+  if (!out) return out;
+  if (auto checked = check_type(out->type, "TOKEN"); !checked) return std::move(checked).error();
+  return out;
+}
+
+Result<RequestAuthorizerEvent> parse_request_authorizer(const boost::json::value& event) {
+  auto out = parse_event<RequestAuthorizerEvent>(event);
+  if (!out) return out;
+  if (auto checked = check_type(out->type, "REQUEST"); !checked) return std::move(checked).error();
+  return out;
+}
+
+Result<RequestAuthorizerV2Event> parse_request_authorizer_v2(const boost::json::value& event) {
+  auto out = parse_event<RequestAuthorizerV2Event>(event);
+  if (!out) return out;
+  if (auto checked = check_type(out->type, "REQUEST"); !checked) return std::move(checked).error();
+  if (out->version != "2.0") return invalid_event("version", "expected \"2.0\"");
+  return out;
+}
+
+Result<AnyRequestAuthorizerEvent> parse_any_request_authorizer(const boost::json::value& event) {
+  const auto* object = event.if_object();
+  const auto* version = object != nullptr ? object->if_contains("version") : nullptr;
+  if (version != nullptr && version->is_string() && version->get_string() == "2.0") {
+    auto v2 = parse_request_authorizer_v2(event);
+    if (!v2) return std::move(v2).error();
+    return AnyRequestAuthorizerEvent(std::move(*v2));
+  }
+  auto v1 = parse_request_authorizer(event);
+  if (!v1) return std::move(v1).error();
+  return AnyRequestAuthorizerEvent(std::move(*v1));
+}
+
+IamPolicyResponse IamPolicyResponse::allow(std::string principal_id, std::string resource) {
+  IamPolicyResponse out;
+  out.principalId = std::move(principal_id);
+  out.with_statement("Allow", {std::move(resource)});
+  return out;
+}
+
+IamPolicyResponse IamPolicyResponse::deny(std::string principal_id, std::string resource) {
+  IamPolicyResponse out;
+  out.principalId = std::move(principal_id);
+  out.with_statement("Deny", {std::move(resource)});
+  return out;
+}
+
+IamPolicyResponse& IamPolicyResponse::with_statement(std::string effect, std::vector<std::string> resources) {
+  PolicyStatement statement;
+  statement.Effect = std::move(effect);
+  statement.Resource = std::move(resources);
+  policyDocument.Statement.push_back(std::move(statement));
+  return *this;
+}
+
+std::string method_arn_wildcard(std::string_view method_arn) {
+  // arn:aws:execute-api:region:account:api-id/stage/METHOD/path...
+  const auto parts = split_arn(method_arn);
+  if (!parts) return std::string(method_arn);
+  const auto api_end = parts->resource.find('/');
+  if (api_end == std::string_view::npos) return std::string(method_arn);
+  const auto stage_end = parts->resource.find('/', api_end + 1);
+  const auto prefix_size = static_cast<std::size_t>(parts->resource.data() - method_arn.data()) +
+                           (stage_end == std::string_view::npos ? parts->resource.size() : stage_end);
+  std::string out(method_arn.substr(0, prefix_size));
+  out += "/*/*";
+  return out;
+}
+
+}  // namespace lift::events

@@ -1,0 +1,37 @@
+#include "lift/events/kinesis.hpp"
+
+#include "lift/core/base64.hpp"
+
+namespace lift::events {
+
+Result<std::string> KinesisRecord::data() const {
+  auto bytes = base64::decode(kinesis.data);
+  if (!bytes) return invalid_event("kinesis.data", "invalid base64");
+  return bytes;
+}
+
+std::string_view KinesisRecord::stream_name() const noexcept {
+  const auto arn = split_arn(eventSourceARN);
+  if (!arn || !arn->resource.starts_with("stream/")) return {};
+  return arn->resource.substr(7);
+}
+
+void lift_rules(lift::json::Rules<KinesisEvent>& r) { r.field(&KinesisEvent::Records).required(); }
+void lift_rules(lift::json::Rules<KinesisRecord>& r) { r.field(&KinesisRecord::kinesis).required(); }
+void lift_rules(lift::json::Rules<KinesisData>& r) {
+  r.field(&KinesisData::data).required();
+  r.field(&KinesisData::sequenceNumber).required();
+}
+
+Result<KinesisEvent> parse_kinesis(const boost::json::value& event) {
+  auto out = parse_event<KinesisEvent>(event);
+  if (!out) return out;
+  for (std::size_t i = 0; i < out->Records.size(); ++i) {
+    if (!base64::decode(out->Records[i].kinesis.data)) {
+      return invalid_event("Records[" + std::to_string(i) + "].kinesis.data", "invalid base64");
+    }
+  }
+  return out;
+}
+
+}  // namespace lift::events

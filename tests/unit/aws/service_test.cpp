@@ -1,0 +1,91 @@
+// The helpers every service client shares (src/aws/service.hpp): endpoints, error answers of
+// the JSON protocols, timestamps. No network.
+#include "aws/service.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "support/scoped_env.hpp"
+
+namespace {
+
+namespace json = boost::json;
+using namespace lift::aws::detail;
+using lift::testing_support::ScopedEnv;
+
+TEST(ServiceEndpoint, OptionThenEnvironmentThenRegion) {
+  ScopedEnv unset("LIFT_TEST_SERVICE_ENDPOINT", nullptr);
+  EXPECT_EQ(*resolve_endpoint("", "LIFT_TEST_SERVICE_ENDPOINT", "ssm", "eu-west-3", "Test"), "https://ssm.eu-west-3.amazonaws.com");
+  EXPECT_EQ(*resolve_endpoint("", "LIFT_TEST_SERVICE_ENDPOINT", "ssm", "cn-north-1", "Test"), "https://ssm.cn-north-1.amazonaws.com.cn");
+  ScopedEnv set("LIFT_TEST_SERVICE_ENDPOINT", "http://127.0.0.1:1234");
+  EXPECT_EQ(*resolve_endpoint("", "LIFT_TEST_SERVICE_ENDPOINT", "ssm", "eu-west-3", "Test"), "http://127.0.0.1:1234");
+  EXPECT_EQ(*resolve_endpoint("https://vpce.example", "LIFT_TEST_SERVICE_ENDPOINT", "ssm", "eu-west-3", "Test"), "https://vpce.example");
+  ScopedEnv empty("LIFT_TEST_SERVICE_ENDPOINT", "");
+  for (const char* region : {"", "EU-WEST-1", "eu west", "x.evil.com/"}) {
+    auto endpoint = resolve_endpoint("", "LIFT_TEST_SERVICE_ENDPOINT", "ssm", region, "Test");
+    ASSERT_FALSE(endpoint) << region;
+    EXPECT_EQ(endpoint.error().code, "Config");
+  }
+  EXPECT_NE(resolve_endpoint("nope", "LIFT_TEST_SERVICE_ENDPOINT", "ssm", "us-east-1", "Test").error().message.find("Test endpoint"),
+            std::string::npos);
+}
+
+TEST(ServiceEndpoint, LoopbackHosts) {
+  for (const char* host : {"localhost", "::1", "[::1]", "127.0.0.1", "127.1.2.3"}) EXPECT_TRUE(is_loopback_host(host)) << host;
+  for (const char* host : {"", "127.0.0.1.example.com", "127.0.0", "127.0.0.256", "128.0.0.1", "127..0.1", "127.0.0.1.",
+                           "localhost.example", "0x7f.0.0.1"})
+    EXPECT_FALSE(is_loopback_host(host)) << host;
+}
+
+TEST(ServiceErrors, HeaderFirstThenBodyTypeThenCode) {
+  EXPECT_EQ(parse_json_error("Svc", 400, R"({"__type":"BodyException"})", "HeaderException:http://x/").code, "Svc.Header");
+  EXPECT_EQ(parse_json_error("Svc", 400, R"({"__type":"aws.protocoltests#BodyException"})").code, "Svc.Body");
+  EXPECT_EQ(parse_json_error("Svc", 400, R"({"code":"CodeException","message":"m"})").message, "m");
+  EXPECT_EQ(parse_json_error("Svc", 400, R"({"code":"CodeException"})").code, "Svc.Code");
+  EXPECT_EQ(parse_json_error("Svc", 400, "not json", "Header").code, "Svc.Header");
+  // A header that says nothing usable falls back to the body.
+  EXPECT_EQ(parse_json_error("Svc", 400, R"({"__type":"Body"})", "Bad Name").code, "Svc.Body");
+  const auto malformed = parse_json_error("Svc", 418, "<html>teapot</html>");
+  EXPECT_EQ(malformed.code, "Svc.MalformedResponse");
+  EXPECT_EQ(malformed.status, 418);
+  EXPECT_NE(malformed.message.find("teapot"), std::string::npos);
+  const auto long_body = parse_json_error("Svc", 500, std::string(10000, 'x'));
+  EXPECT_LT(long_body.message.size(), 400u);
+}
+
+TEST(ServiceTimestamps, EpochSecondsAndIso8601) {
+  const auto object = json::parse(R"({"a": 1700000000, "b": 1700000000.25, "c": "2023-11-14T22:13:20.250Z", "d": null,
+                                      "e": "2023-11-14T23:13:20+01:00", "f": false, "g": "2023-11-14", "h": 1e400})")
+                          .as_object();
+  const auto ms = [&](std::string_view key) {
+    auto when = timestamp_field("Svc", object, key);
+    if (!when || !*when) return std::int64_t{-1};
+    return static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>((*when)->time_since_epoch()).count());
+  };
+  EXPECT_EQ(ms("a"), 1700000000000);
+  EXPECT_EQ(ms("b"), 1700000000250);
+  EXPECT_EQ(ms("c"), 1700000000250);
+  EXPECT_EQ(ms("e"), 1700000000000);
+  EXPECT_TRUE(timestamp_field("Svc", object, "d")->has_value() == false);
+  EXPECT_TRUE(timestamp_field("Svc", object, "missing")->has_value() == false);
+  for (const char* bad : {"f", "g"}) EXPECT_EQ(timestamp_field("Svc", object, bad).error().code, "Svc.MalformedResponse") << bad;
+  EXPECT_FALSE(timestamp_field("Svc", object, "h"));
+}
+
+TEST(ServiceAnswerReader, RemembersTheFirstWrongMember) {
+  const auto object = json::parse(R"({"s": "x", "n": 7, "big": 9223372036854775808, "list": ["a"], "bad": 1})").as_object();
+  AnswerReader read("Svc", object);
+  EXPECT_EQ(read.string("s"), "x");
+  EXPECT_EQ(read.integer("n"), 7);
+  EXPECT_EQ(read.strings("list"), std::vector<std::string>{"a"});
+  EXPECT_EQ(read.string("missing"), "");
+  EXPECT_FALSE(read.failed());
+  EXPECT_EQ(read.string("bad"), "");
+  EXPECT_EQ(read.integer("big"), 0);
+  ASSERT_TRUE(read.failed());
+  EXPECT_EQ(read.error().code, "Svc.MalformedResponse");
+  EXPECT_NE(read.error().message.find("bad"), std::string::npos);
+}
+
+}  // namespace
