@@ -1,0 +1,231 @@
+#include "json_out.hpp"
+
+#include <cxxabi.h>
+#include <sys/random.h>
+
+#include <array>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <exception>
+#include <memory>
+#include <random>
+#include <typeinfo>
+
+namespace lift::observability::detail {
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+constexpr std::string_view kTruncated = " \u2026[truncated]";
+
+// Length of the well-formed UTF-8 sequence starting at text[i], or 0 when it is malformed
+// (RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF).
+std::size_t utf8_length(std::string_view text, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char c = byte(i);
+  const std::size_t left = text.size() - i;
+  const auto cont = [&](std::size_t k, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
+    return k < left && byte(i + k) >= lo && byte(i + k) <= hi;
+  };
+  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+  if (c == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;
+  if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) return cont(1) && cont(2) ? 3 : 0;
+  if (c == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
+  if (c == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
+  if (c >= 0xF1 && c <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  if (c == 0xF4) return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
+  return 0;
+}
+
+}  // namespace
+
+void append_string(std::string& out, std::string_view text, std::size_t max_bytes) {
+  bool truncated = false;
+  if (text.size() > max_bytes) {
+    std::size_t cut = max_bytes;
+    // Back up to the start of a character so the cut does not make a malformed sequence.
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80 && max_bytes - cut < 3) --cut;
+    text = text.substr(0, cut);
+    truncated = true;
+  }
+  out += '"';
+  std::size_t run = 0;  // start of the pending run of bytes copied as they are
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+      ++i;
+      continue;
+    }
+    if (c >= 0x80) {
+      const std::size_t n = utf8_length(text, i);
+      if (n != 0) {
+        i += n;
+        continue;
+      }
+    }
+    out.append(text.data() + run, i - run);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (c < 0x20) {
+          const char escaped[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xf]};
+          out.append(escaped, sizeof escaped);
+        } else {
+          out += "\\ufffd";  // a byte that starts no well-formed character
+        }
+    }
+    ++i;
+    run = i;
+  }
+  out.append(text.data() + run, text.size() - run);
+  if (truncated) out += kTruncated;
+  out += '"';
+}
+
+void append_int(std::string& out, std::int64_t value) {
+  char buffer[24];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  out.append(buffer, result.ptr);
+}
+
+void append_uint(std::string& out, std::uint64_t value) {
+  char buffer[24];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  out.append(buffer, result.ptr);
+}
+
+void append_double(std::string& out, double value) {
+  if (!std::isfinite(value)) {
+    out += "null";
+    return;
+  }
+  char buffer[32];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  out.append(buffer, result.ptr);
+}
+
+void append_fixed(std::string& out, double value, int decimals) {
+  if (!std::isfinite(value)) {
+    out += "null";
+    return;
+  }
+  char buffer[64];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, decimals);
+  if (result.ec != std::errc{}) {
+    append_double(out, value);
+    return;
+  }
+  out.append(buffer, result.ptr);
+}
+
+void append_json(std::string& out, const boost::json::value& value, std::size_t max_bytes) {
+  switch (value.kind()) {
+    case boost::json::kind::null: out += "null"; break;
+    case boost::json::kind::bool_: out += value.get_bool() ? "true" : "false"; break;
+    case boost::json::kind::int64: append_int(out, value.get_int64()); break;
+    case boost::json::kind::uint64: append_uint(out, value.get_uint64()); break;
+    case boost::json::kind::double_: append_double(out, value.get_double()); break;
+    case boost::json::kind::string: append_string(out, value.get_string(), max_bytes); break;
+    case boost::json::kind::array: {
+      out += '[';
+      bool first = true;
+      for (const auto& item : value.get_array()) {
+        if (!first) out += ',';
+        first = false;
+        append_json(out, item, max_bytes);
+      }
+      out += ']';
+      break;
+    }
+    case boost::json::kind::object: {
+      out += '{';
+      bool first = true;
+      for (const auto& member : value.get_object()) {
+        if (!first) out += ',';
+        first = false;
+        append_string(out, member.key(), max_bytes);
+        out += ':';
+        append_json(out, member.value(), max_bytes);
+      }
+      out += '}';
+      break;
+    }
+  }
+}
+
+void append_timestamp(std::string& out, std::chrono::system_clock::time_point time) {
+  using namespace std::chrono;
+  const auto ms = duration_cast<milliseconds>(time.time_since_epoch()).count();
+  const auto days = static_cast<long long>(ms >= 0 ? ms / 86'400'000 : (ms - 86'399'999) / 86'400'000);
+  const auto in_day = ms - days * 86'400'000;
+  // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm): no gmtime_r, no lock.
+  const long long z = days + 719468;
+  const long long era = (z >= 0 ? z : z - 146096) / 146097;
+  const long long doe = z - era * 146097;
+  const long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const long long mp = (5 * doy + 2) / 153;
+  const long long d = doy - (153 * mp + 2) / 5 + 1;
+  const long long m = mp < 10 ? mp + 3 : mp - 9;
+  const long long y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  char buffer[32];
+  const auto put = [&buffer](int at, long long value, int width) {
+    for (int k = width - 1; k >= 0; --k) {
+      buffer[at + k] = static_cast<char>('0' + value % 10);
+      value /= 10;
+    }
+  };
+  put(0, y < 0 ? 0 : (y > 9999 ? 9999 : y), 4);
+  buffer[4] = '-';
+  put(5, m, 2);
+  buffer[7] = '-';
+  put(8, d, 2);
+  buffer[10] = 'T';
+  put(11, in_day / 3'600'000, 2);
+  buffer[13] = ':';
+  put(14, in_day / 60'000 % 60, 2);
+  buffer[16] = ':';
+  put(17, in_day / 1000 % 60, 2);
+  buffer[19] = '.';
+  put(20, in_day % 1000, 3);
+  buffer[23] = 'Z';
+  out.append(buffer, 24);
+}
+
+std::string type_name(const std::exception& error) {
+  const char* mangled = typeid(error).name();
+  int status = 0;
+  const std::unique_ptr<char, decltype(&std::free)> demangled(abi::__cxa_demangle(mangled, nullptr, nullptr, &status),
+                                                              &std::free);
+  return status == 0 && demangled ? std::string(demangled.get()) : std::string(mangled);
+}
+
+void random_bytes(void* out, std::size_t size) noexcept {
+  auto* bytes = static_cast<unsigned char*>(out);
+  std::size_t filled = 0;
+  while (filled < size) {
+    const auto n = ::getrandom(bytes + filled, size - filled, 0);
+    if (n > 0) {
+      filled += static_cast<std::size_t>(n);
+    } else if (n < 0 && errno != EINTR) {
+      // No getrandom (very old kernels): the C++ library's device is the fallback.
+      try {
+        std::random_device device;
+        for (; filled < size; ++filled) bytes[filled] = static_cast<unsigned char>(device());
+      } catch (...) {
+        for (; filled < size; ++filled) bytes[filled] = static_cast<unsigned char>(filled * 131 + 7);
+      }
+      return;
+    }
+  }
+}
+
+}  // namespace lift::observability::detail

@@ -1,0 +1,43 @@
+#pragma once
+// Writing JSON text for logs, EMF and X-Ray documents without building a DOM. Unlike
+// lift::append_json_string these writers accept any bytes: whatever a user logs must still
+// come out as valid JSON (invalid UTF-8 becomes U+FFFD, long strings are cut).
+
+#include <boost/json/value.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+
+namespace lift::observability::detail {
+
+inline constexpr std::size_t kNoLimit = std::numeric_limits<std::size_t>::max();
+
+// Appends `text` as a quoted JSON string. Control characters, '"' and '\\' are escaped; each
+// byte that does not start a well-formed UTF-8 sequence becomes \ufffd. When `text` is longer
+// than `max_bytes`, it is cut on a character boundary and " …[truncated]" is appended.
+void append_string(std::string& out, std::string_view text, std::size_t max_bytes = kNoLimit);
+
+void append_int(std::string& out, std::int64_t value);
+void append_uint(std::string& out, std::uint64_t value);
+// Shortest round-trip form; NaN and infinities (which JSON cannot hold) become null.
+void append_double(std::string& out, double value);
+// Fixed notation with `decimals` digits after the point (X-Ray times).
+void append_fixed(std::string& out, double value, int decimals);
+
+// Serialises a Boost.JSON value; strings inside go through append_string.
+void append_json(std::string& out, const boost::json::value& value, std::size_t max_bytes = kNoLimit);
+
+// RFC 3339 UTC with milliseconds: 2026-11-23T10:00:00.123Z.
+void append_timestamp(std::string& out, std::chrono::system_clock::time_point time);
+
+// The demangled name of the dynamic type of `error`.
+std::string type_name(const std::exception& error);
+
+// Fills `out` with bytes from the kernel's CSPRNG.
+void random_bytes(void* out, std::size_t size) noexcept;
+
+}  // namespace lift::observability::detail
