@@ -83,9 +83,8 @@ lift::runtime::Invocation invocation(std::string payload) {
   return in;
 }
 
-void BM_InvokeGet(benchmark::State& state) {
-  const auto app = make_app();
-  const auto in = invocation(kGetEvent);
+// The measured loop: one App::invoke per iteration, allocations counted.
+void invoke_repeatedly(benchmark::State& state, const lift::App& app, const lift::runtime::Invocation& in) {
   const auto before = lift_bench::allocations_so_far();
   for (auto _ : state) {
     auto answer = app.invoke(in);
@@ -93,17 +92,18 @@ void BM_InvokeGet(benchmark::State& state) {
   }
   lift_bench::report_allocations(state, before);
 }
+
+void BM_InvokeGet(benchmark::State& state) {
+  const auto app = make_app();
+  const auto in = invocation(kGetEvent);
+  invoke_repeatedly(state, app, in);
+}
 BENCHMARK(BM_InvokeGet);
 
 void BM_InvokeTypedPost(benchmark::State& state) {
   const auto app = make_app();
   const auto in = invocation(post_event());
-  const auto before = lift_bench::allocations_so_far();
-  for (auto _ : state) {
-    auto answer = app.invoke(in);
-    benchmark::DoNotOptimize(answer);
-  }
-  lift_bench::report_allocations(state, before);
+  invoke_repeatedly(state, app, in);
 }
 BENCHMARK(BM_InvokeTypedPost);
 
@@ -111,12 +111,7 @@ void BM_InvokeGetWithStandardMiddleware(benchmark::State& state) {
   auto app = make_app();
   app.use(lift::mw::recover(), lift::mw::request_id(), lift::mw::security_headers());
   const auto in = invocation(kGetEvent);
-  const auto before = lift_bench::allocations_so_far();
-  for (auto _ : state) {
-    auto answer = app.invoke(in);
-    benchmark::DoNotOptimize(answer);
-  }
-  lift_bench::report_allocations(state, before);
+  invoke_repeatedly(state, app, in);
 }
 BENCHMARK(BM_InvokeGetWithStandardMiddleware);
 
@@ -125,12 +120,7 @@ void BM_InvokeTypedPostWithStandardMiddleware(benchmark::State& state) {
   auto app = make_app();
   app.use(lift::mw::recover(), lift::mw::request_id(), lift::mw::security_headers());
   const auto in = invocation(post_event());
-  const auto before = lift_bench::allocations_so_far();
-  for (auto _ : state) {
-    auto answer = app.invoke(in);
-    benchmark::DoNotOptimize(answer);
-  }
-  lift_bench::report_allocations(state, before);
+  invoke_repeatedly(state, app, in);
 }
 BENCHMARK(BM_InvokeTypedPostWithStandardMiddleware);
 

@@ -25,7 +25,26 @@ bool needs_escape(unsigned char c) noexcept { return c < 0x20 || c == '"' || c =
 
 }  // namespace
 
-void append_json_string(std::string& out, std::string_view text) {
+std::size_t utf8_sequence_length(std::string_view text, std::size_t i) noexcept {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char c = byte(i);
+  const std::size_t left = text.size() - i;
+  const auto cont = [&](std::size_t k, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
+    return k < left && byte(i + k) >= lo && byte(i + k) <= hi;
+  };
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+  if (c == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;
+  if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) return cont(1) && cont(2) ? 3 : 0;
+  if (c == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
+  if (c == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
+  if (c >= 0xF1 && c <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  if (c == 0xF4) return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
+  return 0;
+}
+
+void append_json_string(std::string& out, std::string_view text, InvalidUtf8 invalid) {
+  const bool check_utf8 = invalid == InvalidUtf8::replace;
   static constexpr char kHex[] = "0123456789abcdef";
   out.reserve(out.size() + text.size() + 2);
   out += '"';
@@ -35,12 +54,22 @@ void append_json_string(std::string& out, std::string_view text) {
     if (text.size() - i >= 8) {
       std::uint64_t word;
       std::memcpy(&word, text.data() + i, sizeof word);
-      if (!any_needs_escape(word)) {
+      if (!any_needs_escape(word) && (!check_utf8 || (word & kHighs) == 0)) {
         i += 8;
         continue;
       }
     }
     const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80 && check_utf8) {
+      if (const auto n = utf8_sequence_length(text, i); n != 0) {
+        i += n;
+        continue;
+      }
+      out.append(text.data() + run, i - run);
+      run = ++i;
+      out += "\\ufffd";  // a byte that starts no well-formed character
+      continue;
+    }
     if (!needs_escape(c)) {
       ++i;
       continue;

@@ -1,5 +1,7 @@
 #include "json_out.hpp"
 
+#include "lift/core/json_text.hpp"
+
 #include <cxxabi.h>
 #include <sys/random.h>
 
@@ -16,27 +18,7 @@
 namespace lift::observability::detail {
 namespace {
 
-constexpr char kHex[] = "0123456789abcdef";
 constexpr std::string_view kTruncated = " \u2026[truncated]";
-
-// Length of the well-formed UTF-8 sequence starting at text[i], or 0 when it is malformed
-// (RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF).
-std::size_t utf8_length(std::string_view text, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char c = byte(i);
-  const std::size_t left = text.size() - i;
-  const auto cont = [&](std::size_t k, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
-    return k < left && byte(i + k) >= lo && byte(i + k) <= hi;
-  };
-  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
-  if (c == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;
-  if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) return cont(1) && cont(2) ? 3 : 0;
-  if (c == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
-  if (c == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
-  if (c >= 0xF1 && c <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
-  if (c == 0xF4) return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
-  return 0;
-}
 
 }  // namespace
 
@@ -49,45 +31,9 @@ void append_string(std::string& out, std::string_view text, std::size_t max_byte
     text = text.substr(0, cut);
     truncated = true;
   }
-  out += '"';
-  std::size_t run = 0;  // start of the pending run of bytes copied as they are
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-      ++i;
-      continue;
-    }
-    if (c >= 0x80) {
-      const std::size_t n = utf8_length(text, i);
-      if (n != 0) {
-        i += n;
-        continue;
-      }
-    }
-    out.append(text.data() + run, i - run);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        if (c < 0x20) {
-          const char escaped[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xf]};
-          out.append(escaped, sizeof escaped);
-        } else {
-          out += "\\ufffd";  // a byte that starts no well-formed character
-        }
-    }
-    ++i;
-    run = i;
-  }
-  out.append(text.data() + run, text.size() - run);
-  if (truncated) out += kTruncated;
-  out += '"';
+  // Log lines must be valid JSON whatever the message holds.
+  append_json_string(out, text, InvalidUtf8::replace);
+  if (truncated) out.insert(out.size() - 1, kTruncated);
 }
 
 void append_int(std::string& out, std::int64_t value) {

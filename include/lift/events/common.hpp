@@ -8,6 +8,7 @@
 // serialize). Unknown members are ignored; members AWS may omit are std::optional, so that
 // to_json writes back what arrived and nothing more.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,6 +46,19 @@ struct TimeWindow {
   std::string end;
 };
 BOOST_DESCRIBE_STRUCT(TimeWindow, (), (start, end))
+
+// What Kinesis and DynamoDB Streams batches carry when the event source mapping has a tumbling
+// window; all absent otherwise.
+struct TumblingWindowFields {
+  std::optional<TimeWindow> window;
+  std::optional<std::map<std::string, std::string>> state;
+  std::optional<std::string> shardId;
+  std::optional<std::string> eventSourceARN;
+  std::optional<bool> isFinalInvokeForWindow;
+  std::optional<bool> isWindowTerminatedEarly;
+};
+BOOST_DESCRIBE_STRUCT(TumblingWindowFields, (),
+                      (window, state, shardId, eventSourceARN, isFinalInvokeForWindow, isWindowTerminatedEarly))
 
 namespace detail {
 

@@ -64,18 +64,10 @@ struct DynamoDBRecord {
 BOOST_DESCRIBE_STRUCT(DynamoDBRecord, (),
                       (eventID, eventName, eventVersion, eventSource, awsRegion, dynamodb, eventSourceARN, userIdentity))
 
-struct DynamoDBStreamEvent {
+struct DynamoDBStreamEvent : TumblingWindowFields {
   std::vector<DynamoDBRecord> Records;
-  // Tumbling windows only.
-  std::optional<TimeWindow> window;
-  std::optional<std::map<std::string, std::string>> state;
-  std::optional<std::string> shardId;
-  std::optional<std::string> eventSourceARN;
-  std::optional<bool> isFinalInvokeForWindow;
-  std::optional<bool> isWindowTerminatedEarly;
 };
-BOOST_DESCRIBE_STRUCT(DynamoDBStreamEvent, (),
-                      (Records, window, state, shardId, eventSourceARN, isFinalInvokeForWindow, isWindowTerminatedEarly))
+BOOST_DESCRIBE_STRUCT(DynamoDBStreamEvent, (TumblingWindowFields), (Records))
 
 // Required: Records, each record's dynamodb with Keys and SequenceNumber (the identifier of a
 // partial batch failure).

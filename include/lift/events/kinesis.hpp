@@ -47,18 +47,10 @@ struct KinesisRecord {
 BOOST_DESCRIBE_STRUCT(KinesisRecord, (),
                       (kinesis, eventSource, eventVersion, eventID, eventName, invokeIdentityArn, awsRegion, eventSourceARN))
 
-struct KinesisEvent {
+struct KinesisEvent : TumblingWindowFields {
   std::vector<KinesisRecord> Records;
-  // Tumbling windows only.
-  std::optional<TimeWindow> window;
-  std::optional<std::map<std::string, std::string>> state;
-  std::optional<std::string> shardId;
-  std::optional<std::string> eventSourceARN;
-  std::optional<bool> isFinalInvokeForWindow;
-  std::optional<bool> isWindowTerminatedEarly;
 };
-BOOST_DESCRIBE_STRUCT(KinesisEvent, (),
-                      (Records, window, state, shardId, eventSourceARN, isFinalInvokeForWindow, isWindowTerminatedEarly))
+BOOST_DESCRIBE_STRUCT(KinesisEvent, (TumblingWindowFields), (Records))
 
 // Required: Records, each record's kinesis with data and sequenceNumber.
 void lift_rules(lift::json::Rules<KinesisEvent>& r);

@@ -1,0 +1,131 @@
+#include "lift/security/token.hpp"
+
+#include "lift/security/errors.hpp"
+
+namespace lift::security {
+
+namespace {
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+// RFC 6750 section 2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+bool is_b64token(std::string_view token) {
+  std::size_t i = 0;
+  for (; i < token.size(); ++i) {
+    const char c = token[i];
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+                    c == '_' || c == '~' || c == '+' || c == '/';
+    if (!ok) break;
+  }
+  if (i == 0) return false;
+  for (; i < token.size(); ++i)
+    if (token[i] != '=') return false;
+  return true;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string percent_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '+') {
+      out += ' ';
+    } else if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
+      out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
+      i += 2;
+    } else {
+      out += text[i];  // a stray '%' stays as it is
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::string_view> bearer_token(std::string_view authorization) {
+  authorization = trim(authorization);
+  const auto space = authorization.find(' ');
+  const auto scheme = authorization.substr(0, space);
+  if (authorization.empty() || !iequals(scheme, "bearer"))
+    return unauthorized(AuthReason::no_token, "no bearer token");
+  const auto token = space == std::string_view::npos ? std::string_view{} : trim(authorization.substr(space));
+  if (token.empty() || !is_b64token(token)) return unauthorized(AuthReason::malformed, "the bearer token is malformed");
+  return token;
+}
+
+std::optional<std::string_view> cookie_value(std::string_view cookie_header, std::string_view name) {
+  while (!cookie_header.empty()) {
+    const auto end = cookie_header.find(';');
+    const auto pair = trim(cookie_header.substr(0, end));
+    cookie_header = end == std::string_view::npos ? std::string_view{} : cookie_header.substr(end + 1);
+    const auto equals = pair.find('=');
+    if (equals == std::string_view::npos || trim(pair.substr(0, equals)) != name) continue;
+    auto value = trim(pair.substr(equals + 1));
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+    return value;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> query_value(std::string_view query_string, std::string_view name) {
+  if (!query_string.empty() && query_string.front() == '?') query_string.remove_prefix(1);
+  while (!query_string.empty()) {
+    const auto end = query_string.find('&');
+    const auto pair = query_string.substr(0, end);
+    query_string = end == std::string_view::npos ? std::string_view{} : query_string.substr(end + 1);
+    const auto equals = pair.find('=');
+    if (percent_decode(pair.substr(0, equals)) != name) continue;
+    return equals == std::string_view::npos ? std::string{} : percent_decode(pair.substr(equals + 1));
+  }
+  return std::nullopt;
+}
+
+Result<std::string> extract_token(const TokenLookups& lookups, std::span<const TokenSource> sources) {
+  for (const auto& source : sources) {
+    switch (source.kind) {
+      case TokenSource::bearer: {
+        if (!lookups.header) break;
+        const auto value = lookups.header(source.name.empty() ? std::string_view("authorization") : source.name);
+        if (!value) break;
+        auto token = bearer_token(*value);
+        if (token) return std::string(*token);
+        if (reason_of(token.error()) != to_string(AuthReason::no_token)) return token.error();
+        break;
+      }
+      case TokenSource::header:
+        if (!lookups.header) break;
+        if (const auto value = lookups.header(source.name); value && !trim(*value).empty()) return std::string(trim(*value));
+        break;
+      case TokenSource::cookie:
+        if (!lookups.cookie) break;
+        if (const auto value = lookups.cookie(source.name); value && !value->empty()) return std::string(*value);
+        break;
+      case TokenSource::query:
+        if (!lookups.query) break;
+        if (auto value = lookups.query(source.name); value && !value->empty()) return std::move(*value);
+        break;
+    }
+  }
+  return unauthorized(AuthReason::no_token, "no credential in the request");
+}
+
+}  // namespace lift::security
