@@ -1,0 +1,49 @@
+#pragma once
+// Wires the observability layer into every invocation, HTTP or not:
+//
+//   lift::mw::Observability obs;                 // one per process (per worker), lives in main
+//   app.use(lift::mw::observability(obs));
+//   app.get("/orders/:id", [](lift::Context& ctx) {
+//     lift::mw::observability_of(ctx)->logger.info("loading", {{"order", *ctx.param("id")}});
+//     ...
+//   });
+//
+// Around each invocation it begins and ends the logger's, the metrics' and the tracer's
+// invocation scope (Lambda context keys on log lines, the ColdStart metric, the trace from the
+// invocation), opens a "## handler" subsegment, and records per-request metrics: `Requests`
+// (Count), `Latency` (Milliseconds) and `Errors` (Count, for 5xx and failed invocations), with
+// the route pattern, the method and the status class (2xx, 4xx, ...) as dimensions, so the
+// cardinality stays that of the routes. A failed invocation flushes the logger's debug buffer.
+
+#include <string>
+
+#include "lift/app/context.hpp"
+#include "lift/app/middleware.hpp"
+#include "lift/observability/logger.hpp"
+#include "lift/observability/metrics.hpp"
+#include "lift/observability/tracer.hpp"
+
+namespace lift::mw {
+
+// The three objects a function keeps for its life. Not thread-safe (as the objects): with
+// several workers, give each its own App and Observability.
+struct Observability {
+  observability::Logger logger;
+  observability::Metrics metrics;
+  observability::Tracer tracer;
+};
+
+struct ObservabilityOptions {
+  bool request_metrics = true;  // Requests, Latency and Errors per route, method and status class
+  bool trace_handler = true;    // the "## handler" subsegment around each invocation
+  bool log_failures = true;     // one ERROR line for a 5xx or failed invocation
+  std::string handler_name = "handler";
+};
+
+Middleware observability(Observability& obs, ObservabilityOptions options = {});
+
+// The objects the middleware runs with, for handlers and later middleware; null when the
+// middleware is not installed.
+Observability* observability_of(const Context& ctx) noexcept;
+
+}  // namespace lift::mw

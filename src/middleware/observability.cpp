@@ -1,0 +1,88 @@
+#include "lift/middleware/observability.hpp"
+
+#include <chrono>
+#include <exception>
+#include <string>
+#include <string_view>
+
+namespace lift::mw {
+namespace {
+
+constexpr std::string_view kKey = "lift.observability";
+
+std::string_view status_class(int status) noexcept {
+  switch (status / 100) {
+    case 1: return "1xx";
+    case 2: return "2xx";
+    case 3: return "3xx";
+    case 4: return "4xx";
+    default: return "5xx";
+  }
+}
+
+}  // namespace
+
+Observability* observability_of(const Context& ctx) noexcept {
+  auto* const* found = ctx.get<Observability*>(kKey);
+  return found != nullptr ? *found : nullptr;
+}
+
+Middleware observability(Observability& obs, ObservabilityOptions options) {
+  return [&obs, options = std::move(options)](Context& ctx, const Next& next) -> Result<void> {
+    const auto began = std::chrono::steady_clock::now();
+    const auto& invocation = ctx.invocation();
+    obs.logger.begin_invocation(invocation);
+    obs.metrics.begin_invocation(invocation);
+    obs.tracer.begin_invocation(invocation);
+    ctx.set(kKey, &obs);
+
+    Result<void> result;
+    {
+      observability::Subsegment handler;
+      if (options.trace_handler) handler = obs.tracer.begin_handler_subsegment(options.handler_name);
+      try {
+        result = next();
+      } catch (...) {
+        // Recorded, then passed on: recover() (or the runtime) decides what the caller sees.
+        const auto error = std::current_exception();
+        handler.add_exception(error);
+        handler = observability::Subsegment();  // ends and sends it while the trace is still known
+        obs.logger.exception("the handler threw", error);
+        (void)obs.metrics.add("Errors", 1, observability::Unit::count);
+        (void)obs.metrics.end_invocation();
+        obs.logger.end_invocation(true);
+        obs.tracer.end_invocation();
+        throw;
+      }
+      const bool http = ctx.request().source != http::Source::direct || !ctx.request().method.empty();
+      const int status = result ? (http ? ctx.response().status : 200) : result.error().status;
+      if (status >= 500) handler.set_fault();
+      else if (status == 429) handler.set_throttle();
+      else if (status >= 400) handler.set_error();
+      if (!ctx.route().empty()) (void)handler.annotate("route", ctx.route());
+
+      const bool failed = !result || status >= 500;
+      if (failed && options.log_failures) {
+        obs.logger.error("request failed", {{"status", status},
+                                            {"route", ctx.route()},
+                                            {"error", result ? std::string_view() : std::string_view(result.error().code)}});
+      }
+      if (options.request_metrics) {
+        const auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - began).count();
+        const std::string_view route = ctx.route().empty() ? std::string_view(events::to_string(ctx.kind())) : ctx.route();
+        (void)obs.metrics.add_dimension_set({{"route", route},
+                                             {"method", http ? std::string_view(ctx.request().method) : "EVENT"},
+                                             {"status", status_class(status)}});
+        (void)obs.metrics.add("Requests", 1, observability::Unit::count);
+        (void)obs.metrics.add("Latency", elapsed, observability::Unit::milliseconds);
+        if (failed) (void)obs.metrics.add("Errors", 1, observability::Unit::count);
+      }
+      (void)obs.metrics.end_invocation();
+      obs.logger.end_invocation(failed);
+    }  // the handler subsegment ends (and is sent) before the trace is forgotten
+    obs.tracer.end_invocation();
+    return result;
+  };
+}
+
+}  // namespace lift::mw

@@ -1,0 +1,146 @@
+// The observability middleware around real invocations: log lines with the Lambda context,
+// EMF documents with per-route request metrics, and the handler subsegment in X-Ray, for
+// successes, failures, throws and non-HTTP events.
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "lift/lift.hpp"
+#include "lift/middleware/observability.hpp"
+
+namespace {
+
+namespace obs = lift::observability;
+
+struct Captured {
+  std::vector<std::string> logs, documents, datagrams;
+};
+
+lift::mw::Observability make_observability(Captured& out) {
+  obs::LoggerOptions log;
+  log.service = "orders";
+  log.level = obs::LogLevel::info;
+  log.format = obs::LogFormat::json;
+  log.sink = [&out](std::string_view line) { out.logs.emplace_back(line); };
+  obs::MetricsOptions metrics;
+  metrics.metrics_namespace = "Shop";
+  metrics.service = "orders";
+  metrics.warn_on_empty = false;
+  metrics.sink = [&out](std::string_view document) { out.documents.emplace_back(document); };
+  obs::TracerOptions tracer;
+  tracer.service = "orders";
+  tracer.enabled = true;
+  tracer.sink = [&out](std::string_view datagram) { out.datagrams.emplace_back(datagram); };
+  return lift::mw::Observability{obs::Logger(std::move(log)), obs::Metrics(std::move(metrics)), obs::Tracer(std::move(tracer))};
+}
+
+lift::runtime::Invocation invocation(std::string payload) {
+  lift::runtime::Invocation in;
+  in.context.request_id = "c6af9ac6-7b61-11e6-9a41-93e812345678";
+  in.context.trace_id = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
+  in.payload = std::move(payload);
+  return in;
+}
+
+std::string http_event(const std::string& method, const std::string& path) {
+  return R"({"version":"2.0","routeKey":"$default","rawPath":")" + path + R"(","rawQueryString":"","headers":{},
+    "requestContext":{"http":{"method":")" + method + R"(","path":")" + path + R"(","sourceIp":"203.0.113.9"},
+    "requestId":"r-1","stage":"$default","domainName":"x.execute-api.eu-west-1.amazonaws.com"},"isBase64Encoded":false})";
+}
+
+// The JSON document in a datagram (after the {"format":"json","version":1} header line).
+boost::json::value document_of(const std::string& datagram) {
+  return boost::json::parse(datagram.substr(datagram.find('\n') + 1));
+}
+
+TEST(ObservabilityMiddleware, ARequestLogsMeasuresAndTraces) {
+  Captured out;
+  auto o = make_observability(out);
+  lift::App app;
+  app.use(lift::mw::observability(o));
+  app.get("/orders/:id", [](lift::Context& ctx) {
+    auto* handles = lift::mw::observability_of(ctx);
+    EXPECT_NE(handles, nullptr);
+    if (handles != nullptr) handles->logger.info("loading", {{"order", *ctx.param("id")}});
+    return boost::json::value{{"id", *ctx.param("id")}};
+  });
+  auto answer = app.invoke(invocation(http_event("GET", "/orders/42")));
+  ASSERT_TRUE(answer) << answer.error().message;
+
+  ASSERT_EQ(out.logs.size(), 1u);
+  const auto line = boost::json::parse(out.logs[0]);
+  EXPECT_EQ(line.at("message"), "loading");
+  EXPECT_EQ(line.at("order"), "42");
+  EXPECT_EQ(line.at("function_request_id"), "c6af9ac6-7b61-11e6-9a41-93e812345678");
+  EXPECT_EQ(line.at("xray_trace_id"), "1-5759e988-bd862e3fe1be46a994272793");
+
+  ASSERT_EQ(out.documents.size(), 1u);
+  const auto emf = boost::json::parse(out.documents[0]);
+  EXPECT_EQ(emf.at("route"), "/orders/:id");
+  EXPECT_EQ(emf.at("method"), "GET");
+  EXPECT_EQ(emf.at("status"), "2xx");
+  EXPECT_EQ(emf.at("Requests"), 1);
+  EXPECT_TRUE(emf.at("Latency").is_number());
+  EXPECT_FALSE(emf.as_object().contains("Errors"));
+  const auto& directive = emf.at("_aws").at("CloudWatchMetrics").at(0);
+  EXPECT_EQ(directive.at("Namespace"), "Shop");
+
+  ASSERT_FALSE(out.datagrams.empty());
+  const auto segment = document_of(out.datagrams.back());
+  EXPECT_EQ(segment.at("name"), "## handler");
+  EXPECT_EQ(segment.at("trace_id"), "1-5759e988-bd862e3fe1be46a994272793");
+  EXPECT_EQ(segment.at("parent_id"), "53995c3f42cd8ad8");
+  EXPECT_EQ(segment.at("annotations").at("route"), "/orders/:id");
+  EXPECT_FALSE(segment.as_object().contains("fault"));
+}
+
+TEST(ObservabilityMiddleware, FailuresAreCountedLoggedAndMarked) {
+  Captured out;
+  auto o = make_observability(out);
+  lift::App app;
+  app.use(lift::mw::recover(), lift::mw::observability(o));
+  app.get("/broken", [](lift::Context&) -> lift::Result<void> { return lift::errors::internal(); });
+  app.get("/throws", [](lift::Context&) -> lift::Result<void> { throw std::runtime_error("disk on fire"); });
+
+  ASSERT_TRUE(app.invoke(invocation(http_event("GET", "/broken"))));
+  auto emf = boost::json::parse(out.documents.back());
+  EXPECT_EQ(emf.at("status"), "5xx");
+  EXPECT_EQ(emf.at("Errors"), 1);
+  EXPECT_NE(out.logs.back().find("request failed"), std::string::npos) << out.logs.back();
+  ASSERT_FALSE(out.datagrams.empty());
+  EXPECT_TRUE(document_of(out.datagrams.back()).at("fault").as_bool());
+
+  out = {};
+  auto thrown = app.invoke(invocation(http_event("GET", "/throws")));
+  ASSERT_TRUE(thrown);
+  EXPECT_EQ(boost::json::parse(thrown->body).at("statusCode"), 500);  // recover() answered
+  bool logged = false;
+  for (const auto& l : out.logs) logged = logged || l.find("disk on fire") != std::string::npos;
+  EXPECT_TRUE(logged);
+  ASSERT_FALSE(out.documents.empty());
+  EXPECT_EQ(boost::json::parse(out.documents.back()).at("Errors"), 1);
+  ASSERT_FALSE(out.datagrams.empty());
+  const auto segment = document_of(out.datagrams.back());
+  EXPECT_EQ(segment.at("cause").at("exceptions").at(0).at("message"), "disk on fire");
+}
+
+TEST(ObservabilityMiddleware, EventsAreMeasuredByKindAndNothingIsTracedWhenNotSampled) {
+  Captured out;
+  auto o = make_observability(out);
+  lift::App app;
+  app.use(lift::mw::observability(o));
+  app.on_event([](lift::Context&, const boost::json::value&) -> lift::Result<boost::json::value> { return boost::json::value{}; });
+  auto in = invocation(R"({"hello":"world"})");
+  in.context.trace_id = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=0";
+  ASSERT_TRUE(app.invoke(in));
+  const auto emf = boost::json::parse(out.documents.back());
+  EXPECT_EQ(emf.at("route"), "unknown");
+  EXPECT_EQ(emf.at("method"), "EVENT");
+  EXPECT_TRUE(out.datagrams.empty());
+}
+
+}  // namespace
