@@ -1,0 +1,60 @@
+#pragma once
+// Authentication and authorization middleware over the security layer:
+//
+//   auto verifier = std::make_shared<lift::security::JwtVerifier>(jwks_provider, options);
+//   app.use(lift::mw::jwt_auth(verifier));              // 401 without a valid token
+//   auto admin = app.group("/admin");
+//   admin.use(lift::mw::require_role("admin"));          // 403 otherwise
+//   app.get("/me", [](lift::Context& ctx) {
+//     return lift::mw::principal_of(ctx)->subject;
+//   });
+//
+// The principal (subject, tenant, roles, scopes, claims) is stored on the context for the rest
+// of the chain. A refused request is the security layer's typed error (401 Unauthorized or
+// 403 Forbidden with a machine-readable reason in its details), rendered like every error.
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lift/app/context.hpp"
+#include "lift/app/middleware.hpp"
+#include "lift/security/api_key.hpp"
+#include "lift/security/principal.hpp"
+#include "lift/security/token.hpp"
+#include "lift/security/verifier.hpp"
+
+namespace lift::mw {
+
+struct JwtAuthOptions {
+  // Where the token may be, in order of preference (default: Authorization: Bearer).
+  std::vector<security::TokenSource> sources{security::TokenSource{}};
+  security::PrincipalOptions principal{};
+  // No token at all: carry on without a principal (a present but bad token is still 401).
+  bool optional = false;
+};
+Middleware jwt_auth(std::shared_ptr<const security::JwtVerifier> verifier, JwtAuthOptions options = {});
+
+// A key in `header` (default x-api-key), checked against the verifier's store.
+Middleware api_key_auth(std::shared_ptr<const security::ApiKeyVerifier> verifier, std::string header = "x-api-key",
+                        bool optional = false);
+
+// The principal API Gateway already verified: an HTTP API JWT authorizer's claims and scopes
+// (requestContext.authorizer.jwt), a Lambda authorizer's context (requestContext.authorizer.lambda,
+// or requestContext.authorizer on REST APIs), or a Cognito user-pool authorizer's claims
+// (requestContext.authorizer.claims). 401 when the request carries none, unless `optional`.
+Middleware gateway_principal(security::PrincipalOptions options = {}, bool optional = false);
+
+// 403 unless the principal has the role / the scope / any of the roles; 401 without one.
+Middleware require_role(std::string role);
+Middleware require_scope(std::string scope);
+Middleware require_any_role(std::vector<std::string> roles);
+// Attribute-based: 403 with `reason` unless allow(principal, ctx) holds (e.g. the resource's
+// owner is the principal's subject, or its tenant is the principal's tenant).
+Middleware require(std::function<bool(const security::Principal&, const Context&)> allow, std::string reason);
+
+// The principal of this request, or null (no auth middleware, or an optional one found none).
+const security::Principal* principal_of(const Context& ctx) noexcept;
+
+}  // namespace lift::mw
