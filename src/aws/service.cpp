@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include <zlib.h>
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -273,6 +275,20 @@ Result<Credentials> ServiceClient::signing_credentials() {
   return found;
 }
 
+Result<void> check_crc32(std::string_view prefix, const HttpResponse& response) {
+  const auto header = response.header("x-amz-crc32");
+  if (header.empty()) return {};
+  std::uint32_t expected = 0;
+  const auto [end, ec] = std::from_chars(header.data(), header.data() + header.size(), expected);
+  const auto actual = static_cast<std::uint32_t>(
+      crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(response.body.data()), static_cast<uInt>(response.body.size())));
+  if (ec == std::errc{} && end == header.data() + header.size() && expected == actual) return {};
+  return Error{std::string(prefix) + ".Crc32Mismatch",
+               "the answer's body does not match its x-amz-crc32 header (" + std::string(header) + ", computed " +
+                   std::to_string(actual) + ")",
+               502};
+}
+
 Result<HttpResponse> ServiceClient::send(std::string_view method, std::string_view path, std::vector<Header> headers,
                                          std::string body, Deadline deadline, const ErrorParser& parse_error) {
   auto credentials = signing_credentials();
@@ -301,6 +317,9 @@ Result<HttpResponse> ServiceClient::send(std::string_view method, std::string_vi
       const auto kind = classify_error(response.error());
       return {std::move(response).error(), kind};
     }
+    // DynamoDB sends the CRC-32 of every body; a mismatch is a body damaged on the way, worth
+    // another attempt (as the AWS SDKs treat it).
+    if (auto damaged = check_crc32(config_.prefix, *response); !damaged) return {std::move(damaged).error(), FailureKind::transient};
     if (response->status >= 200 && response->status < 300) return {std::move(*response), FailureKind::fatal};
     auto error = parse_error ? parse_error(*response)
                              : parse_json_error(config_.prefix, response->status, response->body, response->header("x-amzn-ErrorType"));

@@ -69,6 +69,10 @@ Error malformed_answer(std::string_view prefix, std::string message);
 // "+HH:MM" / "-HHMM" offset.
 std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_view text);
 
+// An error ("<prefix>.Crc32Mismatch", 502) when the answer carries an x-amz-crc32 header that
+// is not the CRC-32 of its body; nothing to check without the header.
+Result<void> check_crc32(std::string_view prefix, const HttpResponse& response);
+
 // A timestamp member as AWS writes them: epoch seconds (JSON protocols) or ISO 8601 text
 // (REST-JSON date-time). Absent or null: nullopt; anything else: "<prefix>.MalformedResponse".
 Result<std::optional<std::chrono::system_clock::time_point>> timestamp_field(std::string_view prefix,

@@ -13,6 +13,8 @@ inline constexpr int kExitUsage = 2;          // bad arguments or input; nothing
 
 // `lift invoke FUNCTION --event FILE|-`
 void add_invoke_command(CLI::App& app, int& exit_code);
+// `lift dev FUNCTION [--port 3000] [--api http|rest]`
+void add_dev_command(CLI::App& app, int& exit_code);
 // `lift events generate|list`
 void add_events_command(CLI::App& app, int& exit_code);
 // `lift aws sign|curl`

@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "lift 0.1.0");
   int exit_code = lift::cli::kExitOk;
   lift::cli::add_invoke_command(app, exit_code);
+  lift::cli::add_dev_command(app, exit_code);
   lift::cli::add_events_command(app, exit_code);
   lift::cli::add_aws_command(app, exit_code);
   lift::cli::add_openapi_command(app, exit_code);

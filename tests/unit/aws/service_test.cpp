@@ -89,3 +89,25 @@ TEST(ServiceAnswerReader, RemembersTheFirstWrongMember) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ServiceCrc32, BodiesAreCheckedAgainstTheHeaderWhenItIsThere) {
+  lift::aws::HttpResponse response;
+  response.status = 200;
+  response.body = R"({"TableNames":[]})";
+  EXPECT_TRUE(check_crc32("DynamoDB", response));  // no header: nothing to check
+  // zlib's CRC-32 of the body above, as DynamoDB writes it (decimal).
+  response.headers.emplace_back("x-amz-crc32", "1315925753");
+  const auto checked = check_crc32("DynamoDB", response);
+  ASSERT_TRUE(checked) << checked.error().message;
+  response.body[2] = 't';  // damaged on the way
+  auto damaged = check_crc32("DynamoDB", response);
+  ASSERT_FALSE(damaged);
+  EXPECT_EQ(damaged.error().code, "DynamoDB.Crc32Mismatch");
+  EXPECT_EQ(damaged.error().status, 502);
+  response.headers.back().second = "not a number";
+  EXPECT_FALSE(check_crc32("DynamoDB", response));
+}
+
+}  // namespace

@@ -1,0 +1,95 @@
+#pragma once
+// A local API Gateway in front of the Runtime API emulator (what `lift dev` serves): real
+// HTTP/1.1 with keep-alive on 127.0.0.1, each request handed to the function as an HTTP API
+// (payload 2.0) or REST API (payload 1.0) event and its answer read back as API Gateway reads
+// it; a WebSocket API on the same port (ws://HOST:PORT/) with the Management API
+// (`/@connections/{id}`) served locally; the function restarted when its executable changes.
+//
+//   lift::local::ApiGatewayEmulator gateway({.function = {.command = {"build/bin/examples/hello"}}});
+//   if (auto started = gateway.start(); !started) return fail(started.error());
+//   std::cout << gateway.url() << '\n';   // http://127.0.0.1:PORT
+//
+// Like API Gateway: a request body over 10 MB is answered 413 without invoking; an answer over
+// 6 MB, a crash or an answer that cannot be read is 502 {"message":"Internal Server Error"}
+// (with a log line saying why; the next request starts the function again); a timeout is 504.
+// WebSocket routes: $connect on the upgrade (a non-2xx answer refuses the handshake with 403),
+// `$request.body.action` selects the route of a message, $disconnect on close. The emulator
+// is not told which routes the function has unless `websocket_routes` lists them; without the
+// list an answer 404 means "no such route": a 404 to $connect accepts the connection (as API
+// Gateway does without a $connect route) and a message routed to its action is handed to
+// $default instead.
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lift/core/result.hpp"
+#include "lift/local/runtime_emulator.hpp"
+
+namespace lift::local {
+
+enum class ApiFlavor {
+  http,  // HTTP API, payload format 2.0
+  rest,  // REST API, payload format 1.0
+};
+
+struct ApiGatewayConfig {
+  // The function behind the API. Its environment also gets
+  // LIFT_APIGATEWAYMANAGEMENTAPI_ENDPOINT=http://HOST:PORT (unless it sets that itself).
+  FunctionConfig function{};
+  std::string host = "127.0.0.1";
+  unsigned short port = 0;  // 0: an ephemeral port (see port())
+  ApiFlavor api = ApiFlavor::http;
+  // Empty: "$default" for an HTTP API, "dev" for a REST API; WebSocket events use "dev" then.
+  std::string stage{};
+  std::string api_id = "1234567890";
+  std::size_t max_request_bytes = 10 * 1024 * 1024;  // API Gateway's payload limit
+  std::size_t max_response_bytes = 6 * 1024 * 1024;  // Lambda's buffered response limit
+  // Polls function.command[0] (mtime and size) and restarts the function once a change has
+  // held still for one interval.
+  bool watch = true;
+  std::chrono::milliseconds watch_interval{300};
+  // The WebSocket API's custom route keys; empty: unknown (see above).
+  std::vector<std::string> websocket_routes{};
+  // Receives the access log (one line per request or WebSocket event), notices and, with
+  // pretty_logs, the function's output. Called from the server's threads, one line at a time.
+  // Empty: lines go to stderr.
+  std::function<void(std::string_view line)> log{};
+  bool color = false;  // ANSI colors in the access log
+  // Collects the function's output per invocation and shows JSON log lines as "LEVEL message";
+  // otherwise the output passes straight through to stderr as it is written.
+  bool pretty_logs = false;
+};
+
+class ApiGatewayEmulator {
+ public:
+  explicit ApiGatewayEmulator(ApiGatewayConfig config);
+  ~ApiGatewayEmulator();  // stop()
+  ApiGatewayEmulator(const ApiGatewayEmulator&) = delete;
+  ApiGatewayEmulator& operator=(const ApiGatewayEmulator&) = delete;
+
+  // Listens, starts the function and serves on background threads. Fails when the address
+  // cannot be bound or the function cannot be started.
+  Result<void> start();
+  // Stops serving (open connections are closed) and stops the function. Idempotent.
+  void stop();
+
+  // The port listened on (the ephemeral one when the config said 0); 0 before start().
+  [[nodiscard]] unsigned short port() const;
+  // "http://HOST:PORT"
+  [[nodiscard]] std::string url() const;
+  // The Runtime API emulator behind the gateway (null before start()).
+  [[nodiscard]] RuntimeEmulator* runtime();
+  // WebSocket connections open right now.
+  [[nodiscard]] std::size_t websocket_connections() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lift::local

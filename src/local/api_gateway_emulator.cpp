@@ -1,0 +1,890 @@
+// The local API Gateway. One thread runs every socket (Asio coroutines on one io_context, so
+// connection state needs no locks); invocations block until the function answers, so they run
+// on a small pool and their results are posted back to the I/O thread. The executable watcher
+// is a timer on the I/O thread too.
+#include "lift/local/api_gateway_emulator.hpp"
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <ctime>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <thread>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/json.hpp>
+
+#include "api_gateway_events.hpp"
+#include "lift/core/base64.hpp"
+#include "lift/runtime/protocol.hpp"
+
+namespace lift::local {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace json = boost::json;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+using SystemClock = std::chrono::system_clock;
+using detail::GatewayAnswer;
+using detail::HeaderList;
+using detail::IncomingRequest;
+
+constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
+// A body past the limit is read and dropped up to this size so the client gets its 413
+// rather than a reset connection; a larger declared body is refused without reading it.
+constexpr std::size_t kMaxDiscardedBody = 64 * 1024 * 1024;
+constexpr std::size_t kMaxWebSocketMessage = 128 * 1024;  // API Gateway's WebSocket message limit
+constexpr std::size_t kLambdaInvokeLimit = 6 * 1024 * 1024;  // a synchronous Invoke's payload
+constexpr auto kIdleTimeout = std::chrono::seconds(120);
+// Invocations wait in the emulator's queue (one function process); a few threads are enough
+// to keep requests queued there rather than here.
+constexpr int kInvokerThreads = 8;
+
+struct WsConnection {
+  explicit WsConnection(beast::tcp_stream stream) : ws(std::move(stream)) {}
+  websocket::stream<beast::tcp_stream> ws;
+  std::string id;
+  SystemClock::time_point connected_at{};
+  SystemClock::time_point last_active{};
+  std::string source_ip;
+  std::string user_agent;
+  std::string target;
+  HeaderList headers;  // of the handshake; $disconnect carries them too
+  std::deque<std::pair<std::string, bool>> outbox;  // message, binary
+  bool writing = false;
+  bool closing = false;
+};
+
+struct FileState {
+  std::int64_t mtime_ns = 0;
+  std::int64_t size = 0;
+  std::uint64_t inode = 0;
+  bool operator==(const FileState&) const = default;
+};
+
+std::optional<FileState> file_state(const std::string& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) return std::nullopt;
+  return FileState{static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec,
+                   static_cast<std::int64_t>(info.st_size), static_cast<std::uint64_t>(info.st_ino)};
+}
+
+bool iequal(std::string_view a, std::string_view b) { return beast::iequals(a, b); }
+
+std::string_view header_of(const HeaderList& headers, std::string_view name) {
+  for (const auto& [n, v] : headers) {
+    if (iequal(n, name)) return v;
+  }
+  return {};
+}
+
+// Framing is the server's business, not the function's.
+bool framing_header(std::string_view name) {
+  return iequal(name, "content-length") || iequal(name, "transfer-encoding") || iequal(name, "connection") ||
+         iequal(name, "keep-alive") || iequal(name, "upgrade");
+}
+
+std::string http_date(SystemClock::time_point time) {
+  const std::time_t seconds = SystemClock::to_time_t(time);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  char text[64];
+  std::snprintf(text, sizeof text, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[utc.tm_wday % 7], utc.tm_mday,
+                kMonths[utc.tm_mon % 12], utc.tm_year + 1900, utc.tm_hour, utc.tm_min, utc.tm_sec);
+  return text;
+}
+
+std::string clock_time() {
+  const std::time_t seconds = SystemClock::to_time_t(SystemClock::now());
+  std::tm local{};
+  localtime_r(&seconds, &local);
+  char text[16];
+  std::snprintf(text, sizeof text, "%02d:%02d:%02d", local.tm_hour, local.tm_min, local.tm_sec);
+  return text;
+}
+
+std::string milliseconds(Clock::duration d) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f ms",
+                static_cast<double>(std::chrono::duration_cast<std::chrono::microseconds>(d).count()) / 1000.0);
+  return text;
+}
+
+// errorType and errorMessage of a Lambda error payload, for the log.
+std::string describe_error(const InvokeResult& result) {
+  std::string type = result.error_type.value_or("Unhandled");
+  boost::system::error_code ec;
+  const auto value = json::parse(result.payload, ec);
+  std::string message;
+  if (!ec && value.is_object()) {
+    if (const auto* m = value.as_object().if_contains("errorMessage"); m != nullptr && m->is_string()) {
+      message = std::string(m->as_string());
+    }
+  }
+  if (message.empty()) message = result.payload.substr(0, 300);
+  return type + ": " + message;
+}
+
+// "/@connections/{id}" or "/{stage}/@connections/{id}": the id, decoded.
+std::optional<std::string> management_id(std::string_view target) {
+  const std::string_view path = target.substr(0, target.find('?'));
+  static constexpr std::string_view kMarker = "/@connections/";
+  const auto at = path.find(kMarker);
+  if (at == std::string_view::npos) return std::nullopt;
+  const auto prefix = path.substr(0, at);
+  if (!prefix.empty() && (prefix.front() != '/' || prefix.find('/', 1) != std::string_view::npos)) return std::nullopt;
+  const auto id = path.substr(at + kMarker.size());
+  if (id.empty() || id.find('/') != std::string_view::npos) return std::nullopt;
+  return detail::percent_decode(id, false);
+}
+
+struct Reply {
+  GatewayAnswer answer;
+  bool close = false;
+};
+
+}  // namespace
+
+struct ApiGatewayEmulator::Impl {
+  explicit Impl(ApiGatewayConfig c) : config(std::move(c)), rng(std::random_device{}()) {
+    http_stage = !config.stage.empty() ? config.stage : config.api == ApiFlavor::http ? "$default" : "dev";
+    ws_stage = !config.stage.empty() ? config.stage : "dev";
+  }
+
+  ApiGatewayConfig config;
+  std::string http_stage;
+  std::string ws_stage;
+
+  // Destroyed last: every socket and timer below belongs to it.
+  net::io_context io{1};
+  tcp::acceptor acceptor{io};
+  net::steady_timer watch_timer{io};
+  net::steady_timer accept_backoff{io};
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+  std::unique_ptr<RuntimeEmulator> runtime;
+  std::unique_ptr<net::thread_pool> invokers;  // uses `runtime`: declared after it, joined first
+  std::thread io_thread;
+  std::atomic<unsigned short> port{0};
+  std::atomic<bool> stopping{false};
+  std::atomic<std::size_t> open_websockets{0};
+  bool started = false;
+  bool stopped = false;
+  std::mutex log_mutex;
+  std::string listen_host;
+
+  // I/O thread only.
+  std::mt19937_64 rng;
+  std::uint64_t next_socket = 0;
+  std::map<std::uint64_t, std::function<void()>> open_sockets;  // closers, for stop()
+  std::map<std::string, std::shared_ptr<WsConnection>> connections;
+  std::optional<FileState> watched;
+  std::optional<FileState> candidate;
+
+  // ---- output ------------------------------------------------------------------------------
+
+  void log(std::string_view line) {
+    std::lock_guard lock(log_mutex);
+    if (config.log) {
+      config.log(line);
+      return;
+    }
+    std::string out(line);
+    out += '\n';
+    std::fwrite(out.data(), 1, out.size(), stderr);
+    std::fflush(stderr);
+  }
+
+  std::string paint(std::string_view code, std::string_view text) const {
+    if (!config.color) return std::string(text);
+    return "\x1b[" + std::string(code) + "m" + std::string(text) + "\x1b[0m";
+  }
+
+  void access(std::string_view method, std::string_view target, int status, Clock::duration took) {
+    const char* color = status >= 500 ? "31" : status >= 400 ? "33" : status >= 300 ? "36" : "32";
+    std::string line = paint("2", clock_time()) + " " + paint("1", method) + " " + std::string(target.substr(0, 2048)) +
+                       " " + paint(color, std::to_string(status)) + " " + paint("2", milliseconds(took));
+    log(line);
+  }
+
+  void problem(std::string_view what, std::string_view why) {
+    log(paint("31", "lift dev:") + " " + std::string(what) + ": " + std::string(why));
+  }
+
+  // The function's output of one invocation, JSON log lines as "LEVEL message key=value".
+  void show_function_logs(const std::string& logs) {
+    std::string_view rest = logs;
+    while (!rest.empty()) {
+      const auto newline = rest.find('\n');
+      const auto line = rest.substr(0, newline);
+      rest = newline == std::string_view::npos ? std::string_view() : rest.substr(newline + 1);
+      if (line.empty()) continue;
+      log(pretty_line(line));
+    }
+  }
+
+  std::string pretty_line(std::string_view line) const {
+    if (!line.starts_with('{')) return std::string(line);
+    boost::system::error_code ec;
+    const auto value = json::parse(line, ec);
+    if (ec || !value.is_object()) return std::string(line);
+    const auto& object = value.as_object();
+    const auto text = [&](std::string_view key) -> std::string {
+      const auto* v = object.if_contains(key);
+      if (v == nullptr) return {};
+      return v->is_string() ? std::string(v->as_string()) : json::serialize(*v);
+    };
+    std::string level = text("level");
+    if (level.empty()) return std::string(line);
+    for (auto& c : level) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    const char* color = level == "ERROR" || level == "CRITICAL" || level == "FATAL" ? "31"
+                        : level == "WARN" || level == "WARNING"                    ? "33"
+                        : level == "DEBUG" || level == "TRACE"                     ? "2"
+                                                                                   : "36";
+    std::string out = "  " + paint(color, level) + " " + text("message");
+    // What every Powertools line repeats is noise here; the rest is what the handler added.
+    static constexpr std::string_view kNoise[] = {"level", "message", "timestamp", "service", "cold_start",
+                                                  "function_name", "function_memory_size", "function_arn",
+                                                  "function_request_id", "xray_trace_id", "sampling_rate", "location"};
+    for (const auto& member : object) {
+      const std::string_view key(member.key().data(), member.key().size());
+      if (std::find(std::begin(kNoise), std::end(kNoise), key) != std::end(kNoise)) continue;
+      const auto& v = member.value();
+      out += " " + paint("2", std::string(member.key()) + "=") + (v.is_string() ? std::string(v.as_string()) : json::serialize(v));
+    }
+    return out;
+  }
+
+  // ---- ids ---------------------------------------------------------------------------------
+
+  // Sixteen characters ending in '=', the shape of API Gateway's request and connection ids.
+  std::string random_id() {
+    std::string bytes(11, '\0');
+    for (auto& b : bytes) b = static_cast<char>(rng() & 0xFF);
+    return base64::encode_url(bytes, true);
+  }
+
+  // ---- lifecycle ---------------------------------------------------------------------------
+
+  Result<void> start() {
+    if (started) return ok();
+    if (stopped) return Error{"Gateway.Stopped", "the API Gateway emulator has been stopped", 500};
+    boost::system::error_code ec;
+    net::ip::address address;
+    if (config.host.empty() || config.host == "localhost") {
+      address = net::ip::address_v4::loopback();
+    } else {
+      address = net::ip::make_address(config.host, ec);
+      if (ec) return Error{"Gateway.BadHost", "'" + config.host + "' is not an IP address", 400};
+    }
+    const tcp::endpoint endpoint(address, config.port);
+    acceptor.open(endpoint.protocol(), ec);
+    // No function process may inherit the listener (it would keep the port after we stop).
+    if (!ec) ::fcntl(acceptor.native_handle(), F_SETFD, FD_CLOEXEC);
+    if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
+    if (!ec) acceptor.non_blocking(true, ec);
+    if (ec) {
+      boost::system::error_code ignored;
+      acceptor.close(ignored);
+      return Error{"Gateway.ListenFailed", "cannot listen on " + config.host + ":" + std::to_string(config.port) + ": " + ec.message(), 500};
+    }
+    port = acceptor.local_endpoint(ec).port();
+    listen_host = address.is_unspecified() ? "127.0.0.1" : address.to_string();
+    if (address.is_v6()) listen_host = "[" + listen_host + "]";
+
+    FunctionConfig function = config.function;
+    constexpr std::string_view kEndpoint = "LIFT_APIGATEWAYMANAGEMENTAPI_ENDPOINT";
+    const bool has_endpoint = std::any_of(function.environment.begin(), function.environment.end(),
+                                          [&](const auto& e) { return e.first == kEndpoint; });
+    if (!has_endpoint) function.environment.emplace_back(kEndpoint, "http://" + listen_host + ":" + std::to_string(port));
+    if (config.pretty_logs) function.capture_logs = true;
+    runtime = std::make_unique<RuntimeEmulator>(std::move(function));
+    if (auto running = runtime->start(); !running) {
+      runtime.reset();
+      boost::system::error_code ignored;
+      acceptor.close(ignored);
+      return running;
+    }
+    invokers = std::make_unique<net::thread_pool>(kInvokerThreads);
+    work.emplace(io.get_executor());
+    spawn(accept_loop());
+    if (config.watch && !config.function.command.empty()) {
+      watched = file_state(config.function.command.front());
+      schedule_watch();
+    }
+    io_thread = std::thread([this] { io.run(); });
+    started = true;
+    return ok();
+  }
+
+  void stop() {
+    if (!started || stopped) return;
+    stopped = true;
+    stopping = true;
+    net::post(io, [this] {
+      boost::system::error_code ignored;
+      acceptor.close(ignored);
+      watch_timer.cancel();
+      accept_backoff.cancel();
+      for (auto& [id, close] : std::map(open_sockets)) close();
+    });
+    // In-flight invocations end now (their connections are closed anyway).
+    runtime->stop();
+    work.reset();
+    io_thread.join();  // every coroutine has ended: its socket was closed
+    invokers->join();
+  }
+
+  template <class Awaitable>
+  void spawn(Awaitable task) {
+    net::co_spawn(io, std::move(task), [this](const std::exception_ptr& error) {
+      if (!error) return;
+      try {
+        std::rethrow_exception(error);
+      } catch (const std::exception& e) {
+        log(std::string("lift dev: internal error: ") + e.what());
+      } catch (...) {
+        log("lift dev: internal error");
+      }
+    });
+  }
+
+  // Registers a way to close a socket on stop(); the returned key unregisters it.
+  std::uint64_t track(std::function<void()> close) {
+    if (stopping) close();  // accepted as stop() began: closed before anyone waits on it
+    const auto key = next_socket++;
+    open_sockets.emplace(key, std::move(close));
+    return key;
+  }
+
+  // Unregisters a tracked socket when its coroutine ends.
+  class Untrack {
+   public:
+    Untrack(Impl& impl, std::uint64_t key) : impl_(impl), key_(key) {}
+    ~Untrack() { impl_.open_sockets.erase(key_); }
+    Untrack(const Untrack&) = delete;
+    Untrack& operator=(const Untrack&) = delete;
+
+   private:
+    Impl& impl_;
+    std::uint64_t key_;
+  };
+
+  // ---- invoking --------------------------------------------------------------------------
+
+  // Runs emulator.invoke on the pool and resumes the caller on the I/O thread.
+  net::awaitable<Result<InvokeResult>> invoke(std::string payload) {
+    return net::async_initiate<const net::use_awaitable_t<>&, void(Result<InvokeResult>)>(
+        [this](auto handler, std::string event) {
+          net::post(*invokers, [this, handler = std::move(handler), event = std::move(event)]() mutable {
+            Result<InvokeResult> result = runtime->invoke({.payload = std::move(event)});
+            auto executor = net::get_associated_executor(handler, io.get_executor());
+            net::post(executor, [handler = std::move(handler), result = std::move(result)]() mutable {
+              std::move(handler)(std::move(result));
+            });
+          });
+        },
+        net::use_awaitable, std::move(payload));
+  }
+
+  // How API Gateway answers for an invocation; `reader` reads a successful answer.
+  GatewayAnswer answer_of(const Result<InvokeResult>& result, GatewayAnswer (*reader)(std::string_view)) {
+    if (!result) {
+      return detail::gateway_error(502, "Internal Server Error", "the function could not be invoked: " + result.error().message);
+    }
+    if (config.pretty_logs && !result->logs.empty()) show_function_logs(result->logs);
+    if (!result->ok()) {
+      if (*result->error_type == "Sandbox.Timedout") {
+        return detail::gateway_error(504, "Endpoint request timed out", "the function timed out: " + describe_error(*result));
+      }
+      return detail::gateway_error(502, "Internal Server Error", "the function failed: " + describe_error(*result));
+    }
+    if (result->streamed && result->content_type == runtime::protocol::kHttpIntegrationContentType) {
+      return detail::streamed_answer(result->payload);
+    }
+    if (result->payload.size() > config.max_response_bytes) {
+      return detail::gateway_error(502, "Internal Server Error",
+                                   "the function's answer is " + std::to_string(result->payload.size()) +
+                                       " bytes, over the limit of " + std::to_string(config.max_response_bytes));
+    }
+    return reader(result->payload);
+  }
+
+  // ---- the executable watcher ------------------------------------------------------------
+
+  void schedule_watch() {
+    watch_timer.expires_after(config.watch_interval);
+    watch_timer.async_wait([this](boost::system::error_code ec) {
+      if (ec || stopping) return;
+      check_executable();
+      schedule_watch();
+    });
+  }
+
+  void check_executable() {
+    const auto& path = config.function.command.front();
+    const auto now = file_state(path);
+    if (!now) return;  // being replaced right now
+    if (watched && *now == *watched) {
+      candidate.reset();
+      return;
+    }
+    if (!candidate || !(*now == *candidate)) {
+      candidate = now;  // changed: restart once it holds still
+      return;
+    }
+    watched = now;
+    candidate.reset();
+    log(paint("35", "lift dev:") + " " + path + " changed; restarting the function");
+    runtime->restart_function();
+    // Started now, so the next request does not pay for the start.
+    if (auto restarted = runtime->start(); !restarted) problem("restart", restarted.error().message);
+  }
+
+  // ---- accepting -------------------------------------------------------------------------
+
+  net::awaitable<void> accept_loop() {
+    for (;;) {
+      boost::system::error_code ec;
+      co_await acceptor.async_wait(tcp::acceptor::wait_read, net::redirect_error(net::use_awaitable, ec));
+      if (stopping || ec == net::error::operation_aborted || !acceptor.is_open()) co_return;
+      // accept4 with SOCK_CLOEXEC: a function started at the same moment cannot inherit it.
+      const int fd = ::accept4(acceptor.native_handle(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+      if (fd < 0) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR || errno == ECONNABORTED) continue;
+        // Out of descriptors: back off rather than spin.
+        accept_backoff.expires_after(std::chrono::milliseconds(50));
+        co_await accept_backoff.async_wait(net::redirect_error(net::use_awaitable, ec));
+        continue;
+      }
+      tcp::socket socket(io);
+      socket.assign(acceptor.local_endpoint(ec).protocol(), fd, ec);
+      if (ec) {
+        ::close(fd);
+        continue;
+      }
+      socket.set_option(tcp::no_delay(true), ec);
+      spawn(serve(std::move(socket)));
+    }
+  }
+
+  // ---- HTTP ------------------------------------------------------------------------------
+
+  net::awaitable<void> serve(tcp::socket socket) {
+    boost::system::error_code ec;
+    const auto remote = socket.remote_endpoint(ec);
+    const std::string peer = ec ? std::string("127.0.0.1") : remote.address().to_string();
+    auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
+    std::optional<Untrack> untrack;
+    untrack.emplace(*this, track([stream] {
+      boost::system::error_code ignored;
+      stream->socket().shutdown(tcp::socket::shutdown_both, ignored);
+      stream->socket().close(ignored);
+    }));
+    beast::flat_buffer buffer;
+    std::string chunk(64 * 1024, '\0');
+    for (;;) {
+      http::request_parser<http::buffer_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(kMaxHeaderBytes));
+      parser.body_limit(kMaxDiscardedBody);
+      stream->expires_after(kIdleTimeout);
+      co_await http::async_read_header(*stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
+      if (ec) co_return;
+      auto& message = parser.get();
+
+      if (websocket::is_upgrade(message)) {
+        stream->expires_never();
+        http::request<http::empty_body> upgrade(std::move(message.base()));
+        untrack.reset();  // the WebSocket connection tracks itself
+        co_await serve_websocket(std::move(*stream), std::move(upgrade), peer);
+        co_return;
+      }
+
+      const auto started = Clock::now();
+      IncomingRequest request;
+      request.method = std::string(message.method_string());
+      request.target = std::string(message.target());
+      for (const auto& field : message) request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+      const bool keep_alive = message.keep_alive();
+      const bool head = message.method() == http::verb::head;
+      const bool expects_continue = iequal(message[http::field::expect], "100-continue");
+
+      bool too_large = false;
+      bool read_body = true;
+      if (const auto declared = parser.content_length(); declared && *declared > config.max_request_bytes) {
+        too_large = true;
+        // Refused before it is sent (the client waits for 100) or too big to drain.
+        read_body = !expects_continue && *declared <= kMaxDiscardedBody;
+      }
+      if (read_body && expects_continue && !parser.is_done()) {
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        co_await net::async_write(*stream, net::buffer(kContinue.data(), kContinue.size()),
+                                  net::redirect_error(net::use_awaitable, ec));
+        if (ec) co_return;
+      }
+      std::size_t received = 0;
+      while (read_body && !parser.is_done()) {
+        message.body().data = chunk.data();
+        message.body().size = chunk.size();
+        co_await http::async_read(*stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
+        if (ec == http::error::need_buffer) ec = {};
+        if (ec == http::error::body_limit) {
+          too_large = true;
+          read_body = false;
+          break;
+        }
+        if (ec) co_return;
+        const std::size_t n = chunk.size() - message.body().size;
+        received += n;
+        if (received > config.max_request_bytes) {
+          too_large = true;
+          request.body.clear();
+          request.body.shrink_to_fit();
+        } else {
+          request.body.append(chunk.data(), n);
+        }
+      }
+
+      Reply reply;
+      if (too_large) {
+        reply = Reply{detail::gateway_error(413, "Request Entity Too Large"), !read_body};
+      } else if (auto id = management_id(request.target)) {
+        reply = management(request.method, *id, std::move(request.body));
+      } else {
+        reply = co_await through_function(std::move(request), peer);
+      }
+      if (!reply.answer.problem.empty()) {
+        problem(std::string(message.method_string()) + " " + std::string(message.target().substr(0, 200)), reply.answer.problem);
+      }
+      const int status = reply.answer.status;
+      const bool keep = keep_alive && !reply.close;
+      const bool written = co_await write_answer(*stream, std::move(reply.answer), head, keep);
+      access(message.method_string(), message.target(), status, Clock::now() - started);
+      if (!written) co_return;
+      if (!keep) {
+        stream->socket().shutdown(tcp::socket::shutdown_send, ec);
+        co_return;
+      }
+    }
+  }
+
+  IncomingRequest describe(IncomingRequest request, const std::string& peer, const std::string& stage) {
+    request.source_ip = peer;
+    request.time = SystemClock::now();
+    request.stage = stage;
+    request.api_id = config.api_id;
+    request.account_id = config.function.account_id;
+    const auto host = header_of(request.headers, "host");
+    request.domain_name = !host.empty() ? std::string(host) : listen_host + ":" + std::to_string(port);
+    return request;
+  }
+
+  net::awaitable<Reply> through_function(IncomingRequest incoming, std::string peer) {
+    IncomingRequest request = describe(std::move(incoming), peer, http_stage);
+    request.request_id = config.api == ApiFlavor::http ? random_id() : lift_uuid();
+    const auto event = config.api == ApiFlavor::http ? detail::http_api_event(request) : detail::rest_api_event(request);
+    std::string payload = json::serialize(event);
+    if (payload.size() > kLambdaInvokeLimit) {
+      // Served anyway (API Gateway's own limit is 10 MB), but Lambda would refuse it.
+      problem(request.method + " " + request.target.substr(0, 200),
+              "the event is " + std::to_string(payload.size()) + " bytes; Lambda refuses synchronous invocations over " +
+                  std::to_string(kLambdaInvokeLimit) + " bytes");
+    }
+    auto result = co_await invoke(std::move(payload));
+    GatewayAnswer answer =
+        answer_of(result, config.api == ApiFlavor::http ? &detail::http_api_answer : &detail::rest_api_answer);
+    answer.headers.emplace_back(config.api == ApiFlavor::http ? "apigw-requestid" : "x-amzn-RequestId", request.request_id);
+    co_return Reply{std::move(answer), false};
+  }
+
+  std::string lift_uuid() {
+    // A version 4 UUID from the I/O thread's generator (REST API request ids).
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string id = "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx";
+    for (auto& c : id) {
+      if (c == 'x') c = kHex[rng() % 16];
+      else if (c == 'y') c = kHex[8 + rng() % 4];
+    }
+    return id;
+  }
+
+  net::awaitable<bool> write_answer(beast::tcp_stream& stream, GatewayAnswer answer, bool head, bool keep_alive) {
+    http::response<http::string_body> response;
+    response.version(11);
+    response.result(static_cast<unsigned>(answer.status));
+    if (http::int_to_status(static_cast<unsigned>(answer.status)) == http::status::unknown) response.reason("Unknown");
+    response.set(http::field::date, http_date(SystemClock::now()));
+    for (auto& [name, value] : answer.headers) {
+      // A header that would split the response is dropped, never sent.
+      if (framing_header(name) || name.empty() || name.find_first_of("\r\n: ") != std::string::npos ||
+          value.find_first_of("\r\n") != std::string::npos) {
+        continue;
+      }
+      response.insert(name, value);
+    }
+    response.keep_alive(keep_alive);
+    boost::system::error_code ec;
+    if (head) {
+      http::response<http::empty_body> headers_only(std::move(response.base()));
+      headers_only.content_length(answer.body.size());
+      co_await http::async_write(stream, headers_only, net::redirect_error(net::use_awaitable, ec));
+    } else {
+      response.body() = std::move(answer.body);
+      response.prepare_payload();
+      co_await http::async_write(stream, response, net::redirect_error(net::use_awaitable, ec));
+    }
+    co_return !ec;
+  }
+
+  // ---- the Management API ------------------------------------------------------------------
+
+  static Reply management_error(int status, std::string_view message, std::string_view type) {
+    Reply reply{detail::gateway_error(status, message), false};
+    reply.answer.headers.emplace_back("x-amzn-ErrorType", std::string(type));
+    return reply;
+  }
+
+  Reply management(std::string_view method, const std::string& id, std::string body) {
+    const auto it = connections.find(id);
+    if (it == connections.end() || it->second->closing) return management_error(410, "Gone", "GoneException");
+    const auto connection = it->second;
+    Reply reply;
+    if (method == "POST") {
+      if (body.size() > kMaxWebSocketMessage) return management_error(413, "Payload Too Large", "PayloadTooLargeException");
+      const bool binary = !detail::valid_utf8(body);
+      send(connection, std::move(body), binary);
+      reply.answer.status = 200;
+      return reply;
+    }
+    if (method == "GET") {
+      reply.answer.status = 200;
+      reply.answer.headers.emplace_back("Content-Type", "application/json");
+      reply.answer.body = json::serialize(json::object{
+          {"connectedAt", detail::iso8601(connection->connected_at)},
+          {"identity", {{"sourceIp", connection->source_ip}, {"userAgent", connection->user_agent}}},
+          {"lastActiveAt", detail::iso8601(connection->last_active)}});
+      return reply;
+    }
+    if (method == "DELETE") {
+      close_connection(connection);
+      reply.answer.status = 204;
+      return reply;
+    }
+    reply = management_error(405, "Method Not Allowed", "MethodNotAllowedException");
+    reply.answer.headers.emplace_back("Allow", "GET, POST, DELETE");
+    return reply;
+  }
+
+  void send(const std::shared_ptr<WsConnection>& connection, std::string data, bool binary) {
+    connection->outbox.emplace_back(std::move(data), binary);
+    if (!connection->writing) {
+      connection->writing = true;
+      spawn(write_loop(connection));
+    }
+  }
+
+  net::awaitable<void> write_loop(std::shared_ptr<WsConnection> connection) {
+    boost::system::error_code ec;
+    while (!connection->outbox.empty() && !connection->closing) {
+      auto next = std::move(connection->outbox.front());
+      connection->outbox.pop_front();
+      connection->ws.binary(next.second);
+      co_await connection->ws.async_write(net::buffer(next.first), net::redirect_error(net::use_awaitable, ec));
+      if (ec) break;
+    }
+    connection->outbox.clear();
+    connection->writing = false;
+  }
+
+  void close_connection(const std::shared_ptr<WsConnection>& connection) {
+    if (connection->closing) return;
+    connection->closing = true;
+    spawn(close_websocket(connection));
+  }
+
+  net::awaitable<void> close_websocket(std::shared_ptr<WsConnection> connection) {
+    boost::system::error_code ec;
+    co_await connection->ws.async_close(websocket::close_code::normal, net::redirect_error(net::use_awaitable, ec));
+  }
+
+  // ---- WebSocket -------------------------------------------------------------------------
+
+  bool routes_known() const { return !config.websocket_routes.empty(); }
+  bool has_route(std::string_view key) const {
+    return std::find(config.websocket_routes.begin(), config.websocket_routes.end(), key) != config.websocket_routes.end();
+  }
+
+  IncomingRequest websocket_request(const WsConnection& connection, std::string body) {
+    IncomingRequest request;
+    request.method = "GET";
+    request.target = connection.target;
+    request.headers = connection.headers;
+    request.body = std::move(body);
+    request = describe(std::move(request), connection.source_ip, ws_stage);
+    request.request_id = random_id();
+    return request;
+  }
+
+  // Invokes a WebSocket route and reads the answer (statusCode, optional).
+  // Arguments by value, built by the caller as named objects: a coroutine must not depend on
+  // temporaries of the caller's co_await expression.
+  net::awaitable<GatewayAnswer> invoke_route(std::shared_ptr<WsConnection> connection, detail::WebSocketEventInfo info,
+                                             std::string body, bool binary) {
+    const auto request = websocket_request(*connection, std::move(body));
+    info.connection_id = connection->id;
+    info.connected_at = connection->connected_at;
+    info.user_agent = connection->user_agent;
+    auto result = co_await invoke(json::serialize(detail::websocket_event(request, info, binary)));
+    co_return answer_of(result, &detail::http_api_answer);
+  }
+
+  void ws_access(std::string_view route, const std::string& id, const GatewayAnswer& answer, Clock::duration took) {
+    if (!answer.problem.empty()) problem("WS " + std::string(route) + " " + id, answer.problem);
+    access("WS", std::string(route) + " " + id, answer.status, took);
+  }
+
+  net::awaitable<void> serve_websocket(beast::tcp_stream stream, http::request<http::empty_body> upgrade, std::string peer) {
+    const auto started = Clock::now();
+    auto connection = std::make_shared<WsConnection>(std::move(stream));
+    connection->id = random_id();
+    connection->connected_at = SystemClock::now();
+    connection->last_active = connection->connected_at;
+    connection->source_ip = peer;
+    connection->user_agent = std::string(upgrade[http::field::user_agent]);
+    connection->target = std::string(upgrade.target());
+    for (const auto& field : upgrade) connection->headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    const Untrack untrack(*this, track([connection] {
+      boost::system::error_code ignored;
+      beast::get_lowest_layer(connection->ws).socket().shutdown(tcp::socket::shutdown_both, ignored);
+      beast::get_lowest_layer(connection->ws).socket().close(ignored);
+    }));
+    const std::string& id = connection->id;
+
+    // $connect decides whether the handshake completes.
+    GatewayAnswer verdict;
+    if (!routes_known() || has_route("$connect")) {
+      detail::WebSocketEventInfo info;
+      info.route_key = "$connect";
+      info.event_type = "CONNECT";
+      verdict = co_await invoke_route(connection, std::move(info), std::string(), false);
+      if (verdict.status == 404 && verdict.problem.empty() && !routes_known()) verdict.status = 200;  // no $connect route
+    }
+    if (verdict.status / 100 != 2) {
+      // The client sees 403 whatever the function said (or the 502 of a failed invocation).
+      GatewayAnswer refusal = verdict.problem.empty() ? detail::gateway_error(403, "Forbidden") : std::move(verdict);
+      ws_access("$connect", id, refusal, Clock::now() - started);
+      (void)co_await write_answer(beast::get_lowest_layer(connection->ws), std::move(refusal), false, false);
+      co_return;
+    }
+    const std::string protocol(header_of(verdict.headers, "sec-websocket-protocol"));
+    connection->ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    connection->ws.set_option(websocket::stream_base::decorator([protocol](websocket::response_type& response) {
+      if (!protocol.empty()) response.set(http::field::sec_websocket_protocol, protocol);
+    }));
+    connection->ws.read_message_max(kMaxWebSocketMessage);
+    boost::system::error_code ec;
+    co_await connection->ws.async_accept(upgrade, net::redirect_error(net::use_awaitable, ec));
+    if (ec) co_return;
+    connections[id] = connection;
+    ++open_websockets;
+    ws_access("$connect", id, verdict, Clock::now() - started);
+
+    for (;;) {
+      beast::flat_buffer frame;
+      co_await connection->ws.async_read(frame, net::redirect_error(net::use_awaitable, ec));
+      if (ec) break;
+      const auto began = Clock::now();
+      connection->last_active = SystemClock::now();
+      const bool binary = !connection->ws.got_text();
+      std::string body = beast::buffers_to_string(frame.data());
+      std::string route = binary ? std::string("$default") : detail::websocket_route(body);
+      if (routes_known() && !has_route(route)) route = "$default";
+      detail::WebSocketEventInfo info;
+      info.route_key = route;
+      info.event_type = "MESSAGE";
+      info.message_id = random_id();
+      auto answer = co_await invoke_route(connection, info, body, binary);
+      if (answer.status == 404 && answer.problem.empty() && !routes_known() && route != "$default") {
+        // No route for this action (as far as the function says): API Gateway would use $default.
+        info.route_key = route = "$default";
+        answer = co_await invoke_route(connection, info, std::move(body), binary);
+      }
+      ws_access(route, id, answer, Clock::now() - began);
+      if (stopping) break;
+    }
+
+    connections.erase(id);
+    --open_websockets;
+    if (stopping) co_return;
+    const auto began = Clock::now();
+    detail::WebSocketEventInfo info;
+    info.route_key = "$disconnect";
+    info.event_type = "DISCONNECT";
+    if (ec == websocket::error::closed) {
+      info.disconnect_code = connection->ws.reason().code;
+      const auto& reason = connection->ws.reason().reason;
+      info.disconnect_reason = std::string(reason.data(), reason.size());
+      if (info.disconnect_code == static_cast<int>(websocket::close_code::none) || info.disconnect_code == 0) info.disconnect_code = 1005;
+    } else {
+      info.disconnect_code = 1006;
+      info.disconnect_reason = "Going away";
+    }
+    if (info.disconnect_code == 1005 && info.disconnect_reason.empty()) info.disconnect_reason = "Client-side close frame status not set";
+    if (!routes_known() || has_route("$disconnect")) {
+      auto answer = co_await invoke_route(connection, info, std::string(), false);
+      if (answer.status == 404 && answer.problem.empty() && !routes_known()) answer.status = 200;
+      ws_access("$disconnect", id, answer, Clock::now() - began);
+    }
+  }
+};
+
+ApiGatewayEmulator::ApiGatewayEmulator(ApiGatewayConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
+
+ApiGatewayEmulator::~ApiGatewayEmulator() { stop(); }
+
+Result<void> ApiGatewayEmulator::start() { return impl_->start(); }
+
+void ApiGatewayEmulator::stop() { impl_->stop(); }
+
+unsigned short ApiGatewayEmulator::port() const { return impl_->port; }
+
+std::string ApiGatewayEmulator::url() const {
+  return "http://" + (impl_->listen_host.empty() ? std::string("127.0.0.1") : impl_->listen_host) + ":" +
+         std::to_string(impl_->port);
+}
+
+RuntimeEmulator* ApiGatewayEmulator::runtime() { return impl_->runtime.get(); }
+
+std::size_t ApiGatewayEmulator::websocket_connections() const { return impl_->open_websockets; }
+
+}  // namespace lift::local

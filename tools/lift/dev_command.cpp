@@ -1,0 +1,169 @@
+// `lift dev FUNCTION`: the function behind a local API Gateway (HTTP API or REST API events,
+// WebSocket routes and the Management API on the same port), restarted when its executable
+// changes. Prints "listening on http://HOST:PORT" on stdout once it serves; runs until SIGINT
+// or SIGTERM, then stops the server and the function.
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "commands.hpp"
+#include "function_path.hpp"
+#include "lift/local/api_gateway_emulator.hpp"
+
+namespace lift::cli {
+namespace {
+
+struct DevOptions {
+  std::string function;
+  int port = 3000;
+  std::string host = "127.0.0.1";
+  std::string api = "http";
+  std::vector<std::string> env_files;
+  std::vector<std::string> env;
+  std::vector<std::string> websocket_routes;
+  double timeout_seconds = 30;
+  int memory_mb = 128;
+  bool no_reload = false;
+};
+
+bool split_assignment(std::string_view text, std::string& name, std::string& value) {
+  const auto equals = text.find('=');
+  if (equals == std::string_view::npos || equals == 0) return false;
+  name = std::string(text.substr(0, equals));
+  value = std::string(text.substr(equals + 1));
+  return true;
+}
+
+// KEY=VALUE lines (dotenv): blank lines and '#' comments skipped, an optional `export `, and
+// values optionally in matching quotes.
+bool read_env_file(const std::string& path, std::vector<std::pair<std::string, std::string>>& out) {
+  std::ifstream file(path);
+  if (!file) {
+    std::cerr << "lift dev: cannot read the env file " << path << '\n';
+    return false;
+  }
+  std::string line;
+  int number = 0;
+  while (std::getline(file, line)) {
+    ++number;
+    std::string_view text = line;
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+    while (!text.empty() && (text.back() == '\r' || text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+    if (text.empty() || text.front() == '#') continue;
+    if (text.starts_with("export ")) text.remove_prefix(7);
+    std::string name, value;
+    if (!split_assignment(text, name, value)) {
+      std::cerr << "lift dev: " << path << ":" << number << ": expected KEY=VALUE\n";
+      return false;
+    }
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front()) {
+      value = value.substr(1, value.size() - 2);
+    }
+    out.emplace_back(std::move(name), std::move(value));
+  }
+  return true;
+}
+
+int run_dev(const DevOptions& options) {
+  const auto path = resolve_function(options.function);
+  std::error_code fs_error;
+  if (!std::filesystem::is_regular_file(path, fs_error)) {
+    std::cerr << "lift dev: no function at " << path.string()
+              << " (give an executable, a directory with a bootstrap, or an example name)\n";
+    return kExitUsage;
+  }
+  if (options.api != "http" && options.api != "rest") {
+    std::cerr << "lift dev: --api is http or rest, not '" << options.api << "'\n";
+    return kExitUsage;
+  }
+
+  local::ApiGatewayConfig config;
+  config.host = options.host;
+  config.port = static_cast<unsigned short>(options.port);
+  config.api = options.api == "rest" ? local::ApiFlavor::rest : local::ApiFlavor::http;
+  config.watch = !options.no_reload;
+  config.websocket_routes = options.websocket_routes;
+  const bool terminal = ::isatty(STDERR_FILENO) == 1;
+  const char* no_color = std::getenv("NO_COLOR");
+  config.color = terminal && (no_color == nullptr || *no_color == '\0');
+  config.pretty_logs = terminal;
+
+  auto& function = config.function;
+  function.command = {path.string()};
+  function.function_name =
+      path.filename() == "bootstrap" ? path.parent_path().filename().string() : path.filename().string();
+  function.timeout = std::chrono::milliseconds(static_cast<long long>(options.timeout_seconds * 1000));
+  function.memory_mb = options.memory_mb;
+  for (const auto& file : options.env_files) {
+    if (!read_env_file(file, function.environment)) return kExitUsage;
+  }
+  for (const auto& assignment : options.env) {
+    std::string name, value;
+    if (!split_assignment(assignment, name, value)) {
+      std::cerr << "lift dev: --env expects KEY=VALUE, got '" << assignment << "'\n";
+      return kExitUsage;
+    }
+    function.environment.emplace_back(std::move(name), std::move(value));
+  }
+
+  // Blocked before any thread starts, so every thread inherits the mask and sigwait below is
+  // the one place the signals arrive (the function's process gets a clean mask).
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  local::ApiGatewayEmulator gateway(std::move(config));
+  if (auto started = gateway.start(); !started) {
+    std::cerr << "lift dev: " << started.error().message << '\n';
+    return kExitUsage;
+  }
+  const auto url = gateway.url();
+  std::cout << "listening on " << url << std::endl;
+  std::cerr << "lift dev: " << path.string() << " as an " << (options.api == "rest" ? "API Gateway REST API" : "API Gateway HTTP API")
+            << "; WebSocket routes at ws" << url.substr(4) << "/, Management API at " << url << "/@connections/{id}"
+            << (options.no_reload ? "" : "; restarts when the executable changes") << "; Ctrl-C stops\n";
+
+  int received = 0;
+  sigwait(&stop_signals, &received);
+  std::cerr << "lift dev: stopping (" << (received == SIGINT ? "SIGINT" : "SIGTERM") << ")\n";
+  gateway.stop();
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_dev_command(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<DevOptions>();
+  auto* dev = app.add_subcommand("dev", "Serve a function locally behind an API Gateway emulator (HTTP, REST, WebSocket)");
+  dev->add_option("FUNCTION", options->function, "executable, directory with a bootstrap, or example name")->required();
+  dev->add_option("-p,--port", options->port, "port to listen on (0: any free port)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  dev->add_option("--host", options->host, "address to listen on")->capture_default_str();
+  dev->add_option("--api", options->api, "http (HTTP API, payload 2.0) or rest (REST API, payload 1.0)")
+      ->check(CLI::IsMember({"http", "rest"}))
+      ->capture_default_str();
+  dev->add_option("--env-file", options->env_files, "file of KEY=VALUE lines for the function's environment (repeatable)");
+  dev->add_option("--env", options->env, "KEY=VALUE for the function's environment (repeatable)");
+  dev->add_option("--ws-route", options->websocket_routes,
+                  "a WebSocket route key the function handles (repeatable; default: any action)");
+  dev->add_option("-t,--timeout", options->timeout_seconds, "function timeout in seconds")
+      ->check(CLI::Range(0.001, 900.0))
+      ->capture_default_str();
+  dev->add_option("-m,--memory", options->memory_mb, "memory size in MB")->check(CLI::Range(128, 10240))->capture_default_str();
+  dev->add_flag("--no-reload", options->no_reload, "do not restart the function when its executable changes");
+  dev->callback([options, &exit_code] { exit_code = run_dev(*options); });
+}
+
+}  // namespace lift::cli
