@@ -34,3 +34,20 @@ echo "## App dispatch and JSON binding micro benchmarks"
 for bench in lift_app_micro_bench lift_json_micro_bench; do
   "$build/bin/$bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true --benchmark_min_time=0.2
 done
+
+echo
+echo "## lift dev: GET /hello through the local API Gateway (keep-alive, bounded Node client)"
+if command -v node >/dev/null; then
+  out=$(mktemp)
+  "$build/bin/lift" dev "$build/bin/examples/hello" --port 0 --no-reload >"$out" 2>/dev/null &
+  dev=$!
+  for _ in $(seq 50); do grep -q "listening on" "$out" && break; sleep 0.1; done
+  url=$(grep -o "http://127.0.0.1:[0-9]*" "$out" | head -1)
+  for round in 1 2 3; do
+    node bench/e2e/dev_load.mjs --url "$url/hello?name=bench" --connections 4 --seconds 3
+  done
+  kill "$dev"; wait "$dev" 2>/dev/null || true
+  rm -f "$out"
+else
+  echo "(node missing: run scripts/setup)"
+fi
