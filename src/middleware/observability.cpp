@@ -35,6 +35,19 @@ Middleware observability(Observability& obs, ObservabilityOptions options) {
     obs.metrics.begin_invocation(invocation);
     obs.tracer.begin_invocation(invocation);
     ctx.set(kKey, &obs);
+    if (const auto& cold = invocation.cold_start) {
+      // Once per environment: where the cold start went, next to Lambda's own Init Duration.
+      const auto ms = [](std::chrono::microseconds d) { return static_cast<double>(d.count()) / 1000.0; };
+      obs.logger.info("cold start", {{"init_before_main_ms", ms(cold->before_main)},
+                                     {"init_user_ms", ms(cold->user_init)},
+                                     {"init_runtime_ms", ms(cold->runtime_init)},
+                                     {"init_total_ms", ms(cold->total())}});
+      if (options.request_metrics) {
+        (void)obs.metrics.add("InitBeforeMain", ms(cold->before_main), observability::Unit::milliseconds);
+        (void)obs.metrics.add("InitUser", ms(cold->user_init), observability::Unit::milliseconds);
+        (void)obs.metrics.add("InitRuntime", ms(cold->runtime_init), observability::Unit::milliseconds);
+      }
+    }
 
     Result<void> result;
     {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
@@ -16,6 +17,7 @@
 #include <typeinfo>
 
 #include "client.hpp"
+#include "init_timing_clock.hpp"
 #include "lift/core/env.hpp"
 #include "lift/runtime/protocol.hpp"
 
@@ -63,6 +65,22 @@ struct Runtime::Impl {
   FunctionMetadata function;
   std::string endpoint;
   unsigned workers = 1;
+  // Cold-start accounting: when the Runtime was made, when the first GET /next went out, and
+  // whether the first invocation has had its InitTiming.
+  std::chrono::steady_clock::time_point constructed_at = std::chrono::steady_clock::now();
+  std::once_flag first_next;
+  std::chrono::steady_clock::time_point first_next_at;
+  std::atomic<bool> cold_start_given{false};
+
+  InitTiming init_timing() const {
+    using std::chrono::duration_cast;
+    using std::chrono::microseconds;
+    InitTiming t;
+    t.before_main = detail::cpu_before_library();
+    t.user_init = duration_cast<microseconds>(constructed_at - detail::library_loaded_at());
+    t.runtime_init = duration_cast<microseconds>(first_next_at - constructed_at);
+    return t;
+  }
 
   std::mutex hooks_mutex;
   std::vector<std::function<void()>> hooks;
@@ -99,6 +117,7 @@ struct Runtime::Impl {
     detail::Client client(endpoint, options.max_event_bytes);
     int failures = 0;
     for (;;) {
+      std::call_once(first_next, [this] { first_next_at = std::chrono::steady_clock::now(); });
       auto next = client.next();
       if (!next) {
         if (++failures >= kMaxConsecutiveFailures) {
@@ -123,6 +142,7 @@ struct Runtime::Impl {
         continue;
       }
       failures = 0;
+      if (!cold_start_given.exchange(true)) next->invocation.context.cold_start = init_timing();
       if (export_trace) export_trace_id(next->invocation.context.trace_id);
       handle(client, next->invocation);
     }

@@ -14,6 +14,8 @@
 // (Count), `Latency` (Milliseconds) and `Errors` (Count, for 5xx and failed invocations), with
 // the route pattern, the method and the status class (2xx, 4xx, ...) as dimensions, so the
 // cardinality stays that of the routes. A failed invocation flushes the logger's debug buffer.
+// On a cold start (the runtime's InitTiming on the first invocation) it also logs one
+// "cold start" line and records InitBeforeMain, InitUser and InitRuntime in milliseconds.
 
 #include <string>
 

@@ -2,7 +2,10 @@
 // What the Lambda Runtime API tells a function about itself and about each invocation.
 
 #include <chrono>
+#include <optional>
 #include <string>
+
+#include "lift/runtime/init_timing.hpp"
 
 namespace lift::runtime {
 
@@ -31,6 +34,8 @@ struct InvocationContext {
   std::string cognito_identity;      // Lambda-Runtime-Cognito-Identity (JSON text), empty when absent
   std::string tenant_id;             // Lambda-Runtime-Aws-Tenant-Id, empty when absent
   std::string invocation_id;         // Lambda-Runtime-Invocation-Id, echoed on the reply when present
+  // Set on the first invocation a process handles (its cold start): where init time went.
+  std::optional<InitTiming> cold_start;
 
   // Time left before Lambda stops the invocation; zero once the deadline has passed.
   [[nodiscard]] std::chrono::milliseconds remaining() const;

@@ -143,4 +143,29 @@ TEST(ObservabilityMiddleware, EventsAreMeasuredByKindAndNothingIsTracedWhenNotSa
   EXPECT_TRUE(out.datagrams.empty());
 }
 
+TEST(ObservabilityMiddleware, TheColdStartIsLoggedAndMeasuredOnce) {
+  Captured out;
+  auto o = make_observability(out);
+  lift::App app;
+  app.use(lift::mw::observability(o));
+  app.get("/hello", [](lift::Context&) { return boost::json::value{{"ok", true}}; });
+  auto first = invocation(http_event("GET", "/hello"));
+  first.context.cold_start = lift::runtime::InitTiming{std::chrono::microseconds(900), std::chrono::microseconds(2500),
+                                                       std::chrono::microseconds(400)};
+  ASSERT_TRUE(app.invoke(first));
+  ASSERT_EQ(out.logs.size(), 1u);
+  const auto line = boost::json::parse(out.logs[0]);
+  EXPECT_EQ(line.at("message"), "cold start");
+  EXPECT_DOUBLE_EQ(line.at("init_user_ms").to_number<double>(), 2.5);
+  EXPECT_DOUBLE_EQ(line.at("init_total_ms").to_number<double>(), 3.8);
+  const auto emf = boost::json::parse(out.documents.back());
+  EXPECT_DOUBLE_EQ(emf.at("InitBeforeMain").to_number<double>(), 0.9);
+  EXPECT_DOUBLE_EQ(emf.at("InitRuntime").to_number<double>(), 0.4);
+
+  out = {};
+  ASSERT_TRUE(app.invoke(invocation(http_event("GET", "/hello"))));
+  EXPECT_TRUE(out.logs.empty());
+  EXPECT_FALSE(boost::json::parse(out.documents.back()).as_object().contains("InitUser"));
+}
+
 }  // namespace

@@ -358,3 +358,29 @@ TEST(Runtime, InitReturnsTheValueWhenItSucceeds) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Runtime, OnlyTheFirstInvocationCarriesTheColdStartTiming) {
+  FakeRuntimeApi api({invocation("req-1", "{}"), invocation("req-2", "{}")});
+  std::vector<InvocationContext> seen;
+  const auto before = std::chrono::steady_clock::now();
+  (void)run([&](const Invocation& in) -> lift::Result<Response> {
+    seen.push_back(in.context);
+    return Response{"{}", "application/json"};
+  }, options_for(api));
+  const auto elapsed = std::chrono::steady_clock::now() - before;
+  ASSERT_EQ(seen.size(), 2u);
+  ASSERT_TRUE(seen[0].cold_start.has_value());
+  EXPECT_FALSE(seen[1].cold_start.has_value());
+  const auto& t = *seen[0].cold_start;
+  // The loader ran before the library was initialised; the test's own set-up ran before the
+  // Runtime was made; the Runtime's own part is bounded by this call.
+  EXPECT_GT(t.before_main.count(), 0);
+  EXPECT_GT(t.user_init.count(), 0);
+  EXPECT_GE(t.runtime_init.count(), 0);
+  EXPECT_LE(t.runtime_init, std::chrono::duration_cast<std::chrono::microseconds>(elapsed));
+  EXPECT_EQ(t.total(), t.before_main + t.user_init + t.runtime_init);
+}
+
+}  // namespace
