@@ -17,6 +17,7 @@
 #include "lift/http/adapters.hpp"
 #include "lift/http/router.hpp"
 #include "lift/json/document.hpp"
+#include "event_dispatch.hpp"
 #include "routes.hpp"
 
 namespace lift {
@@ -67,6 +68,7 @@ struct App::Impl {
   ErrorRenderer renderer;
   Endpoint not_found;
   EventHandler on_event;
+  detail::EventRoutes event_routes;
 
   std::once_flag frozen_once;
   bool frozen = false;
@@ -223,6 +225,24 @@ App& App::on_error(ErrorRenderer renderer) {
   return *this;
 }
 
+namespace {
+template <class Route>
+void add_event_route(App::Impl& impl, Route route) {
+  impl.refuse_after_freeze("an event route was added");
+  impl.event_routes.add(std::move(route), impl.problems);
+}
+}  // namespace
+
+App& App::add(detail::SqsRoute route) { return add_event_route(*impl_, std::move(route)), *this; }
+App& App::add(detail::SnsRoute route) { return add_event_route(*impl_, std::move(route)), *this; }
+App& App::add(detail::S3Route route) { return add_event_route(*impl_, std::move(route)), *this; }
+App& App::add(detail::DynamoDBStreamRoute route) { return add_event_route(*impl_, std::move(route)), *this; }
+App& App::add(detail::KinesisRoute route) { return add_event_route(*impl_, std::move(route)), *this; }
+App& App::add(detail::EventBridgeRoute route) { return add_event_route(*impl_, std::move(route)), *this; }
+App& App::add(detail::LogsRoute route) { return add_event_route(*impl_, std::move(route)), *this; }
+App& App::add(detail::AuthorizerRoute route) { return add_event_route(*impl_, std::move(route)), *this; }
+App& App::add(detail::CognitoRoute route) { return add_event_route(*impl_, std::move(route)), *this; }
+
 App& App::on_event(EventHandler handler) {
   impl_->on_event = std::move(handler);
   return *this;
@@ -290,28 +310,9 @@ Result<runtime::Response> App::invoke(const runtime::Invocation& invocation) con
     return runtime::Response{http::serialize_response(response, answered_as), "application/json"};
   }
 
-  Context ctx(http::Request{}, &context);
-  ctx.set_event(kind, &event);
-  Result<void> result;
-  try {
-    if (!impl_->on_event) {
-      result = Error{"UnsupportedEvent", "no handler for an event of kind " + std::string(events::to_string(kind)), 400};
-    } else {
-      const auto& handler = impl_->on_event;
-      Endpoint endpoint = [&handler, &event](Context& c) -> Result<void> {
-        auto answer = handler(c, event);
-        if (!answer) return std::move(answer).error();
-        c.event_result() = std::move(*answer);
-        return {};
-      };
-      result = run_chain(impl_->app_chain, endpoint, ctx);
-    }
-  } catch (...) {
-    log_exception("an event handler", context.request_id);
-    result = errors::internal();
-  }
-  if (!result) return std::move(result).error();
-  return runtime::Response{boost::json::serialize(ctx.event_result()), "application/json"};
+  auto answer = detail::dispatch_event({impl_->event_routes, impl_->app_chain, impl_->on_event}, context, kind, event);
+  if (!answer) return std::move(answer).error();
+  return runtime::Response{boost::json::serialize(*answer), "application/json"};
 }
 
 boost::json::object App::openapi(const OpenApiInfo& info) const { return detail::build_openapi(impl_->routes, info); }

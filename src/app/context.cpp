@@ -37,6 +37,8 @@ std::chrono::milliseconds Context::remaining_time() const {
   return invocation_->remaining();
 }
 
+const boost::json::value& Context::record() const noexcept { return record_ != nullptr ? *record_ : null_event(); }
+
 const boost::json::value& Context::event() const {
   if (event_ != nullptr) return *event_;
   if (event_text_.empty()) return null_event();

@@ -35,7 +35,8 @@ Middleware observability(Observability& obs, ObservabilityOptions options) {
     obs.metrics.begin_invocation(invocation);
     obs.tracer.begin_invocation(invocation);
     ctx.set(kKey, &obs);
-    if (const auto& cold = invocation.cold_start) {
+    // Per-record event handlers run the middleware once per record: the cold start is the first's.
+    if (const auto& cold = invocation.cold_start; cold && ctx.record_index() == 0) {
       // Once per environment: where the cold start went, next to Lambda's own Init Duration.
       const auto ms = [](std::chrono::microseconds d) { return static_cast<double>(d.count()) / 1000.0; };
       obs.logger.info("cold start", {{"init_before_main_ms", ms(cold->before_main)},

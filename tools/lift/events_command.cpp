@@ -1,28 +1,44 @@
-// `lift events generate SOURCE` and `lift events list`: sample events in AWS's shapes.
-// For now one source (HTTP API, payload format 2.0), which `make demo` feeds to hello; the
-// events layer will own generators for every source.
+// `lift events list`, `lift events generate SOURCE [options]` and `lift events inspect FILE|-`:
+// sample events in AWS's shapes for every source the runtime classifies, and what lift sees in
+// an event (the runtime's own events::detect and typed models).
 
+#include <zlib.h>
+
+#include <array>
+#include <cctype>
 #include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <functional>
 #include <iostream>
+#include <iterator>
+#include <memory>
+#include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/json.hpp>
 #include <boost/url.hpp>
 
 #include "commands.hpp"
+#include "lift/core/base64.hpp"
+#include "lift/core/uuid.hpp"
+#include "lift/events/models.hpp"
 
 namespace lift::cli {
 namespace {
 
-struct HttpEventOptions {
-  std::string method = "GET";
-  std::string path = "/";
-  std::vector<std::string> query;    // name=value
-  std::vector<std::string> headers;  // name: value or name=value
-  std::string body;
-};
+using boost::json::array;
+using boost::json::object;
+using boost::json::value;
+
+constexpr const char* kAccount = "123456789012";
+
+// ---- shared helpers ----
 
 std::string random_hex(std::mt19937_64& rng, int digits) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -30,6 +46,40 @@ std::string random_hex(std::mt19937_64& rng, int digits) {
   for (int i = 0; i < digits; ++i) out += kHex[rng() % 16];
   return out;
 }
+
+std::string random_digits(std::mt19937_64& rng, int digits) {
+  std::string out;
+  for (int i = 0; i < digits; ++i) out += static_cast<char>('0' + rng() % 10);
+  return out;
+}
+
+std::mt19937_64& rng() {
+  thread_local std::mt19937_64 engine(std::random_device{}());
+  return engine;
+}
+
+std::int64_t epoch_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string format_time(const char* format, bool millis = false) {
+  const auto ms = epoch_ms();
+  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[64];
+  std::strftime(text, sizeof text, format, &utc);
+  std::string out = text;
+  if (millis) {
+    char fraction[8];
+    std::snprintf(fraction, sizeof fraction, ".%03d", static_cast<int>(ms % 1000));
+    out += fraction;
+  }
+  return out;
+}
+
+std::string rfc3339(bool millis = false) { return format_time("%Y-%m-%dT%H:%M:%S", millis) + "Z"; }
+std::string clf_time() { return format_time("%d/%b/%Y:%H:%M:%S +0000"); }
 
 bool split(const std::string& text, const char* separators, std::string& name, std::string& value) {
   const auto at = text.find_first_of(separators);
@@ -40,101 +90,1197 @@ bool split(const std::string& text, const char* separators, std::string& name, s
   return true;
 }
 
-int generate_apigw_http(const HttpEventOptions& options) {
-  if (options.path.empty() || options.path.front() != '/') {
-    std::cerr << "lift events: --path must start with '/'\n";
-    return kExitUsage;
-  }
-  std::mt19937_64 rng(std::random_device{}());
-  boost::json::object headers{{"accept", "*/*"},
-                              {"host", "abcdef1234.execute-api.us-east-1.amazonaws.com"},
-                              {"user-agent", "curl/8.5.0"},
-                              {"x-amzn-trace-id", "Root=1-" + random_hex(rng, 8) + "-" + random_hex(rng, 24)},
-                              {"x-forwarded-for", "203.0.113.10"},
-                              {"x-forwarded-port", "443"},
-                              {"x-forwarded-proto", "https"}};
-  for (const auto& header : options.headers) {
-    std::string name, value;
-    if (!split(header, ":=", name, value)) {
-      std::cerr << "lift events: --header expects NAME:VALUE, got '" << header << "'\n";
-      return kExitUsage;
-    }
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    headers[name] = value;  // HTTP APIs lower-case header names
-  }
+int usage(const std::string& message) {
+  std::cerr << "lift events: " << message << '\n';
+  return kExitUsage;
+}
 
-  boost::urls::url query_url;
-  boost::json::object query;
-  for (const auto& parameter : options.query) {
-    std::string name, value;
-    if (!split(parameter, "=", name, value)) {
-      std::cerr << "lift events: --query expects NAME=VALUE, got '" << parameter << "'\n";
-      return kExitUsage;
+int print(const value& event) {
+  std::cout << boost::json::serialize(event) << '\n';
+  return kExitOk;
+}
+
+// MD5 (RFC 1321), for the md5OfBody SQS computes.
+std::string md5_hex(std::string_view data) {
+  static constexpr std::array<std::uint32_t, 64> k = {
+      0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613, 0xfd469501, 0x698098d8, 0x8b44f7af,
+      0xffff5bb1, 0x895cd7be, 0x6b901122, 0xfd987193, 0xa679438e, 0x49b40821, 0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa,
+      0xd62f105d, 0x02441453, 0xd8a1e681, 0xe7d3fbc8, 0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed, 0xa9e3e905, 0xfcefa3f8,
+      0x676f02d9, 0x8d2a4c8a, 0xfffa3942, 0x8771f681, 0x6d9d6122, 0xfde5380c, 0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70,
+      0x289b7ec6, 0xeaa127fa, 0xd4ef3085, 0x04881d05, 0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665, 0xf4292244, 0x432aff97,
+      0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1, 0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1,
+      0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391};
+  static constexpr std::array<int, 64> r = {
+      7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9,  14, 20, 5, 9,  14, 20, 5, 9,  14, 20, 5, 9,  14, 20,
+      4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21};
+  std::string message(data);
+  const std::uint64_t bits = static_cast<std::uint64_t>(data.size()) * 8;
+  message += static_cast<char>(0x80);
+  while (message.size() % 64 != 56) message += '\0';
+  for (int i = 0; i < 8; ++i) message += static_cast<char>((bits >> (8 * i)) & 0xff);
+  std::uint32_t h[4] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476};
+  for (std::size_t chunk = 0; chunk < message.size(); chunk += 64) {
+    std::uint32_t w[16];
+    for (int i = 0; i < 16; ++i) {
+      w[i] = 0;
+      for (int b = 3; b >= 0; --b)
+        w[i] = (w[i] << 8) |
+               static_cast<unsigned char>(message[chunk + 4 * static_cast<std::size_t>(i) + static_cast<std::size_t>(b)]);
     }
-    query_url.params().append({name, value});
+    std::uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
+    for (int i = 0; i < 64; ++i) {
+      std::uint32_t f;
+      int g;
+      if (i < 16) {
+        f = (b & c) | (~b & d);
+        g = i;
+      } else if (i < 32) {
+        f = (d & b) | (~d & c);
+        g = (5 * i + 1) % 16;
+      } else if (i < 48) {
+        f = b ^ c ^ d;
+        g = (3 * i + 5) % 16;
+      } else {
+        f = c ^ (b | ~d);
+        g = (7 * i) % 16;
+      }
+      const std::uint32_t sum = a + f + k[static_cast<std::size_t>(i)] + w[g];
+      a = d;
+      d = c;
+      c = b;
+      b = b + ((sum << r[static_cast<std::size_t>(i)]) | (sum >> (32 - r[static_cast<std::size_t>(i)])));
+    }
+    h[0] += a;
+    h[1] += b;
+    h[2] += c;
+    h[3] += d;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (auto word : h) {
+    for (int i = 0; i < 4; ++i) {
+      const auto byte = (word >> (8 * i)) & 0xff;
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xf];
+    }
+  }
+  return out;
+}
+
+// gzip of `data`, as CloudWatch Logs compresses subscription payloads.
+std::optional<std::string> gzip(std::string_view data) {
+  z_stream stream{};
+  // 15 + 16: a gzip header and trailer instead of zlib's.
+  if (deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return std::nullopt;
+  std::string out(deflateBound(&stream, static_cast<uLong>(data.size())) + 32, '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  stream.avail_in = static_cast<uInt>(data.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  const int status = deflate(&stream, Z_FINISH);
+  const auto written = stream.total_out;
+  deflateEnd(&stream);
+  if (status != Z_STREAM_END) return std::nullopt;
+  out.resize(written);
+  return out;
+}
+
+// ---- HTTP sources ----
+
+struct HttpEventOptions {
+  std::string method = "GET";
+  std::string path = "/";
+  std::vector<std::string> query;    // name=value
+  std::vector<std::string> headers;  // name: value or name=value
+  std::string body;
+};
+
+// The request's parts, checked: headers in order (names lower-cased when `lower`), query
+// parameters in order.
+struct HttpParts {
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::vector<std::pair<std::string, std::string>> query;
+  std::string raw_query;  // percent-encoded
+};
+
+std::optional<HttpParts> http_parts(const HttpEventOptions& options, bool lower, object defaults) {
+  if (options.path.empty() || options.path.front() != '/') {
+    usage("--path must start with '/'");
+    return std::nullopt;
+  }
+  HttpParts parts;
+  for (const auto& field : defaults) parts.headers.emplace_back(std::string(field.key()), std::string(field.value().as_string()));
+  for (const auto& header : options.headers) {
+    std::string name, text;
+    if (!split(header, ":=", name, text)) {
+      usage("--header expects NAME:VALUE, got '" + header + "'");
+      return std::nullopt;
+    }
+    if (lower) {
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    std::erase_if(parts.headers, [&name](const auto& h) { return h.first == name; });
+    parts.headers.emplace_back(name, text);
+  }
+  boost::urls::url query_url;
+  for (const auto& parameter : options.query) {
+    std::string name, text;
+    if (!split(parameter, "=", name, text)) {
+      usage("--query expects NAME=VALUE, got '" + parameter + "'");
+      return std::nullopt;
+    }
+    query_url.params().append({name, text});
+    parts.query.emplace_back(name, text);
+  }
+  parts.raw_query = std::string(query_url.encoded_query());
+  return parts;
+}
+
+// HTTP API (payload 2.0) and Function URL events share their shape.
+int generate_http_v2(const HttpEventOptions& options, bool function_url) {
+  const std::string api_id = function_url ? random_hex(rng(), 32) : random_hex(rng(), 10);
+  const std::string domain =
+      function_url ? api_id + ".lambda-url.us-east-1.on.aws" : api_id + ".execute-api.us-east-1.amazonaws.com";
+  object defaults{{"accept", "*/*"},
+                  {"host", domain},
+                  {"user-agent", "curl/8.5.0"},
+                  {"x-amzn-trace-id", "Root=1-" + random_hex(rng(), 8) + "-" + random_hex(rng(), 24)},
+                  {"x-forwarded-for", "203.0.113.10"},
+                  {"x-forwarded-port", "443"},
+                  {"x-forwarded-proto", "https"}};
+  auto parts = http_parts(options, true, std::move(defaults));
+  if (!parts) return kExitUsage;
+  object headers;
+  for (const auto& [name, text] : parts->headers) headers[name] = text;
+  object query;
+  for (const auto& [name, text] : parts->query) {
     // Repeated names are joined with commas, as HTTP APIs do.
     if (auto* existing = query.if_contains(name)) {
-      *existing = std::string(existing->as_string()) + "," + value;
+      *existing = std::string(existing->as_string()) + "," + text;
     } else {
-      query[name] = value;
+      query[name] = text;
     }
   }
-
-  const auto now = std::chrono::system_clock::now();
-  const auto epoch_ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  char time_text[40];
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  std::strftime(time_text, sizeof time_text, "%d/%b/%Y:%H:%M:%S +0000", &utc);
-
-  boost::json::object event;
+  object event;
   event["version"] = "2.0";
   event["routeKey"] = "$default";
   event["rawPath"] = options.path;
-  event["rawQueryString"] = std::string(query_url.encoded_query());
+  event["rawQueryString"] = parts->raw_query;
   event["headers"] = headers;
   if (!query.empty()) event["queryStringParameters"] = query;
-  event["requestContext"] = {
-      {"accountId", "123456789012"},
-      {"apiId", "abcdef1234"},
-      {"domainName", "abcdef1234.execute-api.us-east-1.amazonaws.com"},
-      {"domainPrefix", "abcdef1234"},
-      {"http",
-       {{"method", options.method}, {"path", options.path}, {"protocol", "HTTP/1.1"}, {"sourceIp", "203.0.113.10"}, {"userAgent", "curl/8.5.0"}}},
-      {"requestId", random_hex(rng, 8) + "="},
-      {"routeKey", "$default"},
-      {"stage", "$default"},
-      {"time", time_text},
-      {"timeEpoch", epoch_ms}};
+  object context{{"accountId", function_url ? "anonymous" : kAccount},
+                 {"apiId", api_id},
+                 {"domainName", domain},
+                 {"domainPrefix", api_id},
+                 {"http",
+                  {{"method", options.method},
+                   {"path", options.path},
+                   {"protocol", "HTTP/1.1"},
+                   {"sourceIp", "203.0.113.10"},
+                   {"userAgent", "curl/8.5.0"}}},
+                 {"requestId", function_url ? lift::uuid() : random_hex(rng(), 8) + "="},
+                 {"routeKey", "$default"},
+                 {"stage", "$default"},
+                 {"time", clf_time()},
+                 {"timeEpoch", epoch_ms()}};
+  event["requestContext"] = std::move(context);
   if (!options.body.empty()) event["body"] = options.body;
   event["isBase64Encoded"] = false;
-  std::cout << boost::json::serialize(event) << '\n';
-  return kExitOk;
+  return print(event);
+}
+
+// Single- and multi-value maps of name/value pairs, as REST APIs and ALBs send them.
+void add_value_maps(object& event, const char* single, const char* multi,
+                    const std::vector<std::pair<std::string, std::string>>& pairs, bool null_when_empty) {
+  object one, many;
+  for (const auto& [name, text] : pairs) {
+    one[name] = text;  // the last value, as API Gateway does
+    if (auto* list = many.if_contains(name)) {
+      list->as_array().emplace_back(text);
+    } else {
+      many[name] = array{value(text)};
+    }
+  }
+  if (pairs.empty() && null_when_empty) {
+    event[single] = nullptr;
+    event[multi] = nullptr;
+  } else {
+    event[single] = std::move(one);
+    event[multi] = std::move(many);
+  }
+}
+
+int generate_apigw_rest(const HttpEventOptions& options) {
+  const std::string api_id = random_hex(rng(), 10);
+  const std::string domain = api_id + ".execute-api.us-east-1.amazonaws.com";
+  object defaults{{"Accept", "*/*"},
+                  {"Host", domain},
+                  {"User-Agent", "curl/8.5.0"},
+                  {"X-Amzn-Trace-Id", "Root=1-" + random_hex(rng(), 8) + "-" + random_hex(rng(), 24)},
+                  {"X-Forwarded-For", "203.0.113.10"},
+                  {"X-Forwarded-Port", "443"},
+                  {"X-Forwarded-Proto", "https"}};
+  auto parts = http_parts(options, false, std::move(defaults));
+  if (!parts) return kExitUsage;
+  object event;
+  event["resource"] = "/{proxy+}";
+  event["path"] = options.path;
+  event["httpMethod"] = options.method;
+  add_value_maps(event, "headers", "multiValueHeaders", parts->headers, false);
+  add_value_maps(event, "queryStringParameters", "multiValueQueryStringParameters", parts->query, true);
+  event["pathParameters"] = object{{"proxy", options.path.substr(1)}};
+  event["stageVariables"] = nullptr;
+  const std::string request_id = lift::uuid();
+  event["requestContext"] = object{{"resourceId", random_hex(rng(), 6)},
+                                   {"resourcePath", "/{proxy+}"},
+                                   {"httpMethod", options.method},
+                                   {"extendedRequestId", random_hex(rng(), 14) + "="},
+                                   {"requestTime", clf_time()},
+                                   {"path", "/prod" + options.path},
+                                   {"accountId", kAccount},
+                                   {"protocol", "HTTP/1.1"},
+                                   {"stage", "prod"},
+                                   {"domainPrefix", api_id},
+                                   {"requestTimeEpoch", epoch_ms()},
+                                   {"requestId", request_id},
+                                   {"identity",
+                                    {{"cognitoIdentityPoolId", nullptr},
+                                     {"accountId", nullptr},
+                                     {"cognitoIdentityId", nullptr},
+                                     {"caller", nullptr},
+                                     {"sourceIp", "203.0.113.10"},
+                                     {"principalOrgId", nullptr},
+                                     {"accessKey", nullptr},
+                                     {"cognitoAuthenticationType", nullptr},
+                                     {"cognitoAuthenticationProvider", nullptr},
+                                     {"userArn", nullptr},
+                                     {"userAgent", "curl/8.5.0"},
+                                     {"user", nullptr}}},
+                                   {"domainName", domain},
+                                   {"apiId", api_id}};
+  event["body"] = options.body.empty() ? value(nullptr) : value(options.body);
+  event["isBase64Encoded"] = false;
+  return print(event);
+}
+
+int generate_alb(const HttpEventOptions& options) {
+  object defaults{{"accept", "*/*"},
+                  {"connection", "keep-alive"},
+                  {"host", "lift-alb-1234567890.us-east-1.elb.amazonaws.com"},
+                  {"user-agent", "curl/8.5.0"},
+                  {"x-amzn-trace-id", "Root=1-" + random_hex(rng(), 8) + "-" + random_hex(rng(), 24)},
+                  {"x-forwarded-for", "203.0.113.10"},
+                  {"x-forwarded-port", "80"},
+                  {"x-forwarded-proto", "http"}};
+  auto parts = http_parts(options, true, std::move(defaults));
+  if (!parts) return kExitUsage;
+  object event;
+  event["requestContext"] = object{{"elb",
+                                    {{"targetGroupArn", "arn:aws:elasticloadbalancing:us-east-1:" + std::string(kAccount) +
+                                                            ":targetgroup/lift-target/" + random_hex(rng(), 16)}}}};
+  event["httpMethod"] = options.method;
+  event["path"] = options.path;
+  // Single-value mode (the target group default): values stay percent-encoded.
+  object query;
+  for (const auto& [name, text] : parts->query) {
+    query[boost::urls::encode(name, boost::urls::unreserved_chars)] = boost::urls::encode(text, boost::urls::unreserved_chars);
+  }
+  event["queryStringParameters"] = std::move(query);
+  object headers;
+  for (const auto& [name, text] : parts->headers) headers[name] = text;
+  event["headers"] = std::move(headers);
+  event["body"] = options.body;
+  event["isBase64Encoded"] = false;
+  return print(event);
+}
+
+struct WebSocketOptions {
+  std::string route_key = "$default";
+  std::string event_type = "MESSAGE";
+  std::string connection_id;
+  std::string body;
+};
+
+int generate_apigw_websocket(const WebSocketOptions& options) {
+  if (options.event_type != "CONNECT" && options.event_type != "MESSAGE" && options.event_type != "DISCONNECT") {
+    return usage("--event-type is CONNECT, MESSAGE or DISCONNECT");
+  }
+  const std::string api_id = random_hex(rng(), 10);
+  const std::string domain = api_id + ".execute-api.us-east-1.amazonaws.com";
+  const std::string connection = options.connection_id.empty() ? random_hex(rng(), 14) + "=" : options.connection_id;
+  std::string route = options.route_key;
+  if (options.event_type == "CONNECT") route = "$connect";
+  if (options.event_type == "DISCONNECT") route = "$disconnect";
+  const auto now = epoch_ms();
+  object context{{"routeKey", route},
+                 {"eventType", options.event_type},
+                 {"extendedRequestId", random_hex(rng(), 14) + "="},
+                 {"requestTime", clf_time()},
+                 {"messageDirection", "IN"},
+                 {"stage", "prod"},
+                 {"connectedAt", now - 1500},
+                 {"requestTimeEpoch", now},
+                 {"identity", {{"userAgent", "wscat/6.0"}, {"sourceIp", "203.0.113.10"}}},
+                 {"requestId", random_hex(rng(), 14) + "="},
+                 {"domainName", domain},
+                 {"connectionId", connection},
+                 {"apiId", api_id}};
+  object event;
+  if (options.event_type == "MESSAGE") {
+    context["messageId"] = random_hex(rng(), 14) + "=";
+  } else {
+    event["headers"] = object{{"Host", domain}, {"Sec-WebSocket-Version", "13"}, {"X-Forwarded-Proto", "https"}};
+    event["multiValueHeaders"] = object{{"Host", array{value(domain)}},
+                                        {"Sec-WebSocket-Version", array{value("13")}},
+                                        {"X-Forwarded-Proto", array{value("https")}}};
+  }
+  if (options.event_type == "DISCONNECT") {
+    context["disconnectStatusCode"] = 1005;
+    context["disconnectReason"] = "Client-side close frame status not set";
+  }
+  event["requestContext"] = std::move(context);
+  if (options.event_type == "MESSAGE") event["body"] = options.body;
+  event["isBase64Encoded"] = false;
+  return print(event);
+}
+
+// ---- queues, topics, buckets, streams ----
+
+struct SqsOptions {
+  std::string queue = "orders";
+  std::vector<std::string> bodies;
+  bool fifo = false;
+  std::string group_id = "default";
+  std::string region = "us-east-1";
+};
+
+int generate_sqs(const SqsOptions& options) {
+  std::string queue = options.queue;
+  const bool fifo = options.fifo || queue.ends_with(".fifo");
+  if (fifo && !queue.ends_with(".fifo")) queue += ".fifo";
+  const std::vector<std::string> bodies = options.bodies.empty() ? std::vector<std::string>{"Hello from SQS!"} : options.bodies;
+  const auto now = epoch_ms();
+  const std::string sequence_base = random_digits(rng(), 14);
+  array records;
+  for (std::size_t i = 0; i < bodies.size(); ++i) {
+    object attributes{{"ApproximateReceiveCount", "1"},
+                      {"SentTimestamp", std::to_string(now - 200 + static_cast<std::int64_t>(i))},
+                      {"SenderId", "AIDAIENQZJOLO23YVJ4VO"},
+                      {"ApproximateFirstReceiveTimestamp", std::to_string(now)}};
+    if (fifo) {
+      attributes["SequenceNumber"] = "1" + sequence_base + std::to_string(100000 + i);
+      attributes["MessageGroupId"] = options.group_id;
+      attributes["MessageDeduplicationId"] = md5_hex(bodies[i] + std::to_string(i));
+    }
+    records.push_back(object{{"messageId", lift::uuid()},
+                             {"receiptHandle", "AQEB" + lift::base64::encode(random_hex(rng(), 48))},
+                             {"body", bodies[i]},
+                             {"attributes", std::move(attributes)},
+                             {"messageAttributes", object{}},
+                             {"md5OfBody", md5_hex(bodies[i])},
+                             {"eventSource", "aws:sqs"},
+                             {"eventSourceARN", "arn:aws:sqs:" + options.region + ":" + kAccount + ":" + queue},
+                             {"awsRegion", options.region}});
+  }
+  return print(object{{"Records", std::move(records)}});
+}
+
+struct SnsOptions {
+  std::string topic = "alerts";
+  std::string message = "Hello from SNS!";
+  std::string subject = "";
+  std::string region = "us-east-1";
+};
+
+int generate_sns(const SnsOptions& options) {
+  const std::string topic_arn = "arn:aws:sns:" + options.region + ":" + kAccount + ":" + options.topic;
+  const std::string endpoint = "https://sns." + options.region + ".amazonaws.com";
+  object sns{{"Type", "Notification"},
+             {"MessageId", lift::uuid()},
+             {"TopicArn", topic_arn},
+             {"Subject", options.subject.empty() ? value(nullptr) : value(options.subject)},
+             {"Message", options.message},
+             {"Timestamp", rfc3339(true)},
+             {"SignatureVersion", "1"},
+             {"Signature", lift::base64::encode(random_hex(rng(), 64))},
+             {"SigningCertUrl", endpoint + "/SimpleNotificationService-" + random_hex(rng(), 32) + ".pem"},
+             {"UnsubscribeUrl", endpoint + "/?Action=Unsubscribe&SubscriptionArn=" + topic_arn + ":" + lift::uuid()},
+             {"MessageAttributes", object{}}};
+  object record{{"EventSource", "aws:sns"},
+                {"EventVersion", "1.0"},
+                {"EventSubscriptionArn", topic_arn + ":" + lift::uuid()},
+                {"Sns", std::move(sns)}};
+  return print(object{{"Records", array{value(std::move(record))}}});
+}
+
+// S3's notification encoding of a key: form encoding, '/' kept.
+std::string s3_encode_key(std::string_view key) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char c : key) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) != 0 || std::string_view("-_.~/*").find(c) != std::string_view::npos) {
+      out += c;
+    } else if (c == ' ') {
+      out += '+';
+    } else {
+      out += '%';
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xF];
+    }
+  }
+  return out;
+}
+
+struct S3Options {
+  std::string bucket = "my-bucket";
+  std::string key = "uploads/photo.jpg";
+  std::string event_name = "ObjectCreated:Put";
+  std::int64_t size = 1024;
+  std::string region = "us-east-1";
+};
+
+int generate_s3(const S3Options& options) {
+  if (options.bucket.empty() || options.key.empty()) return usage("--bucket and --key must not be empty");
+  object object_entry{{"key", s3_encode_key(options.key)}, {"sequencer", "00" + random_hex(rng(), 16)}};
+  if (!options.event_name.starts_with("ObjectRemoved")) {
+    object_entry["size"] = options.size;
+    object_entry["eTag"] = md5_hex(options.key);
+  }
+  object record{{"eventVersion", "2.1"},
+                {"eventSource", "aws:s3"},
+                {"awsRegion", options.region},
+                {"eventTime", rfc3339(true)},
+                {"eventName", options.event_name},
+                {"userIdentity", {{"principalId", "AWS:AIDAINPONIXQXHT3IKHL2"}}},
+                {"requestParameters", {{"sourceIPAddress", "203.0.113.10"}}},
+                {"responseElements",
+                 {{"x-amz-request-id", random_hex(rng(), 16)}, {"x-amz-id-2", lift::base64::encode(random_hex(rng(), 40))}}},
+                {"s3",
+                 {{"s3SchemaVersion", "1.0"},
+                  {"configurationId", "lift-notification"},
+                  {"bucket",
+                   {{"name", options.bucket},
+                    {"ownerIdentity", {{"principalId", "A3NL1KOZZKExample"}}},
+                    {"arn", "arn:aws:s3:::" + options.bucket}}},
+                  {"object", std::move(object_entry)}}}};
+  return print(object{{"Records", array{value(std::move(record))}}});
+}
+
+struct EventBridgeOptions {
+  std::string source = "com.example.orders";
+  std::string detail_type = "Order Placed";
+  std::string detail = R"({"order_id":"o-1","total":42.5})";
+  std::string region = "us-east-1";
+};
+
+object eventbridge_envelope(const std::string& source, const std::string& detail_type, array resources, value detail,
+                            const std::string& region) {
+  return object{{"version", "0"},
+                {"id", lift::uuid()},
+                {"detail-type", detail_type},
+                {"source", source},
+                {"account", kAccount},
+                {"time", rfc3339()},
+                {"region", region},
+                {"resources", std::move(resources)},
+                {"detail", std::move(detail)}};
+}
+
+int generate_eventbridge(const EventBridgeOptions& options) {
+  boost::json::error_code error;
+  auto detail = boost::json::parse(options.detail, error);
+  if (error) return usage("--detail is not JSON: " + error.message());
+  if (options.source.empty() || options.detail_type.empty()) return usage("--source and --detail-type must not be empty");
+  if (options.source == "aws.events" && options.detail_type == "Scheduled Event") {
+    return usage("that is a scheduled event: use `lift events generate scheduled`");
+  }
+  return print(eventbridge_envelope(options.source, options.detail_type, array{}, std::move(detail), options.region));
+}
+
+struct ScheduledOptions {
+  std::string rule = "nightly";
+  std::string region = "us-east-1";
+};
+
+int generate_scheduled(const ScheduledOptions& options) {
+  if (options.rule.empty()) return usage("--rule must not be empty");
+  array resources{value("arn:aws:events:" + options.region + ":" + kAccount + ":rule/" + options.rule)};
+  return print(eventbridge_envelope("aws.events", "Scheduled Event", std::move(resources), object{}, options.region));
+}
+
+struct DynamoDBOptions {
+  std::string table = "Orders";
+  std::vector<std::string> ids;
+  std::string event_name = "INSERT";
+  std::string region = "us-east-1";
+};
+
+int generate_dynamodb_stream(const DynamoDBOptions& options) {
+  if (options.event_name != "INSERT" && options.event_name != "MODIFY" && options.event_name != "REMOVE") {
+    return usage("--event-name is INSERT, MODIFY or REMOVE");
+  }
+  const std::vector<std::string> ids = options.ids.empty() ? std::vector<std::string>{"1"} : options.ids;
+  const std::string stream_arn =
+      "arn:aws:dynamodb:" + options.region + ":" + kAccount + ":table/" + options.table + "/stream/" + rfc3339(true);
+  const std::string sequence_base = random_digits(rng(), 18);
+  array records;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const object keys{{"id", {{"S", ids[i]}}}};
+    object image{{"id", {{"S", ids[i]}}}, {"status", {{"S", "PENDING"}}}, {"total", {{"N", "42.5"}}}};
+    object change{{"ApproximateCreationDateTime", epoch_ms() / 1000}, {"Keys", keys}};
+    if (options.event_name != "REMOVE") change["NewImage"] = image;
+    if (options.event_name != "INSERT") {
+      image["status"] = object{{"S", "NEW"}};
+      change["OldImage"] = std::move(image);
+    }
+    change["SequenceNumber"] = std::to_string(i + 1) + sequence_base;
+    change["SizeBytes"] = 59;
+    change["StreamViewType"] = "NEW_AND_OLD_IMAGES";
+    records.push_back(object{{"eventID", random_hex(rng(), 32)},
+                             {"eventName", options.event_name},
+                             {"eventVersion", "1.1"},
+                             {"eventSource", "aws:dynamodb"},
+                             {"awsRegion", options.region},
+                             {"dynamodb", std::move(change)},
+                             {"eventSourceARN", stream_arn}});
+  }
+  return print(object{{"Records", std::move(records)}});
+}
+
+struct KinesisOptions {
+  std::string stream = "events";
+  std::vector<std::string> data;
+  std::string partition_key = "partition-1";
+  std::string region = "us-east-1";
+};
+
+int generate_kinesis(const KinesisOptions& options) {
+  const std::vector<std::string> data = options.data.empty() ? std::vector<std::string>{"Hello from Kinesis!"} : options.data;
+  const std::string sequence_base = "4959" + random_digits(rng(), 40);
+  const double arrival = static_cast<double>(epoch_ms()) / 1000.0;
+  array records;
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    const std::string sequence = sequence_base + std::to_string(10 + i);
+    records.push_back(
+        object{{"kinesis",
+                {{"kinesisSchemaVersion", "1.0"},
+                 {"partitionKey", options.partition_key},
+                 {"sequenceNumber", sequence},
+                 {"data", lift::base64::encode(data[i])},
+                 {"approximateArrivalTimestamp", arrival}}},
+               {"eventSource", "aws:kinesis"},
+               {"eventVersion", "1.0"},
+               {"eventID", "shardId-000000000000:" + sequence},
+               {"eventName", "aws:kinesis:record"},
+               {"invokeIdentityArn", "arn:aws:iam::" + std::string(kAccount) + ":role/lambda-kinesis-role"},
+               {"awsRegion", options.region},
+               {"eventSourceARN", "arn:aws:kinesis:" + options.region + ":" + kAccount + ":stream/" + options.stream}});
+  }
+  return print(object{{"Records", std::move(records)}});
+}
+
+struct LogsOptions {
+  std::string log_group = "/aws/lambda/my-function";
+  std::string log_stream;
+  std::vector<std::string> messages;
+};
+
+int generate_cloudwatch_logs(const LogsOptions& options) {
+  const std::vector<std::string> messages =
+      options.messages.empty() ? std::vector<std::string>{"START RequestId: 1 Version: $LATEST", "END RequestId: 1"}
+                               : options.messages;
+  const auto now = epoch_ms();
+  array log_events;
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    log_events.push_back(
+        object{{"id", random_digits(rng(), 56)}, {"timestamp", now + static_cast<std::int64_t>(i)}, {"message", messages[i]}});
+  }
+  const std::string stream =
+      options.log_stream.empty() ? format_time("%Y/%m/%d") + "/[$LATEST]" + random_hex(rng(), 32) : options.log_stream;
+  const object payload{{"messageType", "DATA_MESSAGE"},
+                       {"owner", kAccount},
+                       {"logGroup", options.log_group},
+                       {"logStream", stream},
+                       {"subscriptionFilters", array{value("lift-subscription")}},
+                       {"logEvents", std::move(log_events)}};
+  auto compressed = gzip(boost::json::serialize(payload));
+  if (!compressed) {
+    std::cerr << "lift events: gzip failed\n";
+    return kExitFunctionError;
+  }
+  return print(object{{"awslogs", {{"data", lift::base64::encode(*compressed)}}}});
+}
+
+// ---- authorizers and Cognito ----
+
+struct TokenAuthorizerOptions {
+  std::string token = "allow";
+  std::string method_arn;
+};
+
+std::string method_arn(const std::string& method, const std::string& path) {
+  return "arn:aws:execute-api:us-east-1:" + std::string(kAccount) + ":abcdef1234/prod/" + method + path;
+}
+
+int generate_authorizer_token(const TokenAuthorizerOptions& options) {
+  const std::string arn = options.method_arn.empty() ? method_arn("GET", "/") : options.method_arn;
+  return print(object{{"type", "TOKEN"}, {"authorizationToken", options.token}, {"methodArn", arn}});
+}
+
+struct RequestAuthorizerOptions {
+  std::string version = "1.0";
+  std::string method = "GET";
+  std::string path = "/";
+  std::vector<std::string> headers;
+};
+
+int generate_authorizer_request(const RequestAuthorizerOptions& options) {
+  if (options.version != "1.0" && options.version != "2.0") return usage("--version is 1.0 or 2.0");
+  if (options.path.empty() || options.path.front() != '/') return usage("--path must start with '/'");
+  object headers{
+      {"accept", "*/*"}, {"authorization", "Bearer allow"}, {"host", "abcdef1234.execute-api.us-east-1.amazonaws.com"}};
+  for (const auto& header : options.headers) {
+    std::string name, text;
+    if (!split(header, ":=", name, text)) return usage("--header expects NAME:VALUE, got '" + header + "'");
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    headers[name] = text;
+  }
+  const std::string request_id = lift::uuid();
+  if (options.version == "2.0") {
+    const std::string route_arn =
+        "arn:aws:execute-api:us-east-1:" + std::string(kAccount) + ":abcdef1234/$default/" + options.method + options.path;
+    object event{{"version", "2.0"},
+                 {"type", "REQUEST"},
+                 {"routeArn", route_arn},
+                 {"identitySource", array{headers.contains("authorization") ? headers["authorization"] : value("")}},
+                 {"routeKey", options.method + " " + options.path},
+                 {"rawPath", options.path},
+                 {"rawQueryString", ""},
+                 {"headers", headers},
+                 {"requestContext",
+                  {{"accountId", kAccount},
+                   {"apiId", "abcdef1234"},
+                   {"domainName", "abcdef1234.execute-api.us-east-1.amazonaws.com"},
+                   {"domainPrefix", "abcdef1234"},
+                   {"http",
+                    {{"method", options.method},
+                     {"path", options.path},
+                     {"protocol", "HTTP/1.1"},
+                     {"sourceIp", "203.0.113.10"},
+                     {"userAgent", "curl/8.5.0"}}},
+                   {"requestId", request_id},
+                   {"routeKey", options.method + " " + options.path},
+                   {"stage", "$default"},
+                   {"time", clf_time()},
+                   {"timeEpoch", epoch_ms()}}}};
+    return print(event);
+  }
+  object multi;
+  for (const auto& field : headers) multi[field.key()] = array{field.value()};
+  object event{{"type", "REQUEST"},
+               {"methodArn", method_arn(options.method, options.path)},
+               {"resource", options.path},
+               {"path", options.path},
+               {"httpMethod", options.method},
+               {"headers", headers},
+               {"multiValueHeaders", std::move(multi)},
+               {"queryStringParameters", object{}},
+               {"multiValueQueryStringParameters", object{}},
+               {"pathParameters", object{}},
+               {"stageVariables", object{}},
+               {"requestContext",
+                {{"resourcePath", options.path},
+                 {"httpMethod", options.method},
+                 {"requestTime", clf_time()},
+                 {"path", "/prod" + options.path},
+                 {"accountId", kAccount},
+                 {"protocol", "HTTP/1.1"},
+                 {"stage", "prod"},
+                 {"domainPrefix", "abcdef1234"},
+                 {"requestTimeEpoch", epoch_ms()},
+                 {"requestId", request_id},
+                 {"identity", {{"sourceIp", "203.0.113.10"}, {"userAgent", "curl/8.5.0"}}},
+                 {"domainName", "abcdef1234.execute-api.us-east-1.amazonaws.com"},
+                 {"apiId", "abcdef1234"}}}};
+  return print(event);
+}
+
+struct CognitoOptions {
+  std::string trigger = "PreSignUp_SignUp";
+  std::string user_pool_id = "us-east-1_EXAMPLE";
+  std::string username = "jane";
+  std::string email = "jane@example.com";
+};
+
+// The request and (empty) response members Cognito sends for a trigger, by its family.
+void cognito_parts(const std::string& trigger, const CognitoOptions& options, object& request, value& response) {
+  const object attributes{{"sub", lift::uuid()}, {"email", options.email}, {"email_verified", "true"}};
+  request["userAttributes"] = attributes;
+  if (trigger.starts_with("PreSignUp_")) {
+    request["validationData"] = nullptr;
+    response = object{{"autoConfirmUser", false}, {"autoVerifyEmail", false}, {"autoVerifyPhone", false}};
+  } else if (trigger.starts_with("TokenGeneration_")) {
+    request["groupConfiguration"] =
+        object{{"groupsToOverride", array{}}, {"iamRolesToOverride", array{}}, {"preferredRole", nullptr}};
+    response = object{{"claimsOverrideDetails", nullptr}};
+  } else if (trigger.starts_with("DefineAuthChallenge_")) {
+    request["session"] = array{};
+    response = object{{"challengeName", nullptr}, {"issueTokens", false}, {"failAuthentication", false}};
+  } else if (trigger.starts_with("CreateAuthChallenge_")) {
+    request["challengeName"] = "CUSTOM_CHALLENGE";
+    request["session"] = array{};
+    response =
+        object{{"publicChallengeParameters", nullptr}, {"privateChallengeParameters", nullptr}, {"challengeMetadata", nullptr}};
+  } else if (trigger.starts_with("VerifyAuthChallengeResponse_")) {
+    request["privateChallengeParameters"] = object{{"answer", "42"}};
+    request["challengeAnswer"] = "42";
+    response = object{{"answerCorrect", false}};
+  } else if (trigger.starts_with("UserMigration_")) {
+    request.erase("userAttributes");
+    request["password"] = "example-password";
+    response = object{{"userAttributes", nullptr},
+                      {"finalUserStatus", nullptr},
+                      {"messageAction", nullptr},
+                      {"desiredDeliveryMediums", nullptr}};
+  } else if (trigger.starts_with("CustomMessage_")) {
+    request["codeParameter"] = "{####}";
+    request["usernameParameter"] = nullptr;
+    response = object{{"smsMessage", nullptr}, {"emailMessage", nullptr}, {"emailSubject", nullptr}};
+  } else {
+    // PostConfirmation_, PreAuthentication_, PostAuthentication_: nothing to answer.
+    response = object{};
+  }
+}
+
+int generate_cognito(const CognitoOptions& options) {
+  if (options.trigger.empty() || options.user_pool_id.empty()) return usage("--trigger and --user-pool-id must not be empty");
+  object request;
+  value response;
+  cognito_parts(options.trigger, options, request, response);
+  const auto underscore = options.user_pool_id.find('_');
+  const std::string region = underscore == std::string::npos ? "us-east-1" : options.user_pool_id.substr(0, underscore);
+  return print(object{{"version", "1"},
+                      {"triggerSource", options.trigger},
+                      {"region", region},
+                      {"userPoolId", options.user_pool_id},
+                      {"userName", options.username},
+                      {"callerContext", {{"awsSdkVersion", "aws-sdk-unknown-unknown"}, {"clientId", random_hex(rng(), 26)}}},
+                      {"request", std::move(request)},
+                      {"response", std::move(response)}});
+}
+
+// ---- inspect ----
+
+const value* at_path(const value& root, std::initializer_list<std::string_view> path) {
+  const value* at = &root;
+  for (auto name : path) {
+    const auto* o = at->if_object();
+    if (o == nullptr) return nullptr;
+    at = o->if_contains(name);
+    if (at == nullptr) return nullptr;
+  }
+  return at;
+}
+
+// A string member for the summary ("" when absent or not a string).
+std::string text_at(const value& root, std::initializer_list<std::string_view> path) {
+  const auto* found = at_path(root, path);
+  return found != nullptr && found->is_string() ? std::string(found->get_string()) : std::string();
+}
+
+bool is_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    std::size_t extra = 0;
+    std::uint32_t code = 0;
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    } else if ((lead & 0xE0) == 0xC0) {
+      extra = 1;
+      code = lead & 0x1F;
+    } else if ((lead & 0xF0) == 0xE0) {
+      extra = 2;
+      code = lead & 0x0F;
+    } else if ((lead & 0xF8) == 0xF0) {
+      extra = 3;
+      code = lead & 0x07;
+    } else {
+      return false;
+    }
+    if (i + extra >= text.size()) return false;
+    for (std::size_t k = 1; k <= extra; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0) != 0x80) return false;
+      code = (code << 6) | (next & 0x3F);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+    static constexpr std::uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+    if (code < kMin[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
+    i += extra + 1;
+  }
+  return true;
+}
+
+std::string shorten(std::string text, std::size_t max = 80) {
+  if (text.size() <= max) return text;
+  // Cut at a UTF-8 character boundary.
+  std::size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  text.resize(cut);
+  return text + "...";
+}
+
+void add_if(object& out, std::string_view name, const std::string& text) {
+  if (!text.empty()) out[name] = text;
+}
+
+// The records of an event that has Records, whatever they hold.
+const array* records_of(const value& event) {
+  const auto* records = at_path(event, {"Records"});
+  return records != nullptr ? records->if_array() : nullptr;
+}
+
+object inspect(const value& event) {
+  using events::Kind;
+  const Kind kind = events::detect(event);
+  object out;
+  out["source"] = events::to_string(kind);
+  std::size_t count = 1;
+  array summary;
+  std::optional<Error> problem;
+  const auto note = [&problem](const auto& parsed) {
+    if (!parsed && !problem) problem = parsed.error();
+  };
+  switch (kind) {
+    case Kind::apigw_http:
+    case Kind::function_url:
+      add_if(out, "method", text_at(event, {"requestContext", "http", "method"}));
+      add_if(out, "path", text_at(event, {"rawPath"}));
+      add_if(out, "domain", text_at(event, {"requestContext", "domainName"}));
+      break;
+    case Kind::apigw_rest:
+    case Kind::alb:
+      add_if(out, "method", text_at(event, {"httpMethod"}));
+      add_if(out, "path", text_at(event, {"path"}));
+      add_if(out, "target_group", text_at(event, {"requestContext", "elb", "targetGroupArn"}));
+      break;
+    case Kind::apigw_websocket:
+      add_if(out, "route_key", text_at(event, {"requestContext", "routeKey"}));
+      add_if(out, "event_type", text_at(event, {"requestContext", "eventType"}));
+      add_if(out, "connection_id", text_at(event, {"requestContext", "connectionId"}));
+      break;
+    case Kind::sqs: {
+      note(events::parse_sqs(event));
+      const auto* records = records_of(event);
+      count = records->size();
+      add_if(out, "queue", text_at(records->front(), {"eventSourceARN"}));
+      for (const auto& r : *records)
+        summary.push_back(object{{"messageId", text_at(r, {"messageId"})}, {"body", shorten(text_at(r, {"body"}))}});
+      break;
+    }
+    case Kind::sns: {
+      note(events::parse_sns(event));
+      const auto* records = records_of(event);
+      count = records->size();
+      add_if(out, "topic", text_at(records->front(), {"Sns", "TopicArn"}));
+      for (const auto& r : *records) {
+        object item{{"MessageId", text_at(r, {"Sns", "MessageId"})}, {"Message", shorten(text_at(r, {"Sns", "Message"}))}};
+        add_if(item, "Subject", text_at(r, {"Sns", "Subject"}));
+        summary.push_back(std::move(item));
+      }
+      break;
+    }
+    case Kind::s3: {
+      note(events::parse_s3(event));
+      const auto* records = records_of(event);
+      count = records->size();
+      add_if(out, "bucket", text_at(records->front(), {"s3", "bucket", "name"}));
+      for (const auto& r : *records) {
+        auto key = events::decode_s3_key(text_at(r, {"s3", "object", "key"}));
+        summary.push_back(object{{"eventName", text_at(r, {"eventName"})},
+                                 {"bucket", text_at(r, {"s3", "bucket", "name"})},
+                                 {"key", key ? *key : text_at(r, {"s3", "object", "key"})}});
+      }
+      break;
+    }
+    case Kind::dynamodb_stream: {
+      note(events::parse_dynamodb_stream(event));
+      const auto* records = records_of(event);
+      count = records->size();
+      const auto arn = text_at(records->front(), {"eventSourceARN"});
+      add_if(out, "table", std::string(events::table_name_from_arn(arn)));
+      add_if(out, "stream", arn);
+      for (const auto& r : *records) {
+        object item{{"eventName", text_at(r, {"eventName"})}, {"SequenceNumber", text_at(r, {"dynamodb", "SequenceNumber"})}};
+        if (const auto* keys = at_path(r, {"dynamodb", "Keys"})) item["Keys"] = *keys;
+        summary.push_back(std::move(item));
+      }
+      break;
+    }
+    case Kind::kinesis: {
+      note(events::parse_kinesis(event));
+      const auto* records = records_of(event);
+      count = records->size();
+      add_if(out, "stream", text_at(records->front(), {"eventSourceARN"}));
+      for (const auto& r : *records) {
+        object item{{"sequenceNumber", text_at(r, {"kinesis", "sequenceNumber"})},
+                    {"partitionKey", text_at(r, {"kinesis", "partitionKey"})}};
+        if (auto data = lift::base64::decode(text_at(r, {"kinesis", "data"}))) {
+          // Binary data (a gzip of CloudWatch Logs, say) cannot be a JSON string: its size only.
+          if (is_utf8(*data)) {
+            item["data"] = shorten(*data);
+          } else {
+            item["data_bytes"] = data->size();
+          }
+        }
+        summary.push_back(std::move(item));
+      }
+      break;
+    }
+    case Kind::eventbridge:
+    case Kind::scheduled: {
+      note(events::parse_eventbridge(event));
+      add_if(out, "event_source", text_at(event, {"source"}));
+      add_if(out, "detail_type", text_at(event, {"detail-type"}));
+      if (kind == Kind::scheduled) {
+        auto scheduled = events::parse_scheduled(event);
+        note(scheduled);
+        if (scheduled) add_if(out, "rule", std::string(events::rule_name(*scheduled)));
+      }
+      break;
+    }
+    case Kind::cloudwatch_logs: {
+      auto data = events::parse_cloudwatch_logs(event);
+      note(data);
+      count = data ? data->logEvents.size() : 0;
+      if (data) {
+        out["log_group"] = data->logGroup;
+        out["log_stream"] = data->logStream;
+        out["message_type"] = data->messageType;
+        for (const auto& e : data->logEvents) summary.push_back(object{{"id", e.id}, {"message", shorten(e.message)}});
+      }
+      break;
+    }
+    case Kind::authorizer_token:
+      note(events::parse_token_authorizer(event));
+      add_if(out, "method_arn", text_at(event, {"methodArn"}));
+      break;
+    case Kind::authorizer_request: {
+      note(events::parse_any_request_authorizer(event));
+      add_if(out, "version", text_at(event, {"version"}));
+      add_if(out, "method_arn", text_at(event, {"methodArn"}));
+      add_if(out, "route_arn", text_at(event, {"routeArn"}));
+      break;
+    }
+    case Kind::cognito:
+      note(events::parse_cognito(event));
+      add_if(out, "trigger_source", text_at(event, {"triggerSource"}));
+      add_if(out, "user_pool_id", text_at(event, {"userPoolId"}));
+      add_if(out, "user_name", text_at(event, {"userName"}));
+      break;
+    case Kind::unknown:
+      if (const auto* o = event.if_object()) {
+        array keys;
+        for (const auto& field : *o) keys.emplace_back(field.key());
+        out["keys"] = std::move(keys);
+      }
+      break;
+  }
+  out["records"] = count;
+  if (!summary.empty()) out["summary"] = std::move(summary);
+  // What the runtime would answer: a malformed event of a known kind fails with InvalidEvent.
+  if (problem) out["error"] = object{{"code", problem->code}, {"message", problem->message}};
+  return out;
+}
+
+int run_inspect(const std::string& source) {
+  std::string text;
+  if (source == "-") {
+    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  } else {
+    std::ifstream file(source, std::ios::binary);
+    if (!file) return usage("cannot read the event file " + source);
+    text.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+  }
+  boost::json::error_code error;
+  const auto event = boost::json::parse(text, error);
+  if (error) return usage("the event is not valid JSON: " + error.message());
+  return print(inspect(event));
+}
+
+// ---- registration ----
+
+struct Source {
+  const char* name;
+  const char* description;
+};
+
+constexpr Source kSources[] = {
+    {"apigw-rest", "API Gateway REST API request (proxy integration, payload 1.0)"},
+    {"apigw-http", "API Gateway HTTP API request (payload format 2.0)"},
+    {"alb", "Application Load Balancer request (Lambda target)"},
+    {"function-url", "Lambda function URL request"},
+    {"apigw-websocket", "API Gateway WebSocket API message, connect or disconnect"},
+    {"sqs", "Amazon SQS batch (standard or FIFO queue)"},
+    {"sns", "Amazon SNS notification"},
+    {"s3", "Amazon S3 event notification"},
+    {"eventbridge", "Amazon EventBridge event"},
+    {"scheduled", "EventBridge scheduled rule event"},
+    {"dynamodb-stream", "Amazon DynamoDB Streams batch"},
+    {"kinesis", "Amazon Kinesis Data Streams batch"},
+    {"cloudwatch-logs", "CloudWatch Logs subscription (gzip + base64 payload)"},
+    {"authorizer-token", "API Gateway TOKEN authorizer request"},
+    {"authorizer-request", "API Gateway REQUEST authorizer request (payload 1.0 or 2.0)"},
+    {"cognito", "Amazon Cognito user pool trigger"},
+};
+
+const char* description_of(std::string_view name) {
+  for (const auto& source : kSources) {
+    if (name == source.name) return source.description;
+  }
+  return "";
+}
+
+void add_http_options(CLI::App* command, HttpEventOptions& options) {
+  command->add_option("--method", options.method, "HTTP method")->capture_default_str();
+  command->add_option("--path", options.path, "request path")->capture_default_str();
+  command->add_option("--query", options.query, "NAME=VALUE query parameter (repeatable)");
+  command->add_option("--header", options.headers, "NAME:VALUE header (repeatable)");
+  command->add_option("--body", options.body, "request body");
+}
+
+// Adds `generate NAME` with options bound to a shared `Options` and `run` as its action.
+template <class Options>
+std::pair<CLI::App*, std::shared_ptr<Options>> add_generator(CLI::App* generate, const char* name, int& exit_code,
+                                                             std::function<int(const Options&)> run) {
+  auto options = std::make_shared<Options>();
+  auto* command = generate->add_subcommand(name, description_of(name));
+  command->callback([options, run = std::move(run), &exit_code] { exit_code = run(*options); });
+  return {command, options};
 }
 
 }  // namespace
 
 void add_events_command(CLI::App& app, int& exit_code) {
-  auto* events = app.add_subcommand("events", "Sample events in AWS's shapes");
+  auto* events = app.add_subcommand("events", "Sample events in AWS's shapes, and what lift sees in an event");
   events->require_subcommand(1);
 
   auto* list = events->add_subcommand("list", "Name the event sources that can be generated");
   list->callback([&exit_code] {
-    std::cout << "apigw-http\tAPI Gateway HTTP API request (payload format 2.0)\n";
+    for (const auto& source : kSources) std::cout << source.name << '\t' << source.description << '\n';
     exit_code = kExitOk;
   });
 
+  auto inspected = std::make_shared<std::string>("-");
+  auto* inspect_command = events->add_subcommand("inspect", "Print the kind, record count and records of an event (JSON)");
+  inspect_command->add_option("EVENT", *inspected, "event JSON file, or - for stdin")->capture_default_str();
+  inspect_command->callback([inspected, &exit_code] { exit_code = run_inspect(*inspected); });
+
   auto* generate = events->add_subcommand("generate", "Print a sample event");
   generate->require_subcommand(1);
-  auto http = std::make_shared<HttpEventOptions>();
-  auto* apigw_http = generate->add_subcommand("apigw-http", "API Gateway HTTP API request (payload format 2.0)");
-  apigw_http->add_option("--method", http->method, "HTTP method")->capture_default_str();
-  apigw_http->add_option("--path", http->path, "request path")->capture_default_str();
-  apigw_http->add_option("--query", http->query, "NAME=VALUE query parameter (repeatable)");
-  apigw_http->add_option("--header", http->headers, "NAME:VALUE header (repeatable)");
-  apigw_http->add_option("--body", http->body, "request body");
-  apigw_http->callback([http, &exit_code] { exit_code = generate_apigw_http(*http); });
+
+  for (const bool url : {false, true}) {
+    auto [command, options] =
+        add_generator<HttpEventOptions>(generate, url ? "function-url" : "apigw-http", exit_code,
+                                        [url](const HttpEventOptions& o) { return generate_http_v2(o, url); });
+    add_http_options(command, *options);
+  }
+  {
+    auto [command, options] = add_generator<HttpEventOptions>(generate, "apigw-rest", exit_code, generate_apigw_rest);
+    add_http_options(command, *options);
+  }
+  {
+    auto [command, options] = add_generator<HttpEventOptions>(generate, "alb", exit_code, generate_alb);
+    add_http_options(command, *options);
+  }
+  {
+    auto [command, options] = add_generator<WebSocketOptions>(generate, "apigw-websocket", exit_code, generate_apigw_websocket);
+    command->add_option("--route-key", options->route_key, "route key of a MESSAGE")->capture_default_str();
+    command->add_option("--event-type", options->event_type, "CONNECT, MESSAGE or DISCONNECT")->capture_default_str();
+    command->add_option("--connection-id", options->connection_id, "connection id (random by default)");
+    command->add_option("--body", options->body, "message body");
+  }
+  {
+    auto [command, options] = add_generator<SqsOptions>(generate, "sqs", exit_code, generate_sqs);
+    command->add_option("--queue", options->queue, "queue name")->capture_default_str();
+    command->add_option("--body", options->bodies, "message body, one record each (repeatable)");
+    command->add_flag("--fifo", options->fifo, "a FIFO queue (\".fifo\" is added to the name)");
+    command->add_option("--group-id", options->group_id, "MessageGroupId of a FIFO queue")->capture_default_str();
+    command->add_option("--region", options->region, "AWS region")->capture_default_str();
+  }
+  {
+    auto [command, options] = add_generator<SnsOptions>(generate, "sns", exit_code, generate_sns);
+    command->add_option("--topic", options->topic, "topic name")->capture_default_str();
+    command->add_option("--message", options->message, "message")->capture_default_str();
+    command->add_option("--subject", options->subject, "subject");
+    command->add_option("--region", options->region, "AWS region")->capture_default_str();
+  }
+  {
+    auto [command, options] = add_generator<S3Options>(generate, "s3", exit_code, generate_s3);
+    command->add_option("--bucket", options->bucket, "bucket name")->capture_default_str();
+    command->add_option("--key", options->key, "object key (written URL-encoded, as S3 does)")->capture_default_str();
+    command->add_option("--event-name", options->event_name, "ObjectCreated:Put, ObjectRemoved:Delete, ...")
+        ->capture_default_str();
+    command->add_option("--size", options->size, "object size in bytes")->capture_default_str();
+    command->add_option("--region", options->region, "AWS region")->capture_default_str();
+  }
+  {
+    auto [command, options] = add_generator<EventBridgeOptions>(generate, "eventbridge", exit_code, generate_eventbridge);
+    command->add_option("--source", options->source, "event source")->capture_default_str();
+    command->add_option("--detail-type", options->detail_type, "detail-type")->capture_default_str();
+    command->add_option("--detail", options->detail, "detail (JSON)")->capture_default_str();
+    command->add_option("--region", options->region, "AWS region")->capture_default_str();
+  }
+  {
+    auto [command, options] = add_generator<ScheduledOptions>(generate, "scheduled", exit_code, generate_scheduled);
+    command->add_option("--rule", options->rule, "rule name")->capture_default_str();
+    command->add_option("--region", options->region, "AWS region")->capture_default_str();
+  }
+  {
+    auto [command, options] = add_generator<DynamoDBOptions>(generate, "dynamodb-stream", exit_code, generate_dynamodb_stream);
+    command->add_option("--table", options->table, "table name")->capture_default_str();
+    command->add_option("--id", options->ids, "the item's id (S), one record each (repeatable)");
+    command->add_option("--event-name", options->event_name, "INSERT, MODIFY or REMOVE")->capture_default_str();
+    command->add_option("--region", options->region, "AWS region")->capture_default_str();
+  }
+  {
+    auto [command, options] = add_generator<KinesisOptions>(generate, "kinesis", exit_code, generate_kinesis);
+    command->add_option("--stream", options->stream, "stream name")->capture_default_str();
+    command->add_option("--data", options->data, "record data, one record each (repeatable)");
+    command->add_option("--partition-key", options->partition_key, "partition key")->capture_default_str();
+    command->add_option("--region", options->region, "AWS region")->capture_default_str();
+  }
+  {
+    auto [command, options] = add_generator<LogsOptions>(generate, "cloudwatch-logs", exit_code, generate_cloudwatch_logs);
+    command->add_option("--log-group", options->log_group, "log group")->capture_default_str();
+    command->add_option("--log-stream", options->log_stream, "log stream (a Lambda-style name by default)");
+    command->add_option("--message", options->messages, "log line, one log event each (repeatable)");
+  }
+  {
+    auto [command, options] =
+        add_generator<TokenAuthorizerOptions>(generate, "authorizer-token", exit_code, generate_authorizer_token);
+    command->add_option("--token", options->token, "authorizationToken")->capture_default_str();
+    command->add_option("--method-arn", options->method_arn, "methodArn");
+  }
+  {
+    auto [command, options] =
+        add_generator<RequestAuthorizerOptions>(generate, "authorizer-request", exit_code, generate_authorizer_request);
+    command->add_option("--version", options->version, "payload version: 1.0 (REST) or 2.0 (HTTP API)")->capture_default_str();
+    command->add_option("--method", options->method, "HTTP method")->capture_default_str();
+    command->add_option("--path", options->path, "request path")->capture_default_str();
+    command->add_option("--header", options->headers, "NAME:VALUE header (repeatable)");
+  }
+  {
+    auto [command, options] = add_generator<CognitoOptions>(generate, "cognito", exit_code, generate_cognito);
+    command->add_option("--trigger", options->trigger, "triggerSource (PreSignUp_SignUp, TokenGeneration_HostedAuth, ...)")
+        ->capture_default_str();
+    command->add_option("--user-pool-id", options->user_pool_id, "user pool id")->capture_default_str();
+    command->add_option("--username", options->username, "userName")->capture_default_str();
+    command->add_option("--email", options->email, "the user's email attribute")->capture_default_str();
+  }
 }
 
 }  // namespace lift::cli

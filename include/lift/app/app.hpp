@@ -26,6 +26,7 @@
 #include <boost/json/value.hpp>
 
 #include "lift/app/context.hpp"
+#include "lift/app/event_routes.hpp"
 #include "lift/app/handler.hpp"
 #include "lift/app/middleware.hpp"
 #include "lift/core/result.hpp"
@@ -41,7 +42,7 @@ class App;
 // body shape). It may read ctx (the request, the route) and keep headers already set.
 using ErrorRenderer = std::function<void(Context&, const Error&)>;
 
-// Handles an event that is not an HTTP request (the typed sources build on it).
+// Handles an event no typed event route takes (see App::on_event).
 using EventHandler = std::function<Result<boost::json::value>(Context&, const boost::json::value&)>;
 
 // Title and version of the generated OpenAPI document.
@@ -132,7 +133,57 @@ class App {
     set_not_found(bind_handler(std::forward<F>(handler)).endpoint);
     return *this;
   }
-  // Handles events that are not HTTP requests (until a typed handler for their source exists).
+  // Event sources other than HTTP. Patterns, handler shapes and the batch semantics are
+  // described in lift/app/event_routes.hpp; within a source the first registered match wins.
+  template <class F>
+  App& sqs(std::string_view queue, F&& h) {
+    return add(detail::bind_record_route<detail::SqsRoute, true>(queue, std::forward<F>(h)));
+  }
+  template <class F>
+  App& sns(std::string_view topic, F&& h) {
+    return add(detail::bind_record_route<detail::SnsRoute, false>(topic, std::forward<F>(h)));
+  }
+  // "bucket" or "bucket/key-glob"; direct notifications and S3 events through EventBridge.
+  template <class F>
+  App& s3(std::string_view bucket_and_key, F&& h) {
+    return add(detail::bind_record_route<detail::S3Route, false>(bucket_and_key, std::forward<F>(h)));
+  }
+  template <class F>
+  App& dynamodb_stream(std::string_view table, F&& h) {
+    return add(detail::bind_record_route<detail::DynamoDBStreamRoute, true>(table, std::forward<F>(h)));
+  }
+  template <class F>
+  App& kinesis(std::string_view stream, F&& h) {
+    return add(detail::bind_record_route<detail::KinesisRoute, true>(stream, std::forward<F>(h)));
+  }
+  // Matches the event's source or its detail-type.
+  template <class F>
+  App& eventbridge(std::string_view source_or_detail_type, F&& h) {
+    return add(detail::bind_eventbridge_route(false, source_or_detail_type, std::forward<F>(h)));
+  }
+  template <class F>
+  App& schedule(std::string_view rule_name, F&& h) {
+    return add(detail::bind_eventbridge_route(true, rule_name, std::forward<F>(h)));
+  }
+  template <class F>
+  App& logs(std::string_view log_group, F&& h) {
+    return add(detail::bind_logs_route(log_group, std::forward<F>(h)));
+  }
+  template <class F>
+  App& logs(F&& h) {
+    return logs("*", std::forward<F>(h));
+  }
+  template <class F>
+  App& authorizer(F&& h) {
+    return add(detail::bind_authorizer_route(std::forward<F>(h)));
+  }
+  template <class F>
+  App& cognito(std::string_view trigger_source, F&& h) {
+    return add(detail::bind_cognito_route(trigger_source, std::forward<F>(h)));
+  }
+
+  // Handles the events no typed route takes: events of a kind without routes, and records
+  // whose resource no route of their source matches. It runs inside the middleware.
   App& on_event(EventHandler handler);
 
   // Registration errors collected so far (all of them in one message), or success.
@@ -143,9 +194,11 @@ class App {
   [[nodiscard]] http::Response handle(http::Request request, const runtime::InvocationContext* invocation = nullptr) const;
 
   // Dispatches one Lambda invocation: the event's kind is detected, HTTP events are adapted
-  // to a request and answered in their source's shape, other events go to on_event. Errors
-  // that are not HTTP answers (invalid JSON, an unhandled event, a failed event handler) are
-  // returned so the runtime reports them to Lambda. Never throws.
+  // to a request and answered in their source's shape, other events go to their source's
+  // routes (else on_event). Errors that are not HTTP answers (invalid JSON, a malformed event
+  // "InvalidEvent", an event kind nothing handles "UnsupportedEvent", a resource no route
+  // matches "NoRoute", a failed event handler) are returned so the runtime reports them to
+  // Lambda. Never throws.
   [[nodiscard]] Result<runtime::Response> invoke(const runtime::Invocation& invocation) const;
 
   // An OpenAPI 3.1 document of every route, with schemas from the handlers' C++ types.
@@ -160,6 +213,15 @@ class App {
   void add_group_middleware(std::size_t group, Middleware middleware);
   std::size_t add_group(std::size_t parent, std::string_view prefix);
   void set_not_found(Endpoint endpoint);
+  App& add(detail::SqsRoute route);
+  App& add(detail::SnsRoute route);
+  App& add(detail::S3Route route);
+  App& add(detail::DynamoDBStreamRoute route);
+  App& add(detail::KinesisRoute route);
+  App& add(detail::EventBridgeRoute route);
+  App& add(detail::LogsRoute route);
+  App& add(detail::AuthorizerRoute route);
+  App& add(detail::CognitoRoute route);
 
   std::unique_ptr<Impl> impl_;
 };

@@ -5,6 +5,7 @@
 
 #include <any>
 #include <chrono>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -76,6 +77,12 @@ class Context {
   [[nodiscard]] events::Kind kind() const noexcept { return kind_; }
   [[nodiscard]] const boost::json::value& event() const;
 
+  // The record being handled by a per-record event handler (an SQS message, an S3 or
+  // DynamoDB record, ... as JSON) and its position in the event's Records; null and 0
+  // outside per-record handling (HTTP requests, whole-event handlers).
+  [[nodiscard]] const boost::json::value& record() const noexcept;
+  [[nodiscard]] std::size_t record_index() const noexcept { return record_index_; }
+
   // The answer to a non-HTTP event (what an event handler returned), sent back to Lambda.
   [[nodiscard]] boost::json::value& event_result() noexcept { return event_result_; }
 
@@ -112,6 +119,11 @@ class Context {
     kind_ = kind;
     event_ = event;
   }
+  // `record` must outlive the context.
+  void set_record(const boost::json::value* record, std::size_t index) noexcept {
+    record_ = record;
+    record_index_ = index;
+  }
   // An event read without a DOM: `text` must outlive the context.
   void set_event_text(events::Kind kind, std::string_view text) noexcept {
     kind_ = kind;
@@ -125,6 +137,8 @@ class Context {
   const runtime::InvocationContext* invocation_ = nullptr;
   const boost::json::value* event_ = nullptr;
   std::string_view event_text_;
+  const boost::json::value* record_ = nullptr;
+  std::size_t record_index_ = 0;
   mutable std::optional<boost::json::value> parsed_event_;  // event() of event_text_, once asked
   events::Kind kind_ = events::Kind::unknown;
   std::string_view route_;

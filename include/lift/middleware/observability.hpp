@@ -16,6 +16,8 @@
 // cardinality stays that of the routes. A failed invocation flushes the logger's debug buffer.
 // On a cold start (the runtime's InitTiming on the first invocation) it also logs one
 // "cold start" line and records InitBeforeMain, InitUser and InitRuntime in milliseconds.
+// Per-record event handlers (app.sqs(...) with a record parameter) run the app's middleware once
+// per record, so each record is scoped, measured and traced on its own.
 
 #include <string>
 

@@ -1,0 +1,90 @@
+// Fuzzes the dispatch of events to an app with a route for every source: any bytes go through
+// detection, the typed models, routing by resource and per-record batch handling. Nothing may
+// crash or throw, every failure is one of the typed errors, and a partial batch answer names
+// only records of the batch.
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include <boost/json.hpp>
+
+#include "lift/app/app.hpp"
+
+namespace {
+
+namespace ev = lift::events;
+using lift::Context;
+using lift::Result;
+
+// Handlers fail (or throw) on some records, so the failure paths run too.
+Result<void> verdict(std::string_view text) {
+  if (text.find('!') != std::string_view::npos) return lift::Error{"Rejected", "rejected", 400};
+  if (text.find('#') != std::string_view::npos) throw std::runtime_error("thrown");
+  return {};
+}
+
+lift::App make_app() {
+  lift::App app;
+  app.use([](Context& ctx, const lift::Next& next) -> Result<void> {
+    (void)ctx.record();
+    return next();
+  });
+  app.sqs("*.fifo", [](Context&, const ev::SqsMessage& m) { return verdict(m.body); });
+  app.sqs("arn:aws:sqs:*:batch-*", [](Context&, const ev::SqsEvent& e) {
+    ev::BatchItemFailures failures;
+    for (const auto& m : e.Records) {
+      if (!verdict(m.body)) failures.add(m.messageId);
+    }
+    return failures;
+  });
+  app.sqs("o*", [](Context&, const ev::SqsMessage& m) { return verdict(m.body); });
+  app.sns("*", [](Context&, const ev::SnsMessage& m) { return verdict(m.Message); });
+  app.s3("b*/k?y*", [](Context&, const ev::S3Record& r) { return verdict(r.s3.object.key); });
+  app.dynamodb_stream("*", [](Context&, const ev::DynamoDBRecord& r) { return verdict(r.eventName); });
+  app.kinesis("*", [](Context&, const ev::KinesisRecord& r) { return verdict(r.kinesis.partitionKey); });
+  app.eventbridge("a*", [](Context&, const ev::EventBridgeEvent<>& e) { return verdict(e.detail_type); });
+  app.schedule("*", [](Context&) {});
+  app.logs([](Context&, const ev::CloudWatchLogsData& d) { return verdict(d.logGroup); });
+  app.authorizer([](Context&, const ev::TokenAuthorizerEvent& e) { return ev::IamPolicyResponse::allow("u", e.methodArn); });
+  app.authorizer([](Context&, const ev::AnyRequestAuthorizerEvent&) { return ev::SimpleAuthorizerResponse::allow(); });
+  app.cognito("P*", [](Context&, const ev::CognitoEvent& e) -> Result<boost::json::value> {
+    if (auto done = verdict(e.triggerSource); !done) return std::move(done).error();
+    return boost::json::value{{"ok", true}};
+  });
+  return app;
+}
+
+const std::set<std::string, std::less<>> kTypedErrors{"InvalidEvent",          "UnsupportedEvent", "NoRoute",
+                                                      "BatchProcessingFailed", "Rejected",         "InternalError"};
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static const lift::App app = make_app();
+  lift::runtime::Invocation invocation;
+  invocation.context.request_id = "fuzz";
+  invocation.payload.assign(reinterpret_cast<const char*>(data), size);
+  const auto answer = app.invoke(invocation);
+  if (!answer) {
+    if (!kTypedErrors.contains(answer.error().code)) std::abort();
+    return 0;
+  }
+  boost::json::error_code error;
+  const auto event = boost::json::parse(invocation.payload, error);
+  const auto reply = boost::json::parse(answer->body, error);
+  if (error) std::abort();  // every answer is JSON
+  // A partial batch answer names records of the batch only.
+  const auto* failures = reply.is_object() ? reply.as_object().if_contains("batchItemFailures") : nullptr;
+  if (failures == nullptr || !event.is_object() || ev::detect(event) != ev::Kind::sqs) return 0;
+  std::set<std::string, std::less<>> ids;
+  for (const auto& record : event.at("Records").as_array()) ids.emplace(record.at("messageId").as_string());
+  for (const auto& failure : failures->as_array()) {
+    if (!ids.contains(failure.at("itemIdentifier").as_string())) std::abort();
+  }
+  return 0;
+}
