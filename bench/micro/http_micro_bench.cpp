@@ -111,6 +111,17 @@ void BM_ParseDetectAndAdaptHttpApiEvent(benchmark::State& state) {
 }
 BENCHMARK(BM_ParseDetectAndAdaptHttpApiEvent);
 
+// The same Request read by the streaming reader App::invoke tries first (no DOM).
+void BM_ReadHttpApiEventStreaming(benchmark::State& state) {
+  const auto before = lift_bench::allocations_so_far();
+  for (auto _ : state) {
+    auto request = lift::http::read_http_api_event(kHttpApiEvent);
+    benchmark::DoNotOptimize(request);
+  }
+  lift_bench::report_allocations(state, before);
+}
+BENCHMARK(BM_ReadHttpApiEventStreaming);
+
 void BM_SerializeJsonResponse(benchmark::State& state) {
   lift::http::Request request;
   request.source = lift::http::Source::api_gateway_http;
