@@ -115,28 +115,6 @@ bool is_s3_object_event(const boost::json::value& event) {
          (type->get_string() == "Object Created" || type->get_string() == "Object Deleted");
 }
 
-// The key as a direct notification writes it (form encoding: ' ' is '+'), so that
-// S3Object::decoded_key() gives the key back.
-std::string encode_s3_key(std::string_view key) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(key.size());
-  for (const char c : key) {
-    const auto byte = static_cast<unsigned char>(c);
-    if ((byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') || (byte >= '0' && byte <= '9') ||
-        std::string_view("-_.~/*!'()").find(c) != std::string_view::npos) {
-      out += c;
-    } else if (c == ' ') {
-      out += '+';
-    } else {
-      out += '%';
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0xF];
-    }
-  }
-  return out;
-}
-
 // The eventName a direct notification would carry.
 std::string s3_event_name(const events::S3EventBridgeEvent& event) {
   const auto& detail = event.detail;
@@ -171,7 +149,7 @@ events::S3Record s3_record_from(const events::S3EventBridgeEvent& event) {
     // The resource keeps the partition (aws-cn, aws-us-gov).
     if (resource.ends_with(":::" + detail.bucket.name)) record.s3.bucket.arn = resource;
   }
-  record.s3.object.key = encode_s3_key(detail.object.key);
+  record.s3.object.key = events::encode_s3_key(detail.object.key);
   record.s3.object.urlDecodedKey = detail.object.key;
   record.s3.object.size = detail.object.size;
   record.s3.object.eTag = detail.object.etag;

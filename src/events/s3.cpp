@@ -39,6 +39,26 @@ std::string decode(std::string_view encoded, bool& ok) {
 
 }  // namespace
 
+std::string encode_s3_key(std::string_view key) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(key.size());
+  for (const char c : key) {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') || (byte >= '0' && byte <= '9') ||
+        std::string_view("-_.*/").find(c) != std::string_view::npos) {
+      out += c;
+    } else if (c == ' ') {
+      out += '+';
+    } else {
+      out += '%';
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xF];
+    }
+  }
+  return out;
+}
+
 Result<std::string> decode_s3_key(std::string_view encoded) {
   bool ok = true;
   auto out = decode(encoded, ok);

@@ -513,25 +513,6 @@ int generate_sns(const SnsOptions& options) {
   return print(object{{"Records", array{value(std::move(record))}}});
 }
 
-// S3's notification encoding of a key: form encoding, '/' kept.
-std::string s3_encode_key(std::string_view key) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : key) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (std::isalnum(byte) != 0 || std::string_view("-_.~/*").find(c) != std::string_view::npos) {
-      out += c;
-    } else if (c == ' ') {
-      out += '+';
-    } else {
-      out += '%';
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0xF];
-    }
-  }
-  return out;
-}
-
 struct S3Options {
   std::string bucket = "my-bucket";
   std::string key = "uploads/photo.jpg";
@@ -542,7 +523,7 @@ struct S3Options {
 
 int generate_s3(const S3Options& options) {
   if (options.bucket.empty() || options.key.empty()) return usage("--bucket and --key must not be empty");
-  object object_entry{{"key", s3_encode_key(options.key)}, {"sequencer", "00" + random_hex(rng(), 16)}};
+  object object_entry{{"key", lift::events::encode_s3_key(options.key)}, {"sequencer", "00" + random_hex(rng(), 16)}};
   if (!options.event_name.starts_with("ObjectRemoved")) {
     object_entry["size"] = options.size;
     object_entry["eTag"] = md5_hex(options.key);

@@ -26,6 +26,9 @@ namespace lift::events {
 // Percent-decoding of an S3 key as notifications encode it: '+' is a space, %XX a byte.
 // Errors: "InvalidEvent" for a '%' not followed by two hex digits.
 Result<std::string> decode_s3_key(std::string_view encoded);
+// The key as a notification writes it (form encoding: ' ' as '+', letters, digits and "-_.*/"
+// kept, every other byte %XX), so that decode_s3_key gives it back.
+std::string encode_s3_key(std::string_view key);
 
 struct S3Identity {
   std::string principalId;

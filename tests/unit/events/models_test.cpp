@@ -5,6 +5,7 @@
 #include <zlib.h>
 
 #include <boost/json.hpp>
+#include <random>
 #include <string>
 
 #include "event_samples.hpp"
@@ -513,6 +514,22 @@ TEST(BatchItemFailures, Serialise) {
     std::stringstream text;
     text << in.rdbuf();
     EXPECT_EQ(lift::json::to_json(failures), boost::json::parse(text.str()));
+  }
+}
+
+}  // namespace
+
+namespace {
+
+TEST(S3Keys, EncodingAsNotificationsDoIsUndoneByDecoding) {
+  EXPECT_EQ(lift::events::encode_s3_key("photos/2026/my cat (1).jpg"), "photos/2026/my+cat+%281%29.jpg");
+  std::mt19937 bytes(11);  // fixed seed
+  for (int round = 0; round < 2000; ++round) {
+    std::string key(static_cast<std::size_t>(round % 30), '\0');
+    for (auto& c : key) c = static_cast<char>(bytes() % 256);
+    auto back = lift::events::decode_s3_key(lift::events::encode_s3_key(key));
+    ASSERT_TRUE(back);
+    ASSERT_EQ(*back, key) << round;
   }
 }
 
