@@ -111,8 +111,18 @@ std::optional<json::object> condition_failed_item(const Error& error) {
 }
 
 struct DynamoDbClient::Impl {
-  explicit Impl(detail::ServiceClient::Config config) : service(std::move(config)) {}
-  detail::ServiceClient service;
+  explicit Impl(detail::ServiceClient::Config config) : service(std::in_place, std::move(config)) {}
+  Impl(DynamoDbTransport transport, std::string endpoint, std::string region, RetryPolicy retry)
+      : transport(std::move(transport)), endpoint(std::move(endpoint)), region(std::move(region)), retry(retry) {}
+  [[nodiscard]] const std::string& endpoint_name() const { return service ? service->endpoint() : endpoint; }
+  [[nodiscard]] const std::string& region_name() const { return service ? service->region() : region; }
+  [[nodiscard]] const RetryPolicy& retry_policy() const { return service ? service->retry() : retry; }
+
+  std::optional<detail::ServiceClient> service;  // over HTTP, unless `transport` is set
+  DynamoDbTransport transport;
+  std::string endpoint;
+  std::string region;
+  RetryPolicy retry;
 };
 
 DynamoDbClient::DynamoDbClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -123,9 +133,14 @@ DynamoDbClient::~DynamoDbClient() = default;
 Result<DynamoDbClient> DynamoDbClient::create(DynamoDbOptions options) {
   std::string region = !options.region.empty() ? std::move(options.region) : resolve_region().value_or("us-east-1");
   std::string configured = !options.endpoint.empty() ? std::move(options.endpoint) : env_or("LIFT_DYNAMODB_ENDPOINT", "");
+  if (options.transport) {
+    return DynamoDbClient(std::make_unique<Impl>(std::move(options.transport), configured.empty() ? "memory:" : std::move(configured),
+                                                 std::move(region), options.retry));
+  }
   if (configured.starts_with("memory:"))
-    return detail::config_error("the DynamoDB endpoint 'memory:' is the embedded engine, which this client does not serve; "
-                                "use an http(s):// endpoint or leave LIFT_DYNAMODB_ENDPOINT unset for AWS");
+    return detail::config_error("the DynamoDB endpoint 'memory:' is the embedded engine: set DynamoDbOptions::transport to "
+                                "lift::dynamorm::memory_transport(), use an http(s):// endpoint, or leave LIFT_DYNAMODB_ENDPOINT "
+                                "unset for AWS");
   auto endpoint = detail::resolve_endpoint(std::move(configured), "LIFT_DYNAMODB_ENDPOINT", "dynamodb", region, "DynamoDB");
   if (!endpoint) return std::move(endpoint).error();
   return DynamoDbClient(std::make_unique<Impl>(detail::ServiceClient::Config{
@@ -133,16 +148,24 @@ Result<DynamoDbClient> DynamoDbClient::create(DynamoDbOptions options) {
       std::move(options.credentials)}));
 }
 
-const std::string& DynamoDbClient::endpoint() const { return impl_->service.endpoint(); }
-const std::string& DynamoDbClient::region() const { return impl_->service.region(); }
+const std::string& DynamoDbClient::endpoint() const { return impl_->endpoint_name(); }
+const std::string& DynamoDbClient::region() const { return impl_->region_name(); }
 
 Result<json::object> DynamoDbClient::call(std::string_view operation, const json::object& request, Deadline deadline) {
   if (operation.empty() || operation.find_first_of("\r\n ") != std::string_view::npos)
     return Error{std::string(kDynamoDbValidation), "invalid DynamoDB operation name", 400};
+  if (impl_->transport) {
+    auto [status, body] = impl_->transport(operation, json::serialize(request));
+    if (status < 200 || status > 299) return parse_dynamodb_error(status, body);
+    boost::system::error_code ec;
+    auto answer = json::parse(body, ec);
+    if (!ec && answer.is_object()) return std::move(answer.as_object());
+    return Error{std::string(kDynamoDbMalformedResponse), "DynamoDB answered with a body that is not a JSON object", 502};
+  }
   std::string target(kTargetPrefix);
   target += operation;
-  return impl_->service.call_json("application/x-amz-json-1.0", std::move(target), request, deadline,
-                                  [](const HttpResponse& response) { return parse_dynamodb_error(response.status, response.body); });
+  return impl_->service->call_json("application/x-amz-json-1.0", std::move(target), request, deadline,
+                                   [](const HttpResponse& response) { return parse_dynamodb_error(response.status, response.body); });
 }
 
 namespace {
@@ -200,11 +223,11 @@ Result<json::object> drain_batch(DynamoDbClient& client, std::string_view operat
 }  // namespace
 
 Result<json::object> DynamoDbClient::batch_write_item_all(const json::object& request, Deadline deadline) {
-  return drain_batch(*this, "BatchWriteItem", "UnprocessedItems", false, impl_->service.retry(), request, deadline);
+  return drain_batch(*this, "BatchWriteItem", "UnprocessedItems", false, impl_->retry_policy(), request, deadline);
 }
 
 Result<json::object> DynamoDbClient::batch_get_item_all(const json::object& request, Deadline deadline) {
-  return drain_batch(*this, "BatchGetItem", "UnprocessedKeys", true, impl_->service.retry(), request, deadline);
+  return drain_batch(*this, "BatchGetItem", "UnprocessedKeys", true, impl_->retry_policy(), request, deadline);
 }
 
 }  // namespace lift::aws

@@ -11,10 +11,12 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <boost/json/object.hpp>
@@ -40,9 +42,16 @@ inline constexpr std::string_view kDynamoDbMalformedResponse = "DynamoDB.Malform
 // The endpoint setting cannot be used (status 500).
 inline constexpr std::string_view kConfigError = "Config";
 
+// Answers a call in-process instead of over HTTP: (operation, request body) → (HTTP status,
+// answer body), exactly as DynamoDB would answer. lift::dynamorm::memory_transport() gives one
+// for the embedded engine.
+using DynamoDbTransport = std::function<std::pair<int, std::string>(std::string_view operation, std::string_view request_json)>;
+
 struct DynamoDbOptions {
   // "http(s)://host[:port]"; empty: LIFT_DYNAMODB_ENDPOINT, else https://dynamodb.<region>.amazonaws.com.
   std::string endpoint{};
+  // Set: every call goes to it (no HTTP, no signing, no retries) and `endpoint` is only a label.
+  DynamoDbTransport transport{};
   std::string region{};  // empty: AWS_REGION, AWS_DEFAULT_REGION, the profile, else us-east-1
   RetryPolicy retry{};
   std::shared_ptr<HttpClient> http{};                // null: a client of its own
@@ -53,8 +62,8 @@ class DynamoDbClient {
  public:
   using Deadline = std::chrono::steady_clock::time_point;
 
-  // Errors ("Config"): "memory:" (the embedded engine is not served by this client), an endpoint
-  // that is not an http(s) URL.
+  // Errors ("Config"): "memory:" without a transport (the embedded engine is reached through
+  // options.transport), an endpoint that is not an http(s) URL.
   static Result<DynamoDbClient> create(DynamoDbOptions options = {});
 
   DynamoDbClient(DynamoDbClient&&) noexcept;
