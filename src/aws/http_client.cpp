@@ -515,4 +515,6 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request, std::chrono::s
 
 std::size_t HttpClient::connections_opened() const { return impl_->opened.load(); }
 
+const std::shared_ptr<CallObserver>& HttpClient::observer() const noexcept { return impl_->options.observer; }
+
 }  // namespace lift::aws

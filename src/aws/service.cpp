@@ -305,14 +305,27 @@ Result<HttpResponse> ServiceClient::send(std::string_view method, std::string_vi
   params.region = config_.region;
   params.service = config_.signing_name;
 
+  // The observer (tracing) sees the call once, around all its attempts.
+  std::unique_ptr<CallScope> scope;
+  if (const auto& observer = config_.http->observer()) scope = observer->begin(call_info(method, path, headers, request.body));
+  const std::string trace_header = scope ? scope->trace_header() : std::string();
+  CallOutcome outcome;
+  outcome.attempts = 0;
+
   const std::function<Attempt<HttpResponse>(milliseconds)> attempt = [&](milliseconds budget) -> Attempt<HttpResponse> {
     const auto now = Clock::now();
     const auto attempt_deadline = budget >= std::chrono::duration_cast<milliseconds>(deadline - now) ? deadline : now + budget;
+    ++outcome.attempts;
     request.headers = headers;  // signed again: the time is part of the signature
+    if (!trace_header.empty()) request.headers.emplace_back("X-Amzn-Trace-Id", trace_header);
     params.time = std::chrono::system_clock::now();
     if (auto signed_request = sign_in_place(request, params); !signed_request)
       return {std::move(signed_request).error(), FailureKind::fatal};
     auto response = config_.http->send(request, attempt_deadline);
+    if (response) {
+      outcome.status = response->status;
+      outcome.request_id = std::string(response->header("x-amzn-RequestId"));
+    }
     if (!response) {
       const auto kind = classify_error(response.error());
       return {std::move(response).error(), kind};
@@ -326,7 +339,36 @@ Result<HttpResponse> ServiceClient::send(std::string_view method, std::string_vi
     const auto kind = classify_error(error);
     return {std::move(error), kind};
   };
-  return with_retries<HttpResponse>(config_.retry, quota_, deadline, attempt);
+  auto result = with_retries<HttpResponse>(config_.retry, quota_, deadline, attempt);
+  if (scope) {
+    if (!result) {
+      outcome.error_code = result.error().code;
+      outcome.throttled = classify_error(result.error()) == FailureKind::throttling;
+    }
+    scope->end(outcome);
+  }
+  return result;
+}
+
+CallInfo ServiceClient::call_info(std::string_view method, std::string_view path, const std::vector<Header>& headers,
+                                  std::string_view body) const {
+  CallInfo info;
+  info.service = config_.prefix;
+  info.region = config_.region;
+  for (const auto& [name, value] : headers) {
+    // JSON protocols name the action in X-Amz-Target: "DynamoDB_20120810.GetItem".
+    if (name == "X-Amz-Target") info.operation = value.substr(value.find('.') + 1);
+  }
+  if (info.operation.empty()) info.operation = std::string(method) + " " + std::string(path);
+  if (config_.prefix == "DynamoDB") {
+    boost::system::error_code ec;
+    const auto request = json::parse(body, ec);
+    if (const auto* table = !ec && request.is_object() ? request.as_object().if_contains("TableName") : nullptr;
+        table != nullptr && table->is_string()) {
+      info.table_name = std::string(table->get_string());
+    }
+  }
+  return info;
 }
 
 std::vector<Header> json_protocol_headers(std::string_view content_type, std::string target) {

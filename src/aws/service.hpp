@@ -152,6 +152,9 @@ class ServiceClient {
 
  private:
   Result<Credentials> signing_credentials();
+  // What the call observer is told about a call before it starts.
+  CallInfo call_info(std::string_view method, std::string_view path, const std::vector<Header>& headers,
+                     std::string_view body) const;
 
   Config config_;
   bool local_ = false;

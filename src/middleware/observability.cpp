@@ -20,7 +20,52 @@ std::string_view status_class(int status) noexcept {
   }
 }
 
+class TracedCall final : public aws::CallScope {
+ public:
+  TracedCall(observability::Tracer& tracer, const aws::CallInfo& call)
+      : subsegment_(tracer.begin_subsegment(call.service, observability::SubsegmentNamespace::aws)),
+        header_(tracer.propagation_header()),
+        call_(call) {}
+
+  [[nodiscard]] std::string trace_header() const override { return header_; }
+
+  void end(const aws::CallOutcome& outcome) noexcept override {
+    observability::AwsCall aws;
+    aws.operation = call_.operation;
+    aws.region = call_.region;
+    aws.table_name = call_.table_name;
+    aws.request_id = outcome.request_id;
+    aws.retries = outcome.attempts > 0 ? outcome.attempts - 1 : 0;
+    subsegment_.set_aws(aws);
+    if (outcome.throttled || outcome.status == 429) subsegment_.set_throttle();
+    else if (outcome.status >= 500 || (outcome.status == 0 && !outcome.error_code.empty())) subsegment_.set_fault();
+    else if (outcome.status >= 400) subsegment_.set_error();
+    subsegment_ = observability::Subsegment();  // ends and sends it now, not when the scope goes
+  }
+
+ private:
+  observability::Subsegment subsegment_;
+  std::string header_;
+  aws::CallInfo call_;
+};
+
+class CallTracing final : public aws::CallObserver {
+ public:
+  explicit CallTracing(observability::Tracer& tracer) : tracer_(tracer) {}
+  std::unique_ptr<aws::CallScope> begin(const aws::CallInfo& call) override {
+    if (!tracer_.sampled()) return nullptr;
+    return std::make_unique<TracedCall>(tracer_, call);
+  }
+
+ private:
+  observability::Tracer& tracer_;
+};
+
 }  // namespace
+
+std::shared_ptr<aws::CallObserver> aws_call_tracing(observability::Tracer& tracer) {
+  return std::make_shared<CallTracing>(tracer);
+}
 
 Observability* observability_of(const Context& ctx) noexcept {
   auto* const* found = ctx.get<Observability*>(kKey);

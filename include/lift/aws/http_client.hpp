@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "lift/aws/call_observer.hpp"
 #include "lift/core/result.hpp"
 
 namespace lift::aws {
@@ -57,6 +58,8 @@ struct HttpClientOptions {
   // Loopback hosts (localhost, 127.0.0.0/8, ::1) never use a proxy unless this is set.
   bool proxy_loopback = false;
   bool verify_peer = true;
+  // Sees every service call made through this client (see call_observer.hpp); null: none.
+  std::shared_ptr<CallObserver> observer{};
 };
 
 // Transport failures of HttpClient::send, by Error::code. Whether the retry policy may try
@@ -83,6 +86,9 @@ class HttpClient {
   // is a successful exchange; errors are the transport failures above. A pooled connection that
   // the server closed is replaced and the request sent again once, when nothing was received.
   Result<HttpResponse> send(const HttpRequest& request, std::chrono::steady_clock::time_point deadline);
+
+  // The observer given in the options, or null.
+  [[nodiscard]] const std::shared_ptr<CallObserver>& observer() const noexcept;
 
   // Connections opened so far (reused ones are not counted again); for diagnostics and tests.
   [[nodiscard]] std::size_t connections_opened() const;

@@ -19,10 +19,12 @@
 // Per-record event handlers (app.sqs(...) with a record parameter) run the app's middleware once
 // per record, so each record is scoped, measured and traced on its own.
 
+#include <memory>
 #include <string>
 
 #include "lift/app/context.hpp"
 #include "lift/app/middleware.hpp"
+#include "lift/aws/call_observer.hpp"
 #include "lift/observability/logger.hpp"
 #include "lift/observability/metrics.hpp"
 #include "lift/observability/tracer.hpp"
@@ -49,5 +51,17 @@ Middleware observability(Observability& obs, ObservabilityOptions options = {});
 // The objects the middleware runs with, for handlers and later middleware; null when the
 // middleware is not installed.
 Observability* observability_of(const Context& ctx) noexcept;
+
+// Traces the AWS calls of lift's service clients: give it to the HttpClient they share,
+//
+//   auto http = std::make_shared<lift::aws::HttpClient>(
+//       lift::aws::HttpClientOptions{.observer = lift::mw::aws_call_tracing(obs.tracer)});
+//
+// and each call becomes an X-Ray subsegment of the invocation it is made in (namespace aws,
+// the service as its name; operation, region, table, request id and retries in its aws block;
+// error, throttle or fault from the outcome), and its requests carry X-Amzn-Trace-Id with that
+// subsegment as parent. Outside a sampled invocation nothing is recorded or sent. The tracer
+// must outlive the clients.
+std::shared_ptr<aws::CallObserver> aws_call_tracing(observability::Tracer& tracer);
 
 }  // namespace lift::mw
