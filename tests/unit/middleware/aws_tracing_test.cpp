@@ -16,6 +16,7 @@
 #include "lift/middleware/observability.hpp"
 #include "support/local_server.hpp"
 #include "support/scoped_env.hpp"
+#include "support/udp_listener.hpp"
 
 namespace {
 
@@ -47,11 +48,12 @@ TEST(AwsCallTracing, ACallIsASubsegmentAndCarriesTheTraceHeader) {
     });
   });
 
-  std::vector<std::string> datagrams;
+  // The X-Ray daemon's part: documents arrive over UDP, as on Lambda.
+  lift::testing_support::UdpListener daemon;
   obs::TracerOptions tracing;
   tracing.enabled = true;
   tracing.service = "orders";
-  tracing.sink = [&datagrams](std::string_view d) { datagrams.emplace_back(d); };
+  tracing.daemon_address = daemon.address();
   obs::LoggerOptions logging;
   logging.sink = [](std::string_view) {};
   obs::MetricsOptions metrics;
@@ -83,7 +85,12 @@ TEST(AwsCallTracing, ACallIsASubsegmentAndCarriesTheTraceHeader) {
   ASSERT_TRUE(answer) << answer.error().message;
 
   // Two datagrams: the DynamoDB subsegment (ended first), then the handler's.
+  std::vector<std::string> datagrams;
+  while (auto datagram = daemon.receive(std::chrono::milliseconds(datagrams.size() < 2 ? 2000 : 200))) {
+    datagrams.push_back(std::move(*datagram));
+  }
   ASSERT_EQ(datagrams.size(), 2u);
+  for (const auto& d : datagrams) EXPECT_EQ(d.substr(0, d.find('\n')), R"({"format": "json", "version": 1})");
   const auto call = boost::json::parse(datagrams[0].substr(datagrams[0].find('\n') + 1));
   const auto handler = boost::json::parse(datagrams[1].substr(datagrams[1].find('\n') + 1));
   EXPECT_EQ(call.at("name"), "DynamoDB");
