@@ -4,6 +4,7 @@
 #include <optional>
 #include <string_view>
 #include <utility>
+#include <variant>
 
 #include <boost/json.hpp>
 
@@ -103,6 +104,21 @@ Middleware gateway_principal(security::PrincipalOptions options, bool optional) 
     principal->method = "gateway";
     ctx.set(kKey, std::move(*principal));
     return next();
+  };
+}
+
+observability::MaskHook log_masking(std::shared_ptr<const security::Masker> masker) {
+  return [masker = std::move(masker)](std::string_view key, observability::LogValue& value) {
+    auto& stored = value.get();
+    if (masker->sensitive_field(key)) {
+      stored = masker->rules().replacement;  // whatever its type
+      return;
+    }
+    if (auto* text = std::get_if<std::string>(&stored)) {
+      *text = masker->mask_text(*text);
+    } else if (auto* json = std::get_if<boost::json::value>(&stored)) {
+      masker->mask_in_place(*json);
+    }
   };
 }
 

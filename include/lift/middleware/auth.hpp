@@ -20,7 +20,9 @@
 
 #include "lift/app/context.hpp"
 #include "lift/app/middleware.hpp"
+#include "lift/observability/logger.hpp"
 #include "lift/security/api_key.hpp"
+#include "lift/security/masking.hpp"
 #include "lift/security/principal.hpp"
 #include "lift/security/token.hpp"
 #include "lift/security/verifier.hpp"
@@ -56,5 +58,13 @@ Middleware require(std::function<bool(const security::Principal&, const Context&
 
 // The principal of this request, or null (no auth middleware, or an optional one found none).
 const security::Principal* principal_of(const Context& ctx) noexcept;
+
+// The security layer's PII masking as the logger's mask hook: a value under a sensitive key
+// (password, token, authorization, ...) is replaced, and emails, card numbers and tokens in any
+// other text are masked.
+//
+//   lift::observability::LoggerOptions options;
+//   options.mask = lift::mw::log_masking(std::make_shared<lift::security::Masker>());
+observability::MaskHook log_masking(std::shared_ptr<const security::Masker> masker);
 
 }  // namespace lift::mw

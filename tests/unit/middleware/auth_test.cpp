@@ -8,9 +8,11 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "lift/lift.hpp"
 #include "lift/middleware/auth.hpp"
+#include "lift/observability/logger.hpp"
 #include "lift/security/errors.hpp"
 #include "lift/security/jwt.hpp"
 #include "lift/security/key.hpp"
@@ -189,6 +191,26 @@ TEST(AuthMiddleware, PrincipalsVerifiedByApiGateway) {
   EXPECT_EQ(rest.status, 200);
   EXPECT_EQ(rest.body.at("subject"), "u-5");
   EXPECT_EQ(rest.body.at("admin"), true);
+}
+
+TEST(LogMasking, TheLoggerWritesNoSecretsOrPersonalData) {
+  std::vector<std::string> lines;
+  lift::observability::LoggerOptions options;
+  options.sink = [&lines](std::string_view line) { lines.emplace_back(line); };
+  options.mask = lift::mw::log_masking(std::make_shared<sec::Masker>());
+  lift::observability::Logger logger(std::move(options));
+  logger.info("signed up", {{"password", "hunter2"},
+                            {"contact", "write to jane.doe@example.com"},
+                            {"payment", boost::json::value{{"card", "4111 1111 1111 1111"}, {"plan", "pro"}}},
+                            {"attempts", 3}});
+  ASSERT_EQ(lines.size(), 1u);
+  const auto line = boost::json::parse(lines[0]);
+  EXPECT_EQ(line.at("password"), "***");
+  EXPECT_EQ(lines[0].find("hunter2"), std::string::npos);
+  EXPECT_EQ(lines[0].find("jane.doe@"), std::string::npos) << lines[0];
+  EXPECT_EQ(lines[0].find("4111 1111 1111 1111"), std::string::npos) << lines[0];
+  EXPECT_EQ(line.at("payment").at("plan"), "pro");
+  EXPECT_EQ(line.at("attempts"), 3);
 }
 
 }  // namespace
