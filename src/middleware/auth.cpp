@@ -122,6 +122,64 @@ observability::MaskHook log_masking(std::shared_ptr<const security::Masker> mask
   };
 }
 
+namespace {
+
+// What the API's handlers get back in requestContext.authorizer: the principal in brief.
+template <class Response>
+void add_principal_context(Response& response, const security::Principal& principal) {
+  if (principal.tenant) response.with_context("tenant_id", *principal.tenant);
+  std::string roles, scopes;
+  for (const auto& r : principal.roles) roles += (roles.empty() ? "" : " ") + r;
+  for (const auto& s : principal.scopes) scopes += (scopes.empty() ? "" : " ") + s;
+  if (!roles.empty()) response.with_context("roles", roles);
+  if (!scopes.empty()) response.with_context("scope", scopes);
+  response.with_context("sub", principal.subject);
+}
+
+Result<security::Principal> verify_bearer(const security::JwtVerifier& verifier, std::string_view authorization,
+                                          const Context& ctx, const security::PrincipalOptions& options) {
+  auto token = security::bearer_token(authorization);
+  if (!token) return std::move(token).error();
+  auto jwt = verifier.verify(*token, deadline_of(ctx));
+  if (!jwt) return std::move(jwt).error();
+  auto principal = security::principal_from_claims(jwt->claims, options);
+  principal.method = "jwt";
+  return principal;
+}
+
+}  // namespace
+
+std::function<Result<events::IamPolicyResponse>(Context&, const events::TokenAuthorizerEvent&)> jwt_token_authorizer(
+    std::shared_ptr<const security::JwtVerifier> verifier, JwtAuthorizerOptions options) {
+  return [verifier = std::move(verifier), options = std::move(options)](
+             Context& ctx, const events::TokenAuthorizerEvent& event) -> Result<events::IamPolicyResponse> {
+    auto principal = verify_bearer(*verifier, event.authorizationToken, ctx, options.principal);
+    // API Gateway answers 401 only for this exact error message.
+    if (!principal) return Error{"Unauthorized", "Unauthorized", 401};
+    const auto resource = options.allow_whole_stage ? events::method_arn_wildcard(event.methodArn) : event.methodArn;
+    auto policy = events::IamPolicyResponse::allow(principal->subject, resource);
+    add_principal_context(policy, *principal);
+    return policy;
+  };
+}
+
+std::function<Result<events::SimpleAuthorizerResponse>(Context&, const events::RequestAuthorizerV2Event&)>
+jwt_simple_authorizer(std::shared_ptr<const security::JwtVerifier> verifier, JwtAuthorizerOptions options) {
+  return [verifier = std::move(verifier), options = std::move(options)](
+             Context& ctx, const events::RequestAuthorizerV2Event& event) -> Result<events::SimpleAuthorizerResponse> {
+    std::string_view authorization;
+    if (event.headers) {
+      if (auto it = event.headers->find("authorization"); it != event.headers->end()) authorization = it->second;
+    }
+    if (authorization.empty() && event.identitySource && !event.identitySource->empty()) authorization = event.identitySource->front();
+    auto principal = verify_bearer(*verifier, authorization, ctx, options.principal);
+    if (!principal) return events::SimpleAuthorizerResponse::deny();
+    auto answer = events::SimpleAuthorizerResponse::allow();
+    add_principal_context(answer, *principal);
+    return answer;
+  };
+}
+
 Middleware require_role(std::string role) {
   return [role = std::move(role)](Context& ctx, const Next& next) -> Result<void> {
     const auto* principal = principal_of(ctx);

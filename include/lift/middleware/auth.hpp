@@ -20,6 +20,7 @@
 
 #include "lift/app/context.hpp"
 #include "lift/app/middleware.hpp"
+#include "lift/events/authorizer.hpp"
 #include "lift/observability/logger.hpp"
 #include "lift/security/api_key.hpp"
 #include "lift/security/masking.hpp"
@@ -55,6 +56,25 @@ Middleware require_any_role(std::vector<std::string> roles);
 // Attribute-based: 403 with `reason` unless allow(principal, ctx) holds (e.g. the resource's
 // owner is the principal's subject, or its tenant is the principal's tenant).
 Middleware require(std::function<bool(const security::Principal&, const Context&)> allow, std::string reason);
+
+// Lambda authorizers built on the same verification, for app.authorizer(...):
+//
+//   app.authorizer(lift::mw::jwt_token_authorizer(verifier));   // REST API, TOKEN authorizer
+//   app.authorizer(lift::mw::jwt_simple_authorizer(verifier));  // HTTP API, simple responses
+//
+// A valid token is allowed with the principal's subject as principalId and its tenant, roles
+// and scopes in the context (what the API's handlers then read from requestContext.authorizer,
+// see gateway_principal). The TOKEN form allows the whole stage by default (method_arn_wildcard),
+// so that a cached answer serves every route; an invalid token fails the invocation with the
+// message "Unauthorized", which API Gateway turns into 401. The simple form denies instead (403).
+struct JwtAuthorizerOptions {
+  security::PrincipalOptions principal{};
+  bool allow_whole_stage = true;
+};
+std::function<Result<events::IamPolicyResponse>(Context&, const events::TokenAuthorizerEvent&)> jwt_token_authorizer(
+    std::shared_ptr<const security::JwtVerifier> verifier, JwtAuthorizerOptions options = {});
+std::function<Result<events::SimpleAuthorizerResponse>(Context&, const events::RequestAuthorizerV2Event&)>
+jwt_simple_authorizer(std::shared_ptr<const security::JwtVerifier> verifier, JwtAuthorizerOptions options = {});
 
 // The principal of this request, or null (no auth middleware, or an optional one found none).
 const security::Principal* principal_of(const Context& ctx) noexcept;

@@ -213,4 +213,59 @@ TEST(LogMasking, TheLoggerWritesNoSecretsOrPersonalData) {
   EXPECT_EQ(line.at("attempts"), 3);
 }
 
+lift::Result<lift::runtime::Response> invoke_event(const lift::App& app, const std::string& payload) {
+  lift::runtime::Invocation in;
+  in.context.request_id = "req-9";
+  in.payload = payload;
+  return app.invoke(in);
+}
+
+TEST(JwtAuthorizers, TokenAuthorizerAllowsTheStageOrFailsWithUnauthorized) {
+  lift::App app;
+  app.authorizer(lift::mw::jwt_token_authorizer(std::make_shared<sec::JwtVerifier>(key())));
+  const auto event = [](const std::string& authorization) {
+    return R"({"type":"TOKEN","authorizationToken":")" + authorization +
+           R"(","methodArn":"arn:aws:execute-api:eu-west-1:123456789012:abcdef123/prod/GET/orders/7"})";
+  };
+  auto allowed = invoke_event(app, event("Bearer " + token({{"sub", "u-1"}, {"tenant_id", "t-a"}, {"roles", "admin"}})));
+  ASSERT_TRUE(allowed) << allowed.error().message;
+  const auto policy = boost::json::parse(allowed->body);
+  EXPECT_EQ(policy.at("principalId"), "u-1");
+  const auto& statement = policy.at("policyDocument").at("Statement").at(0);
+  EXPECT_EQ(statement.at("Effect"), "Allow");
+  const auto& action = statement.at("Action");  // a string or a list, as AWS accepts both
+  EXPECT_EQ(action.is_array() ? action.at(0) : action, "execute-api:Invoke");
+  const auto& resource = statement.at("Resource");
+  const auto arn = resource.is_array() ? resource.at(0) : resource;
+  EXPECT_EQ(arn, "arn:aws:execute-api:eu-west-1:123456789012:abcdef123/prod/*/*");
+  EXPECT_EQ(policy.at("context").at("tenant_id"), "t-a");
+  EXPECT_EQ(policy.at("context").at("roles"), "admin");
+
+  for (const auto& bad : {std::string("Bearer not.a.token"), std::string("Basic dTpw"), std::string(""),
+                          "Bearer " + token({{"sub", "u-1"}}, std::chrono::seconds(-3600))}) {
+    auto refused = invoke_event(app, event(bad));
+    ASSERT_FALSE(refused) << bad;
+    EXPECT_EQ(refused.error().message, "Unauthorized") << bad;  // API Gateway's cue for 401
+  }
+}
+
+TEST(JwtAuthorizers, SimpleResponsesForHttpApis) {
+  lift::App app;
+  app.authorizer(lift::mw::jwt_simple_authorizer(std::make_shared<sec::JwtVerifier>(key())));
+  const auto event = [](const std::string& authorization) {
+    return R"({"version":"2.0","type":"REQUEST","routeArn":"arn:aws:execute-api:eu-west-1:123456789012:abcdef123/$default/GET/me",
+      "identitySource":[")" + authorization + R"("],"routeKey":"GET /me","rawPath":"/me","rawQueryString":"",
+      "headers":{"authorization":")" + authorization + R"("},"requestContext":{"http":{"method":"GET","path":"/me"}}})";
+  };
+  auto allowed = invoke_event(app, event("Bearer " + token({{"sub", "u-3"}, {"scope", "orders:read"}})));
+  ASSERT_TRUE(allowed) << allowed.error().message;
+  const auto answer = boost::json::parse(allowed->body);
+  EXPECT_EQ(answer.at("isAuthorized"), true);
+  EXPECT_EQ(answer.at("context").at("sub"), "u-3");
+  EXPECT_EQ(answer.at("context").at("scope"), "orders:read");
+  auto denied = invoke_event(app, event("Bearer forged.token.value"));
+  ASSERT_TRUE(denied) << denied.error().message;
+  EXPECT_EQ(boost::json::parse(denied->body).at("isAuthorized"), false);
+}
+
 }  // namespace
