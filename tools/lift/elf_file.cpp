@@ -197,6 +197,15 @@ Result<std::string> strip_to_segments(std::string_view bytes) {
   header.e_shnum = 0;
   header.e_shstrndx = SHN_UNDEF;
   std::memcpy(out.data(), &header, sizeof header);
+  // The header's section fields mean nothing to the loader, unless a segment it reads (the
+  // interpreter path, dynamic strings) overlaps them: then clearing them would change the
+  // program, and it is refused instead.
+  auto before = read_elf(bytes);
+  auto after = read_elf(out);
+  if (!before || !after || before->interpreter != after->interpreter || before->needed != after->needed ||
+      before->versions != after->versions) {
+    return invalid("a segment overlaps the ELF header's section fields; stripping would change what the loader reads");
+  }
   return out;
 }
 

@@ -90,6 +90,18 @@ TEST(ElfFile, NotAnExecutableIsATypedError) {
   expect_invalid(far_table, "program header table");
 }
 
+TEST(ElfFile, StrippingIsRefusedWhenItWouldChangeWhatTheLoaderReads) {
+  // A PT_INTERP segment placed over the header's section fields (found by the fuzz target).
+  std::ifstream in(LIFT_TEST_SOURCE_DIR "/tests/fuzz/corpus/cli_files/segment_over_header", std::ios::binary);
+  const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  ASSERT_FALSE(bytes.empty());
+  ASSERT_TRUE(read_elf(bytes));
+  auto stripped = strip_to_segments(bytes);
+  ASSERT_FALSE(stripped);
+  EXPECT_EQ(stripped.error().code, "InvalidElf");
+  EXPECT_NE(stripped.error().message.find("overlaps the ELF header"), std::string::npos);
+}
+
 TEST(ElfFile, EveryTruncationIsAnErrorNotACrash) {
   const auto bytes = own_executable();
   // Segments reach far into the file: every prefix that cuts one is refused.
