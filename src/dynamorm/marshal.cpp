@@ -1,0 +1,254 @@
+#include "lift/dynamorm/marshal.hpp"
+
+#include <cctype>
+#include <charconv>
+#include <cmath>
+
+#include "lift/dynamorm/model.hpp"
+
+namespace lift::dynamorm {
+
+std::string attribute_name(std::string_view member, Naming naming) {
+  if (naming == Naming::exact || member == "PK" || member == "SK") return std::string(member);
+  std::string out;
+  out.reserve(member.size() + 4);
+  if (naming == Naming::camel_case) {
+    bool upper_next = false;
+    for (const char c : member) {
+      if (c == '_') {
+        upper_next = !out.empty();
+        continue;
+      }
+      const auto u = static_cast<unsigned char>(c);
+      if (out.empty()) out += static_cast<char>(std::tolower(u));
+      else out += upper_next ? static_cast<char>(std::toupper(u)) : c;
+      upper_next = false;
+    }
+    return out;
+  }
+  // snake_case: a capital starts a word, except inside a run of capitals (`userID` → `user_id`).
+  for (std::size_t i = 0; i < member.size(); ++i) {
+    const auto u = static_cast<unsigned char>(member[i]);
+    if (std::isupper(u)) {
+      const bool after_lower = i > 0 && (std::islower(static_cast<unsigned char>(member[i - 1])) ||
+                                         std::isdigit(static_cast<unsigned char>(member[i - 1])));
+      const bool before_lower = i > 0 && i + 1 < member.size() && std::isupper(static_cast<unsigned char>(member[i - 1])) &&
+                                std::islower(static_cast<unsigned char>(member[i + 1]));
+      if ((after_lower || before_lower) && !out.empty() && out.back() != '_') out += '_';
+      out += static_cast<char>(std::tolower(u));
+    } else {
+      out += member[i];
+    }
+  }
+  return out;
+}
+
+std::string format_rfc3339(std::chrono::system_clock::time_point tp) {
+  using namespace std::chrono;
+  const auto day = floor<days>(tp);
+  const year_month_day ymd{day};
+  const auto since_midnight = duration_cast<nanoseconds>(tp - day).count();
+  // Written digit by digit: this runs on every put, and snprintf costs more than the rest.
+  std::string out(30, '0');
+  const auto put = [&out](std::size_t at, std::size_t width, long long value) {
+    for (std::size_t i = at + width; i > at; --i, value /= 10) out[i - 1] = static_cast<char>('0' + value % 10);
+  };
+  // A nanosecond system clock spans the years 1677 to 2262: always four digits.
+  const int year_value = static_cast<int>(ymd.year());
+  put(0, 4, year_value);
+  out[4] = '-';
+  put(5, 2, static_cast<unsigned>(ymd.month()));
+  out[7] = '-';
+  put(8, 2, static_cast<unsigned>(ymd.day()));
+  out[10] = 'T';
+  const long long secs = since_midnight / 1'000'000'000;
+  put(11, 2, secs / 3600);
+  out[13] = ':';
+  put(14, 2, secs / 60 % 60);
+  out[16] = ':';
+  put(17, 2, secs % 60);
+  out[19] = '.';
+  put(20, 9, since_midnight % 1'000'000'000);
+  out[29] = 'Z';
+  return out;
+}
+
+std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view s) {
+  using namespace std::chrono;
+  const auto digits = [&](std::size_t at, std::size_t n, int& out) {
+    if (at + n > s.size()) return false;
+    out = 0;
+    for (std::size_t i = at; i < at + n; ++i) {
+      if (s[i] < '0' || s[i] > '9') return false;
+      out = out * 10 + (s[i] - '0');
+    }
+    return true;
+  };
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
+  if (!digits(0, 4, y) || s.size() < 20 || s[4] != '-' || !digits(5, 2, mo) || s[7] != '-' || !digits(8, 2, d) ||
+      (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(11, 2, h) || s[13] != ':' || !digits(14, 2, mi) ||
+      s[16] != ':' || !digits(17, 2, se))
+    return std::nullopt;
+  const year_month_day ymd{year(y), month(static_cast<unsigned>(mo)), day(static_cast<unsigned>(d))};
+  if (!ymd.ok() || h > 23 || mi > 59 || se > 60) return std::nullopt;
+  std::size_t at = 19;
+  std::int64_t nanos = 0;
+  if (at < s.size() && s[at] == '.') {
+    ++at;
+    std::size_t n = 0;
+    while (at < s.size() && s[at] >= '0' && s[at] <= '9') {
+      if (n < 9) nanos = nanos * 10 + (s[at] - '0');
+      ++n;
+      ++at;
+    }
+    if (n == 0) return std::nullopt;
+    for (std::size_t k = n; k < 9; ++k) nanos *= 10;
+  }
+  int offset_minutes = 0;
+  if (at < s.size() && (s[at] == 'Z' || s[at] == 'z')) {
+    ++at;
+  } else if (at < s.size() && (s[at] == '+' || s[at] == '-')) {
+    int oh = 0, om = 0;
+    if (!digits(at + 1, 2, oh) || at + 3 >= s.size() || s[at + 3] != ':' || !digits(at + 4, 2, om) || oh > 23 || om > 59)
+      return std::nullopt;
+    offset_minutes = (oh * 60 + om) * (s[at] == '-' ? -1 : 1);
+    at += 6;
+  } else {
+    return std::nullopt;
+  }
+  if (at != s.size()) return std::nullopt;
+  const auto tp = sys_days(ymd) + hours(h) + minutes(mi) + seconds(se) - minutes(offset_minutes);
+  return time_point_cast<system_clock::duration>(tp + duration_cast<system_clock::duration>(nanoseconds(nanos)));
+}
+
+namespace detail {
+
+std::string render_path(const Path* path) {
+  std::vector<const Path*> chain;
+  for (const Path* p = path; p != nullptr; p = p->parent) chain.push_back(p);
+  std::string out;
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    const Path& p = **it;
+    switch (p.kind) {
+      case Path::Kind::attribute:
+        if (!out.empty()) out += '.';
+        out += p.name;
+        break;
+      case Path::Kind::index:
+        out += '[' + std::to_string(p.index) + ']';
+        break;
+      case Path::Kind::key:
+        out += "[\"";
+        out += p.name;
+        out += "\"]";
+        break;
+    }
+  }
+  return out;
+}
+
+void Problems::add(const Path* at, std::string message) {
+  if (full()) return;
+  details_.push_back(ErrorDetail{render_path(at), std::move(message)});
+}
+
+Error Problems::error() && {
+  const auto& first = details_.front();
+  std::string message = first.field.empty() ? first.message : first.field + ": " + first.message;
+  Error e{std::string(kValidation), std::move(message), 400};
+  e.details = std::move(details_);
+  return e;
+}
+
+std::optional<Number> number_from_double(double value) {
+  if (!std::isfinite(value)) return std::nullopt;
+  char buffer[32];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);  // shortest round trip
+  auto n = Number::parse(std::string_view(buffer, static_cast<std::size_t>(result.ptr - buffer)));
+  if (!n) return std::nullopt;
+  return *n;
+}
+
+std::optional<Number> number_from_float(float value) {
+  if (!std::isfinite(value)) return std::nullopt;
+  char buffer[32];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  auto n = Number::parse(std::string_view(buffer, static_cast<std::size_t>(result.ptr - buffer)));
+  if (!n) return std::nullopt;
+  return *n;
+}
+
+std::string integer_range_message(std::int64_t min, std::uint64_t max) {
+  return "expected an integer from " + std::to_string(min) + " to " + std::to_string(max);
+}
+
+std::string type_mismatch(std::string_view expected, const AttributeValue& got) {
+  return "expected " + std::string(expected) + ", got " + std::string(to_string(got.type()));
+}
+
+std::string enum_names_message(const std::string_view* names, std::size_t count) {
+  std::string out = "expected one of";
+  for (std::size_t i = 0; i < count; ++i) {
+    out += i == 0 ? " " : ", ";
+    out += names[i];
+  }
+  return out;
+}
+
+}  // namespace detail
+
+// ---- model schema ----
+
+const IndexSchema* ModelSchema::index(std::string_view name) const {
+  for (const auto& ix : indexes)
+    if (ix.name == name) return &ix;
+  return nullptr;
+}
+
+void ModelSchema::refresh() {
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    auto& f = fields[i];
+    if (!f.renamed) f.attribute = attribute_name(f.member, naming);
+    codecs[i].attribute = f.attribute;
+  }
+  for (auto& ix : indexes) {
+    if (ix.partition_field) ix.partition_attribute = fields[*ix.partition_field].attribute;
+    else if (partition_key) ix.partition_attribute = fields[*partition_key].attribute;
+    if (ix.sort_field) ix.sort_attribute = fields[*ix.sort_field].attribute;
+  }
+  if (!partition_key) return;
+  // An LSI's partition key is the table's, whenever it was declared.
+  for (auto& ix : indexes) {
+    if (!ix.global) {
+      ix.partition_attribute = fields[*partition_key].attribute;
+      ix.partition_type = fields[*partition_key].key_type;
+    }
+  }
+}
+
+Result<void> ModelSchema::check() const {
+  if (problem) return validation_error("invalid model " + table + ": " + *problem);
+  if (table.size() < 3) return validation_error("invalid model: table name \"" + table + "\" is shorter than 3 characters");
+  if (!partition_key) return validation_error("invalid model " + table + ": no partition key");
+  for (const auto slot : {partition_key, sort_key}) {
+    if (slot && fields[*slot].key_type == 0)
+      return validation_error("invalid model " + table + ": key member " + fields[*slot].member + " is not a string, number or binary");
+  }
+  for (std::size_t i = 0; i < fields.size(); ++i)
+    for (std::size_t j = i + 1; j < fields.size(); ++j)
+      if (fields[i].attribute == fields[j].attribute)
+        return validation_error("invalid model " + table + ": members " + fields[i].member + " and " + fields[j].member +
+                                " share the attribute name " + fields[i].attribute);
+  for (const auto& ix : indexes) {
+    if (ix.global && !ix.partition_field) return validation_error("invalid model " + table + ": index " + ix.name + " has no partition key");
+    if (ix.partition_type == 0) return validation_error("invalid model " + table + ": index " + ix.name + " has a key that is not S, N or B");
+    if (!ix.global && !ix.sort_attribute) return validation_error("invalid model " + table + ": local index " + ix.name + " has no sort key");
+    if (tenant && ix.global && ix.partition_type != 'S')
+      return validation_error("invalid model " + table + ": a tenant-scoped index partition key must be a string (" + ix.name + ")");
+  }
+  if (tenant && fields[*partition_key].key_type != 'S')
+    return validation_error("invalid model " + table + ": a tenant-scoped partition key must be a string");
+  return {};
+}
+
+}  // namespace lift::dynamorm

@@ -1,0 +1,386 @@
+// The DynamORM mapper end to end, through lift's DynamoDB client, against (a) the embedded
+// engine and (b) dynalite (npm, started on 127.0.0.1 on a free port; skipped when Node.js or
+// node_modules/dynalite is missing). Each case creates its own tables under a fresh name.
+// Transactions run on the engine only: dynalite answers UnknownOperation to them.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "lift/dynamorm/memory_engine.hpp"
+#include "lift/dynamorm/table.hpp"
+#include "support/dynalite.hpp"
+
+namespace mapper_it {
+
+struct Order {
+  std::string customer{};
+  std::string id{};
+  std::string status{};
+  std::int64_t amount = 0;
+  std::set<std::string> tags{};
+  std::optional<std::string> note{};
+  std::int64_t version = 0;
+  std::chrono::system_clock::time_point created_at{};
+  std::chrono::system_clock::time_point updated_at{};
+};
+BOOST_DESCRIBE_STRUCT(Order, (), (customer, id, status, amount, tags, note, version, created_at, updated_at))
+
+struct Note {
+  std::string org{};
+  std::string id{};
+  std::string text{};
+};
+BOOST_DESCRIBE_STRUCT(Note, (), (org, id, text))
+
+// The contract's User model (dms/v0.1/models/user.yml).
+struct User {
+  std::string PK{};
+  std::string SK{};
+  std::string email_hash{};
+  std::string nickname{};
+  std::set<std::string> tags{};
+  std::chrono::system_clock::time_point created_at{};
+  std::chrono::system_clock::time_point updated_at{};
+  std::int64_t version = 0;
+  std::optional<std::chrono::system_clock::time_point> ttl{};
+};
+BOOST_DESCRIBE_STRUCT(User, (), (PK, SK, email_hash, nickname, tags, created_at, updated_at, version, ttl))
+
+}  // namespace mapper_it
+
+namespace {
+
+using namespace lift::dynamorm;
+using namespace std::chrono_literals;
+using mapper_it::Note;
+using mapper_it::Order;
+
+enum class Backend { engine, dynalite };
+
+int table_counter = 0;  // fresh table names per case, so dynalite needs no cleanup
+
+class Mapper : public ::testing::TestWithParam<Backend> {
+ protected:
+  static void TearDownTestSuite() { dynalite_.reset(); }
+
+  void SetUp() override {
+    lift::aws::DynamoDbOptions options;
+    options.region = "us-east-1";
+    if (GetParam() == Backend::engine) {
+      engine_ = std::make_unique<MemoryEngine>();
+      options.transport = memory_transport(*engine_);
+    } else {
+      if (!dynalite_) dynalite_ = std::make_unique<lift::testing_support::Dynalite>(LIFT_TEST_NODE, LIFT_TEST_SOURCE_DIR);
+      if (!dynalite_->available()) GTEST_SKIP() << "dynalite: " << dynalite_->why_unavailable();
+      options.endpoint = dynalite_->endpoint();
+      lift::aws::HttpClientOptions http;
+      http.proxy = "";
+      options.http = std::make_shared<lift::aws::HttpClient>(http);
+    }
+    auto client = lift::aws::DynamoDbClient::create(std::move(options));
+    ASSERT_TRUE(client) << client.error().message;
+    client_ = std::make_unique<lift::aws::DynamoDbClient>(std::move(*client));
+    suffix_ = std::to_string(++table_counter);
+  }
+
+  Model<Order> order_model() const {
+    return Model<Order>("orders_" + suffix_)
+        .partition_key(&Order::customer, "PK")
+        .sort_key(&Order::id, "SK")
+        .version(&Order::version)
+        .created_at(&Order::created_at)
+        .updated_at(&Order::updated_at)
+        .global_index("by-status", &Order::status, &Order::created_at);
+  }
+
+  Table<Order> orders() {
+    Table<Order> t(*client_, order_model());
+    auto created = t.create_table();
+    EXPECT_TRUE(created) << created.error().message;
+    return t;
+  }
+
+  static inline std::unique_ptr<lift::testing_support::Dynalite> dynalite_;
+  std::unique_ptr<MemoryEngine> engine_;
+  std::unique_ptr<lift::aws::DynamoDbClient> client_;
+  std::string suffix_;
+};
+
+Order order(std::string customer, std::string id, std::string status = "open", std::int64_t amount = 1) {
+  Order o;
+  o.customer = std::move(customer);
+  o.id = std::move(id);
+  o.status = std::move(status);
+  o.amount = amount;
+  return o;
+}
+
+TEST_P(Mapper, Crud) {
+  auto t = orders();
+  auto o = order("c1", "o1", "open", 42);
+  o.tags = {"a", "b"};
+  const auto created = t.create(o, {.if_not_exists = true});
+  ASSERT_TRUE(created) << created.error().message;
+  EXPECT_EQ(created->version, 1);
+  EXPECT_EQ(t.create(o, {.if_not_exists = true}).error().code, "DynamORM.ConditionFailed");
+
+  auto got = t.get({"c1", "o1"}, true);
+  ASSERT_TRUE(got) << got.error().message;
+  EXPECT_EQ(got->amount, 42);
+  EXPECT_EQ(got->tags, (std::set<std::string>{"a", "b"}));
+  EXPECT_EQ(got->created_at, created->created_at);
+  EXPECT_FALSE(got->note);
+
+  got->note = "hello";
+  got->amount = 43;
+  const auto updated = t.update(*got, {"note", "amount"});
+  ASSERT_TRUE(updated) << updated.error().message;
+  EXPECT_EQ(updated->version, 2);
+  EXPECT_EQ(updated->note, "hello");
+  EXPECT_EQ(updated->created_at, created->created_at);
+  EXPECT_GE(updated->updated_at, created->updated_at);
+
+  // A full update: every non-key field; an empty optional is removed.
+  auto full = *updated;
+  full.note.reset();
+  full.status = "done";
+  const auto replaced = t.update(full);
+  ASSERT_TRUE(replaced) << replaced.error().message;
+  EXPECT_EQ(replaced->version, 3);
+  EXPECT_FALSE(replaced->note);
+  EXPECT_EQ(replaced->status, "done");
+
+  // An update expression: atomic counter and set members.
+  const auto counted = t.update({"c1", "o1"}, Update().increment("amount", 10).add("tags", AttributeValue::string_set({"c"})));
+  ASSERT_TRUE(counted) << counted.error().message;
+  EXPECT_EQ(counted->amount, 53);
+  EXPECT_EQ(counted->tags.size(), 3u);
+  EXPECT_EQ(counted->version, 4);
+
+  ASSERT_TRUE(t.remove({"c1", "o1"}));
+  EXPECT_EQ(t.get({"c1", "o1"}, true).error().code, "DynamORM.ItemNotFound");
+  EXPECT_EQ(t.remove({"c1", "o1"}).error().code, "DynamORM.ItemNotFound");
+  EXPECT_EQ(t.update(full).error().code, "DynamORM.ItemNotFound");
+}
+
+TEST_P(Mapper, ConditionalWritesAndOptimisticLocking) {
+  auto t = orders();
+  ASSERT_TRUE(t.put(order("c1", "o1", "open", 5)));
+  auto a = t.get({"c1", "o1"}, true).value();
+  auto b = a;
+  a.amount = 6;
+  ASSERT_TRUE(t.update(a, {"amount"}));
+  b.amount = 7;  // b holds version 1, the table now 2
+  EXPECT_EQ(t.update(b, {"amount"}).error().code, "DynamORM.ConditionFailed");
+  EXPECT_EQ(t.remove({"c1", "o1"}, 1).error().code, "DynamORM.ConditionFailed");
+  EXPECT_EQ(t.update({"c1", "o1"}, Update().set("status", "x"), 1).error().code, "DynamORM.ConditionFailed");
+  EXPECT_EQ(t.get({"c1", "o1"}, true).value().amount, 6);
+  // Callers' conditions.
+  EXPECT_EQ(t.put(order("c1", "o1"), {.condition = attr("amount") > 100}).error().code, "DynamORM.ConditionFailed");
+  ASSERT_TRUE(t.put(order("c1", "o1", "open", 8), {.condition = attr("amount") == 6}));
+  EXPECT_EQ(t.update({"c1", "o1"}, Update().set("note", "n"), std::nullopt, attr("status") == "done").error().code,
+            "DynamORM.ConditionFailed");
+  ASSERT_TRUE(t.remove({"c1", "o1"}, 1));  // the put wrote version 1 again
+}
+
+TEST_P(Mapper, QueryWithIndexAndCursorPagination) {
+  auto t = orders();
+  for (int i = 0; i < 23; ++i) {
+    char id[8];
+    std::snprintf(id, sizeof id, "o%02d", i);
+    ASSERT_TRUE(t.put(order("c1", id, i % 2 == 0 ? "open" : "done", i)));
+  }
+  ASSERT_TRUE(t.put(order("c2", "x", "open", 100)));
+
+  // Table partition, ascending, pages of 5.
+  std::vector<std::string> seen;
+  std::string cursor;
+  int pages = 0;
+  do {
+    auto page = t.query("c1", {.limit = 5, .cursor = cursor});
+    ASSERT_TRUE(page) << page.error().message;
+    for (const auto& o : page->items) seen.push_back(o.id);
+    cursor = page->next_cursor;
+    ++pages;
+  } while (!cursor.empty() && pages < 20);
+  ASSERT_EQ(seen.size(), 23u);
+  EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+  EXPECT_GE(pages, 5);
+
+  // Descending with a sort-key condition, filter and projection.
+  auto page = t.query("c1", {.sort_key = SortKey::begins_with("o1"), .filter = attr("amount") >= 12, .descending = true});
+  ASSERT_TRUE(page) << page.error().message;
+  ASSERT_EQ(page->items.size(), 8u);  // o12..o19
+  EXPECT_EQ(page->items.front().id, "o19");
+
+  // The GSI: open orders of every customer, by creation time, in pages of 4.
+  std::vector<std::string> open;
+  cursor.clear();
+  pages = 0;
+  do {
+    auto p = t.query("open", {.index = "by-status", .limit = 4, .cursor = cursor});
+    ASSERT_TRUE(p) << p.error().message;
+    for (const auto& o : p->items) open.push_back(o.customer + "/" + o.id);
+    cursor = p->next_cursor;
+    ++pages;
+  } while (!cursor.empty() && pages < 20);
+  EXPECT_EQ(open.size(), 13u);
+  EXPECT_GE(pages, 4);
+  // A cursor of the GSI is refused by the table query.
+  auto first = t.query("open", {.index = "by-status", .limit = 2}).value();
+  EXPECT_EQ(t.query("c1", {.cursor = first.next_cursor}).error().code, "DynamORM.Validation");
+
+  // Projection keeps only what was asked for.
+  auto projected = t.query("c2", {.projection = {"PK", "SK", "amount"}}).value();
+  ASSERT_EQ(projected.items.size(), 1u);
+  EXPECT_EQ(projected.items[0].amount, 100);
+  EXPECT_EQ(projected.items[0].status, "");
+
+  EXPECT_EQ(t.count("c1").value(), 23);
+  EXPECT_EQ(t.count("c1", {.filter = attr("status") == "done"}).value(), 11);
+  EXPECT_EQ(t.count_all().value(), 24);
+  auto scanned = t.scan({.filter = attr("amount") > 20}).value();
+  EXPECT_EQ(scanned.items.size(), 3u);  // 21, 22, 100
+}
+
+TEST_P(Mapper, BatchesOfMoreThan25) {
+  auto t = orders();
+  std::vector<Order> many;
+  std::vector<Key> keys;
+  for (int i = 0; i < 60; ++i) {
+    many.push_back(order("batch", "o" + std::to_string(i), "open", i));
+    keys.emplace_back("batch", "o" + std::to_string(i));
+  }
+  ASSERT_TRUE(t.batch_put(many));
+  EXPECT_EQ(t.count("batch").value(), 60);
+  keys.emplace_back("batch", "missing");
+  keys.emplace_back("batch", "o1");  // repeated keys are read once
+  auto got = t.batch_get(keys, true);
+  ASSERT_TRUE(got) << got.error().message;
+  EXPECT_EQ(got->size(), 60u);
+  for (const auto& o : *got) EXPECT_EQ(o.version, 1);
+  keys.erase(keys.begin() + 30, keys.end());
+  ASSERT_TRUE(t.batch_delete(keys));
+  EXPECT_EQ(t.count("batch").value(), 30);
+}
+
+TEST_P(Mapper, ATenantNeverSeesAnotherTenantsItems) {
+  const auto model = Model<Note>("notes_" + suffix_).partition_key(&Note::id, "PK").tenant(&Note::org).global_index("by-text", &Note::text);
+  Table<Note> all(*client_, model);
+  ASSERT_TRUE(all.create_table());
+  auto acme = all.for_tenant("acme").value();
+  auto evil = all.for_tenant("evil").value();
+  ASSERT_TRUE(acme.put(Note{"", "n1", "secret"}));
+  ASSERT_TRUE(acme.put(Note{"", "n2", "plans"}));
+  ASSERT_TRUE(evil.put(Note{"", "e1", "secret"}));
+
+  EXPECT_EQ(acme.get("n1", true).value().text, "secret");
+  EXPECT_EQ(evil.get("n1", true).error().code, "DynamORM.ItemNotFound");
+  EXPECT_EQ(evil.remove("n1").error().code, "DynamORM.ItemNotFound");
+  EXPECT_EQ(evil.update({"n1"}, Update().set("org", "evil")).error().code, "DynamORM.Validation");
+  EXPECT_EQ(evil.update(Note{"", "n1", "mine now"}).error().code, "DynamORM.ItemNotFound");
+  EXPECT_EQ(acme.get("n1", true).value().text, "secret");
+
+  auto mine = acme.scan().value();
+  EXPECT_EQ(mine.items.size(), 2u);
+  for (const auto& n : mine.items) EXPECT_EQ(n.org, "acme");
+  EXPECT_EQ(evil.scan().value().items.size(), 1u);
+  EXPECT_EQ(evil.query("secret", {.index = "by-text"}).value().items.size(), 1u);
+  EXPECT_EQ(evil.query("secret", {.index = "by-text"}).value().items[0].id, "e1");
+  EXPECT_EQ(acme.count_all().value(), 2);
+  auto both = acme.batch_get({"n1", "n2", "e1"}).value();
+  EXPECT_EQ(both.size(), 2u);
+}
+
+TEST_P(Mapper, Transactions) {
+  if (GetParam() == Backend::dynalite) GTEST_SKIP() << "dynalite has no transactions";
+  auto t = orders();
+  ASSERT_TRUE(t.put(order("c1", "o1", "open", 1)));
+  ASSERT_TRUE(t.put(order("c1", "o0", "open", 1)));
+  const auto d = std::chrono::steady_clock::now() + 5s;
+  TransactWrite ok;
+  ok.put(t, order("c1", "o2")).update(t, {"c1", "o1"}, Update().set("status", "done"), 1).check(t, {"c1", "o0"}, attribute_exists("PK"));
+  auto committed = ok.commit(*client_, d);
+  ASSERT_TRUE(committed) << committed.error().message;
+  EXPECT_EQ(t.get({"c1", "o1"}, true).value().version, 2);
+
+  TransactWrite stale;
+  stale.put(t, order("c1", "o3")).remove(t, {"c1", "o1"}, 1);
+  const auto failed = stale.commit(*client_, d);
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().code, "DynamORM.TransactionCanceled");
+  const auto reasons = cancellation_reasons(failed.error());
+  ASSERT_EQ(reasons.size(), 1u);
+  EXPECT_EQ(reasons[0].index, 1u);
+  EXPECT_EQ(reasons[0].code, "ConditionalCheckFailed");
+  EXPECT_EQ(t.get({"c1", "o3"}, true).error().code, "DynamORM.ItemNotFound");  // all or nothing
+
+  TransactGet read;
+  read.get(t, {"c1", "o1"}).get(t, {"c1", "nope"});
+  auto items = read.run(*client_, d);
+  ASSERT_TRUE(items) << items.error().message;
+  ASSERT_EQ(items->size(), 2u);
+  ASSERT_TRUE((*items)[0]);
+  EXPECT_EQ(t.from_item(*(*items)[0]).value().status, "done");
+  EXPECT_FALSE((*items)[1]);
+}
+
+// The contract's p0 scenarios (scenarios/p0/01, 02, 05), step by step, with DMS's initial
+// version 0.
+TEST_P(Mapper, DmsP0Scenarios) {
+  using mapper_it::User;
+  const auto model = Model<User>("users_contract_" + suffix_)
+                         .partition_key(&User::PK)
+                         .sort_key(&User::SK)
+                         .omit_empty(&User::nickname)
+                         .created_at(&User::created_at)
+                         .updated_at(&User::updated_at)
+                         .version(&User::version)
+                         .ttl(&User::ttl)
+                         .initial_version(0)
+                         .global_index("gsi-email", &User::email_hash);
+  Table<User> users(*client_, model);
+  ASSERT_TRUE(users.create_table());
+  // 01-crud-basic
+  ASSERT_TRUE(users.create(User{"USER#1", "PROFILE", "hash_abc", "Al", {"a", "b"}}, {.if_not_exists = true}));
+  EXPECT_EQ(users.create(User{"USER#1", "PROFILE", "hash_abc"}, {.if_not_exists = true}).error().code, "DynamORM.ConditionFailed");
+  auto got = users.get({"USER#1", "PROFILE"}, true).value();
+  EXPECT_EQ(got.nickname, "Al");
+  EXPECT_EQ(got.tags, (std::set<std::string>{"a", "b"}));
+  EXPECT_EQ(got.version, 0);
+  User change{"USER#1", "PROFILE"};
+  change.nickname = "Alice";
+  change.version = 0;
+  ASSERT_TRUE(users.update(change, {"nickname"}));
+  got = users.get({"USER#1", "PROFILE"}, true).value();
+  EXPECT_EQ(got.nickname, "Alice");
+  EXPECT_EQ(got.version, 1);
+  ASSERT_TRUE(users.remove({"USER#1", "PROFILE"}));
+  EXPECT_EQ(users.get({"USER#1", "PROFILE"}, true).error().code, "DynamORM.ItemNotFound");
+  // 02-omitempty and 05-ttl-epoch-seconds, read through a model without the field options.
+  ASSERT_TRUE(users.create(User{"USER#2", "PROFILE"}));
+  User expiring{"USER#5", "PROFILE"};
+  expiring.ttl = std::chrono::system_clock::time_point(std::chrono::seconds(1700000000));
+  ASSERT_TRUE(users.create(expiring));
+  lift::aws::DynamoDbClient& client = *client_;
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  const auto item = [&](std::string_view pk) {
+    auto answer = client.get_item(boost::json::object{{"TableName", model.schema().table},
+                                                      {"Key", {{"PK", {{"S", pk}}}, {"SK", {{"S", "PROFILE"}}}}},
+                                                      {"ConsistentRead", true}},
+                                  deadline);
+    return item_from_dynamodb_json(answer.value().at("Item")).value();
+  };
+  const auto two = item("USER#2");
+  for (const char* missing : {"nickname", "tags", "ttl"}) EXPECT_FALSE(two.contains(missing)) << missing;
+  for (const char* present : {"createdAt", "updatedAt", "version"}) EXPECT_TRUE(two.contains(present)) << present;
+  const auto five = item("USER#5");
+  ASSERT_NE(five.at("ttl").as_number(), nullptr);
+  EXPECT_EQ(five.at("ttl").as_number()->text(), "1700000000");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, Mapper, ::testing::Values(Backend::engine, Backend::dynalite),
+                         [](const auto& info) { return info.param == Backend::engine ? "engine" : "dynalite"; });
+
+}  // namespace

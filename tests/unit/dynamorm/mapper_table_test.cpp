@@ -1,0 +1,293 @@
+// Table operations as requests: cursors byte-identical to the DynamORM contract's golden files,
+// lifecycle roles, optimistic locking, tenancy key format. A recording transport stands in for
+// DynamoDB and answers what each case needs.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "lift/core/base64.hpp"
+#include "lift/dynamorm/table.hpp"
+
+namespace mapper_table_test {
+
+struct User {
+  std::string pk{};
+  std::string sk{};
+  std::string tenant{};
+  std::string email_hash{};
+  std::string nickname{};
+  std::set<std::string> tags{};
+  std::int64_t version = 0;
+  std::chrono::system_clock::time_point created_at{};
+  std::chrono::system_clock::time_point updated_at{};
+  std::optional<std::chrono::system_clock::time_point> ttl{};
+};
+BOOST_DESCRIBE_STRUCT(User, (), (pk, sk, tenant, email_hash, nickname, tags, version, created_at, updated_at, ttl))
+
+}  // namespace mapper_table_test
+
+namespace {
+
+using namespace lift::dynamorm;
+using mapper_table_test::User;
+namespace json = boost::json;
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+const std::filesystem::path kGolden = std::filesystem::path(LIFT_TESTDATA_DIR) / "dynamorm-contract" / "golden" / "cursor";
+
+TEST(Cursor, MatchesTheContractGoldenFilesByteForByte) {
+  if (!std::filesystem::exists(kGolden)) GTEST_SKIP() << "contract fixtures absent";
+  const auto expected_cursor = trim(read_file(kGolden / "cursor_v0.1_basic.cursor"));
+  const auto expected_json = trim(read_file(kGolden / "cursor_v0.1_basic.json"));
+  Cursor c{{{"PK", AttributeValue::string("USER#1")}, {"SK", AttributeValue::string("PROFILE")}}, "gsi-email", "ASC"};
+  EXPECT_EQ(encode_cursor(c), expected_cursor);
+  EXPECT_EQ(lift::base64::decode_url(encode_cursor(c)).value(), expected_json);
+  // And back.
+  const auto decoded = decode_cursor(expected_cursor).value();
+  EXPECT_EQ(decoded.last_key, c.last_key);
+  EXPECT_EQ(decoded.index, c.index);
+  EXPECT_EQ(decoded.sort, c.sort);
+}
+
+TEST(Cursor, SortsNestedKeysAndEscapesAsGoDoes) {
+  Cursor c{{{"b", AttributeValue::map({{"z", AttributeValue::number(1)}, {"a", AttributeValue::string("<&>")}})},
+            {"a", AttributeValue::binary("\x01")}}};
+  EXPECT_EQ(lift::base64::decode_url(encode_cursor(c)).value(),
+            R"({"lastKey":{"a":{"B":"AQ=="},"b":{"M":{"a":{"S":"\u003c\u0026\u003e"},"z":{"N":"1"}}}}})");
+  EXPECT_EQ(decode_cursor(encode_cursor(c)).value().last_key, c.last_key);
+}
+
+TEST(Cursor, RejectsWhatIsNotACursor) {
+  EXPECT_EQ(decode_cursor("!!").error().code, "DynamORM.Validation");
+  EXPECT_FALSE(decode_cursor(lift::base64::encode_url("[1]", true)));
+  EXPECT_FALSE(decode_cursor(lift::base64::encode_url(R"({"index":"x"})", true)));
+  EXPECT_FALSE(decode_cursor(lift::base64::encode_url(R"({"lastKey":{"a":{"S":"x"}},"sort":"UP"})", true)));
+}
+
+// Records every call; answers with `next` (or `{}`).
+struct Recorder {
+  std::vector<std::pair<std::string, json::object>> calls;
+  std::vector<std::pair<int, std::string>> answers;
+
+  lift::aws::DynamoDbClient client() {
+    lift::aws::DynamoDbOptions options;
+    options.region = "us-east-1";
+    options.transport = [this](std::string_view op, std::string_view body) -> std::pair<int, std::string> {
+      calls.emplace_back(std::string(op), json::parse(body).as_object());
+      if (answers.empty()) return {200, "{}"};
+      auto a = answers.front();
+      answers.erase(answers.begin());
+      return a;
+    };
+    return lift::aws::DynamoDbClient::create(std::move(options)).value();
+  }
+};
+
+Model<User> user_model() {
+  return Model<User>("users_contract")
+      .partition_key(&User::pk, "PK")
+      .sort_key(&User::sk, "SK")
+      .created_at(&User::created_at)
+      .updated_at(&User::updated_at)
+      .version(&User::version)
+      .ttl(&User::ttl)
+      .omit_empty(&User::nickname)
+      .global_index("gsi-email", &User::email_hash);
+}
+
+TEST(Lifecycle, PutSetsTimestampsAndTheInitialVersion) {
+  Recorder r;
+  auto client = r.client();
+  Table<User> users(client, user_model());
+  User u;
+  u.pk = "USER#1";
+  u.sk = "PROFILE";
+  u.ttl = std::chrono::system_clock::time_point(std::chrono::seconds(1700000000));
+  const auto before = std::chrono::system_clock::now();
+  const auto saved = users.create(u, {.if_not_exists = true}).value();
+  EXPECT_EQ(saved.version, 1);
+  EXPECT_GE(saved.created_at, std::chrono::floor<std::chrono::seconds>(before));
+  EXPECT_EQ(saved.created_at, saved.updated_at);
+  ASSERT_EQ(r.calls.size(), 1u);
+  const auto& [op, body] = r.calls[0];
+  EXPECT_EQ(op, "PutItem");
+  const auto& item = body.at("Item").as_object();
+  EXPECT_EQ(json::serialize(item.at("version")), R"({"N":"1"})");
+  EXPECT_EQ(json::serialize(item.at("ttl")), R"({"N":"1700000000"})");
+  EXPECT_EQ(item.at("createdAt").at("S").as_string().size(), 30u);  // 2026-11-23T11:55:43.123456789Z
+  EXPECT_FALSE(item.contains("nickname"));  // omit_empty
+  EXPECT_FALSE(item.contains("tags"));      // empty set
+  EXPECT_FALSE(item.contains("emailHash")); // an empty index key: not in the (sparse) index
+  EXPECT_EQ(body.at("ConditionExpression"), "attribute_not_exists(#n0)");
+  EXPECT_EQ(body.at("ExpressionAttributeNames").at("#n0"), "PK");
+}
+
+TEST(Lifecycle, InitialVersionCanFollowDms) {
+  Recorder r;
+  auto client = r.client();
+  Table<User> users(client, user_model().initial_version(0));
+  User u{.pk = "a", .sk = "b"};
+  EXPECT_EQ(users.put(u).value().version, 0);
+}
+
+TEST(Lifecycle, UpdateChecksTheVersionAndAddsOne) {
+  Recorder r;
+  r.answers.push_back({200, R"({"Attributes":{"PK":{"S":"USER#1"},"SK":{"S":"PROFILE"},"nickname":{"S":"Alice"},"version":{"N":"4"}}})"});
+  auto client = r.client();
+  Table<User> users(client, user_model());
+  User u{.pk = "USER#1", .sk = "PROFILE", .nickname = "Alice", .version = 3};
+  const auto updated = users.update(u, {"nickname"}).value();
+  EXPECT_EQ(updated.version, 4);
+  const auto& body = r.calls.at(0).second;
+  EXPECT_EQ(r.calls[0].first, "UpdateItem");
+  EXPECT_EQ(body.at("UpdateExpression"), "SET #n0 = :v0, #n1 = :v1 ADD #n2 :v2");
+  EXPECT_EQ(body.at("ConditionExpression"), "(attribute_exists(#n3) AND #n2 = :v3)");
+  EXPECT_EQ(json::serialize(body.at("ExpressionAttributeNames")), R"({"#n0":"nickname","#n1":"updatedAt","#n2":"version","#n3":"PK"})");
+  EXPECT_EQ(json::serialize(body.at("ExpressionAttributeValues").at(":v3")), R"({"N":"3"})");
+  EXPECT_EQ(json::serialize(body.at("ExpressionAttributeValues").at(":v2")), R"({"N":"1"})");
+  EXPECT_EQ(body.at("ReturnValues"), "ALL_NEW");
+  // Library-owned fields cannot be named.
+  EXPECT_EQ(users.update(u, {"version"}).error().code, "DynamORM.Validation");
+  EXPECT_EQ(users.update(u, {"nope"}).error().code, "DynamORM.Validation");
+}
+
+TEST(Lifecycle, StaleVersionIsConditionFailedAndMissingItemIsNotFound) {
+  const std::string failed = R"({"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException","message":"The conditional request failed")";
+  Recorder r;
+  // The backend returns the old item: it exists, so the version was stale.
+  r.answers.push_back({400, failed + R"(,"Item":{"PK":{"S":"a"},"SK":{"S":"b"},"version":{"N":"5"}}})"});
+  // No item returned (a backend ignoring ReturnValuesOnConditionCheckFailure): the mapper looks.
+  r.answers.push_back({400, failed + "}"});
+  r.answers.push_back({200, "{}"});
+  auto client = r.client();
+  Table<User> users(client, user_model());
+  User u{.pk = "a", .sk = "b", .nickname = "x", .version = 3};
+  EXPECT_EQ(users.update(u).error().code, "DynamORM.ConditionFailed");
+  EXPECT_EQ(users.update(u).error().code, "DynamORM.ItemNotFound");
+  EXPECT_EQ(r.calls.back().first, "GetItem");
+  EXPECT_EQ(r.calls.back().second.at("ConsistentRead"), true);
+}
+
+TEST(Lifecycle, DeleteConditionsOnTheVersionWhenGiven) {
+  Recorder r;
+  auto client = r.client();
+  Table<User> users(client, user_model());
+  ASSERT_TRUE(users.remove({"a", "b"}, 2));
+  EXPECT_EQ(r.calls[0].second.at("ConditionExpression"), "(attribute_exists(#n0) AND #n1 = :v0)");
+  ASSERT_TRUE(users.remove({"a", "b"}));
+  EXPECT_EQ(r.calls[1].second.at("ConditionExpression"), "attribute_exists(#n0)");
+}
+
+struct TenantUser {
+  std::string id{};
+  std::string org{};
+  std::string email{};
+};
+BOOST_DESCRIBE_STRUCT(TenantUser, (), (id, org, email))
+
+Model<TenantUser> tenant_model() {
+  return Model<TenantUser>("tenant_users").partition_key(&TenantUser::id, "PK").tenant(&TenantUser::org).global_index("by-email", &TenantUser::email);
+}
+
+TEST(Tenancy, KeysAreStoredWithTheTenantPrefix) {
+  Recorder r;
+  auto client = r.client();
+  Table<TenantUser> all(client, tenant_model());
+  EXPECT_EQ(all.get("1").error().code, "DynamORM.Validation");  // a scope is required
+  EXPECT_FALSE(all.for_tenant("a#b"));
+  EXPECT_FALSE(all.for_tenant(""));
+  auto acme = all.for_tenant("acme").value();
+  const auto saved = acme.put(TenantUser{.id = "1", .org = "other", .email = "e@x"}).value();
+  EXPECT_EQ(saved.id, "1");
+  EXPECT_EQ(saved.org, "acme");  // the scope wins over the value given
+  EXPECT_EQ(json::serialize(r.calls[0].second.at("Item")),
+            R"({"PK":{"S":"tenant#acme#1"},"email":{"S":"tenant#acme#e@x"},"org":{"S":"acme"}})");
+  // Queries use the prefixed key and filter on the tenant.
+  ASSERT_TRUE(acme.query("e@x", {.index = "by-email"}));
+  const auto& q = r.calls[1].second;
+  EXPECT_EQ(q.at("KeyConditionExpression"), "#n0 = :v0");
+  EXPECT_EQ(json::serialize(q.at("ExpressionAttributeValues")), R"({":v0":{"S":"tenant#acme#e@x"},":v1":{"S":"acme"}})");
+  EXPECT_EQ(q.at("FilterExpression"), "#n1 = :v1");
+}
+
+TEST(Tenancy, AnotherTenantsItemIsNeverReturned) {
+  Recorder r;
+  r.answers.push_back({200, R"({"Item":{"PK":{"S":"tenant#evil#1"},"org":{"S":"evil"}}})"});
+  r.answers.push_back({200, R"({"Items":[{"PK":{"S":"tenant#evil#2"},"org":{"S":"evil"}},{"PK":{"S":"tenant#acme#3"},"org":{"S":"acme"}}]})"});
+  auto client = r.client();
+  auto acme = Table<TenantUser>(client, tenant_model()).for_tenant("acme").value();
+  EXPECT_EQ(acme.get("1").error().code, "DynamORM.ItemNotFound");
+  const auto page = acme.scan().value();
+  ASSERT_EQ(page.items.size(), 1u);
+  EXPECT_EQ(page.items[0].id, "3");
+  // A cursor of another tenant is refused.
+  const auto foreign = encode_cursor(Cursor{{{"PK", AttributeValue::string("tenant#evil#9")}}, std::nullopt, "ASC"});
+  EXPECT_EQ(acme.query("x", {.cursor = foreign}).error().code, "DynamORM.Validation");
+}
+
+TEST(Query, CursorsCarryIndexAndOrderAndAreCheckedAgainstTheQuery) {
+  Recorder r;
+  r.answers.push_back({200, R"({"Items":[],"LastEvaluatedKey":{"PK":{"S":"USER#1"},"SK":{"S":"PROFILE"},"emailHash":{"S":"h"}}})"});
+  auto client = r.client();
+  Table<User> users(client, user_model());
+  const auto page = users.query("h", {.index = "gsi-email", .limit = 1}).value();
+  const auto cursor = decode_cursor(page.next_cursor).value();
+  EXPECT_EQ(cursor.index, "gsi-email");
+  EXPECT_EQ(cursor.sort, "ASC");
+  EXPECT_EQ(users.query("h", {.index = "gsi-email", .descending = true, .cursor = page.next_cursor}).error().code, "DynamORM.Validation");
+  EXPECT_EQ(users.query("h", {.cursor = page.next_cursor}).error().code, "DynamORM.Validation");
+  ASSERT_TRUE(users.query("h", {.index = "gsi-email", .cursor = page.next_cursor}));
+  EXPECT_EQ(json::serialize(r.calls.back().second.at("ExclusiveStartKey")),
+            R"({"PK":{"S":"USER#1"},"SK":{"S":"PROFILE"},"emailHash":{"S":"h"}})");
+  EXPECT_EQ(users.query("h", {.index = "nope"}).error().code, "DynamORM.Validation");
+  EXPECT_EQ(users.query("h", {.index = "gsi-email", .sort_key = SortKey::eq(1)}).error().code, "DynamORM.Validation");
+}
+
+TEST(Transactions, CancellationReasonsKeepTheirRealIndex) {
+  Recorder r;
+  r.answers.push_back({400, R"({"__type":"com.amazonaws.dynamodb.v20120810#TransactionCanceledException","message":"Transaction cancelled",
+    "CancellationReasons":[{"Code":"None"},{"Code":"ConditionalCheckFailed","Message":"The conditional request failed"}]})"});
+  auto client = r.client();
+  Table<User> users(client, user_model());
+  TransactWrite tx;
+  tx.put(users, User{.pk = "a", .sk = "b"}).check(users, {"c", "d"}, attribute_exists("PK"));
+  const auto result = tx.commit(client, std::chrono::steady_clock::now() + std::chrono::seconds(1));
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, "DynamORM.TransactionCanceled");
+  const auto reasons = cancellation_reasons(result.error());
+  ASSERT_EQ(reasons.size(), 1u);
+  EXPECT_EQ(reasons[0].index, 1u);
+  EXPECT_EQ(reasons[0].code, "ConditionalCheckFailed");
+  const auto& items = r.calls[0].second.at("TransactItems").as_array();
+  EXPECT_TRUE(items[0].as_object().contains("Put"));
+  EXPECT_TRUE(items[0].at("Put").at("Item").as_object().contains("version"));
+  EXPECT_TRUE(items[1].as_object().contains("ConditionCheck"));
+}
+
+TEST(Errors, ThrottlingAndValidationAreTranslated) {
+  Recorder r;
+  r.answers.push_back({400, R"({"__type":"com.amazon.coral.validate#ValidationException","message":"bad"})"});
+  auto client = r.client();
+  Table<User> users(client, user_model());
+  EXPECT_EQ(users.get({"a", "b"}).error().code, "DynamORM.Validation");
+  EXPECT_EQ(from_dynamodb_error({"DynamoDB.ProvisionedThroughputExceeded", "slow", 400}).code, "DynamORM.Throttled");
+  EXPECT_EQ(users.get("a").error().message, "missing sort key SK");
+}
+
+}  // namespace
