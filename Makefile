@@ -49,10 +49,13 @@ test-unit: build
 test: test-asan test-fuzz build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
+# examples/todo-api behind the local API Gateway, on the embedded DynamoDB engine, until Ctrl-C.
+DEMO_PORT ?= 3000
 demo: build
-	@echo "== examples/hello through the Runtime API emulator: GET /hello?name=lift"
-	$(BUILD)/bin/lift events generate apigw-http --method GET --path /hello --query name=lift \
-	  | $(BUILD)/bin/lift invoke $(BUILD)/bin/examples/hello --event -
+	@echo "== examples/todo-api on http://127.0.0.1:$(DEMO_PORT) (embedded DynamoDB, no auth; Ctrl-C stops)"
+	@echo "   try:  curl -s -X POST http://127.0.0.1:$(DEMO_PORT)/todos -H 'content-type: application/json' -d '{\"title\":\"try lift\"}'"
+	@echo "         curl -s http://127.0.0.1:$(DEMO_PORT)/todos"
+	@$(BUILD)/bin/lift dev $(BUILD)/bin/examples/todo-api --port $(DEMO_PORT) --env LIFT_DYNAMODB_ENDPOINT=memory:
 
 bench: build
 	bash bench/run.sh $(BUILD)

@@ -20,6 +20,21 @@ fi
 "$build/bin/lift_runtime_e2e_bench" --function "$build/bin/examples/hello" --event "$event" "${node_args[@]}"
 
 echo
+echo "## examples/todo-api: cold start, memory over 10,000 invocations, package size (embedded DynamoDB)"
+todo_event=$(mktemp)
+"$build/bin/lift" events generate apigw-http --method GET --path /todos/missing >"$todo_event"
+for round in 1 2 3; do
+  LIFT_DYNAMODB_ENDPOINT=memory: "$build/bin/lift_runtime_e2e_bench" --function "$build/bin/examples/todo-api" \
+    --event "$todo_event" --cold-runs 20 --rounds 1 --round-ms 500 2>/dev/null | grep '^| lift'
+done
+"$build/bin/lift" invoke "$build/bin/examples/todo-api" --event "$todo_event" --count 10000 \
+  --env LIFT_DYNAMODB_ENDPOINT=memory: 2>&1 >/dev/null | grep '^lift invoke'
+todo_zip=$(mktemp -d)
+"$build/bin/lift" package "$build/bin/examples/todo-api" -o "$todo_zip/function.zip"
+"$build/bin/lift" package "$build/bin/examples/hello" -o "$todo_zip/hello.zip"
+rm -rf "$todo_zip" "$todo_event"
+
+echo
 echo "## Runtime micro benchmarks"
 "$build/bin/lift_runtime_micro_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
   --benchmark_min_time=0.2
@@ -51,3 +66,7 @@ if command -v node >/dev/null; then
 else
   echo "(node missing: run scripts/setup)"
 fi
+
+echo
+echo "## DynamORM operations per second (embedded engine, dynalite, and @aws-sdk/client-dynamodb on dynalite)"
+bash bench/dynamorm/run_ops.sh "$build"

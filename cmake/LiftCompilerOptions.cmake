@@ -1,19 +1,19 @@
 # Warning and sanitizer flags shared by every lift target, carried by the interface target
-# lift_build_options so that consumers of an installed lift do not inherit -Werror.
+# lift_build_options so that consumers of an installed lift do not inherit -Werror: the options
+# are BUILD_INTERFACE only, and the installed target (lift::build_options) is empty.
 add_library(lift_build_options INTERFACE)
 target_compile_options(lift_build_options INTERFACE
-  -Wall -Wextra -Wpedantic -Werror
-  -Wno-error=deprecated-declarations)
+  "$<BUILD_INTERFACE:-Wall;-Wextra;-Wpedantic;-Werror;-Wno-error=deprecated-declarations>")
 
 # g++ 12 at -O3 reports impossible overlapping memcpy in inlined std::string concatenation
 # (GCC bug 105329); the warning stays visible but cannot fail the build.
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_GREATER_EQUAL 12
    AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
-  target_compile_options(lift_build_options INTERFACE -Wno-error=restrict)
+  target_compile_options(lift_build_options INTERFACE $<BUILD_INTERFACE:-Wno-error=restrict>)
 endif()
 
 if(LIFT_SANITIZE)
   target_compile_options(lift_build_options INTERFACE
-    -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
-  target_link_options(lift_build_options INTERFACE -fsanitize=address,undefined)
+    "$<BUILD_INTERFACE:-fsanitize=address,undefined;-fno-sanitize-recover=undefined;-fno-omit-frame-pointer>")
+  target_link_options(lift_build_options INTERFACE "$<BUILD_INTERFACE:-fsanitize=address,undefined>")
 endif()

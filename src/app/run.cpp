@@ -20,4 +20,9 @@ int run(App& app, runtime::Options options) {
   return runtime.run([&app](const runtime::Invocation& invocation) { return app.invoke(invocation); });
 }
 
+void fail_init(const Error& error, runtime::Options options) {
+  runtime::Runtime runtime(std::move(options));
+  runtime.fail_init(runtime::ErrorReport::from(error));
+}
+
 }  // namespace lift

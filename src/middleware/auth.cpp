@@ -209,6 +209,25 @@ Middleware require_any_role(std::vector<std::string> roles) {
   };
 }
 
+Result<std::string_view> tenant_of(const Context& ctx) {
+  const auto* principal = principal_of(ctx);
+  if (principal == nullptr) return unauthenticated().error();
+  if (!principal->tenant || principal->tenant->empty())
+    return security::forbidden(security::AuthReason::wrong_tenant, "the credentials name no tenant");
+  return std::string_view(*principal->tenant);
+}
+
+Middleware require_tenant(std::string param) {
+  return [param = std::move(param)](Context& ctx, const Next& next) -> Result<void> {
+    const auto* principal = principal_of(ctx);
+    if (principal == nullptr) return unauthenticated();
+    const auto wanted = ctx.param(param);
+    if (!wanted) return security::forbidden(security::AuthReason::wrong_tenant, "the route names no tenant");
+    if (auto allowed = principal->require_tenant(*wanted); !allowed) return allowed;
+    return next();
+  };
+}
+
 Middleware require(std::function<bool(const security::Principal&, const Context&)> allow, std::string reason) {
   return [allow = std::move(allow), reason = std::move(reason)](Context& ctx, const Next& next) -> Result<void> {
     const auto* principal = principal_of(ctx);

@@ -120,7 +120,9 @@ Middleware observability(Observability& obs, ObservabilityOptions options) {
       else if (status >= 400) handler.set_error();
       if (!ctx.route().empty()) (void)handler.annotate("route", ctx.route());
 
-      const bool failed = !result || status >= 500;
+      // A 4xx the handler returned as an error is the client's mistake, answered as designed: not
+      // an ERROR line or an Errors count. A failed event invocation (no HTTP status) is.
+      const bool failed = status >= 500 || (!result && !http);
       if (failed && options.log_failures) {
         obs.logger.error("request failed", {{"status", status},
                                             {"route", ctx.route()},

@@ -5,14 +5,18 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <mutex>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <thread>
 #include <typeinfo>
 
@@ -41,10 +45,42 @@ void back_off(int failures) {
   std::this_thread::sleep_for(std::chrono::milliseconds(10) * (1 << std::min(failures, 6)));
 }
 
-void export_trace_id(const std::string& trace_id) {
-  if (trace_id.empty()) ::unsetenv("_X_AMZN_TRACE_ID");
-  else ::setenv("_X_AMZN_TRACE_ID", trace_id.c_str(), 1);
-}
+// _X_AMZN_TRACE_ID, rewritten in place for every invocation. glibc's setenv keeps every value it
+// was ever given (so that old getenv pointers stay valid), which grows the process by the size of
+// a trace header per invocation; putenv of a buffer we own and overwrite does not.
+class TraceIdEnvironment {
+ public:
+  TraceIdEnvironment() = default;
+  TraceIdEnvironment(const TraceIdEnvironment&) = delete;
+  TraceIdEnvironment& operator=(const TraceIdEnvironment&) = delete;
+  ~TraceIdEnvironment() {
+    if (installed_) ::unsetenv(kName);
+  }
+
+  void set(const std::string& trace_id) {
+    if (trace_id.empty()) {
+      if (installed_) ::unsetenv(kName);
+      installed_ = false;
+      return;
+    }
+    if (kPrefix.size() + trace_id.size() + 1 > entry_.size()) {
+      // Longer than any header Lambda sends: copied by setenv (rare enough not to matter).
+      if (installed_) ::unsetenv(kName);
+      installed_ = false;
+      ::setenv(kName, trace_id.c_str(), 1);
+      return;
+    }
+    std::memcpy(entry_.data(), kPrefix.data(), kPrefix.size());
+    std::memcpy(entry_.data() + kPrefix.size(), trace_id.c_str(), trace_id.size() + 1);
+    if (!installed_) installed_ = ::putenv(entry_.data()) == 0;
+  }
+
+ private:
+  static constexpr const char* kName = "_X_AMZN_TRACE_ID";
+  static constexpr std::string_view kPrefix = "_X_AMZN_TRACE_ID=";
+  std::array<char, 1024> entry_{};
+  bool installed_ = false;
+};
 
 }  // namespace
 
@@ -71,6 +107,8 @@ struct Runtime::Impl {
   std::once_flag first_next;
   std::chrono::steady_clock::time_point first_next_at;
   std::atomic<bool> cold_start_given{false};
+  // Exported for the one worker when there is one (several would race on one variable).
+  TraceIdEnvironment trace_environment;
 
   InitTiming init_timing() const {
     using std::chrono::duration_cast;
@@ -143,7 +181,7 @@ struct Runtime::Impl {
       }
       failures = 0;
       if (!cold_start_given.exchange(true)) next->invocation.context.cold_start = init_timing();
-      if (export_trace) export_trace_id(next->invocation.context.trace_id);
+      if (export_trace) trace_environment.set(next->invocation.context.trace_id);
       handle(client, next->invocation);
     }
   }

@@ -4,6 +4,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include <chrono>
+#include <string>
+#include <utility>
+#include <vector>
+
 namespace lift::cli {
 
 // Exit codes shared by every subcommand.
@@ -21,9 +26,16 @@ void add_events_command(CLI::App& app, int& exit_code);
 void add_aws_command(CLI::App& app, int& exit_code);
 // `lift openapi FUNCTION`
 void add_openapi_command(CLI::App& app, int& exit_code);
+// The (METHOD, path) pairs of a lift::App function's OpenAPI document; empty when the
+// function is not one or does not answer within `limit`.
+std::vector<std::pair<std::string, std::string>> function_routes(const std::string& program, std::chrono::milliseconds limit);
 // `lift package FUNCTION -o function.zip`
 void add_package_command(CLI::App& app, int& exit_code);
 // `lift doctor FUNCTION|ZIP`
 void add_doctor_command(CLI::App& app, int& exit_code);
+// `lift dynamorm contract|codegen`
+void add_dynamorm_command(CLI::App& app, int& exit_code);
+// `lift new NAME [--template http|sqs|websocket]`
+void add_new_command(CLI::App& app, int& exit_code);
 
 }  // namespace lift::cli

@@ -130,6 +130,14 @@ int run_dev(const DevOptions& options) {
   }
   const auto url = gateway.url();
   std::cout << "listening on " << url << std::endl;
+  // The routes of a lift::App function, from its own OpenAPI document (nothing for others).
+  if (const auto routes = function_routes(path.string(), std::chrono::seconds(2)); !routes.empty()) {
+    std::cout << "routes:\n";
+    for (const auto& [method, route] : routes) {
+      std::cout << "  " << method << std::string(method.size() < 7 ? 7 - method.size() : 1, ' ') << url << route << '\n';
+    }
+    std::cout << std::flush;
+  }
   std::cerr << "lift dev: " << path.string() << " as an " << (options.api == "rest" ? "API Gateway REST API" : "API Gateway HTTP API")
             << "; WebSocket routes at ws" << url.substr(4) << "/, Management API at " << url << "/@connections/{id}"
             << (options.no_reload ? "" : "; restarts when the executable changes") << "; Ctrl-C stops\n";

@@ -3,12 +3,15 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <sstream>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include <boost/json.hpp>
@@ -20,6 +23,17 @@
 
 namespace lift::cli {
 namespace {
+
+// A "<key> N kB" line of /proc/PID/status, in KB; 0 when the process or the line is gone.
+long proc_status_kb(int pid, std::string_view key) {
+  if (pid <= 0) return 0;
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.starts_with(key)) return std::strtol(line.c_str() + key.size(), nullptr, 10);
+  }
+  return 0;
+}
 
 struct InvokeOptions {
   std::string function;
@@ -109,6 +123,12 @@ int run_invoke(const InvokeOptions& options) {
   std::optional<std::chrono::microseconds> init;
   int errors = 0;
   std::optional<local::InvokeResult> last;
+  // The function's resident memory after the first invocation, after a tenth of them and at the
+  // end (a leak shows as growth between the last two), and its peak, Lambda's "Max Memory Used".
+  std::vector<std::pair<int, long>> rss_samples;
+  const auto sample_rss = [&](int done) {
+    if (const long kb = proc_status_kb(emulator.function_pid(), "VmRSS:"); kb > 0) rss_samples.emplace_back(done, kb);
+  };
   for (int i = 0; i < options.count; ++i) {
     auto result = emulator.invoke({.payload = event});
     if (!result) {
@@ -122,10 +142,14 @@ int run_invoke(const InvokeOptions& options) {
       std::cerr << "REPORT RequestId: " << result->request_id << "\tDuration: " << milliseconds(result->duration);
       if (result->init_duration) std::cerr << "\tInit Duration: " << milliseconds(*result->init_duration);
       if (result->error_type) std::cerr << "\tError: " << *result->error_type;
+      if (const long kb = proc_status_kb(emulator.function_pid(), "VmHWM:"); kb > 0)
+        std::cerr << "\tMax Memory Used: " << (kb + 1023) / 1024 << " MB";
       std::cerr << '\n';
     }
     last = std::move(*result);
+    if (i == 0 || i + 1 == options.count || (options.count >= 20 && i + 1 == options.count / 10)) sample_rss(i + 1);
   }
+  const long peak_kb = proc_status_kb(emulator.function_pid(), "VmHWM:");
   emulator.stop();
 
   if (options.count > 1) {
@@ -135,6 +159,8 @@ int run_invoke(const InvokeOptions& options) {
               << milliseconds(durations.front()) << ", median " << milliseconds(at(0.5)) << ", p99 " << milliseconds(at(0.99))
               << ", max " << milliseconds(durations.back());
     if (init) std::cerr << "; init " << milliseconds(*init);
+    for (const auto& [done, kb] : rss_samples) std::cerr << "; rss after " << done << ": " << kb << " KB";
+    if (peak_kb > 0) std::cerr << "; max memory used " << peak_kb << " KB";
     std::cerr << '\n';
   }
   print_payload(*last);

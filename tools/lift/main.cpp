@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   lift::cli::add_openapi_command(app, exit_code);
   lift::cli::add_package_command(app, exit_code);
   lift::cli::add_doctor_command(app, exit_code);
+  lift::cli::add_dynamorm_command(app, exit_code);
+  lift::cli::add_new_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

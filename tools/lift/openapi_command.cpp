@@ -9,13 +9,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include <boost/json.hpp>
@@ -84,7 +88,46 @@ Captured capture(const std::string& program, std::chrono::milliseconds limit) {
   return result;
 }
 
+// The OpenAPI document among what the function printed: its own line, after any log lines
+// the function wrote during init.
+std::optional<boost::json::object> find_openapi(const std::string& out) {
+  std::size_t end = out.size();
+  while (end > 0) {
+    const auto start = out.rfind('\n', end - 1);
+    const std::size_t from = start == std::string::npos ? 0 : start + 1;
+    const std::string_view line(out.data() + from, end - from);
+    if (line.starts_with("{\"openapi\"")) {
+      boost::json::error_code ec;
+      auto document = boost::json::parse(line, ec);
+      if (!ec && document.is_object()) return std::move(document.as_object());
+    }
+    if (start == std::string::npos) break;
+    end = start;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+std::vector<std::pair<std::string, std::string>> function_routes(const std::string& program, std::chrono::milliseconds limit) {
+  std::vector<std::pair<std::string, std::string>> routes;
+  auto captured = capture(program, limit);
+  if (!captured.started || captured.timed_out || !WIFEXITED(captured.status) || WEXITSTATUS(captured.status) != 0) return routes;
+  const auto document = find_openapi(captured.out);
+  if (!document) return routes;
+  const auto* paths = document->if_contains("paths");
+  if (paths == nullptr || !paths->is_object()) return routes;
+  for (const auto& [path, operations] : paths->as_object()) {
+    if (!operations.is_object()) continue;
+    for (const auto& operation : operations.as_object()) {
+      std::string method(operation.key());
+      if (method == "parameters" || method == "summary" || method == "description") continue;
+      for (auto& c : method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      routes.emplace_back(std::move(method), std::string(path));
+    }
+  }
+  return routes;
+}
 
 void add_openapi_command(CLI::App& app, int& exit_code) {
   auto* command = app.add_subcommand("openapi", "Print the OpenAPI 3.1 document of a lift function's routes");
@@ -105,14 +148,13 @@ void add_openapi_command(CLI::App& app, int& exit_code) {
       exit_code = kExitFunctionError;
       return;
     }
-    boost::json::error_code ec;
-    auto document = boost::json::parse(captured.out, ec);
-    if (ec || !document.is_object() || !document.as_object().contains("openapi")) {
+    const auto document = find_openapi(captured.out);
+    if (!document) {
       std::cerr << "lift openapi: " << *function << " did not print an OpenAPI document\n";
       exit_code = kExitFunctionError;
       return;
     }
-    const auto text = boost::json::serialize(document) + "\n";
+    const auto text = boost::json::serialize(*document) + "\n";
     if (output->empty()) {
       std::cout << text;
     } else {

@@ -238,4 +238,8 @@ Group& Group::route(std::string_view method, std::string_view pattern, F&& handl
 // (what `lift openapi FUNCTION` uses).
 int run(App& app, runtime::Options options = {});
 
+// Reports a failure found in main() before run() (a configuration that cannot work) to Lambda
+// as the init error, then exits the process: Lambda shows the error and does not invoke.
+[[noreturn]] void fail_init(const Error& error, runtime::Options options = {});
+
 }  // namespace lift

@@ -20,6 +20,10 @@
 
 namespace lift {
 
+namespace aws {
+class DynamoDbClient;
+}
+
 class Context {
  public:
   // `invocation` may be null (in-process tests, the local dev server): then the request id
@@ -68,6 +72,10 @@ class Context {
   [[nodiscard]] std::string_view request_id() const noexcept;
   // Time left before Lambda stops the invocation (a day when there is no deadline).
   [[nodiscard]] std::chrono::milliseconds remaining_time() const;
+
+  // The process's DynamoDB client (lift/app/database.hpp: one per process, configured by
+  // LIFT_DYNAMODB_ENDPOINT). Defined in lift::database, which lift::lift links.
+  [[nodiscard]] aws::DynamoDbClient& db() const;
 
   // The route pattern that matched ("/todos/:id"), empty before routing or when none did.
   [[nodiscard]] std::string_view route() const noexcept { return route_; }

@@ -57,6 +57,14 @@ Middleware require_any_role(std::vector<std::string> roles);
 // owner is the principal's subject, or its tenant is the principal's tenant).
 Middleware require(std::function<bool(const security::Principal&, const Context&)> allow, std::string reason);
 
+// Tenancy. The tenant of this request's principal, to scope data by (DynamORM's
+// Table::for_tenant): 401 without a principal, 403 (wrong_tenant) when it carries none.
+Result<std::string_view> tenant_of(const Context& ctx);
+// For routes that name a tenant ("/tenants/:tenant/..."): 403 (wrong_tenant) unless the route
+// parameter `param` is the principal's tenant; 401 without a principal. Use it on a group, where
+// the route's parameters are known.
+Middleware require_tenant(std::string param = "tenant");
+
 // Lambda authorizers built on the same verification, for app.authorizer(...):
 //
 //   app.authorizer(lift::mw::jwt_token_authorizer(verifier));   // REST API, TOKEN authorizer

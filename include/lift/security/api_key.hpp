@@ -19,6 +19,10 @@
 #include "lift/core/result.hpp"
 #include "lift/security/principal.hpp"
 
+namespace lift::aws {
+class DynamoDbClient;
+}
+
 namespace lift::security {
 
 // Lower-case hex SHA-256 of the key (no pepper), or HMAC-SHA-256 keyed by `pepper`.
@@ -65,6 +69,28 @@ class MemoryApiKeyStore final : public ApiKeyStore {
  private:
   mutable std::mutex mutex_;
   std::map<std::string, ApiKeyRecord, std::less<>> records_;
+};
+
+// Records in a DynamoDB table, one item per key, read with GetItem (strongly consistent, so a
+// revocation takes effect at once):
+//   {"PK": id, "hash": S, "subject": S, "tenant"?: S, "roles"?: SS, "scopes"?: SS,
+//    "revoked"?: BOOL, "expiresAt"?: N (epoch seconds)}
+// `client` (e.g. lift::dynamodb()) must outlive the store. Each lookup is bounded by `timeout`.
+struct DynamoDbApiKeyStoreOptions {
+  std::string table{};
+  std::string key_attribute = "PK";
+  std::chrono::milliseconds timeout{2000};
+};
+class DynamoDbApiKeyStore final : public ApiKeyStore {
+ public:
+  DynamoDbApiKeyStore(aws::DynamoDbClient& client, DynamoDbApiKeyStoreOptions options);
+  // Writes (or replaces) a record: how keys are provisioned and revoked (revoked = true).
+  Result<void> put(const ApiKeyRecord& record) const;
+  Result<std::optional<ApiKeyRecord>> find(std::string_view id) const override;
+
+ private:
+  aws::DynamoDbClient* client_;
+  DynamoDbApiKeyStoreOptions options_;
 };
 
 struct ApiKeyOptions {

@@ -11,32 +11,17 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "support/subprocess.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using lift::testing_support::run_command;
-
-class ScratchDir {
- public:
-  ScratchDir() {
-    auto pattern = (fs::temp_directory_path() / "lift-package-test-XXXXXX").string();
-    path_ = mkdtemp(pattern.data()) != nullptr ? pattern : "";
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    if (!path_.empty()) fs::remove_all(path_, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  fs::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  fs::path path_;
-};
+using ScratchDir = lift::testing_support::TempDir;
 
 std::string read(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -104,20 +89,27 @@ TEST(LiftPackage, RefusesTheWrongArchitectureAndScripts) {
   EXPECT_EQ(run_command({LIFT_CLI, "package", "/nonexistent/function", "-o", (dir / "n.zip").string()}).exit_code, 2);
 }
 
-TEST(LiftDoctor, APackagedExampleHasNoProblemsAndStarts) {
-  ScratchDir dir;
-  const auto zip = dir / "function.zip";
-  ASSERT_EQ(run_command({LIFT_CLI, "package", LIFT_HELLO, "-o", zip.string()}).exit_code, 0);
-  auto report = run_command({LIFT_CLI, "doctor", zip.string()});
-  EXPECT_EQ(report.exit_code, 0) << report.out << report.err;
-  EXPECT_NE(report.out.find("ok       shared libraries: only glibc's"), std::string::npos) << report.out;
-  EXPECT_NE(report.out.find("ok       glibc: needs at most"), std::string::npos) << report.out;
-  // The stripped bootstrap, unpacked from the zip, serves an invocation.
-  EXPECT_NE(report.out.find("ok       start: init"), std::string::npos) << report.out;
-  EXPECT_NE(report.out.find("no problems found"), std::string::npos) << report.out;
+TEST(LiftDoctor, EveryPackagedExampleHasNoProblemsAndStarts) {
+  std::vector<std::string> examples{LIFT_HELLO, LIFT_SQS_WORKER};
+#ifdef LIFT_TODO_API
+  examples.emplace_back(LIFT_TODO_API);  // static OpenSSL, the DynamoDB client and the engine
+#endif
+  for (const auto& example : examples) {
+    SCOPED_TRACE(example);
+    ScratchDir dir;
+    const auto zip = dir / "function.zip";
+    ASSERT_EQ(run_command({LIFT_CLI, "package", example, "-o", zip.string()}).exit_code, 0);
+    auto report = run_command({LIFT_CLI, "doctor", zip.string()});
+    EXPECT_EQ(report.exit_code, 0) << report.out << report.err;
+    EXPECT_NE(report.out.find("ok       shared libraries: only glibc's"), std::string::npos) << report.out;
+    EXPECT_NE(report.out.find("ok       glibc: needs at most"), std::string::npos) << report.out;
+    // The stripped bootstrap, unpacked from the zip, serves an invocation.
+    EXPECT_NE(report.out.find("ok       start: init"), std::string::npos) << report.out;
+    EXPECT_NE(report.out.find("no problems found"), std::string::npos) << report.out;
 
-  auto binary = run_command({LIFT_CLI, "doctor", LIFT_HELLO});
-  EXPECT_EQ(binary.exit_code, 0) << binary.out;
+    auto binary = run_command({LIFT_CLI, "doctor", example});
+    EXPECT_EQ(binary.exit_code, 0) << binary.out;
+  }
 }
 
 TEST(LiftDoctor, ExceptionsStillUnwindInAFunctionBuiltForOldGlibc) {

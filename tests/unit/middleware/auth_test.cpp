@@ -79,6 +79,18 @@ lift::App jwt_app(bool optional = false) {
       [](const sec::Principal& p, const lift::Context& ctx) { return p.tenant && ctx.param("tenant") == *p.tenant; },
       "wrong_tenant"));
   tenants.get("/:tenant/todos", [](lift::Context&) { return boost::json::value{{"ok", true}}; });
+  auto orgs = app.group("/orgs");
+  orgs.use(lift::mw::require_tenant("org"));
+  orgs.get("/:org/todos", [](lift::Context& ctx) -> lift::Result<boost::json::value> {
+    auto tenant = lift::mw::tenant_of(ctx);
+    if (!tenant) return std::move(tenant).error();
+    return boost::json::value{{"tenant", *tenant}};
+  });
+  app.get("/mine", [](lift::Context& ctx) -> lift::Result<boost::json::value> {
+    auto tenant = lift::mw::tenant_of(ctx);
+    if (!tenant) return std::move(tenant).error();
+    return boost::json::value{{"tenant", *tenant}};
+  });
   return app;
 }
 
@@ -135,6 +147,23 @@ TEST(AuthMiddleware, RolesScopesAndAttributeRulesAre403) {
   auto other_tenant = call(app, event("/tenants/t-b/todos", bearer(user)));
   EXPECT_EQ(other_tenant.status, 403);
   EXPECT_EQ(reason(other_tenant), "wrong_tenant");
+}
+
+TEST(AuthMiddleware, TheTenantComesFromThePrincipalAndRoutesNamingAnotherAre403) {
+  const auto app = jwt_app();
+  const auto acme = token({{"sub", "u-1"}, {"tenant_id", "acme"}});
+  const auto no_tenant = token({{"sub", "u-2"}});
+  auto mine = call(app, event("/mine", bearer(acme)));
+  EXPECT_EQ(mine.status, 200);
+  EXPECT_EQ(mine.body.at("tenant"), "acme");
+  auto none = call(app, event("/mine", bearer(no_tenant)));
+  EXPECT_EQ(none.status, 403);
+  EXPECT_EQ(reason(none), "wrong_tenant");
+  EXPECT_EQ(call(app, event("/orgs/acme/todos", bearer(acme))).status, 200);
+  auto other = call(app, event("/orgs/umbrella/todos", bearer(acme)));
+  EXPECT_EQ(other.status, 403);
+  EXPECT_EQ(reason(other), "wrong_tenant");
+  EXPECT_EQ(call(app, event("/orgs/acme/todos", bearer(no_tenant))).status, 403);
 }
 
 TEST(AuthMiddleware, OptionalAuthLetsAnonymousThroughButNotBadTokens) {

@@ -105,6 +105,7 @@ TEST(ObservabilityMiddleware, FailuresAreCountedLoggedAndMarked) {
   app.use(lift::mw::recover(), lift::mw::observability(o));
   app.get("/broken", [](lift::Context&) -> lift::Result<void> { return lift::errors::internal(); });
   app.get("/throws", [](lift::Context&) -> lift::Result<void> { throw std::runtime_error("disk on fire"); });
+  app.get("/missing-order", [](lift::Context&) -> lift::Result<void> { return lift::errors::not_found("no order 7"); });
 
   ASSERT_TRUE(app.invoke(invocation(http_event("GET", "/broken"))));
   auto emf = boost::json::parse(out.documents.back());
@@ -113,6 +114,15 @@ TEST(ObservabilityMiddleware, FailuresAreCountedLoggedAndMarked) {
   EXPECT_NE(out.logs.back().find("request failed"), std::string::npos) << out.logs.back();
   ASSERT_FALSE(out.datagrams.empty());
   EXPECT_TRUE(document_of(out.datagrams.back()).at("fault").as_bool());
+
+  // A client error is answered, counted as a request of class 4xx, and not a failure.
+  out = {};
+  ASSERT_TRUE(app.invoke(invocation(http_event("GET", "/missing-order"))));
+  ASSERT_FALSE(out.documents.empty());
+  emf = boost::json::parse(out.documents.back());
+  EXPECT_EQ(emf.at("status"), "4xx");
+  EXPECT_FALSE(emf.as_object().contains("Errors"));
+  for (const auto& l : out.logs) EXPECT_EQ(l.find("request failed"), std::string::npos) << l;
 
   out = {};
   auto thrown = app.invoke(invocation(http_event("GET", "/throws")));

@@ -10,6 +10,8 @@
 #include <cstdlib>
 #include <mutex>
 #include <set>
+#include <string>
+#include <vector>
 #include <stdexcept>
 
 #include "lift/core/base64.hpp"
@@ -76,6 +78,31 @@ TEST(Runtime, PostsTheHandlersResponseAndPassesTheWholeContext) {
   ASSERT_GE(all.size(), 5u);
   for (std::size_t i = 0; i < 5; ++i) EXPECT_EQ(all[i].connection, 1) << all[i].target;
   EXPECT_EQ(api.requests().front().target, "/2018-06-01/runtime/invocation/next");
+}
+
+TEST(Runtime, TheTraceIdIsRewrittenInPlaceSoTheEnvironmentDoesNotGrow) {
+  // glibc's setenv keeps every value it was given: one new string per invocation for the life of
+  // the process. The runtime rewrites one buffer instead: same address, new value.
+  std::vector<ScriptedAnswer> script;
+  for (int i = 0; i < 50; ++i) {
+    const std::string root = "Root=1-5bef4de7-" + std::string(24 - std::to_string(i).size(), '0') + std::to_string(i);
+    script.push_back(invocation("req-" + std::to_string(i), "{}", {{"Lambda-Runtime-Trace-Id", root + ";Sampled=1"}}));
+  }
+  FakeRuntimeApi api(std::move(script));
+  std::set<const char*> addresses;
+  std::vector<std::string> seen, expected;
+  (void)run(
+      [&](const Invocation& in) -> lift::Result<Response> {
+        const char* trace = std::getenv("_X_AMZN_TRACE_ID");
+        addresses.insert(trace);
+        seen.emplace_back(trace != nullptr ? trace : "<unset>");
+        expected.push_back(in.context.trace_id);
+        return Response{"{}"};
+      },
+      options_for(api));
+  ASSERT_EQ(seen.size(), 50u);
+  EXPECT_EQ(seen, expected);
+  EXPECT_EQ(addresses.size(), 1u);
 }
 
 TEST(Runtime, AFailedResultBecomesATypedError) {

@@ -1,0 +1,116 @@
+# Installation: `cmake --install build --prefix PREFIX` installs the layer libraries, the public
+# headers, the `lift` CLI and a CMake package, so that a project outside this tree writes
+#
+#   find_package(lift REQUIRED)            # CMAKE_PREFIX_PATH=PREFIX
+#   lift_add_function(my-fn SOURCES main.cpp LIBRARIES lift::lift)
+#
+# Every library defined under src/ is installed and exported as lift::<name without "lift_">
+# (lift_core -> lift::core, the same names as the build tree's aliases), found rather than
+# listed so that a new layer is installed without a change here. Included from the top-level
+# CMakeLists.txt once src/ and tools/lift are added.
+
+# Off by default when lift is built as part of another project (add_subdirectory).
+option(LIFT_INSTALL "Add lift's install rules" ${PROJECT_IS_TOP_LEVEL})
+if(NOT LIFT_INSTALL)
+  return()
+endif()
+
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+set(LIFT_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/lift CACHE STRING
+  "Where `cmake --install` puts lift's CMake package (liftConfig.cmake), relative to the prefix")
+
+# The library targets defined in `dir` and the directories below it.
+function(_lift_library_targets dir out)
+  set(found "")
+  get_property(targets DIRECTORY ${dir} PROPERTY BUILDSYSTEM_TARGETS)
+  foreach(target IN LISTS targets)
+    get_target_property(type ${target} TYPE)
+    if(type MATCHES "^(STATIC_LIBRARY|OBJECT_LIBRARY|INTERFACE_LIBRARY)$")
+      list(APPEND found ${target})
+    endif()
+  endforeach()
+  get_property(subdirs DIRECTORY ${dir} PROPERTY SUBDIRECTORIES)
+  foreach(subdir IN LISTS subdirs)
+    _lift_library_targets(${subdir} below)
+    list(APPEND found ${below})
+  endforeach()
+  set(${out} ${found} PARENT_SCOPE)
+endfunction()
+
+_lift_library_targets(${PROJECT_SOURCE_DIR}/src _lift_exported)
+# The warning flags: static libraries name it in their link interface, so it is exported too,
+# empty outside this build (its options are BUILD_INTERFACE only, see LiftCompilerOptions).
+list(APPEND _lift_exported lift_build_options)
+
+# The third-party packages the exported libraries link, so that liftConfig.cmake finds them.
+set(LIFT_NEEDS_OPENSSL OFF)
+set(LIFT_NEEDS_ZLIB OFF)
+set(LIFT_NEEDS_YAML_CPP OFF)
+set(LIFT_NEEDS_GTEST OFF)
+foreach(target IN LISTS _lift_exported)
+  get_target_property(name ${target} NAME)
+  string(REGEX REPLACE "^lift_" "" export_name ${name})
+  set_target_properties(${target} PROPERTIES EXPORT_NAME ${export_name})
+  get_target_property(links ${target} INTERFACE_LINK_LIBRARIES)
+  if(links)
+    if(links MATCHES "OpenSSL::")
+      set(LIFT_NEEDS_OPENSSL ON)
+    endif()
+    if(links MATCHES "ZLIB::")
+      set(LIFT_NEEDS_ZLIB ON)
+    endif()
+    if(links MATCHES "yaml-cpp")
+      set(LIFT_NEEDS_YAML_CPP ON)
+    endif()
+    if(links MATCHES "GTest::")
+      set(LIFT_NEEDS_GTEST ON)
+    endif()
+    # A package liftConfig.cmake does not know would leave users' projects with an unknown target.
+    string(REGEX MATCHALL "[A-Za-z0-9_.+-]+::" namespaces "${links}")
+    list(REMOVE_DUPLICATES namespaces)
+    list(REMOVE_ITEM namespaces "lift::" "Boost::" "Threads::" "OpenSSL::" "ZLIB::" "GTest::" "yaml-cpp::")
+    if(namespaces)
+      message(WARNING "${name} links ${namespaces}...: add its find_dependency to cmake/liftConfig.cmake.in "
+                      "and cmake/LiftInstall.cmake, or find_package(lift) will not work")
+    endif()
+  endif()
+endforeach()
+# As lift's own build links OpenSSL (static when OPENSSL_USE_STATIC_LIBS is set).
+if(OPENSSL_USE_STATIC_LIBS)
+  set(LIFT_OPENSSL_STATIC ON)
+else()
+  set(LIFT_OPENSSL_STATIC OFF)
+endif()
+
+install(TARGETS ${_lift_exported} EXPORT liftTargets
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  OBJECTS DESTINATION ${CMAKE_INSTALL_LIBDIR}/lift/objects
+  INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/lift DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+
+# The CLI (lift invoke, dev, package, doctor, new, ...), also exported as lift::cli for custom
+# commands in users' builds.
+if(TARGET lift_cli)
+  set_target_properties(lift_cli PROPERTIES EXPORT_NAME cli)
+  install(TARGETS lift_cli EXPORT liftTargets RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()
+
+install(EXPORT liftTargets NAMESPACE lift:: DESTINATION ${LIFT_INSTALL_CMAKEDIR})
+configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/liftConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/cmake/liftConfig.cmake
+  INSTALL_DESTINATION ${LIFT_INSTALL_CMAKEDIR})
+# 0.x: a minor version may break the API, so only the same minor version is compatible.
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/cmake/liftConfigVersion.cmake
+  VERSION ${PROJECT_VERSION} COMPATIBILITY SameMinorVersion)
+install(FILES
+  ${PROJECT_BINARY_DIR}/cmake/liftConfig.cmake
+  ${PROJECT_BINARY_DIR}/cmake/liftConfigVersion.cmake
+  ${PROJECT_SOURCE_DIR}/cmake/LiftFunction.cmake
+  DESTINATION ${LIFT_INSTALL_CMAKEDIR})
+
+# What the install test (tests/integration/cli) must see built before it installs.
+set_property(GLOBAL PROPERTY LIFT_INSTALLED_TARGETS ${_lift_exported})
+unset(_lift_exported)

@@ -1,0 +1,120 @@
+// The examples as one stack: hello and todo-api behind an HTTP API, todo-api's DynamoDB table,
+// and sqs-worker consuming an SQS queue (with a dead-letter queue) with partial batch responses.
+//
+// Inputs (environment variables first, then context from cdk.json or `-c key=value`):
+//   LIFT_BUILD_DIR / liftBuildDir   the CMake build directory (default: build, from the repository root)
+//   LIFT_CLI                        the lift command line (default: <build dir>/bin/lift)
+//   LIFT_HELLO, LIFT_TODO_API, LIFT_SQS_WORKER   one function's executable (default: <build dir>/bin/examples/<name>)
+//   LIFT_ARCH / architecture        x86_64 (default) or arm64: the functions' architecture
+//   liftJwtJwks, liftJwtIssuer, liftJwtAudience  todo-api's JWT settings (no auth when unset)
+import * as path from 'path';
+import { App, CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { LiftFunction, LiftLogLevel } from '../src';
+
+export interface LiftExamplesStackProps extends StackProps {
+  /** The executables, as `make build` leaves them. */
+  readonly executables: { readonly hello: string; readonly todoApi: string; readonly sqsWorker: string };
+  /** The lift command line that packages them. */
+  readonly liftCli: string;
+  /** @default x86_64 */
+  readonly architecture?: lambda.Architecture;
+  /** @default INFO */
+  readonly logLevel?: LiftLogLevel;
+  /** todo-api's JWT settings: LIFT_JWT_JWKS, LIFT_JWT_ISSUER, LIFT_JWT_AUDIENCE. @default no auth */
+  readonly jwt?: { readonly jwks?: string; readonly issuer?: string; readonly audience?: string };
+}
+
+export class LiftExamplesStack extends Stack {
+  constructor(scope: Construct, id: string, props: LiftExamplesStackProps) {
+    super(scope, id, props);
+    const common = {
+      liftCli: props.liftCli,
+      architecture: props.architecture ?? lambda.Architecture.X86_64,
+      logLevel: props.logLevel ?? 'INFO',
+      metricsNamespace: 'LiftExamples',
+    };
+    const api = new HttpApi(this, 'HttpApi', { description: 'lift examples: hello and todo-api' });
+
+    // hello: GET /hello?name=X
+    const hello = new LiftFunction(this, 'Hello', { ...common, executable: props.executables.hello, serviceName: 'hello' });
+    api.addRoutes({ path: '/hello', methods: [HttpMethod.GET], integration: new HttpLambdaIntegration('HelloIntegration', hello) });
+
+    // todo-api: its table has the partition key PK and the sort key SK (strings), on demand.
+    const table = new dynamodb.Table(this, 'TodoTable', {
+      partitionKey: { name: 'PK', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'SK', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    });
+    const jwt: Record<string, string> = {};
+    if (props.jwt?.jwks) jwt.LIFT_JWT_JWKS = props.jwt.jwks;
+    if (props.jwt?.issuer) jwt.LIFT_JWT_ISSUER = props.jwt.issuer;
+    if (props.jwt?.audience) jwt.LIFT_JWT_AUDIENCE = props.jwt.audience;
+    const todoApi = new LiftFunction(this, 'TodoApi', {
+      ...common,
+      executable: props.executables.todoApi,
+      serviceName: 'todo-api',
+      memorySize: 256,
+      environment: { TODO_TABLE: table.tableName, ...jwt },
+    });
+    // Exactly what todo-api calls, on its table only.
+    table.grant(todoApi, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query');
+    const todos = new HttpLambdaIntegration('TodoApiIntegration', todoApi);
+    api.addRoutes({ path: '/todos', methods: [HttpMethod.GET, HttpMethod.POST], integration: todos });
+    api.addRoutes({ path: '/todos/{id}', methods: [HttpMethod.GET, HttpMethod.PATCH, HttpMethod.DELETE], integration: todos });
+
+    // sqs-worker: failed records come back in batchItemFailures; after 5 receives a message
+    // goes to the dead-letter queue.
+    const workerTimeout = Duration.seconds(30);
+    const deadLetters = new sqs.Queue(this, 'OrdersDeadLetterQueue', { retentionPeriod: Duration.days(14), enforceSSL: true });
+    const orders = new sqs.Queue(this, 'OrdersQueue', {
+      visibilityTimeout: Duration.seconds(workerTimeout.toSeconds() * 6),
+      deadLetterQueue: { queue: deadLetters, maxReceiveCount: 5 },
+      enforceSSL: true,
+    });
+    const worker = new LiftFunction(this, 'SqsWorker', {
+      ...common,
+      executable: props.executables.sqsWorker,
+      serviceName: 'sqs-worker',
+      timeout: workerTimeout,
+    });
+    worker.addEventSource(new SqsEventSource(orders, { batchSize: 10, reportBatchItemFailures: true }));
+
+    new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
+    new CfnOutput(this, 'TodoTableName', { value: table.tableName });
+    new CfnOutput(this, 'OrdersQueueUrl', { value: orders.queueUrl });
+    new CfnOutput(this, 'OrdersDeadLetterQueueUrl', { value: deadLetters.queueUrl });
+  }
+}
+
+const app = new App();
+const setting = (env: string, context: string): string | undefined => process.env[env] || app.node.tryGetContext(context);
+const buildDir = path.resolve(setting('LIFT_BUILD_DIR', 'liftBuildDir') ?? path.join(__dirname, '../../../../build'));
+const example = (env: string, name: string): string => process.env[env] || path.join(buildDir, 'bin/examples', name);
+const arch = setting('LIFT_ARCH', 'architecture') ?? 'x86_64';
+if (arch !== 'x86_64' && arch !== 'arm64') throw new Error(`architecture must be x86_64 or arm64, not ${arch}`);
+
+new LiftExamplesStack(app, 'LiftExamples', {
+  description: 'lift examples: hello, todo-api and sqs-worker on provided.al2023',
+  liftCli: process.env.LIFT_CLI || path.join(buildDir, 'bin/lift'),
+  executables: {
+    hello: example('LIFT_HELLO', 'hello'),
+    todoApi: example('LIFT_TODO_API', 'todo-api'),
+    sqsWorker: example('LIFT_SQS_WORKER', 'sqs-worker'),
+  },
+  architecture: arch === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64,
+  logLevel: (setting('LIFT_LOG_LEVEL', 'logLevel') as LiftLogLevel | undefined) ?? 'INFO',
+  jwt: {
+    jwks: app.node.tryGetContext('liftJwtJwks'),
+    issuer: app.node.tryGetContext('liftJwtIssuer'),
+    audience: app.node.tryGetContext('liftJwtAudience'),
+  },
+});
+app.synth();

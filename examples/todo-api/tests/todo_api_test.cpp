@@ -1,0 +1,257 @@
+// examples/todo-api in-process: whole API Gateway HTTP API events through App::invoke (the real
+// adapters, middleware and routes) on the embedded DynamoDB engine.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "lift/aws/dynamodb.hpp"
+#include "lift/core/uuid.hpp"
+#include "lift/dynamorm/memory_engine.hpp"
+#include "lift/security/jwt.hpp"
+#include "lift/security/key.hpp"
+#include "todo_api.hpp"
+
+namespace {
+
+namespace json = boost::json;
+
+struct Answer {
+  int status = 0;
+  json::object headers;
+  json::value body;
+
+  [[nodiscard]] std::string header(const std::string& name) const {
+    const auto* found = headers.if_contains(name);
+    return found != nullptr && found->is_string() ? std::string(found->as_string()) : std::string();
+  }
+  [[nodiscard]] std::string error_code() const {
+    if (!body.is_object() || !body.as_object().contains("error")) return "";
+    return std::string(body.at("error").at("code").as_string());
+  }
+};
+
+lift::aws::DynamoDbClient memory_client() {
+  lift::aws::DynamoDbOptions options;
+  options.transport = lift::dynamorm::memory_transport();
+  return lift::aws::DynamoDbClient::create(std::move(options)).value();
+}
+
+class TodoApi : public ::testing::Test {
+ protected:
+  void build(std::shared_ptr<const lift::security::JwtVerifier> verifier = nullptr) {
+    todo_api::Options options;
+    options.table = "todos_" + lift::uuid().substr(0, 8);
+    options.verifier = std::move(verifier);
+    options.create_table = true;
+    todo_api::add_routes(app_, db_, std::move(options));
+  }
+
+  // One API Gateway HTTP API (v2) event, answered as Lambda would return it.
+  Answer call(const std::string& method, const std::string& target, const std::string& body = "",
+              std::map<std::string, std::string> headers = {}) {
+    const auto q = target.find('?');
+    const std::string path = target.substr(0, q);
+    const std::string query = q == std::string::npos ? "" : target.substr(q + 1);
+    json::object event;
+    event["version"] = "2.0";
+    event["routeKey"] = "$default";
+    event["rawPath"] = path;
+    event["rawQueryString"] = query;
+    json::object h{{"host", "api.example.com"}, {"user-agent", "todo-test"}};
+    if (!body.empty()) h["content-type"] = "application/json";
+    for (const auto& [k, v] : headers) h[k] = v;
+    event["headers"] = std::move(h);
+    if (!query.empty()) {
+      json::object params;
+      std::size_t start = 0;
+      while (start <= query.size()) {
+        const auto amp = query.find('&', start);
+        const std::string pair = query.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
+        const auto eq = pair.find('=');
+        params[pair.substr(0, eq)] = eq == std::string::npos ? "" : pair.substr(eq + 1);
+        if (amp == std::string::npos) break;
+        start = amp + 1;
+      }
+      event["queryStringParameters"] = std::move(params);
+    }
+    event["requestContext"] = {{"accountId", "123456789012"},
+                               {"apiId", "api"},
+                               {"domainName", "api.example.com"},
+                               {"http", {{"method", method}, {"path", path}, {"protocol", "HTTP/1.1"},
+                                         {"sourceIp", "192.0.2.1"}, {"userAgent", "todo-test"}}},
+                               {"requestId", "req-" + std::to_string(++requests_)},
+                               {"routeKey", "$default"},
+                               {"stage", "$default"},
+                               {"time", "22/Nov/2026:12:00:00 +0000"},
+                               {"timeEpoch", 1795003200000}};
+    if (!body.empty()) event["body"] = body;
+    event["isBase64Encoded"] = false;
+
+    lift::runtime::Invocation invocation;
+    invocation.context.request_id = "lambda-" + std::to_string(requests_);
+    invocation.context.deadline = std::chrono::system_clock::now() + std::chrono::seconds(10);
+    invocation.payload = json::serialize(event);
+    auto response = app_.invoke(invocation);
+    EXPECT_TRUE(static_cast<bool>(response)) << (response ? std::string() : response.error().message);
+    Answer answer;
+    if (!response) return answer;
+    const auto out = json::parse(response->body).as_object();
+    answer.status = static_cast<int>(out.at("statusCode").to_number<std::int64_t>());
+    if (const auto* hs = out.if_contains("headers")) answer.headers = hs->as_object();
+    if (const auto* b = out.if_contains("body"); b != nullptr && !b->as_string().empty())
+      answer.body = json::parse(b->as_string());
+    return answer;
+  }
+
+  lift::aws::DynamoDbClient db_ = memory_client();
+  lift::App app_;
+  int requests_ = 0;
+};
+
+TEST_F(TodoApi, CreateReadChangeDelete) {
+  build();
+  auto created = call("POST", "/todos", R"({"title":"write the README","priority":2})");
+  ASSERT_EQ(created.status, 201) << json::serialize(created.body);
+  const auto& todo = created.body.as_object();
+  const std::string id(todo.at("id").as_string());
+  EXPECT_TRUE(lift::UuidV7Generator::is_v7(id)) << id;
+  EXPECT_EQ(todo.at("title"), "write the README");
+  EXPECT_EQ(todo.at("priority"), 2);
+  EXPECT_EQ(todo.at("done"), false);
+  EXPECT_EQ(todo.at("version"), 1);
+  EXPECT_TRUE(todo.at("created_at").is_string());
+  EXPECT_EQ(todo.at("created_at"), todo.at("updated_at"));
+  EXPECT_EQ(created.header("etag"), "\"1\"");
+  EXPECT_EQ(created.header("location"), "/todos/" + id);
+
+  auto read = call("GET", "/todos/" + id);
+  ASSERT_EQ(read.status, 200);
+  EXPECT_EQ(read.body, created.body);
+
+  auto changed = call("PATCH", "/todos/" + id, R"({"done":true})", {{"if-match", "\"1\""}});
+  ASSERT_EQ(changed.status, 200) << json::serialize(changed.body);
+  EXPECT_EQ(changed.body.at("done"), true);
+  EXPECT_EQ(changed.body.at("title"), "write the README");
+  EXPECT_EQ(changed.body.at("version"), 2);
+  EXPECT_EQ(changed.body.at("created_at"), todo.at("created_at"));
+  EXPECT_EQ(changed.header("etag"), "\"2\"");
+
+  // The version the client held is stale now: 409, and nothing changed.
+  auto stale = call("PATCH", "/todos/" + id, R"({"title":"lost update"})", {{"if-match", "1"}});
+  EXPECT_EQ(stale.status, 409);
+  EXPECT_EQ(stale.error_code(), "Conflict");
+  EXPECT_EQ(call("GET", "/todos/" + id).body.at("title"), "write the README");
+  // Without If-Match a change is refused; a malformed one is 400.
+  EXPECT_EQ(call("PATCH", "/todos/" + id, R"({"title":"x"})").status, 428);
+  EXPECT_EQ(call("PATCH", "/todos/" + id, R"({"title":"x"})", {{"if-match", "two"}}).status, 400);
+  EXPECT_EQ(call("PATCH", "/todos/" + id, R"({})", {{"if-match", "2"}}).status, 422);
+  EXPECT_EQ(call("PATCH", "/todos/missing", R"({"done":true})", {{"if-match", "1"}}).status, 404);
+
+  EXPECT_EQ(call("DELETE", "/todos/" + id, "", {{"if-match", "1"}}).status, 409);
+  EXPECT_EQ(call("DELETE", "/todos/" + id).status, 204);
+  auto gone = call("GET", "/todos/" + id);
+  EXPECT_EQ(gone.status, 404);
+  EXPECT_EQ(gone.error_code(), "NotFound");
+  EXPECT_EQ(call("DELETE", "/todos/" + id).status, 404);
+}
+
+TEST_F(TodoApi, BadBodiesAreRefusedNamingTheField) {
+  build();
+  auto missing = call("POST", "/todos", R"({"priority":1})");
+  EXPECT_EQ(missing.status, 422);
+  ASSERT_EQ(missing.error_code(), "ValidationFailed");
+  EXPECT_EQ(missing.body.at("error").at("details").at(0).at("field"), "title");
+  EXPECT_EQ(call("POST", "/todos", R"({"title":""})").status, 422);
+  EXPECT_EQ(call("POST", "/todos", R"({"title":"a","priority":-1})").status, 422);
+  auto wrong_type = call("POST", "/todos", R"({"title":5})");
+  EXPECT_EQ(wrong_type.status, 400);
+  EXPECT_NE(json::serialize(wrong_type.body).find("title"), std::string::npos);
+  EXPECT_EQ(call("POST", "/todos", "{not json").status, 400);
+  EXPECT_EQ(call("GET", "/nothing-here").status, 404);
+  auto wrong_method = call("PUT", "/todos");
+  EXPECT_EQ(wrong_method.status, 405);
+  EXPECT_NE(wrong_method.header("allow").find("POST"), std::string::npos);
+}
+
+TEST_F(TodoApi, ListsNewestFirstPageByPage) {
+  build();
+  std::vector<std::string> ids;
+  for (int i = 0; i < 7; ++i) {
+    auto created = call("POST", "/todos", R"({"title":"todo )" + std::to_string(i) + R"("})");
+    ASSERT_EQ(created.status, 201);
+    ids.emplace_back(created.body.at("id").as_string());
+  }
+  std::vector<std::string> listed;
+  std::string target = "/todos?limit=3";
+  int pages = 0;
+  while (true) {
+    auto page = call("GET", target);
+    ASSERT_EQ(page.status, 200) << json::serialize(page.body);
+    ++pages;
+    for (const auto& item : page.body.at("items").as_array()) listed.emplace_back(item.at("id").as_string());
+    const auto* next = page.body.as_object().if_contains("next_cursor");
+    if (next == nullptr) break;
+    ASSERT_LE(pages, 4);
+    target = "/todos?limit=3&cursor=" + std::string(next->as_string());
+  }
+  EXPECT_GE(pages, 3);
+  const std::vector<std::string> newest_first(ids.rbegin(), ids.rend());
+  EXPECT_EQ(listed, newest_first);
+
+  EXPECT_EQ(call("GET", "/todos").body.at("items").as_array().size(), 7u);
+  EXPECT_EQ(call("GET", "/todos?limit=0").status, 400);
+  EXPECT_EQ(call("GET", "/todos?limit=101").status, 400);
+  EXPECT_EQ(call("GET", "/todos?limit=ten").status, 400);
+  EXPECT_EQ(call("GET", "/todos?cursor=not-a-cursor").status, 400);
+}
+
+std::string token(const lift::security::Key& key, json::object claims) {
+  claims["exp"] = std::chrono::duration_cast<std::chrono::seconds>(
+                      std::chrono::system_clock::now().time_since_epoch() + std::chrono::hours(1))
+                      .count();
+  return lift::security::sign_jwt(claims, key).value();
+}
+
+TEST_F(TodoApi, TenantsNeverSeeEachOthersTodos) {
+  const auto key = lift::security::Key::hmac(lift::security::Algorithm::HS256, std::string(32, 's')).value();
+  lift::security::VerifyOptions verify;
+  verify.issuers = {"https://issuer.example"};
+  build(std::make_shared<lift::security::JwtVerifier>(key, verify));
+  const std::string acme = "Bearer " + token(key, {{"sub", "ann"}, {"tenant_id", "acme"}, {"iss", "https://issuer.example"}});
+  const std::string umbrella =
+      "Bearer " + token(key, {{"sub", "bob"}, {"tenant_id", "umbrella"}, {"iss", "https://issuer.example"}});
+
+  EXPECT_EQ(call("GET", "/todos").status, 401);
+  EXPECT_EQ(call("GET", "/todos", "", {{"authorization", "Bearer not.a.token"}}).status, 401);
+  const std::string other_issuer =
+      "Bearer " + token(key, {{"sub", "eve"}, {"tenant_id", "acme"}, {"iss", "https://elsewhere.example"}});
+  EXPECT_EQ(call("GET", "/todos", "", {{"authorization", other_issuer}}).status, 401);
+  const std::string no_tenant = "Bearer " + token(key, {{"sub", "eve"}, {"iss", "https://issuer.example"}});
+  EXPECT_EQ(call("GET", "/todos", "", {{"authorization", no_tenant}}).status, 403);
+
+  auto created = call("POST", "/todos", R"({"title":"acme's secret"})", {{"authorization", acme}});
+  ASSERT_EQ(created.status, 201);
+  const std::string id(created.body.at("id").as_string());
+
+  // Another tenant: the todo does not exist for it, whatever it tries.
+  EXPECT_EQ(call("GET", "/todos/" + id, "", {{"authorization", umbrella}}).status, 404);
+  EXPECT_EQ(call("GET", "/todos", "", {{"authorization", umbrella}}).body.at("items").as_array().size(), 0u);
+  EXPECT_EQ(call("PATCH", "/todos/" + id, R"({"title":"mine"})", {{"authorization", umbrella}, {"if-match", "1"}}).status,
+            404);
+  EXPECT_EQ(call("DELETE", "/todos/" + id, "", {{"authorization", umbrella}}).status, 404);
+
+  // Its owner still has it, unchanged.
+  auto mine = call("GET", "/todos/" + id, "", {{"authorization", acme}});
+  ASSERT_EQ(mine.status, 200);
+  EXPECT_EQ(mine.body.at("title"), "acme's secret");
+  EXPECT_EQ(mine.body.at("version"), 1);
+  EXPECT_EQ(call("GET", "/todos", "", {{"authorization", acme}}).body.at("items").as_array().size(), 1u);
+}
+
+}  // namespace

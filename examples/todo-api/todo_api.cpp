@@ -1,0 +1,228 @@
+#include "todo_api.hpp"
+
+#include <atomic>
+#include <charconv>
+#include <mutex>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+#include "lift/core/uuid.hpp"
+#include "lift/dynamorm/errors.hpp"
+#include "lift/dynamorm/table.hpp"
+#include "lift/middleware/auth.hpp"
+
+namespace todo_api {
+
+namespace {
+
+namespace dynamorm = lift::dynamorm;
+
+// How a todo is stored: every todo of a tenant in one partition ("TODO", prefixed with the
+// tenant by the mapper), sorted by a time-ordered id, so "newest first" is one descending Query.
+struct TodoRecord {
+  std::string list = "TODO";
+  std::string id;
+  std::string title;
+  std::int64_t priority = 0;
+  bool done = false;
+  std::int64_t version = 0;
+  Timestamp created_at{};
+  Timestamp updated_at{};
+  std::string tenant;
+};
+BOOST_DESCRIBE_STRUCT(TodoRecord, (), (list, id, title, priority, done, version, created_at, updated_at, tenant))
+
+constexpr std::string_view kList = "TODO";
+constexpr std::string_view kDefaultTenant = "default";
+constexpr std::int32_t kDefaultLimit = 25;
+constexpr std::chrono::milliseconds kDeadlineMargin{250};
+
+dynamorm::Model<TodoRecord> todo_model(std::string table) {
+  return dynamorm::Model<TodoRecord>(std::move(table))
+      .partition_key(&TodoRecord::list, "PK")
+      .sort_key(&TodoRecord::id, "SK")
+      .created_at(&TodoRecord::created_at)
+      .updated_at(&TodoRecord::updated_at)
+      .version(&TodoRecord::version)
+      .tenant(&TodoRecord::tenant);
+}
+
+Todo to_api(TodoRecord r) {
+  return Todo{std::move(r.id), std::move(r.title), r.priority, r.done, r.version, r.created_at, r.updated_at};
+}
+
+std::string etag(std::int64_t version) { return "\"" + std::to_string(version) + "\""; }
+
+// The version an If-Match header names: 3, "3" or W/"3".
+lift::Result<std::optional<std::int64_t>> if_match(const lift::Context& ctx) {
+  auto header = ctx.header("if-match");
+  if (!header) return std::optional<std::int64_t>{};
+  std::string_view text = *header;
+  if (text.starts_with("W/")) text.remove_prefix(2);
+  if (text.size() >= 2 && text.front() == '"' && text.back() == '"') text = text.substr(1, text.size() - 2);
+  std::int64_t version = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), version);
+  if (ec != std::errc{} || end != text.data() + text.size() || version < 0)
+    return lift::errors::bad_request("If-Match must be the todo's version, e.g. If-Match: \"3\"");
+  return std::optional<std::int64_t>(version);
+}
+
+// The store's errors as this API's: what a client acts on, without the table's internals.
+lift::Error api_error(lift::Error error, std::string_view id) {
+  if (error.code == dynamorm::kItemNotFound) return lift::errors::not_found("todo " + std::string(id) + " not found");
+  if (error.code == dynamorm::kConditionFailed)
+    return lift::errors::conflict("todo " + std::string(id) + " has changed: read it again and retry with its version");
+  if (error.code == dynamorm::kValidation) return lift::errors::bad_request(std::move(error.message));
+  if (error.code == dynamorm::kThrottled) return lift::errors::unavailable("the store is busy: retry later");
+  return error;
+}
+
+class TodoStore {
+ public:
+  TodoStore(lift::aws::DynamoDbClient& db, const Options& options)
+      : table_(db, todo_model(options.table)), create_table_(options.create_table), authenticated_(options.verifier != nullptr),
+        observability_(options.observability) {}
+
+  // The table as the request's tenant sees it, bounded by the invocation's deadline.
+  lift::Result<dynamorm::Table<TodoRecord>> for_request(lift::Context& ctx) {
+    if (auto ready = ensure_table(); !ready) return std::move(ready).error();
+    std::string tenant(kDefaultTenant);
+    if (authenticated_) {
+      auto from_token = lift::mw::tenant_of(ctx);  // 401 / 403 when there is none
+      if (!from_token) return std::move(from_token).error();
+      tenant = *from_token;
+    }
+    auto scoped = table_.for_tenant(std::move(tenant));
+    // A tenant id the store cannot scope by (one holding '#') is the token's problem, not ours.
+    if (!scoped) return lift::errors::forbidden("the token's tenant_id cannot be used");
+    const auto budget = ctx.remaining_time() - kDeadlineMargin;
+    return scoped->with_deadline(std::chrono::steady_clock::now() + std::max(budget, std::chrono::milliseconds(0)));
+  }
+
+  std::string new_id() { return ids_.next(); }
+
+  void count(std::string_view metric) {
+    if (observability_ != nullptr) (void)observability_->metrics.add(std::string(metric), 1, lift::observability::Unit::count);
+  }
+
+ private:
+  lift::Result<void> ensure_table() {
+    if (!create_table_ || created_.load(std::memory_order_acquire)) return {};
+    std::lock_guard lock(create_mutex_);
+    if (created_.load(std::memory_order_relaxed)) return {};
+    if (auto made = table_.create_table(/*if_not_exists=*/true); !made) return std::move(made).error();
+    created_.store(true, std::memory_order_release);
+    return {};
+  }
+
+  dynamorm::Table<TodoRecord> table_;
+  bool create_table_;
+  bool authenticated_;
+  lift::mw::Observability* observability_;
+  lift::UuidV7Generator ids_;
+  std::mutex create_mutex_;
+  std::atomic<bool> created_{false};
+};
+
+lift::Result<std::int32_t> page_limit(const lift::Context& ctx) {
+  const auto text = ctx.query("limit");
+  if (!text) return kDefaultLimit;
+  std::int32_t limit = 0;
+  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), limit);
+  if (ec != std::errc{} || end != text->data() + text->size() || limit < 1 || limit > 100)
+    return lift::errors::bad_request("limit must be an integer from 1 to 100");
+  return limit;
+}
+
+}  // namespace
+
+void add_routes(lift::App& app, lift::aws::DynamoDbClient& db, Options options) {
+  if (options.verifier) app.use(lift::mw::jwt_auth(options.verifier));
+  auto store = std::make_shared<TodoStore>(db, options);
+
+  app.post("/todos", [store](lift::Context& ctx, CreateTodo in) -> lift::Result<lift::Reply<Todo>> {
+    auto table = store->for_request(ctx);
+    if (!table) return std::move(table).error();
+    TodoRecord record;
+    record.id = store->new_id();
+    record.title = std::move(in.title);
+    record.priority = in.priority.value_or(0);
+    auto saved = table->create(record, {.if_not_exists = true});
+    if (!saved) return api_error(std::move(saved).error(), record.id);
+    store->count("TodoCreated");
+    auto reply = lift::created(to_api(std::move(*saved)));
+    reply.headers.set("etag", etag(reply.body.version));
+    reply.headers.set("location", "/todos/" + reply.body.id);
+    return reply;
+  });
+
+  app.get("/todos", [store](lift::Context& ctx) -> lift::Result<TodoPage> {
+    auto limit = page_limit(ctx);
+    if (!limit) return std::move(limit).error();
+    auto table = store->for_request(ctx);
+    if (!table) return std::move(table).error();
+    dynamorm::QueryOptions query;
+    query.descending = true;
+    query.limit = *limit;
+    query.cursor = std::string(ctx.query("cursor").value_or(""));
+    auto page = table->query(std::string(kList), query);
+    if (!page) {
+      // A cursor this API did not hand out (or another tenant's) is the client's mistake.
+      if (page.error().code == dynamorm::kValidation || page.error().code.starts_with("DynamoDB.Validation"))
+        return lift::errors::bad_request("cursor is not one this API returned");
+      return api_error(std::move(page).error(), "");
+    }
+    TodoPage out;
+    out.items.reserve(page->items.size());
+    for (auto& record : page->items) out.items.push_back(to_api(std::move(record)));
+    if (!page->next_cursor.empty()) out.next_cursor = std::move(page->next_cursor);
+    return out;
+  });
+
+  app.get("/todos/:id", [store](lift::Context& ctx) -> lift::Result<lift::Reply<Todo>> {
+    const std::string id(*ctx.param("id"));
+    auto table = store->for_request(ctx);
+    if (!table) return std::move(table).error();
+    auto found = table->get({kList, id});
+    if (!found) return api_error(std::move(found).error(), id);
+    lift::Reply<Todo> reply{200, to_api(std::move(*found)), {}};
+    reply.headers.set("etag", etag(reply.body.version));
+    return reply;
+  });
+
+  app.patch("/todos/:id", [store](lift::Context& ctx, UpdateTodo in) -> lift::Result<lift::Reply<Todo>> {
+    const std::string id(*ctx.param("id"));
+    auto version = if_match(ctx);
+    if (!version) return std::move(version).error();
+    if (!*version)
+      return lift::Error{"PreconditionRequired", "send If-Match with the todo's version (its ETag) to change it", 428, {}};
+    if (!in.title && !in.priority && !in.done)
+      return lift::errors::unprocessable("nothing to change", {{"body", "give at least one of title, priority, done"}});
+    auto table = store->for_request(ctx);
+    if (!table) return std::move(table).error();
+    dynamorm::Update update;
+    if (in.title) update.set("title", *in.title);
+    if (in.priority) update.set("priority", *in.priority);
+    if (in.done) update.set("done", *in.done);
+    auto changed = table->update({kList, id}, update, **version);
+    if (!changed) return api_error(std::move(changed).error(), id);
+    store->count("TodoUpdated");
+    lift::Reply<Todo> reply{200, to_api(std::move(*changed)), {}};
+    reply.headers.set("etag", etag(reply.body.version));
+    return reply;
+  });
+
+  app.del("/todos/:id", [store](lift::Context& ctx) -> lift::Result<lift::http::Response> {
+    const std::string id(*ctx.param("id"));
+    auto version = if_match(ctx);
+    if (!version) return std::move(version).error();
+    auto table = store->for_request(ctx);
+    if (!table) return std::move(table).error();
+    if (auto removed = table->remove({kList, id}, *version); !removed) return api_error(std::move(removed).error(), id);
+    store->count("TodoDeleted");
+    return lift::no_content();
+  });
+}
+
+}  // namespace todo_api

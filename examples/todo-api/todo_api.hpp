@@ -1,0 +1,86 @@
+#pragma once
+// examples/todo-api: the routes and their storage, apart from main() so that tests build the
+// same app in-process.
+//
+//   POST   /todos            {"title", "priority"?}  -> 201 Todo (ETag: "<version>")
+//   GET    /todos?limit&cursor                        -> 200 {"items":[...], "next_cursor"?}, newest first
+//   GET    /todos/:id                                 -> 200 Todo | 404
+//   PATCH  /todos/:id  If-Match: <version>            -> 200 Todo (version + 1) | 404 | 409 stale | 428
+//   DELETE /todos/:id  [If-Match: <version>]          -> 204 | 404 | 409 stale
+//
+// With a JWT verifier every route needs a bearer token whose tenant_id claim scopes the data:
+// a tenant never sees, lists, changes or deletes another tenant's todos (they are 404 to it).
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/describe.hpp>
+
+#include "lift/aws/dynamodb.hpp"
+#include "lift/json/validation.hpp"
+#include "lift/lift.hpp"
+#include "lift/middleware/observability.hpp"
+#include "lift/security/verifier.hpp"
+
+namespace todo_api {
+
+using Timestamp = std::chrono::sys_time<std::chrono::nanoseconds>;
+
+// What clients send and receive.
+struct CreateTodo {
+  std::string title;
+  std::optional<std::int64_t> priority;
+};
+BOOST_DESCRIBE_STRUCT(CreateTodo, (), (title, priority))
+
+struct UpdateTodo {
+  std::optional<std::string> title;
+  std::optional<std::int64_t> priority;
+  std::optional<bool> done;
+};
+BOOST_DESCRIBE_STRUCT(UpdateTodo, (), (title, priority, done))
+
+struct Todo {
+  std::string id;
+  std::string title;
+  std::int64_t priority = 0;
+  bool done = false;
+  std::int64_t version = 0;
+  Timestamp created_at{};
+  Timestamp updated_at{};
+};
+BOOST_DESCRIBE_STRUCT(Todo, (), (id, title, priority, done, version, created_at, updated_at))
+
+struct TodoPage {
+  std::vector<Todo> items;
+  std::optional<std::string> next_cursor;
+};
+BOOST_DESCRIBE_STRUCT(TodoPage, (), (items, next_cursor))
+
+inline void lift_rules(lift::json::Rules<CreateTodo>& r) {
+  r.field(&CreateTodo::title).required().length(1, 200);
+  r.field(&CreateTodo::priority).min(0).max(100);
+}
+inline void lift_rules(lift::json::Rules<UpdateTodo>& r) {
+  r.field(&UpdateTodo::title).length(1, 200);
+  r.field(&UpdateTodo::priority).min(0).max(100);
+}
+
+struct Options {
+  std::string table = "todos";
+  // Null: no authentication (every request is the "default" tenant).
+  std::shared_ptr<const lift::security::JwtVerifier> verifier{};
+  // Create the table on first use (the embedded engine and local endpoints, never AWS).
+  bool create_table = false;
+  // Where request logs and metrics go; null: none.
+  lift::mw::Observability* observability = nullptr;
+};
+
+// Adds the middleware and routes to `app`. `db` must outlive the app.
+void add_routes(lift::App& app, lift::aws::DynamoDbClient& db, Options options);
+
+}  // namespace todo_api

@@ -1,0 +1,53 @@
+#pragma once
+// The YAML documents of DMS and of the contract scenarios as a small tree with line numbers,
+// built from yaml-cpp's parser events (not its Node API) so that anchors, aliases and tags can
+// be refused and every node keeps the line it came from. Private to lift_dynamorm_dms.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include "lift/core/result.hpp"
+
+namespace lift::dynamorm::dms::detail {
+
+struct YamlEntry;
+
+struct YamlNode {
+  enum class Kind : unsigned char { null, scalar, sequence, map };
+  Kind kind = Kind::null;
+  std::string text;    // scalar text
+  bool plain = false;  // an unquoted scalar (typed by the core schema); quoted ones are strings
+  int line = 0;        // 1-based
+  std::vector<YamlNode> items;                             // sequence
+  std::vector<YamlEntry> entries;  // map, in document order
+
+  [[nodiscard]] const YamlNode* find(std::string_view key) const;
+  [[nodiscard]] bool is_string() const { return kind == Kind::scalar && !plain; }
+};
+
+struct YamlEntry {
+  std::string key;
+  YamlNode value;
+};
+
+inline const YamlNode* YamlNode::find(std::string_view key) const {
+  for (const auto& e : entries)
+    if (e.key == key) return &e.value;
+  return nullptr;
+}
+
+inline constexpr int kMaxDepth = 64;
+
+// Parses one document. Errors: `code` (status 400) "<source>:<line>: <problem>".
+Result<YamlNode> parse_yaml(std::string_view text, std::string_view source, std::string_view code);
+// A node as JSON (core-schema typing of plain scalars).
+boost::json::value to_json(const YamlNode& node);
+// "<source>:<line>: <path>: <problem>" with one detail {path, problem}.
+Error located(std::string_view code, std::string_view source, int line, std::string path, std::string problem);
+
+}  // namespace lift::dynamorm::dms::detail
