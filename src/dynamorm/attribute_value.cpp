@@ -271,7 +271,19 @@ Result<Number> Number::parse(std::string_view text) {
   return Number(std::string(text), 0);
 }
 
+namespace {
+// Plain integer text (the common case) reads directly; anything else goes through the decimal.
+template <class I>
+std::optional<I> read_plain_integer(const std::string& text) {
+  I out = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return out;
+}
+}  // namespace
+
 std::optional<std::int64_t> Number::as_int64() const {
+  if (auto plain = read_plain_integer<std::int64_t>(text_)) return plain;
   const Decimal d = decomposed(text_);
   if (d.sign == 0) return 0;
   if (d.exponent < static_cast<long>(d.digits.size()) || d.exponent > 19) return std::nullopt;
@@ -285,6 +297,7 @@ std::optional<std::int64_t> Number::as_int64() const {
 }
 
 std::optional<std::uint64_t> Number::as_uint64() const {
+  if (auto plain = read_plain_integer<std::uint64_t>(text_)) return plain;
   const Decimal d = decomposed(text_);
   if (d.sign == 0) return 0;
   if (d.sign < 0 || d.exponent < static_cast<long>(d.digits.size()) || d.exponent > 20) return std::nullopt;

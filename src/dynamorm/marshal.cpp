@@ -1,5 +1,6 @@
 #include "lift/dynamorm/marshal.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -123,6 +124,16 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
 
 namespace detail {
 
+std::vector<std::size_t> sorted_ranks(const std::vector<std::string>& names) {
+  std::vector<std::size_t> order(names.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  // Stable, so repeated names (a model mistake check() reports) still get distinct ranks.
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return names[a] < names[b]; });
+  std::vector<std::size_t> ranks(names.size());
+  for (std::size_t r = 0; r < order.size(); ++r) ranks[order[r]] = r;
+  return ranks;
+}
+
 std::string render_path(const Path* path) {
   std::vector<const Path*> chain;
   for (const Path* p = path; p != nullptr; p = p->parent) chain.push_back(p);
@@ -206,11 +217,16 @@ const IndexSchema* ModelSchema::index(std::string_view name) const {
 }
 
 void ModelSchema::refresh() {
+  std::vector<std::string> attributes;
+  attributes.reserve(fields.size());
   for (std::size_t i = 0; i < fields.size(); ++i) {
     auto& f = fields[i];
     if (!f.renamed) f.attribute = attribute_name(f.member, naming);
     codecs[i].attribute = f.attribute;
+    attributes.push_back(f.attribute);
   }
+  const auto ranks = detail::sorted_ranks(attributes);
+  for (std::size_t i = 0; i < codecs.size(); ++i) codecs[i].rank = ranks[i];
   for (auto& ix : indexes) {
     if (ix.partition_field) ix.partition_attribute = fields[*ix.partition_field].attribute;
     else if (partition_key) ix.partition_attribute = fields[*partition_key].attribute;

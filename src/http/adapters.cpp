@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
@@ -431,6 +433,15 @@ void read_websocket(Reader& r, Request& request) {
 bool valid_utf8(std::string_view s) noexcept {
   std::size_t i = 0;
   while (i < s.size()) {
+    // Bodies are mostly ASCII: skip 8 such bytes at a time.
+    if (s.size() - i >= 8) {
+      std::uint64_t word;
+      std::memcpy(&word, s.data() + i, sizeof word);
+      if ((word & 0x8080808080808080ull) == 0) {
+        i += 8;
+        continue;
+      }
+    }
     const auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
       ++i;
@@ -466,66 +477,76 @@ bool valid_utf8(std::string_view s) noexcept {
   return true;
 }
 
-// Header names grouped case-insensitively, first spelling kept, values in order.
-// One header name and its values. Most names have one value: it is kept inline so grouping
-// allocates only for repeated names.
-struct HeaderGroup {
-  std::string_view name;
-  std::string_view first;
-  std::vector<std::string_view> rest;
-  [[nodiscard]] std::size_t size() const noexcept { return 1 + rest.size(); }
-  [[nodiscard]] std::string_view operator[](std::size_t i) const noexcept { return i == 0 ? first : rest[i - 1]; }
-};
+// iequals, with the usual mismatch (another length) decided inline.
+bool same_name(std::string_view a, std::string_view b) noexcept { return a.size() == b.size() && iequals(a, b); }
 
-std::vector<HeaderGroup> group_headers(const Headers& headers, bool with_set_cookie) {
-  std::vector<HeaderGroup> groups;
-  groups.reserve(headers.size());
-  for (const auto& field : headers) {
-    const std::string_view name = field.first;
-    const std::string_view value = field.second;
-    if (!with_set_cookie && iequals(name, "set-cookie")) continue;
-    auto it = std::find_if(groups.begin(), groups.end(), [&](const HeaderGroup& g) { return iequals(g.name, name); });
-    if (it == groups.end()) {
-      groups.push_back(HeaderGroup{name, value, {}});
-    } else {
-      it->rest.emplace_back(value);
+// Header names grouped case-insensitively, first spelling kept, values in order. A group is
+// written where its name first appears, with every later value of that name, so no container
+// of groups is built; responses carry a handful of headers, so the quadratic scans are short.
+struct HeaderGroup {
+  Headers::const_iterator first;  // the first field of the name
+  Headers::const_iterator end;    // the end of all the fields
+  std::size_t count = 1;          // how many fields have the name
+  [[nodiscard]] std::string_view name() const noexcept { return first->first; }
+  template <class F>
+  void each_value(F&& f) const {
+    for (auto it = first; it != end; ++it) {
+      if (it == first || same_name(it->first, first->first)) f(std::string_view(it->second));
     }
   }
-  return groups;
+};
+
+template <class F>
+void for_each_group(const Headers& headers, bool with_set_cookie, F&& f) {
+  for (auto it = headers.begin(); it != headers.end(); ++it) {
+    if (!with_set_cookie && same_name(it->first, "set-cookie")) continue;
+    bool repeated = false;
+    for (auto earlier = headers.begin(); earlier != it && !repeated; ++earlier) repeated = same_name(earlier->first, it->first);
+    if (repeated) continue;
+    HeaderGroup group{it, headers.end()};
+    for (auto later = it + 1; later != headers.end(); ++later) group.count += same_name(later->first, it->first) ? 1 : 0;
+    f(group);
+  }
 }
 
 // Set-Cookie values from both the cookie list and any Set-Cookie header the user added.
-std::vector<std::string_view> all_cookies(const Response& response) {
-  std::vector<std::string_view> cookies(response.cookies.begin(), response.cookies.end());
+template <class F>
+void for_each_cookie(const Response& response, F&& f) {
+  for (const auto& cookie : response.cookies) f(std::string_view(cookie));
   for (const auto& [name, value] : response.headers) {
-    if (iequals(name, "set-cookie")) cookies.emplace_back(value);
+    if (same_name(name, "set-cookie")) f(std::string_view(value));
   }
-  return cookies;
+}
+
+bool has_cookies(const Response& response) {
+  bool any = false;
+  for_each_cookie(response, [&any](std::string_view) { any = true; });
+  return any;
 }
 
 // `headers`: one value per name, repeats joined with ", " (or left out when `only_single`), plus
 // one Set-Cookie when given (ALB's single-value mode).
-void write_single_headers(std::string& out, const std::vector<HeaderGroup>& groups, bool only_single,
+void write_single_headers(std::string& out, const Headers& headers, bool with_set_cookie, bool only_single,
                           std::string_view set_cookie = {}) {
   out += "\"headers\":{";
   bool first = true;
-  for (const auto& g : groups) {
-    if (only_single && g.size() != 1) continue;
+  for_each_group(headers, with_set_cookie, [&](const HeaderGroup& g) {
+    if (only_single && g.count != 1) return;
     if (!first) out.push_back(',');
     first = false;
-    append_json_string(out, g.name);
+    append_json_string(out, g.name());
     out.push_back(':');
-    if (g.size() == 1) {
-      append_json_string(out, g.first);
+    if (g.count == 1) {
+      append_json_string(out, g.first->second);
     } else {
       std::string joined;
-      for (std::size_t i = 0; i < g.size(); ++i) {
-        if (i != 0) joined += ", ";
-        joined += g[i];
-      }
+      g.each_value([&joined](std::string_view value) {
+        if (!joined.empty()) joined += ", ";
+        joined += value;
+      });
       append_json_string(out, joined);
     }
-  }
+  });
   if (!set_cookie.empty()) {
     if (!first) out.push_back(',');
     out += "\"Set-Cookie\":";
@@ -534,28 +555,32 @@ void write_single_headers(std::string& out, const std::vector<HeaderGroup>& grou
   out.push_back('}');
 }
 
-void write_multi_headers(std::string& out, const std::vector<HeaderGroup>& groups, const std::vector<std::string_view>& cookies, bool only_multi) {
+void write_multi_headers(std::string& out, const Response& response, bool only_multi) {
   out += "\"multiValueHeaders\":{";
   bool first = true;
-  for (const auto& g : groups) {
-    if (only_multi && g.size() == 1) continue;
+  for_each_group(response.headers, false, [&](const HeaderGroup& g) {
+    if (only_multi && g.count == 1) return;
     if (!first) out.push_back(',');
     first = false;
-    append_json_string(out, g.name);
+    append_json_string(out, g.name());
     out += ":[";
-    for (std::size_t i = 0; i < g.size(); ++i) {
-      if (i != 0) out.push_back(',');
-      append_json_string(out, g[i]);
-    }
+    bool first_value = true;
+    g.each_value([&](std::string_view value) {
+      if (!first_value) out.push_back(',');
+      first_value = false;
+      append_json_string(out, value);
+    });
     out.push_back(']');
-  }
-  if (!cookies.empty()) {
+  });
+  if (has_cookies(response)) {
     if (!first) out.push_back(',');
     out += "\"Set-Cookie\":[";
-    for (std::size_t i = 0; i < cookies.size(); ++i) {
-      if (i != 0) out.push_back(',');
-      append_json_string(out, cookies[i]);
-    }
+    bool first_cookie = true;
+    for_each_cookie(response, [&](std::string_view cookie) {
+      if (!first_cookie) out.push_back(',');
+      first_cookie = false;
+      append_json_string(out, cookie);
+    });
     out.push_back(']');
   }
   out.push_back('}');
@@ -631,17 +656,21 @@ Result<Request> request_from_event(const bj::value& event, events::Kind kind) {
 Result<Request> request_from_event(const bj::value& event) { return request_from_event(event, events::detect(event)); }
 
 std::string serialize_response(const Response& response, const Request& request) {
+  // Room for everything but escapes, so the answer is written into one allocation.
+  std::size_t size = 128 + response.body.size() + (response.binary ? response.body.size() / 3 + 4 : 0);
+  for (const auto& [name, value] : response.headers) size += name.size() + value.size() + 8;
+  for (const auto& cookie : response.cookies) size += cookie.size() + 4;
   std::string out;
-  out.reserve(response.body.size() + 64 + response.headers.size() * 48);
+  out.reserve(size);
   out += "{\"statusCode\":";
-  out += std::to_string(response.status);
+  char digits[16];
+  out.append(digits, static_cast<std::size_t>(std::to_chars(digits, digits + sizeof digits, response.status).ptr - digits));
   out.push_back(',');
   switch (request.source) {
     case Source::api_gateway_rest: {
-      const auto groups = group_headers(response.headers, false);
-      write_single_headers(out, groups, true);
+      write_single_headers(out, response.headers, false, true);
       out.push_back(',');
-      write_multi_headers(out, groups, all_cookies(response), true);
+      write_multi_headers(out, response, true);
       break;
     }
     case Source::alb: {
@@ -651,31 +680,32 @@ std::string serialize_response(const Response& response, const Request& request)
       if (!reason.empty()) description.append(" ").append(reason);
       append_json_string(out, description);
       out.push_back(',');
-      const auto cookies = all_cookies(response);
-      const auto groups = group_headers(response.headers, false);
       if (request.alb_multi_value) {
-        write_multi_headers(out, groups, cookies, false);
+        write_multi_headers(out, response, false);
       } else {
-        write_single_headers(out, groups, false, cookies.empty() ? std::string_view{} : cookies.front());
+        std::string_view first_cookie;
+        for_each_cookie(response, [&first_cookie](std::string_view cookie) {
+          if (first_cookie.data() == nullptr) first_cookie = cookie;
+        });
+        write_single_headers(out, response.headers, false, false, first_cookie);
       }
       break;
     }
     case Source::websocket: {
-      const auto groups = group_headers(response.headers, true);
-      write_single_headers(out, groups, false);
+      write_single_headers(out, response.headers, true, false);
       break;
     }
     case Source::api_gateway_http:
     case Source::function_url:
     case Source::direct: {
-      const auto groups = group_headers(response.headers, false);
-      write_single_headers(out, groups, false);
-      const auto cookies = all_cookies(response);
+      write_single_headers(out, response.headers, false, false);
       out += ",\"cookies\":[";
-      for (std::size_t i = 0; i < cookies.size(); ++i) {
-        if (i != 0) out.push_back(',');
-        append_json_string(out, cookies[i]);
-      }
+      bool first = true;
+      for_each_cookie(response, [&](std::string_view cookie) {
+        if (!first) out.push_back(',');
+        first = false;
+        append_json_string(out, cookie);
+      });
       out.push_back(']');
       break;
     }

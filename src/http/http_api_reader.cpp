@@ -68,7 +68,8 @@ class HttpApiHandler {
   static constexpr std::size_t max_key_size = 1u << 20;
   static constexpr std::size_t max_string_size = std::size_t{1} << 31;
 
-  explicit HttpApiHandler(Request& request) : request_(request) {}
+  // `input` is the text being parsed: strings that point into it need no copy.
+  HttpApiHandler(Request& request, std::string_view input) : request_(request), input_(input) {}
 
   bool on_document_begin(error_code&) { return true; }
   bool on_document_end(error_code&) { return true; }
@@ -142,12 +143,23 @@ class HttpApiHandler {
     return ok || give_up(ec);
   }
 
+  // An escaped body arrives in parts: they go straight into the request, not through value_.
   bool on_string_part(string_view s, std::size_t, error_code&) {
-    value_.append(s.data(), s.size());
+    if (in_value_of(Member::body)) {
+      body_parts_ = true;
+      request_.body.append(s.data(), s.size());
+    } else {
+      value_.append(s.data(), s.size());
+    }
     return true;
   }
   bool on_string(string_view s, std::size_t, error_code& ec) {
     std::string_view text(s.data(), s.size());
+    if (body_parts_) {
+      body_parts_ = false;
+      request_.body.append(text);
+      return true;
+    }
     if (!value_.empty()) {
       value_.append(text);
       text = value_;
@@ -194,8 +206,8 @@ class HttpApiHandler {
   bool saw_http = false;
   bool version_2 = false;
   bool lambda_url = false;  // requestContext.domainName names a function URL
-  std::string stage;
-  std::string http_path;
+  std::string_view stage;  // into the input or stage_text_
+  std::string_view http_path;  // into the input or http_path_text_
   bool saw_cookies() const noexcept { return saw_cookies_; }
   bool base64() const noexcept { return base64_; }
 
@@ -265,13 +277,23 @@ class HttpApiHandler {
         for (const auto& [name, value] : request_.headers) {
           if (name == key) return false;
         }
-        header_name_.assign(key);
+        header_name_ = kept(key, header_name_text_);
         pending_ = Member::header;
         return true;
       case Frame::cookies: return false;
     }
     return false;
   }
+  // `text` itself when it lies in the input (it outlives the parse), else a copy in `storage`
+  // (an escaped string is handed over in the parser's or value_'s buffer).
+  std::string_view kept(std::string_view text, std::string& storage) {
+    const auto at = reinterpret_cast<std::uintptr_t>(text.data());
+    const auto begin = reinterpret_cast<std::uintptr_t>(input_.data());
+    if (at >= begin && at + text.size() <= begin + input_.size()) return text;
+    storage.assign(text);
+    return storage;
+  }
+
   bool once(std::uint32_t& seen, Member m) {
     pending_ = m;
     if (m == Member::ignored) return true;
@@ -286,12 +308,12 @@ class HttpApiHandler {
     switch (top()) {
       case Frame::skipped: return true;
       case Frame::cookies: detail::parse_cookie_header(text, request_.cookies); return true;
-      case Frame::headers: request_.headers.add(std::move(header_name_), std::string(text)); return true;
+      case Frame::headers: request_.headers.add(std::string(header_name_), std::string(text)); return true;
       case Frame::root:
         switch (pending_) {
           case Member::version: version_2 = text == "2.0"; return true;
           case Member::raw_path: request_.raw_path.assign(text); return true;
-          case Member::raw_query: raw_query_.assign(text); return true;
+          case Member::raw_query: raw_query_ = kept(text, raw_query_text_); return true;
           case Member::body: request_.body.assign(text); return true;
           case Member::ignored: return true;
           default: return false;
@@ -299,7 +321,7 @@ class HttpApiHandler {
       case Frame::context:
         switch (pending_) {
           case Member::request_id: request_.request_id.assign(text); return true;
-          case Member::stage: stage.assign(text); return true;
+          case Member::stage: stage = kept(text, stage_text_); return true;
           case Member::domain_name: lambda_url = text.find(".lambda-url.") != std::string_view::npos; return true;
           case Member::ignored: return true;
           default: return false;
@@ -307,7 +329,7 @@ class HttpApiHandler {
       case Frame::http:
         switch (pending_) {
           case Member::method: request_.method.assign(text); saw_method_ = true; return true;
-          case Member::http_path: http_path.assign(text); return true;
+          case Member::http_path: http_path = kept(text, http_path_text_); return true;
           case Member::source_ip: request_.source_ip.assign(text); return true;
           case Member::ignored: return true;
           default: return false;
@@ -317,11 +339,12 @@ class HttpApiHandler {
   }
 
  public:
-  const std::string& raw_query() const noexcept { return raw_query_; }
+  std::string_view raw_query() const noexcept { return raw_query_; }
   bool saw_method() const noexcept { return saw_method_; }
 
  private:
   Request& request_;
+  std::string_view input_;
   std::array<Frame, kMaxDepth + 1> frames_{};
   std::size_t depth_ = 0;
   Member pending_ = Member::none;
@@ -330,8 +353,13 @@ class HttpApiHandler {
   std::uint32_t http_seen_ = 0;
   std::string key_;
   std::string value_;
-  std::string header_name_;
-  std::string raw_query_;
+  std::string_view header_name_;  // into the input or header_name_text_
+  std::string header_name_text_;
+  std::string_view raw_query_;
+  std::string raw_query_text_;
+  std::string stage_text_;
+  std::string http_path_text_;
+  bool body_parts_ = false;  // an escaped body is being appended to request_.body
   bool saw_cookies_ = false;
   bool saw_method_ = false;
   bool base64_ = false;
@@ -339,18 +367,17 @@ class HttpApiHandler {
 
 }  // namespace
 
-std::optional<Request> read_http_api_event(std::string_view json) {
-  Request request;
+bool read_http_api_event(std::string_view json, Request& request) {
   boost::json::parse_options options;
   options.max_depth = kMaxDepth;
-  boost::json::basic_parser<HttpApiHandler> parser(options, request);
+  boost::json::basic_parser<HttpApiHandler> parser(options, request, json);
   error_code ec;
   const auto consumed = parser.write_some(false, json.data(), json.size(), ec);
-  if (ec || consumed != json.size()) return std::nullopt;
+  if (ec || consumed != json.size()) return false;
   auto& seen = parser.handler();
   // events::detect: a requestContext object, version "2.0" or a requestContext.http; the DOM
   // adapter then requires requestContext.http and its method.
-  if (!seen.saw_context || !seen.saw_http || !seen.saw_method()) return std::nullopt;
+  if (!seen.saw_context || !seen.saw_http || !seen.saw_method()) return false;
   const bool function_url = seen.lambda_url;
   request.source = function_url ? Source::function_url : Source::api_gateway_http;
 
@@ -360,15 +387,20 @@ std::optional<Request> read_http_api_event(std::string_view json) {
     const auto path = detail::without_stage(request.raw_path, seen.stage);
     if (path.size() != request.raw_path.size()) request.raw_path.erase(0, request.raw_path.size() - path.size());
   }
-  if (!detail::decode_path(request)) return std::nullopt;
-  if (!detail::parse_raw_query(seen.raw_query(), request.query)) return std::nullopt;
+  if (!detail::decode_path(request)) return false;
+  if (!detail::parse_raw_query(seen.raw_query(), request.query)) return false;
   if (!seen.saw_cookies()) detail::cookies_from_headers(request);
   if (seen.base64()) {
     std::string sent = std::move(request.body);
     detail::assign_body(request, sent, true);
   }
   detail::upper_case(request.method);
-  if (request.method.empty()) return std::nullopt;
+  return !request.method.empty();
+}
+
+std::optional<Request> read_http_api_event(std::string_view json) {
+  Request request;
+  if (!read_http_api_event(json, request)) return std::nullopt;
   return request;
 }
 

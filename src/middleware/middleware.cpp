@@ -199,19 +199,35 @@ Middleware deadline(std::chrono::milliseconds margin) {
 }
 
 Middleware security_headers() {
+  struct Field {
+    std::string_view name;
+    std::string_view value;
+  };
+  // The last one only on errors.
+  static constexpr Field kFields[] = {
+      {"strict-transport-security", "max-age=63072000; includeSubDomains"},
+      {"x-content-type-options", "nosniff"},
+      {"x-frame-options", "DENY"},
+      {"referrer-policy", "no-referrer"},
+      {"content-security-policy", "default-src 'none'; frame-ancestors 'none'"},
+      {"cache-control", "no-store"},
+  };
   return [](Context& ctx, const Next& next) -> Result<void> {
     auto result = next();
     auto& h = ctx.response().headers;
-    h.reserve(h.size() + 6);  // one allocation for all of them
-    auto put = [&h](std::string_view name, std::string value) {
-      if (!h.contains(name)) h.add(std::string(name), std::move(value));
-    };
-    put("strict-transport-security", "max-age=63072000; includeSubDomains");
-    put("x-content-type-options", "nosniff");
-    put("x-frame-options", "DENY");
-    put("referrer-policy", "no-referrer");
-    put("content-security-policy", "default-src 'none'; frame-ancestors 'none'");
-    if (!result || ctx.response().status >= 400) put("cache-control", "no-store");
+    const std::size_t wanted = !result || ctx.response().status >= 400 ? std::size(kFields) : std::size(kFields) - 1;
+    // Which the app set itself, in one pass over the response's headers.
+    unsigned present = 0;
+    for (const auto& field : h) {
+      for (std::size_t i = 0; i < wanted; ++i) {
+        if (http::iequals(field.first, kFields[i].name)) present |= 1u << i;
+      }
+    }
+    // One allocation for these and the couple more outer middleware usually add.
+    h.reserve(h.size() + wanted + 2);
+    for (std::size_t i = 0; i < wanted; ++i) {
+      if ((present & (1u << i)) == 0) h.add(std::string(kFields[i].name), std::string(kFields[i].value));
+    }
     return result;
   };
 }

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
 #include <boost/json/value.hpp>
 
 #include "lift/events/detect.hpp"
@@ -151,7 +152,8 @@ class Context {
   events::Kind kind_ = events::Kind::unknown;
   std::string_view route_;
   bool responded_ = false;
-  std::vector<std::pair<std::string, std::any>> values_;
+  // Inline: the few values middleware sets per request cost no allocation of their own.
+  boost::container::small_vector<std::pair<std::string, std::any>, 4> values_;
   boost::json::value event_result_;
 };
 

@@ -98,6 +98,11 @@ struct body_type<std::string> {
   using type = void;
 };
 
+// Middleware usually adds a few headers on the way out: room for them now spares regrowing.
+inline void reserve_headers(http::Response& r) {
+  if (r.headers.empty()) r.headers.reserve(8);
+}
+
 // Writes a successful handler value into the context's response.
 template <class V>
 void write_value(Context& ctx, V&& value) {
@@ -106,10 +111,12 @@ void write_value(Context& ctx, V&& value) {
     ctx.response() = std::forward<V>(value);
   } else if constexpr (std::is_same_v<D, std::string>) {
     auto& r = ctx.response();
+    reserve_headers(r);
     r.body = std::forward<V>(value);
     if (!r.headers.contains("content-type")) r.headers.add("content-type", "text/plain; charset=utf-8");
   } else if constexpr (is_reply_v<D>) {
     auto& r = ctx.response();
+    reserve_headers(r);
     r.status = value.status;
     // The reply's headers replace same-named ones; repeated names in the reply all stay.
     for (const auto& field : value.headers) r.headers.remove(field.first);
@@ -118,6 +125,7 @@ void write_value(Context& ctx, V&& value) {
     r.headers.set("content-type", "application/json");
   } else {
     auto& r = ctx.response();
+    reserve_headers(r);
     r.body = json::serialize(value);
     r.headers.set("content-type", "application/json");
   }

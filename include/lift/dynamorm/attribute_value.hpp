@@ -78,7 +78,18 @@ struct Binary {
 };
 
 class AttributeValue;
-using AttributeMap = std::map<std::string, AttributeValue, std::less<>>;
+// Byte-wise name order, the same as std::less<std::string>, for any string-like key. Most
+// attribute names already differ in their first byte: that is decided inline, without a call.
+struct AttributeNameLess {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const noexcept {
+    if (!a.empty() && !b.empty() && a.front() != b.front()) {
+      return static_cast<unsigned char>(a.front()) < static_cast<unsigned char>(b.front());
+    }
+    return a < b;
+  }
+};
+using AttributeMap = std::map<std::string, AttributeValue, AttributeNameLess>;
 using AttributeList = std::vector<AttributeValue>;
 
 // The DynamoDB type tags. to_string gives the wire name: "S", "N", "B", "BOOL", "NULL", "M",
@@ -90,23 +101,23 @@ class AttributeValue {
  public:
   AttributeValue() = default;  // NULL
 
-  static AttributeValue string(std::string value) { return AttributeValue(Storage(std::in_place_index<0>, std::move(value))); }
-  static AttributeValue number(Number value) { return AttributeValue(Storage(std::in_place_index<1>, std::move(value))); }
+  static AttributeValue string(std::string value) { return AttributeValue(std::in_place_index<0>, std::move(value)); }
+  static AttributeValue number(Number value) { return AttributeValue(std::in_place_index<1>, std::move(value)); }
   template <std::integral I>
     requires(!std::same_as<I, bool>)
   static AttributeValue number(I value) {
     return number(Number(value));
   }
-  static AttributeValue binary(std::string bytes) { return AttributeValue(Storage(std::in_place_index<2>, Binary{std::move(bytes)})); }
-  static AttributeValue boolean(bool value) { return AttributeValue(Storage(std::in_place_index<3>, value)); }
+  static AttributeValue binary(std::string bytes) { return AttributeValue(std::in_place_index<2>, Binary{std::move(bytes)}); }
+  static AttributeValue boolean(bool value) { return AttributeValue(std::in_place_index<3>, value); }
   static AttributeValue null() { return AttributeValue(); }
-  static AttributeValue map(AttributeMap value) { return AttributeValue(Storage(std::in_place_index<5>, std::move(value))); }
-  static AttributeValue list(AttributeList value) { return AttributeValue(Storage(std::in_place_index<6>, std::move(value))); }
+  static AttributeValue map(AttributeMap value) { return AttributeValue(std::in_place_index<5>, std::move(value)); }
+  static AttributeValue list(AttributeList value) { return AttributeValue(std::in_place_index<6>, std::move(value)); }
   // Sets keep the order given. DynamoDB refuses empty sets and repeated members in requests;
   // to_dynamodb_json writes what the value holds.
-  static AttributeValue string_set(std::vector<std::string> value) { return AttributeValue(Storage(std::in_place_index<7>, std::move(value))); }
-  static AttributeValue number_set(std::vector<Number> value) { return AttributeValue(Storage(std::in_place_index<8>, std::move(value))); }
-  static AttributeValue binary_set(std::vector<Binary> value) { return AttributeValue(Storage(std::in_place_index<9>, std::move(value))); }
+  static AttributeValue string_set(std::vector<std::string> value) { return AttributeValue(std::in_place_index<7>, std::move(value)); }
+  static AttributeValue number_set(std::vector<Number> value) { return AttributeValue(std::in_place_index<8>, std::move(value)); }
+  static AttributeValue binary_set(std::vector<Binary> value) { return AttributeValue(std::in_place_index<9>, std::move(value)); }
 
   [[nodiscard]] AttributeType type() const noexcept { return static_cast<AttributeType>(value_.index()); }
   [[nodiscard]] bool is_null() const noexcept { return type() == AttributeType::NULL_; }
@@ -140,7 +151,9 @@ class AttributeValue {
   // Alternatives in AttributeType order, so index() is the type.
   using Storage = std::variant<std::string, Number, Binary, bool, Null, AttributeMap, AttributeList,
                                std::vector<std::string>, std::vector<Number>, std::vector<Binary>>;
-  explicit AttributeValue(Storage value) : value_(std::move(value)) {}
+  // Built in place: a factory costs no extra variant move.
+  template <std::size_t I, class A>
+  AttributeValue(std::in_place_index_t<I> at, A&& value) : value_(at, std::forward<A>(value)) {}
 
   Storage value_{std::in_place_index<4>};
 };

@@ -44,6 +44,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -170,11 +171,26 @@ const std::vector<std::string>& member_attribute_names(Naming naming) {
   return names[static_cast<std::size_t>(naming)];
 }
 
+// Each name's position in sorted order. Items are std::maps: writing and reading attributes
+// in key order costs one comparison each instead of a tree search.
+std::vector<std::size_t> sorted_ranks(const std::vector<std::string>& names);
+
+template <class T>
+const std::vector<std::size_t>& member_attribute_ranks(Naming naming) {
+  static const std::array<std::vector<std::size_t>, 3> ranks = [] {
+    std::array<std::vector<std::size_t>, 3> all;
+    for (std::size_t n = 0; n < 3; ++n) all[n] = sorted_ranks(member_attribute_names<T>(static_cast<Naming>(n)));
+    return all;
+  }();
+  return ranks[static_cast<std::size_t>(naming)];
+}
+
 // Field-level options of a model's top-level members (index = member position).
 struct FieldCodec {
   std::string attribute;
   bool omit_empty = false;
   TimeFormat time = TimeFormat::rfc3339;
+  std::size_t rank = 0;  // of `attribute` among the model's attributes (ModelSchema::refresh)
 };
 
 // ---- emptiness (omit_empty) ----
@@ -215,20 +231,45 @@ bool is_empty(const T& v) {
 template <class T>
 bool encode(const T& v, AttributeValue& out, Naming naming, TimeFormat time, const Path* at, Problems& problems);
 
+// Member index by sorted rank of its attribute name.
+template <class T>
+std::array<std::size_t, boost::mp11::mp_size<members_of<T>>::value> members_by_rank(Naming naming, const FieldCodec* fields) {
+  std::array<std::size_t, boost::mp11::mp_size<members_of<T>>::value> by_rank{};
+  const auto& ranks = member_attribute_ranks<T>(naming);
+  for (std::size_t index = 0; index < by_rank.size(); ++index) by_rank[fields != nullptr ? fields[index].rank : ranks[index]] = index;
+  return by_rank;
+}
+
 template <class T>
 AttributeMap encode_struct(const T& v, Naming naming, const FieldCodec* fields, const Path* at, Problems& problems) {
-  AttributeMap out;
+  constexpr std::size_t count = boost::mp11::mp_size<members_of<T>>::value;
   const auto& names = member_attribute_names<T>(naming);
+  const auto name_of = [&](std::size_t index) -> const std::string& { return fields != nullptr ? fields[index].attribute : names[index]; };
+  std::array<bool, count> omitted{};
+  if (fields != nullptr) {
+    std::size_t i = 0;
+    boost::mp11::mp_for_each<members_of<T>>([&](auto member) {
+      const std::size_t index = i++;
+      omitted[index] = fields[index].omit_empty && is_empty(v.*member.pointer);
+    });
+  }
+  // Keys go in in sorted order (one comparison each); values are then encoded in place.
+  AttributeMap out;
+  std::array<AttributeMap::iterator, count> slots{};
+  for (const std::size_t index : members_by_rank<T>(naming, fields)) {
+    if (omitted[index]) continue;
+    const auto size = out.size();
+    slots[index] = out.emplace_hint(out.end(), std::piecewise_construct, std::forward_as_tuple(name_of(index)), std::forward_as_tuple());
+    omitted[index] = out.size() == size;  // a repeated name (check() reports it): the first member keeps it
+  }
   std::size_t i = 0;
   boost::mp11::mp_for_each<members_of<T>>([&](auto member) {
     const std::size_t index = i++;
-    const auto& field = v.*member.pointer;
-    const FieldCodec* codec = fields != nullptr ? &fields[index] : nullptr;
-    if (codec != nullptr && codec->omit_empty && is_empty(field)) return;
-    const std::string& name = codec != nullptr ? codec->attribute : names[index];
-    const Path frame{at, Path::Kind::attribute, name};
-    const auto [slot, inserted] = out.try_emplace(name);
-    if (!encode(field, slot->second, naming, codec != nullptr ? codec->time : TimeFormat::rfc3339, &frame, problems)) out.erase(slot);
+    if (omitted[index]) return;
+    const Path frame{at, Path::Kind::attribute, name_of(index)};
+    if (!encode(v.*member.pointer, slots[index]->second, naming, fields != nullptr ? fields[index].time : TimeFormat::rfc3339, &frame, problems)) {
+      out.erase(slots[index]);
+    }
   });
   return out;
 }
@@ -363,17 +404,37 @@ void decode_member(const AttributeValue* src, T& out, Naming naming, TimeFormat 
 
 template <class T>
 void decode_struct(const AttributeMap& src, T& out, Naming naming, const FieldCodec* fields, const Path* at, Problems& problems) {
+  constexpr std::size_t count = boost::mp11::mp_size<members_of<T>>::value;
   const auto& names = member_attribute_names<T>(naming);
+  const auto name_of = [&](std::size_t index) -> const std::string& { return fields != nullptr ? fields[index].attribute : names[index]; };
+  std::array<const AttributeValue*, count> found{};  // by member index; null: absent
+  if (src.size() <= 2 * count + 8) {
+    // Walk the item and the sorted names together: one comparison per step.
+    const auto by_rank = members_by_rank<T>(naming, fields);
+    auto it = src.begin();
+    for (std::size_t r = 0; r < count && it != src.end();) {
+      const std::size_t index = by_rank[r];
+      const std::string& name = name_of(index);
+      if (src.key_comp()(it->first, name)) {
+        ++it;
+        continue;
+      }
+      if (it->first == name) found[index] = &it->second;
+      ++r;
+    }
+  } else {
+    // An item with many attributes the type does not name: search for each member instead.
+    for (std::size_t index = 0; index < count; ++index) {
+      if (const auto at_name = src.find(name_of(index)); at_name != src.end()) found[index] = &at_name->second;
+    }
+  }
   std::size_t i = 0;
   boost::mp11::mp_for_each<members_of<T>>([&](auto member) {
     const std::size_t index = i++;
     if (problems.full()) return;
     const FieldCodec* codec = fields != nullptr ? &fields[index] : nullptr;
-    const std::string& name = codec != nullptr ? codec->attribute : names[index];
-    const auto found = src.find(name);
-    const Path frame{at, Path::Kind::attribute, name};
-    decode_member(found == src.end() ? nullptr : &found->second, out.*member.pointer, naming,
-                  codec != nullptr ? codec->time : TimeFormat::rfc3339, &frame, problems);
+    const Path frame{at, Path::Kind::attribute, name_of(index)};
+    decode_member(found[index], out.*member.pointer, naming, codec != nullptr ? codec->time : TimeFormat::rfc3339, &frame, problems);
   });
 }
 

@@ -46,6 +46,9 @@ namespace lift::http {
 // invalid JSON) it gives nullopt, and the DOM path (parse, detect, request_from_event) gives
 // the same Request or the precise error.
 std::optional<Request> read_http_api_event(std::string_view json);
+// The same into `out`, a default-constructed Request (the caller's, so nothing is moved);
+// false where the above gives nullopt, and `out` is then to be discarded.
+bool read_http_api_event(std::string_view json, Request& out);
 
 // Event → Request. A malformed event (a required field missing or of the wrong type, an invalid
 // percent-encoding in the path or query, a kind that is not HTTP) is Error{"InvalidEvent", "<field>: <problem>", 400}.

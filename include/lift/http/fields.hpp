@@ -70,7 +70,7 @@ class FieldMap {
  private:
   static bool same(std::string_view a, std::string_view b) noexcept {
     if constexpr (CaseInsensitive) {
-      return iequals(a, b);
+      return a.size() == b.size() && iequals(a, b);  // most names differ in length: no call
     } else {
       return a == b;
     }

@@ -312,6 +312,65 @@ TEST(Naming, ModelRenamesAndRoles) {
   EXPECT_EQ(model.from_item(item).value().u8, 7);
 }
 
+// Items are written and read in attribute-name order; renames that move a member to the other
+// end of that order, and items holding attributes the type does not name (a few or very many),
+// must not change what is read.
+TEST(Marshal, ItemsReadTheSameWhateverElseTheyHold) {
+  const auto model = Model<Everything>("everything")
+                         .partition_key(&Everything::id, "zzz_last")
+                         .rename(&Everything::u64, "AAA_first")
+                         .ttl(&Everything::expires);
+  const auto original = sample();
+  auto item = model.to_item(original).value();
+  EXPECT_EQ(item.begin()->first, "AAA_first");
+  EXPECT_EQ(item.rbegin()->first, "zzz_last");
+  EXPECT_TRUE(model.from_item(item).value() == original);
+
+  item.emplace("0_before_all", AttributeValue::string("x"));
+  item.emplace("m_between", AttributeValue::number(1));
+  item.emplace("zzzz_after_all", AttributeValue::boolean(true));
+  EXPECT_TRUE(model.from_item(item).value() == original);
+
+  for (int i = 0; i < 200; ++i) item.emplace("extra" + std::to_string(i), AttributeValue::number(i));
+  EXPECT_TRUE(model.from_item(item).value() == original);
+
+  item.erase("zzz_last");
+  item.erase("AAA_first");
+  const auto partial = model.from_item(item).value();
+  EXPECT_EQ(partial.id, "");
+  EXPECT_EQ(partial.u64, 0u);
+  EXPECT_EQ(partial.i64, original.i64);
+}
+
+// Integers are read from every form DynamoDB accepts, not only plain digits.
+TEST(Marshal, IntegersReadFromEveryNumberForm) {
+  struct Case {
+    const char* text;
+    std::optional<std::int64_t> signed_value;
+    std::optional<std::uint64_t> unsigned_value;
+  };
+  const Case cases[] = {
+      {"42", 42, 42u},
+      {"007", 7, 7u},
+      {"+5", 5, 5u},
+      {"-0", 0, 0u},
+      {"-12", -12, std::nullopt},
+      {"1e3", 1000, 1000u},
+      {"12.0", 12, 12u},
+      {"1200E-2", 12, 12u},
+      {"12.5", std::nullopt, std::nullopt},
+      {"9223372036854775807", std::numeric_limits<std::int64_t>::max(), 9223372036854775807u},
+      {"9223372036854775808", std::nullopt, 9223372036854775808u},
+      {"-9223372036854775808", std::numeric_limits<std::int64_t>::min(), std::nullopt},
+      {"18446744073709551616", std::nullopt, std::nullopt},
+  };
+  for (const auto& c : cases) {
+    const auto n = Number::parse(c.text).value();
+    EXPECT_EQ(n.as_integer<std::int64_t>(), c.signed_value) << c.text;
+    EXPECT_EQ(n.as_integer<std::uint64_t>(), c.unsigned_value) << c.text;
+  }
+}
+
 TEST(Model, DefinitionMistakesAreReported) {
   EXPECT_FALSE(Model<Everything>("everything").schema().check());  // no partition key
   EXPECT_FALSE(Model<Everything>("ev").partition_key(&Everything::id).schema().check());  // short name

@@ -99,11 +99,27 @@ TEST(HttpApiReader, TakesTheFastPathForEveryWellFormedVariant) {
       {R"("headers":{)", R"("headers":{"x-\u0041":"\ud83d\ude00",)"},            // escapes in keys and values
       {R"("sourceIp":"203.0.113.1")", R"("sourceIp":null)"},
       {R"("timeEpoch":1791633600000)", R"("timeEpoch":1e-400)"},
+      // Escapes in every value the reader keeps as a view into the event while it reads.
+      {R"("rawPath":"/prod/items/a%2Fb")", R"("rawPath":"\/prod\/items\/a%2Fb")"},
+      {R"("rawPath":"/prod/items/a%2Fb")", R"("rawPath":"")"},
+      {R"("stage":"prod")", R"("stage":"pr\u006fd")"},
+      {R"("rawQueryString":"q=caf%C3%A9&q=2&x")", R"("rawQueryString":"q=caf\u00e9&q=\"2\"&x")"},
+      {R"("requestId":"r-1")", R"("requestId":"r\u002d1")"},
+      {R"("method":"post")", R"("method":"p\u006fst")"},
+      {R"("accept":"*/*")", R"("acc\u0065pt":"*\/*")"},
+      {R"("body":"eyJhIjoxfQ==","isBase64Encoded":true)", R"("isBase64Encoded":false,"body":"{\"a\":\"\\n\u00e9\"}")"},
   };
   for (const auto& [from, to] : variants) {
     const auto text = replaced(kEvent, from, to);
     EXPECT_TRUE(check(text, to)) << "the streaming reader gave up on: " << to;
   }
+}
+
+TEST(HttpApiReader, ReadsAnEscapedPathFromTheRequestContext) {
+  auto text = replaced(kEvent, R"("rawPath":"/prod/items/a%2Fb",)", "");
+  text = replaced(text, R"("path":"/prod/items/a%2Fb")", R"("path":"\/prod\/it\u0065ms\/a%2Fb")");
+  ASSERT_TRUE(check(text, "escaped requestContext.http.path"));
+  EXPECT_EQ(read_http_api_event(text)->path, "/items/a/b");
 }
 
 TEST(HttpApiReader, GivesUpOnWhatOnlyTheDomPathDecides) {
