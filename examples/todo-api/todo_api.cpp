@@ -141,7 +141,7 @@ void add_routes(lift::App& app, lift::aws::DynamoDbClient& db, Options options) 
   if (options.verifier) app.use(lift::mw::jwt_auth(options.verifier));
   auto store = std::make_shared<TodoStore>(db, options);
 
-  app.post("/todos", [store](lift::Context& ctx, CreateTodo in) -> lift::Result<lift::Reply<Todo>> {
+  app.post("/todos", [store](lift::Context& ctx, CreateTodo in) -> lift::Result<lift::Created<Todo>> {
     auto table = store->for_request(ctx);
     if (!table) return std::move(table).error();
     TodoRecord record;
@@ -180,18 +180,18 @@ void add_routes(lift::App& app, lift::aws::DynamoDbClient& db, Options options) 
     return out;
   });
 
-  app.get("/todos/:id", [store](lift::Context& ctx) -> lift::Result<lift::Reply<Todo>> {
+  app.get("/todos/:id", [store](lift::Context& ctx) -> lift::Result<lift::Ok<Todo>> {
     const std::string id(*ctx.param("id"));
     auto table = store->for_request(ctx);
     if (!table) return std::move(table).error();
     auto found = table->get({kList, id});
     if (!found) return api_error(std::move(found).error(), id);
-    lift::Reply<Todo> reply{200, to_api(std::move(*found)), {}};
+    lift::Ok<Todo> reply(to_api(std::move(*found)));
     reply.headers.set("etag", etag(reply.body.version));
     return reply;
   });
 
-  app.patch("/todos/:id", [store](lift::Context& ctx, UpdateTodo in) -> lift::Result<lift::Reply<Todo>> {
+  app.patch("/todos/:id", [store](lift::Context& ctx, UpdateTodo in) -> lift::Result<lift::Ok<Todo>> {
     const std::string id(*ctx.param("id"));
     auto version = if_match(ctx);
     if (!version) return std::move(version).error();
@@ -208,7 +208,7 @@ void add_routes(lift::App& app, lift::aws::DynamoDbClient& db, Options options) 
     auto changed = table->update({kList, id}, update, **version);
     if (!changed) return api_error(std::move(changed).error(), id);
     store->count("TodoUpdated");
-    lift::Reply<Todo> reply{200, to_api(std::move(*changed)), {}};
+    lift::Ok<Todo> reply(to_api(std::move(*changed)));
     reply.headers.set("etag", etag(reply.body.version));
     return reply;
   });

@@ -115,7 +115,7 @@ bj::object build_openapi(const std::vector<Route>& routes, const OpenApiInfo& in
     bj::object responses;
     bj::object success{{"description", "Success"}};
     if (route.handler.doc.response_schema) success["content"] = json_content(route.handler.doc.response_schema(registry));
-    responses["200"] = std::move(success);
+    responses[route.handler.doc.success_status] = std::move(success);
     if (route.handler.doc.request_schema) {
       operation["requestBody"] = bj::object{{"required", true}, {"content", json_content(route.handler.doc.request_schema(registry))}};
       responses["400"] = error_response("The body is not valid JSON or does not match the schema");

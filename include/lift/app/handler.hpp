@@ -10,10 +10,12 @@
 //   void, Result<void>             the response is what ctx.response() holds (200, empty body)
 //   http::Response                 sent as is
 //   Reply<T>                       a status, headers and a JSON body T
+//   Ok<T>, Created<T>, Accepted<T> a Reply whose status (200, 201, 202) the OpenAPI document names;
+//                                  a plain Reply<T> is documented as "2XX"
 //   T                              200 with T as JSON (std::string: 200 text/plain)
 //   Result<any of those>           an error becomes the error response
 // so `return lift::created(todo);` and `return lift::errors::not_found();` both work in a
-// handler declared `-> lift::Result<lift::Reply<Todo>>`.
+// handler declared `-> lift::Result<lift::Created<Todo>>` (or `lift::Reply<Todo>`).
 
 #include <concepts>
 #include <functional>
@@ -42,17 +44,32 @@ struct Reply {
   http::Headers headers{};
 };
 
+// A Reply whose status is part of its type, so that the OpenAPI document can name it. It is a
+// Reply<T> (its status can still be changed at run time, and it converts to Reply<T>).
+template <int Status, class T>
+struct StatusReply : Reply<T> {
+  static constexpr int documented_status = Status;
+  StatusReply() : Reply<T>{Status, T{}, {}} {}
+  explicit StatusReply(T body, http::Headers headers = {}) : Reply<T>{Status, std::move(body), std::move(headers)} {}
+};
+template <class T>
+using Ok = StatusReply<200, T>;  // a 200 with headers of its own (an ETag, a Location)
+template <class T>
+using Created = StatusReply<201, T>;
+template <class T>
+using Accepted = StatusReply<202, T>;
+
 template <class T>
 Reply<std::decay_t<T>> reply(int status, T&& body) {
   return {status, std::forward<T>(body), {}};
 }
 template <class T>
-Reply<std::decay_t<T>> created(T&& body) {
-  return {201, std::forward<T>(body), {}};
+Created<std::decay_t<T>> created(T&& body) {
+  return Created<std::decay_t<T>>(std::forward<T>(body));
 }
 template <class T>
-Reply<std::decay_t<T>> accepted(T&& body) {
-  return {202, std::forward<T>(body), {}};
+Accepted<std::decay_t<T>> accepted(T&& body) {
+  return Accepted<std::decay_t<T>>(std::forward<T>(body));
 }
 inline http::Response no_content() { return http::Response::empty(204); }
 
@@ -60,6 +77,9 @@ inline http::Response no_content() { return http::Response::empty(204); }
 struct HandlerDoc {
   std::function<boost::json::value(json::SchemaRegistry&)> request_schema;   // empty: no body
   std::function<boost::json::value(json::SchemaRegistry&)> response_schema;  // empty: unknown
+  // The success response's key: "200", the status of a Created<T>-like answer, or "2XX" when
+  // the handler picks its status at run time (Reply<T>, http::Response).
+  std::string success_status = "200";
 };
 
 namespace detail {
@@ -68,6 +88,8 @@ template <class T>
 inline constexpr bool is_reply_v = false;
 template <class T>
 inline constexpr bool is_reply_v<Reply<T>> = true;
+template <int S, class T>
+inline constexpr bool is_reply_v<StatusReply<S, T>> = true;
 
 template <class R>
 struct unwrap_result {
@@ -89,6 +111,18 @@ template <class T>
 struct body_type<Reply<T>> {
   using type = T;
 };
+template <int S, class T>
+struct body_type<StatusReply<S, T>> {
+  using type = T;
+};
+
+// HandlerDoc::success_status for an answer of type V.
+template <class V>
+std::string success_status_of() {
+  if constexpr (requires { V::documented_status; }) return std::to_string(V::documented_status);
+  else if constexpr (is_reply_v<V> || std::is_same_v<V, http::Response>) return "2XX";
+  else return "200";
+}
 template <>
 struct body_type<http::Response> {
   using type = void;
@@ -205,7 +239,10 @@ BoundHandler bind_handler(F&& handler) {
         return detail::finish(ctx, std::invoke(fn, ctx));
       }
     };
-    if constexpr (!std::is_void_v<R>) bound.doc.response_schema = detail::schema_function<Body>();
+    if constexpr (!std::is_void_v<R>) {
+      bound.doc.response_schema = detail::schema_function<Body>();
+      bound.doc.success_status = detail::success_status_of<detail::unwrap_result_t<std::remove_cvref_t<R>>>();
+    }
     return bound;
   } else {
     using In = typename detail::input_of<std::remove_pointer_t<Fn>>::type;
@@ -228,7 +265,10 @@ BoundHandler bind_handler(F&& handler) {
       }
     };
     bound.doc.request_schema = detail::schema_function<In>();
-    if constexpr (!std::is_void_v<R>) bound.doc.response_schema = detail::schema_function<Body>();
+    if constexpr (!std::is_void_v<R>) {
+      bound.doc.response_schema = detail::schema_function<Body>();
+      bound.doc.success_status = detail::success_status_of<detail::unwrap_result_t<std::remove_cvref_t<R>>>();
+    }
     return bound;
   }
 }

@@ -77,8 +77,17 @@ App todo_app() {
     if (ctx.param("id") == "missing") return lift::errors::not_found("no todo " + std::string(*ctx.param("id")));
     return Todo{std::string(*ctx.param("id")), "read", 1};
   });
-  app.post("/todos", [](Context&, CreateTodo in) -> Result<lift::Reply<Todo>> {
+  app.post("/todos", [](Context&, CreateTodo in) -> Result<lift::Created<Todo>> {
     return lift::created(Todo{"t-1", in.title, in.priority});
+  });
+  app.put("/drafts/:id", [](Context& ctx, CreateTodo in) -> Result<lift::Reply<Todo>> {
+    // Created for a new id, 200 for an existing one: the status is chosen at run time.
+    return lift::reply(ctx.param("id") == "new" ? 201 : 200, Todo{std::string(*ctx.param("id")), in.title, in.priority});
+  });
+  app.patch("/drafts/:id", [](Context& ctx, CreateTodo in) -> Result<lift::Ok<Todo>> {
+    lift::Ok<Todo> reply(Todo{std::string(*ctx.param("id")), in.title, in.priority});
+    reply.headers.set("etag", "\"1\"");
+    return reply;
   });
   app.del("/todos/:id", [](Context&) { return lift::no_content(); });
   app.get("/text", [](Context&) { return std::string("plain words"); });
@@ -97,6 +106,15 @@ TEST(App, RoutesToTypedHandlersAndWritesJson) {
   auto made = app.handle(request("POST", "/todos", R"({"title":"write","priority":3})"));
   EXPECT_EQ(made.status, 201);
   EXPECT_EQ(json_of(made.body), json_of(R"({"id":"t-1","title":"write","priority":3})"));
+
+  auto put_new = app.handle(request("PUT", "/drafts/new", R"({"title":"write","priority":3})"));
+  EXPECT_EQ(put_new.status, 201);
+  auto put_old = app.handle(request("PUT", "/drafts/7", R"({"title":"write","priority":3})"));
+  EXPECT_EQ(put_old.status, 200);
+  auto patched = app.handle(request("PATCH", "/drafts/7", R"({"title":"edit","priority":1})"));
+  EXPECT_EQ(patched.status, 200);
+  EXPECT_EQ(patched.headers.value_or("etag", ""), "\"1\"");
+  EXPECT_EQ(json_of(patched.body), json_of(R"({"id":"7","title":"edit","priority":1})"));
 
   auto gone = app.handle(request("DELETE", "/todos/1"));
   EXPECT_EQ(gone.status, 204);
@@ -477,6 +495,20 @@ TEST(AppOpenApi, DescribesRoutesWithTheirTypes) {
   EXPECT_TRUE(post.at("requestBody").at("required").as_bool());
   EXPECT_TRUE(post.at("responses").as_object().contains("422"));
   EXPECT_TRUE(doc.at("components").at("schemas").as_object().contains("Error"));
+  // The success status as the handler's type declares it.
+  const auto success_keys = [&](const char* path, const char* method) {
+    std::vector<std::string> keys;
+    for (const auto& [key, value] : paths.at(path).at(method).at("responses").as_object()) {
+      if (key.starts_with("2")) keys.emplace_back(key);
+    }
+    return keys;
+  };
+  EXPECT_EQ(success_keys("/todos", "post"), std::vector<std::string>{"201"});
+  EXPECT_TRUE(post.at("responses").at("201").as_object().contains("content"));
+  EXPECT_EQ(success_keys("/todos/{id}", "get"), std::vector<std::string>{"200"});
+  EXPECT_EQ(success_keys("/drafts/{id}", "patch"), std::vector<std::string>{"200"});
+  EXPECT_EQ(success_keys("/drafts/{id}", "put"), std::vector<std::string>{"2XX"});
+  EXPECT_EQ(success_keys("/todos/{id}", "delete"), std::vector<std::string>{"2XX"});  // an http::Response
   const auto text = boost::json::serialize(doc);
   EXPECT_NE(text.find("CreateTodo"), std::string::npos) << text;
   EXPECT_NE(text.find("minLength"), std::string::npos) << text;

@@ -13,7 +13,7 @@ lift::App make_app() {
   });
 
   // The body is parsed and checked against NewItem's rules before this runs.
-  app.post("/items", [](lift::Context&, NewItem in) -> lift::Result<lift::Reply<Item>> {
+  app.post("/items", [](lift::Context&, NewItem in) -> lift::Result<lift::Created<Item>> {
     return lift::created(Item{lift::uuid(), in.name, in.quantity});
   });
   return app;
