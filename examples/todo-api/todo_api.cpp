@@ -7,6 +7,7 @@
 #include <system_error>
 #include <utility>
 
+#include "lift/aws/dynamodb.hpp"
 #include "lift/core/uuid.hpp"
 #include "lift/dynamorm/errors.hpp"
 #include "lift/dynamorm/table.hpp"
@@ -169,7 +170,8 @@ void add_routes(lift::App& app, lift::aws::DynamoDbClient& db, Options options) 
     auto page = table->query(std::string(kList), query);
     if (!page) {
       // A cursor this API did not hand out (or another tenant's) is the client's mistake.
-      if (page.error().code == dynamorm::kValidation || page.error().code.starts_with("DynamoDB.Validation"))
+      const bool invalid = page.error().code == dynamorm::kValidation || page.error().code.starts_with(lift::aws::kDynamoDbValidation);
+      if (!query.cursor.empty() && invalid)
         return lift::errors::bad_request("cursor is not one this API returned");
       return api_error(std::move(page).error(), "");
     }

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "lift/app/context.hpp"
+#include "lift/aws/http_client.hpp"
 #include "lift/core/env.hpp"
 #include "lift/dynamorm/memory_engine.hpp"
 
@@ -29,12 +30,8 @@ aws::DynamoDbClient& dynamodb() {
 bool dynamodb_is_local() {
   const std::string endpoint = env_or("LIFT_DYNAMODB_ENDPOINT", "");
   if (endpoint.starts_with("memory:")) return true;
-  for (std::string_view host : {"http://127.0.0.1", "http://localhost", "http://[::1]"}) {
-    if (endpoint.starts_with(host) && (endpoint.size() == host.size() || endpoint[host.size()] == ':' ||
-                                       endpoint[host.size()] == '/'))
-      return true;
-  }
-  return false;
+  const auto url = aws::parse_url(endpoint);
+  return url && aws::is_local_endpoint(*url);
 }
 
 aws::DynamoDbClient& Context::db() const { return dynamodb(); }

@@ -42,7 +42,7 @@ std::string management_endpoint(std::string_view domain_name, std::string_view s
   } else if (const auto colon = host.rfind(':'); colon != std::string_view::npos) {
     host = host.substr(0, colon);
   }
-  std::string endpoint = detail::is_loopback_host(host) ? "http://" : "https://";
+  std::string endpoint = is_loopback_host(host) ? "http://" : "https://";
   endpoint += domain_name;
   if (!stage.empty()) endpoint.append("/").append(uri_encode(stage));
   return endpoint;

@@ -176,6 +176,25 @@ std::string_view HttpResponse::header(std::string_view name) const {
   return {};
 }
 
+bool is_loopback_host(std::string_view host) {
+  if (host == "localhost" || host == "::1" || host == "[::1]") return true;
+  // Four decimal octets, the first 127: "127.0.0.1.example.com" is a name, not loopback.
+  int octets = 0;
+  for (std::string_view rest = host; octets < 4; ++octets) {
+    const auto dot = rest.find('.');
+    const auto part = rest.substr(0, dot);
+    unsigned value = 0;
+    const auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), value);
+    if (part.empty() || part.size() > 3 || ec != std::errc{} || end != part.data() + part.size() || value > 255) return false;
+    if (octets == 0 && value != 127) return false;
+    if (dot == std::string_view::npos) return octets == 3;
+    rest.remove_prefix(dot + 1);
+  }
+  return false;
+}
+
+bool is_local_endpoint(const ParsedUrl& url) { return !url.https && is_loopback_host(url.host); }
+
 Result<ParsedUrl> parse_url(std::string_view text) {
   const auto invalid = [&](std::string why) {
     return http_error(kHttpInvalidUrl, "invalid URL '" + std::string(text.substr(0, 200)) + "': " + why, 400);

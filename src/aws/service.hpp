@@ -38,12 +38,6 @@ Error config_error(std::string message);
 Result<std::string> resolve_endpoint(std::string configured, const char* env_name, std::string_view host_prefix,
                                      const std::string& region, std::string_view label);
 
-// "localhost", "::1" (brackets allowed) or an IPv4 literal in 127.0.0.0/8.
-bool is_loopback_host(std::string_view host);
-
-// A loopback http endpoint: a local emulator, which accepts any signature.
-bool is_local_endpoint(const ParsedUrl& url);
-
 // The start of a body, for error messages.
 std::string excerpt(std::string_view body);
 

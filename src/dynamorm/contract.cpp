@@ -249,7 +249,7 @@ class ScenarioReader {
   const dms::Document& dms_;
 };
 
-std::string show(const AttributeValue& v) { return json::serialize(item_to_dynamodb_json({{"v", v}}).as_object()["v"]); }
+std::string show(const AttributeValue& v) { return json::serialize(to_dynamodb_json(v)); }
 
 // Runs one step; the reason it failed, or nothing.
 class Runner {

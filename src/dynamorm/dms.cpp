@@ -85,7 +85,7 @@ class Reader {
     const auto* v = map.find(key);
     if (v == nullptr) return true;
     if (v->kind != YamlNode::Kind::scalar || !v->plain || (v->text != "true" && v->text != "false"))
-      return fail(v != nullptr ? *v : map, join(path, key), "expected true or false");
+      return fail(*v, join(path, key), "expected true or false");
     out = v->text == "true";
     return true;
   }

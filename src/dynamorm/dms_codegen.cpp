@@ -70,12 +70,11 @@ Naming naming_of(NamingConvention c) {
 
 constexpr const char* kTime = "std::chrono::system_clock::time_point";
 
-std::string base_type(const Attribute& a, Role role, bool table_or_partition_key, bool index_sort_key) {
+std::string base_type(const Attribute& a, Role role, bool table_or_partition_key) {
   switch (a.type) {
     case AttributeType::S:
       if (table_or_partition_key || a.json) return "std::string";
       if (role == Role::created_at || role == Role::updated_at || a.format == Format::rfc3339nano) return kTime;
-      (void)index_sort_key;  // time points sort as their RFC 3339 text: fine as an index sort key
       return "std::string";
     case AttributeType::N:
       if (role == Role::version || a.format == Format::integer) return "std::int64_t";
@@ -115,7 +114,7 @@ void generate_model(std::ostringstream& out, const Model& m) {
     member.name = identifier(base);
     for (int n = 2; used.contains(member.name); ++n) member.name = identifier(base) + "_" + std::to_string(n);
     used.insert(member.name);
-    member.type = base_type(a, role, partition_of_something, index_sort);
+    member.type = base_type(a, role, partition_of_something);
     const bool lifecycle = role != Role::none && role != Role::ttl;
     if (a.optional && !a.omit_empty && !partition_of_something && !index_sort && !lifecycle && a.type != AttributeType::NULL_)
       member.type = "std::optional<" + member.type + ">";

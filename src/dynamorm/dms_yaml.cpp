@@ -63,7 +63,6 @@ class TreeBuilder : public YAML::EventHandler {
   struct Frame {
     YamlNode node;
     std::optional<std::string> key;  // maps: the key read, waiting for its value
-    int key_line = 0;
   };
   std::vector<Frame> stack_;
   int skipped_depth_ = 0;  // after a problem: nesting still open
@@ -136,7 +135,6 @@ class TreeBuilder : public YAML::EventHandler {
         return;
       }
       top.key = std::move(n.text);
-      top.key_line = n.line;
       return;
     }
     top.node.entries.push_back(YamlEntry{std::move(*top.key), std::move(n)});

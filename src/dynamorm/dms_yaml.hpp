@@ -27,7 +27,6 @@ struct YamlNode {
   std::vector<YamlEntry> entries;  // map, in document order
 
   [[nodiscard]] const YamlNode* find(std::string_view key) const;
-  [[nodiscard]] bool is_string() const { return kind == Kind::scalar && !plain; }
 };
 
 struct YamlEntry {

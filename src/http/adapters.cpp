@@ -477,9 +477,6 @@ bool valid_utf8(std::string_view s) noexcept {
   return true;
 }
 
-// iequals, with the usual mismatch (another length) decided inline.
-bool same_name(std::string_view a, std::string_view b) noexcept { return a.size() == b.size() && iequals(a, b); }
-
 // Header names grouped case-insensitively, first spelling kept, values in order. A group is
 // written where its name first appears, with every later value of that name, so no container
 // of groups is built; responses carry a handful of headers, so the quadratic scans are short.
@@ -491,7 +488,7 @@ struct HeaderGroup {
   template <class F>
   void each_value(F&& f) const {
     for (auto it = first; it != end; ++it) {
-      if (it == first || same_name(it->first, first->first)) f(std::string_view(it->second));
+      if (it == first || iequals(it->first, first->first)) f(std::string_view(it->second));
     }
   }
 };
@@ -499,12 +496,12 @@ struct HeaderGroup {
 template <class F>
 void for_each_group(const Headers& headers, bool with_set_cookie, F&& f) {
   for (auto it = headers.begin(); it != headers.end(); ++it) {
-    if (!with_set_cookie && same_name(it->first, "set-cookie")) continue;
+    if (!with_set_cookie && iequals(it->first, "set-cookie")) continue;
     bool repeated = false;
-    for (auto earlier = headers.begin(); earlier != it && !repeated; ++earlier) repeated = same_name(earlier->first, it->first);
+    for (auto earlier = headers.begin(); earlier != it && !repeated; ++earlier) repeated = iequals(earlier->first, it->first);
     if (repeated) continue;
     HeaderGroup group{it, headers.end()};
-    for (auto later = it + 1; later != headers.end(); ++later) group.count += same_name(later->first, it->first) ? 1 : 0;
+    for (auto later = it + 1; later != headers.end(); ++later) group.count += iequals(later->first, it->first) ? 1 : 0;
     f(group);
   }
 }
@@ -514,7 +511,7 @@ template <class F>
 void for_each_cookie(const Response& response, F&& f) {
   for (const auto& cookie : response.cookies) f(std::string_view(cookie));
   for (const auto& [name, value] : response.headers) {
-    if (same_name(name, "set-cookie")) f(std::string_view(value));
+    if (iequals(name, "set-cookie")) f(std::string_view(value));
   }
 }
 

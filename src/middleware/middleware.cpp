@@ -216,17 +216,10 @@ Middleware security_headers() {
     auto result = next();
     auto& h = ctx.response().headers;
     const std::size_t wanted = !result || ctx.response().status >= 400 ? std::size(kFields) : std::size(kFields) - 1;
-    // Which the app set itself, in one pass over the response's headers.
-    unsigned present = 0;
-    for (const auto& field : h) {
-      for (std::size_t i = 0; i < wanted; ++i) {
-        if (http::iequals(field.first, kFields[i].name)) present |= 1u << i;
-      }
-    }
     // One allocation for these and the couple more outer middleware usually add.
     h.reserve(h.size() + wanted + 2);
     for (std::size_t i = 0; i < wanted; ++i) {
-      if ((present & (1u << i)) == 0) h.add(std::string(kFields[i].name), std::string(kFields[i].value));
+      if (!h.contains(kFields[i].name)) h.add(std::string(kFields[i].name), std::string(kFields[i].value));
     }
     return result;
   };

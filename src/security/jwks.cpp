@@ -20,24 +20,6 @@ namespace {
 Error invalid_jwks(std::string message) { return Error{std::string(kInvalidJwks), std::move(message), 502}; }
 Error config(std::string message) { return Error{"Config", std::move(message), 500}; }
 
-// localhost, ::1 and 127.0.0.0/8 written as four decimal octets ("127.0.0.1.example.com" is a name).
-bool is_loopback_host(std::string_view host) {
-  if (host == "localhost" || host == "::1") return true;
-  int octets = 0;
-  int first = -1;
-  std::size_t at = 0;
-  while (at <= host.size()) {
-    const auto dot = std::min(host.find('.', at), host.size());
-    int value = -1;
-    const auto part = host.substr(at, dot - at);
-    const auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), value);
-    if (part.empty() || part.size() > 3 || ec != std::errc{} || end != part.data() + part.size() || value > 255) return false;
-    if (octets == 0) first = value;
-    ++octets;
-    at = dot + 1;
-  }
-  return octets == 4 && first == 127;
-}
 
 bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
 
@@ -112,7 +94,7 @@ Result<void> check_fetch_url(std::string_view url, bool allow_file) {
   }
   auto parsed = aws::parse_url(url);
   if (!parsed) return config("not an http(s) URL: " + std::string(url));
-  if (!parsed->https && !is_loopback_host(parsed->host))
+  if (!parsed->https && !aws::is_loopback_host(parsed->host))
     return config("keys are fetched over https (http only from loopback): " + std::string(url));
   return {};
 }

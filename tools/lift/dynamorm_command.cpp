@@ -12,6 +12,7 @@
 
 #include "commands.hpp"
 #include "lift/aws/dynamodb.hpp"
+#include "lift/aws/http_client.hpp"
 #include "lift/dynamorm/contract.hpp"
 #include "lift/dynamorm/dms.hpp"
 #include "lift/dynamorm/memory_engine.hpp"
@@ -42,9 +43,8 @@ Result<dms::Document> load_dms(const std::string& path) {
 
 // Tables are created only where that is harmless: the embedded engine and local endpoints.
 bool local_endpoint(const std::string& endpoint) {
-  for (const char* host : {"http://127.", "http://localhost", "http://[::1]"})
-    if (endpoint.starts_with(host)) return true;
-  return false;
+  const auto url = aws::parse_url(endpoint);
+  return url && aws::is_local_endpoint(*url);
 }
 
 std::string default_endpoint() {

@@ -116,13 +116,6 @@ struct body_type<StatusReply<S, T>> {
   using type = T;
 };
 
-// HandlerDoc::success_status for an answer of type V.
-template <class V>
-std::string success_status_of() {
-  if constexpr (requires { V::documented_status; }) return std::to_string(V::documented_status);
-  else if constexpr (is_reply_v<V> || std::is_same_v<V, http::Response>) return "2XX";
-  else return "200";
-}
 template <>
 struct body_type<http::Response> {
   using type = void;
@@ -131,6 +124,14 @@ template <>
 struct body_type<std::string> {
   using type = void;
 };
+
+// HandlerDoc::success_status for an answer of type V.
+template <class V>
+std::string success_status_of() {
+  if constexpr (requires { V::documented_status; }) return std::to_string(V::documented_status);
+  else if constexpr (is_reply_v<V> || std::is_same_v<V, http::Response>) return "2XX";
+  else return "200";
+}
 
 // Middleware usually adds a few headers on the way out: room for them now spares regrowing.
 inline void reserve_headers(http::Response& r) {

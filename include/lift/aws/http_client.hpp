@@ -109,4 +109,10 @@ struct ParsedUrl {
 // Errors: code "Http.InvalidUrl", status 400.
 Result<ParsedUrl> parse_url(std::string_view url);
 
+// "localhost", "::1" (brackets allowed) or an IPv4 literal in 127.0.0.0/8; "127.0.0.1.example.com"
+// is a name, not loopback.
+[[nodiscard]] bool is_loopback_host(std::string_view host);
+// A loopback http endpoint: a local emulator (any signature is accepted; tables are safe to create).
+[[nodiscard]] bool is_local_endpoint(const ParsedUrl& url);
+
 }  // namespace lift::aws

@@ -12,8 +12,12 @@
 
 namespace lift::http {
 
-// ASCII case-insensitive equality, as HTTP field names compare.
-bool iequals(std::string_view a, std::string_view b) noexcept;
+namespace detail {
+bool iequals_same_size(std::string_view a, std::string_view b) noexcept;
+}
+// ASCII case-insensitive equality, as HTTP field names compare. Most names that differ differ
+// in length: that is decided inline, without a call.
+inline bool iequals(std::string_view a, std::string_view b) noexcept { return a.size() == b.size() && detail::iequals_same_size(a, b); }
 
 template <bool CaseInsensitive>
 class FieldMap {
@@ -70,7 +74,7 @@ class FieldMap {
  private:
   static bool same(std::string_view a, std::string_view b) noexcept {
     if constexpr (CaseInsensitive) {
-      return a.size() == b.size() && iequals(a, b);  // most names differ in length: no call
+      return iequals(a, b);
     } else {
       return a == b;
     }

@@ -14,6 +14,7 @@
 
 #include "support/dynalite.hpp"
 #include "support/subprocess.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -39,22 +40,11 @@ std::vector<std::string> contract_command(const std::string& endpoint, const std
 // A scenario file in a fresh temporary directory, removed with the object.
 class TempScenario {
  public:
-  explicit TempScenario(const std::string& text) {
-    std::string pattern = (std::filesystem::temp_directory_path() / "lift-contract-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) != nullptr) dir_ = pattern;
-    path_ = dir_ / "scenario.yml";
-    std::ofstream(path_) << text;
-  }
-  ~TempScenario() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-  TempScenario(const TempScenario&) = delete;
-  TempScenario& operator=(const TempScenario&) = delete;
-  [[nodiscard]] std::string path() const { return path_.string(); }
+  explicit TempScenario(const std::string& text) { std::ofstream(dir_ / "scenario.yml") << text; }
+  [[nodiscard]] std::string path() const { return (dir_ / "scenario.yml").string(); }
 
  private:
-  std::filesystem::path dir_, path_;
+  lift::testing_support::TempDir dir_{"lift-contract"};
 };
 
 std::size_t count_lines_starting(const std::string& text, const std::string& prefix) {

@@ -32,10 +32,10 @@ TEST(ServiceEndpoint, OptionThenEnvironmentThenRegion) {
 }
 
 TEST(ServiceEndpoint, LoopbackHosts) {
-  for (const char* host : {"localhost", "::1", "[::1]", "127.0.0.1", "127.1.2.3"}) EXPECT_TRUE(is_loopback_host(host)) << host;
+  for (const char* host : {"localhost", "::1", "[::1]", "127.0.0.1", "127.1.2.3"}) EXPECT_TRUE(lift::aws::is_loopback_host(host)) << host;
   for (const char* host : {"", "127.0.0.1.example.com", "127.0.0", "127.0.0.256", "128.0.0.1", "127..0.1", "127.0.0.1.",
                            "localhost.example", "0x7f.0.0.1"})
-    EXPECT_FALSE(is_loopback_host(host)) << host;
+    EXPECT_FALSE(lift::aws::is_loopback_host(host)) << host;
 }
 
 TEST(ServiceErrors, HeaderFirstThenBodyTypeThenCode) {
