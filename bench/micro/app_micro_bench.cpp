@@ -166,6 +166,84 @@ void BM_HandWrittenGet(benchmark::State& state) {
 }
 BENCHMARK(BM_HandWrittenGet);
 
+// The budget path's POST answered by hand, with the same answer as lift's (201, the order as
+// the body, content-type, the request id and the five security headers): parse the event and
+// then the body into stack arenas, check method and path, take the id from the path by hand,
+// read sku and quantity, and write both documents with Boost.JSON's serializer. No router,
+// middleware, validation or error model.
+std::string hand_written_post(const std::string& payload, std::string_view lambda_request_id) {
+  std::array<unsigned char, 16 * 1024> buffer;
+  boost::json::monotonic_resource memory(buffer.data(), buffer.size());
+  boost::json::error_code ec;
+  const auto event = boost::json::parse(payload, ec, &memory);
+  if (ec || !event.is_object()) return R"({"statusCode":400})";
+  const auto& root = event.get_object();
+  const auto* context = root.if_contains("requestContext");
+  const auto* http = context != nullptr && context->is_object() ? context->get_object().if_contains("http") : nullptr;
+  const auto* method = http != nullptr && http->is_object() ? http->get_object().if_contains("method") : nullptr;
+  const auto* path = root.if_contains("rawPath");
+  if (method == nullptr || path == nullptr || *method != "POST" || !path->is_string()) return R"({"statusCode":404})";
+  // "/orders/{id}/items"
+  const std::string_view p = path->get_string();
+  constexpr std::string_view kPrefix = "/orders/", kSuffix = "/items";
+  if (!p.starts_with(kPrefix) || !p.ends_with(kSuffix) || p.size() <= kPrefix.size() + kSuffix.size()) return R"({"statusCode":404})";
+  const auto id = p.substr(kPrefix.size(), p.size() - kPrefix.size() - kSuffix.size());
+  const auto* body = root.if_contains("body");
+  if (body == nullptr || !body->is_string()) return R"({"statusCode":400})";
+  const auto input = boost::json::parse(body->get_string(), ec, &memory);
+  if (ec || !input.is_object()) return R"({"statusCode":400})";
+  const auto* sku = input.get_object().if_contains("sku");
+  const auto* quantity = input.get_object().if_contains("quantity");
+  if (sku == nullptr || !sku->is_string() || quantity == nullptr || !quantity->is_int64()) return R"({"statusCode":400})";
+  std::string_view request_id = lambda_request_id;
+  if (const auto* headers = root.if_contains("headers"); headers != nullptr && headers->is_object()) {
+    if (const auto* given = headers->get_object().if_contains("x-request-id"); given != nullptr && given->is_string()) request_id = given->get_string();
+  }
+  boost::json::object order(&memory);
+  order["id"] = id;
+  order["sku"] = *sku;
+  order["quantity"] = *quantity;
+  boost::json::object answer(&memory);
+  answer["statusCode"] = 201;
+  answer["headers"] = boost::json::object({{"content-type", "application/json"},
+                                           {"x-request-id", request_id},
+                                           {"strict-transport-security", "max-age=63072000; includeSubDomains"},
+                                           {"x-content-type-options", "nosniff"},
+                                           {"x-frame-options", "DENY"},
+                                           {"referrer-policy", "no-referrer"},
+                                           {"content-security-policy", "default-src 'none'; frame-ancestors 'none'"}},
+                                          &memory);
+  answer["cookies"] = boost::json::array(&memory);
+  answer["body"] = boost::json::serialize(order);
+  answer["isBase64Encoded"] = false;
+  return boost::json::serialize(answer);
+}
+
+void BM_HandWrittenPost(benchmark::State& state) {
+  const auto in = invocation(post_event());
+  {
+    // Only a comparison if both answer the same: status, headers and body document.
+    auto app = make_app();
+    app.use(lift::mw::recover(), lift::mw::request_id(), lift::mw::security_headers());
+    const auto framework = app.invoke(in);
+    auto ours = boost::json::parse(hand_written_post(in.payload, in.context.request_id)).as_object();
+    auto theirs = boost::json::parse(framework ? framework->body : "{}").as_object();
+    const bool same = ours["statusCode"] == theirs["statusCode"] && ours["headers"] == theirs["headers"] &&
+                      boost::json::parse(ours["body"].as_string()) == boost::json::parse(theirs["body"].as_string());
+    if (!same) {
+      state.SkipWithError("the hand-written answer differs from lift's");
+      return;
+    }
+  }
+  const auto before = lift_bench::allocations_so_far();
+  for (auto _ : state) {
+    auto answer = hand_written_post(in.payload, in.context.request_id);
+    benchmark::DoNotOptimize(answer);
+  }
+  lift_bench::report_allocations(state, before);
+}
+BENCHMARK(BM_HandWrittenPost);
+
 }  // namespace
 
 BENCHMARK_MAIN();

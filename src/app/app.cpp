@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdio>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <typeinfo>
@@ -75,6 +76,36 @@ struct App::Impl {
   http::Router router;
   std::vector<Middleware> app_chain;  // the app's own middleware, for 404/405 and events
 
+  // Contexts kept between invocations with their buffers, so that once a few requests have
+  // been served, reading an event and building its answer allocate almost nothing. Lambda
+  // sends one invocation at a time; concurrent callers (tests, tools) each take their own.
+  static constexpr std::size_t kMaxSpareContexts = 4;
+  static constexpr std::size_t kMaxRetainedBytes = 256 * 1024;  // a context that grew past this is freed
+  mutable std::mutex spare_mutex;
+  mutable std::vector<std::unique_ptr<Context>> spare_contexts;
+
+  Impl() { spare_contexts.reserve(kMaxSpareContexts); }
+
+  std::unique_ptr<Context> take_context(const runtime::InvocationContext* invocation) const {
+    {
+      const std::lock_guard lock(spare_mutex);
+      if (!spare_contexts.empty()) {
+        auto ctx = std::move(spare_contexts.back());
+        spare_contexts.pop_back();
+        ctx->reset(invocation);
+        return ctx;
+      }
+    }
+    return std::make_unique<Context>(http::Request{}, invocation);
+  }
+
+  void give_back(std::unique_ptr<Context> ctx) const noexcept {
+    if (ctx->retained_bytes() > kMaxRetainedBytes) return;
+    ctx->reset(nullptr);  // the request's values (a principal, a tenant) are released now, not at the next request
+    const std::lock_guard lock(spare_mutex);
+    if (spare_contexts.size() < kMaxSpareContexts) spare_contexts.push_back(std::move(ctx));  // reserved: no allocation
+  }
+
   void freeze() {
     std::call_once(frozen_once, [this] {
       for (std::size_t i = 0; i < routes.size(); ++i) {
@@ -116,7 +147,7 @@ struct App::Impl {
     try {
       auto& request = ctx.request();
       std::string_view target = request.raw_path.empty() ? std::string_view(request.path) : std::string_view(request.raw_path);
-      auto match = router.match(request.method, target);
+      auto match = router.match(request.method, target, request.params);
       using Kind = http::Router::Match::Kind;
       if (match.automatic_options) {
         std::string allow = std::move(match.allow);
@@ -128,7 +159,6 @@ struct App::Impl {
         result = run_chain(app_chain, options, ctx);
       } else if (match.kind == Kind::found) {
         const auto& route = routes[match.route];
-        request.params = std::move(match.params);
         ctx.set_route(route.pattern);
         strip_body = match.automatic_head;
         result = run_chain(route.chain, route.handler.endpoint, ctx);
@@ -273,8 +303,13 @@ Result<runtime::Response> App::invoke(const runtime::Invocation& invocation) con
   // The common case, an HTTP API or Function URL request, is read without building a DOM;
   // everything else (and anything unusual about such an event) takes the DOM path below.
   {
-    // Read straight into the context's request: no Request is moved or destroyed twice.
-    Context ctx(http::Request{}, &invocation.context);
+    // Read straight into a reused context's request.
+    struct Lease {
+      const Impl& impl;
+      std::unique_ptr<Context> ctx;
+      ~Lease() { impl.give_back(std::move(ctx)); }
+    } lease{*impl_, impl_->take_context(&invocation.context)};
+    auto& ctx = *lease.ctx;
     if (http::read_http_api_event(invocation.payload, ctx.request())) {
       ctx.set_event_text(http::kind_of(ctx.request().source), invocation.payload);
       impl_->dispatch(ctx);

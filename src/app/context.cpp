@@ -27,6 +27,7 @@ const runtime::InvocationContext& Context::invocation() const noexcept {
 }
 
 std::string_view Context::request_id() const noexcept {
+  if (!request_id_.empty()) return request_id_;
   if (invocation_ != nullptr && !invocation_->request_id.empty()) return invocation_->request_id;
   return request_.request_id;
 }
@@ -35,6 +36,28 @@ std::chrono::milliseconds Context::remaining_time() const {
   if (invocation_ == nullptr || invocation_->deadline == std::chrono::system_clock::time_point{})
     return std::chrono::hours(24);
   return invocation_->remaining();
+}
+
+void Context::reset(const runtime::InvocationContext* invocation) noexcept {
+  request_.clear();
+  response_.clear();
+  invocation_ = invocation;
+  event_ = nullptr;
+  event_text_ = {};
+  record_ = nullptr;
+  record_index_ = 0;
+  parsed_event_.reset();
+  kind_ = events::Kind::unknown;
+  route_ = {};
+  request_id_.clear();
+  responded_ = false;
+  values_.clear();
+  event_result_ = nullptr;
+}
+
+std::size_t Context::retained_bytes() const noexcept {
+  // Only bodies grow without bound: every event source caps headers, paths and query strings.
+  return request_.body.capacity() + response_.body.capacity();
 }
 
 const boost::json::value& Context::record() const noexcept { return record_ != nullptr ? *record_ : null_event(); }

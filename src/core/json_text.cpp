@@ -1,5 +1,6 @@
 #include "lift/core/json_text.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <cstring>
@@ -75,6 +76,36 @@ std::size_t next_special(std::string_view text, std::size_t i, bool check_utf8) 
   return n;
 }
 
+#ifdef __SSE2__
+// Bytes of `v` flagged as in next_special.
+unsigned flagged(__m128i v, bool check_utf8) noexcept {
+  const auto hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                                _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1f)), _mm_set1_epi8(0x1f)));
+  return static_cast<unsigned>(_mm_movemask_epi8(hit)) | (check_utf8 ? static_cast<unsigned>(_mm_movemask_epi8(v)) : 0u);
+}
+#endif
+
+// Whether any byte of `text` needs attention. Header names and values are short: they are
+// read in at most a few loads, the last one overlapping the one before, with no byte-by-byte tail.
+bool has_special(std::string_view text, bool check_utf8) noexcept {
+  const char* p = text.data();
+  const std::size_t n = text.size();
+#ifdef __SSE2__
+  if (n >= 16) {
+    for (std::size_t i = 0; i + 16 <= n; i += 16) {
+      if (flagged(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)), check_utf8) != 0) return true;
+    }
+    return (n % 16) != 0 && flagged(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + n - 16)), check_utf8) != 0;
+  }
+  if (n >= 8) {
+    const auto v = _mm_unpacklo_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)),
+                                      _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p + n - 8)));
+    return flagged(v, check_utf8) != 0;
+  }
+#endif
+  return next_special(text, 0, check_utf8) != n;
+}
+
 }  // namespace
 
 std::size_t utf8_sequence_length(std::string_view text, std::size_t i) noexcept {
@@ -95,43 +126,100 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t i) noexcept 
   return 0;
 }
 
-void append_json_string(std::string& out, std::string_view text, InvalidUtf8 invalid) {
-  const bool check_utf8 = invalid == InvalidUtf8::replace;
+namespace {
+
+// Writes the escaped form of `text` at `to` and returns the end. `i` is the first byte
+// next_special flags; there must be room for the worst case (6 bytes per input byte).
+char* write_escaped(char* to, std::string_view text, std::size_t i, bool check_utf8) noexcept {
   static constexpr char kHex[] = "0123456789abcdef";
-  if (out.capacity() - out.size() < text.size() + 2) out.reserve(out.size() + text.size() + 2);
-  out += '"';
-  std::size_t run = 0;  // start of the pending run of characters that need no escape
-  std::size_t i = 0;
-  while ((i = next_special(text, i, check_utf8)) < text.size()) {
+  const std::size_t n = text.size();
+  std::memcpy(to, text.data(), i);
+  to += i;
+  while (i < n) {
     const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x80) {  // only flagged when checking UTF-8
-      if (const auto n = utf8_sequence_length(text, i); n != 0) {
-        i += n;
-        continue;
+    if (!special(c, check_utf8)) {
+      // A run of plain bytes: short ones (JSON inside JSON, mostly) byte by byte, long ones
+      // found 16 bytes at a time and copied at once.
+      if (n - i < 32) {
+        do {
+          *to++ = text[i++];
+        } while (i < n && !special(static_cast<unsigned char>(text[i]), check_utf8));
+      } else {
+        const auto end = next_special(text, i, check_utf8);
+        std::memcpy(to, text.data() + i, end - i);
+        to += end - i;
+        i = end;
       }
-      out.append(text.data() + run, i - run);
-      run = ++i;
-      out += "\\ufffd";  // a byte that starts no well-formed character
       continue;
     }
-    out.append(text.data() + run, i - run);
-    run = ++i;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default: {
-        const char escaped[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xf]};
-        out.append(escaped, sizeof escaped);
+    if (c >= 0x80) {  // only flagged when checking UTF-8
+      if (const auto length = utf8_sequence_length(text, i); length != 0) {
+        std::memcpy(to, text.data() + i, length);
+        to += length;
+        i += length;
+      } else {
+        std::memcpy(to, "\\ufffd", 6);  // a byte that starts no well-formed character
+        to += 6;
+        ++i;
       }
+      continue;
+    }
+    ++i;
+    char short_form = 0;
+    switch (c) {
+      case '"': short_form = '"'; break;
+      case '\\': short_form = '\\'; break;
+      case '\n': short_form = 'n'; break;
+      case '\r': short_form = 'r'; break;
+      case '\t': short_form = 't'; break;
+      case '\b': short_form = 'b'; break;
+      case '\f': short_form = 'f'; break;
+      default: break;
+    }
+    if (short_form != 0) {
+      to[0] = '\\';
+      to[1] = short_form;
+      to += 2;
+    } else {
+      const char escaped[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xf]};
+      std::memcpy(to, escaped, sizeof escaped);
+      to += sizeof escaped;
     }
   }
-  out.append(text.data() + run, text.size() - run);
-  out += '"';
+  return to;
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view text, InvalidUtf8 invalid) {
+  const bool check_utf8 = invalid == InvalidUtf8::replace;
+  const std::size_t at = out.size();
+  if (!has_special(text, check_utf8)) {  // the common case: nothing to escape
+    if (out.capacity() - at < text.size() + 2) out.reserve(at + text.size() + 2);
+    out.push_back('"');
+    out.append(text);
+    out.push_back('"');
+    return;
+  }
+  // Room for the worst case, written in place, then cut to size. Past a few KiB the worst
+  // case is too generous to ask for at once, so long text goes in slices.
+  constexpr std::size_t kSlice = 4096;
+  out.push_back('"');
+  for (std::size_t start = 0; start < text.size();) {
+    auto slice = text.substr(start, kSlice);
+    // A slice must not end inside a UTF-8 sequence: its end moves back to a lead byte.
+    if (check_utf8 && start + slice.size() < text.size()) {
+      std::size_t end = slice.size();
+      while (end > 0 && (static_cast<unsigned char>(text[start + end]) & 0xC0) == 0x80) --end;
+      if (end > 0) slice = slice.substr(0, end);  // else no lead byte at all: every byte is invalid anyway
+    }
+    const std::size_t base = out.size();
+    out.resize(base + 6 * slice.size());
+    char* end = write_escaped(out.data() + base, slice, next_special(slice, 0, check_utf8), check_utf8);
+    out.resize(static_cast<std::size_t>(end - out.data()));
+    start += slice.size();
+  }
+  out.push_back('"');
 }
 
 }  // namespace lift

@@ -17,6 +17,8 @@
 
 namespace lift::http {
 
+using namespace std::string_view_literals;  // "..."sv: appended without strlen
+
 namespace bj = boost::json;
 
 namespace detail {
@@ -37,9 +39,9 @@ void parse_cookie_header(std::string_view header, Cookies& out) {
     if (pair.empty()) continue;
     const auto eq = pair.find('=');
     if (eq == std::string_view::npos) {
-      out.add(std::string(), std::string(pair));
+      out.add({}, pair);
     } else {
-      out.add(std::string(trim(pair.substr(0, eq))), std::string(trim(pair.substr(eq + 1))));
+      out.add(trim(pair.substr(0, eq)), trim(pair.substr(eq + 1)));
     }
   }
 }
@@ -49,22 +51,27 @@ bool parse_raw_query(std::string_view query, QueryParams& out) {
   std::string key;
   std::string value;
   std::string scratch;
+  // Text with no '%' or '+' is its own decoding.
+  auto decode = [&scratch](std::string_view in, std::string& to) -> std::optional<std::string_view> {
+    if (in.find_first_of("%+") == std::string_view::npos) return in;
+    scratch.assign(in);
+    for (auto& c : scratch) {
+      if (c == '+') c = ' ';
+    }
+    if (!percent_decode(scratch, to)) return std::nullopt;
+    return std::string_view(to);
+  };
   while (!query.empty()) {
     const auto amp = query.find('&');
     const auto pair = query.substr(0, amp);
     query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
     if (pair.empty()) continue;
     const auto eq = pair.find('=');
-    auto decode = [&scratch](std::string_view in, std::string& to) {
-      scratch.assign(in);
-      for (auto& c : scratch) {
-        if (c == '+') c = ' ';
-      }
-      return percent_decode(scratch, to);
-    };
-    if (!decode(pair.substr(0, eq), key)) return false;
-    if (!decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), value)) return false;
-    out.add(key, value);
+    const auto name = decode(pair.substr(0, eq), key);
+    if (!name) return false;
+    const auto text = decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), value);
+    if (!text) return false;
+    out.add(*name, *text);
   }
   return true;
 }
@@ -77,7 +84,7 @@ void upper_case(std::string& s) noexcept {
 
 // Fills path (decoded) from raw_path (encoded).
 bool decode_path(Request& request) {
-  if (request.raw_path.empty()) request.raw_path = "/";
+  if (request.raw_path.empty()) request.raw_path.assign("/");
   return percent_decode(request.raw_path, request.path);
 }
 
@@ -525,7 +532,7 @@ bool has_cookies(const Response& response) {
 // one Set-Cookie when given (ALB's single-value mode).
 void write_single_headers(std::string& out, const Headers& headers, bool with_set_cookie, bool only_single,
                           std::string_view set_cookie = {}) {
-  out += "\"headers\":{";
+  out += "\"headers\":{"sv;
   bool first = true;
   for_each_group(headers, with_set_cookie, [&](const HeaderGroup& g) {
     if (only_single && g.count != 1) return;
@@ -546,21 +553,21 @@ void write_single_headers(std::string& out, const Headers& headers, bool with_se
   });
   if (!set_cookie.empty()) {
     if (!first) out.push_back(',');
-    out += "\"Set-Cookie\":";
+    out += "\"Set-Cookie\":"sv;
     append_json_string(out, set_cookie);
   }
   out.push_back('}');
 }
 
 void write_multi_headers(std::string& out, const Response& response, bool only_multi) {
-  out += "\"multiValueHeaders\":{";
+  out += "\"multiValueHeaders\":{"sv;
   bool first = true;
   for_each_group(response.headers, false, [&](const HeaderGroup& g) {
     if (only_multi && g.count == 1) return;
     if (!first) out.push_back(',');
     first = false;
     append_json_string(out, g.name());
-    out += ":[";
+    out += ":["sv;
     bool first_value = true;
     g.each_value([&](std::string_view value) {
       if (!first_value) out.push_back(',');
@@ -571,7 +578,7 @@ void write_multi_headers(std::string& out, const Response& response, bool only_m
   });
   if (has_cookies(response)) {
     if (!first) out.push_back(',');
-    out += "\"Set-Cookie\":[";
+    out += "\"Set-Cookie\":["sv;
     bool first_cookie = true;
     for_each_cookie(response, [&](std::string_view cookie) {
       if (!first_cookie) out.push_back(',');
@@ -585,14 +592,14 @@ void write_multi_headers(std::string& out, const Response& response, bool only_m
 
 void write_body(std::string& out, const Response& response) {
   const bool base64 = response.binary || !valid_utf8(response.body);
-  out += "\"body\":";
+  out += "\"body\":"sv;
   if (base64) {
     append_json_string(out, base64::encode(response.body));
   } else {
     append_json_string(out, response.body);
   }
-  out += ",\"isBase64Encoded\":";
-  out += base64 ? "true" : "false";
+  out += ",\"isBase64Encoded\":"sv;
+  out += base64 ? "true"sv : "false"sv;
 }
 
 }  // namespace
@@ -653,13 +660,15 @@ Result<Request> request_from_event(const bj::value& event, events::Kind kind) {
 Result<Request> request_from_event(const bj::value& event) { return request_from_event(event, events::detect(event)); }
 
 std::string serialize_response(const Response& response, const Request& request) {
-  // Room for everything but escapes, so the answer is written into one allocation.
-  std::size_t size = 128 + response.body.size() + (response.binary ? response.body.size() / 3 + 4 : 0);
+  // Room for everything, so the answer is written into one allocation: escaping a short
+  // body (JSON in JSON) takes room for its worst case; a long one grows the answer a few times.
+  std::size_t size = 128 + response.body.size() + std::min<std::size_t>(response.body.size() * 6, 4096) +
+                     (response.binary ? response.body.size() / 3 + 4 : 0);
   for (const auto& [name, value] : response.headers) size += name.size() + value.size() + 8;
   for (const auto& cookie : response.cookies) size += cookie.size() + 4;
   std::string out;
   out.reserve(size);
-  out += "{\"statusCode\":";
+  out += "{\"statusCode\":"sv;
   char digits[16];
   out.append(digits, static_cast<std::size_t>(std::to_chars(digits, digits + sizeof digits, response.status).ptr - digits));
   out.push_back(',');
@@ -671,7 +680,7 @@ std::string serialize_response(const Response& response, const Request& request)
       break;
     }
     case Source::alb: {
-      out += "\"statusDescription\":";
+      out += "\"statusDescription\":"sv;
       std::string description = std::to_string(response.status);
       const auto reason = reason_phrase(response.status);
       if (!reason.empty()) description.append(" ").append(reason);
@@ -696,7 +705,7 @@ std::string serialize_response(const Response& response, const Request& request)
     case Source::function_url:
     case Source::direct: {
       write_single_headers(out, response.headers, false, false);
-      out += ",\"cookies\":[";
+      out += ",\"cookies\":["sv;
       bool first = true;
       for_each_cookie(response, [&](std::string_view cookie) {
         if (!first) out.push_back(',');

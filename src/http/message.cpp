@@ -37,7 +37,7 @@ Response Response::json(int status, std::string body) {
 Response Response::text(int status, std::string body, std::string content_type) {
   Response r;
   r.status = status;
-  r.headers.add("content-type", std::move(content_type));
+  r.headers.add("content-type", content_type);
   r.body = std::move(body);
   return r;
 }
@@ -45,10 +45,37 @@ Response Response::text(int status, std::string body, std::string content_type) 
 Response Response::bytes(int status, std::string body, std::string content_type) {
   Response r;
   r.status = status;
-  r.headers.add("content-type", std::move(content_type));
+  r.headers.add("content-type", content_type);
   r.body = std::move(body);
   r.binary = true;
   return r;
+}
+
+void Request::clear() noexcept {
+  method.clear();
+  path.clear();
+  raw_path.clear();
+  headers.clear();
+  query.clear();
+  cookies.clear();
+  body.clear();
+  params.clear();
+  source_ip.clear();
+  stage.clear();
+  request_id.clear();
+  source = Source::direct;
+  route_key.clear();
+  connection_id.clear();
+  event_type.clear();
+  alb_multi_value = false;
+}
+
+void Response::clear() noexcept {
+  status = 200;
+  headers.clear();
+  cookies.clear();
+  body.clear();
+  binary = false;
 }
 
 Response Response::empty(int status) {

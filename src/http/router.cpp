@@ -185,6 +185,14 @@ struct Search {
 }  // namespace
 
 Router::Match Router::match(std::string_view method, std::string_view path) const {
+  PathParams params;
+  auto result = match(method, path, params);
+  result.params = std::move(params);
+  return result;
+}
+
+Router::Match Router::match(std::string_view method, std::string_view path, PathParams& params) const {
+  params.clear();
   Match result;
   Search s;
   s.method = method;
@@ -270,10 +278,7 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
     result.kind = Match::Kind::found;
     result.route = winner->id;
     result.automatic_head = via_get;
-    result.params.reserve(winner->names.size());
-    for (std::size_t i = 0; i < winner->names.size() && i < s.captures.size(); ++i) {
-      result.params.add(winner->names[i], std::string(s.captures[i]));
-    }
+    for (std::size_t i = 0; i < winner->names.size() && i < s.captures.size(); ++i) params.add(winner->names[i], s.captures[i]);
     return result;
   }
   if (best_any != nullptr) {

@@ -99,17 +99,13 @@ Middleware recover() {
 
 Middleware request_id(std::string header) {
   return [header = std::move(header)](Context& ctx, const Next& next) -> Result<void> {
-    std::string id;
     if (auto given = ctx.header(header); given && sane_id(*given)) {
-      id = std::string(*given);
-    } else if (!ctx.request_id().empty()) {
-      id = std::string(ctx.request_id());
-    } else {
-      id = uuid();
-    }
-    ctx.set("request_id", id);
+      ctx.set_request_id(*given);
+    } else if (ctx.request_id().empty()) {
+      ctx.set_request_id(uuid());
+    }  // else ctx.request_id() is already the Lambda (or API Gateway) one
     auto result = next();
-    ctx.set_header(header, std::move(id));
+    ctx.set_header(header, ctx.request_id());
     return result;
   };
 }
@@ -219,7 +215,7 @@ Middleware security_headers() {
     // One allocation for these and the couple more outer middleware usually add.
     h.reserve(h.size() + wanted + 2);
     for (std::size_t i = 0; i < wanted; ++i) {
-      if (!h.contains(kFields[i].name)) h.add(std::string(kFields[i].name), std::string(kFields[i].value));
+      if (!h.contains(kFields[i].name)) h.add(kFields[i].name, kFields[i].value);
     }
     return result;
   };

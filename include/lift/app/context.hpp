@@ -50,8 +50,8 @@ class Context {
     response_.status = code;
     return *this;
   }
-  Context& set_header(std::string name, std::string value) {
-    response_.headers.set(name, std::move(value));
+  Context& set_header(std::string_view name, std::string_view value) {
+    response_.headers.set(name, value);
     return *this;
   }
   Context& add_cookie(std::string set_cookie) {
@@ -69,8 +69,10 @@ class Context {
   // The Lambda invocation: request id, deadline, ARN, trace id, tenant id.
   [[nodiscard]] const runtime::InvocationContext& invocation() const noexcept;
   [[nodiscard]] bool has_invocation() const noexcept { return invocation_ != nullptr; }
-  // The Lambda request id when invoked by Lambda, else the API Gateway request id.
+  // The request's id: the one middleware chose with set_request_id (mw::request_id does),
+  // else the Lambda request id when invoked by Lambda, else the API Gateway request id.
   [[nodiscard]] std::string_view request_id() const noexcept;
+  void set_request_id(std::string_view id) { request_id_.assign(id); }
   // Time left before Lambda stops the invocation (a day when there is no deadline).
   [[nodiscard]] std::chrono::milliseconds remaining_time() const;
 
@@ -133,6 +135,13 @@ class Context {
     record_ = record;
     record_index_ = index;
   }
+  // Ready for another invocation, as if constructed anew with an empty request, but keeping
+  // the buffers of the request, the response and the values (the app reuses its contexts).
+  void reset(const runtime::InvocationContext* invocation) noexcept;
+  // The bytes the bodies' kept buffers hold (headers, paths and queries are small: every
+  // event source caps them).
+  [[nodiscard]] std::size_t retained_bytes() const noexcept;
+
   // An event read without a DOM: `text` must outlive the context.
   void set_event_text(events::Kind kind, std::string_view text) noexcept {
     kind_ = kind;
@@ -151,6 +160,7 @@ class Context {
   mutable std::optional<boost::json::value> parsed_event_;  // event() of event_text_, once asked
   events::Kind kind_ = events::Kind::unknown;
   std::string_view route_;
+  std::string request_id_;  // set_request_id's
   bool responded_ = false;
   // Inline: the few values middleware sets per request cost no allocation of their own.
   boost::container::small_vector<std::pair<std::string, std::any>, 4> values_;

@@ -156,12 +156,14 @@ void write_value(Context& ctx, V&& value) {
     // The reply's headers replace same-named ones; repeated names in the reply all stay.
     for (const auto& field : value.headers) r.headers.remove(field.first);
     for (const auto& field : value.headers) r.headers.add(field.first, field.second);
-    r.body = json::serialize(value.body);
+    r.body.clear();
+    json::serialize_to(r.body, value.body);
     r.headers.set("content-type", "application/json");
   } else {
     auto& r = ctx.response();
     reserve_headers(r);
-    r.body = json::serialize(value);
+    r.body.clear();
+    json::serialize_to(r.body, value);
     r.headers.set("content-type", "application/json");
   }
 }

@@ -3,7 +3,9 @@
 // parameters, cookies and path parameters (names exact). Small and linear on purpose: a
 // request carries a few dozen fields at most, and a vector beats a hash map at that size.
 
+#include <algorithm>
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,9 +18,13 @@ namespace detail {
 bool iequals_same_size(std::string_view a, std::string_view b) noexcept;
 }
 // ASCII case-insensitive equality, as HTTP field names compare. Most names that differ differ
-// in length: that is decided inline, without a call.
-inline bool iequals(std::string_view a, std::string_view b) noexcept { return a.size() == b.size() && detail::iequals_same_size(a, b); }
+// in length or in their first byte (ignoring case's bit): that is decided inline, without a call.
+inline bool iequals(std::string_view a, std::string_view b) noexcept {
+  return a.size() == b.size() && (a.empty() || ((a[0] ^ b[0]) & ~0x20) == 0) && detail::iequals_same_size(a, b);
+}
 
+// A cleared map keeps its slots and their string buffers: a map reused from one invocation to
+// the next (the app reuses its contexts) stores fields of similar sizes without allocating.
 template <bool CaseInsensitive>
 class FieldMap {
  public:
@@ -26,11 +32,11 @@ class FieldMap {
   using const_iterator = std::vector<value_type>::const_iterator;
 
   FieldMap() = default;
-  FieldMap(std::initializer_list<value_type> fields) : fields_(fields) {}
+  FieldMap(std::initializer_list<value_type> fields) : fields_(fields), size_(fields_.size()) {}
 
   // The first value of `name`, or nullopt.
   [[nodiscard]] std::optional<std::string_view> get(std::string_view name) const noexcept {
-    for (const auto& [n, v] : fields_) {
+    for (const auto& [n, v] : *this) {
       if (same(n, name)) return std::string_view(v);
     }
     return std::nullopt;
@@ -43,7 +49,7 @@ class FieldMap {
   // Every value of `name`, in order.
   [[nodiscard]] std::vector<std::string_view> all(std::string_view name) const {
     std::vector<std::string_view> out;
-    for (const auto& [n, v] : fields_) {
+    for (const auto& [n, v] : *this) {
       if (same(n, name)) out.emplace_back(v);
     }
     return out;
@@ -51,25 +57,56 @@ class FieldMap {
   [[nodiscard]] bool contains(std::string_view name) const noexcept { return get(name).has_value(); }
 
   // Appends a value (keeps earlier values of the same name).
-  void add(std::string name, std::string value) { fields_.emplace_back(std::move(name), std::move(value)); }
+  void add(std::string_view name, std::string_view value) {
+    if (size_ == fields_.size()) {
+      fields_.emplace_back(name, value);
+    } else {
+      // clear + append: no aliasing to handle, unlike assign (set() copies what may alias).
+      auto& [n, v] = fields_[size_];
+      n.clear();
+      n.append(name);
+      v.clear();
+      v.append(value);
+    }
+    ++size_;
+  }
   // Replaces every value of `name` with one.
-  void set(std::string_view name, std::string value) {
+  void set(std::string_view name, std::string_view value) {
+    // `name` or `value` may view a field that remove() is about to reuse.
+    if (overlaps(name) || overlaps(value)) {
+      set(std::string(name), std::string(value));
+      return;
+    }
     remove(name);
-    fields_.emplace_back(std::string(name), std::move(value));
+    add(name, value);
   }
-  // Removes every value of `name`; returns how many were removed.
+  // Removes every value of `name`; returns how many were removed. The others keep their order.
   std::size_t remove(std::string_view name) {
-    return std::erase_if(fields_, [&](const value_type& f) { return same(f.first, name); });
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < size_; ++i) {
+      if (same(fields_[i].first, name)) continue;
+      if (kept != i) std::swap(fields_[kept], fields_[i]);  // the removed slot moves back, buffers and all
+      ++kept;
+    }
+    const auto removed = size_ - kept;
+    size_ = kept;
+    return removed;
   }
-  void clear() noexcept { fields_.clear(); }
+  void clear() noexcept { size_ = 0; }
   void reserve(std::size_t n) { fields_.reserve(n); }
+  // The bytes the map's buffers hold, spare slots included.
+  [[nodiscard]] std::size_t retained_bytes() const noexcept {
+    std::size_t bytes = fields_.capacity() * sizeof(value_type);
+    for (const auto& [n, v] : fields_) bytes += n.capacity() + v.capacity();
+    return bytes;
+  }
 
-  [[nodiscard]] std::size_t size() const noexcept { return fields_.size(); }
-  [[nodiscard]] bool empty() const noexcept { return fields_.empty(); }
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
   [[nodiscard]] const_iterator begin() const noexcept { return fields_.begin(); }
-  [[nodiscard]] const_iterator end() const noexcept { return fields_.end(); }
+  [[nodiscard]] const_iterator end() const noexcept { return fields_.begin() + static_cast<std::ptrdiff_t>(size_); }
 
-  friend bool operator==(const FieldMap&, const FieldMap&) = default;
+  friend bool operator==(const FieldMap& a, const FieldMap& b) noexcept { return std::equal(a.begin(), a.end(), b.begin(), b.end()); }
 
  private:
   static bool same(std::string_view a, std::string_view b) noexcept {
@@ -79,7 +116,18 @@ class FieldMap {
       return a == b;
     }
   }
-  std::vector<value_type> fields_;
+  // Whether `text` views one of the fields (std::less orders unrelated pointers too).
+  bool overlaps(std::string_view text) const noexcept {
+    if (text.empty()) return false;
+    const std::less<const char*> before;
+    const auto within = [&](const std::string& s) { return !before(text.data(), s.data()) && !before(s.data() + s.size(), text.data()); };
+    for (const auto& [n, v] : *this) {
+      if (within(n) || within(v)) return true;
+    }
+    return false;
+  }
+  std::vector<value_type> fields_;  // the first size_ are the fields; the rest are spare slots
+  std::size_t size_ = 0;
 };
 
 using Headers = FieldMap<true>;

@@ -50,6 +50,9 @@ struct Request {
   [[nodiscard]] std::optional<std::string_view> query_param(std::string_view name) const noexcept { return query.get(name); }
   [[nodiscard]] std::optional<std::string_view> cookie(std::string_view name) const noexcept { return cookies.get(name); }
   [[nodiscard]] std::optional<std::string_view> param(std::string_view name) const noexcept { return params.get(name); }
+
+  // Back to a default Request, keeping the buffers for the next one.
+  void clear() noexcept;
 };
 
 struct Response {
@@ -65,16 +68,19 @@ struct Response {
   static Response bytes(int status, std::string body, std::string content_type = "application/octet-stream");
   static Response empty(int status);
 
-  Response& header(std::string name, std::string value) & {
-    headers.add(std::move(name), std::move(value));
+  Response& header(std::string_view name, std::string_view value) & {
+    headers.add(name, value);
     return *this;
   }
-  Response&& header(std::string name, std::string value) && { return std::move(header(std::move(name), std::move(value))); }
+  Response&& header(std::string_view name, std::string_view value) && { return std::move(header(name, value)); }
   Response& cookie(std::string set_cookie) & {
     cookies.push_back(std::move(set_cookie));
     return *this;
   }
   Response&& cookie(std::string set_cookie) && { return std::move(cookie(std::move(set_cookie))); }
+
+  // Back to an empty 200, keeping the buffers for the next one.
+  void clear() noexcept;
 };
 
 }  // namespace lift::http

@@ -51,6 +51,9 @@ class Router {
   };
   // Never throws on any input (beyond std::bad_alloc).
   [[nodiscard]] Match match(std::string_view method, std::string_view path) const;
+  // The same, with the params written to `params` (cleared first; Match::params stays empty),
+  // which can be a request's own: its buffers are reused.
+  [[nodiscard]] Match match(std::string_view method, std::string_view path, PathParams& params) const;
 
   struct RouteInfo {
     std::string method;

@@ -567,10 +567,11 @@ void write_text(std::string& out, const T& v) {
       }
       if (!first) out += ',';
       first = false;
-      // Member names are C++ identifiers: nothing to escape.
+      // Member names are C++ identifiers: nothing to escape. A string_view's length of a
+      // literal is folded at compile time, where appending a char* would call strlen.
       out += '"';
-      out += member.name;
-      out += "\":";
+      out.append(std::string_view(member.name));
+      out.append(std::string_view("\":"));
       write_text(out, field);
     });
     out += '}';
@@ -621,6 +622,12 @@ Result<T> parse(std::string_view text) {
 template <class T>
 boost::json::value to_json(const T& v) {
   return detail::write_value(v);
+}
+
+// serialize(v) appended to `out`, whose buffer is reused.
+template <class T>
+void serialize_to(std::string& out, const T& v) {
+  detail::write_text(out, v);
 }
 
 // The T as compact JSON text, written directly (no DOM); the same document as to_json.

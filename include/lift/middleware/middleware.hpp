@@ -22,8 +22,9 @@ namespace lift::mw {
 Middleware recover();
 
 // Gives every request an id: the incoming `header` when present and sane (printable, at most
-// 128 bytes), else the Lambda request id, else a new UUID. Stored as ctx value "request_id"
-// (std::string) and echoed in the response header.
+// 128 bytes), else the Lambda request id, else a new UUID. From then on it is what
+// ctx.request_id() returns (error bodies and logs carry it), and it is echoed in the response
+// header.
 Middleware request_id(std::string header = "x-request-id");
 
 // One JSON line per request on `out` (stdout by default): method, path, route, status,

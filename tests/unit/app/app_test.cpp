@@ -354,6 +354,88 @@ TEST(AppInvoke, AnHttpApiEventIsAnsweredInItsShape) {
   EXPECT_EQ(json_of(std::string(response.at("body").as_string())), json_of(R"({"id":"t-1","title":"via base64","priority":0})"));
 }
 
+// An HTTP API event for `method` `raw_path`, with extra members spliced into the root.
+std::string http_api_event(std::string_view method, std::string_view raw_path, std::string_view extra) {
+  std::string event = R"({"version":"2.0","routeKey":"$default","rawPath":")" + std::string(raw_path) + R"(",)" + std::string(extra) +
+                      R"("requestContext":{"http":{"method":")" + std::string(method) + R"(","path":")" + std::string(raw_path) +
+                      R"(","sourceIp":"203.0.113.9"},"requestId":"gw-req","stage":"$default"},"isBase64Encoded":false})";
+  return event;
+}
+
+// The app reuses its contexts between invocations: nothing of one request may show in the next.
+TEST(AppInvoke, NothingOfOneRequestShowsInTheNext) {
+  App app;
+  app.use([](Context& ctx, const Next& next) -> Result<void> {
+    if (ctx.header("x-mark")) {
+      ctx.set("mark", 7);
+      ctx.set_request_id("marked-id");
+    }
+    auto result = next();
+    if (ctx.header("x-mark")) ctx.set_header("x-first", "yes");
+    return result;
+  });
+  const auto echo = [](Context& ctx) {
+    boost::json::object out;
+    out["method"] = ctx.method();
+    out["path"] = ctx.path();
+    out["route"] = ctx.route();
+    out["params"] = ctx.request().params.size();
+    out["query"] = ctx.request().query.size();
+    out["cookies"] = ctx.request().cookies.size();
+    out["headers"] = ctx.request().headers.size();
+    out["body"] = ctx.body();
+    out["mark"] = ctx.get<int>("mark") != nullptr;
+    out["request_id"] = ctx.request_id();
+    out["responded"] = ctx.responded();
+    return lift::http::Response::json(200, boost::json::serialize(out));
+  };
+  app.post("/items/:id", echo);
+  app.get("/plain", echo);
+
+  const auto first = app.invoke(invocation(http_api_event(
+      "POST", "/items/42", R"("rawQueryString":"a=1&b=two%20words","cookies":["s=1","t=2"],"headers":{"x-mark":"1","content-type":"application/json","x-long":")" +
+                               std::string(300, 'v') + R"("},"body":"{\"big\":\")" + std::string(2000, 'b') + R"(\"}",)")));
+  ASSERT_TRUE(first) << first.error().message;
+  const auto first_answer = json_of(first->body);
+  EXPECT_EQ(first_answer.at("headers").at("x-first"), "yes");
+  const auto first_echo = json_of(std::string(first_answer.at("body").as_string()));
+  EXPECT_EQ(first_echo.at("params"), 1);
+  EXPECT_EQ(first_echo.at("query"), 2);
+  EXPECT_EQ(first_echo.at("cookies"), 2);
+  EXPECT_EQ(first_echo.at("mark"), true);
+  EXPECT_EQ(first_echo.at("request_id"), "marked-id");
+
+  for (int round = 0; round < 3; ++round) {
+    const auto second = app.invoke(invocation(http_api_event("GET", "/plain", "")));
+    ASSERT_TRUE(second) << second.error().message;
+    const auto answer = json_of(second->body);
+    EXPECT_EQ(answer.at("headers").as_object().size(), 1u) << second->body;  // content-type only
+    EXPECT_TRUE(answer.at("cookies").as_array().empty());
+    EXPECT_EQ(json_of(std::string(answer.at("body").as_string())),
+              json_of(R"({"method":"GET","path":"/plain","route":"/plain","params":0,"query":0,"cookies":0,"headers":0,"body":"",
+                          "mark":false,"request_id":"lambda-req","responded":false})"));
+  }
+}
+
+// Contexts are shared out between threads, never between two invocations at once.
+TEST(AppInvoke, ConcurrentInvocationsKeepTheirOwnRequests) {
+  App app;
+  app.get("/echo/:id", [](Context& ctx) { return std::string(*ctx.param("id")) + "/" + std::string(ctx.query("q").value_or("")); });
+  std::atomic<int> good{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&app, &good, t] {
+      for (int i = 0; i < 300; ++i) {
+        const auto id = std::to_string(t) + "-" + std::to_string(i);
+        const auto answer = app.invoke(invocation(http_api_event("GET", "/echo/" + id, R"("rawQueryString":"q=)" + id + R"(",)")));
+        if (answer && json_of(answer->body).at("body") == boost::json::value(id + "/" + id)) ++good;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(good.load(), 1200);
+}
+
 TEST(AppInvoke, BadEventsAreTypedErrorsForLambda) {
   auto app = todo_app();
   auto not_json = app.invoke(invocation("{oops"));

@@ -92,3 +92,53 @@ TEST(JsonText, InvalidUtf8IsReplacedOnlyWhenAsked) {
 }
 
 }  // namespace
+
+namespace {
+
+// reference_escape, with ill-formed UTF-8 replaced by U+FFFD one byte at a time.
+std::string reference_replace(std::string_view text) {
+  std::string out = "\"";
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      const auto one = reference_escape(text.substr(i, 1));
+      out += one.substr(1, one.size() - 2);
+      ++i;
+    } else if (const auto n = lift::utf8_sequence_length(text, i); n != 0) {
+      out += text.substr(i, n);
+      i += n;
+    } else {
+      out += "\\ufffd";
+      ++i;
+    }
+  }
+  return out + "\"";
+}
+
+// Long text is escaped in slices of a few KiB: what crosses a slice's end (an escape, a
+// multi-byte character, a run of stray continuation bytes) comes out as in one piece.
+TEST(JsonText, LongTextMatchesTheReferenceAcrossSliceBoundaries) {
+  std::mt19937 bytes(11);
+  const std::string_view pieces[] = {"a", "\"", "\\", "\n", "\x01", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\x80", "\xff", "\xed\xa0\x80"};
+  for (int round = 0; round < 200; ++round) {
+    std::string text;
+    const std::size_t length = 3000 + bytes() % 14000;
+    while (text.size() < length) {
+      const auto r = bytes() % 100;
+      text += r < 80 ? std::string_view("abcdefgh") : pieces[bytes() % std::size(pieces)];
+    }
+    std::string kept = "[";
+    lift::append_json_string(kept, text);
+    ASSERT_EQ(kept, "[" + reference_escape(text)) << round;
+    std::string replaced = "[";
+    lift::append_json_string(replaced, text, lift::InvalidUtf8::replace);
+    ASSERT_EQ(replaced, "[" + reference_replace(text)) << round;
+  }
+  // Continuation bytes only, longer than a slice.
+  const std::string stray(9000, '\x80');
+  std::string out;
+  lift::append_json_string(out, stray, lift::InvalidUtf8::replace);
+  EXPECT_EQ(out, reference_replace(stray));
+}
+
+}  // namespace

@@ -63,7 +63,7 @@ TEST(Recover, OuterMiddlewareSeeTheErrorOfAThrowingHandler) {
 TEST(RequestId, KeepsASaneIncomingIdElseUsesTheLambdaOneElseMakesOne) {
   App app;
   app.use(lift::mw::request_id());
-  app.get("/id", [](Context& ctx) { return *ctx.get<std::string>("request_id"); });
+  app.get("/id", [](Context& ctx) { return std::string(ctx.request_id()); });
 
   auto given = request("GET", "/id");
   given.headers.add("X-Request-Id", "abc-123");
@@ -80,6 +80,20 @@ TEST(RequestId, KeepsASaneIncomingIdElseUsesTheLambdaOneElseMakesOne) {
   auto made = app.handle(request("GET", "/id")).body;
   EXPECT_EQ(made.size(), 36u);
   EXPECT_NE(made, app.handle(request("GET", "/id")).body);
+}
+
+TEST(RequestId, ErrorBodiesCarryTheIdTheHeaderEchoes) {
+  App app;
+  app.use(lift::mw::request_id());
+  app.get("/gone", [](Context&) -> Result<void> { return lift::errors::not_found("gone"); });
+  auto given = request("GET", "/gone");
+  given.headers.add("X-Request-Id", "abc-123");
+  lift::runtime::InvocationContext lambda;
+  lambda.request_id = "lambda-1";
+  auto got = app.handle(given, &lambda);
+  EXPECT_EQ(got.status, 404);
+  EXPECT_EQ(got.headers.value_or("x-request-id", ""), "abc-123");
+  EXPECT_EQ(boost::json::parse(got.body).at("error").at("request_id"), "abc-123");
 }
 
 TEST(AccessLog, WritesOneJsonLinePerRequest) {
