@@ -15,6 +15,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "lift/app/errors.hpp"
+#include "lift/core/json_text.hpp"
 #include "lift/http/adapters.hpp"
 #include "lift/http/router.hpp"
 #include "lift/json/document.hpp"
@@ -38,7 +39,8 @@ std::string join_paths(std::string_view prefix, std::string_view pattern) {
   return out;
 }
 
-// What an exception looks like in the function's log; the caller sees only "internal error".
+// What an exception looks like in the function's log (one JSON line, whatever the message
+// holds); the caller sees only "internal error".
 void log_exception(std::string_view where, std::string_view request_id) {
   std::string what = "unknown exception";
   try {
@@ -47,9 +49,14 @@ void log_exception(std::string_view where, std::string_view request_id) {
     what = std::string(typeid(e).name()) + ": " + e.what();
   } catch (...) {
   }
-  std::fprintf(stderr, "{\"level\":\"ERROR\",\"message\":\"unhandled exception in %.*s\",\"error\":\"%s\",\"request_id\":\"%.*s\"}\n",
-               static_cast<int>(where.size()), where.data(), what.c_str(), static_cast<int>(request_id.size()),
-               request_id.data());
+  std::string line = R"({"level":"ERROR","message":)";
+  append_json_string(line, "unhandled exception in " + std::string(where), InvalidUtf8::replace);
+  line += R"(,"error":)";
+  append_json_string(line, what, InvalidUtf8::replace);
+  line += R"(,"request_id":)";
+  append_json_string(line, request_id, InvalidUtf8::replace);
+  line += "}\n";
+  std::fwrite(line.data(), 1, line.size(), stderr);  // one write per line
 }
 
 void default_render(Context& ctx, const Error& error) {

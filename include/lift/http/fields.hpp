@@ -94,12 +94,6 @@ class FieldMap {
   }
   void clear() noexcept { size_ = 0; }
   void reserve(std::size_t n) { fields_.reserve(n); }
-  // The bytes the map's buffers hold, spare slots included.
-  [[nodiscard]] std::size_t retained_bytes() const noexcept {
-    std::size_t bytes = fields_.capacity() * sizeof(value_type);
-    for (const auto& [n, v] : fields_) bytes += n.capacity() + v.capacity();
-    return bytes;
-  }
 
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
   [[nodiscard]] bool empty() const noexcept { return size_ == 0; }

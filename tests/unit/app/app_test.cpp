@@ -203,6 +203,23 @@ TEST(App, ExceptionsBecome500WithoutTheirMessage) {
   EXPECT_EQ(got.body.find("secret"), std::string::npos);
 }
 
+TEST(App, AnExceptionIsLoggedAsOneJsonLineWhateverItsMessage) {
+  App app;
+  app.get("/quote", [](Context&) -> Result<void> { throw std::runtime_error("a \"quoted\"\nmessage \xff"); });
+  lift::runtime::InvocationContext lambda;
+  lambda.request_id = "req-\"7";
+  testing::internal::CaptureStderr();
+  auto got = app.handle(request("GET", "/quote"), &lambda);
+  const auto log = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(got.status, 500);
+  ASSERT_FALSE(log.empty());
+  ASSERT_EQ(log.find('\n'), log.size() - 1) << log;
+  const auto line = json_of(log);
+  EXPECT_EQ(line.at("level"), "ERROR");
+  EXPECT_NE(std::string(line.at("error").as_string()).find("a \"quoted\"\nmessage"), std::string::npos);
+  EXPECT_EQ(line.at("request_id"), "req-\"7");
+}
+
 TEST(App, HeadIsServedByGetWithoutABodyAndOptionsIsAutomatic) {
   auto app = todo_app();
   auto head = app.handle(request("HEAD", "/todos/7"));
