@@ -124,6 +124,13 @@ void BM_InvokeTypedPostWithStandardMiddleware(benchmark::State& state) {
 }
 BENCHMARK(BM_InvokeTypedPostWithStandardMiddleware);
 
+// requestContext.http.method of a hand-parsed event, or null.
+const boost::json::value* http_method(const boost::json::object& root) {
+  const auto* context = root.if_contains("requestContext");
+  const auto* http = context != nullptr && context->is_object() ? context->get_object().if_contains("http") : nullptr;
+  return http != nullptr && http->is_object() ? http->get_object().if_contains("method") : nullptr;
+}
+
 // The same GET answered by hand: parse into a stack arena, check method and path, read the query
 // parameter, and write the HTTP API answer with Boost.JSON's serializer. No routing, middleware,
 // header or cookie model, error handling beyond a 404: the least a Lambda function can do.
@@ -134,9 +141,7 @@ std::string hand_written_get(const std::string& payload) {
   const auto event = boost::json::parse(payload, ec, &memory);
   if (ec || !event.is_object()) return R"({"statusCode":400})";
   const auto& root = event.get_object();
-  const auto* context = root.if_contains("requestContext");
-  const auto* http = context != nullptr && context->is_object() ? context->get_object().if_contains("http") : nullptr;
-  const auto* method = http != nullptr && http->is_object() ? http->get_object().if_contains("method") : nullptr;
+  const auto* method = http_method(root);
   const auto* path = root.if_contains("rawPath");
   if (method == nullptr || path == nullptr || *method != "GET" || *path != "/hello") return R"({"statusCode":404})";
   std::string_view name = "world";
@@ -178,9 +183,7 @@ std::string hand_written_post(const std::string& payload, std::string_view lambd
   const auto event = boost::json::parse(payload, ec, &memory);
   if (ec || !event.is_object()) return R"({"statusCode":400})";
   const auto& root = event.get_object();
-  const auto* context = root.if_contains("requestContext");
-  const auto* http = context != nullptr && context->is_object() ? context->get_object().if_contains("http") : nullptr;
-  const auto* method = http != nullptr && http->is_object() ? http->get_object().if_contains("method") : nullptr;
+  const auto* method = http_method(root);
   const auto* path = root.if_contains("rawPath");
   if (method == nullptr || path == nullptr || *method != "POST" || !path->is_string()) return R"({"statusCode":404})";
   // "/orders/{id}/items"
