@@ -191,6 +191,19 @@ char* write_escaped(char* to, std::string_view text, std::size_t i, bool check_u
 
 }  // namespace
 
+char* write_json_string(char* to, std::string_view text, InvalidUtf8 invalid) noexcept {
+  const bool check_utf8 = invalid == InvalidUtf8::replace;
+  *to++ = '"';
+  if (!has_special(text, check_utf8)) {
+    if (!text.empty()) std::memcpy(to, text.data(), text.size());  // data() may be null when empty
+    to += text.size();
+  } else {
+    to = write_escaped(to, text, next_special(text, 0, check_utf8), check_utf8);
+  }
+  *to++ = '"';
+  return to;
+}
+
 void append_json_string(std::string& out, std::string_view text, InvalidUtf8 invalid) {
   const bool check_utf8 = invalid == InvalidUtf8::replace;
   const std::size_t at = out.size();

@@ -528,11 +528,9 @@ bool has_cookies(const Response& response) {
   return any;
 }
 
-// `headers`: one value per name, repeats joined with ", " (or left out when `only_single`), plus
-// one Set-Cookie when given (ALB's single-value mode).
-void write_single_headers(std::string& out, const Headers& headers, bool with_set_cookie, bool only_single,
-                          std::string_view set_cookie = {}) {
-  out += "\"headers\":{"sv;
+// The members of write_single_headers for any headers: repeated names joined with ", ", or left
+// out when `only_single`. Whether any was written.
+bool write_header_groups(std::string& out, const Headers& headers, bool with_set_cookie, bool only_single) {
   bool first = true;
   for_each_group(headers, with_set_cookie, [&](const HeaderGroup& g) {
     if (only_single && g.count != 1) return;
@@ -551,8 +549,61 @@ void write_single_headers(std::string& out, const Headers& headers, bool with_se
       append_json_string(out, joined);
     }
   });
+  return !first;
+}
+
+// Whether every header is a group of its own: no name repeats (ignoring case), and none is
+// Set-Cookie unless `with_set_cookie`. Names are compared only when their length and first and
+// last bytes (ignoring the case bit) agree; any such pair leaves the answer to for_each_group.
+bool all_names_distinct(const Headers& headers, bool with_set_cookie) noexcept {
+  constexpr std::size_t kMaxFields = 32;  // more: for_each_group
+  if (headers.size() > kMaxFields) return false;
+  constexpr auto key_of = [](std::string_view name) noexcept -> std::uint32_t {
+    if (name.empty()) return 0;
+    return static_cast<std::uint32_t>(name.size()) << 16 | (static_cast<unsigned char>(name.front()) | 0x20u) << 8 |
+           (static_cast<unsigned char>(name.back()) | 0x20u);
+  };
+  constexpr auto set_cookie_key = key_of("set-cookie");
+  std::array<std::uint32_t, kMaxFields> keys{};
+  std::size_t n = 0;
+  for (const auto& field : headers) {
+    const auto key = key_of(field.first);
+    if (!with_set_cookie && key == set_cookie_key && iequals(field.first, "set-cookie")) return false;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (keys[i] == key) return false;
+    }
+    keys[n++] = key;
+  }
+  return true;
+}
+
+// `headers`: one value per name, repeats joined with ", " (or left out when `only_single`), plus
+// one Set-Cookie when given (ALB's single-value mode).
+void write_single_headers(std::string& out, const Headers& headers, bool with_set_cookie, bool only_single,
+                          std::string_view set_cookie = {}) {
+  out += "\"headers\":{"sv;
+  bool any = false;
+  if (all_names_distinct(headers, with_set_cookie)) {
+    // The common case, a handful of distinct names: written in place, in room made once for
+    // the worst case and cut to size after.
+    std::size_t room = 0;
+    for (const auto& [name, value] : headers) room += json_string_room(name.size()) + json_string_room(value.size()) + 2;
+    const auto at = out.size();
+    out.resize(at + room);
+    char* to = out.data() + at;
+    for (auto it = headers.begin(); it != headers.end(); ++it) {
+      if (it != headers.begin()) *to++ = ',';
+      to = write_json_string(to, it->first);
+      *to++ = ':';
+      to = write_json_string(to, it->second);
+    }
+    out.resize(static_cast<std::size_t>(to - out.data()));
+    any = !headers.empty();
+  } else {
+    any = write_header_groups(out, headers, with_set_cookie, only_single);
+  }
   if (!set_cookie.empty()) {
-    if (!first) out.push_back(',');
+    if (any) out.push_back(',');
     out += "\"Set-Cookie\":"sv;
     append_json_string(out, set_cookie);
   }
@@ -664,7 +715,7 @@ std::string serialize_response(const Response& response, const Request& request)
   // body (JSON in JSON) takes room for its worst case; a long one grows the answer a few times.
   std::size_t size = 128 + response.body.size() + std::min<std::size_t>(response.body.size() * 6, 4096) +
                      (response.binary ? response.body.size() / 3 + 4 : 0);
-  for (const auto& [name, value] : response.headers) size += name.size() + value.size() + 8;
+  for (const auto& [name, value] : response.headers) size += json_string_room(name.size()) + json_string_room(value.size()) + 2;
   for (const auto& cookie : response.cookies) size += cookie.size() + 4;
   std::string out;
   out.reserve(size);

@@ -2,6 +2,7 @@
 // Writing JSON text directly, for the hot paths that skip building a DOM (response answers,
 // typed serialisation).
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,13 @@ enum class InvalidUtf8 {
 // Appends `text` as a quoted JSON string: '"', '\\' and control characters escaped; other bytes,
 // UTF-8 included, copied as they are (malformed UTF-8 as `invalid` says).
 void append_json_string(std::string& out, std::string_view text, InvalidUtf8 invalid = InvalidUtf8::keep);
+
+// The most bytes write_json_string writes for a text of `size` bytes (every byte as \u00XX).
+constexpr std::size_t json_string_room(std::size_t size) noexcept { return 6 * size + 2; }
+
+// As append_json_string, written at `to`, which has json_string_room(text.size()) bytes; returns
+// the end. For writers that make room for several strings at once (an answer's headers).
+char* write_json_string(char* to, std::string_view text, InvalidUtf8 invalid = InvalidUtf8::keep) noexcept;
 
 // Length of the well-formed UTF-8 sequence starting at text[i], or 0 when it is malformed
 // (RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF).

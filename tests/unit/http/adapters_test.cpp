@@ -209,6 +209,42 @@ TEST(Responses, AlbShapeFollowsTheRequestMode) {
   EXPECT_EQ(unknown_status.at("statusDescription").as_string(), "299");
 }
 
+// Distinct names are written in place; names that may repeat go through the grouping writer.
+// Both give the same members, escaped alike.
+TEST(Responses, HeadersAreWrittenAlikeWhicheverWriterTakesThem) {
+  auto headers_of = [](const Response& response, Source source) {
+    return lift::http::response_to_event(response, from(source)).at("headers").as_object();
+  };
+  auto distinct = Response::empty(200);
+  distinct.header("x-quote", "say \"hi\"\n").header("X-Empty", "").header("x-utf8", "caf\xc3\xa9");
+  auto d = headers_of(distinct, Source::api_gateway_http);
+  EXPECT_EQ(d.size(), 3u);
+  EXPECT_EQ(d.at("x-quote").as_string(), "say \"hi\"\n");
+  EXPECT_EQ(d.at("X-Empty").as_string(), "");
+  EXPECT_EQ(d.at("x-utf8").as_string(), "caf\xc3\xa9");
+
+  // Same length, first and last letters, different names: both kept as they are.
+  auto alike = Response::empty(200);
+  alike.header("x-a1z", "one").header("X-B2Z", "two").header("x-a1Z", "three");
+  auto a = headers_of(alike, Source::api_gateway_http);
+  EXPECT_EQ(a.size(), 2u);
+  EXPECT_EQ(a.at("x-a1z").as_string(), "one, three");
+  EXPECT_EQ(a.at("X-B2Z").as_string(), "two");
+
+  // A Set-Cookie header alone, in ALB's single-value mode: the one cookie and nothing before it.
+  auto only_cookie = Response::empty(200);
+  only_cookie.header("Set-Cookie", "a=1");
+  const auto text = lift::http::serialize_response(only_cookie, from(Source::alb));
+  EXPECT_NE(text.find(R"("headers":{"Set-Cookie":"a=1"})"), std::string::npos) << text;
+
+  // More fields than the in-place writer takes: all of them still there.
+  auto many = Response::empty(200);
+  for (int i = 0; i < 40; ++i) many.header("x-h" + std::to_string(i), std::to_string(i));
+  auto m = headers_of(many, Source::api_gateway_http);
+  EXPECT_EQ(m.size(), 40u);
+  EXPECT_EQ(m.at("x-h39").as_string(), "39");
+}
+
 TEST(Responses, BinaryAndNonUtf8BodiesAreBase64) {
   auto binary = Response::bytes(200, std::string("\x00\x01\xff", 3));
   auto v = lift::http::response_to_event(binary, from(Source::api_gateway_http)).as_object();
