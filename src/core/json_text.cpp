@@ -103,6 +103,19 @@ bool has_special(std::string_view text, bool check_utf8) noexcept {
     return flagged(v, check_utf8) != 0;
   }
 #endif
+  if (n >= 4 && n < 8) {  // two overlapping 4-byte loads in one word: any byte flagged is enough
+    std::uint32_t head;
+    std::uint32_t tail;
+    std::memcpy(&head, p, sizeof head);
+    std::memcpy(&tail, p + n - 4, sizeof tail);
+    return escape_mask(head | std::uint64_t{tail} << 32, check_utf8) != 0;
+  }
+  if (n < 4) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (special(static_cast<unsigned char>(p[i]), check_utf8)) return true;
+    }
+    return false;
+  }
   return next_special(text, 0, check_utf8) != n;
 }
 

@@ -70,6 +70,22 @@ TEST(JsonText, MatchesTheByteAtATimeEscaperOnEveryByteAndLength) {
     lift::append_json_string(out, text);
     ASSERT_EQ(out, reference_escape(text)) << c;
   }
+  // Short text (checked in overlapping words, not byte by byte): every byte at every place, and
+  // the in-place writer agreeing with the appending one.
+  for (std::size_t length = 1; length < 17; ++length) {
+    for (std::size_t at = 0; at < length; ++at) {
+      for (int c = 0; c < 256; ++c) {
+        std::string text(length, 'k');
+        text[at] = static_cast<char>(c);
+        std::string out;
+        lift::append_json_string(out, text);
+        ASSERT_EQ(out, reference_escape(text)) << length << " " << at << " " << c;
+        std::string room(lift::json_string_room(text.size()), '\0');
+        room.resize(static_cast<std::size_t>(lift::write_json_string(room.data(), text) - room.data()));
+        ASSERT_EQ(room, out) << length << " " << at << " " << c;
+      }
+    }
+  }
 }
 
 }  // namespace
