@@ -21,6 +21,7 @@
 #include "support/subprocess.hpp"
 #include "support/temp_dir.hpp"
 #include "zip_archive.hpp"
+#include "support/files.hpp"
 
 namespace {
 
@@ -50,10 +51,7 @@ std::string why_unavailable() {
   return {};
 }
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using lift::testing_support::read_file;
 
 // The working directory for the scope (the CDK CLI reads cdk.json and may write files there).
 struct ScopedCwd {

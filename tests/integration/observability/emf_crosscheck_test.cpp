@@ -12,6 +12,7 @@
 
 #include "lift/observability/metrics.hpp"
 #include "support/subprocess.hpp"
+#include "support/files.hpp"
 
 namespace {
 
@@ -32,10 +33,7 @@ std::string why_unavailable() {
   return {};
 }
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using lift::testing_support::read_file;
 
 // One metric as both sides record it.
 struct Spec {

@@ -18,6 +18,7 @@
 #include "lift/app/errors.hpp"
 #include "lift/core/base64.hpp"
 #include "support/json.hpp"
+#include "support/files.hpp"
 
 namespace event_routes_test {
 
@@ -57,10 +58,7 @@ Result<Json> invoke(const App& app, const std::string& payload) {
 Result<Json> invoke(const App& app, const Json& event) { return invoke(app, boost::json::serialize(event)); }
 Result<Json> invoke(const App& app, const char* payload) { return invoke(app, std::string(payload)); }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using lift::testing_support::read_file;
 
 Json sqs_message(const std::string& id, const std::string& body, const std::string& queue = "orders") {
   return Json{{"messageId", id},

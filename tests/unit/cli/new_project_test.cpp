@@ -13,6 +13,7 @@
 
 #include "new_project.hpp"
 #include "support/temp_dir.hpp"
+#include "support/files.hpp"
 
 namespace {
 
@@ -23,10 +24,7 @@ using lift::cli::NewProjectOptions;
 using lift::cli::render_project;
 using lift::testing_support::TempDir;
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using lift::testing_support::read_file;
 
 TEST(NewProjectName, AcceptsLettersDigitsDashesAndUnderscores) {
   for (const char* good : {"hello", "my-fn", "Order_Worker2", "a", "x-1_y-2", "lifted", "lift-app"}) {

@@ -12,6 +12,7 @@
 
 #include "lift/core/base64.hpp"
 #include "lift/dynamorm/table.hpp"
+#include "support/files.hpp"
 
 namespace mapper_table_test {
 
@@ -37,12 +38,7 @@ using namespace lift::dynamorm;
 using mapper_table_test::User;
 namespace json = boost::json;
 
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using lift::testing_support::read_file;
 
 std::string trim(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();

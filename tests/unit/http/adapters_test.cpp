@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include "support/files.hpp"
 
 namespace {
 
@@ -27,12 +28,7 @@ lift::Error refused(std::string_view json, Kind kind) {
   return request ? lift::Error{} : request.error();
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using lift::testing_support::read_file;
 
 TEST(Adapters, RestEvent) {
   auto r = convert(R"({

@@ -23,6 +23,8 @@
 
 #include "lift/local/runtime_emulator.hpp"
 #include "support/json.hpp"
+#include "support/files.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -67,26 +69,9 @@ std::vector<std::string> sorted_lines(const fs::path& path) {
   return lines;
 }
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using lift::testing_support::read_file;
 
-// A scratch directory for one test.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() / ("lift-emulator-test-" + std::to_string(::getpid()) + "-" +
-                                        std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-};
+using lift::testing_support::TempDir;
 
 TEST(EmulatorProcess, StartsOnceAndReportsTheInitDurationOnce) {
   RuntimeEmulator emulator(fake());
@@ -306,8 +291,8 @@ TEST(EmulatorProcess, ACommandThatCannotStartIsAnInvocationError) {
   ASSERT_FALSE(started);
   EXPECT_EQ(started.error().code, "Runtime.InvalidEntrypoint");
 
-  TempDir dir;
-  const auto not_executable = dir.path / "bootstrap";
+  TempDir dir("lift-emulator-test");
+  const auto not_executable = dir / "bootstrap";
   std::ofstream(not_executable) << "#!/bin/sh\nexit 0\n";
   ::chmod(not_executable.c_str(), 0644);
   config.command = {not_executable.string()};
@@ -366,8 +351,8 @@ TEST(EmulatorProcess, RestartFunctionStartsTheCommandAgain) {
 }
 
 TEST(EmulatorProcess, StopWithAnExtensionSendsShutdownThenSigterm) {
-  TempDir dir;
-  const auto marker = dir.path / "marker";
+  TempDir dir("lift-emulator-test");
+  const auto marker = dir / "marker";
   auto config = fake("extension");
   config.environment = {{"FAKE_MARKER", marker.string()}};
   config.shutdown_grace = 3s;
@@ -382,8 +367,8 @@ TEST(EmulatorProcess, StopWithAnExtensionSendsShutdownThenSigterm) {
 }
 
 TEST(EmulatorProcess, AnExtensionThatIgnoresSigtermIsKilledAfterTheGracePeriod) {
-  TempDir dir;
-  const auto marker = dir.path / "marker";
+  TempDir dir("lift-emulator-test");
+  const auto marker = dir / "marker";
   auto config = fake("extension");
   config.environment = {{"FAKE_MARKER", marker.string()}, {"FAKE_IGNORE_SIGTERM", "1"}};
   config.shutdown_grace = 300ms;
@@ -400,8 +385,8 @@ TEST(EmulatorProcess, AnExtensionThatIgnoresSigtermIsKilledAfterTheGracePeriod) 
 }
 
 TEST(EmulatorProcess, WithoutExtensionsStopKillsAtOnce) {
-  TempDir dir;
-  const auto marker = dir.path / "marker";
+  TempDir dir("lift-emulator-test");
+  const auto marker = dir / "marker";
   auto config = fake("sigterm-marker");
   config.environment = {{"FAKE_MARKER", marker.string()}};
   RuntimeEmulator emulator(config);
