@@ -204,6 +204,10 @@ char* write_escaped(char* to, std::string_view text, std::size_t i, bool check_u
 
 }  // namespace
 
+bool json_text_is_plain(std::string_view text, InvalidUtf8 invalid) noexcept {
+  return !has_special(text, invalid == InvalidUtf8::replace);
+}
+
 char* write_json_string(char* to, std::string_view text, InvalidUtf8 invalid) noexcept {
   const bool check_utf8 = invalid == InvalidUtf8::replace;
   *to++ = '"';

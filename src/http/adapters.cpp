@@ -585,18 +585,35 @@ void write_single_headers(std::string& out, const Headers& headers, bool with_se
   out += "\"headers\":{"sv;
   bool any = false;
   if (all_names_distinct(headers, with_set_cookie)) {
-    // The common case, a handful of distinct names: written in place, in room made once for
-    // the worst case and cut to size after.
+    // The common case, a handful of distinct names: written in place, in room made once and
+    // cut to size after. A plain string (the usual) takes its own size, found once and
+    // remembered in `plain`; only the others take room for their worst case.
+    std::uint64_t plain = 0;  // bit 2i: name i, bit 2i+1: value i (all_names_distinct allows 32 fields)
     std::size_t room = 0;
-    for (const auto& [name, value] : headers) room += json_string_room(name.size()) + json_string_room(value.size()) + 2;
+    std::size_t bit = 0;
+    const auto size_of = [&](std::string_view text) {
+      const bool is_plain = json_text_is_plain(text);
+      plain |= std::uint64_t{is_plain} << bit++;
+      return is_plain ? text.size() + 2 : json_string_room(text.size());
+    };
+    for (const auto& [name, value] : headers) room += size_of(name) + size_of(value) + 2;
     const auto at = out.size();
     out.resize(at + room);
     char* to = out.data() + at;
+    bit = 0;
+    const auto write = [&](std::string_view text) {
+      if (((plain >> bit++) & 1) == 0) return write_json_string(to, text);
+      *to++ = '"';
+      if (!text.empty()) std::memcpy(to, text.data(), text.size());
+      to += text.size();
+      *to++ = '"';
+      return to;
+    };
     for (auto it = headers.begin(); it != headers.end(); ++it) {
       if (it != headers.begin()) *to++ = ',';
-      to = write_json_string(to, it->first);
+      to = write(it->first);
       *to++ = ':';
-      to = write_json_string(to, it->second);
+      to = write(it->second);
     }
     out.resize(static_cast<std::size_t>(to - out.data()));
     any = !headers.empty();
@@ -716,7 +733,9 @@ std::string serialize_response(const Response& response, const Request& request)
   // body (JSON in JSON) takes room for its worst case; a long one grows the answer a few times.
   std::size_t size = 128 + response.body.size() + std::min<std::size_t>(response.body.size() * 6, 4096) +
                      (response.binary ? response.body.size() / 3 + 4 : 0);
-  for (const auto& [name, value] : response.headers) size += json_string_room(name.size()) + json_string_room(value.size()) + 2;
+  // Headers are written at their own size when they need no escaping (the usual); a small
+  // answer then stays a small allocation.
+  for (const auto& [name, value] : response.headers) size += name.size() + value.size() + 8;
   for (const auto& cookie : response.cookies) size += cookie.size() + 4;
   std::string out;
   out.reserve(size);

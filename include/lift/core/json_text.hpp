@@ -18,6 +18,10 @@ enum class InvalidUtf8 {
 // UTF-8 included, copied as they are (malformed UTF-8 as `invalid` says).
 void append_json_string(std::string& out, std::string_view text, InvalidUtf8 invalid = InvalidUtf8::keep);
 
+// Whether `text` is written as it is between the quotes: nothing in it to escape (or, with
+// InvalidUtf8::replace, to replace).
+bool json_text_is_plain(std::string_view text, InvalidUtf8 invalid = InvalidUtf8::keep) noexcept;
+
 // The most bytes write_json_string writes for a text of `size` bytes (every byte as \u00XX).
 constexpr std::size_t json_string_room(std::size_t size) noexcept { return 6 * size + 2; }
 
