@@ -1,8 +1,9 @@
 #include "dms_yaml.hpp"
 
+#include <charconv>
 #include <cstdint>
+#include <system_error>
 #include <exception>
-#include <limits>
 #include <optional>
 #include <sstream>
 
@@ -174,35 +175,24 @@ boost::json::value plain_scalar(const std::string& t) {
   if (t == "false" || t == "False" || t == "FALSE") return false;
   if (t == "null" || t == "Null" || t == "NULL" || t == "~" || t.empty()) return nullptr;
   const std::string_view s(t);
-  const bool negative = !s.empty() && s[0] == '-';
-  const auto digits = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? s.substr(1) : s;
-  if (all_digits(digits) && digits.size() <= 20) {
-    // Integers that fit 64 bits stay exact; larger ones fall through to a double.
-    std::uint64_t v = 0;
-    bool overflow = false;
-    for (const char c : digits) {
-      const auto d = static_cast<std::uint64_t>(c - '0');
-      if (v > (std::numeric_limits<std::uint64_t>::max() - d) / 10) {
-        overflow = true;
-        break;
-      }
-      v = v * 10 + d;
-    }
-    if (!overflow) {
-      if (!negative) return v <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())
-                                ? boost::json::value(static_cast<std::int64_t>(v))
-                                : boost::json::value(v);
-      if (v <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) + 1)
-        return v == 0 ? boost::json::value(std::int64_t{0}) : boost::json::value(static_cast<std::int64_t>(0 - v));
+  const auto digits = (s[0] == '-' || s[0] == '+') ? s.substr(1) : s;
+  if (all_digits(digits)) {
+    // Integers that fit 64 bits stay exact; larger ones fall through to a double. from_chars
+    // takes a '-' but not a '+'.
+    const char* first = s[0] == '+' ? s.data() + 1 : s.data();
+    const char* last = s.data() + s.size();
+    std::int64_t i = 0;
+    if (const auto [end, ec] = std::from_chars(first, last, i); ec == std::errc{} && end == last) return i;
+    std::uint64_t u = 0;
+    if (s[0] != '-') {
+      if (const auto [end, ec] = std::from_chars(first, last, u); ec == std::errc{} && end == last) return u;
     }
   }
   if (is_float(s)) {
-    try {
-      const double d = std::stod(t);
-      return d;
-    } catch (const std::exception&) {
-      return boost::json::value(boost::json::string_view(t.data(), t.size()));  // out of range: kept as text
-    }
+    double d = 0;
+    const char* last = s.data() + s.size();
+    const auto [end, ec] = std::from_chars(s[0] == '+' ? s.data() + 1 : s.data(), last, d);
+    if (ec == std::errc{} && end == last) return d;  // out of range: kept as text, below
   }
   return boost::json::value(boost::json::string_view(t.data(), t.size()));
 }

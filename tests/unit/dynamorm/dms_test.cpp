@@ -3,6 +3,9 @@
 // the embedded engine.
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <limits>
+
 #include <filesystem>
 
 #include <boost/json/parse.hpp>
@@ -206,6 +209,26 @@ TEST(Dms, YamlScalarsAreTypedByTheCoreSchemaOnlyWhenPlain) {
   auto v = dms::yaml_to_json("{a: 1, b: \"1\", c: true, d: 'true', e: null, f: ~, g: 1.5, h: -7, i: 1e3, j: x1, k: 18446744073709551615}");
   ASSERT_TRUE(v) << v.error().message;
   EXPECT_EQ(json::serialize(*v), R"({"a":1,"b":"1","c":true,"d":"true","e":null,"f":null,"g":1.5E0,"h":-7,"i":1E3,"j":"x1","k":18446744073709551615})");
+}
+
+// Signs, the edges of 64-bit integers, and numbers no double holds.
+TEST(Dms, YamlNumbersKeepTheirExactValueOrTheirText) {
+  auto v = dms::yaml_to_json(
+      "{a: +5, b: -0, c: -9223372036854775808, d: 9223372036854775807, e: 9223372036854775808,"
+      " f: -9223372036854775809, g: 18446744073709551616, h: +1.5, i: 1e400, l: 1.e2, m: .5}");
+  ASSERT_TRUE(v) << v.error().message;
+  const auto& o = v->as_object();
+  EXPECT_EQ(o.at("a"), json::value(std::int64_t{5}));
+  EXPECT_EQ(o.at("b"), json::value(std::int64_t{0}));
+  EXPECT_EQ(o.at("c"), json::value(std::numeric_limits<std::int64_t>::min()));
+  EXPECT_EQ(o.at("d"), json::value(std::numeric_limits<std::int64_t>::max()));
+  EXPECT_EQ(o.at("e"), json::value(std::uint64_t{9223372036854775808ull}));
+  EXPECT_EQ(o.at("f"), json::value(-9223372036854775809.0));  // past 64 bits: the nearest double
+  EXPECT_EQ(o.at("g"), json::value(18446744073709551616.0));
+  EXPECT_EQ(o.at("h"), json::value(1.5));
+  EXPECT_EQ(o.at("i"), json::value("1e400"));  // no double: kept as written
+  EXPECT_EQ(o.at("l"), json::value(100.0));
+  EXPECT_EQ(o.at("m"), json::value(0.5));
 }
 
 class Values : public ::testing::Test {
