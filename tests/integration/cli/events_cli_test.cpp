@@ -18,6 +18,7 @@
 #include "lift/http/adapters.hpp"
 #include "support/json.hpp"
 #include "support/subprocess.hpp"
+#include "support/files.hpp"
 
 namespace {
 
@@ -109,10 +110,7 @@ std::vector<Sample> samples() {
   return out;
 }
 
-Json read_json(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return json_of(std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()));
-}
+Json read_json(const std::string& path) { return json_of(lift::testing_support::read_file(path)); }
 
 // Member names of the event and of its first record.
 void collect_names(const Json& event, std::set<std::string>& top, std::set<std::string>& record) {

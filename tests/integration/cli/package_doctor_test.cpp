@@ -16,6 +16,7 @@
 
 #include "support/subprocess.hpp"
 #include "support/temp_dir.hpp"
+#include "support/files.hpp"
 
 namespace {
 
@@ -23,10 +24,7 @@ namespace fs = std::filesystem;
 using lift::testing_support::run_command;
 using ScratchDir = lift::testing_support::TempDir;
 
-std::string read(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using lift::testing_support::read_file;
 
 // python3 from PATH, or "" (posix_spawn does not search PATH).
 std::string python() {
@@ -55,7 +53,7 @@ TEST(LiftPackage, ZipsTheStrippedFunctionAsAnExecutableBootstrap) {
   // Deterministic: packaging again gives the same bytes.
   const auto again = dir / "again.zip";
   ASSERT_EQ(run_command({LIFT_CLI, "package", LIFT_HELLO, "-o", again.string()}).exit_code, 0);
-  EXPECT_EQ(read(zip), read(again));
+  EXPECT_EQ(read_file(zip), read_file(again));
 
   if (!have_python()) GTEST_SKIP() << "python3 is not available for the independent zip check";
   auto listing = run_command({python(), "-c",
@@ -91,9 +89,7 @@ TEST(LiftPackage, RefusesTheWrongArchitectureAndScripts) {
 
 TEST(LiftDoctor, EveryPackagedExampleHasNoProblemsAndStarts) {
   std::vector<std::string> examples{LIFT_HELLO, LIFT_SQS_WORKER};
-#ifdef LIFT_TODO_API
   examples.emplace_back(LIFT_TODO_API);  // static OpenSSL, the DynamoDB client and the engine
-#endif
   for (const auto& example : examples) {
     SCOPED_TRACE(example);
     ScratchDir dir;

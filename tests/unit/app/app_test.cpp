@@ -19,6 +19,7 @@
 #include "lift/app/errors.hpp"
 #include "lift/json/validation.hpp"
 #include "support/json.hpp"
+#include "support/files.hpp"
 
 namespace app_test {
 
@@ -493,8 +494,7 @@ TEST(AppInvoke, EverySampleHttpEventGetsAnAnswer) {
     std::string kind, file;
     fields >> kind >> file;
     if (kind != "apigw-rest" && kind != "apigw-http" && kind != "alb" && kind != "function-url") continue;
-    std::ifstream in(dir + "/" + file);
-    std::string payload((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string payload = lift::testing_support::read_file(dir + "/" + file);
     auto answer = app.invoke(invocation(payload));
     ASSERT_TRUE(answer) << file << ": " << answer.error().message;
     auto response = json_of(answer->body);
@@ -529,8 +529,7 @@ TEST(AppInvoke, EverySampleWebSocketEventReachesItsRouteKey) {
     std::string kind, file;
     fields >> kind >> file;
     if (kind != "apigw-websocket") continue;
-    std::ifstream in(dir + "/" + file);
-    std::string payload((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string payload = lift::testing_support::read_file(dir + "/" + file);
     const auto event = json_of(payload);
     const auto& context = event.at("requestContext");
     auto answer = app.invoke(invocation(payload));

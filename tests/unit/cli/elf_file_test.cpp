@@ -12,6 +12,7 @@
 #include <string>
 
 #include "elf_file.hpp"
+#include "support/files.hpp"
 
 namespace {
 
@@ -20,10 +21,7 @@ using lift::cli::GlibcVersion;
 using lift::cli::read_elf;
 using lift::cli::strip_to_segments;
 
-std::string own_executable() {
-  std::ifstream in("/proc/self/exe", std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+std::string own_executable() { return lift::testing_support::read_file("/proc/self/exe"); }
 
 TEST(ElfFile, ReadsThisTestsOwnExecutable) {
   const auto bytes = own_executable();
@@ -92,8 +90,7 @@ TEST(ElfFile, NotAnExecutableIsATypedError) {
 
 TEST(ElfFile, StrippingIsRefusedWhenItWouldChangeWhatTheLoaderReads) {
   // A PT_INTERP segment placed over the header's section fields (found by the fuzz target).
-  std::ifstream in(LIFT_TEST_SOURCE_DIR "/tests/fuzz/corpus/cli_files/segment_over_header", std::ios::binary);
-  const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  const std::string bytes = lift::testing_support::read_file(LIFT_TEST_SOURCE_DIR "/tests/fuzz/corpus/cli_files/segment_over_header");
   ASSERT_FALSE(bytes.empty());
   ASSERT_TRUE(read_elf(bytes));
   auto stripped = strip_to_segments(bytes);

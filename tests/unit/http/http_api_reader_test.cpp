@@ -13,6 +13,7 @@
 #include "lift/events/detect.hpp"
 #include "lift/http/adapters.hpp"
 #include "lift/json/document.hpp"
+#include "support/files.hpp"
 
 namespace {
 
@@ -167,8 +168,7 @@ TEST(HttpApiReader, EverySampleEventAgreesWithTheDomPath) {
     std::string kind, file;
     fields >> kind >> file;
     if (kind == "kind") continue;
-    std::ifstream in(dir + "/" + file);
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string text = lift::testing_support::read_file(dir + "/" + file);
     const bool answered = check(text, file);
     if (kind == "apigw-http" || kind == "function-url") {
       ++http_api;

@@ -19,6 +19,7 @@
 #include "observability_test_support.hpp"
 #include "support/scoped_env.hpp"
 #include "support/udp_listener.hpp"
+#include "support/files.hpp"
 
 namespace {
 
@@ -143,8 +144,7 @@ TEST_F(TracerTest, MatchesTheShapeOfTheNodeSdkDatagram) {
   const std::filesystem::path file =
       std::filesystem::path(LIFT_TESTDATA_DIR) / "xray/daemon/sdk-node-lambda-subsegment-aws-call.udp";
   if (!std::filesystem::exists(file)) GTEST_SKIP() << "AWS X-Ray test data missing";
-  std::ifstream in(file, std::ios::binary);
-  const std::string reference((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string reference = lift::testing_support::read_file(file);
   const auto expected = parse_or_null(reference.substr(reference.find('\n') + 1)).as_object();
 
   Tracer tracer(options());
