@@ -2,10 +2,10 @@
 
 #include <charconv>
 #include <cstdint>
-#include <system_error>
 #include <exception>
 #include <optional>
 #include <sstream>
+#include <system_error>
 
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
