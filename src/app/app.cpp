@@ -320,7 +320,7 @@ Result<runtime::Response> App::invoke(const runtime::Invocation& invocation) con
     if (http::read_http_api_event(invocation.payload, ctx.request())) {
       ctx.set_event_text(http::kind_of(ctx.request().source), invocation.payload);
       impl_->dispatch(ctx);
-      return runtime::Response{http::serialize_response(ctx.response(), ctx.request()), "application/json"};
+      return runtime::Response{http::serialize_response(ctx.response(), ctx.request())};
     }
   }
   // Most events fit in the stack buffer: parsing then allocates nothing.
@@ -351,12 +351,12 @@ Result<runtime::Response> App::invoke(const runtime::Invocation& invocation) con
       response = std::move(ctx.response());
       answered_as = std::move(ctx.request());
     }
-    return runtime::Response{http::serialize_response(response, answered_as), "application/json"};
+    return runtime::Response{http::serialize_response(response, answered_as)};
   }
 
   auto answer = detail::dispatch_event({impl_->event_routes, impl_->app_chain, impl_->on_event}, context, kind, event);
   if (!answer) return std::move(answer).error();
-  return runtime::Response{boost::json::serialize(*answer), "application/json"};
+  return runtime::Response{boost::json::serialize(*answer)};
 }
 
 boost::json::object App::openapi(const OpenApiInfo& info) const { return detail::build_openapi(impl_->routes, info); }

@@ -233,7 +233,8 @@ Result<Client::Next> Client::next() {
 Result<void> Client::post_response(const InvocationContext& context, const Response& response) {
   http::request<http::string_body> request{http::verb::post, protocol::invocation_path(context.request_id, "response"), 11};
   impl_->prepare(request, &context);
-  request.set(http::field::content_type, response.content_type);
+  const auto media_type = response.media_type();
+  request.set(http::field::content_type, beast::string_view(media_type.data(), media_type.size()));
   request.body() = response.body;
   request.prepare_payload();
   auto answer = impl_->exchange(request, "POST /response");

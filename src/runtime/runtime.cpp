@@ -347,6 +347,9 @@ int Runtime::run(Handler handler) {
                             "Response payload size (" + std::to_string(response->body.size()) +
                                 " bytes) exceeded maximum allowed payload size (" + std::to_string(limit) + " bytes).",
                             {}};
+    } else if (response && response->content_type.find_first_of("\r\n") != std::string::npos) {
+      // It would split the request's header block; as ResponseStream::set_content_type refuses.
+      failure = ErrorReport{"Runtime.InvalidContentType", "the response's content type contains a line break", {}};
     }
     if (failure) log_line("invocation " + context.request_id + " failed: " + failure->type + ": " + failure->message);
     auto sent = failure ? client.post_error(context, *failure) : client.post_response(context, *response);

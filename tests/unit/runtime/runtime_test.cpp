@@ -161,6 +161,28 @@ TEST(Runtime, OversizeResponsesAreReportedNotSent) {
   EXPECT_EQ(api.requests_to("/response")[0].body.size(), 1000u);
 }
 
+TEST(Runtime, TheContentTypeIsJsonUnlessTheResponseNamesAnother) {
+  FakeRuntimeApi api({invocation("json", "{}"), invocation("text", "{}"), invocation("split", "{}")});
+  (void)run(
+      [](const Invocation& in) -> lift::Result<Response> {
+        if (in.context.request_id == "json") return Response{"{}"};
+        if (in.context.request_id == "text") return Response{"plain", "text/plain; charset=utf-8"};
+        return Response{"x", "text/plain\r\nX-Injected: 1"};
+      },
+      options_for(api));
+  auto responses = api.requests_to("/response");
+  ASSERT_EQ(responses.size(), 2u);
+  EXPECT_EQ(responses[0].header("Content-Type"), "application/json");
+  EXPECT_EQ(responses[1].header("Content-Type"), "text/plain; charset=utf-8");
+  EXPECT_EQ(responses[1].body, "plain");
+  // A line break would have split the header block: reported as the invocation's error instead.
+  auto errors = api.requests_to("/error");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].target, "/2018-06-01/runtime/invocation/split/error");
+  EXPECT_EQ(errors[0].header("Lambda-Runtime-Function-Error-Type"), "Runtime.InvalidContentType");
+  EXPECT_EQ(errors[0].header("X-Injected"), "");
+}
+
 TEST(Runtime, TheDefaultLimitIsLambdas6MiB) {
   FakeRuntimeApi api({invocation("big", "{}")});
   (void)run([](const Invocation&) -> lift::Result<Response> { return Response{std::string(kMaxBufferedResponseBytes + 1, 'x')}; },
