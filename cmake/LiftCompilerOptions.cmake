@@ -6,10 +6,12 @@ target_compile_options(lift_build_options INTERFACE
   "$<BUILD_INTERFACE:-Wall;-Wextra;-Wpedantic;-Werror;-Wno-error=deprecated-declarations>")
 
 # g++ 12 at -O3 reports impossible overlapping memcpy in inlined std::string concatenation
-# (GCC bug 105329); the warning stays visible but cannot fail the build.
+# ("literal" + std::string; GCC bug 105329). Every such report in this tree is that false
+# positive, and a build that always prints warnings teaches readers to skip them, so g++ 12
+# does not run this check; other compilers do.
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_GREATER_EQUAL 12
    AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
-  target_compile_options(lift_build_options INTERFACE $<BUILD_INTERFACE:-Wno-error=restrict>)
+  target_compile_options(lift_build_options INTERFACE $<BUILD_INTERFACE:-Wno-restrict>)
 endif()
 
 # Every function and object in its own section, so that a function's link (--gc-sections in
