@@ -27,24 +27,13 @@ constexpr std::string_view kErrorNames[] = {"ErrItemNotFound",       "ErrConditi
 
 constexpr std::string_view kTypeNames[] = {"S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS"};
 
-class ScenarioReader {
+// A scenario tree read into steps, typed by the DMS model it names; problems are
+// InvalidScenario errors.
+class ScenarioReader : public dms::detail::TreeReader {
  public:
-  ScenarioReader(std::string_view source, const dms::Document& dms) : source_(source), dms_(dms) {}
+  ScenarioReader(std::string_view source, const dms::Document& dms) : TreeReader(kInvalidScenario, source), dms_(dms) {}
 
-  std::optional<Error> error;
   const dms::Model* model = nullptr;
-
-  bool fail(const YamlNode& at, std::string path, std::string problem) {
-    if (!error) error = dms::detail::located(kInvalidScenario, source_, at.line, std::move(path), std::move(problem));
-    return false;
-  }
-
-  bool only(const YamlNode& map, const std::string& path, std::initializer_list<std::string_view> allowed) {
-    if (map.kind != YamlNode::Kind::map) return fail(map, path, "expected a map");
-    for (const auto& [key, value] : map.entries)
-      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) return fail(value, path + "." + key, "unknown field");
-    return true;
-  }
 
   bool strings(const YamlNode& node, const std::string& path, std::vector<std::string>& out) {
     if (node.kind != YamlNode::Kind::sequence) return fail(node, path, "expected a list of attribute names");
@@ -86,15 +75,8 @@ class ScenarioReader {
     return true;
   }
 
-  bool boolean(const YamlNode& node, const std::string& path, bool& out) {
-    if (node.kind != YamlNode::Kind::scalar || !node.plain || (node.text != "true" && node.text != "false"))
-      return fail(node, path, "expected true or false");
-    out = node.text == "true";
-    return true;
-  }
-
   bool expectation(const YamlNode& node, const std::string& path, Expectation& e) {
-    if (!only(node, path, {"ok", "error", "item_contains", "item_equals", "item_has_fields", "item_missing_fields", "raw_attribute_types",
+    if (!expect_map(node, path, {"ok", "error", "item_contains", "item_equals", "item_has_fields", "item_missing_fields", "raw_attribute_types",
                            "item_field_equals_var", "item_field_not_equals_var"}))
       return false;
     for (const auto& [key, value] : node.entries) {
@@ -137,15 +119,15 @@ class ScenarioReader {
     s.op = op->text;
     const std::string at = path + " (" + s.op + ")";
     if (s.op == "create" || s.op == "put") {
-      if (!only(node, at, {"op", "item", "if_not_exists", "expect", "save"})) return false;
+      if (!expect_map(node, at, {"op", "item", "if_not_exists", "expect", "save"})) return false;
     } else if (s.op == "get") {
-      if (!only(node, at, {"op", "key", "expect", "save"})) return false;
+      if (!expect_map(node, at, {"op", "key", "expect", "save"})) return false;
     } else if (s.op == "update") {
-      if (!only(node, at, {"op", "item", "fields", "expect", "save"})) return false;
+      if (!expect_map(node, at, {"op", "item", "fields", "expect", "save"})) return false;
     } else if (s.op == "delete") {
-      if (!only(node, at, {"op", "key", "item", "expect"})) return false;
+      if (!expect_map(node, at, {"op", "key", "item", "expect"})) return false;
     } else if (s.op == "sleep") {
-      if (!only(node, at, {"op", "ms", "seconds"})) return false;
+      if (!expect_map(node, at, {"op", "ms", "seconds"})) return false;
     } else {
       return fail(*op, path + ".op", "unknown op \"" + s.op + "\" (create, put, get, update, delete, sleep)");
     }
@@ -154,7 +136,7 @@ class ScenarioReader {
       if (item_node == nullptr) return fail(node, at + ".item", "required");
       if (!item(*item_node, at + ".item", true, s.item)) return false;
     }
-    if (const auto* v = node.find("if_not_exists"); v != nullptr && !boolean(*v, at + ".if_not_exists", s.if_not_exists)) return false;
+    if (!boolean(node, at, "if_not_exists", s.if_not_exists)) return false;
     if (const auto* f = node.find("fields")) {
       if (!strings(*f, at + ".fields", s.fields)) return false;
       for (const auto& name : s.fields)
@@ -186,32 +168,21 @@ class ScenarioReader {
 
   std::optional<Scenario> scenario(const YamlNode& root) {
     Scenario out;
-    out.source = source_;
-    if (!only(root, "scenario", {"name", "description", "dms_version", "model", "table", "steps"})) return std::nullopt;
-    const auto text = [&](std::string_view key, bool required) -> std::optional<std::string> {
-      const auto* v = root.find(key);
-      if (v == nullptr) {
-        if (required) fail(root, std::string(key), "required");
-        return std::nullopt;
-      }
-      if (v->kind != YamlNode::Kind::scalar || v->text.empty()) {
-        fail(*v, std::string(key), "expected a non-empty string");
-        return std::nullopt;
-      }
-      return v->text;
-    };
-    auto name = text("name", true);
+    out.source = source();
+    if (!expect_map(root, "scenario", {"name", "description", "dms_version", "model", "table", "steps"})) return std::nullopt;
+    const auto text = [&](std::string_view key) { return string(root, "", key, true); };
+    auto name = text("name");
     if (!name) return std::nullopt;
     out.name = std::move(*name);
     if (root.find("dms_version") != nullptr) {
-      auto version = text("dms_version", true);
+      auto version = text("dms_version");
       if (!version) return std::nullopt;
       if (*version != "0.1") {
         fail(*root.find("dms_version"), "dms_version", "unsupported version \"" + *version + "\"");
         return std::nullopt;
       }
     }
-    auto model_name = text("model", true);
+    auto model_name = text("model");
     if (!model_name) return std::nullopt;
     model = dms_.model(*model_name);
     if (model == nullptr) {
@@ -223,7 +194,7 @@ class ScenarioReader {
     out.model = model->name;
     out.table = model->table;
     if (const auto* table = root.find("table")) {
-      if (!only(*table, "table", {"name"})) return std::nullopt;
+      if (!expect_map(*table, "table", {"name"})) return std::nullopt;
       const auto* table_name = table->find("name");
       if (table_name == nullptr || table_name->kind != YamlNode::Kind::scalar || table_name->text.size() < 3) {
         fail(table_name != nullptr ? *table_name : *table, "table.name", "expected a table name of 3 or more characters");
@@ -245,7 +216,6 @@ class ScenarioReader {
   }
 
  private:
-  std::string source_;
   const dms::Document& dms_;
 };
 

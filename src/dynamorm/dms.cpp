@@ -37,65 +37,10 @@ const Model* Document::model(std::string_view name) const {
 
 namespace {
 
-// Reads a document tree, stopping at the first problem (kept with its line and path).
-class Reader {
+// A document tree read into models; problems are InvalidModel errors.
+class Reader : public detail::TreeReader {
  public:
-  explicit Reader(std::string_view source) : source_(source) {}
-
-  std::optional<Error> error;
-
-  bool fail(const YamlNode& at, const std::string& path, std::string problem) {
-    if (!error) error = detail::located(kInvalidModel, source_, at.line, path, std::move(problem));
-    return false;
-  }
-
-  // Only `allowed` keys; a map is required.
-  bool expect_map(const YamlNode& node, const std::string& path, std::initializer_list<std::string_view> allowed) {
-    if (node.kind != YamlNode::Kind::map) return fail(node, path, "expected a map");
-    for (const auto& [key, value] : node.entries) {
-      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-        std::string list;
-        for (const auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-        return fail(value, join(path, key), "unknown field (expected one of: " + list + ")");
-      }
-    }
-    return true;
-  }
-
-  // A required (or optional) non-empty string field.
-  std::optional<std::string> string(const YamlNode& map, const std::string& path, std::string_view key, bool required) {
-    const auto* v = map.find(key);
-    if (v == nullptr) {
-      if (required) fail(map, join(path, key), "required");
-      return std::nullopt;
-    }
-    if (v->kind != YamlNode::Kind::scalar) {
-      fail(*v, join(path, key), "expected a string");
-      return std::nullopt;
-    }
-    if (v->text.empty()) {
-      fail(*v, join(path, key), "must not be empty");
-      return std::nullopt;
-    }
-    return v->text;
-  }
-
-  // A boolean field, default false.
-  bool boolean(const YamlNode& map, const std::string& path, std::string_view key, bool& out) {
-    const auto* v = map.find(key);
-    if (v == nullptr) return true;
-    if (v->kind != YamlNode::Kind::scalar || !v->plain || (v->text != "true" && v->text != "false"))
-      return fail(*v, join(path, key), "expected true or false");
-    out = v->text == "true";
-    return true;
-  }
-
-  static std::string join(const std::string& path, std::string_view key) {
-    return path.empty() ? std::string(key) : path + "." + std::string(key);
-  }
-
- private:
-  std::string source_;
+  explicit Reader(std::string_view source) : TreeReader(kInvalidModel, source) {}
 };
 
 std::optional<AttributeType> parse_type(std::string_view t) {

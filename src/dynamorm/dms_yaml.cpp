@@ -1,5 +1,6 @@
 #include "dms_yaml.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <exception>
@@ -21,6 +22,62 @@ Error located(std::string_view code, std::string_view source, int line, std::str
   if (!path.empty()) message += path + ": ";
   message += problem;
   return Error{std::string(code), std::move(message), 400, {ErrorDetail{std::move(path), std::move(problem)}}};
+}
+
+bool TreeReader::fail(const YamlNode& at, std::string path, std::string problem) {
+  if (!error) error = located(code_, source_, at.line, std::move(path), std::move(problem));
+  return false;
+}
+
+bool TreeReader::expect_map(const YamlNode& node, const std::string& path, std::initializer_list<std::string_view> allowed) {
+  if (node.kind != YamlNode::Kind::map) return fail(node, path, "expected a map");
+  for (const auto& [key, value] : node.entries) {
+    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+    std::string list;
+    for (const auto a : allowed) {
+      if (!list.empty()) list += ", ";
+      list += a;
+    }
+    return fail(value, join(path, key), "unknown field (expected one of: " + list + ")");
+  }
+  return true;
+}
+
+std::optional<std::string> TreeReader::string(const YamlNode& map, const std::string& path, std::string_view key, bool required) {
+  const auto* v = map.find(key);
+  if (v == nullptr) {
+    if (required) fail(map, join(path, key), "required");
+    return std::nullopt;
+  }
+  if (v->kind != YamlNode::Kind::scalar) {
+    fail(*v, join(path, key), "expected a string");
+    return std::nullopt;
+  }
+  if (v->text.empty()) {
+    fail(*v, join(path, key), "must not be empty");
+    return std::nullopt;
+  }
+  return v->text;
+}
+
+bool TreeReader::boolean(const YamlNode& node, const std::string& path, bool& out) {
+  if (node.kind != YamlNode::Kind::scalar || !node.plain || (node.text != "true" && node.text != "false"))
+    return fail(node, path, "expected true or false");
+  out = node.text == "true";
+  return true;
+}
+
+bool TreeReader::boolean(const YamlNode& map, const std::string& path, std::string_view key, bool& out) {
+  const auto* v = map.find(key);
+  return v == nullptr || boolean(*v, join(path, key), out);
+}
+
+std::string TreeReader::join(const std::string& path, std::string_view key) {
+  if (path.empty()) return std::string(key);
+  std::string joined = path;
+  joined += '.';
+  joined += key;
+  return joined;
 }
 
 namespace {

@@ -4,6 +4,8 @@
 // be refused and every node keeps the line it came from. Private to lift_dynamorm_dms.
 
 #include <cstddef>
+#include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -48,5 +50,34 @@ Result<YamlNode> parse_yaml(std::string_view text, std::string_view source, std:
 boost::json::value to_json(const YamlNode& node);
 // "<source>:<line>: <path>: <problem>" with one detail {path, problem}.
 Error located(std::string_view code, std::string_view source, int line, std::string path, std::string problem);
+
+// What the DMS and scenario readers share: reading a tree into typed values, stopping at the
+// first problem, which is kept with its line and path and reported with error code `code`.
+class TreeReader {
+ public:
+  TreeReader(std::string_view code, std::string_view source) : code_(code), source_(source) {}
+
+  std::optional<Error> error;
+
+  // Records the problem (only the first is kept); false, for `return fail(...)`.
+  bool fail(const YamlNode& at, std::string path, std::string problem);
+  // A map whose keys are all in `allowed`.
+  bool expect_map(const YamlNode& node, const std::string& path, std::initializer_list<std::string_view> allowed);
+  // The non-empty scalar `key` of `map`; nothing when absent (a problem if `required`) or wrong.
+  std::optional<std::string> string(const YamlNode& map, const std::string& path, std::string_view key, bool required);
+  // A plain true or false.
+  bool boolean(const YamlNode& node, const std::string& path, bool& out);
+  // The boolean `key` of `map`, left as it is when absent.
+  bool boolean(const YamlNode& map, const std::string& path, std::string_view key, bool& out);
+
+  // "path.key", or "key" at the top.
+  static std::string join(const std::string& path, std::string_view key);
+
+  [[nodiscard]] const std::string& source() const noexcept { return source_; }
+
+ private:
+  std::string code_;
+  std::string source_;
+};
 
 }  // namespace lift::dynamorm::dms::detail
