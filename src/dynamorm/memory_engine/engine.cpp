@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <boost/json/parse.hpp>
@@ -683,7 +684,10 @@ Result<json::object> MemoryEngine::State::query_or_scan(const json::object& requ
       if (sort_value == whole.end() || !matches(*keys->sort, sort_value->second)) continue;
     }
     if (count >= max_count || bytes >= kMaxPageSize) break;
-    const AttributeMap seen = index != nullptr ? t.project_for_index(*index, whole) : whole;
+    // What the index holds of the item; without an index, the item itself (not a copy).
+    std::optional<AttributeMap> projected;
+    if (index != nullptr) projected = t.project_for_index(*index, whole);
+    const AttributeMap& seen = projected ? *projected : whole;
     ++count;
     bytes += page_size(seen, page_sort_key);
     read_bytes += item_size(seen);
