@@ -76,8 +76,8 @@ class ScenarioReader : public dms::detail::TreeReader {
   }
 
   bool expectation(const YamlNode& node, const std::string& path, Expectation& e) {
-    if (!expect_map(node, path, {"ok", "error", "item_contains", "item_equals", "item_has_fields", "item_missing_fields", "raw_attribute_types",
-                           "item_field_equals_var", "item_field_not_equals_var"}))
+    if (!expect_map(node, path, {"ok", "error", "item_contains", "item_equals", "item_has_fields", "item_missing_fields",
+                                 "raw_attribute_types", "item_field_equals_var", "item_field_not_equals_var"}))
       return false;
     for (const auto& [key, value] : node.entries) {
       const auto at = path + "." + key;
