@@ -19,6 +19,7 @@
 #include "lift/http/adapters.hpp"
 #include "lift/http/router.hpp"
 #include "lift/json/document.hpp"
+#include "context_access.hpp"
 #include "event_dispatch.hpp"
 #include "routes.hpp"
 
@@ -76,7 +77,7 @@ struct App::Impl {
   ErrorRenderer renderer;
   Endpoint not_found;
   EventHandler on_event;
-  detail::EventRoutes event_routes;
+  std::vector<std::unique_ptr<detail::SourceRoutesBase>> sources;  // one per source with routes
 
   std::once_flag frozen_once;
   bool frozen = false;
@@ -99,7 +100,7 @@ struct App::Impl {
       if (!spare_contexts.empty()) {
         auto ctx = std::move(spare_contexts.back());
         spare_contexts.pop_back();
-        ctx->reset(invocation);
+        detail::ContextAccess::reset(*ctx, invocation);
         return ctx;
       }
     }
@@ -107,26 +108,29 @@ struct App::Impl {
   }
 
   void give_back(std::unique_ptr<Context> ctx) const noexcept {
-    if (ctx->retained_bytes() > kMaxRetainedBytes) return;
-    ctx->reset(nullptr);  // the request's values (a principal, a tenant) are released now, not at the next request
+    if (detail::ContextAccess::retained_bytes(*ctx) > kMaxRetainedBytes) return;
+    detail::ContextAccess::reset(*ctx, nullptr);  // the request's values (a principal, a tenant) are released now, not at the next request
     const std::lock_guard lock(spare_mutex);
     if (spare_contexts.size() < kMaxSpareContexts) spare_contexts.push_back(std::move(ctx));  // reserved: no allocation
   }
 
   void freeze() {
     std::call_once(frozen_once, [this] {
+      // Each group's whole chain, outermost first: the app, then each enclosing group from the
+      // outside in (a group's parent always comes before it).
+      std::vector<std::vector<Middleware>> chains(groups.size());
+      for (std::size_t g = 0; g < groups.size(); ++g) {
+        if (g != 0) chains[g] = chains[groups[g].parent];
+        chains[g].insert(chains[g].end(), groups[g].middleware.begin(), groups[g].middleware.end());
+      }
       for (std::size_t i = 0; i < routes.size(); ++i) {
         auto& route = routes[i];
         auto added = router.add(route.method, route.pattern, i);
         if (!added) problems.push_back(added.error().message);
-        // Outermost first: the app, then each enclosing group from the outside in.
-        std::vector<std::size_t> lineage;
-        for (std::size_t g = route.group; g != 0; g = groups[g].parent) lineage.push_back(g);
-        lineage.push_back(0);
-        std::reverse(lineage.begin(), lineage.end());
-        for (auto g : lineage) route.chain.insert(route.chain.end(), groups[g].middleware.begin(), groups[g].middleware.end());
+        route.chain = chains[route.group];
       }
-      app_chain = groups[0].middleware;
+      for (auto& source : sources) source->freeze(chains);
+      app_chain = chains[0];
       frozen = true;
     });
   }
@@ -166,7 +170,7 @@ struct App::Impl {
         result = run_chain(app_chain, options, ctx);
       } else if (match.kind == Kind::found) {
         const auto& route = routes[match.route];
-        ctx.set_route(route.pattern);
+        detail::ContextAccess::set_route(ctx, route.pattern);
         strip_body = match.automatic_head;
         result = run_chain(route.chain, route.handler.endpoint, ctx);
       } else if (match.kind == Kind::method_not_allowed) {
@@ -210,21 +214,22 @@ Group& Group::use(Middleware middleware) {
 
 Group Group::group(std::string_view prefix) { return Group(*app_, app_->add_group(index_, prefix)); }
 
-void App::add_route(std::size_t group, std::string_view method, std::string_view pattern, BoundHandler handler) {
+void App::add_route(std::size_t group, std::string_view method, std::string_view pattern, BoundHandler handler, bool prefixed) {
   impl_->refuse_after_freeze("a route was added");
+  std::string full = group == 0 || !prefixed ? std::string(pattern) : join_paths(impl_->groups[group].prefix, pattern);
   if (!handler.endpoint) {
-    impl_->problems.push_back("the handler of " + std::string(method) + " " + std::string(pattern) + " is empty");
+    impl_->problems.push_back("the handler of " + std::string(method) + " " + full + " is empty");
     return;
   }
   Route route;
   route.method = std::string(method);
-  route.pattern = group == 0 ? std::string(pattern) : join_paths(impl_->groups[group].prefix, pattern);
+  route.pattern = std::move(full);
   route.group = group;
   route.handler = std::move(handler);
   impl_->routes.push_back(std::move(route));
 }
 
-void App::add_websocket_route(std::string_view route_key, BoundHandler handler) {
+void App::add_websocket_route(std::size_t group, std::string_view route_key, BoundHandler handler) {
   // As a path segment, a key starting with ':' or '*' would become a parameter, and '/' would
   // split it; API Gateway route keys are plain names.
   if (route_key.empty() || route_key.front() == ':' || route_key.front() == '*' ||
@@ -234,7 +239,8 @@ void App::add_websocket_route(std::string_view route_key, BoundHandler handler) 
                               "\" is empty or starts with ':' or '*' or contains '/'");
     return;
   }
-  add_route(0, "POST", "/" + std::string(route_key), std::move(handler));
+  // A group's prefix never applies: the adapter routes every message to "/" + its route key.
+  add_route(group, "POST", "/" + std::string(route_key), std::move(handler), false);
 }
 
 void App::add_group_middleware(std::size_t group, Middleware middleware) {
@@ -257,28 +263,30 @@ std::size_t App::add_group(std::size_t parent, std::string_view prefix) {
 
 void App::set_not_found(Endpoint endpoint) { impl_->not_found = std::move(endpoint); }
 
-App& App::on_error(ErrorRenderer renderer) {
+App& App::render_errors(ErrorRenderer renderer) {
   impl_->renderer = std::move(renderer);
   return *this;
 }
 
-namespace {
-template <class Route>
-void add_event_route(App::Impl& impl, Route route) {
-  impl.refuse_after_freeze("an event route was added");
-  impl.event_routes.add(std::move(route), impl.problems);
+detail::SourceRoutesBase* App::event_routes(events::Kind kind, std::string_view pattern,
+                                            std::unique_ptr<detail::SourceRoutesBase> (*make)()) {
+  impl_->refuse_after_freeze("an event route was added");
+  if (impl_->frozen) return nullptr;
+  if (pattern.empty()) {
+    refuse_event_route(kind, pattern, "it needs a pattern (\"*\" for any)");
+    return nullptr;
+  }
+  for (auto& source : impl_->sources) {
+    if (source->kind() == kind) return source.get();
+  }
+  impl_->sources.push_back(make());
+  return impl_->sources.back().get();
 }
-}  // namespace
 
-App& App::add(detail::SqsRoute route) { return add_event_route(*impl_, std::move(route)), *this; }
-App& App::add(detail::SnsRoute route) { return add_event_route(*impl_, std::move(route)), *this; }
-App& App::add(detail::S3Route route) { return add_event_route(*impl_, std::move(route)), *this; }
-App& App::add(detail::DynamoDBStreamRoute route) { return add_event_route(*impl_, std::move(route)), *this; }
-App& App::add(detail::KinesisRoute route) { return add_event_route(*impl_, std::move(route)), *this; }
-App& App::add(detail::EventBridgeRoute route) { return add_event_route(*impl_, std::move(route)), *this; }
-App& App::add(detail::LogsRoute route) { return add_event_route(*impl_, std::move(route)), *this; }
-App& App::add(detail::AuthorizerRoute route) { return add_event_route(*impl_, std::move(route)), *this; }
-App& App::add(detail::CognitoRoute route) { return add_event_route(*impl_, std::move(route)), *this; }
+void App::refuse_event_route(events::Kind kind, std::string_view pattern, std::string_view problem) {
+  impl_->problems.push_back("the " + std::string(kind.name()) + " route \"" + std::string(pattern) + "\" is refused: " +
+                            std::string(problem));
+}
 
 App& App::on_event(EventHandler handler) {
   impl_->on_event = std::move(handler);
@@ -300,7 +308,7 @@ http::Response App::handle(http::Request request, const runtime::InvocationConte
   impl_->freeze();
   const auto kind = http::kind_of(request.source);
   Context ctx(std::move(request), invocation);
-  ctx.set_event(kind, nullptr);
+  detail::ContextAccess::set_event(ctx, kind, nullptr);
   impl_->dispatch(ctx);
   return std::move(ctx.response());
 }
@@ -318,7 +326,7 @@ Result<runtime::Response> App::invoke(const runtime::Invocation& invocation) con
     } lease{*impl_, impl_->take_context(&invocation.context)};
     auto& ctx = *lease.ctx;
     if (http::read_http_api_event(invocation.payload, ctx.request())) {
-      ctx.set_event_text(http::kind_of(ctx.request().source), invocation.payload);
+      detail::ContextAccess::set_event_text(ctx, http::kind_of(ctx.request().source), invocation.payload);
       impl_->dispatch(ctx);
       return runtime::Response{http::serialize_response(ctx.response(), ctx.request())};
     }
@@ -346,7 +354,7 @@ Result<runtime::Response> App::invoke(const runtime::Invocation& invocation) con
       answered_as = std::move(ctx.request());
     } else {
       Context ctx(std::move(*request), &context);
-      ctx.set_event(kind, &event);
+      detail::ContextAccess::set_event(ctx, kind, &event);
       impl_->dispatch(ctx);
       response = std::move(ctx.response());
       answered_as = std::move(ctx.request());
@@ -354,7 +362,8 @@ Result<runtime::Response> App::invoke(const runtime::Invocation& invocation) con
     return runtime::Response{http::serialize_response(response, answered_as)};
   }
 
-  auto answer = detail::dispatch_event({impl_->event_routes, impl_->app_chain, impl_->on_event}, context, kind, event);
+  const detail::EventDispatch dispatch{context, kind, event, impl_->app_chain, impl_->on_event};
+  auto answer = detail::dispatch_event(dispatch, impl_->sources);
   if (!answer) return std::move(answer).error();
   return runtime::Response{boost::json::serialize(*answer)};
 }

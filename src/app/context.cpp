@@ -3,7 +3,9 @@
 #include <string_view>
 #include <utility>
 
+#include "lift/app/database.hpp"
 #include "lift/http/fields.hpp"
+#include "context_access.hpp"
 #include "lift/json/document.hpp"
 
 namespace lift {
@@ -38,27 +40,30 @@ std::chrono::milliseconds Context::remaining_time() const {
   return invocation_->remaining();
 }
 
-void Context::reset(const runtime::InvocationContext* invocation) noexcept {
-  request_.clear();
-  response_.clear();
-  invocation_ = invocation;
-  event_ = nullptr;
-  event_text_ = {};
-  record_ = nullptr;
-  record_index_ = 0;
-  parsed_event_.reset();
-  kind_ = events::Kind::unknown;
-  route_ = {};
-  request_id_.clear();
-  responded_ = false;
-  values_.clear();
-  event_result_ = nullptr;
+namespace detail {
+
+void ContextAccess::reset(Context& ctx, const runtime::InvocationContext* invocation) noexcept {
+  ctx.request_.clear();
+  ctx.response_.clear();
+  ctx.invocation_ = invocation;
+  ctx.event_ = nullptr;
+  ctx.event_text_ = {};
+  ctx.record_ = nullptr;
+  ctx.record_index_ = 0;
+  ctx.typed_record_ = nullptr;
+  ctx.typed_record_type_ = nullptr;
+  ctx.parsed_event_.reset();
+  ctx.kind_ = events::Kind::unknown();
+  ctx.route_ = {};
+  ctx.request_id_.clear();
+  ctx.responded_ = false;
+  ctx.values_.clear();
+  ctx.typed_values_.clear();
 }
 
-std::size_t Context::retained_bytes() const noexcept {
-  // Only bodies grow without bound: every event source caps headers, paths and query strings.
-  return request_.body.capacity() + response_.body.capacity();
-}
+}  // namespace detail
+
+aws::DynamoDbClient& Context::db() const { return dynamodb(); }
 
 const boost::json::value& Context::record() const noexcept { return record_ != nullptr ? *record_ : null_event(); }
 

@@ -4,7 +4,6 @@
 #include <string>
 #include <string_view>
 
-#include "lift/app/context.hpp"
 #include "lift/aws/http_client.hpp"
 #include "lift/core/env.hpp"
 #include "lift/dynamorm/memory_engine.hpp"
@@ -33,7 +32,5 @@ bool dynamodb_is_local() {
   const auto url = aws::parse_url(endpoint);
   return url && aws::is_local_endpoint(*url);
 }
-
-aws::DynamoDbClient& Context::db() const { return dynamodb(); }
 
 }  // namespace lift

@@ -101,4 +101,45 @@ std::string method_arn_wildcard(std::string_view method_arn) {
   return out;
 }
 
+namespace {
+
+bool present(const boost::json::value& event, std::string_view name) noexcept {
+  const auto* member = member_at(event, {name});
+  return member != nullptr && !member->is_null();
+}
+
+}  // namespace
+
+bool TokenAuthorizer::detect(const boost::json::value& event) noexcept {
+  return string_member(event, "type") == "TOKEN" && present(event, "authorizationToken") && present(event, "methodArn");
+}
+
+void TokenAuthorizer::summarize(const boost::json::value& event, Summary& out) {
+  out.note(parse_token_authorizer(event));
+  out.add("method_arn", string_member(event, "methodArn"));
+}
+
+bool RequestAuthorizer::detect(const boost::json::value& event) noexcept {
+  return string_member(event, "type") == "REQUEST" && (present(event, "methodArn") || present(event, "routeArn"));
+}
+
+void RequestAuthorizer::summarize(const boost::json::value& event, Summary& out) {
+  out.note(parse_any_request_authorizer(event));
+  out.add("version", string_member(event, "version"));
+  out.add("method_arn", string_member(event, "methodArn"));
+  out.add("route_arn", string_member(event, "routeArn"));
+}
+
+bool RequestAuthorizer::matches(std::string_view pattern, const Record& event) noexcept {
+  const std::string& arn =
+      std::holds_alternative<RequestAuthorizerEvent>(event) ? std::get<RequestAuthorizerEvent>(event).methodArn
+                                                             : std::get<RequestAuthorizerV2Event>(event).routeArn;
+  return name_or_arn(pattern, arn, arn);
+}
+
+std::string RequestAuthorizer::describe(const Record& event) {
+  if (const auto* v1 = std::get_if<RequestAuthorizerEvent>(&event)) return "the REQUEST authorizer call (payload 1.0) for " + v1->methodArn;
+  return "the REQUEST authorizer call (payload 2.0) for " + std::get<RequestAuthorizerV2Event>(event).routeArn;
+}
+
 }  // namespace lift::events

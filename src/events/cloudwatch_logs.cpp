@@ -1,5 +1,7 @@
 #include "lift/events/cloudwatch_logs.hpp"
 
+#include "lift/core/glob.hpp"
+
 #include <zlib.h>
 
 #include <algorithm>
@@ -101,5 +103,18 @@ Result<CloudWatchLogsData> parse_cloudwatch_logs(const boost::json::value& event
   if (!data) return prefixed("awslogs.data", std::move(data).error());
   return data;
 }
+
+void CloudWatchLogs::summarize(const boost::json::value& event, Summary& out) {
+  auto data = parse_cloudwatch_logs(event);
+  out.note(data);
+  out.records = data ? data->logEvents.size() : 0;
+  if (!data) return;
+  out.fields["log_group"] = data->logGroup;
+  out.fields["log_stream"] = data->logStream;
+  out.fields["message_type"] = data->messageType;
+  for (const auto& e : data->logEvents) out.items.push_back(boost::json::object{{"id", e.id}, {"message", shorten(e.message)}});
+}
+
+bool CloudWatchLogs::matches(std::string_view pattern, const Record& data) noexcept { return glob_match(pattern, data.logGroup); }
 
 }  // namespace lift::events

@@ -34,4 +34,19 @@ Result<DynamoDBStreamEvent> parse_dynamodb_stream(const boost::json::value& even
   return parse_event<DynamoDBStreamEvent>(event);
 }
 
+void DynamoDBStream::summarize(const boost::json::value& event, Summary& out) {
+  out.note(parse_dynamodb_stream(event));
+  const auto records = raw_records(event);
+  out.records = records.size();
+  const auto arn = string_at(*records.front(), {"eventSourceARN"});
+  out.add("table", table_name_from_arn(arn));
+  out.add("stream", arn);
+  for (const auto* r : records) {
+    boost::json::object item{{"eventName", string_at(*r, {"eventName"})},
+                             {"SequenceNumber", string_at(*r, {"dynamodb", "SequenceNumber"})}};
+    if (const auto* keys = member_at(*r, {"dynamodb", "Keys"})) item["Keys"] = *keys;
+    out.items.push_back(std::move(item));
+  }
+}
+
 }  // namespace lift::events

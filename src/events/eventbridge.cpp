@@ -1,5 +1,7 @@
 #include "lift/events/eventbridge.hpp"
 
+#include "lift/core/glob.hpp"
+
 namespace lift::events {
 
 std::string_view rule_name_from_arn(std::string_view arn) noexcept {
@@ -24,6 +26,67 @@ Result<void> check_eventbridge_envelope(const boost::json::value& event) {
 }
 
 }  // namespace detail
+
+namespace {
+
+// EventBridge's envelope: detail-type and source strings, and a detail.
+bool is_envelope(const boost::json::value& event) noexcept {
+  const auto* object = event.if_object();
+  return object != nullptr && !string_member(event, "detail-type").empty() && !string_member(event, "source").empty() &&
+         object->contains("detail");
+}
+
+bool is_scheduled(const boost::json::value& event) noexcept {
+  return string_member(event, "detail-type") == "Scheduled Event" && string_member(event, "source") == "aws.events";
+}
+
+void summarize_envelope(const boost::json::value& event, Summary& out) {
+  out.note(parse_eventbridge(event));
+  out.add("event_source", string_member(event, "source"));
+  out.add("detail_type", string_member(event, "detail-type"));
+}
+
+}  // namespace
+
+bool EventBridge::detect(const boost::json::value& event) noexcept { return is_envelope(event) && !is_scheduled(event); }
+
+void EventBridge::summarize(const boost::json::value& event, Summary& out) { summarize_envelope(event, out); }
+
+bool EventBridge::matches(std::string_view pattern, const Record& event) noexcept {
+  if (pattern.starts_with("arn:")) {
+    for (const auto& resource : event.resources) {
+      if (glob_match(pattern, resource)) return true;
+    }
+    return false;
+  }
+  return glob_match(pattern, event.source) || glob_match(pattern, event.detail_type);
+}
+
+std::string EventBridge::describe(const Record& event) {
+  return "the EventBridge event (source \"" + event.source + "\", detail-type \"" + event.detail_type + "\")";
+}
+
+bool Scheduled::detect(const boost::json::value& event) noexcept { return is_envelope(event) && is_scheduled(event); }
+
+void Scheduled::summarize(const boost::json::value& event, Summary& out) {
+  summarize_envelope(event, out);
+  auto scheduled = parse_scheduled(event);
+  out.note(scheduled);
+  if (scheduled) out.add("rule", rule_name(*scheduled));
+}
+
+bool Scheduled::matches(std::string_view pattern, const Record& event) noexcept {
+  for (const auto& resource : event.resources) {
+    const auto name = rule_name_from_arn(resource);
+    if (!name.empty() && name_or_arn(pattern, name, resource)) return true;
+  }
+  return false;
+}
+
+std::string Scheduled::describe(const Record& event) {
+  const auto rule = rule_name(event);
+  return rule.empty() ? std::string("a scheduled event of no rule") : "the schedule rule " + std::string(rule);
+}
 
 Result<ScheduledEvent> parse_scheduled(const boost::json::value& event) {
   auto out = parse_eventbridge(event);

@@ -1,5 +1,7 @@
 #include "lift/events/s3.hpp"
 
+#include "lift/core/glob.hpp"
+
 namespace lift::events {
 
 namespace {
@@ -95,6 +97,92 @@ Result<void> lift_from_json(const boost::json::value& json, S3EventBridgeObject&
 boost::json::value lift_to_json(const S3EventBridgeObject& object) { return detail::write_kebab(object); }
 Result<void> lift_from_json(const boost::json::value& json, S3EventBridgeDetail& out) { return detail::read_kebab(json, out); }
 boost::json::value lift_to_json(const S3EventBridgeDetail& value) { return detail::write_kebab(value); }
+
+namespace {
+
+// The eventName a direct notification would carry.
+std::string s3_event_name(const S3EventBridgeEvent& event) {
+  const auto& detail = event.detail;
+  const std::string reason = detail.reason.value_or("");
+  if (event.detail_type == "Object Created") {
+    if (reason == "PutObject") return "ObjectCreated:Put";
+    if (reason == "PostObject" || reason == "POST Object") return "ObjectCreated:Post";
+    if (reason == "CopyObject") return "ObjectCreated:Copy";
+    if (reason == "CompleteMultipartUpload") return "ObjectCreated:CompleteMultipartUpload";
+    return "ObjectCreated:*";
+  }
+  const bool marker = detail.deletion_type == std::optional<std::string>("Delete Marker Created");
+  if (reason == "Lifecycle Expiration") return marker ? "LifecycleExpiration:DeleteMarkerCreated" : "LifecycleExpiration:Delete";
+  return marker ? "ObjectRemoved:DeleteMarkerCreated" : "ObjectRemoved:Delete";
+}
+
+S3Record record_from(const S3EventBridgeEvent& event) {
+  const auto& detail = event.detail;
+  S3Record record;
+  record.eventVersion = "2.1";
+  record.eventSource = "aws:s3";
+  record.awsRegion = event.region;
+  record.eventTime = event.time;
+  record.eventName = s3_event_name(event);
+  if (detail.requester) record.userIdentity = S3Identity{*detail.requester};
+  if (detail.source_ip_address) record.requestParameters = S3RequestParameters{*detail.source_ip_address};
+  if (detail.request_id) record.responseElements = std::map<std::string, std::string>{{"x-amz-request-id", *detail.request_id}};
+  record.s3.s3SchemaVersion = "1.0";
+  record.s3.bucket.name = detail.bucket.name;
+  record.s3.bucket.arn = "arn:aws:s3:::" + detail.bucket.name;
+  for (const auto& resource : event.resources) {
+    // The resource keeps the partition (aws-cn, aws-us-gov).
+    if (resource.ends_with(":::" + detail.bucket.name)) record.s3.bucket.arn = resource;
+  }
+  record.s3.object.key = encode_s3_key(detail.object.key);
+  record.s3.object.urlDecodedKey = detail.object.key;
+  record.s3.object.size = detail.object.size;
+  record.s3.object.eTag = detail.object.etag;
+  record.s3.object.versionId = detail.object.version_id;
+  record.s3.object.sequencer = detail.object.sequencer;
+  return record;
+}
+
+}  // namespace
+
+void S3::summarize(const boost::json::value& event, Summary& out) {
+  out.note(parse_s3(event));
+  const auto records = raw_records(event);
+  out.records = records.size();
+  out.add("bucket", string_at(*records.front(), {"s3", "bucket", "name"}));
+  for (const auto* r : records) {
+    const auto encoded = string_at(*r, {"s3", "object", "key"});
+    auto key = decode_s3_key(encoded);
+    out.items.push_back(boost::json::object{{"eventName", string_at(*r, {"eventName"})},
+                                            {"bucket", string_at(*r, {"s3", "bucket", "name"})},
+                                            {"key", key ? std::string_view(*key) : encoded}});
+  }
+}
+
+bool S3::matches(std::string_view pattern, const Record& r) {
+  const auto& bucket = r.s3.bucket.name;
+  const std::string key = r.s3.object.decoded_key();
+  if (pattern.starts_with("arn:")) {
+    const std::string bucket_arn = r.s3.bucket.arn.empty() ? "arn:aws:s3:::" + bucket : r.s3.bucket.arn;
+    return glob_match(pattern, bucket_arn) || glob_match(pattern, bucket_arn + "/" + key);
+  }
+  const auto slash = pattern.find('/');
+  if (slash == std::string_view::npos) return glob_match(pattern, bucket);
+  return glob_match(pattern.substr(0, slash), bucket) && glob_match(pattern.substr(slash + 1), key);
+}
+
+bool S3::adaptable(const boost::json::value& event) noexcept {
+  const auto type = string_member(event, "detail-type");
+  return string_member(event, "source") == "aws.s3" && (type == "Object Created" || type == "Object Deleted");
+}
+
+Result<S3Event> S3::adapt(const boost::json::value& event) {
+  auto typed = parse_s3_eventbridge(event);
+  if (!typed) return std::move(typed).error();
+  S3Event out;
+  out.Records.push_back(record_from(*typed));
+  return out;
+}
 
 Result<S3EventBridgeEvent> parse_s3_eventbridge(const boost::json::value& event) {
   auto out = parse_eventbridge<S3EventBridgeDetail>(event);

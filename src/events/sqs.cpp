@@ -41,4 +41,14 @@ void lift_rules(lift::json::Rules<SqsMessage>& r) { r.field(&SqsMessage::message
 
 Result<SqsEvent> parse_sqs(const boost::json::value& event) { return parse_event<SqsEvent>(event); }
 
+void Sqs::summarize(const boost::json::value& event, Summary& out) {
+  out.note(parse_sqs(event));
+  const auto records = raw_records(event);
+  out.records = records.size();
+  out.add("queue", string_at(*records.front(), {"eventSourceARN"}));
+  for (const auto* r : records) {
+    out.items.push_back(boost::json::object{{"messageId", string_at(*r, {"messageId"})}, {"body", shorten(string_at(*r, {"body"}))}});
+  }
+}
+
 }  // namespace lift::events

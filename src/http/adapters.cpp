@@ -673,38 +673,27 @@ void write_body(std::string& out, const Response& response) {
 
 }  // namespace
 
-bool is_http(events::Kind kind) noexcept {
-  switch (kind) {
-    case events::Kind::apigw_rest:
-    case events::Kind::apigw_http:
-    case events::Kind::alb:
-    case events::Kind::function_url:
-    case events::Kind::apigw_websocket: return true;
-    default: return false;
-  }
-}
+bool is_http(events::Kind kind) noexcept { return kind.is_http(); }
 
 Source source_of(events::Kind kind) noexcept {
-  switch (kind) {
-    case events::Kind::apigw_rest: return Source::api_gateway_rest;
-    case events::Kind::apigw_http: return Source::api_gateway_http;
-    case events::Kind::alb: return Source::alb;
-    case events::Kind::function_url: return Source::function_url;
-    case events::Kind::apigw_websocket: return Source::websocket;
-    default: return Source::direct;
-  }
+  if (kind == events::kind_of<events::ApiGatewayRest>) return Source::api_gateway_rest;
+  if (kind == events::kind_of<events::ApiGatewayHttp>) return Source::api_gateway_http;
+  if (kind == events::kind_of<events::Alb>) return Source::alb;
+  if (kind == events::kind_of<events::FunctionUrl>) return Source::function_url;
+  if (kind == events::kind_of<events::ApiGatewayWebSocket>) return Source::websocket;
+  return Source::direct;
 }
 
 events::Kind kind_of(Source source) noexcept {
   switch (source) {
-    case Source::api_gateway_rest: return events::Kind::apigw_rest;
-    case Source::alb: return events::Kind::alb;
-    case Source::function_url: return events::Kind::function_url;
-    case Source::websocket: return events::Kind::apigw_websocket;
+    case Source::api_gateway_rest: return events::kind_of<events::ApiGatewayRest>;
+    case Source::alb: return events::kind_of<events::Alb>;
+    case Source::function_url: return events::kind_of<events::FunctionUrl>;
+    case Source::websocket: return events::kind_of<events::ApiGatewayWebSocket>;
     case Source::api_gateway_http:
-    case Source::direct: return events::Kind::apigw_http;
+    case Source::direct: return events::kind_of<events::ApiGatewayHttp>;
   }
-  return events::Kind::apigw_http;
+  return events::kind_of<events::ApiGatewayHttp>;
 }
 
 Result<Request> request_from_event(const bj::value& event, events::Kind kind) {
@@ -712,13 +701,13 @@ Result<Request> request_from_event(const bj::value& event, events::Kind kind) {
   if (root == nullptr) return invalid("event", "expected an object");
   Reader reader(*root);
   Request request;
-  switch (kind) {
-    case events::Kind::apigw_rest: read_rest(reader, request); break;
-    case events::Kind::alb: read_alb(reader, request); break;
-    case events::Kind::apigw_http: read_v2(reader, request, Source::api_gateway_http); break;
-    case events::Kind::function_url: read_v2(reader, request, Source::function_url); break;
-    case events::Kind::apigw_websocket: read_websocket(reader, request); break;
-    default: return invalid("event", std::string("a ") + std::string(events::to_string(kind)) + " event is not an HTTP request");
+  switch (source_of(kind)) {
+    case Source::api_gateway_rest: read_rest(reader, request); break;
+    case Source::alb: read_alb(reader, request); break;
+    case Source::api_gateway_http: read_v2(reader, request, Source::api_gateway_http); break;
+    case Source::function_url: read_v2(reader, request, Source::function_url); break;
+    case Source::websocket: read_websocket(reader, request); break;
+    case Source::direct: return invalid("event", "a " + std::string(kind.name()) + " event is not an HTTP request");
   }
   if (reader.failed()) return reader.take_error();
   upper_case(request.method);

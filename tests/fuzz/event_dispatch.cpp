@@ -80,7 +80,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (error) std::abort();  // every answer is JSON
   // A partial batch answer names records of the batch only.
   const auto* failures = reply.is_object() ? reply.as_object().if_contains("batchItemFailures") : nullptr;
-  if (failures == nullptr || !event.is_object() || ev::detect(event) != ev::Kind::sqs) return 0;
+  if (failures == nullptr || !event.is_object() || ev::detect(event) != ev::kind_of<ev::Sqs>) return 0;
   std::set<std::string, std::less<>> ids;
   for (const auto& record : event.at("Records").as_array()) ids.emplace(record.at("messageId").as_string());
   for (const auto& failure : failures->as_array()) {

@@ -28,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto document = lift::json::parse_document(text);
     if (!document) __builtin_trap();
     const auto kind = lift::events::detect(*document);
-    if (kind != lift::events::Kind::apigw_http && kind != lift::events::Kind::function_url) __builtin_trap();
+    if (kind != lift::events::kind_of<lift::events::ApiGatewayHttp> && kind != lift::events::kind_of<lift::events::FunctionUrl>) __builtin_trap();
     auto slow = lift::http::request_from_event(*document, kind);
     if (!slow || !same(*fast, *slow)) __builtin_trap();
   }
@@ -37,8 +37,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (ec) return 0;
   const auto kind = lift::events::detect(event);
   // Every HTTP adapter sees every input, whatever its detected kind.
-  for (auto k : {kind, lift::events::Kind::apigw_rest, lift::events::Kind::apigw_http, lift::events::Kind::alb,
-                 lift::events::Kind::apigw_websocket}) {
+  for (auto k : {kind, lift::events::kind_of<lift::events::ApiGatewayRest>, lift::events::kind_of<lift::events::ApiGatewayHttp>, lift::events::kind_of<lift::events::Alb>,
+                 lift::events::kind_of<lift::events::ApiGatewayWebSocket>}) {
     auto request = lift::http::request_from_event(event, k);
     if (!request) continue;
     auto response = lift::http::Response::text(200, request->body);

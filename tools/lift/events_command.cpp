@@ -853,230 +853,6 @@ int generate_cognito(const CognitoOptions& options) {
 
 // ---- inspect ----
 
-const value* at_path(const value& root, std::initializer_list<std::string_view> path) {
-  const value* at = &root;
-  for (auto name : path) {
-    const auto* o = at->if_object();
-    if (o == nullptr) return nullptr;
-    at = o->if_contains(name);
-    if (at == nullptr) return nullptr;
-  }
-  return at;
-}
-
-// A string member for the summary ("" when absent or not a string).
-std::string text_at(const value& root, std::initializer_list<std::string_view> path) {
-  const auto* found = at_path(root, path);
-  return found != nullptr && found->is_string() ? std::string(found->get_string()) : std::string();
-}
-
-bool is_utf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    std::size_t extra = 0;
-    std::uint32_t code = 0;
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    } else if ((lead & 0xE0) == 0xC0) {
-      extra = 1;
-      code = lead & 0x1F;
-    } else if ((lead & 0xF0) == 0xE0) {
-      extra = 2;
-      code = lead & 0x0F;
-    } else if ((lead & 0xF8) == 0xF0) {
-      extra = 3;
-      code = lead & 0x07;
-    } else {
-      return false;
-    }
-    if (i + extra >= text.size()) return false;
-    for (std::size_t k = 1; k <= extra; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0) != 0x80) return false;
-      code = (code << 6) | (next & 0x3F);
-    }
-    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
-    static constexpr std::uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
-    if (code < kMin[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
-    i += extra + 1;
-  }
-  return true;
-}
-
-std::string shorten(std::string text, std::size_t max = 80) {
-  if (text.size() <= max) return text;
-  // Cut at a UTF-8 character boundary.
-  std::size_t cut = max;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  text.resize(cut);
-  return text + "...";
-}
-
-void add_if(object& out, std::string_view name, const std::string& text) {
-  if (!text.empty()) out[name] = text;
-}
-
-// The records of an event that has Records, whatever they hold.
-const array* records_of(const value& event) {
-  const auto* records = at_path(event, {"Records"});
-  return records != nullptr ? records->if_array() : nullptr;
-}
-
-object inspect(const value& event) {
-  using events::Kind;
-  const Kind kind = events::detect(event);
-  object out;
-  out["source"] = events::to_string(kind);
-  std::size_t count = 1;
-  array summary;
-  std::optional<Error> problem;
-  const auto note = [&problem](const auto& parsed) {
-    if (!parsed && !problem) problem = parsed.error();
-  };
-  switch (kind) {
-    case Kind::apigw_http:
-    case Kind::function_url:
-      add_if(out, "method", text_at(event, {"requestContext", "http", "method"}));
-      add_if(out, "path", text_at(event, {"rawPath"}));
-      add_if(out, "domain", text_at(event, {"requestContext", "domainName"}));
-      break;
-    case Kind::apigw_rest:
-    case Kind::alb:
-      add_if(out, "method", text_at(event, {"httpMethod"}));
-      add_if(out, "path", text_at(event, {"path"}));
-      add_if(out, "target_group", text_at(event, {"requestContext", "elb", "targetGroupArn"}));
-      break;
-    case Kind::apigw_websocket:
-      add_if(out, "route_key", text_at(event, {"requestContext", "routeKey"}));
-      add_if(out, "event_type", text_at(event, {"requestContext", "eventType"}));
-      add_if(out, "connection_id", text_at(event, {"requestContext", "connectionId"}));
-      break;
-    case Kind::sqs: {
-      note(events::parse_sqs(event));
-      const auto* records = records_of(event);
-      count = records->size();
-      add_if(out, "queue", text_at(records->front(), {"eventSourceARN"}));
-      for (const auto& r : *records)
-        summary.push_back(object{{"messageId", text_at(r, {"messageId"})}, {"body", shorten(text_at(r, {"body"}))}});
-      break;
-    }
-    case Kind::sns: {
-      note(events::parse_sns(event));
-      const auto* records = records_of(event);
-      count = records->size();
-      add_if(out, "topic", text_at(records->front(), {"Sns", "TopicArn"}));
-      for (const auto& r : *records) {
-        object item{{"MessageId", text_at(r, {"Sns", "MessageId"})}, {"Message", shorten(text_at(r, {"Sns", "Message"}))}};
-        add_if(item, "Subject", text_at(r, {"Sns", "Subject"}));
-        summary.push_back(std::move(item));
-      }
-      break;
-    }
-    case Kind::s3: {
-      note(events::parse_s3(event));
-      const auto* records = records_of(event);
-      count = records->size();
-      add_if(out, "bucket", text_at(records->front(), {"s3", "bucket", "name"}));
-      for (const auto& r : *records) {
-        auto key = events::decode_s3_key(text_at(r, {"s3", "object", "key"}));
-        summary.push_back(object{{"eventName", text_at(r, {"eventName"})},
-                                 {"bucket", text_at(r, {"s3", "bucket", "name"})},
-                                 {"key", key ? *key : text_at(r, {"s3", "object", "key"})}});
-      }
-      break;
-    }
-    case Kind::dynamodb_stream: {
-      note(events::parse_dynamodb_stream(event));
-      const auto* records = records_of(event);
-      count = records->size();
-      const auto arn = text_at(records->front(), {"eventSourceARN"});
-      add_if(out, "table", std::string(events::table_name_from_arn(arn)));
-      add_if(out, "stream", arn);
-      for (const auto& r : *records) {
-        object item{{"eventName", text_at(r, {"eventName"})}, {"SequenceNumber", text_at(r, {"dynamodb", "SequenceNumber"})}};
-        if (const auto* keys = at_path(r, {"dynamodb", "Keys"})) item["Keys"] = *keys;
-        summary.push_back(std::move(item));
-      }
-      break;
-    }
-    case Kind::kinesis: {
-      note(events::parse_kinesis(event));
-      const auto* records = records_of(event);
-      count = records->size();
-      add_if(out, "stream", text_at(records->front(), {"eventSourceARN"}));
-      for (const auto& r : *records) {
-        object item{{"sequenceNumber", text_at(r, {"kinesis", "sequenceNumber"})},
-                    {"partitionKey", text_at(r, {"kinesis", "partitionKey"})}};
-        if (auto data = lift::base64::decode(text_at(r, {"kinesis", "data"}))) {
-          // Binary data (a gzip of CloudWatch Logs, say) cannot be a JSON string: its size only.
-          if (is_utf8(*data)) {
-            item["data"] = shorten(*data);
-          } else {
-            item["data_bytes"] = data->size();
-          }
-        }
-        summary.push_back(std::move(item));
-      }
-      break;
-    }
-    case Kind::eventbridge:
-    case Kind::scheduled: {
-      note(events::parse_eventbridge(event));
-      add_if(out, "event_source", text_at(event, {"source"}));
-      add_if(out, "detail_type", text_at(event, {"detail-type"}));
-      if (kind == Kind::scheduled) {
-        auto scheduled = events::parse_scheduled(event);
-        note(scheduled);
-        if (scheduled) add_if(out, "rule", std::string(events::rule_name(*scheduled)));
-      }
-      break;
-    }
-    case Kind::cloudwatch_logs: {
-      auto data = events::parse_cloudwatch_logs(event);
-      note(data);
-      count = data ? data->logEvents.size() : 0;
-      if (data) {
-        out["log_group"] = data->logGroup;
-        out["log_stream"] = data->logStream;
-        out["message_type"] = data->messageType;
-        for (const auto& e : data->logEvents) summary.push_back(object{{"id", e.id}, {"message", shorten(e.message)}});
-      }
-      break;
-    }
-    case Kind::authorizer_token:
-      note(events::parse_token_authorizer(event));
-      add_if(out, "method_arn", text_at(event, {"methodArn"}));
-      break;
-    case Kind::authorizer_request: {
-      note(events::parse_any_request_authorizer(event));
-      add_if(out, "version", text_at(event, {"version"}));
-      add_if(out, "method_arn", text_at(event, {"methodArn"}));
-      add_if(out, "route_arn", text_at(event, {"routeArn"}));
-      break;
-    }
-    case Kind::cognito:
-      note(events::parse_cognito(event));
-      add_if(out, "trigger_source", text_at(event, {"triggerSource"}));
-      add_if(out, "user_pool_id", text_at(event, {"userPoolId"}));
-      add_if(out, "user_name", text_at(event, {"userName"}));
-      break;
-    case Kind::unknown:
-      if (const auto* o = event.if_object()) {
-        array keys;
-        for (const auto& field : *o) keys.emplace_back(field.key());
-        out["keys"] = std::move(keys);
-      }
-      break;
-  }
-  out["records"] = count;
-  if (!summary.empty()) out["summary"] = std::move(summary);
-  // What the runtime would answer: a malformed event of a known kind fails with InvalidEvent.
-  if (problem) out["error"] = object{{"code", problem->code}, {"message", problem->message}};
-  return out;
-}
-
 int run_inspect(const std::string& source) {
   std::string text;
   if (source == "-") {
@@ -1089,40 +865,14 @@ int run_inspect(const std::string& source) {
   boost::json::error_code error;
   const auto event = boost::json::parse(text, error);
   if (error) return usage("the event is not valid JSON: " + error.message());
-  return print(inspect(event));
+  return print(events::inspect(event));
 }
 
 // ---- registration ----
 
-struct Source {
-  const char* name;
-  const char* description;
-};
-
-constexpr Source kSources[] = {
-    {"apigw-rest", "API Gateway REST API request (proxy integration, payload 1.0)"},
-    {"apigw-http", "API Gateway HTTP API request (payload format 2.0)"},
-    {"alb", "Application Load Balancer request (Lambda target)"},
-    {"function-url", "Lambda function URL request"},
-    {"apigw-websocket", "API Gateway WebSocket API message, connect or disconnect"},
-    {"sqs", "Amazon SQS batch (standard or FIFO queue)"},
-    {"sns", "Amazon SNS notification"},
-    {"s3", "Amazon S3 event notification"},
-    {"eventbridge", "Amazon EventBridge event"},
-    {"scheduled", "EventBridge scheduled rule event"},
-    {"dynamodb-stream", "Amazon DynamoDB Streams batch"},
-    {"kinesis", "Amazon Kinesis Data Streams batch"},
-    {"cloudwatch-logs", "CloudWatch Logs subscription (gzip + base64 payload)"},
-    {"authorizer-token", "API Gateway TOKEN authorizer request"},
-    {"authorizer-request", "API Gateway REQUEST authorizer request (payload 1.0 or 2.0)"},
-    {"cognito", "Amazon Cognito user pool trigger"},
-};
-
 const char* description_of(std::string_view name) {
-  for (const auto& source : kSources) {
-    if (name == source.name) return source.description;
-  }
-  return "";
+  const auto kind = events::kind_from_string(name);
+  return kind ? kind->info().title.data() : "";
 }
 
 void add_http_options(CLI::App* command, HttpEventOptions& options) {
@@ -1151,7 +901,9 @@ void add_events_command(CLI::App& app, int& exit_code) {
 
   auto* list = events->add_subcommand("list", "Name the event sources that can be generated");
   list->callback([&exit_code] {
-    for (const auto& source : kSources) std::cout << source.name << '\t' << source.description << '\n';
+    for (const auto kind : events::all_kinds()) {
+      if (!kind.is_unknown()) std::cout << kind.name() << '\t' << kind.info().title << '\n';
+    }
     exit_code = kExitOk;
   });
 

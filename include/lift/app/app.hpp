@@ -20,6 +20,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include <boost/json/object.hpp>
@@ -28,6 +29,15 @@
 #include "lift/app/context.hpp"
 #include "lift/app/event_routes.hpp"
 #include "lift/app/handler.hpp"
+#include "lift/events/authorizer.hpp"
+#include "lift/events/cloudwatch_logs.hpp"
+#include "lift/events/cognito.hpp"
+#include "lift/events/dynamodb_stream.hpp"
+#include "lift/events/eventbridge.hpp"
+#include "lift/events/kinesis.hpp"
+#include "lift/events/s3.hpp"
+#include "lift/events/sns.hpp"
+#include "lift/events/sqs.hpp"
 #include "lift/app/middleware.hpp"
 #include "lift/core/result.hpp"
 #include "lift/http/message.hpp"
@@ -42,9 +52,6 @@ class App;
 // body shape). It may read ctx (the request, the route) and keep headers already set.
 using ErrorRenderer = std::function<void(Context&, const Error&)>;
 
-// Handles an event no typed event route takes (see App::on_event).
-using EventHandler = std::function<Result<boost::json::value>(Context&, const boost::json::value&)>;
-
 // Title and version of the generated OpenAPI document.
 struct OpenApiInfo {
   std::string title = "lift function";
@@ -52,8 +59,69 @@ struct OpenApiInfo {
   std::string description{};
 };
 
-// Routes under a common prefix with their own middleware (which run inside the app's).
-class Group {
+namespace detail {
+
+// What App and App::Group both register: HTTP routes by method and a one-line convenience
+// per event source, each over Self's route() and on<Source>() (lift/app/event_routes.hpp says
+// what each source's pattern matches).
+template <class Self>
+class Registrations {
+ public:
+  // method: GET, POST, ... or "*" for any. Pattern syntax: "/todos/:id", "/files/*path".
+  template <class F> Self& get(std::string_view p, F&& h) { return self().route("GET", p, std::forward<F>(h)); }
+  template <class F> Self& post(std::string_view p, F&& h) { return self().route("POST", p, std::forward<F>(h)); }
+  template <class F> Self& put(std::string_view p, F&& h) { return self().route("PUT", p, std::forward<F>(h)); }
+  template <class F> Self& patch(std::string_view p, F&& h) { return self().route("PATCH", p, std::forward<F>(h)); }
+  template <class F> Self& del(std::string_view p, F&& h) { return self().route("DELETE", p, std::forward<F>(h)); }
+  template <class F> Self& head(std::string_view p, F&& h) { return self().route("HEAD", p, std::forward<F>(h)); }
+  template <class F> Self& options(std::string_view p, F&& h) { return self().route("OPTIONS", p, std::forward<F>(h)); }
+  template <class F> Self& any(std::string_view p, F&& h) { return self().route("*", p, std::forward<F>(h)); }
+
+  // Event sources: each is on<Source>(pattern, handler).
+  template <class F> Self& sqs(std::string_view queue, F&& h) { return on<events::Sqs>(queue, std::forward<F>(h)); }
+  template <class F> Self& sns(std::string_view topic, F&& h) { return on<events::Sns>(topic, std::forward<F>(h)); }
+  // "bucket" or "bucket/key-glob"; direct notifications and S3 events through EventBridge.
+  template <class F> Self& s3(std::string_view bucket_and_key, F&& h) { return on<events::S3>(bucket_and_key, std::forward<F>(h)); }
+  template <class F> Self& dynamodb_stream(std::string_view table, F&& h) { return on<events::DynamoDBStream>(table, std::forward<F>(h)); }
+  template <class F> Self& kinesis(std::string_view stream, F&& h) { return on<events::Kinesis>(stream, std::forward<F>(h)); }
+  // Matches the event's source or its detail-type.
+  template <class F> Self& eventbridge(std::string_view source_or_detail_type, F&& h) {
+    return on<events::EventBridge>(source_or_detail_type, std::forward<F>(h));
+  }
+  template <class F> Self& schedule(std::string_view rule_name, F&& h) { return on<events::Scheduled>(rule_name, std::forward<F>(h)); }
+  template <class F> Self& logs(std::string_view log_group, F&& h) { return on<events::CloudWatchLogs>(log_group, std::forward<F>(h)); }
+  template <class F> Self& logs(F&& h) { return logs("*", std::forward<F>(h)); }
+  template <class F> Self& cognito(std::string_view trigger_source, F&& h) { return on<events::Cognito>(trigger_source, std::forward<F>(h)); }
+  // A TOKEN or REQUEST authorizer, as the handler's parameter says (TokenAuthorizerEvent;
+  // RequestAuthorizerEvent, RequestAuthorizerV2Event or AnyRequestAuthorizerEvent).
+  template <class F> Self& authorizer(F&& h) { return authorizer("*", std::forward<F>(h)); }
+  template <class F>
+  Self& authorizer(std::string_view method_or_route_arn, F&& h) {
+    using P = typename parameter_of<std::decay_t<F>>::type;
+    if constexpr (std::is_same_v<P, events::TokenAuthorizerEvent>) {
+      return on<events::TokenAuthorizer>(method_or_route_arn, std::forward<F>(h));
+    } else {
+      static_assert(std::is_same_v<P, events::RequestAuthorizerEvent> || std::is_same_v<P, events::RequestAuthorizerV2Event> ||
+                        std::is_same_v<P, events::AnyRequestAuthorizerEvent>,
+                    "an authorizer takes (lift::Context&, const TokenAuthorizerEvent&), RequestAuthorizerEvent, "
+                    "RequestAuthorizerV2Event or AnyRequestAuthorizerEvent");
+      return on<events::RequestAuthorizer>(method_or_route_arn, std::forward<F>(h));
+    }
+  }
+
+ private:
+  Self& self() { return static_cast<Self&>(*this); }
+  template <class Source, class F>
+  Self& on(std::string_view pattern, F&& handler) {
+    return self().template on<Source>(pattern, std::forward<F>(handler));
+  }
+};
+
+}  // namespace detail
+
+// Routes under a common prefix with their own middleware (which run inside the app's). Event
+// and WebSocket routes registered on a group take its middleware too (no prefix applies).
+class Group : public detail::Registrations<Group> {
  public:
   Group& use(Middleware middleware);
   template <class... M>
@@ -64,14 +132,10 @@ class Group {
   }
   template <class F>
   Group& route(std::string_view method, std::string_view pattern, F&& handler);
-  template <class F> Group& get(std::string_view p, F&& h) { return route("GET", p, std::forward<F>(h)); }
-  template <class F> Group& post(std::string_view p, F&& h) { return route("POST", p, std::forward<F>(h)); }
-  template <class F> Group& put(std::string_view p, F&& h) { return route("PUT", p, std::forward<F>(h)); }
-  template <class F> Group& patch(std::string_view p, F&& h) { return route("PATCH", p, std::forward<F>(h)); }
-  template <class F> Group& del(std::string_view p, F&& h) { return route("DELETE", p, std::forward<F>(h)); }
-  template <class F> Group& head(std::string_view p, F&& h) { return route("HEAD", p, std::forward<F>(h)); }
-  template <class F> Group& options(std::string_view p, F&& h) { return route("OPTIONS", p, std::forward<F>(h)); }
-  template <class F> Group& any(std::string_view p, F&& h) { return route("*", p, std::forward<F>(h)); }
+  template <class F>
+  Group& websocket(std::string_view route_key, F&& handler);
+  template <class Source, class F>
+  Group& on(std::string_view pattern, F&& handler);
   // A nested group: prefix and middleware add to this one's.
   [[nodiscard]] Group group(std::string_view prefix);
 
@@ -82,7 +146,7 @@ class Group {
   std::size_t index_;
 };
 
-class App {
+class App : public detail::Registrations<App> {
  public:
   App();
   ~App();
@@ -106,80 +170,33 @@ class App {
     add_route(0, method, pattern, bind_handler(std::forward<F>(handler)));
     return *this;
   }
-  template <class F> App& get(std::string_view p, F&& h) { return route("GET", p, std::forward<F>(h)); }
-  template <class F> App& post(std::string_view p, F&& h) { return route("POST", p, std::forward<F>(h)); }
-  template <class F> App& put(std::string_view p, F&& h) { return route("PUT", p, std::forward<F>(h)); }
-  template <class F> App& patch(std::string_view p, F&& h) { return route("PATCH", p, std::forward<F>(h)); }
-  template <class F> App& del(std::string_view p, F&& h) { return route("DELETE", p, std::forward<F>(h)); }
-  template <class F> App& head(std::string_view p, F&& h) { return route("HEAD", p, std::forward<F>(h)); }
-  template <class F> App& options(std::string_view p, F&& h) { return route("OPTIONS", p, std::forward<F>(h)); }
-  template <class F> App& any(std::string_view p, F&& h) { return route("*", p, std::forward<F>(h)); }
   // A WebSocket API route: "$connect", "$disconnect", "$default" or a custom route key. The
   // adapter turns each message into a POST to "/" + route key, so this is post("/$connect", h);
-  // the context's request carries connection_id and event_type.
+  // ctx.request().websocket() names the connection and the event type.
   template <class F>
   App& websocket(std::string_view route_key, F&& handler) {
-    add_websocket_route(route_key, bind_handler(std::forward<F>(handler)));
+    add_websocket_route(0, route_key, bind_handler(std::forward<F>(handler)));
+    return *this;
+  }
+  // Any event source, by its descriptor (lift/events/source.hpp, lift/app/event_routes.hpp):
+  //   app.on<lift::events::Sqs>("orders-*", [](lift::Context&, const lift::events::SqsMessage& m) {...});
+  template <class Source, class F>
+  App& on(std::string_view pattern, F&& handler) {
+    add_event_route<Source>(0, pattern, std::forward<F>(handler));
     return *this;
   }
 
   [[nodiscard]] Group group(std::string_view prefix);
 
   // Replaces the default error rendering.
-  App& on_error(ErrorRenderer renderer);
+  App& render_errors(ErrorRenderer renderer);
+  [[deprecated("App::on_error is App::render_errors (mw::on_error is the middleware hook)")]]
+  App& on_error(ErrorRenderer renderer) { return render_errors(std::move(renderer)); }
   // Answers requests no route matches (instead of the 404 error); runs inside the middleware.
   template <class F>
   App& not_found(F&& handler) {
     set_not_found(bind_handler(std::forward<F>(handler)).endpoint);
     return *this;
-  }
-  // Event sources other than HTTP. Patterns, handler shapes and the batch semantics are
-  // described in lift/app/event_routes.hpp; within a source the first registered match wins.
-  template <class F>
-  App& sqs(std::string_view queue, F&& h) {
-    return add(detail::bind_record_route<detail::SqsRoute, true>(queue, std::forward<F>(h)));
-  }
-  template <class F>
-  App& sns(std::string_view topic, F&& h) {
-    return add(detail::bind_record_route<detail::SnsRoute, false>(topic, std::forward<F>(h)));
-  }
-  // "bucket" or "bucket/key-glob"; direct notifications and S3 events through EventBridge.
-  template <class F>
-  App& s3(std::string_view bucket_and_key, F&& h) {
-    return add(detail::bind_record_route<detail::S3Route, false>(bucket_and_key, std::forward<F>(h)));
-  }
-  template <class F>
-  App& dynamodb_stream(std::string_view table, F&& h) {
-    return add(detail::bind_record_route<detail::DynamoDBStreamRoute, true>(table, std::forward<F>(h)));
-  }
-  template <class F>
-  App& kinesis(std::string_view stream, F&& h) {
-    return add(detail::bind_record_route<detail::KinesisRoute, true>(stream, std::forward<F>(h)));
-  }
-  // Matches the event's source or its detail-type.
-  template <class F>
-  App& eventbridge(std::string_view source_or_detail_type, F&& h) {
-    return add(detail::bind_eventbridge_route(false, source_or_detail_type, std::forward<F>(h)));
-  }
-  template <class F>
-  App& schedule(std::string_view rule_name, F&& h) {
-    return add(detail::bind_eventbridge_route(true, rule_name, std::forward<F>(h)));
-  }
-  template <class F>
-  App& logs(std::string_view log_group, F&& h) {
-    return add(detail::bind_logs_route(log_group, std::forward<F>(h)));
-  }
-  template <class F>
-  App& logs(F&& h) {
-    return logs("*", std::forward<F>(h));
-  }
-  template <class F>
-  App& authorizer(F&& h) {
-    return add(detail::bind_authorizer_route(std::forward<F>(h)));
-  }
-  template <class F>
-  App& cognito(std::string_view trigger_source, F&& h) {
-    return add(detail::bind_cognito_route(trigger_source, std::forward<F>(h)));
   }
 
   // Handles the events no typed route takes: events of a kind without routes, and records
@@ -204,24 +221,42 @@ class App {
   // An OpenAPI 3.1 document of every route, with schemas from the handlers' C++ types.
   [[nodiscard]] boost::json::object openapi(const OpenApiInfo& info = {}) const;
 
-  struct Impl;
-
  private:
   friend class Group;
-  void add_route(std::size_t group, std::string_view method, std::string_view pattern, BoundHandler handler);
-  void add_websocket_route(std::string_view route_key, BoundHandler handler);
+  struct Impl;
+
+  template <class Source, class F>
+  void add_event_route(std::size_t group, std::string_view pattern, F&& handler) {
+    using Fn = std::decay_t<F>;
+    const auto kind = events::Kind::of<Source>();
+    if constexpr (std::is_constructible_v<bool, const Fn&>) {
+      if (!static_cast<bool>(handler)) return refuse_event_route(kind, pattern, "its handler is empty");
+    }
+    if constexpr (requires { Source::check_pattern(pattern); }) {
+      if (auto problem = Source::check_pattern(pattern)) return refuse_event_route(kind, pattern, *problem);
+    }
+    auto* routes = static_cast<detail::SourceRoutes<Source>*>(event_routes(kind, pattern, &make_source_routes<Source>));
+    if (routes == nullptr) return;
+    auto route = detail::bind_event_route<Source>(pattern, std::forward<F>(handler));
+    route.group = group;
+    routes->routes.push_back(std::move(route));
+  }
+  template <class Source>
+  static std::unique_ptr<detail::SourceRoutesBase> make_source_routes() {
+    return std::make_unique<detail::SourceRoutes<Source>>();
+  }
+  // The routes of `kind` (made by `make` on first use); null when the route is refused (an
+  // empty pattern, a registration after the app started serving), the problem recorded.
+  detail::SourceRoutesBase* event_routes(events::Kind kind, std::string_view pattern,
+                                         std::unique_ptr<detail::SourceRoutesBase> (*make)());
+  void refuse_event_route(events::Kind kind, std::string_view pattern, std::string_view problem);
+  // `prefixed`: the group's prefix applies to `pattern` (not for WebSocket route keys).
+  void add_route(std::size_t group, std::string_view method, std::string_view pattern, BoundHandler handler,
+                 bool prefixed = true);
+  void add_websocket_route(std::size_t group, std::string_view route_key, BoundHandler handler);
   void add_group_middleware(std::size_t group, Middleware middleware);
   std::size_t add_group(std::size_t parent, std::string_view prefix);
   void set_not_found(Endpoint endpoint);
-  App& add(detail::SqsRoute route);
-  App& add(detail::SnsRoute route);
-  App& add(detail::S3Route route);
-  App& add(detail::DynamoDBStreamRoute route);
-  App& add(detail::KinesisRoute route);
-  App& add(detail::EventBridgeRoute route);
-  App& add(detail::LogsRoute route);
-  App& add(detail::AuthorizerRoute route);
-  App& add(detail::CognitoRoute route);
 
   std::unique_ptr<Impl> impl_;
 };
@@ -229,6 +264,18 @@ class App {
 template <class F>
 Group& Group::route(std::string_view method, std::string_view pattern, F&& handler) {
   app_->add_route(index_, method, pattern, bind_handler(std::forward<F>(handler)));
+  return *this;
+}
+
+template <class F>
+Group& Group::websocket(std::string_view route_key, F&& handler) {
+  app_->add_websocket_route(index_, route_key, bind_handler(std::forward<F>(handler)));
+  return *this;
+}
+
+template <class Source, class F>
+Group& Group::on(std::string_view pattern, F&& handler) {
+  app_->add_event_route<Source>(index_, pattern, std::forward<F>(handler));
   return *this;
 }
 

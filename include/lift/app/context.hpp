@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <typeinfo>
 #include <utility>
 #include <vector>
 
@@ -23,6 +24,9 @@ namespace lift {
 
 namespace aws {
 class DynamoDbClient;
+}
+namespace detail {
+struct ContextAccess;
 }
 
 class Context {
@@ -76,8 +80,8 @@ class Context {
   // Time left before Lambda stops the invocation (a day when there is no deadline).
   [[nodiscard]] std::chrono::milliseconds remaining_time() const;
 
-  // The process's DynamoDB client (lift/app/database.hpp: one per process, configured by
-  // LIFT_DYNAMODB_ENDPOINT). Defined in lift::database, which lift::lift links.
+  // The process's DynamoDB client: lift::dynamodb() (lift/app/database.hpp: one per process,
+  // configured by LIFT_DYNAMODB_ENDPOINT).
   [[nodiscard]] aws::DynamoDbClient& db() const;
 
   // The route pattern that matched ("/todos/:id"), empty before routing or when none did.
@@ -89,13 +93,16 @@ class Context {
   [[nodiscard]] const boost::json::value& event() const;
 
   // The record being handled by a per-record event handler (an SQS message, an S3 or
-  // DynamoDB record, ... as JSON) and its position in the event's Records; null and 0
-  // outside per-record handling (HTTP requests, whole-event handlers).
+  // DynamoDB record, ... as JSON) and its position in the event's records; null and 0
+  // outside per-record handling (HTTP requests, whole-batch handlers).
   [[nodiscard]] const boost::json::value& record() const noexcept;
   [[nodiscard]] std::size_t record_index() const noexcept { return record_index_; }
-
-  // The answer to a non-HTTP event (what an event handler returned), sent back to Lambda.
-  [[nodiscard]] boost::json::value& event_result() noexcept { return event_result_; }
+  // The same record typed, as its source's descriptor reads it (events::SqsMessage,
+  // events::S3Record, events::AppSyncResolverEvent, ...); null when the record is not an R.
+  template <class R>
+  [[nodiscard]] const R* record() const noexcept {
+    return typed_record_type_ != nullptr && *typed_record_type_ == typeid(R) ? static_cast<const R*>(typed_record_) : nullptr;
+  }
 
   // Values middleware hands to handlers (the principal, a tenant, a started timer), by key.
   template <class T>
@@ -124,32 +131,38 @@ class Context {
     return nullptr;
   }
 
-  // Set by the app while dispatching.
-  void set_route(std::string_view pattern) noexcept { route_ = pattern; }
-  void set_event(events::Kind kind, const boost::json::value* event) noexcept {
-    kind_ = kind;
-    event_ = event;
+  // Values keyed by their type: one of each type per request, no name to agree on.
+  //   ctx.set(Tenant{"acme"});  ...  if (const auto* tenant = ctx.get<Tenant>()) ...
+  template <class T>
+  void set(T value) {
+    for (auto& v : typed_values_) {
+      if (v.type() == typeid(T)) {
+        v = std::move(value);
+        return;
+      }
+    }
+    typed_values_.emplace_back(std::move(value));
   }
-  // `record` must outlive the context.
-  void set_record(const boost::json::value* record, std::size_t index) noexcept {
-    record_ = record;
-    record_index_ = index;
+  template <class T>
+  [[nodiscard]] const T* get() const noexcept {
+    for (const auto& v : typed_values_) {
+      if (const auto* found = std::any_cast<T>(&v)) return found;
+    }
+    return nullptr;
   }
-  // Ready for another invocation, as if constructed anew with an empty request, but keeping
-  // the buffers of the request, the response and the values (the app reuses its contexts).
-  void reset(const runtime::InvocationContext* invocation) noexcept;
-  // The bytes the bodies' kept buffers hold (headers, paths and queries are small: every
-  // event source caps them).
-  [[nodiscard]] std::size_t retained_bytes() const noexcept;
-
-  // An event read without a DOM: `text` must outlive the context.
-  void set_event_text(events::Kind kind, std::string_view text) noexcept {
-    kind_ = kind;
-    event_ = nullptr;
-    event_text_ = text;
+  template <class T>
+  [[nodiscard]] T* get() noexcept {
+    for (auto& v : typed_values_) {
+      if (auto* found = std::any_cast<T>(&v)) return found;
+    }
+    return nullptr;
   }
 
  private:
+  // The app's dispatch sets what it found: the event, the record, the route
+  // (src/app/context_access.hpp).
+  friend struct detail::ContextAccess;
+
   http::Request request_;
   http::Response response_;
   const runtime::InvocationContext* invocation_ = nullptr;
@@ -157,14 +170,16 @@ class Context {
   std::string_view event_text_;
   const boost::json::value* record_ = nullptr;
   std::size_t record_index_ = 0;
+  const void* typed_record_ = nullptr;
+  const std::type_info* typed_record_type_ = nullptr;
   mutable std::optional<boost::json::value> parsed_event_;  // event() of event_text_, once asked
-  events::Kind kind_ = events::Kind::unknown;
+  events::Kind kind_{};
   std::string_view route_;
   std::string request_id_;  // set_request_id's
   bool responded_ = false;
   // Inline: the few values middleware sets per request cost no allocation of their own.
   boost::container::small_vector<std::pair<std::string, std::any>, 4> values_;
-  boost::json::value event_result_;
+  boost::container::small_vector<std::any, 2> typed_values_;
 };
 
 }  // namespace lift

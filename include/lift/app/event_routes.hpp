@@ -1,10 +1,13 @@
 #pragma once
-// Routes for the event sources that are not HTTP requests: SQS, SNS, S3, EventBridge,
-// schedules, DynamoDB Streams, Kinesis, CloudWatch Logs, API Gateway authorizers and Cognito
-// triggers. Registered on lift::App:
+// Routes for the event sources that are not HTTP requests. Every source is registered the same
+// way, through its descriptor (lift/events/source.hpp):
 //
-//   app.sqs("orders-*", [](lift::Context& ctx, const lift::events::SqsMessage& m) -> lift::Result<void> {...});
-//   app.s3("uploads/incoming/*.csv", [](lift::Context&, const lift::events::S3Record& r) {...});
+//   app.on<lift::events::Sqs>("orders-*", [](lift::Context& ctx, const lift::events::SqsMessage& m) -> lift::Result<void> {...});
+//
+// and App and App::Group keep a one-line convenience per source (lift/app/app.hpp):
+//
+//   app.sqs("orders-*", handler);                       // on<events::Sqs>
+//   app.s3("uploads/incoming/*.csv", handler);          // on<events::S3>
 //   app.eventbridge("Order Placed", [](lift::Context&, const lift::events::EventBridgeEvent<Order>& e) {...});
 //   app.schedule("nightly-*", [](lift::Context&) {...});
 //   app.authorizer([](lift::Context&, const lift::events::TokenAuthorizerEvent& e) {
@@ -13,7 +16,7 @@
 //
 // Patterns are globs over the resource's name: '*' matches any run of characters ('/'
 // included), '?' any one character, everything else itself. A pattern that starts with "arn:"
-// is matched against the full ARN instead. What the name is, per source:
+// is matched against the full ARN instead. Each source's descriptor says what the name is:
 //   sqs              the queue name ("orders.fifo"); ARN: the queue ARN
 //   sns              the topic name; ARN: the topic ARN
 //   s3               "bucket" or "bucket/key-glob" over the bucket name and the decoded object
@@ -23,118 +26,138 @@
 //   dynamodb_stream  the table name; ARN: the stream ARN ("arn:...:table/T/stream/*")
 //   kinesis          the stream name; ARN: the stream ARN
 //   logs             the log group name
+//   authorizer       the methodArn (routeArn for HTTP APIs); "*" for every call
 //   cognito          the trigger source ("PreSignUp_*")
 // Within a source the first registered route that matches wins.
 //
-// Record sources (SQS, SNS, S3, DynamoDB Streams, Kinesis) take either handler shape; the
-// handler's parameter decides:
-//   per record   (Context&, const SqsMessage&) -> void | Result<void>
-//                (SnsRecord or SnsMessage, S3Record, DynamoDBRecord, KinesisRecord likewise)
-//   whole batch  (Context&, const SqsEvent&) -> void | Result<void> | BatchItemFailures |
-//                Result<BatchItemFailures>   (BatchItemFailures for SQS, Kinesis, DynamoDB only)
+// A handler takes (Context&) alone, (Context&, const Record&) to be called once per record,
+// (Context&, P) for another parameter type P its source offers (SnsMessage for SNS,
+// EventBridgeEvent<Detail> for a typed detail, one authorizer payload version), or, for
+// sources with batches, (Context&, const Event&) to be called once with its records.
+//   per record   returns what the source answers per record: void or Result<void> for most;
+//                any JSON-convertible value for single-event sources that answer (EventBridge,
+//                authorizers: an IamPolicyResponse, Cognito: the trigger's `response`)
+//   whole batch  void | Result<void> | BatchItemFailures | Result<BatchItemFailures>
+//                (BatchItemFailures for the sources with partial batch responses)
 // Per-record handling follows the batch processor of AWS Lambda Powertools:
 //  - SQS, Kinesis and DynamoDB Streams answer {"batchItemFailures":[...]} naming every record
 //    whose handler returned an error or threw (exceptions are caught per record and logged);
 //    on a FIFO queue (name ending in ".fifo") the first failure stops the batch and that
 //    record and every later one are reported; when every record failed the invocation fails
 //    instead, so that Lambda retries the batch.
-//  - SNS and S3 have no partial answer: the first failure fails the invocation.
-//  - The app's middleware runs around each record's handler, with ctx.record() and
-//    ctx.record_index() naming the record; around a whole-batch or single-event handler it
-//    runs once, with ctx.record() null.
-//  - A record no route matches goes to on_event when there is one; otherwise the invocation
-//    fails with "NoRoute" naming the resource, before any handler ran.
-// S3 notifications sent through EventBridge ("Object Created", "Object Deleted") reach the s3
-// routes as an S3Record built from the EventBridge detail (key URL-encoded as S3 sends it);
-// ctx.record() is then the EventBridge event. When no s3 route matches they go on to the
-// eventbridge routes, as scheduled events do when no schedule route matches.
-//
-// Single-event sources:
-//   eventbridge, schedule  (Context&) or (Context&, const EventBridgeEvent<Detail>&), Detail
-//                          bound from `detail` (boost::json::value by default); answer: any
-//                          value that converts to JSON, or void.
-//   logs                   (Context&, const CloudWatchLogsData&) -> void | Result<void>; the
-//                          payload arrives decoded.
-//   authorizer             (Context&, const TokenAuthorizerEvent&), RequestAuthorizerEvent,
-//                          RequestAuthorizerV2Event or AnyRequestAuthorizerEvent ->
-//                          IamPolicyResponse | SimpleAuthorizerResponse (or a Result of
-//                          one). The event's type and payload version pick the handler; an
-//                          error answers with its message (API Gateway answers 401 to an error
-//                          whose message is "Unauthorized": lift::errors::unauthorized("Unauthorized")).
-//   cognito                (Context&, const CognitoEvent&) -> the trigger's `response` (a JSON
-//                          value or any type that converts to one), or void to leave it as it
-//                          came; Lambda gets the event back with `response` replaced.
+//  - SNS, S3 and the single-event sources have no partial answer: the first failure fails the
+//    invocation.
+//  - The middleware of the app (and of the route's group) runs around each record's handler,
+//    with ctx.record(), ctx.record<R>() and ctx.record_index() naming the record; around a
+//    whole-batch handler or a single-event source's handler it runs once, with ctx.record() null.
+//  - When no route of the source matches any record, the event goes to on_event when there
+//    is one; otherwise the invocation fails with "NoRoute" naming the resource. A record no
+//    route matches in a batch whose other records are routed goes to on_event likewise (with
+//    the other unrouted records, as one event), else the invocation fails with "NoRoute"
+//    before any handler ran.
+// Sources that refine another (scheduled events refine EventBridge) go on to that source's
+// routes when none of theirs match; events another source adapts (S3 notifications through
+// EventBridge) reach that source's routes first.
 
 #include <concepts>
+#include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <typeinfo>
 #include <utility>
+#include <vector>
 
 #include <boost/json/value.hpp>
 
 #include "lift/app/context.hpp"
 #include "lift/app/handler.hpp"
+#include "lift/app/middleware.hpp"
+#include "lift/core/glob.hpp"
 #include "lift/core/result.hpp"
-#include "lift/events/authorizer.hpp"
 #include "lift/events/batch.hpp"
-#include "lift/events/cloudwatch_logs.hpp"
-#include "lift/events/cognito.hpp"
-#include "lift/events/dynamodb_stream.hpp"
-#include "lift/events/eventbridge.hpp"
-#include "lift/events/kinesis.hpp"
-#include "lift/events/s3.hpp"
-#include "lift/events/sns.hpp"
-#include "lift/events/sqs.hpp"
+#include "lift/events/source.hpp"
 #include "lift/json/convert.hpp"
 
 namespace lift {
 
-// `pattern` against `text`: '*' any run of characters, '?' one character.
-[[nodiscard]] bool glob_match(std::string_view pattern, std::string_view text) noexcept;
+// Handles an event no typed event route takes (see App::on_event).
+using EventHandler = std::function<Result<boost::json::value>(Context&, const boost::json::value&)>;
 
 namespace detail {
 
-// A record source's route: exactly one of `each` and `whole` is set.
-template <class Event, class Record>
-struct RecordRoute {
-  using event_type = Event;
-  using record_type = Record;
-  std::string pattern;
-  std::function<Result<void>(Context&, const Record&)> each;
-  // nullopt: the handler reports no per-record outcome (it returned void).
-  std::function<Result<std::optional<events::BatchItemFailures>>(Context&, const Event&)> whole;
-};
-using SqsRoute = RecordRoute<events::SqsEvent, events::SqsMessage>;
-using SnsRoute = RecordRoute<events::SnsEvent, events::SnsRecord>;
-using S3Route = RecordRoute<events::S3Event, events::S3Record>;
-using DynamoDBStreamRoute = RecordRoute<events::DynamoDBStreamEvent, events::DynamoDBRecord>;
-using KinesisRoute = RecordRoute<events::KinesisEvent, events::KinesisRecord>;
+inline constexpr std::size_t kNoRoute = static_cast<std::size_t>(-1);
 
-// EventBridge and schedule routes parse the event themselves (the Detail type is the handler's).
-struct EventBridgeRoute {
-  bool schedule = false;
-  std::string pattern;
-  std::function<Result<boost::json::value>(Context&, const boost::json::value&)> handler;
+// ---- the generic dispatch (src/app/event_dispatch.cpp) and what it needs of a source ----
+
+// One invocation of a non-HTTP event, as every source's dispatch sees it.
+struct EventDispatch {
+  const runtime::InvocationContext& invocation;
+  events::Kind kind;
+  const boost::json::value& event;
+  std::span<const Middleware> app_chain;  // the app's own middleware (on_event, refusals)
+  const EventHandler& on_event;           // may be empty
 };
 
-struct LogsRoute {
-  std::string pattern;
-  std::function<Result<void>(Context&, const events::CloudWatchLogsData&)> handler;
+// The records of one event of a source, and the routes they take: implemented for each source
+// by SourceRoutes<D> below, driven by run_batch.
+class RecordBatch {
+ public:
+  virtual ~RecordBatch() = default;
+  [[nodiscard]] virtual std::size_t size() const noexcept = 0;
+  // The event is its one record (EventBridge, Cognito, ...): handlers see no ctx.record().
+  [[nodiscard]] virtual bool single_event() const noexcept = 0;
+  [[nodiscard]] virtual const boost::json::value* raw(std::size_t i) const noexcept = 0;
+  [[nodiscard]] virtual const void* typed(std::size_t i) const noexcept = 0;
+  [[nodiscard]] virtual const std::type_info& record_type() const noexcept = 0;
+  [[nodiscard]] virtual std::size_t route_of(std::size_t i) const noexcept = 0;  // kNoRoute: none
+  [[nodiscard]] virtual bool per_record(std::size_t route) const noexcept = 0;
+  [[nodiscard]] virtual std::span<const Middleware> chain(std::size_t route) const noexcept = 0;
+  [[nodiscard]] virtual std::string_view item_id(std::size_t i) const noexcept = 0;
+  [[nodiscard]] virtual bool ordered(std::size_t i) const noexcept = 0;
+  [[nodiscard]] virtual std::string describe(std::size_t i) const = 0;
+  // The route's handler for record i (called inside the route's chain); keeps its answer.
+  virtual Result<void> handle(std::size_t route, std::size_t i, Context& ctx) = 0;
+  // The route's whole-batch handler for the records of `group`; the failures it reported.
+  virtual Result<std::optional<events::BatchItemFailures>> handle_group(std::size_t route, std::span<const std::size_t> group,
+                                                                        Context& ctx) = 0;
+  // How record i ended, as the chain around its handling returned (kept for the answer).
+  virtual void settle(std::size_t i, const Result<void>& outcome) = 0;
 };
 
-enum class AuthorizerInput { token, request, request_v2, any_request };
-struct AuthorizerRoute {
-  AuthorizerInput input = AuthorizerInput::token;
-  std::function<Result<boost::json::value>(Context&, const boost::json::value&)> handler;
+// Runs every record of `batch` through its route, the app's middleware and on_event, as the
+// rules in this header say. The answer when the generic rules decide it (on_event took the
+// whole event; batchItemFailures of a report_items source); nullopt when the source writes it
+// from the settled records; an error fails the invocation. Never throws.
+Result<std::optional<boost::json::value>> run_batch(const EventDispatch& dispatch, RecordBatch& batch, events::Failures failures);
+
+// Logs an exception caught while answering an event (as one JSON line) and returns InternalError.
+Error event_exception(const EventDispatch& dispatch, std::string_view where);
+
+// What a source's routes did with an event: its answer, or (nullopt) that no route takes it,
+// `unmatched` saying what it was, so that the event can go on (to a refined source's routes,
+// to on_event) or be refused.
+struct Routed {
+  std::optional<boost::json::value> answer;
+  std::string unmatched;
 };
 
-struct CognitoRoute {
-  std::string pattern;
-  // nullopt: keep the event's `response` as it came.
-  std::function<Result<std::optional<boost::json::value>>(Context&, const events::CognitoEvent&)> handler;
+// Every route of one source, whatever the source: the app keeps one per source it routes.
+class SourceRoutesBase {
+ public:
+  virtual ~SourceRoutesBase() = default;
+  [[nodiscard]] virtual events::Kind kind() const noexcept = 0;
+  // The kind of the events this source also takes through its adapter (unknown: none).
+  [[nodiscard]] virtual events::Kind adapts() const noexcept = 0;
+  [[nodiscard]] virtual bool adaptable(const boost::json::value& event) const noexcept = 0;
+  // Each route's full middleware chain, given the chain of each group (index 0: the app's).
+  virtual void freeze(std::span<const std::vector<Middleware>> group_chains) = 0;
+  // An event of this source's kind, or (adapted) one of the kind it adapts.
+  virtual Result<Routed> dispatch(const EventDispatch& dispatch, bool adapted) const = 0;
 };
 
 // ---- calling user handlers whatever they return ----
@@ -154,32 +177,39 @@ Result<void> call_for_void(Fn& fn, A&&... args) {
   }
 }
 
-// void / Result<void> -> nullopt; T / Result<T> -> the T as JSON.
-template <class Fn, class... A>
-Result<std::optional<boost::json::value>> call_for_json(Fn& fn, A&&... args) {
+// A handler's value as the source's per-record Answer: nothing (void), JSON
+// (std::optional<boost::json::value>: void gives nullopt, anything else its JSON), or the
+// source's own type (void gives its default).
+template <class Answer, class Fn, class... A>
+Result<Answer> call_for_answer(Fn& fn, A&&... args) {
   using R = std::invoke_result_t<Fn&, A...>;
   using D = std::remove_cvref_t<R>;
-  if constexpr (std::is_void_v<R>) {
+  if constexpr (std::is_void_v<Answer>) {
+    return call_for_void(fn, std::forward<A>(args)...);
+  } else if constexpr (std::is_void_v<R>) {
     std::invoke(fn, std::forward<A>(args)...);
-    return std::optional<boost::json::value>{};
+    return Answer{};
   } else if constexpr (std::is_same_v<D, Result<void>>) {
     auto result = std::invoke(fn, std::forward<A>(args)...);
     if (!result) return std::move(result).error();
-    return std::optional<boost::json::value>{};
+    return Answer{};
+  } else if constexpr (std::is_same_v<Answer, std::optional<boost::json::value>>) {
+    if constexpr (is_result_v<D>) {
+      auto result = std::invoke(fn, std::forward<A>(args)...);
+      if (!result) return std::move(result).error();
+      return Answer(json::to_json(*result));
+    } else {
+      return Answer(json::to_json(std::invoke(fn, std::forward<A>(args)...)));
+    }
   } else if constexpr (is_result_v<D>) {
+    static_assert(std::is_convertible_v<typename D::value_type, Answer>, "this handler returns the source's answer type");
     auto result = std::invoke(fn, std::forward<A>(args)...);
     if (!result) return std::move(result).error();
-    return std::optional<boost::json::value>(json::to_json(*result));
+    return Answer(std::move(*result));
   } else {
-    return std::optional<boost::json::value>(json::to_json(std::invoke(fn, std::forward<A>(args)...)));
+    static_assert(std::is_convertible_v<D, Answer>, "this handler returns the source's answer type");
+    return Answer(std::invoke(fn, std::forward<A>(args)...));
   }
-}
-
-template <class Fn, class... A>
-Result<boost::json::value> call_for_answer(Fn& fn, A&&... args) {
-  auto answer = call_for_json(fn, std::forward<A>(args)...);
-  if (!answer) return std::move(answer).error();
-  return answer->value_or(boost::json::value());
 }
 
 template <class Fn, class... A>
@@ -203,29 +233,113 @@ Result<std::optional<events::BatchItemFailures>> call_for_failures(Fn& fn, A&&..
   }
 }
 
-// ---- binding ----
+// ---- one source's routes ----
 
-// `partial`: whether the source has partial batch responses (SQS, Kinesis, DynamoDB Streams).
-template <class Route, bool partial, class F>
-Route bind_record_route(std::string_view pattern, F&& handler) {
+// A route of source D: exactly one of `each` and `whole` is set.
+template <class D>
+struct EventRoute {
+  using Event = typename D::Event;
+  using Record = typename D::Record;
+  using Answer = events::answer_t<D>;
+  std::string pattern;
+  std::size_t group = 0;
+  std::vector<Middleware> chain;  // the app's and the enclosing groups', outermost first (at freeze)
+  // Whether the handler takes record r at all (its parameter is one payload version); empty: it does.
+  std::function<bool(const Record&)> takes;
+  std::function<Result<Answer>(Context&, const Record&, const boost::json::value& raw)> each;
+  // nullopt: the handler reports no per-record outcome (it returned void).
+  std::function<Result<std::optional<events::BatchItemFailures>>(Context&, const Event&)> whole;
+};
+
+// The parameter a handler takes besides the context: void for a context-only handler, or one
+// whose parameter cannot be named (a generic lambda, an overloaded call operator).
+template <class Sig>
+struct parameter_of_signature {
+  using type = void;
+};
+template <class C, class R, class A, class B>
+struct parameter_of_signature<R (C::*)(A, B) const> {
+  using type = std::remove_cvref_t<B>;
+};
+template <class C, class R, class A, class B>
+struct parameter_of_signature<R (C::*)(A, B)> {
+  using type = std::remove_cvref_t<B>;
+};
+template <class R, class A, class B>
+struct parameter_of_signature<R (*)(A, B)> {
+  using type = std::remove_cvref_t<B>;
+};
+template <class Fn>
+struct parameter_of {
+  using type = void;
+};
+template <class Fn>
+  requires std::is_pointer_v<Fn>
+struct parameter_of<Fn> : parameter_of_signature<Fn> {};
+template <class Fn>
+  requires requires { &Fn::operator(); }
+struct parameter_of<Fn> : parameter_of_signature<decltype(&Fn::operator())> {};
+
+// What D::as offers for parameter type P (void when it offers nothing).
+template <class D, class P>
+struct view_of {
+  using type = void;
+};
+template <class D, class P>
+  requires requires(const typename D::Record& r, const boost::json::value& raw) { D::as(std::type_identity<P>{}, r, raw); }
+struct view_of<D, P> {
+  using type = decltype(D::as(std::type_identity<P>{}, std::declval<const typename D::Record&>(),
+                              std::declval<const boost::json::value&>()));
+};
+
+template <class D, class F>
+EventRoute<D> bind_event_route(std::string_view pattern, F&& handler) {
   using Fn = std::decay_t<F>;
-  using Event = typename Route::event_type;
-  using Record = typename Route::record_type;
-  Route route;
+  using Event = typename D::Event;
+  using Record = typename D::Record;
+  using Answer = events::answer_t<D>;
+  using P = typename parameter_of<Fn>::type;
+  using View = typename view_of<D, P>::type;
+  EventRoute<D> route;
   route.pattern = std::string(pattern);
-  if constexpr (std::invocable<Fn&, Context&, const Record&>) {
-    route.each = [fn = Fn(std::forward<F>(handler))](Context& ctx, const Record& record) mutable {
-      return call_for_void(fn, ctx, record);
+  if constexpr (ContextHandler<Fn>) {
+    route.each = [fn = Fn(std::forward<F>(handler))](Context& ctx, const Record&, const boost::json::value&) mutable {
+      return call_for_answer<Answer>(fn, ctx);
     };
-  } else if constexpr (std::is_same_v<Record, events::SnsRecord> && std::invocable<Fn&, Context&, const events::SnsMessage&>) {
-    route.each = [fn = Fn(std::forward<F>(handler))](Context& ctx, const events::SnsRecord& record) mutable {
-      return call_for_void(fn, ctx, record.Sns);
+  } else if constexpr (std::invocable<Fn&, Context&, const Record&>) {
+    route.each = [fn = Fn(std::forward<F>(handler))](Context& ctx, const Record& record, const boost::json::value&) mutable {
+      return call_for_answer<Answer>(fn, ctx, record);
     };
+  } else if constexpr (!std::is_void_v<View>) {
+    // Another parameter type the source offers.
+    if constexpr (std::is_pointer_v<View>) {
+      route.takes = [](const Record& record) {
+        return D::as(std::type_identity<P>{}, record, boost::json::value()) != nullptr;
+      };
+      route.each = [fn = Fn(std::forward<F>(handler))](Context& ctx, const Record& record,
+                                                       const boost::json::value& raw) mutable -> Result<Answer> {
+        return call_for_answer<Answer>(fn, ctx, std::as_const(*D::as(std::type_identity<P>{}, record, raw)));
+      };
+    } else if constexpr (is_result_v<std::remove_cvref_t<View>>) {
+      route.each = [fn = Fn(std::forward<F>(handler))](Context& ctx, const Record& record,
+                                                       const boost::json::value& raw) mutable -> Result<Answer> {
+        auto viewed = D::as(std::type_identity<P>{}, record, raw);
+        if (!viewed) return std::move(viewed).error();
+        return call_for_answer<Answer>(fn, ctx, std::as_const(*viewed));
+      };
+    } else {
+      route.each = [fn = Fn(std::forward<F>(handler))](Context& ctx, const Record& record,
+                                                       const boost::json::value& raw) mutable -> Result<Answer> {
+        return call_for_answer<Answer>(fn, ctx, D::as(std::type_identity<P>{}, record, raw));
+      };
+    }
   } else {
-    static_assert(std::invocable<Fn&, Context&, const Event&>,
-                  "an event handler takes (lift::Context&, const Record&) or (lift::Context&, const Event&)");
+    static_assert(!std::is_same_v<Event, Record> && std::invocable<Fn&, Context&, const Event&>,
+                  "this event handler takes (lift::Context&), (lift::Context&, const Record&), "
+                  "(lift::Context&, const Event&) or another parameter its source offers (lift/events/source.hpp)");
     using R = std::invoke_result_t<Fn&, Context&, const Event&>;
-    static_assert(partial || is_void_result_v<R>, "SNS and S3 have no partial batch response: return void or lift::Result<void>");
+    static_assert(D::failures == events::Failures::report_items || is_void_result_v<R>,
+                  "this source has no partial batch response: a whole-batch handler returns void or lift::Result<void>");
     route.whole = [fn = Fn(std::forward<F>(handler))](Context& ctx, const Event& event) mutable {
       return call_for_failures(fn, ctx, event);
     };
@@ -233,105 +347,208 @@ Route bind_record_route(std::string_view pattern, F&& handler) {
   return route;
 }
 
-template <class T>
-struct eventbridge_detail {};
 template <class D>
-struct eventbridge_detail<events::EventBridgeEvent<D>> {
-  using type = D;
-};
-
-template <class F>
-EventBridgeRoute bind_eventbridge_route(bool schedule, std::string_view pattern, F&& handler) {
-  using Fn = std::decay_t<F>;
-  EventBridgeRoute route;
-  route.schedule = schedule;
-  route.pattern = std::string(pattern);
-  if constexpr (ContextHandler<Fn>) {
-    route.handler = [fn = Fn(std::forward<F>(handler))](Context& ctx, const boost::json::value&) mutable {
-      return call_for_answer(fn, ctx);
+inline constexpr bool has_answer_hook_v =
+    requires(const boost::json::value& event, const typename D::Event& typed,
+             std::span<Result<events::answer_t<D>>> outcomes, const events::AnswerContext& context) {
+      { D::answer(event, typed, outcomes, context) } -> std::same_as<Result<boost::json::value>>;
     };
-  } else {
-    using In = typename input_of<std::remove_pointer_t<Fn>>::type;
-    using Detail = typename eventbridge_detail<In>::type;  // the parameter must be an EventBridgeEvent<Detail>
-    route.handler = [fn = Fn(std::forward<F>(handler))](Context& ctx,
-                                                        const boost::json::value& event) mutable -> Result<boost::json::value> {
-      auto parsed = events::parse_eventbridge<Detail>(event);
-      if (!parsed) return std::move(parsed).error();
-      return call_for_answer(fn, ctx, std::as_const(*parsed));
-    };
+
+template <class D>
+inline constexpr bool has_ordered_v = requires(const typename D::Record& r) {
+  { D::ordered(r) } -> std::same_as<bool>;
+};
+
+template <class D>
+inline constexpr bool has_item_id_v = requires(const typename D::Record& r) {
+  { D::item_id(r) } -> std::convertible_to<std::string_view>;
+};
+
+template <class D>
+inline constexpr bool has_adapter_v = requires(const boost::json::value& event) {
+  typename D::adapts;
+  { D::adaptable(event) } -> std::same_as<bool>;
+  { D::adapt(event) } -> std::same_as<Result<typename D::Event>>;
+};
+
+// The error of a record that was never handled (a batch that stopped before it).
+Error not_processed();
+
+// All the routes of source D, and the dispatch of one of its events to them.
+template <class D>
+class SourceRoutes final : public SourceRoutesBase {
+ public:
+  using Event = typename D::Event;
+  using Record = typename D::Record;
+  using Answer = events::answer_t<D>;
+  using Outcome = Result<std::conditional_t<std::is_void_v<Answer>, void, Answer>>;
+
+  static_assert(events::RoutedSource<D>, "not a routed event source descriptor (lift/events/source.hpp)");
+  static_assert(D::failures != events::Failures::report_items || has_item_id_v<D>,
+                "a source with partial batch responses names its records (D::item_id)");
+  static_assert(D::failures != events::Failures::answer_each || has_answer_hook_v<D>,
+                "a source that answers each record writes the answer (D::answer)");
+
+  std::vector<EventRoute<D>> routes;
+
+  [[nodiscard]] events::Kind kind() const noexcept override { return events::Kind::of<D>(); }
+
+  [[nodiscard]] events::Kind adapts() const noexcept override {
+    if constexpr (has_adapter_v<D>) return events::Kind::of<typename D::adapts>();
+    else return events::Kind::unknown();
   }
-  return route;
-}
 
-template <class F>
-LogsRoute bind_logs_route(std::string_view pattern, F&& handler) {
-  using Fn = std::decay_t<F>;
-  static_assert(std::invocable<Fn&, Context&, const events::CloudWatchLogsData&>,
-                "a logs handler takes (lift::Context&, const CloudWatchLogsData&)");
-  LogsRoute route;
-  route.pattern = std::string(pattern);
-  route.handler = [fn = Fn(std::forward<F>(handler))](Context& ctx, const events::CloudWatchLogsData& data) mutable {
-    return call_for_void(fn, ctx, data);
-  };
-  return route;
-}
-
-template <class In>
-struct authorizer_parser;
-template <>
-struct authorizer_parser<events::TokenAuthorizerEvent> {
-  static constexpr auto input = AuthorizerInput::token;
-  static Result<events::TokenAuthorizerEvent> parse(const boost::json::value& e) { return events::parse_token_authorizer(e); }
-};
-template <>
-struct authorizer_parser<events::RequestAuthorizerEvent> {
-  static constexpr auto input = AuthorizerInput::request;
-  static Result<events::RequestAuthorizerEvent> parse(const boost::json::value& e) { return events::parse_request_authorizer(e); }
-};
-template <>
-struct authorizer_parser<events::RequestAuthorizerV2Event> {
-  static constexpr auto input = AuthorizerInput::request_v2;
-  static Result<events::RequestAuthorizerV2Event> parse(const boost::json::value& e) {
-    return events::parse_request_authorizer_v2(e);
+  [[nodiscard]] bool adaptable(const boost::json::value& event) const noexcept override {
+    if constexpr (has_adapter_v<D>) return D::adaptable(event);
+    else return false;
   }
-};
-template <>
-struct authorizer_parser<events::AnyRequestAuthorizerEvent> {
-  static constexpr auto input = AuthorizerInput::any_request;
-  static Result<events::AnyRequestAuthorizerEvent> parse(const boost::json::value& e) {
-    return events::parse_any_request_authorizer(e);
+
+  void freeze(std::span<const std::vector<Middleware>> group_chains) override {
+    for (auto& route : routes) route.chain = group_chains[route.group];
   }
+
+  Result<Routed> dispatch(const EventDispatch& dispatch, bool adapted) const override {
+    auto typed = parse(dispatch.event, adapted);
+    if (!typed) return std::move(typed).error();
+    Batch batch(*this, dispatch, *typed, adapted);
+    if (auto problem = batch.check(); !problem) return std::move(problem).error();
+    // No route takes any record: the event goes on, whole.
+    if (batch.size() > 0 && !batch.any_routed()) return Routed{std::nullopt, D::describe(D::records(*typed).front())};
+    auto answered = run_batch(dispatch, batch, D::failures);
+    if (!answered) return std::move(answered).error();
+    if (*answered) return Routed{std::move(**answered), {}};
+    auto answer = batch.answer();
+    if (!answer) return std::move(answer).error();
+    return Routed{std::move(*answer), {}};
+  }
+
+ private:
+  static Result<Event> parse(const boost::json::value& event, bool adapted) {
+    if constexpr (has_adapter_v<D>) {
+      if (adapted) return D::adapt(event);
+    }
+    (void)adapted;
+    return D::parse(event);
+  }
+
+  class Batch final : public RecordBatch {
+   public:
+    Batch(const SourceRoutes& owner, const EventDispatch& dispatch, const Event& event, bool adapted)
+        : owner_(owner), dispatch_(dispatch), event_(event), records_(D::records(event)) {
+      // An adapted event is one record whose JSON is the event that carried it.
+      raw_ = adapted ? std::vector<const boost::json::value*>(records_.size(), &dispatch.event) : D::raw_records(dispatch.event);
+      routes_.assign(records_.size(), kNoRoute);
+      for (std::size_t i = 0; i < records_.size(); ++i) {
+        for (std::size_t r = 0; r < owner_.routes.size(); ++r) {
+          const auto& route = owner_.routes[r];
+          if (D::matches(route.pattern, records_[i]) && (!route.takes || route.takes(records_[i]))) {
+            routes_[i] = r;
+            break;
+          }
+        }
+      }
+      outcomes_.reserve(records_.size());
+      for (std::size_t i = 0; i < records_.size(); ++i) outcomes_.emplace_back(not_processed());
+      answered_.assign(records_.size(), false);
+    }
+
+    Result<void> check() const {
+      if (raw_.size() != records_.size()) return Error{"InternalError", "the event's records and their JSON disagree", 500};
+      return {};
+    }
+    [[nodiscard]] bool any_routed() const noexcept {
+      for (auto r : routes_) {
+        if (r != kNoRoute) return true;
+      }
+      return false;
+    }
+
+    [[nodiscard]] std::size_t size() const noexcept override { return records_.size(); }
+    [[nodiscard]] bool single_event() const noexcept override { return std::is_same_v<Event, Record>; }
+    [[nodiscard]] const boost::json::value* raw(std::size_t i) const noexcept override { return raw_[i]; }
+    [[nodiscard]] const void* typed(std::size_t i) const noexcept override { return &records_[i]; }
+    [[nodiscard]] const std::type_info& record_type() const noexcept override { return typeid(Record); }
+    [[nodiscard]] std::size_t route_of(std::size_t i) const noexcept override { return routes_[i]; }
+    [[nodiscard]] bool per_record(std::size_t route) const noexcept override {
+      return static_cast<bool>(owner_.routes[route].each);
+    }
+    [[nodiscard]] std::span<const Middleware> chain(std::size_t route) const noexcept override {
+      return owner_.routes[route].chain;
+    }
+    [[nodiscard]] std::string_view item_id(std::size_t i) const noexcept override {
+      if constexpr (has_item_id_v<D>) return D::item_id(records_[i]);
+      else return {};
+    }
+    [[nodiscard]] bool ordered(std::size_t i) const noexcept override {
+      if constexpr (has_ordered_v<D>) return D::ordered(records_[i]);
+      else return false;
+    }
+    [[nodiscard]] std::string describe(std::size_t i) const override { return D::describe(records_[i]); }
+
+    Result<void> handle(std::size_t route, std::size_t i, Context& ctx) override {
+      auto outcome = owner_.routes[route].each(ctx, records_[i], *raw_[i]);
+      answered_[i] = true;
+      if (!outcome) {
+        Error error = outcome.error();
+        outcomes_[i] = std::move(outcome);
+        return error;
+      }
+      outcomes_[i] = std::move(outcome);
+      return {};
+    }
+
+    Result<std::optional<events::BatchItemFailures>> handle_group(std::size_t route, std::span<const std::size_t> group,
+                                                                  Context& ctx) override {
+      if constexpr (std::is_same_v<Event, Record>) {
+        return Error{"InternalError", "a single-event source has no whole-batch handlers", 500};
+      } else {
+        const auto& whole = owner_.routes[route].whole;
+        if (group.size() == records_.size()) return whole(ctx, event_);
+        // Only when the batch is split between routes: the event with this group's records.
+        Event subset(event_);
+        subset.Records.clear();
+        for (auto j : group) subset.Records.push_back(records_[j]);
+        return whole(ctx, subset);
+      }
+    }
+
+    void settle(std::size_t i, const Result<void>& outcome) override {
+      if (!outcome) {
+        outcomes_[i] = outcome.error();
+      } else if (!answered_[i] || !outcomes_[i]) {
+        // Answered by middleware, a whole-batch handler or on_event: the record's default answer.
+        if constexpr (std::is_void_v<Answer>) outcomes_[i] = Outcome();
+        else outcomes_[i] = Answer{};
+      }
+    }
+
+    Result<boost::json::value> answer() {
+      const events::AnswerContext context{dispatch_.invocation.deadline, dispatch_.invocation.request_id};
+      if constexpr (has_answer_hook_v<D>) {
+        return D::answer(dispatch_.event, event_, std::span<Outcome>(outcomes_), context);
+      } else {
+        (void)context;
+        for (auto& outcome : outcomes_) {
+          if (!outcome) return outcome.error();
+        }
+        if constexpr (!std::is_void_v<Answer> && std::is_same_v<Event, Record>) {
+          if (outcomes_.size() == 1) return json::to_json(*outcomes_.front());
+        }
+        return boost::json::value();
+      }
+    }
+
+   private:
+    const SourceRoutes& owner_;
+    const EventDispatch& dispatch_;
+    const Event& event_;
+    std::span<const Record> records_;
+    std::vector<const boost::json::value*> raw_;
+    std::vector<std::size_t> routes_;
+    std::vector<Outcome> outcomes_;
+    std::vector<bool> answered_;
+  };
 };
-
-template <class F>
-AuthorizerRoute bind_authorizer_route(F&& handler) {
-  using Fn = std::decay_t<F>;
-  // The exact parameter type, not invocability: the variant would accept every request event.
-  using In = typename input_of<std::remove_pointer_t<Fn>>::type;
-  using Parser = authorizer_parser<In>;
-  AuthorizerRoute route;
-  route.input = Parser::input;
-  route.handler = [fn = Fn(std::forward<F>(handler))](Context& ctx,
-                                                      const boost::json::value& event) mutable -> Result<boost::json::value> {
-    auto parsed = Parser::parse(event);
-    if (!parsed) return std::move(parsed).error();
-    return call_for_answer(fn, ctx, std::as_const(*parsed));
-  };
-  return route;
-}
-
-template <class F>
-CognitoRoute bind_cognito_route(std::string_view pattern, F&& handler) {
-  using Fn = std::decay_t<F>;
-  static_assert(std::invocable<Fn&, Context&, const events::CognitoEvent&>,
-                "a cognito handler takes (lift::Context&, const CognitoEvent&)");
-  CognitoRoute route;
-  route.pattern = std::string(pattern);
-  route.handler = [fn = Fn(std::forward<F>(handler))](Context& ctx, const events::CognitoEvent& event) mutable {
-    return call_for_json(fn, ctx, event);
-  };
-  return route;
-}
 
 }  // namespace detail
 }  // namespace lift

@@ -93,6 +93,56 @@ Result<RequestAuthorizerV2Event> parse_request_authorizer_v2(const boost::json::
 using AnyRequestAuthorizerEvent = std::variant<RequestAuthorizerEvent, RequestAuthorizerV2Event>;
 Result<AnyRequestAuthorizerEvent> parse_any_request_authorizer(const boost::json::value& event);
 
+// The TOKEN authorizer source. Routes match the methodArn ("*" for every call); what a handler
+// returns (an IamPolicyResponse, or a Result of one) is the answer; an error answers with its
+// message (API Gateway answers 401 to an error whose message is "Unauthorized").
+struct TokenAuthorizer {
+  static constexpr SourceInfo info{"authorizer-token", "API Gateway TOKEN authorizer calls"};
+  using Event = TokenAuthorizerEvent;
+  using Record = Event;
+  using Answer = std::optional<boost::json::value>;
+  static bool detect(const boost::json::value& event) noexcept;
+  static void summarize(const boost::json::value& event, Summary& out);
+  static Result<Event> parse(const boost::json::value& event) { return parse_token_authorizer(event); }
+  static std::span<const Record> records(const Event& event) noexcept { return {&event, 1}; }
+  static std::vector<const boost::json::value*> raw_records(const boost::json::value& event) { return {&event}; }
+  static bool matches(std::string_view pattern, const Record& event) noexcept {
+    return name_or_arn(pattern, event.methodArn, event.methodArn);
+  }
+  static std::string describe(const Record& event) { return "the TOKEN authorizer call for " + event.methodArn; }
+  static constexpr Failures failures = Failures::fail_invocation;
+};
+LIFT_EVENT_SOURCE(TokenAuthorizer);
+
+// The REQUEST authorizer source, both payload versions (REST and WebSocket APIs: 1.0; HTTP
+// APIs: 2.0). Routes match the methodArn (1.0) or routeArn (2.0). A handler that takes
+// RequestAuthorizerEvent or RequestAuthorizerV2Event takes only calls of that version; one
+// that takes AnyRequestAuthorizerEvent takes both. Answers as TokenAuthorizer's, or a
+// SimpleAuthorizerResponse for HTTP APIs.
+struct RequestAuthorizer {
+  static constexpr SourceInfo info{"authorizer-request", "API Gateway REQUEST authorizer calls (payload 1.0 and 2.0)"};
+  using Event = AnyRequestAuthorizerEvent;
+  using Record = Event;
+  using Answer = std::optional<boost::json::value>;
+  static bool detect(const boost::json::value& event) noexcept;
+  static void summarize(const boost::json::value& event, Summary& out);
+  static Result<Event> parse(const boost::json::value& event) { return parse_any_request_authorizer(event); }
+  static std::span<const Record> records(const Event& event) noexcept { return {&event, 1}; }
+  static std::vector<const boost::json::value*> raw_records(const boost::json::value& event) { return {&event}; }
+  static bool matches(std::string_view pattern, const Record& event) noexcept;
+  static std::string describe(const Record& event);
+  static constexpr Failures failures = Failures::fail_invocation;
+  static const RequestAuthorizerEvent* as(std::type_identity<RequestAuthorizerEvent>, const Record& event,
+                                          const boost::json::value&) noexcept {
+    return std::get_if<RequestAuthorizerEvent>(&event);
+  }
+  static const RequestAuthorizerV2Event* as(std::type_identity<RequestAuthorizerV2Event>, const Record& event,
+                                            const boost::json::value&) noexcept {
+    return std::get_if<RequestAuthorizerV2Event>(&event);
+  }
+};
+LIFT_EVENT_SOURCE(RequestAuthorizer);
+
 // ---- answers ----
 
 struct PolicyStatement {

@@ -72,4 +72,21 @@ Result<CloudWatchLogsEvent> parse_cloudwatch_logs_event(const boost::json::value
 Result<CloudWatchLogsData> parse_cloudwatch_logs(const boost::json::value& event,
                                                  std::size_t max_inflated = kMaxCloudWatchLogsBytes);
 
+// The source: one decoded batch of a subscription filter per invocation, routed by log group
+// name. A handler takes the decoded CloudWatchLogsData.
+struct CloudWatchLogs {
+  static constexpr SourceInfo info{"cloudwatch-logs", "Amazon CloudWatch Logs subscription filters"};
+  using Event = CloudWatchLogsData;
+  using Record = Event;
+  static bool detect(const boost::json::value& event) noexcept { return !string_at(event, {"awslogs", "data"}).empty(); }
+  static void summarize(const boost::json::value& event, Summary& out);
+  static Result<Event> parse(const boost::json::value& event) { return parse_cloudwatch_logs(event); }
+  static std::span<const Record> records(const Event& event) noexcept { return {&event, 1}; }
+  static std::vector<const boost::json::value*> raw_records(const boost::json::value& event) { return {&event}; }
+  static bool matches(std::string_view pattern, const Record& data) noexcept;
+  static std::string describe(const Record& data) { return "the log group " + data.logGroup; }
+  static constexpr Failures failures = Failures::fail_invocation;
+};
+LIFT_EVENT_SOURCE(CloudWatchLogs);
+
 }  // namespace lift::events

@@ -15,6 +15,8 @@
 
 #include <boost/json/value.hpp>
 
+#include <span>
+
 #include "lift/events/common.hpp"
 
 namespace lift::events {
@@ -45,5 +47,28 @@ Result<CognitoEvent> parse_cognito(const boost::json::value& event);
 // The original event with `response` replaced, every other member kept as it was (Cognito
 // checks the answer against what it sent). "InvalidEvent" when `event` is not an object.
 Result<boost::json::value> cognito_response(const boost::json::value& event, boost::json::value response);
+
+// The source: one trigger per invocation, routed by its trigger source ("PreSignUp_*"). What a
+// handler returns is the trigger's `response` (a JSON value or any type that converts to one),
+// or nothing to leave it as it came; Lambda gets the event back with `response` replaced.
+struct Cognito {
+  static constexpr SourceInfo info{"cognito", "Amazon Cognito user pool triggers"};
+  using Event = CognitoEvent;
+  using Record = Event;
+  using Answer = std::optional<boost::json::value>;
+  static bool detect(const boost::json::value& event) noexcept {
+    return !string_member(event, "triggerSource").empty() && !string_member(event, "userPoolId").empty();
+  }
+  static void summarize(const boost::json::value& event, Summary& out);
+  static Result<Event> parse(const boost::json::value& event) { return parse_cognito(event); }
+  static std::span<const Record> records(const Event& event) noexcept { return {&event, 1}; }
+  static std::vector<const boost::json::value*> raw_records(const boost::json::value& event) { return {&event}; }
+  static bool matches(std::string_view pattern, const Record& event) noexcept;
+  static std::string describe(const Record& event) { return "the Cognito trigger " + event.triggerSource; }
+  static constexpr Failures failures = Failures::fail_invocation;
+  static Result<boost::json::value> answer(const boost::json::value& event, const Event& typed, std::span<Result<Answer>> outcomes,
+                                           const AnswerContext& context);
+};
+LIFT_EVENT_SOURCE(Cognito);
 
 }  // namespace lift::events

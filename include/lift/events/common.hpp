@@ -19,6 +19,7 @@
 #include <boost/json/value.hpp>
 
 #include "lift/core/result.hpp"
+#include "lift/events/source.hpp"
 #include "lift/json/binding.hpp"
 
 namespace lift::events {

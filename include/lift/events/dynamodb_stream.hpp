@@ -82,4 +82,22 @@ std::string_view table_name_from_arn(std::string_view arn) noexcept;
 // `Records[0].dynamodb.NewImage["price"].N: not a number`.
 Result<DynamoDBStreamEvent> parse_dynamodb_stream(const boost::json::value& event);
 
+// The source: routed by table name or stream ARN; failed records are reported in
+// batchItemFailures by their SequenceNumber.
+struct DynamoDBStream {
+  static constexpr SourceInfo info{"dynamodb-stream", "Amazon DynamoDB Streams: item changes of a table"};
+  using Event = DynamoDBStreamEvent;
+  using Record = DynamoDBRecord;
+  static bool detect(const boost::json::value& event) noexcept { return records_event_source(event) == "aws:dynamodb"; }
+  static void summarize(const boost::json::value& event, Summary& out);
+  static Result<Event> parse(const boost::json::value& event) { return parse_dynamodb_stream(event); }
+  static std::span<const Record> records(const Event& event) noexcept { return event.Records; }
+  static std::vector<const boost::json::value*> raw_records(const boost::json::value& event) { return array_items(event, "Records"); }
+  static bool matches(std::string_view pattern, const Record& r) noexcept { return name_or_arn(pattern, r.table_name(), r.eventSourceARN); }
+  static std::string describe(const Record& r) { return "the DynamoDB stream " + r.eventSourceARN; }
+  static constexpr Failures failures = Failures::report_items;
+  static std::string_view item_id(const Record& r) noexcept { return r.dynamodb.SequenceNumber; }
+};
+LIFT_EVENT_SOURCE(DynamoDBStream);
+
 }  // namespace lift::events

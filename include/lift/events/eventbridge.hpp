@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include <boost/json/value.hpp>
@@ -79,5 +80,54 @@ Result<EventBridgeEvent<Detail>> parse_eventbridge(const boost::json::value& eve
 
 // parse_eventbridge, then source "aws.events" and detail-type "Scheduled Event" are checked.
 Result<ScheduledEvent> parse_scheduled(const boost::json::value& event);
+
+// The EventBridge source (scheduled events are the Scheduled source): one event per
+// invocation, routed by its source or detail-type, or by any of its resources with an ARN
+// pattern. A handler may take EventBridgeEvent<Detail> for any Detail that binds; what it
+// returns (any value that converts to JSON, or nothing) is the answer.
+struct EventBridge {
+  static constexpr SourceInfo info{"eventbridge", "Amazon EventBridge events (and CloudWatch Events)"};
+  using Event = EventBridgeEvent<>;
+  using Record = Event;
+  using Answer = std::optional<boost::json::value>;
+  static bool detect(const boost::json::value& event) noexcept;
+  static void summarize(const boost::json::value& event, Summary& out);
+  static Result<Event> parse(const boost::json::value& event) { return parse_eventbridge(event); }
+  static std::span<const Record> records(const Event& event) noexcept { return {&event, 1}; }
+  static std::vector<const boost::json::value*> raw_records(const boost::json::value& event) { return {&event}; }
+  static bool matches(std::string_view pattern, const Record& event) noexcept;
+  static std::string describe(const Record& event);
+  static constexpr Failures failures = Failures::fail_invocation;
+  template <class Detail>
+  static Result<EventBridgeEvent<Detail>> as(std::type_identity<EventBridgeEvent<Detail>>, const Record&,
+                                             const boost::json::value& raw) {
+    return parse_eventbridge<Detail>(raw);
+  }
+};
+LIFT_EVENT_SOURCE(EventBridge);
+
+// Scheduled events (EventBridge rules and the EventBridge Scheduler's legacy shape): routed by
+// the name of the rule that fired, or its ARN; when no scheduled route matches, the event goes
+// on to the EventBridge routes.
+struct Scheduled {
+  static constexpr SourceInfo info{"scheduled", "scheduled events of EventBridge rules", false, &EventBridge::info};
+  using Event = ScheduledEvent;
+  using Record = Event;
+  using Answer = std::optional<boost::json::value>;
+  static bool detect(const boost::json::value& event) noexcept;
+  static void summarize(const boost::json::value& event, Summary& out);
+  static Result<Event> parse(const boost::json::value& event) { return parse_scheduled(event); }
+  static std::span<const Record> records(const Event& event) noexcept { return {&event, 1}; }
+  static std::vector<const boost::json::value*> raw_records(const boost::json::value& event) { return {&event}; }
+  static bool matches(std::string_view pattern, const Record& event) noexcept;
+  static std::string describe(const Record& event);
+  static constexpr Failures failures = Failures::fail_invocation;
+  template <class Detail>
+  static Result<EventBridgeEvent<Detail>> as(std::type_identity<EventBridgeEvent<Detail>>, const Record&,
+                                             const boost::json::value& raw) {
+    return parse_eventbridge<Detail>(raw);
+  }
+};
+LIFT_EVENT_SOURCE(Scheduled);
 
 }  // namespace lift::events

@@ -61,4 +61,22 @@ void lift_rules(lift::json::Rules<KinesisData>& r);
 // Errors: "InvalidEvent" naming the path (`Records[1].kinesis.data: invalid base64`).
 Result<KinesisEvent> parse_kinesis(const boost::json::value& event);
 
+// The source: routed by stream name or ARN; failed records are reported in batchItemFailures
+// by their sequence number (Lambda restarts the shard from the lowest one).
+struct Kinesis {
+  static constexpr SourceInfo info{"kinesis", "Amazon Kinesis Data Streams records"};
+  using Event = KinesisEvent;
+  using Record = KinesisRecord;
+  static bool detect(const boost::json::value& event) noexcept { return records_event_source(event) == "aws:kinesis"; }
+  static void summarize(const boost::json::value& event, Summary& out);
+  static Result<Event> parse(const boost::json::value& event) { return parse_kinesis(event); }
+  static std::span<const Record> records(const Event& event) noexcept { return event.Records; }
+  static std::vector<const boost::json::value*> raw_records(const boost::json::value& event) { return array_items(event, "Records"); }
+  static bool matches(std::string_view pattern, const Record& r) noexcept { return name_or_arn(pattern, r.stream_name(), r.eventSourceARN); }
+  static std::string describe(const Record& r) { return "the Kinesis stream " + r.eventSourceARN; }
+  static constexpr Failures failures = Failures::report_items;
+  static std::string_view item_id(const Record& r) noexcept { return r.kinesis.sequenceNumber; }
+};
+LIFT_EVENT_SOURCE(Kinesis);
+
 }  // namespace lift::events

@@ -151,4 +151,36 @@ using S3EventBridgeEvent = EventBridgeEvent<S3EventBridgeDetail>;
 // detail.object.key present.
 Result<S3EventBridgeEvent> parse_s3_eventbridge(const boost::json::value& event);
 
+// The S3 source: routed by "bucket" or "bucket/key-glob" (over the decoded key), or by the
+// bucket's or the object's ARN ("arn:aws:s3:::bucket/key"). Object notifications delivered
+// through EventBridge ("Object Created", "Object Deleted") reach the same routes as an S3Record
+// built from the EventBridge detail (the key URL-encoded as S3 sends it; ctx.record() is then
+// the EventBridge event). S3 has no partial batch response: the first failure fails the
+// invocation.
+struct S3 {
+  static constexpr SourceInfo info{"s3", "Amazon S3 event notifications (direct or through EventBridge)"};
+  using Event = S3Event;
+  using Record = S3Record;
+  using adapts = EventBridge;
+  static bool detect(const boost::json::value& event) noexcept { return records_event_source(event) == "aws:s3"; }
+  static void summarize(const boost::json::value& event, Summary& out);
+  static Result<Event> parse(const boost::json::value& event) { return parse_s3(event); }
+  static std::span<const Record> records(const Event& event) noexcept { return event.Records; }
+  static std::vector<const boost::json::value*> raw_records(const boost::json::value& event) { return array_items(event, "Records"); }
+  static bool matches(std::string_view pattern, const Record& r);
+  static std::string describe(const Record& r) { return "the S3 object " + r.s3.bucket.name + "/" + r.s3.object.decoded_key(); }
+  static constexpr Failures failures = Failures::fail_invocation;
+  static std::string_view item_id(const Record& r) noexcept { return r.s3.object.key; }
+  // A pattern names the bucket first: "/key" is a mistake.
+  static std::optional<std::string> check_pattern(std::string_view pattern) {
+    if (!pattern.starts_with("arn:") && pattern.starts_with('/')) return "it starts with the bucket (\"bucket/key-glob\")";
+    return std::nullopt;
+  }
+  // An EventBridge event from aws.s3 with detail-type "Object Created" or "Object Deleted".
+  static bool adaptable(const boost::json::value& event) noexcept;
+  // That event as a notification of one record.
+  static Result<Event> adapt(const boost::json::value& event);
+};
+LIFT_EVENT_SOURCE(S3);
+
 }  // namespace lift::events

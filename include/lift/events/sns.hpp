@@ -67,4 +67,23 @@ void lift_rules(lift::json::Rules<SnsRecord>& r);
 
 Result<SnsEvent> parse_sns(const boost::json::value& event);
 
+// The source: routed by topic name or ARN; a handler may take the SnsRecord or its SnsMessage.
+// SNS has no partial batch response: the first failure fails the invocation.
+struct Sns {
+  static constexpr SourceInfo info{"sns", "Amazon SNS: notifications from a topic"};
+  using Event = SnsEvent;
+  using Record = SnsRecord;
+  static bool detect(const boost::json::value& event) noexcept { return records_event_source(event) == "aws:sns"; }
+  static void summarize(const boost::json::value& event, Summary& out);
+  static Result<Event> parse(const boost::json::value& event) { return parse_sns(event); }
+  static std::span<const Record> records(const Event& event) noexcept { return event.Records; }
+  static std::vector<const boost::json::value*> raw_records(const boost::json::value& event) { return array_items(event, "Records"); }
+  static bool matches(std::string_view pattern, const Record& r) noexcept { return name_or_arn(pattern, r.Sns.topic_name(), r.Sns.TopicArn); }
+  static std::string describe(const Record& r) { return "the SNS topic " + r.Sns.TopicArn; }
+  static constexpr Failures failures = Failures::fail_invocation;
+  static std::string_view item_id(const Record& r) noexcept { return r.Sns.MessageId; }
+  static const SnsMessage& as(std::type_identity<SnsMessage>, const Record& r, const boost::json::value&) noexcept { return r.Sns; }
+};
+LIFT_EVENT_SOURCE(Sns);
+
 }  // namespace lift::events

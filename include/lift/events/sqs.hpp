@@ -87,4 +87,23 @@ void lift_rules(lift::json::Rules<SqsMessage>& r);
 // `Records[0].body: expected string`, ...
 Result<SqsEvent> parse_sqs(const boost::json::value& event);
 
+// The source: routed by queue name or ARN; failed messages are reported in batchItemFailures
+// by messageId, and a FIFO queue stops at its first failure (lift/events/source.hpp).
+struct Sqs {
+  static constexpr SourceInfo info{"sqs", "Amazon SQS: a batch of messages from one queue"};
+  using Event = SqsEvent;
+  using Record = SqsMessage;
+  static bool detect(const boost::json::value& event) noexcept { return records_event_source(event) == "aws:sqs"; }
+  static void summarize(const boost::json::value& event, Summary& out);
+  static Result<Event> parse(const boost::json::value& event) { return parse_sqs(event); }
+  static std::span<const Record> records(const Event& event) noexcept { return event.Records; }
+  static std::vector<const boost::json::value*> raw_records(const boost::json::value& event) { return array_items(event, "Records"); }
+  static bool matches(std::string_view pattern, const Record& m) noexcept { return name_or_arn(pattern, m.queue_name(), m.eventSourceARN); }
+  static std::string describe(const Record& m) { return "the SQS queue " + m.eventSourceARN; }
+  static constexpr Failures failures = Failures::report_items;
+  static std::string_view item_id(const Record& m) noexcept { return m.messageId; }
+  static bool ordered(const Record& m) noexcept { return m.is_fifo(); }
+};
+LIFT_EVENT_SOURCE(Sqs);
+
 }  // namespace lift::events

@@ -27,6 +27,7 @@
 
 #include "lift/core/result.hpp"
 #include "lift/events/detect.hpp"
+#include "lift/events/http_sources.hpp"
 #include "lift/http/message.hpp"
 
 namespace lift::http {

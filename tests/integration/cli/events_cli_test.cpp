@@ -14,11 +14,15 @@
 #include <string>
 #include <vector>
 
+#include <boost/mp11/algorithm.hpp>
+
+#include "lift/events/all_sources.hpp"
 #include "lift/events/models.hpp"
 #include "lift/http/adapters.hpp"
 #include "support/json.hpp"
 #include "support/subprocess.hpp"
 #include "support/files.hpp"
+#include "support/sample_events.hpp"
 
 namespace {
 
@@ -55,60 +59,28 @@ std::vector<std::string> listed_sources() {
 
 // The typed model of `kind` accepts the event (HTTP kinds: the adapters the app uses).
 lift::Result<void> parses(const Json& event, events::Kind kind) {
-  using events::Kind;
-  const auto check = [](const auto& parsed) -> lift::Result<void> {
-    if (!parsed) return parsed.error();
+  if (kind.is_unknown()) return lift::Error{"Unknown", "not classified", 400};
+  if (kind.is_http()) {
+    auto request = lift::http::request_from_event(event, kind);
+    if (!request) return request.error();
     return {};
-  };
-  switch (kind) {
-    case Kind::sqs:
-      return check(events::parse_sqs(event));
-    case Kind::sns:
-      return check(events::parse_sns(event));
-    case Kind::s3:
-      return check(events::parse_s3(event));
-    case Kind::eventbridge:
-      return check(events::parse_eventbridge(event));
-    case Kind::scheduled:
-      return check(events::parse_scheduled(event));
-    case Kind::dynamodb_stream:
-      return check(events::parse_dynamodb_stream(event));
-    case Kind::kinesis:
-      return check(events::parse_kinesis(event));
-    case Kind::cloudwatch_logs:
-      return check(events::parse_cloudwatch_logs(event));
-    case Kind::authorizer_token:
-      return check(events::parse_token_authorizer(event));
-    case Kind::authorizer_request:
-      return check(events::parse_any_request_authorizer(event));
-    case Kind::cognito:
-      return check(events::parse_cognito(event));
-    case Kind::unknown:
-      return lift::Error{"Unknown", "not classified", 400};
-    default:
-      return check(lift::http::request_from_event(event, kind));
   }
-}
-
-struct Sample {
-  std::string kind;
-  std::string file;
-  std::size_t records = 0;
-};
-
-std::vector<Sample> samples() {
-  std::vector<Sample> out;
-  std::ifstream manifest(kSamples + "/manifest.tsv");
-  std::string line;
-  std::getline(manifest, line);  // the header
-  while (std::getline(manifest, line)) {
-    std::istringstream fields(line);
-    Sample sample;
-    fields >> sample.kind >> sample.file >> sample.records;
-    out.push_back(sample);
-  }
+  lift::Result<void> out = lift::Error{"NoModel", "no descriptor parses " + std::string(kind.name()), 400};
+  boost::mp11::mp_for_each<boost::mp11::mp_transform<boost::mp11::mp_identity, events::AllSources>>([&](auto descriptor) {
+    using D = typename decltype(descriptor)::type;
+    if constexpr (events::RoutedSource<D>) {
+      if (kind == events::kind_of<D>) {
+        auto parsed = D::parse(event);
+        out = parsed ? lift::Result<void>() : lift::Result<void>(parsed.error());
+      }
+    }
+  });
   return out;
 }
+
+using Sample = lift::testing_support::SampleEvent;
+
+std::vector<Sample> samples() { return lift::testing_support::sample_events(); }
 
 Json read_json(const std::string& path) { return json_of(lift::testing_support::read_file(path)); }
 
@@ -125,7 +97,7 @@ void collect_names(const Json& event, std::set<std::string>& top, std::set<std::
 
 TEST(LiftEventsGenerate, EverySourceIsDetectedAsItsOwnKindAndParsesLikeTheSamples) {
   const auto sources = listed_sources();
-  ASSERT_EQ(sources.size(), 16u);
+  ASSERT_EQ(sources.size(), events::all_kinds().size() - 1);  // every source but unknown
   const bool have_samples = std::filesystem::exists(kSamples + "/manifest.tsv");
   const auto all_samples = have_samples ? samples() : std::vector<Sample>{};
   for (const auto& source : sources) {
@@ -143,7 +115,7 @@ TEST(LiftEventsGenerate, EverySourceIsDetectedAsItsOwnKindAndParsesLikeTheSample
     // No member the samples of that kind never have, at the top and in the records.
     std::set<std::string> sample_top, sample_record, top, record;
     for (const auto& sample : all_samples) {
-      if (sample.kind == source) collect_names(read_json(kSamples + "/" + sample.file), sample_top, sample_record);
+      if (sample.kind == source) collect_names(read_json(sample.path), sample_top, sample_record);
     }
     if (sample_top.empty()) continue;
     collect_names(event, top, record);
@@ -204,20 +176,20 @@ TEST(LiftEventsGenerate, OptionsShapeTheEvents) {
   EXPECT_TRUE(dynamodb->Records[1].dynamodb.OldImage.has_value());
 
   const auto v2 = generate({"authorizer-request", "--version", "2.0", "--path", "/pets"});
-  EXPECT_EQ(events::detect(v2), events::Kind::authorizer_request);
+  EXPECT_EQ(events::detect(v2), events::kind_of<events::RequestAuthorizer>);
   EXPECT_TRUE(events::parse_request_authorizer_v2(v2));
   for (const char* trigger :
        {"PreSignUp_SignUp", "TokenGeneration_HostedAuth", "CustomMessage_SignUp", "UserMigration_Authentication",
         "DefineAuthChallenge_Authentication", "PostConfirmation_ConfirmSignUp"}) {
     const auto cognito = generate({"cognito", "--trigger", trigger});
-    EXPECT_EQ(events::detect(cognito), events::Kind::cognito) << trigger;
+    EXPECT_EQ(events::detect(cognito), events::kind_of<events::Cognito>) << trigger;
     auto parsed = events::parse_cognito(cognito);
     ASSERT_TRUE(parsed) << trigger;
     EXPECT_EQ(parsed->triggerSource, trigger);
   }
   for (const char* type : {"CONNECT", "MESSAGE", "DISCONNECT"}) {
     const auto socket = generate({"apigw-websocket", "--event-type", type, "--body", "hi"});
-    EXPECT_EQ(events::detect(socket), events::Kind::apigw_websocket) << type;
+    EXPECT_EQ(events::detect(socket), events::kind_of<events::ApiGatewayWebSocket>) << type;
     EXPECT_TRUE(lift::http::request_from_event(socket)) << type;
   }
   const auto rest =
@@ -237,7 +209,7 @@ TEST(LiftEventsInspect, EverySampleIsItsManifestKindWithItsRecordCount) {
   if (!std::filesystem::exists(kSamples + "/manifest.tsv")) GTEST_SKIP() << "sample events not available";
   int checked = 0;
   for (const auto& sample : samples()) {
-    auto result = run_command({LIFT_CLI, "events", "inspect", kSamples + "/" + sample.file});
+    auto result = run_command({LIFT_CLI, "events", "inspect", sample.path});
     ASSERT_EQ(result.exit_code, 0) << sample.file << ": " << result.err;
     const auto seen = json_of(result.out);
     EXPECT_EQ(seen.at("source").as_string(), sample.kind) << sample.file;
@@ -248,7 +220,7 @@ TEST(LiftEventsInspect, EverySampleIsItsManifestKindWithItsRecordCount) {
     }
     ++checked;
   }
-  EXPECT_EQ(checked, 102);
+  EXPECT_GE(checked, 102);
 }
 
 TEST(LiftEventsInspect, NamesWhatIdentifiesAnEventAndRefusesInvalidJson) {

@@ -303,7 +303,7 @@ TEST(App, MiddlewareCanAnswerEarlyTranslateErrorsAndPassValues) {
 TEST(App, CustomNotFoundAndErrorRenderer) {
   App app;
   app.not_found([](Context& ctx) { return Response::text(404, "nothing at " + std::string(ctx.path())); });
-  app.on_error([](Context& ctx, const lift::Error& error) { ctx.response() = Response::text(error.status, "oops: " + error.code); });
+  app.render_errors([](Context& ctx, const lift::Error& error) { ctx.response() = Response::text(error.status, "oops: " + error.code); });
   app.get("/fail", [](Context&) -> Result<void> { return lift::errors::conflict("taken"); });
   EXPECT_EQ(app.handle(request("GET", "/x")).body, "nothing at /x");
   auto failed = app.handle(request("GET", "/fail"));

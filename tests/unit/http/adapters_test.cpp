@@ -1,4 +1,5 @@
 #include "lift/http/adapters.hpp"
+#include "lift/events/sqs.hpp"
 
 #include <gtest/gtest.h>
 
@@ -128,23 +129,23 @@ TEST(Adapters, MalformedEventsNameTheField) {
     const char* field;
   };
   const Case cases[] = {
-      {R"({"path":"/"})", Kind::apigw_rest, "httpMethod: is required"},
-      {R"({"httpMethod":7,"path":"/"})", Kind::apigw_rest, "httpMethod: expected a string"},
-      {R"({"httpMethod":"GET","path":"/","headers":[]})", Kind::apigw_rest, "headers: expected an object"},
-      {R"({"httpMethod":"GET","path":"/","headers":{"a":1}})", Kind::apigw_rest, "headers.a: expected a string"},
-      {R"({"httpMethod":"GET","path":"/","multiValueHeaders":{"a":"x"}})", Kind::apigw_rest, "multiValueHeaders.a: expected an array"},
-      {R"({"httpMethod":"GET","path":"/","body":{}})", Kind::apigw_rest, "body: expected a string"},
-      {R"({"httpMethod":"GET","path":"/","isBase64Encoded":"yes"})", Kind::apigw_rest, "isBase64Encoded: expected true or false"},
-      {R"({"httpMethod":"GET","path":"/","requestContext":{"identity":[]}})", Kind::apigw_rest, "requestContext.identity: expected an object"},
-      {R"({"version":"2.0"})", Kind::apigw_http, "requestContext: is required"},
-      {R"({"requestContext":{}})", Kind::apigw_http, "requestContext.http: is required"},
-      {R"({"requestContext":{"http":{"method":"GET"}},"rawPath":"/%zz"})", Kind::apigw_http, "rawPath: invalid percent-encoding"},
-      {R"({"requestContext":{"http":{"method":"GET"}},"rawQueryString":"a=%g"})", Kind::apigw_http, "rawQueryString: invalid percent-encoding"},
-      {R"({"requestContext":{"http":{"method":"GET"}},"cookies":[1]})", Kind::apigw_http, "cookies: expected an array of strings"},
-      {R"({"httpMethod":"GET","path":"/","queryStringParameters":{"q":"%"}})", Kind::alb, "queryStringParameters.q: invalid percent-encoding"},
-      {R"({"requestContext":{"routeKey":"$default"}})", Kind::apigw_websocket, "requestContext.connectionId: is required"},
-      {R"({"Records":[]})", Kind::sqs, "event: a sqs event is not an HTTP request"},
-      {R"([1])", Kind::apigw_rest, "event: expected an object"},
+      {R"({"path":"/"})", lift::events::kind_of<lift::events::ApiGatewayRest>, "httpMethod: is required"},
+      {R"({"httpMethod":7,"path":"/"})", lift::events::kind_of<lift::events::ApiGatewayRest>, "httpMethod: expected a string"},
+      {R"({"httpMethod":"GET","path":"/","headers":[]})", lift::events::kind_of<lift::events::ApiGatewayRest>, "headers: expected an object"},
+      {R"({"httpMethod":"GET","path":"/","headers":{"a":1}})", lift::events::kind_of<lift::events::ApiGatewayRest>, "headers.a: expected a string"},
+      {R"({"httpMethod":"GET","path":"/","multiValueHeaders":{"a":"x"}})", lift::events::kind_of<lift::events::ApiGatewayRest>, "multiValueHeaders.a: expected an array"},
+      {R"({"httpMethod":"GET","path":"/","body":{}})", lift::events::kind_of<lift::events::ApiGatewayRest>, "body: expected a string"},
+      {R"({"httpMethod":"GET","path":"/","isBase64Encoded":"yes"})", lift::events::kind_of<lift::events::ApiGatewayRest>, "isBase64Encoded: expected true or false"},
+      {R"({"httpMethod":"GET","path":"/","requestContext":{"identity":[]}})", lift::events::kind_of<lift::events::ApiGatewayRest>, "requestContext.identity: expected an object"},
+      {R"({"version":"2.0"})", lift::events::kind_of<lift::events::ApiGatewayHttp>, "requestContext: is required"},
+      {R"({"requestContext":{}})", lift::events::kind_of<lift::events::ApiGatewayHttp>, "requestContext.http: is required"},
+      {R"({"requestContext":{"http":{"method":"GET"}},"rawPath":"/%zz"})", lift::events::kind_of<lift::events::ApiGatewayHttp>, "rawPath: invalid percent-encoding"},
+      {R"({"requestContext":{"http":{"method":"GET"}},"rawQueryString":"a=%g"})", lift::events::kind_of<lift::events::ApiGatewayHttp>, "rawQueryString: invalid percent-encoding"},
+      {R"({"requestContext":{"http":{"method":"GET"}},"cookies":[1]})", lift::events::kind_of<lift::events::ApiGatewayHttp>, "cookies: expected an array of strings"},
+      {R"({"httpMethod":"GET","path":"/","queryStringParameters":{"q":"%"}})", lift::events::kind_of<lift::events::Alb>, "queryStringParameters.q: invalid percent-encoding"},
+      {R"({"requestContext":{"routeKey":"$default"}})", lift::events::kind_of<lift::events::ApiGatewayWebSocket>, "requestContext.connectionId: is required"},
+      {R"({"Records":[]})", lift::events::kind_of<lift::events::Sqs>, "event: a sqs event is not an HTTP request"},
+      {R"([1])", lift::events::kind_of<lift::events::ApiGatewayRest>, "event: expected an object"},
   };
   for (const auto& c : cases) {
     auto error = refused(c.json, c.kind);

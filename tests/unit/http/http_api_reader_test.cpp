@@ -42,7 +42,7 @@ bool check(const std::string& text, const std::string& what) {
   EXPECT_TRUE(document) << what;
   if (!document) return true;
   const auto kind = lift::events::detect(*document);
-  EXPECT_TRUE(kind == lift::events::Kind::apigw_http || kind == lift::events::Kind::function_url)
+  EXPECT_TRUE(kind == lift::events::kind_of<lift::events::ApiGatewayHttp> || kind == lift::events::kind_of<lift::events::FunctionUrl>)
       << what << " was read as HTTP API but is " << lift::events::to_string(kind);
   auto slow = lift::http::request_from_event(*document, kind);
   EXPECT_TRUE(slow) << what << ": " << slow.error().message;

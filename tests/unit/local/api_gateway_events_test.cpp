@@ -124,7 +124,7 @@ TEST(ApiGatewayEvents, HttpApiEventHasTheStructureOfAwsSamples) {
   expect_structure(ours, aws, {});
   expect_structure(ours, aws, {"requestContext"});
   expect_structure(ours, aws, {"requestContext", "http"});
-  EXPECT_EQ(lift::events::detect(ours), lift::events::Kind::apigw_http);
+  EXPECT_EQ(lift::events::detect(ours), lift::events::kind_of<lift::events::ApiGatewayHttp>);
 }
 
 TEST(ApiGatewayEvents, RestApiEventHasTheStructureOfAwsSamples) {
@@ -136,7 +136,7 @@ TEST(ApiGatewayEvents, RestApiEventHasTheStructureOfAwsSamples) {
   expect_structure(ours, aws, {});
   expect_structure(ours, aws, {"requestContext"});
   expect_structure(ours, aws, {"requestContext", "identity"});
-  EXPECT_EQ(lift::events::detect(ours), lift::events::Kind::apigw_rest);
+  EXPECT_EQ(lift::events::detect(ours), lift::events::kind_of<lift::events::ApiGatewayRest>);
 }
 
 TEST(ApiGatewayEvents, WebSocketEventsHaveTheStructureOfAwsSamples) {
@@ -161,7 +161,7 @@ TEST(ApiGatewayEvents, WebSocketEventsHaveTheStructureOfAwsSamples) {
     SCOPED_TRACE(type);
     expect_structure(ours, same, {});
     expect_structure(ours, same, {"requestContext"});
-    EXPECT_EQ(lift::events::detect(ours), lift::events::Kind::apigw_websocket);
+    EXPECT_EQ(lift::events::detect(ours), lift::events::kind_of<lift::events::ApiGatewayWebSocket>);
   }
 }
 

@@ -1,0 +1,245 @@
+#pragma once
+// Event sources as descriptors. Every source lift knows is described once, next to its typed
+// model, by a struct (lift::events::Sqs, lift::events::S3, lift::events::Cognito, ...) that
+// says what the rest of lift needs to know of it: its kind name, how its events are detected,
+// its records, how route patterns match them, what a failed record means for the batch and how
+// the answer is written. Detection (events::detect), the App's dispatch (app.on<Source>) and
+// `lift events list|generate|inspect` all read these descriptors; there is no other list.
+//
+// Adding a source is its header and its source file in the events layer: the model, then a
+// descriptor with LIFT_EVENT_SOURCE(Name) after it (the build collects every header that has
+// one). What a descriptor D declares, all static:
+//
+//   info                   SourceInfo: the kind name (`lift events inspect`), a title,
+//                          whether its events are HTTP requests (answered through the router),
+//                          and the source it refines: Scheduled refines EventBridge, so when
+//                          none of the scheduled routes match, the event goes on to the
+//                          EventBridge routes
+//   detect(event)          whether a payload is one of D's events. Detectors are disjoint:
+//                          exactly one source, or none, claims any payload (tested over every
+//                          AWS sample), so their order never matters.
+//   summarize(event, s)    what `lift events inspect` prints besides the kind
+//   SampleOptions, sample_options, sample(options)
+//                          a realistic event in AWS's shape (`lift events generate`, tests):
+//                          SampleOptions is a described struct (BOOST_DESCRIBE_STRUCT) whose
+//                          members are the options, sample_options names each with its help
+//                          (the flag is --name, '_' written '-'), sample(options) gives
+//                          Result<boost::json::value> ("InvalidSample" for options that make
+//                          no event). Members are std::string, bool, integers, doubles or
+//                          std::vector<std::string> (a repeatable option).
+//
+// and, for the sources lift::App routes (all but the HTTP ones):
+//
+//   Event, Record          the typed event, and what one handler call gets: a record of a
+//                          batch (an SQS message), or the whole event for single-event
+//                          sources (Record = Event)
+//   parse(event)           Result<Event>; errors are "InvalidEvent" naming the JSON path
+//   records(e)             e's records (a std::span<const Record>)
+//   raw_records(event)     each record's JSON, in the same order (what ctx.record() shows)
+//   matches(pattern, r)    whether a route pattern takes r: a glob over r's name (queue,
+//                          topic, bucket/key, table, ...), or over its ARN when the pattern
+//                          starts with "arn:"
+//   describe(r)            what r is, for errors ("the SQS queue arn:aws:sqs:...")
+//   failures               what a failed record means (Failures below)
+//   item_id(r)             report_items: the identifier batchItemFailures names
+//
+// and optionally:
+//
+//   check_pattern(p)       why a route pattern can never match (std::optional<std::string>),
+//                          reported by App::check()
+//   ordered(r)             report_items: r comes from an ordered queue (SQS FIFO): the first
+//                          failure stops the batch and every later record is reported too
+//   Answer                 what a handler returns for one record (default: nothing)
+//   answer(event, outcomes, context)
+//                          the invocation's answer from every record's outcome (default: the
+//                          one record's answer as JSON for single-event sources, else null).
+//                          Called whatever the outcomes, failures included, so a source whose
+//                          answer must always be sent (CloudFormation) can send it.
+//   adapts, adaptable(event), adapt(event)
+//                          events of another kind that D's routes also take, translated into
+//                          D's Event (S3 notifications through EventBridge): tried before that
+//                          kind's own routes
+//   as(std::type_identity<P>, record, raw)
+//                          other parameter types a handler may take instead of Record (SNS's
+//                          SnsMessage, EventBridge's typed detail, one payload version of an
+//                          authorizer). It returns a reference (always taken), a pointer (null:
+//                          this route does not take the record) or a Result<P> (an error is the
+//                          record's InvalidEvent).
+
+#include <chrono>
+#include <concepts>
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include "lift/core/result.hpp"
+
+namespace lift::events {
+
+// What identifies a source: its kind name and a one-line title.
+struct SourceInfo {
+  std::string_view name;   // "sqs", as `lift events inspect` prints it
+  std::string_view title;  // "Amazon SQS messages", as `lift events list` prints it
+  bool http = false;       // its events are HTTP requests, answered through the router
+  // The source whose events are all also events of this one (Scheduled refines EventBridge):
+  // when none of this source's routes match, its events go on to that source's routes.
+  const SourceInfo* refines = nullptr;
+};
+
+// A payload no source claims.
+inline constexpr SourceInfo kUnknownSource{"unknown", "a payload no source claims"};
+
+// The kind of an event: which source it comes from. A small value, compared by identity.
+class Kind {
+ public:
+  constexpr Kind() noexcept = default;  // unknown
+  constexpr explicit Kind(const SourceInfo& info) noexcept : info_(&info) {}
+  template <class Source>
+  [[nodiscard]] static constexpr Kind of() noexcept {
+    return Kind(Source::info);
+  }
+  [[nodiscard]] static constexpr Kind unknown() noexcept { return Kind(); }
+
+  [[nodiscard]] constexpr std::string_view name() const noexcept { return info_->name; }
+  [[nodiscard]] constexpr const SourceInfo& info() const noexcept { return *info_; }
+  [[nodiscard]] constexpr bool is_unknown() const noexcept { return info_ == &kUnknownSource; }
+  [[nodiscard]] constexpr bool is_http() const noexcept { return info_->http; }
+  // The kind this one refines (unknown when none).
+  [[nodiscard]] constexpr Kind refines() const noexcept { return info_->refines != nullptr ? Kind(*info_->refines) : Kind(); }
+
+  friend constexpr bool operator==(Kind a, Kind b) noexcept { return a.info_ == b.info_; }
+
+ private:
+  const SourceInfo* info_ = &kUnknownSource;
+};
+
+template <class Source>
+inline constexpr Kind kind_of = Kind::of<Source>();
+
+// What a failed record means for the rest of the batch and for the answer.
+enum class Failures {
+  // The first failure fails the invocation, so that Lambda retries the whole event (SNS, S3,
+  // SES and every single-event source).
+  fail_invocation,
+  // The answer is {"batchItemFailures":[...]} naming each failed record by item_id, so that
+  // Lambda retries those alone (SQS, Kinesis, DynamoDB Streams, Kafka); when every record
+  // failed, the invocation fails instead.
+  report_items,
+  // Every record gets its own answer, a failure included (Firehose's ProcessingFailed, an
+  // AppSync batch's per-item error); D::answer writes them.
+  answer_each,
+};
+
+// What `lift events inspect` prints of an event besides its kind.
+struct Summary {
+  boost::json::object fields;          // what identifies it: method and path, queue ARN, bucket, ...
+  std::size_t records = 1;             // what a per-record handler would be called for
+  boost::json::array items;            // a line per record, when there are several
+  std::optional<Error> problem;        // the InvalidEvent the runtime would answer
+
+  // Adds a field unless `text` is empty.
+  void add(std::string_view name, std::string_view text);
+  // Keeps the first parse error.
+  template <class T>
+  void note(const Result<T>& parsed) {
+    if (!parsed && !problem) problem = parsed.error();
+  }
+};
+
+// One option of a source's sample event: the SampleOptions member it sets, and its help.
+struct SampleOption {
+  std::string_view name;
+  std::string_view help;
+};
+
+// Error{"InvalidSample", problem, 400}: options that make no event.
+[[nodiscard]] Error invalid_sample(std::string_view problem);
+
+// What a source's answer hook may need of the invocation.
+struct AnswerContext {
+  std::chrono::system_clock::time_point deadline{};  // zero: none
+  std::string_view request_id{};
+};
+
+// ---- helpers for descriptors ----
+
+// The JSON member `name` of `event` as text, "" when absent or not a string.
+[[nodiscard]] std::string_view string_member(const boost::json::value& event, std::string_view name) noexcept;
+// The value at a path of object members, or null.
+[[nodiscard]] const boost::json::value* member_at(const boost::json::value& root,
+                                                  std::initializer_list<std::string_view> path) noexcept;
+// The string at a path of object members, "" when absent or not a string.
+[[nodiscard]] std::string_view string_at(const boost::json::value& root, std::initializer_list<std::string_view> path) noexcept;
+// The first record's event source of a {"Records":[...]} event ("aws:sqs"; SNS spells it
+// EventSource), "" when the event has no records.
+[[nodiscard]] std::string_view records_event_source(const boost::json::value& event) noexcept;
+// The JSON of each element of the array member `name` (empty when it is not an array).
+[[nodiscard]] std::vector<const boost::json::value*> array_items(const boost::json::value& event, std::string_view name);
+// A route pattern against a resource: a glob over `name`, or over `arn` when the pattern
+// starts with "arn:".
+[[nodiscard]] bool name_or_arn(std::string_view pattern, std::string_view name, std::string_view arn) noexcept;
+// Text cut to `max` bytes (on a UTF-8 boundary) with "..." appended when longer: for summaries.
+[[nodiscard]] std::string shorten(std::string_view text, std::size_t max = 80);
+
+// ---- what a descriptor must have ----
+
+template <class D>
+concept EventSource = requires(const boost::json::value& event, Summary& summary) {
+  { D::info } -> std::convertible_to<const SourceInfo&>;
+  { D::detect(event) } noexcept -> std::same_as<bool>;
+  { D::summarize(event, summary) } -> std::same_as<void>;
+};
+
+template <class D>
+concept RoutedSource = EventSource<D> && requires(const boost::json::value& event, const typename D::Event& e,
+                                                  const typename D::Record& r, std::string_view pattern) {
+  { D::parse(event) } -> std::same_as<Result<typename D::Event>>;
+  { D::records(e) } -> std::convertible_to<std::span<const typename D::Record>>;
+  { D::raw_records(event) } -> std::same_as<std::vector<const boost::json::value*>>;
+  { D::matches(pattern, r) } -> std::same_as<bool>;
+  { D::describe(r) } -> std::convertible_to<std::string>;
+  { D::failures } -> std::convertible_to<Failures>;
+};
+
+namespace detail {
+template <class D>
+struct answer_of {
+  using type = void;
+};
+template <class D>
+  requires requires { typename D::Answer; }
+struct answer_of<D> {
+  using type = typename D::Answer;
+};
+template <class D>
+struct adapted_of {
+  using type = void;
+};
+template <class D>
+  requires requires { typename D::adapts; }
+struct adapted_of<D> {
+  using type = typename D::adapts;
+};
+}  // namespace detail
+
+// What a handler returns for one record of D (void unless D says otherwise).
+template <class D>
+using answer_t = typename detail::answer_of<D>::type;
+// The source whose events D also takes (through D::adapt), or void.
+template <class D>
+using adapts_t = typename detail::adapted_of<D>::type;
+
+}  // namespace lift::events
+
+// Declares the descriptor `Name` (in namespace lift::events) to the build, which lists every
+// declared source for detection and the tools, and checks that it is complete.
+#define LIFT_EVENT_SOURCE(Name) \
+  static_assert(::lift::events::EventSource<::lift::events::Name>, #Name " is not a complete event source descriptor")
