@@ -352,7 +352,13 @@ void read_alb(Reader& r, Request& request) {
   request.method.assign(r.required_string(r.root(), "httpMethod", "httpMethod"));
   request.raw_path.assign(r.required_string(r.root(), "path", "path"));
   const auto* multi = r.object(r.root(), "multiValueHeaders", "multiValueHeaders");
-  request.alb_multi_value = multi != nullptr;
+  auto& alb = request.source_details.emplace<AlbRequest>();
+  alb.multi_value = multi != nullptr;
+  if (const auto* context = r.object(r.root(), "requestContext", "requestContext")) {
+    if (const auto* elb = r.object(*context, "elb", "requestContext.elb")) {
+      alb.target_group_arn.assign(r.string(*elb, "targetGroupArn", "requestContext.elb.targetGroupArn"));
+    }
+  }
   if (r.failed()) return;
   if (!decode_path(request)) r.fail("path", "invalid percent-encoding");
   read_v1(r, request, true);
@@ -421,9 +427,10 @@ void read_websocket(Reader& r, Request& request) {
     r.fail("requestContext", "is required");
     return;
   }
-  request.route_key.assign(r.required_string(*context, "routeKey", "requestContext.routeKey"));
-  request.connection_id.assign(r.required_string(*context, "connectionId", "requestContext.connectionId"));
-  request.event_type.assign(r.string(*context, "eventType", "requestContext.eventType"));
+  auto& socket = request.source_details.emplace<WebSocketRequest>();
+  socket.route_key.assign(r.required_string(*context, "routeKey", "requestContext.routeKey"));
+  socket.connection_id.assign(r.required_string(*context, "connectionId", "requestContext.connectionId"));
+  socket.event_type.assign(r.string(*context, "eventType", "requestContext.eventType"));
   request.stage.assign(r.string(*context, "stage", "requestContext.stage"));
   request.request_id.assign(r.string(*context, "requestId", "requestContext.requestId"));
   if (const auto* identity = r.object(*context, "identity", "requestContext.identity")) {
@@ -431,7 +438,7 @@ void read_websocket(Reader& r, Request& request) {
   }
   if (r.failed()) return;
   request.method = "POST";
-  request.raw_path = "/" + encode_path(request.route_key);
+  request.raw_path = "/" + encode_path(socket.route_key);
   if (!decode_path(request)) r.fail("requestContext.routeKey", "invalid route key");
   read_v1(r, request, false);
 }
@@ -746,7 +753,7 @@ std::string serialize_response(const Response& response, const Request& request)
       if (!reason.empty()) description.append(" ").append(reason);
       append_json_string(out, description);
       out.push_back(',');
-      if (request.alb_multi_value) {
+      if (const auto* alb = request.alb(); alb != nullptr && alb->multi_value) {
         write_multi_headers(out, response, false);
       } else {
         std::string_view first_cookie;

@@ -64,10 +64,7 @@ void Request::clear() noexcept {
   stage.clear();
   request_id.clear();
   source = Source::direct;
-  route_key.clear();
-  connection_id.clear();
-  event_type.clear();
-  alb_multi_value = false;
+  source_details = std::monostate{};
 }
 
 void Response::clear() noexcept {

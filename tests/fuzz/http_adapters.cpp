@@ -16,8 +16,7 @@ bool same(const lift::http::Request& a, const lift::http::Request& b) {
   return a.method == b.method && a.path == b.path && a.raw_path == b.raw_path && a.headers == b.headers &&
          a.query == b.query && a.cookies == b.cookies && a.body == b.body && a.source_ip == b.source_ip &&
          a.stage == b.stage && a.request_id == b.request_id && a.source == b.source && a.params == b.params &&
-         a.route_key == b.route_key && a.connection_id == b.connection_id && a.event_type == b.event_type &&
-         a.alb_multi_value == b.alb_multi_value;
+         a.source_details == b.source_details;
 }
 
 }  // namespace

@@ -15,7 +15,7 @@
 //  - `null` where an object usually is (API Gateway's console test) reads as empty.
 //  - WebSocket: method "POST", path "/" + route key ("/$connect", "/$disconnect", "/$default",
 //    "/sendMessage"), so `app.post("/$connect", ...)` or `app.websocket("$connect", ...)` route
-//    them; route_key, connection_id and event_type are filled from requestContext.
+//    them; request.websocket() names the route key, the connection and the event type.
 //
 // Out: the Response in the shape the request came in (see response_to_event). A body that is
 // marked binary or is not valid UTF-8 is sent base64-encoded with isBase64Encoded true.

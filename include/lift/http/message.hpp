@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "lift/http/fields.hpp"
@@ -23,6 +24,23 @@ enum class Source {
 
 std::string_view to_string(Source source) noexcept;
 
+// What a WebSocket API message is about (requestContext).
+struct WebSocketRequest {
+  std::string route_key;      // $connect, $disconnect, $default or a custom route key
+  std::string connection_id;  // the connection, for the Management API
+  std::string event_type;     // CONNECT, DISCONNECT or MESSAGE
+
+  friend bool operator==(const WebSocketRequest&, const WebSocketRequest&) = default;
+};
+
+// What an Application Load Balancer request says of its target group.
+struct AlbRequest {
+  std::string target_group_arn;  // requestContext.elb.targetGroupArn
+  bool multi_value = false;      // multi-value headers are on, so the answer must use them too
+
+  friend bool operator==(const AlbRequest&, const AlbRequest&) = default;
+};
+
 struct Request {
   std::string method;    // upper-case: GET, POST, ... (WebSocket messages use POST)
   std::string path;      // percent-decoded, stage prefix removed for API Gateway
@@ -37,13 +55,13 @@ struct Request {
   std::string request_id;  // requestContext.requestId (API Gateway); empty elsewhere
   Source source = Source::direct;
 
-  // WebSocket only.
-  std::string route_key;      // $connect, $disconnect, $default or a custom route key
-  std::string connection_id;  // requestContext.connectionId
-  std::string event_type;     // CONNECT, DISCONNECT or MESSAGE
+  // What only one source carries: the WebSocket connection, the ALB target group.
+  std::variant<std::monostate, WebSocketRequest, AlbRequest> source_details;
 
-  // ALB only: the target group has multi-value headers on, so the answer must use them too.
-  bool alb_multi_value = false;
+  // The WebSocket message's connection and route (null for other sources).
+  [[nodiscard]] const WebSocketRequest* websocket() const noexcept { return std::get_if<WebSocketRequest>(&source_details); }
+  // The ALB target group (null for other sources).
+  [[nodiscard]] const AlbRequest* alb() const noexcept { return std::get_if<AlbRequest>(&source_details); }
 
   // Convenience lookups.
   [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const noexcept { return headers.get(name); }

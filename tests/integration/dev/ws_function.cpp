@@ -70,16 +70,16 @@ int main() {
   lift::App app;
   app.websocket("$connect", [&room](lift::Context& ctx) -> lift::http::Response {
     if (ctx.query("deny") == "1") return lift::http::Response::json(401, R"({"message":"denied"})");
-    room.join(ctx.request().connection_id);
+    room.join(ctx.request().websocket()->connection_id);
     return lift::http::Response::empty(200);
   });
   app.websocket("$disconnect", [&room, &send](lift::Context& ctx) {
-    const auto& id = ctx.request().connection_id;
+    const auto& id = ctx.request().websocket()->connection_id;
     room.leave(id);
     for (const auto& other : room.others(id)) (void)send(ctx, other, {{"left", id}});
   });
   app.websocket("sendMessage", [&room, &send](lift::Context& ctx) {
-    const auto& id = ctx.request().connection_id;
+    const auto& id = ctx.request().websocket()->connection_id;
     const auto body = json::parse(ctx.body());
     const auto* text = body.as_object().if_contains("text");
     for (const auto& other : room.others(id)) {
@@ -87,10 +87,10 @@ int main() {
     }
   });
   app.websocket("whoami", [&send](lift::Context& ctx) {
-    (void)send(ctx, ctx.request().connection_id, {{"you", ctx.request().connection_id}});
+    (void)send(ctx, ctx.request().websocket()->connection_id, {{"you", ctx.request().websocket()->connection_id}});
   });
   app.websocket("$default", [&send](lift::Context& ctx) {
-    (void)send(ctx, ctx.request().connection_id, {{"default", std::string(ctx.body())}});
+    (void)send(ctx, ctx.request().websocket()->connection_id, {{"default", std::string(ctx.body())}});
   });
   return lift::run(app);
 }

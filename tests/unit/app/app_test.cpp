@@ -515,9 +515,9 @@ TEST(AppInvoke, EverySampleWebSocketEventReachesItsRouteKey) {
   for (const char* key : {"$connect", "$disconnect", "$default"}) {
     app.websocket(key, [key](Context& ctx) {
       return boost::json::value{{"route", key},
-                                {"routeKey", ctx.request().route_key},
-                                {"connection", ctx.request().connection_id},
-                                {"eventType", ctx.request().event_type},
+                                {"routeKey", ctx.request().websocket()->route_key},
+                                {"connection", ctx.request().websocket()->connection_id},
+                                {"eventType", ctx.request().websocket()->event_type},
                                 {"body", ctx.body()}};
     });
   }

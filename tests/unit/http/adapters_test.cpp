@@ -97,14 +97,17 @@ TEST(Adapters, AlbDecodesQueryAndReadsForwardedFor) {
   auto r = convert(R"({"httpMethod":"GET","path":"/p%20q","queryStringParameters":{"q":"a%20b+c","e":"%E2%9C%93"},
     "headers":{"x-forwarded-for":" 7.7.7.7, 10.0.0.1"},"requestContext":{"elb":{"targetGroupArn":"arn"}},"body":"","isBase64Encoded":false})");
   EXPECT_EQ(r.source, Source::alb);
-  EXPECT_FALSE(r.alb_multi_value);
+  ASSERT_NE(r.alb(), nullptr);
+  EXPECT_FALSE(r.alb()->multi_value);
+  EXPECT_EQ(r.alb()->target_group_arn, "arn");
+  EXPECT_EQ(r.websocket(), nullptr);
   EXPECT_EQ(r.path, "/p q");
   EXPECT_EQ(r.query.value_or("q", ""), "a b c");
   EXPECT_EQ(r.query.value_or("e", ""), "\xE2\x9C\x93");
   EXPECT_EQ(r.source_ip, "7.7.7.7");
   auto multi = convert(R"({"httpMethod":"GET","path":"/","multiValueHeaders":{"a":["1","2"]},
     "multiValueQueryStringParameters":{"k":["x%26y","z"]},"requestContext":{"elb":{}}})");
-  EXPECT_TRUE(multi.alb_multi_value);
+  EXPECT_TRUE(multi.alb()->multi_value);
   EXPECT_EQ(multi.query.all("k"), (std::vector<std::string_view>{"x&y", "z"}));
 }
 
@@ -114,9 +117,11 @@ TEST(Adapters, WebSocketEvent) {
   EXPECT_EQ(r.source, Source::websocket);
   EXPECT_EQ(r.method, "POST");
   EXPECT_EQ(r.path, "/sendMessage");
-  EXPECT_EQ(r.route_key, "sendMessage");
-  EXPECT_EQ(r.connection_id, "abc=");
-  EXPECT_EQ(r.event_type, "MESSAGE");
+  ASSERT_NE(r.websocket(), nullptr);
+  EXPECT_EQ(r.websocket()->route_key, "sendMessage");
+  EXPECT_EQ(r.websocket()->connection_id, "abc=");
+  EXPECT_EQ(r.websocket()->event_type, "MESSAGE");
+  EXPECT_EQ(r.alb(), nullptr);
   EXPECT_EQ(r.source_ip, "2.2.2.2");
   auto connect = convert(R"({"requestContext":{"routeKey":"$connect","eventType":"CONNECT","connectionId":"c"}})");
   EXPECT_EQ(connect.path, "/$connect");
@@ -163,7 +168,7 @@ TEST(Adapters, InvalidBase64IsKeptAsSent) {
 Request from(Source source, bool multi = false) {
   Request r;
   r.source = source;
-  r.alb_multi_value = multi;
+  if (source == Source::alb) r.source_details = lift::http::AlbRequest{"arn", multi};
   return r;
 }
 
@@ -358,13 +363,14 @@ TEST(Adapters, EverySampleHttpEventConverts) {
   EXPECT_EQ(v2->body, "Hello from Lambda");  // isBase64Encoded but not base64: kept
   auto alb = lift::http::request_from_event(bj::parse(read_file(dir + "/alb/dn-alb-request-multi-value.json")));
   ASSERT_TRUE(alb);
-  EXPECT_TRUE(alb->alb_multi_value);
+  EXPECT_TRUE(alb->alb()->multi_value);
+  EXPECT_FALSE(alb->alb()->target_group_arn.empty());
   EXPECT_EQ(alb->query.all("query1"), (std::vector<std::string_view>{"q1-value1", "q1-value2"}));
   EXPECT_EQ(alb->source_ip, "72.21.198.66");
   auto ws = lift::http::request_from_event(bj::parse(read_file(dir + "/apigw-websocket/go-apigw-websocket-request-send-message.json")));
   ASSERT_TRUE(ws);
-  EXPECT_EQ(ws->route_key, "$default");
-  EXPECT_EQ(ws->connection_id, "R1kmxc2VNjMCFIA=");
+  EXPECT_EQ(ws->websocket()->route_key, "$default");
+  EXPECT_EQ(ws->websocket()->connection_id, "R1kmxc2VNjMCFIA=");
   EXPECT_EQ(ws->body, "{\r\n\t\"a\": 1\r\n}");
 }
 

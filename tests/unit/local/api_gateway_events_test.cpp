@@ -266,8 +266,8 @@ TEST(ApiGatewayEvents, WebSocketMessageEventReadsBackThroughTheAdapter) {
   auto adapted = lift::http::request_from_event(event);
   ASSERT_TRUE(adapted) << adapted.error().message;
   EXPECT_EQ(adapted->path, "/sendMessage");
-  EXPECT_EQ(adapted->connection_id, "abc=");
-  EXPECT_EQ(adapted->event_type, "MESSAGE");
+  EXPECT_EQ(adapted->websocket()->connection_id, "abc=");
+  EXPECT_EQ(adapted->websocket()->event_type, "MESSAGE");
   EXPECT_EQ(adapted->body, R"({"action":"sendMessage"})");
 
   info.event_type = "DISCONNECT";

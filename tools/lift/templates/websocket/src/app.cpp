@@ -11,11 +11,11 @@ lift::App make_app() {
   app.websocket("$connect", [](lift::Context& ctx) -> lift::Result<Welcome> {
     const auto name = ctx.query("name");
     if (!name || name->empty()) return lift::errors::bad_request("connect with ?name=");
-    return Welcome{ctx.request().connection_id, std::string(*name)};
+    return Welcome{ctx.request().websocket()->connection_id, std::string(*name)};
   });
 
   app.websocket("$default", [](lift::Context& ctx) {
-    return Echo{std::string(ctx.body()), ctx.request().connection_id};
+    return Echo{std::string(ctx.body()), ctx.request().websocket()->connection_id};
   });
 
   app.websocket("$disconnect", [](lift::Context&) { return lift::no_content(); });
