@@ -308,7 +308,12 @@ class TransactWrite {
   }
 
   [[nodiscard]] std::size_t size() const noexcept { return items_.size(); }
-  Result<void> commit(aws::DynamoDbClient& client, Deadline deadline) const;
+  // Sends the operations as one TransactWriteItems call.
+  Result<void> run(aws::DynamoDbClient& client, Deadline deadline) const;
+  [[deprecated("use run, the verb TransactGet uses too")]] Result<void> commit(aws::DynamoDbClient& client,
+                                                                              Deadline deadline) const {
+    return run(client, deadline);
+  }
 
  private:
   TransactWrite& add(std::string_view kind, Result<boost::json::object> request);

@@ -301,13 +301,13 @@ TEST_P(Mapper, Transactions) {
   const auto d = std::chrono::steady_clock::now() + 5s;
   TransactWrite ok;
   ok.put(t, order("c1", "o2")).update(t, {"c1", "o1"}, Update().set("status", "done"), 1).check(t, {"c1", "o0"}, attribute_exists("PK"));
-  auto committed = ok.commit(*client_, d);
+  auto committed = ok.run(*client_, d);
   ASSERT_TRUE(committed) << committed.error().message;
   EXPECT_EQ(t.get({"c1", "o1"}, true).value().version, 2);
 
   TransactWrite stale;
   stale.put(t, order("c1", "o3")).remove(t, {"c1", "o1"}, 1);
-  const auto failed = stale.commit(*client_, d);
+  const auto failed = stale.run(*client_, d);
   ASSERT_FALSE(failed);
   EXPECT_EQ(failed.error().code, "DynamORM.TransactionCanceled");
   const auto reasons = cancellation_reasons(failed.error());

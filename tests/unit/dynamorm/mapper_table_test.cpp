@@ -263,7 +263,7 @@ TEST(Transactions, CancellationReasonsKeepTheirRealIndex) {
   Table<User> users(client, user_model());
   TransactWrite tx;
   tx.put(users, User{.pk = "a", .sk = "b"}).check(users, {"c", "d"}, attribute_exists("PK"));
-  const auto result = tx.commit(client, std::chrono::steady_clock::now() + std::chrono::seconds(1));
+  const auto result = tx.run(client, std::chrono::steady_clock::now() + std::chrono::seconds(1));
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().code, "DynamORM.TransactionCanceled");
   const auto reasons = cancellation_reasons(result.error());
@@ -274,6 +274,21 @@ TEST(Transactions, CancellationReasonsKeepTheirRealIndex) {
   EXPECT_TRUE(items[0].as_object().contains("Put"));
   EXPECT_TRUE(items[0].at("Put").at("Item").as_object().contains("version"));
   EXPECT_TRUE(items[1].as_object().contains("ConditionCheck"));
+}
+
+TEST(Transactions, DeprecatedCommitIsRun) {
+  Recorder r;
+  auto client = r.client();
+  Table<User> users(client, user_model());
+  TransactWrite tx;
+  tx.put(users, User{.pk = "a", .sk = "b"});
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  ASSERT_TRUE(tx.commit(client, std::chrono::steady_clock::now() + std::chrono::seconds(1)));
+#pragma GCC diagnostic pop
+  ASSERT_EQ(r.calls.size(), 1u);
+  EXPECT_EQ(r.calls[0].first, "TransactWriteItems");
+  EXPECT_EQ(TransactWrite().run(client, std::chrono::steady_clock::now()).error().message, "empty transaction");
 }
 
 TEST(Errors, ThrottlingAndValidationAreTranslated) {
