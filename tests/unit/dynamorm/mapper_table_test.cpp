@@ -116,7 +116,7 @@ TEST(Lifecycle, PutSetsTimestampsAndTheInitialVersion) {
   u.sk = "PROFILE";
   u.ttl = std::chrono::system_clock::time_point(std::chrono::seconds(1700000000));
   const auto before = std::chrono::system_clock::now();
-  const auto saved = users.create(u, {.if_not_exists = true}).value();
+  const auto saved = users.create(u).value();
   EXPECT_EQ(saved.version, 1);
   EXPECT_GE(saved.created_at, std::chrono::floor<std::chrono::seconds>(before));
   EXPECT_EQ(saved.created_at, saved.updated_at);
@@ -140,6 +140,29 @@ TEST(Lifecycle, InitialVersionCanFollowDms) {
   Table<User> users(client, user_model().initial_version(0));
   User u{.pk = "a", .sk = "b"};
   EXPECT_EQ(users.put(u).value().version, 0);
+}
+
+TEST(Writes, CreateIsConditionalOnTheKeyAndPutIsAnUpsert) {
+  Recorder r;
+  r.answers.push_back({200, "{}"});
+  r.answers.push_back({400, R"({"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException","message":"The conditional request failed"})"});
+  auto client = r.client();
+  Table<User> users(client, user_model());
+  const User u{.pk = "a", .sk = "b"};
+  ASSERT_TRUE(users.put(u));
+  EXPECT_FALSE(r.calls.at(0).second.contains("ConditionExpression"));
+  const auto refused = users.create(u);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, "DynamORM.ConditionFailed");
+  EXPECT_EQ(refused.error().status, 409);
+  EXPECT_EQ(r.calls.at(1).second.at("ConditionExpression"), "attribute_not_exists(#n0)");
+  // In a transaction too.
+  TransactWrite tx;
+  tx.create(users, u).put(users, u);
+  ASSERT_TRUE(tx.run(client, std::chrono::steady_clock::now() + std::chrono::seconds(1)));
+  const auto& items = r.calls.at(2).second.at("TransactItems").as_array();
+  EXPECT_EQ(items[0].at("Put").at("ConditionExpression"), "attribute_not_exists(#n0)");
+  EXPECT_FALSE(items[1].at("Put").as_object().contains("ConditionExpression"));
 }
 
 TEST(Lifecycle, UpdateChecksTheVersionAndAddsOne) {
