@@ -37,7 +37,7 @@ int main() {
   lift::App app;
   app.sqs("*", [](lift::Context& ctx, const lift::events::SqsMessage& message) -> lift::Result<void> {
     // A malformed or invalid body fails this record only: its messageId is reported.
-    auto order = lift::json::bind<Order>(message.body);
+    auto order = lift::json::parse<Order>(message.body);
     if (!order) return std::move(order).error();
     Processed line;
     line.order_id = order->order_id;

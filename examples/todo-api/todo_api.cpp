@@ -149,7 +149,7 @@ void add_routes(lift::App& app, lift::aws::DynamoDbClient& db, Options options) 
     record.id = store->new_id();
     record.title = std::move(in.title);
     record.priority = in.priority.value_or(0);
-    auto saved = table->create(record, {.if_not_exists = true});
+    auto saved = table->create(record);
     if (!saved) return api_error(std::move(saved).error(), record.id);
     store->count("TodoCreated");
     auto reply = lift::created(to_api(std::move(*saved)));

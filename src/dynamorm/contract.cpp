@@ -238,6 +238,8 @@ class Runner {
       else if constexpr (!std::is_same_v<decltype(result), Result<void>>) item = std::move(*result);
     };
     if (s.op == "create" || s.op == "put") {
+      // The contract's create is DynamORM's: a put that overwrites unless if_not_exists. That
+      // is Table::put with options, not Table::create (which always refuses an existing key).
       WriteOptions options;
       options.if_not_exists = s.if_not_exists;
       record(core_.put(s.item, options));

@@ -716,7 +716,7 @@ TransactWrite& TransactWrite::fail(Error error) {
   return *this;
 }
 
-Result<void> TransactWrite::commit(aws::DynamoDbClient& client, Deadline deadline) const {
+Result<void> TransactWrite::run(aws::DynamoDbClient& client, Deadline deadline) const {
   if (error_) return *error_;
   if (items_.empty()) return validation_error("empty transaction");
   if (items_.size() > kMaxTransactItems) return validation_error("a transaction holds at most 100 operations");

@@ -82,6 +82,127 @@ class TraceIdEnvironment {
   bool installed_ = false;
 };
 
+// The hooks of Runtime::on_shutdown.
+class ShutdownHooks {
+ public:
+  void add(std::function<void()> hook) {
+    std::lock_guard lock(mutex_);
+    hooks_.push_back(std::move(hook));
+  }
+
+  bool empty() {
+    std::lock_guard lock(mutex_);
+    return hooks_.empty();
+  }
+
+  // Runs them once, whichever of SIGTERM and the end of run() comes first.
+  void run() {
+    std::vector<std::function<void()>> todo;
+    {
+      std::lock_guard lock(mutex_);
+      if (ran_) return;
+      ran_ = true;
+      todo.swap(hooks_);
+    }
+    for (auto& hook : todo) {
+      try {
+        hook();
+      } catch (...) {
+        const auto report = Runtime::report_current_exception("Runtime.ShutdownHookError");
+        log_line("a shutdown hook failed: " + report.type + ": " + report.message);
+      }
+    }
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::function<void()>> hooks_;
+  bool ran_ = false;
+};
+
+// Watches for SIGTERM/SIGINT while run() serves (only when there is something to do on
+// shutdown), and keeps the internal extension registered that makes Lambda send SIGTERM.
+class ShutdownWatch {
+ public:
+  ShutdownWatch(const Options& options, const std::string& endpoint, ShutdownHooks& hooks)
+      : options_(options), endpoint_(endpoint), hooks_(hooks) {
+    if (!options.graceful_shutdown && hooks.empty()) return;
+    sigemptyset(&signals_);
+    sigaddset(&signals_, SIGTERM);
+    sigaddset(&signals_, SIGINT);
+    // Blocked here, before the workers start, so every thread inherits the mask and only
+    // the watcher sees the signals.
+    pthread_sigmask(SIG_BLOCK, &signals_, &previous_mask_);
+    masked_ = true;
+    watcher_ = std::thread([this] { watch(); });
+    if (options.graceful_shutdown) register_extension();
+  }
+  ~ShutdownWatch() {
+    stopping_ = true;
+    if (extension_client_) extension_client_->interrupt();
+    if (extension_thread_.joinable()) extension_thread_.join();
+    if (watcher_.joinable()) watcher_.join();
+    if (masked_) pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
+  }
+  ShutdownWatch(const ShutdownWatch&) = delete;
+  ShutdownWatch& operator=(const ShutdownWatch&) = delete;
+
+ private:
+  void register_extension() {
+    extension_client_ = std::make_unique<detail::Client>(endpoint_, 64 * 1024);
+    auto id = extension_client_->register_extension("lift-graceful-shutdown");
+    if (!id) {
+      log_line("graceful shutdown unavailable: " + id.error().message);
+      return;
+    }
+    // An internal extension must keep asking for its next event; it has subscribed to none,
+    // so the request simply waits until the environment shuts down.
+    extension_thread_ = std::thread([this, id = std::move(*id)] {
+      while (!stopping_) {
+        if (!extension_client_->next_extension_event(id)) break;
+      }
+    });
+  }
+
+  void watch() {
+    const timespec tick{0, 100'000'000};
+    while (!stopping_) {
+      const int signal = sigtimedwait(&signals_, nullptr, &tick);
+      if (signal <= 0) continue;
+      log_line(std::string("received ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT") + ", running shutdown hooks");
+      std::mutex mutex;
+      std::condition_variable done_cv;
+      bool done = false;
+      std::thread hooks([&] {
+        hooks_.run();
+        std::lock_guard lock(mutex);
+        done = true;
+        done_cv.notify_all();
+      });
+      {
+        std::unique_lock lock(mutex);
+        if (!done_cv.wait_for(lock, options_.shutdown_budget, [&] { return done; }))
+          log_line("shutdown hooks exceeded their budget");
+      }
+      std::fflush(stdout);
+      std::fflush(stderr);
+      // Leaves without unwinding: workers are blocked in /next and Lambda is about to kill us.
+      std::_Exit(signal == SIGTERM ? 0 : 130);
+    }
+  }
+
+  const Options& options_;
+  const std::string& endpoint_;
+  ShutdownHooks& hooks_;
+  sigset_t signals_{};
+  sigset_t previous_mask_{};
+  bool masked_ = false;
+  std::atomic<bool> stopping_ = false;
+  std::thread watcher_;
+  std::unique_ptr<detail::Client> extension_client_;
+  std::thread extension_thread_;
+};
+
 }  // namespace
 
 ErrorReport Runtime::report_current_exception(std::string_view fallback_type) {
@@ -120,33 +241,7 @@ struct Runtime::Impl {
     return t;
   }
 
-  std::mutex hooks_mutex;
-  std::vector<std::function<void()>> hooks;
-  bool hooks_ran = false;
-
-  bool has_hooks() {
-    std::lock_guard lock(hooks_mutex);
-    return !hooks.empty();
-  }
-
-  // Runs the shutdown hooks once, whichever of SIGTERM and the end of run() comes first.
-  void run_hooks() {
-    std::vector<std::function<void()>> todo;
-    {
-      std::lock_guard lock(hooks_mutex);
-      if (hooks_ran) return;
-      hooks_ran = true;
-      todo.swap(hooks);
-    }
-    for (auto& hook : todo) {
-      try {
-        hook();
-      } catch (...) {
-        const auto report = report_current_exception("Runtime.ShutdownHookError");
-        log_line("a shutdown hook failed: " + report.type + ": " + report.message);
-      }
-    }
-  }
+  ShutdownHooks hooks;
 
   // One worker loop: fetch, handle, repeat, on its own connection. Returns the exit code
   // once the Runtime API has gone away.
@@ -198,107 +293,20 @@ struct Runtime::Impl {
   }
 
   template <class Handle>
-  int serve(const Handle& handle);
-};
-
-namespace {
-
-// Watches for SIGTERM/SIGINT while run() serves (only when there is something to do on
-// shutdown), and keeps the internal extension registered that makes Lambda send SIGTERM.
-class ShutdownWatch {
- public:
-  explicit ShutdownWatch(Runtime::Impl& runtime) : runtime_(runtime) {
-    if (!runtime.options.graceful_shutdown && !runtime.has_hooks()) return;
-    sigemptyset(&signals_);
-    sigaddset(&signals_, SIGTERM);
-    sigaddset(&signals_, SIGINT);
-    // Blocked here, before the workers start, so every thread inherits the mask and only
-    // the watcher sees the signals.
-    pthread_sigmask(SIG_BLOCK, &signals_, &previous_mask_);
-    masked_ = true;
-    watcher_ = std::thread([this] { watch(); });
-    if (runtime.options.graceful_shutdown) register_extension();
-  }
-  ~ShutdownWatch() {
-    stopping_ = true;
-    if (extension_client_) extension_client_->interrupt();
-    if (extension_thread_.joinable()) extension_thread_.join();
-    if (watcher_.joinable()) watcher_.join();
-    if (masked_) pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
-  }
-  ShutdownWatch(const ShutdownWatch&) = delete;
-  ShutdownWatch& operator=(const ShutdownWatch&) = delete;
-
- private:
-  void register_extension() {
-    extension_client_ = std::make_unique<detail::Client>(runtime_.endpoint, 64 * 1024);
-    auto id = extension_client_->register_extension("lift-graceful-shutdown");
-    if (!id) {
-      log_line("graceful shutdown unavailable: " + id.error().message);
-      return;
+  int serve(const Handle& handle) {
+    if (endpoint.empty()) {
+      log_line("AWS_LAMBDA_RUNTIME_API is not set: run this function on Lambda or with `lift invoke`");
+      return 2;
     }
-    // An internal extension must keep asking for its next event; it has subscribed to none,
-    // so the request simply waits until the environment shuts down.
-    extension_thread_ = std::thread([this, id = std::move(*id)] {
-      while (!stopping_) {
-        if (!extension_client_->next_extension_event(id)) break;
-      }
-    });
-  }
-
-  void watch() {
-    const timespec tick{0, 100'000'000};
-    while (!stopping_) {
-      const int signal = sigtimedwait(&signals_, nullptr, &tick);
-      if (signal <= 0) continue;
-      log_line(std::string("received ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT") + ", running shutdown hooks");
-      std::mutex mutex;
-      std::condition_variable done_cv;
-      bool done = false;
-      std::thread hooks([&] {
-        runtime_.run_hooks();
-        std::lock_guard lock(mutex);
-        done = true;
-        done_cv.notify_all();
-      });
-      {
-        std::unique_lock lock(mutex);
-        if (!done_cv.wait_for(lock, runtime_.options.shutdown_budget, [&] { return done; }))
-          log_line("shutdown hooks exceeded their budget");
-      }
-      std::fflush(stdout);
-      std::fflush(stderr);
-      // Leaves without unwinding: workers are blocked in /next and Lambda is about to kill us.
-      std::_Exit(signal == SIGTERM ? 0 : 130);
+    int code = 0;
+    {
+      ShutdownWatch watch(options, endpoint, hooks);
+      code = run_workers(handle);
     }
+    hooks.run();
+    return code;
   }
-
-  Runtime::Impl& runtime_;
-  sigset_t signals_{};
-  sigset_t previous_mask_{};
-  bool masked_ = false;
-  std::atomic<bool> stopping_ = false;
-  std::thread watcher_;
-  std::unique_ptr<detail::Client> extension_client_;
-  std::thread extension_thread_;
 };
-
-}  // namespace
-
-template <class Handle>
-int Runtime::Impl::serve(const Handle& handle) {
-  if (endpoint.empty()) {
-    log_line("AWS_LAMBDA_RUNTIME_API is not set: run this function on Lambda or with `lift invoke`");
-    return 2;
-  }
-  int code = 0;
-  {
-    ShutdownWatch watch(*this);
-    code = run_workers(handle);
-  }
-  run_hooks();
-  return code;
-}
 
 Runtime::Runtime(Options options) : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
@@ -313,10 +321,7 @@ Runtime::~Runtime() = default;
 const FunctionMetadata& Runtime::function() const noexcept { return impl_->function; }
 const Options& Runtime::options() const noexcept { return impl_->options; }
 
-void Runtime::on_shutdown(std::function<void()> hook) {
-  std::lock_guard lock(impl_->hooks_mutex);
-  impl_->hooks.push_back(std::move(hook));
-}
+void Runtime::on_shutdown(std::function<void()> hook) { impl_->hooks.add(std::move(hook)); }
 
 void Runtime::fail_init(const ErrorReport& report) {
   log_line("initialisation failed: " + report.type + ": " + report.message);

@@ -1,6 +1,6 @@
-// Fuzzes typed binding: any bytes either bind to a nested type with rules or give one of the
-// typed errors (never a crash), and whatever binds survives serialize → parse unchanged. The
-// same bytes also go through from_json of several unrelated types.
+// Fuzzes typed parsing: any bytes either parse to a nested type with rules or give one of the
+// typed errors (never a crash), and whatever parses survives serialize → parse_unvalidated
+// unchanged. The same bytes also go through from_json of several unrelated types.
 
 #include <chrono>
 #include <cstddef>
@@ -70,10 +70,11 @@ void from_json_never_crashes(const boost::json::value& dom) {
     if (!known_error(value.error())) std::abort();
     return;
   }
-  // What binds writes text that binds again to the same value, and the DOM agrees with it
-  // (compared as text: the DOM may hold 2.0 where the text says 2).
+  // What converts writes text that converts again to the same value, and the DOM agrees with
+  // it (compared as text: the DOM may hold 2.0 where the text says 2). Unvalidated, as
+  // from_json was: the round trip is of the conversion alone.
   const auto text = lift::json::serialize(*value);
-  auto again = lift::json::parse<T>(text);
+  auto again = lift::json::parse_unvalidated<T>(text);
   if (!again || lift::json::serialize(*again) != text) std::abort();
   auto from_dom = lift::json::from_json<T>(lift::json::to_json(*value));
   if (!from_dom || lift::json::serialize(*from_dom) != text) std::abort();
@@ -85,17 +86,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace fuzz_json;
   const std::string_view text(reinterpret_cast<const char*>(data), size);
 
-  auto order = lift::json::bind<Order>(text);
+  auto order = lift::json::parse<Order>(text);
   if (order) {
-    // parse, not bind: absent members are not checked when bound, but their defaults are
-    // written out and would be checked the second time.
-    auto again = lift::json::parse<Order>(lift::json::serialize(*order));
+    // Unvalidated: absent members are not checked when parsed, but their defaults are written
+    // out and would be checked the second time.
+    auto again = lift::json::parse_unvalidated<Order>(lift::json::serialize(*order));
     if (!again || lift::json::serialize(*again) != lift::json::serialize(*order)) std::abort();
   } else if (!known_error(order.error())) {
     std::abort();
   }
 
-  auto dom = lift::json::parse<boost::json::value>(text);
+  auto dom = lift::json::parse_unvalidated<boost::json::value>(text);
   if (!dom) return 0;
   from_json_never_crashes<Order>(*dom);
   from_json_never_crashes<std::vector<Line>>(*dom);

@@ -258,7 +258,7 @@ BoundHandler bind_handler(F&& handler) {
       if (auto type = ctx.header("content-type"); type && !detail::is_json_content_type(*type)) {
         return errors::unsupported_media_type("expected a JSON body (Content-Type: application/json), got \"" + std::string(*type) + "\"");
       }
-      auto input = json::bind<In>(ctx.body());
+      auto input = json::parse<In>(ctx.body());
       if (!input) return std::move(input).error();
       if constexpr (std::is_void_v<R>) {
         std::invoke(fn, ctx, std::move(*input));

@@ -10,7 +10,8 @@
 //
 // A scenario names a DMS model and a table, and lists steps:
 //   op: create | put        item (logical values, typed by the model, omit_empty applied),
-//                           if_not_exists
+//                           if_not_exists; both overwrite without it, as DynamORM's create
+//                           does (Table::put, not Table::create)
 //   op: get                 key
 //   op: update              item (keys, the caller's version: the update conditions on it and
 //                           adds 1), fields (the attributes to write; absent: those in item)

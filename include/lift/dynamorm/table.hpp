@@ -4,7 +4,7 @@
 //   auto client = lift::aws::DynamoDbClient::create();
 //   lift::dynamorm::Table<Todo> todos(*client, model);          // the client must outlive it
 //   auto scoped = todos.for_tenant("acme");                      // Result<Table<Todo>>
-//   auto saved = scoped->create(Todo{.id = "1", .title = "x"}, {.if_not_exists = true});
+//   auto saved = scoped->create(Todo{.id = "1", .title = "x"});  // ConditionFailed if "1" exists
 //   auto page = scoped->query("1", {.limit = 20, .cursor = c});  // page->items, page->next_cursor
 //
 // Lifecycle roles are applied on every write (see model.hpp). Errors are errors.hpp's codes.
@@ -179,8 +179,12 @@ class Table {
   // CreateTable from the model (keys, GSIs, LSIs; on-demand billing).
   Result<void> create_table(bool if_not_exists = true) const { return core_.create_table(if_not_exists); }
 
-  // A put that overwrites, unless options.if_not_exists. Returns the item as stored.
-  Result<T> create(const T& item, const WriteOptions& options = {}) const { return write(item, options); }
+  // Writes a new item: ConditionFailed (nothing written) when its key already holds one.
+  // Returns the item as stored. (DynamORM's Go SDK names a plain put "create"; here the short
+  // name is the one that cannot overwrite by accident.)
+  Result<T> create(const T& item) const { return write(item, WriteOptions{.if_not_exists = true}); }
+  // Writes the item whether or not its key holds one (an upsert), unless options say otherwise.
+  // Returns the item as stored.
   Result<T> put(const T& item, const WriteOptions& options = {}) const { return write(item, options); }
 
   Result<T> get(const Key& key, bool consistent_read = false) const { return read(core_.get(key, consistent_read)); }
@@ -286,6 +290,11 @@ class Table {
 // "ConditionalCheckFailed: ..."); cancellation_reasons() reads them back.
 class TransactWrite {
  public:
+  // As Table::create: the transaction is canceled when the key already holds an item.
+  template <class T>
+  TransactWrite& create(const Table<T>& table, const T& item) {
+    return put(table, item, WriteOptions{.if_not_exists = true});
+  }
   template <class T>
   TransactWrite& put(const Table<T>& table, const T& item, const WriteOptions& options = {}) {
     auto m = table.model().to_item(item);
@@ -308,7 +317,12 @@ class TransactWrite {
   }
 
   [[nodiscard]] std::size_t size() const noexcept { return items_.size(); }
-  Result<void> commit(aws::DynamoDbClient& client, Deadline deadline) const;
+  // Sends the operations as one TransactWriteItems call.
+  Result<void> run(aws::DynamoDbClient& client, Deadline deadline) const;
+  [[deprecated("use run, the verb TransactGet uses too")]] Result<void> commit(aws::DynamoDbClient& client,
+                                                                              Deadline deadline) const {
+    return run(client, deadline);
+  }
 
  private:
   TransactWrite& add(std::string_view kind, Result<boost::json::object> request);

@@ -113,7 +113,7 @@ boost::json::value write_kebab(const T& v) {
 
 template <class T>
 Result<T> parse_event(const boost::json::value& event) {
-  auto out = lift::json::bind<T>(event);
+  auto out = lift::json::parse<T>(event);
   if (!out) return detail::remap_to_invalid_event(std::move(out).error());
   return out;
 }

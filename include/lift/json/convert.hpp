@@ -1,5 +1,7 @@
 #pragma once
-// Typed conversion between C++ values and JSON: from_json / parse / to_json / serialize.
+// Typed conversion between C++ values and JSON: from_json / parse_unvalidated / to_json /
+// serialize. None of them runs validation rules; lift::json::parse (binding.hpp) converts and
+// then runs them, and is what input from outside should go through.
 //
 // Supported types, both directions: bool; every integer type (range-checked); float and
 // double; std::string (std::string_view and const char* for output only); std::optional<T>
@@ -18,8 +20,8 @@
 //
 //   struct Item { std::string sku; int qty = 1; };
 //   BOOST_DESCRIBE_STRUCT(Item, (), (sku, qty))
-//   auto item = lift::json::parse<Item>(R"({"sku":"A-1","qty":3})");  // item->qty == 3
-//   std::string text = lift::json::serialize(*item);                  // {"sku":"A-1","qty":3}
+//   auto item = lift::json::parse_unvalidated<Item>(R"({"sku":"A-1","qty":3})");  // item->qty == 3
+//   std::string text = lift::json::serialize(*item);  // {"sku":"A-1","qty":3}
 //
 // Conversion hooks: a type whose JSON shape is not its members (a tagged union, names that are
 // not C++ identifiers) provides two functions in its own namespace, found by argument-dependent
@@ -580,8 +582,8 @@ void write_text(std::string& out, const T& v) {
   }
 }
 
-// A small arena for the short-lived DOM of parse/bind: no allocation for small bodies, one
-// release for all of it.
+// A small arena for the short-lived DOM of parse and parse_unvalidated: no allocation for
+// small bodies, one release for all of it.
 class ParseArena {
  public:
   ParseArena() : resource_(buffer_, sizeof buffer_) {}
@@ -608,10 +610,13 @@ Result<T> from_json(const boost::json::value& v) {
   return out;
 }
 
-// JSON text as a T. Text that is not JSON is code "InvalidJson", status 400, with the line
-// and column of the problem; then as from_json. Nesting deeper than 64 levels is refused.
+// JSON text as a T, without the validation rules of T: for values that were valid when
+// written (a round trip, a cache) or whose rules are checked later. Input from outside goes
+// through parse() (binding.hpp), which also runs the rules. Text that is not JSON is code
+// "InvalidJson", status 400, with the line and column of the problem; then as from_json.
+// Nesting deeper than 64 levels is refused.
 template <class T>
-Result<T> parse(std::string_view text) {
+Result<T> parse_unvalidated(std::string_view text) {
   detail::ParseArena arena;
   auto document = parse_document(text, arena.storage());
   if (!document) return std::move(document).error();

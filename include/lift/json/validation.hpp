@@ -1,5 +1,6 @@
 #pragma once
-// Validation rules declared once, next to the type, and run on every bound value.
+// Validation rules declared once, next to the type, and run by lift::json::parse (binding.hpp)
+// on every value it reads.
 //
 // A type gets rules by a `lift_rules(lift::json::Rules<T>&)` function in its own namespace
 // (found by argument-dependent lookup):
@@ -22,7 +23,7 @@
 // paths (`items[2].qty: must be at least 1`). Types without rules validate trivially.
 //
 // What each rule means:
-// - required(): the member must be present in the JSON and not null (after binding), or, when
+// - required(): the member must be present in the JSON and not null (in parse), or, when
 //   a value is validated on its own, an optional member must hold a value. A missing required
 //   member is reported as "is required" and its other rules are skipped.
 // - min/max: numbers, inclusive. length, min_length, max_length: strings, counted in Unicode
@@ -32,7 +33,7 @@
 //   (local@domain.tld). one_of: the value equals one of those listed. check: a predicate on
 //   the member (or, on Rules, on the whole value) with the message to report.
 // - Rules of an optional member apply to the value it holds and are skipped when it is empty.
-// - When binding JSON, a member absent from it (or null) is not checked at all, as JSON
+// - When parsing JSON, a member absent from it (or null) is not checked at all, as JSON
 //   Schema treats an absent property: only `required` speaks about it. validate() on a value
 //   checks every member.
 //
@@ -485,7 +486,7 @@ Result<void> run_validation(const T& value, const boost::json::value* source) {
 // Runs the rules of T (and of everything inside it) on a value. Errors: code
 // "ValidationFailed", status 422, message naming the first problem and how many more there
 // are, details listing every failed field. `required` here means an optional member holds a
-// value; bind() checks presence in the JSON instead.
+// value; parse() checks presence in the JSON instead.
 template <class T>
 Result<void> validate(const T& value) {
   return detail::run_validation(value, nullptr);

@@ -147,9 +147,8 @@ class Runtime {
   // Describes the exception being handled (type name and what()) for an error report.
   static ErrorReport report_current_exception(std::string_view fallback_type);
 
-  struct Impl;  // opaque: the transport stays out of this header
-
  private:
+  struct Impl;  // opaque: the transport stays out of this header
   std::unique_ptr<Impl> impl_;
 };
 

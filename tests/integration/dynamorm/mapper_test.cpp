@@ -120,10 +120,10 @@ TEST_P(Mapper, Crud) {
   auto t = orders();
   auto o = order("c1", "o1", "open", 42);
   o.tags = {"a", "b"};
-  const auto created = t.create(o, {.if_not_exists = true});
+  const auto created = t.create(o);
   ASSERT_TRUE(created) << created.error().message;
   EXPECT_EQ(created->version, 1);
-  EXPECT_EQ(t.create(o, {.if_not_exists = true}).error().code, "DynamORM.ConditionFailed");
+  EXPECT_EQ(t.create(o).error().code, "DynamORM.ConditionFailed");
 
   auto got = t.get({"c1", "o1"}, true);
   ASSERT_TRUE(got) << got.error().message;
@@ -162,6 +162,37 @@ TEST_P(Mapper, Crud) {
   EXPECT_EQ(t.get({"c1", "o1"}, true).error().code, "DynamORM.ItemNotFound");
   EXPECT_EQ(t.remove({"c1", "o1"}).error().code, "DynamORM.ItemNotFound");
   EXPECT_EQ(t.update(full).error().code, "DynamORM.ItemNotFound");
+}
+
+TEST_P(Mapper, CreateRefusesAnExistingKeyAndPutOverwritesIt) {
+  auto t = orders();
+  const auto first = t.create(order("c1", "o1", "open", 1));
+  ASSERT_TRUE(first) << first.error().message;
+  const auto again = t.create(order("c1", "o1", "done", 2));
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, "DynamORM.ConditionFailed");
+  EXPECT_EQ(again.error().status, 409);
+  auto stored = t.get({"c1", "o1"}, true).value();  // untouched by the refused create
+  EXPECT_EQ(stored.status, "open");
+  EXPECT_EQ(stored.amount, 1);
+  EXPECT_EQ(stored.created_at, first->created_at);
+
+  const auto upsert = t.put(order("c1", "o1", "done", 2));
+  ASSERT_TRUE(upsert) << upsert.error().message;
+  stored = t.get({"c1", "o1"}, true).value();
+  EXPECT_EQ(stored.status, "done");
+  EXPECT_EQ(stored.amount, 2);
+  ASSERT_TRUE(t.put(order("c1", "o2")));  // and a put of a new key writes it
+  EXPECT_EQ(t.put(order("c1", "o2"), {.if_not_exists = true}).error().code, "DynamORM.ConditionFailed");
+
+  // The key checked is the stored one: each tenant has its own "n1".
+  const auto model = Model<Note>("notes_" + suffix_).partition_key(&Note::id, "PK").tenant(&Note::org);
+  Table<Note> notes(*client_, model);
+  ASSERT_TRUE(notes.create_table());
+  ASSERT_TRUE(notes.for_tenant("acme")->create(Note{"", "n1", "a"}));
+  ASSERT_TRUE(notes.for_tenant("evil")->create(Note{"", "n1", "e"}));
+  EXPECT_EQ(notes.for_tenant("acme")->create(Note{"", "n1", "b"}).error().code, "DynamORM.ConditionFailed");
+  EXPECT_EQ(notes.for_tenant("acme")->get("n1", true).value().text, "a");
 }
 
 TEST_P(Mapper, ConditionalWritesAndOptimisticLocking) {
@@ -301,13 +332,13 @@ TEST_P(Mapper, Transactions) {
   const auto d = std::chrono::steady_clock::now() + 5s;
   TransactWrite ok;
   ok.put(t, order("c1", "o2")).update(t, {"c1", "o1"}, Update().set("status", "done"), 1).check(t, {"c1", "o0"}, attribute_exists("PK"));
-  auto committed = ok.commit(*client_, d);
+  auto committed = ok.run(*client_, d);
   ASSERT_TRUE(committed) << committed.error().message;
   EXPECT_EQ(t.get({"c1", "o1"}, true).value().version, 2);
 
   TransactWrite stale;
   stale.put(t, order("c1", "o3")).remove(t, {"c1", "o1"}, 1);
-  const auto failed = stale.commit(*client_, d);
+  const auto failed = stale.run(*client_, d);
   ASSERT_FALSE(failed);
   EXPECT_EQ(failed.error().code, "DynamORM.TransactionCanceled");
   const auto reasons = cancellation_reasons(failed.error());
@@ -315,6 +346,18 @@ TEST_P(Mapper, Transactions) {
   EXPECT_EQ(reasons[0].index, 1u);
   EXPECT_EQ(reasons[0].code, "ConditionalCheckFailed");
   EXPECT_EQ(t.get({"c1", "o3"}, true).error().code, "DynamORM.ItemNotFound");  // all or nothing
+
+  TransactWrite duplicate;  // create in a transaction refuses an existing key as Table::create does
+  duplicate.create(t, order("c1", "o4")).create(t, order("c1", "o0"));
+  const auto refused = duplicate.run(*client_, d);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, "DynamORM.TransactionCanceled");
+  ASSERT_EQ(cancellation_reasons(refused.error()).size(), 1u);
+  EXPECT_EQ(cancellation_reasons(refused.error())[0].index, 1u);
+  EXPECT_EQ(t.get({"c1", "o4"}, true).error().code, "DynamORM.ItemNotFound");
+  TransactWrite fresh;
+  fresh.create(t, order("c1", "o4"));
+  ASSERT_TRUE(fresh.run(*client_, d));
 
   TransactGet read;
   read.get(t, {"c1", "o1"}).get(t, {"c1", "nope"});
@@ -343,8 +386,8 @@ TEST_P(Mapper, DmsP0Scenarios) {
   Table<User> users(*client_, model);
   ASSERT_TRUE(users.create_table());
   // 01-crud-basic
-  ASSERT_TRUE(users.create(User{"USER#1", "PROFILE", "hash_abc", "Al", {"a", "b"}}, {.if_not_exists = true}));
-  EXPECT_EQ(users.create(User{"USER#1", "PROFILE", "hash_abc"}, {.if_not_exists = true}).error().code, "DynamORM.ConditionFailed");
+  ASSERT_TRUE(users.create(User{"USER#1", "PROFILE", "hash_abc", "Al", {"a", "b"}}));
+  EXPECT_EQ(users.create(User{"USER#1", "PROFILE", "hash_abc"}).error().code, "DynamORM.ConditionFailed");
   auto got = users.get({"USER#1", "PROFILE"}, true).value();
   EXPECT_EQ(got.nickname, "Al");
   EXPECT_EQ(got.tags, (std::set<std::string>{"a", "b"}));
@@ -359,10 +402,11 @@ TEST_P(Mapper, DmsP0Scenarios) {
   ASSERT_TRUE(users.remove({"USER#1", "PROFILE"}));
   EXPECT_EQ(users.get({"USER#1", "PROFILE"}, true).error().code, "DynamORM.ItemNotFound");
   // 02-omitempty and 05-ttl-epoch-seconds, read through a model without the field options.
-  ASSERT_TRUE(users.create(User{"USER#2", "PROFILE"}));
+  // Their `create` has no if_not_exists: DynamORM's create, which is put here.
+  ASSERT_TRUE(users.put(User{"USER#2", "PROFILE"}));
   User expiring{"USER#5", "PROFILE"};
   expiring.ttl = std::chrono::system_clock::time_point(std::chrono::seconds(1700000000));
-  ASSERT_TRUE(users.create(expiring));
+  ASSERT_TRUE(users.put(expiring));
   lift::aws::DynamoDbClient& client = *client_;
   const auto deadline = std::chrono::steady_clock::now() + 5s;
   const auto item = [&](std::string_view pk) {

@@ -63,7 +63,7 @@ TEST(Codegen, ItemsRoundTripWithTheDmsNamesAndTypes) {
   u.nickname = "Al";
   u.tags = {"a", "b"};
   u.ttl = std::chrono::system_clock::time_point(std::chrono::seconds(1700000000));
-  const auto created = users.create(u, {.if_not_exists = true});
+  const auto created = users.create(u);
   ASSERT_TRUE(created) << created.error().message;
   EXPECT_EQ(created->version, 0);  // DMS: an empty version is written as 0
 

@@ -116,7 +116,7 @@ TEST(Lifecycle, PutSetsTimestampsAndTheInitialVersion) {
   u.sk = "PROFILE";
   u.ttl = std::chrono::system_clock::time_point(std::chrono::seconds(1700000000));
   const auto before = std::chrono::system_clock::now();
-  const auto saved = users.create(u, {.if_not_exists = true}).value();
+  const auto saved = users.create(u).value();
   EXPECT_EQ(saved.version, 1);
   EXPECT_GE(saved.created_at, std::chrono::floor<std::chrono::seconds>(before));
   EXPECT_EQ(saved.created_at, saved.updated_at);
@@ -140,6 +140,29 @@ TEST(Lifecycle, InitialVersionCanFollowDms) {
   Table<User> users(client, user_model().initial_version(0));
   User u{.pk = "a", .sk = "b"};
   EXPECT_EQ(users.put(u).value().version, 0);
+}
+
+TEST(Writes, CreateIsConditionalOnTheKeyAndPutIsAnUpsert) {
+  Recorder r;
+  r.answers.push_back({200, "{}"});
+  r.answers.push_back({400, R"({"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException","message":"The conditional request failed"})"});
+  auto client = r.client();
+  Table<User> users(client, user_model());
+  const User u{.pk = "a", .sk = "b"};
+  ASSERT_TRUE(users.put(u));
+  EXPECT_FALSE(r.calls.at(0).second.contains("ConditionExpression"));
+  const auto refused = users.create(u);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, "DynamORM.ConditionFailed");
+  EXPECT_EQ(refused.error().status, 409);
+  EXPECT_EQ(r.calls.at(1).second.at("ConditionExpression"), "attribute_not_exists(#n0)");
+  // In a transaction too.
+  TransactWrite tx;
+  tx.create(users, u).put(users, u);
+  ASSERT_TRUE(tx.run(client, std::chrono::steady_clock::now() + std::chrono::seconds(1)));
+  const auto& items = r.calls.at(2).second.at("TransactItems").as_array();
+  EXPECT_EQ(items[0].at("Put").at("ConditionExpression"), "attribute_not_exists(#n0)");
+  EXPECT_FALSE(items[1].at("Put").as_object().contains("ConditionExpression"));
 }
 
 TEST(Lifecycle, UpdateChecksTheVersionAndAddsOne) {
@@ -263,7 +286,7 @@ TEST(Transactions, CancellationReasonsKeepTheirRealIndex) {
   Table<User> users(client, user_model());
   TransactWrite tx;
   tx.put(users, User{.pk = "a", .sk = "b"}).check(users, {"c", "d"}, attribute_exists("PK"));
-  const auto result = tx.commit(client, std::chrono::steady_clock::now() + std::chrono::seconds(1));
+  const auto result = tx.run(client, std::chrono::steady_clock::now() + std::chrono::seconds(1));
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().code, "DynamORM.TransactionCanceled");
   const auto reasons = cancellation_reasons(result.error());
@@ -274,6 +297,21 @@ TEST(Transactions, CancellationReasonsKeepTheirRealIndex) {
   EXPECT_TRUE(items[0].as_object().contains("Put"));
   EXPECT_TRUE(items[0].at("Put").at("Item").as_object().contains("version"));
   EXPECT_TRUE(items[1].as_object().contains("ConditionCheck"));
+}
+
+TEST(Transactions, DeprecatedCommitIsRun) {
+  Recorder r;
+  auto client = r.client();
+  Table<User> users(client, user_model());
+  TransactWrite tx;
+  tx.put(users, User{.pk = "a", .sk = "b"});
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  ASSERT_TRUE(tx.commit(client, std::chrono::steady_clock::now() + std::chrono::seconds(1)));
+#pragma GCC diagnostic pop
+  ASSERT_EQ(r.calls.size(), 1u);
+  EXPECT_EQ(r.calls[0].first, "TransactWriteItems");
+  EXPECT_EQ(TransactWrite().run(client, std::chrono::steady_clock::now()).error().message, "empty transaction");
 }
 
 TEST(Errors, ThrottlingAndValidationAreTranslated) {

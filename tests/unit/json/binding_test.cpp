@@ -1,4 +1,5 @@
-// Typed conversion: round trips of every supported type, and every error with its path.
+// Typed conversion (from_json, parse_unvalidated, to_json, serialize): round trips of every
+// supported type, and every error with its path. Validation rules are validation_test's.
 
 #include <gtest/gtest.h>
 
@@ -111,7 +112,7 @@ void expect_same_document(const T& value) {
 
 template <class T>
 lift::Error error_of(std::string_view text) {
-  auto result = lj::parse<T>(text);
+  auto result = lj::parse_unvalidated<T>(text);
   EXPECT_FALSE(result) << "expected an error for " << text;
   if (result) return {};
   return result.error();
@@ -136,7 +137,7 @@ TEST(JsonBinding, NestedStructWithBaseRoundTrips) {
             R"("labels":{"team":"blue","weird key \"q\"":"x"},"created_at":"2023-11-14T22:13:20.123Z"})");
   expect_same_document(order);
 
-  auto back = lj::parse<Order>(text);
+  auto back = lj::parse_unvalidated<Order>(text);
   ASSERT_TRUE(back) << back.error().message;
   EXPECT_EQ(back->id, "ord-1");
   EXPECT_EQ(back->version, 3u);
@@ -165,7 +166,7 @@ TEST(JsonBinding, ScalarsRoundTripAtTheirLimits) {
   s.d = -1.25e-300;
   s.s = std::string("tab\t nl\n quote\" backslash\\ nul") + '\0' + " \x01 é 😀";
   expect_same_document(s);
-  auto back = lj::parse<Scalars>(lj::serialize(s));
+  auto back = lj::parse_unvalidated<Scalars>(lj::serialize(s));
   ASSERT_TRUE(back) << back.error().message;
   EXPECT_EQ(back->flag, s.flag);
   EXPECT_EQ(back->i8, s.i8);
@@ -185,18 +186,18 @@ TEST(JsonBinding, ScalarsRoundTripAtTheirLimits) {
 // Numbers read back exactly: the parser's fast default can land one ulp off, which a client
 // would see as its value changing on the way through.
 TEST(JsonBinding, EveryFloatAndDoubleReadsBackBitForBit) {
-  EXPECT_EQ(*lj::parse<double>("-2.7984480067441762e-80"), -2.7984480067441762e-80);
-  EXPECT_EQ(*lj::parse<double>("-3.112641022526418e+202"), -3.112641022526418e+202);
+  EXPECT_EQ(*lj::parse_unvalidated<double>("-2.7984480067441762e-80"), -2.7984480067441762e-80);
+  EXPECT_EQ(*lj::parse_unvalidated<double>("-3.112641022526418e+202"), -3.112641022526418e+202);
   std::mt19937_64 bits(20261123);  // fixed seed: the same 200000 values on every run
   for (int i = 0; i < 100000; ++i) {
     const auto d = std::bit_cast<double>(bits());
     const auto f = std::bit_cast<float>(static_cast<std::uint32_t>(bits()));
     if (std::isfinite(d)) {
-      auto back = lj::parse<double>(lj::serialize(d));
+      auto back = lj::parse_unvalidated<double>(lj::serialize(d));
       ASSERT_TRUE(back && *back == d) << lj::serialize(d);
     }
     if (std::isfinite(f)) {
-      auto back = lj::parse<float>(lj::serialize(f));
+      auto back = lj::parse_unvalidated<float>(lj::serialize(f));
       ASSERT_TRUE(back && *back == f) << lj::serialize(f);
     }
   }
@@ -208,33 +209,33 @@ TEST(JsonBinding, NegativeZeroKeepsItsSign) {
   EXPECT_EQ(lj::serialize(-0.0f), "-0.0");
   EXPECT_EQ(lj::serialize(0.0), "0");
   // A double that underflows to -0 as a float (found by the json_binding fuzz target).
-  auto tiny = lj::parse<float>("-2.7984480067441762e-80");
+  auto tiny = lj::parse_unvalidated<float>("-2.7984480067441762e-80");
   ASSERT_TRUE(tiny);
   EXPECT_TRUE(*tiny == 0 && std::signbit(*tiny));
-  auto back = lj::parse<float>(lj::serialize(*tiny));
+  auto back = lj::parse_unvalidated<float>(lj::serialize(*tiny));
   ASSERT_TRUE(back);
   EXPECT_TRUE(std::signbit(*back));
-  auto wide = lj::parse<double>(lj::serialize(-0.0));
+  auto wide = lj::parse_unvalidated<double>(lj::serialize(-0.0));
   ASSERT_TRUE(wide);
   EXPECT_TRUE(std::signbit(*wide));
 }
 
 TEST(JsonBinding, NumbersBeyondADoubleAreRefusedAndTinyOnesAreZero) {
   for (const char* text : {"1e400", "[1,-1e400]", "{\"price\":3.4028235e38477}"}) {
-    auto parsed = lj::parse<boost::json::value>(text);
+    auto parsed = lj::parse_unvalidated<boost::json::value>(text);
     ASSERT_FALSE(parsed) << text;
     EXPECT_EQ(parsed.error().code, "InvalidJson");
     EXPECT_NE(parsed.error().message.find("number out of the range of a double"), std::string::npos)
         << parsed.error().message;
   }
-  auto tiny = lj::parse<double>("1e-400");
+  auto tiny = lj::parse_unvalidated<double>("1e-400");
   ASSERT_TRUE(tiny);
   EXPECT_EQ(*tiny, 0.0);
-  auto negative_tiny = lj::parse<double>("-1e-400");
+  auto negative_tiny = lj::parse_unvalidated<double>("-1e-400");
   ASSERT_TRUE(negative_tiny);
   EXPECT_TRUE(*negative_tiny == 0 && std::signbit(*negative_tiny));
-  EXPECT_EQ(*lj::parse<double>("4.9406564584124654e-324"), std::numeric_limits<double>::denorm_min());
-  EXPECT_EQ(*lj::parse<double>("1.7976931348623157e308"), std::numeric_limits<double>::max());
+  EXPECT_EQ(*lj::parse_unvalidated<double>("4.9406564584124654e-324"), std::numeric_limits<double>::denorm_min());
+  EXPECT_EQ(*lj::parse_unvalidated<double>("1.7976931348623157e308"), std::numeric_limits<double>::max());
 }
 
 // The DOM lives in the caller's resource: an arena per invocation, released at once.
@@ -263,7 +264,7 @@ TEST(JsonBinding, ContainersRoundTrip) {
   expect_same_document(c);
   EXPECT_EQ(lj::to_json(c).at("holes"), json("[1,null,3]"));
   EXPECT_EQ(lj::to_json(c).at("tags"), json(R"(["a","b"])"));
-  auto back = lj::parse<Containers>(lj::serialize(c));
+  auto back = lj::parse_unvalidated<Containers>(lj::serialize(c));
   ASSERT_TRUE(back) << back.error().message;
   EXPECT_EQ(back->numbers, c.numbers);
   EXPECT_EQ(back->triple, c.triple);
@@ -275,20 +276,20 @@ TEST(JsonBinding, ContainersRoundTrip) {
 }
 
 TEST(JsonBinding, SetsDropDuplicates) {
-  auto c = lj::parse<Containers>(R"({"tags":["a","a","b"]})");
+  auto c = lj::parse_unvalidated<Containers>(R"({"tags":["a","a","b"]})");
   ASSERT_TRUE(c);
   EXPECT_EQ(c->tags, (std::set<std::string>{"a", "b"}));
 }
 
 TEST(JsonBinding, JsonValuesPassThroughAndOutliveTheParse) {
-  lift::Result<Passthrough> p = lj::parse<Passthrough>(R"({"any":[1,{"k":"v"}],"obj":{"a":null},"arr":[true,"x"]})");
+  lift::Result<Passthrough> p = lj::parse_unvalidated<Passthrough>(R"({"any":[1,{"k":"v"}],"obj":{"a":null},"arr":[true,"x"]})");
   ASSERT_TRUE(p) << p.error().message;
   // Parsing used a short-lived arena: the values must own their memory now.
   EXPECT_EQ(p->any, json(R"([1,{"k":"v"}])"));
   EXPECT_EQ(p->obj, json(R"({"a":null})").as_object());
   EXPECT_EQ(p->arr, json(R"([true,"x"])").as_array());
   expect_same_document(*p);
-  auto whole = lj::parse<boost::json::value>(R"({"z":1})");
+  auto whole = lj::parse_unvalidated<boost::json::value>(R"({"z":1})");
   ASSERT_TRUE(whole);
   EXPECT_EQ(*whole, json(R"({"z":1})"));
   EXPECT_EQ(error_of<Passthrough>(R"({"obj":[]})").message, "obj: expected object");
@@ -304,7 +305,7 @@ TEST(JsonBinding, StringViewAndCharPointerWriteAsStrings) {
 }
 
 TEST(JsonBinding, OptionalReadsAbsentAndNullAsEmptyAndOmitsIt) {
-  auto line = lj::parse<Line>(R"({"sku":"x","price":null})");
+  auto line = lj::parse_unvalidated<Line>(R"({"sku":"x","price":null})");
   ASSERT_TRUE(line);
   EXPECT_FALSE(line->price.has_value());
   EXPECT_EQ(lj::serialize(*line), R"({"sku":"x","qty":1})");
@@ -314,7 +315,7 @@ TEST(JsonBinding, OptionalReadsAbsentAndNullAsEmptyAndOmitsIt) {
 }
 
 TEST(JsonBinding, AbsentMembersKeepDefaultsAndUnknownMembersAreIgnored) {
-  auto value = lj::parse<WithDefaults>(R"({"size":3,"extra":{"deep":[1,2]},"name2":"x"})");
+  auto value = lj::parse_unvalidated<WithDefaults>(R"({"size":3,"extra":{"deep":[1,2]},"name2":"x"})");
   ASSERT_TRUE(value);
   EXPECT_EQ(value->name, "unnamed");
   EXPECT_EQ(value->size, 3);
@@ -373,7 +374,7 @@ TEST(JsonBinding, IntegersAreRangeChecked) {
   EXPECT_EQ(error_of<Scalars>(R"({"i32":1.5})").message, "i32: expected integer");
   EXPECT_EQ(error_of<Scalars>(R"({"i32":true})").message, "i32: expected integer");
   EXPECT_EQ(error_of<Scalars>(R"({"i32":1e10})").message, "i32: expected integer between -2147483648 and 2147483647");
-  auto whole = lj::parse<Scalars>(R"({"i32":2.0,"u64":18446744073709551615,"i64":-9223372036854775808,"u16":1e3})");
+  auto whole = lj::parse_unvalidated<Scalars>(R"({"i32":2.0,"u64":18446744073709551615,"i64":-9223372036854775808,"u16":1e3})");
   ASSERT_TRUE(whole) << whole.error().message;
   EXPECT_EQ(whole->i32, 2);
   EXPECT_EQ(whole->u64, std::numeric_limits<std::uint64_t>::max());
@@ -384,7 +385,7 @@ TEST(JsonBinding, IntegersAreRangeChecked) {
 TEST(JsonBinding, EnumsAreNames) {
   EXPECT_EQ(lj::serialize(Status::archived), R"("archived")");
   EXPECT_EQ(lj::to_json(Status::draft), "draft");
-  auto s = lj::parse<Status>(R"("active")");
+  auto s = lj::parse_unvalidated<Status>(R"("active")");
   ASSERT_TRUE(s);
   EXPECT_EQ(*s, Status::active);
   EXPECT_EQ(error_of<Status>(R"("Active")").message, "expected one of: draft, active, archived");
@@ -411,7 +412,7 @@ TEST(JsonBinding, TimestampsAcceptRfc3339OffsetsAndFractions) {
       {R"("2016-12-31T23:59:60Z")", at(1'483'228'800)},
   };
   for (const auto& c : cases) {
-    auto t = lj::parse<Clock::time_point>(c.text);
+    auto t = lj::parse_unvalidated<Clock::time_point>(c.text);
     ASSERT_TRUE(t) << c.text << ": " << t.error().message;
     EXPECT_EQ(*t, c.expected) << c.text;
   }
@@ -426,7 +427,7 @@ TEST(JsonBinding, TimestampsWriteUtcWithTheirPrecision) {
   EXPECT_EQ(lj::to_json(at(1'709'209'845)), "2024-02-29T12:30:45Z");
   const std::chrono::sys_seconds coarse{std::chrono::seconds(86'400)};
   EXPECT_EQ(lj::serialize(coarse), R"("1970-01-02T00:00:00Z")");
-  auto back = lj::parse<std::chrono::sys_seconds>(R"("1970-01-02T00:00:00.9Z")");
+  auto back = lj::parse_unvalidated<std::chrono::sys_seconds>(R"("1970-01-02T00:00:00.9Z")");
   ASSERT_TRUE(back);
   EXPECT_EQ(*back, coarse);  // a coarser clock truncates the fraction
 }
@@ -444,16 +445,16 @@ TEST(JsonBinding, BadTimestampsAreErrors) {
 }
 
 TEST(JsonBinding, InvalidJsonNamesThePosition) {
-  auto e = lj::parse<Order>("{\"id\":\n  tru}");
+  auto e = lj::parse_unvalidated<Order>("{\"id\":\n  tru}");
   ASSERT_FALSE(e);
   EXPECT_EQ(e.error().code, "InvalidJson");
   EXPECT_EQ(e.error().status, 400);
   EXPECT_EQ(e.error().message.rfind("invalid JSON at line 2, column ", 0), 0u) << e.error().message;
   EXPECT_TRUE(e.error().details.empty());
-  EXPECT_EQ(lj::parse<Order>("").error().message, "invalid JSON at line 1, column 1: incomplete JSON");
-  EXPECT_EQ(lj::parse<Order>("{\"id\":").error().code, "InvalidJson");
-  EXPECT_EQ(lj::parse<Order>("{} {}").error().message.rfind("invalid JSON at line 1, column 4", 0), 0u);
-  EXPECT_EQ(lj::parse<Order>("{\"id\":\"\xff\"}").error().code, "InvalidJson");  // not UTF-8
+  EXPECT_EQ(lj::parse_unvalidated<Order>("").error().message, "invalid JSON at line 1, column 1: incomplete JSON");
+  EXPECT_EQ(lj::parse_unvalidated<Order>("{\"id\":").error().code, "InvalidJson");
+  EXPECT_EQ(lj::parse_unvalidated<Order>("{} {}").error().message.rfind("invalid JSON at line 1, column 4", 0), 0u);
+  EXPECT_EQ(lj::parse_unvalidated<Order>("{\"id\":\"\xff\"}").error().code, "InvalidJson");  // not UTF-8
 }
 
 TEST(JsonBinding, DeepNestingIsBoundedByTheParser) {
@@ -461,12 +462,12 @@ TEST(JsonBinding, DeepNestingIsBoundedByTheParser) {
   for (int i = 0; i < 30; ++i) ok_text += R"({"name":"n","children":[)";
   ok_text += "{}";
   for (int i = 0; i < 30; ++i) ok_text += "]}";
-  auto ok = lj::parse<Deep>(ok_text);
+  auto ok = lj::parse_unvalidated<Deep>(ok_text);
   ASSERT_TRUE(ok) << ok.error().message;
   EXPECT_EQ(ok->children.at(0).children.at(0).name, "n");
 
   std::string deep(100'000, '[');
-  auto refused = lj::parse<Deep>(deep);
+  auto refused = lj::parse_unvalidated<Deep>(deep);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, "InvalidJson");
   EXPECT_NE(refused.error().message.find("too deep"), std::string::npos) << refused.error().message;
@@ -479,7 +480,7 @@ TEST(JsonBinding, HugeArraysBindAndErrorsAreBounded) {
   std::string text = "[";
   for (int i = 0; i < 100'000; ++i) text += (i == 0 ? "" : ",") + std::to_string(i);
   text += "]";
-  auto numbers = lj::parse<std::vector<std::int32_t>>(text);
+  auto numbers = lj::parse_unvalidated<std::vector<std::int32_t>>(text);
   ASSERT_TRUE(numbers);
   EXPECT_EQ(numbers->size(), 100'000u);
   EXPECT_EQ(numbers->back(), 99'999);

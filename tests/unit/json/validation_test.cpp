@@ -1,4 +1,5 @@
-// Validation rules: each rule, several failures together, nested paths, and bind's 400 vs 422.
+// Validation rules: each rule, several failures together, nested paths, parse's 400 vs 422, and
+// what parse_unvalidated and the deprecated bind do instead.
 
 #include <gtest/gtest.h>
 
@@ -106,15 +107,15 @@ namespace lj = lift::json;
 using Details = std::vector<lift::ErrorDetail>;
 
 template <class T>
-lift::Error bind_error(std::string_view body) {
-  auto result = lj::bind<T>(body);
+lift::Error parse_error(std::string_view body) {
+  auto result = lj::parse<T>(body);
   EXPECT_FALSE(result) << "expected an error for " << body;
   if (result) return {};
   return result.error();
 }
 
-TEST(JsonValidation, ValidBodyBinds) {
-  auto todo = lj::bind<CreateTodo>(
+TEST(JsonValidation, ValidBodyParses) {
+  auto todo = lj::parse<CreateTodo>(
       R"({"title":"milk","priority":5,"email":"me@example.com","items":[{"sku":"AB-1","qty":2,"price":1.5}],)"
       R"("color":"green","tier":"pro","tags":["a"]})");
   ASSERT_TRUE(todo) << todo.error().message;
@@ -123,30 +124,30 @@ TEST(JsonValidation, ValidBodyBinds) {
 }
 
 TEST(JsonValidation, MissingRequiredIs422NotAnInvalidBody) {
-  const auto error = bind_error<CreateTodo>(R"({"priority":9})");
+  const auto error = parse_error<CreateTodo>(R"({"priority":9})");
   EXPECT_EQ(error.code, "ValidationFailed");
   EXPECT_EQ(error.status, 422);
   EXPECT_EQ(error.message, "title: is required (and 1 more problem)");
   EXPECT_EQ(error.details, (Details{{"title", "is required"}, {"priority", "must be at most 5"}}));
   // null counts as missing (for a member that may hold null)
-  EXPECT_EQ(bind_error<Wide>(R"({"ratio":null})").details, (Details{{"ratio", "is required"}}));
+  EXPECT_EQ(parse_error<Wide>(R"({"ratio":null})").details, (Details{{"ratio", "is required"}}));
 }
 
 TEST(JsonValidation, WrongTypeIs400EvenWhenRulesWouldAlsoFail) {
-  const auto error = bind_error<CreateTodo>(R"({"priority":"high"})");
+  const auto error = parse_error<CreateTodo>(R"({"priority":"high"})");
   EXPECT_EQ(error.code, "InvalidBody");
   EXPECT_EQ(error.status, 400);
   EXPECT_EQ(error.message, "priority: expected integer");
-  const auto not_json = bind_error<CreateTodo>("{");
+  const auto not_json = parse_error<CreateTodo>("{");
   EXPECT_EQ(not_json.code, "InvalidJson");
   EXPECT_EQ(not_json.status, 400);
-  const auto not_object = bind_error<CreateTodo>("[]");
+  const auto not_object = parse_error<CreateTodo>("[]");
   EXPECT_EQ(not_object.code, "InvalidBody");
   EXPECT_EQ(not_object.message, "expected object");
 }
 
 TEST(JsonValidation, EveryRuleReportsItsMessageAndAllFailuresComeTogether) {
-  const auto error = bind_error<CreateTodo>(
+  const auto error = parse_error<CreateTodo>(
       R"({"title":"much too long a title","priority":-1,"email":"not-an-email",)"
       R"("items":[{"sku":"AB-1"},{"sku":"ab","qty":0,"price":0.25},{"sku":"CD-2","qty":100},{"sku":"EF-3"}],)"
       R"("extras":{"gift wrap":{"sku":"GW-1","price":2e6}},"featured":{"qty":5},)"
@@ -175,34 +176,34 @@ TEST(JsonValidation, EveryRuleReportsItsMessageAndAllFailuresComeTogether) {
 
 TEST(JsonValidation, LengthCountsCodePoints) {
   // Ten code points, twenty bytes.
-  EXPECT_TRUE(lj::bind<CreateTodo>(R"({"title":"éééééééééé"})"));
-  EXPECT_EQ(bind_error<CreateTodo>(R"({"title":"ééééééééééé"})").details,
+  EXPECT_TRUE(lj::parse<CreateTodo>(R"({"title":"éééééééééé"})"));
+  EXPECT_EQ(parse_error<CreateTodo>(R"({"title":"ééééééééééé"})").details,
             (Details{{"title", "must be at most 10 characters long"}}));
-  EXPECT_EQ(bind_error<CreateTodo>(R"({"title":""})").details, (Details{{"title", "must be at least 1 characters long"}}));
+  EXPECT_EQ(parse_error<CreateTodo>(R"({"title":""})").details, (Details{{"title", "must be at least 1 characters long"}}));
 }
 
 TEST(JsonValidation, CustomChecksOnTheWholeValue) {
-  EXPECT_EQ(bind_error<CreateTodo>(R"({"title":"t","priority":3})").details, (Details{{"priority", "must not be 3"}}));
-  EXPECT_EQ(bind_error<Derived>(R"({"id":"bad"})").details, (Details{{"", "this id is not allowed"}}));
-  EXPECT_EQ(bind_error<Derived>(R"({"id":"bad"})").message, "this id is not allowed");
+  EXPECT_EQ(parse_error<CreateTodo>(R"({"title":"t","priority":3})").details, (Details{{"priority", "must not be 3"}}));
+  EXPECT_EQ(parse_error<Derived>(R"({"id":"bad"})").details, (Details{{"", "this id is not allowed"}}));
+  EXPECT_EQ(parse_error<Derived>(R"({"id":"bad"})").message, "this id is not allowed");
 }
 
 TEST(JsonValidation, RulesOnBaseMembersAndRepeatedFieldCalls) {
-  EXPECT_TRUE(lj::bind<Derived>(R"({"id":"abc","count":10})"));
-  EXPECT_EQ(bind_error<Derived>(R"({"count":11})").details, (Details{{"id", "is required"}, {"count", "must be at most 10"}}));
-  EXPECT_EQ(bind_error<Derived>(R"({"id":"a"})").details, (Details{{"id", "must be at least 2 characters long"}}));
-  EXPECT_EQ(bind_error<Derived>(R"({"id":"abcde"})").details, (Details{{"id", "must be at most 4 characters long"}}));
+  EXPECT_TRUE(lj::parse<Derived>(R"({"id":"abc","count":10})"));
+  EXPECT_EQ(parse_error<Derived>(R"({"count":11})").details, (Details{{"id", "is required"}, {"count", "must be at most 10"}}));
+  EXPECT_EQ(parse_error<Derived>(R"({"id":"a"})").details, (Details{{"id", "must be at least 2 characters long"}}));
+  EXPECT_EQ(parse_error<Derived>(R"({"id":"abcde"})").details, (Details{{"id", "must be at most 4 characters long"}}));
 }
 
 TEST(JsonValidation, AbsentOptionalMembersSkipTheirRules) {
-  auto todo = lj::bind<CreateTodo>(R"({"title":"t","email":null})");
+  auto todo = lj::parse<CreateTodo>(R"({"title":"t","email":null})");
   ASSERT_TRUE(todo) << todo.error().message;
   EXPECT_FALSE(todo->email.has_value());
 }
 
-TEST(JsonValidation, AbsentMembersAreNotCheckedWhenBoundButDefaultsAreWhenValidatedDirectly) {
-  // Bound from JSON: an absent member is like an absent property in JSON Schema.
-  EXPECT_TRUE(lj::bind<Item>(R"({"sku":"AB-1"})"));  // price defaults to 0, below its minimum
+TEST(JsonValidation, AbsentMembersAreNotCheckedWhenParsedButDefaultsAreWhenValidatedDirectly) {
+  // Parsed from JSON: an absent member is like an absent property in JSON Schema.
+  EXPECT_TRUE(lj::parse<Item>(R"({"sku":"AB-1"})"));  // price defaults to 0, below its minimum
   // Validated on its own, the value is all there is.
   Item item{"AB-1", 1, 0};
   auto checked = lj::validate(item);
@@ -229,20 +230,20 @@ TEST(JsonValidation, ValidateWithoutJsonTreatsRequiredAsHasValue) {
 }
 
 TEST(JsonValidation, IntegerBoundsCompareExactly) {
-  EXPECT_TRUE(lj::bind<Wide>(R"({"big":-9007199254740993,"ratio":0})"));
-  EXPECT_EQ(bind_error<Wide>(R"({"big":-9007199254740994,"ratio":0})").details,
+  EXPECT_TRUE(lj::parse<Wide>(R"({"big":-9007199254740993,"ratio":0})"));
+  EXPECT_EQ(parse_error<Wide>(R"({"big":-9007199254740994,"ratio":0})").details,
             (Details{{"big", "must be at least -9007199254740993"}}));
-  EXPECT_TRUE(lj::bind<Wide>(R"({"huge":18446744073709551614,"ratio":1})"));
-  EXPECT_EQ(bind_error<Wide>(R"({"huge":18446744073709551615,"ratio":1})").details,
+  EXPECT_TRUE(lj::parse<Wide>(R"({"huge":18446744073709551614,"ratio":1})"));
+  EXPECT_EQ(parse_error<Wide>(R"({"huge":18446744073709551615,"ratio":1})").details,
             (Details{{"huge", "must be at most 18446744073709551614"}}));
 }
 
 TEST(JsonValidation, TypesWithoutRulesValidateTriviallyButTheirElementsDoNot) {
   EXPECT_TRUE(lj::validate(Plain{}));
   EXPECT_TRUE(lj::validate(42));
-  EXPECT_TRUE(lj::bind<Plain>(R"({"n":-5})"));
-  EXPECT_EQ(bind_error<NoRules>(R"({"items":[{"sku":"AB-1"},{}]})").details, (Details{{"items[1].sku", "is required"}}));
-  EXPECT_EQ(bind_error<std::vector<Item>>(R"([{"sku":"AB-1"},{"sku":"AB-2","qty":0}])").details,
+  EXPECT_TRUE(lj::parse<Plain>(R"({"n":-5})"));
+  EXPECT_EQ(parse_error<NoRules>(R"({"items":[{"sku":"AB-1"},{}]})").details, (Details{{"items[1].sku", "is required"}}));
+  EXPECT_EQ(parse_error<std::vector<Item>>(R"([{"sku":"AB-1"},{"sku":"AB-2","qty":0}])").details,
             (Details{{"[1].qty", "must be at least 1"}}));
 }
 
@@ -250,7 +251,7 @@ TEST(JsonValidation, ManyFailuresAreBounded) {
   std::string body = "[";
   for (int i = 0; i < 1000; ++i) body += (i == 0 ? "" : ",") + std::string("{}");
   body += "]";
-  const auto error = bind_error<std::vector<Item>>(body);
+  const auto error = parse_error<std::vector<Item>>(body);
   EXPECT_EQ(error.details.size(), lj::detail::Problems::kLimit);
   EXPECT_EQ(error.details.front(), (lift::ErrorDetail{"[0].sku", "is required"}));
 }
@@ -273,8 +274,8 @@ TEST(JsonValidation, RulesAreSharedSafelyAcrossThreads) {
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([t, &failures] {
       for (int i = 0; i < 200; ++i) {
-        auto good = lj::bind<CreateTodo>(R"({"title":"ok","items":[{"sku":"AB-1"}]})");
-        auto bad = lj::bind<CreateTodo>(R"({"title":"ok","items":[{"sku":"nope"}]})");
+        auto good = lj::parse<CreateTodo>(R"({"title":"ok","items":[{"sku":"AB-1"}]})");
+        auto bad = lj::parse<CreateTodo>(R"({"title":"ok","items":[{"sku":"nope"}]})");
         if (!good || bad) ++failures[static_cast<std::size_t>(t)];
       }
     });
@@ -283,16 +284,65 @@ TEST(JsonValidation, RulesAreSharedSafelyAcrossThreads) {
   EXPECT_EQ(failures, (std::vector<int>(4, 0)));
 }
 
-TEST(JsonValidation, BindAcceptsADomAndTextOfEveryKind) {
+TEST(JsonValidation, ParseAcceptsADomAndTextOfEveryKind) {
   const auto dom = boost::json::parse(R"({"title":"dom"})");
-  auto from_dom = lj::bind<CreateTodo>(dom);
+  auto from_dom = lj::parse<CreateTodo>(dom);
   ASSERT_TRUE(from_dom);
   EXPECT_EQ(from_dom->title, "dom");
-  EXPECT_EQ(lj::bind<CreateTodo>(boost::json::parse("{}")).error().code, "ValidationFailed");
+  EXPECT_EQ(lj::parse<CreateTodo>(boost::json::parse("{}")).error().code, "ValidationFailed");
   const std::string text = R"({"title":"str"})";
-  EXPECT_TRUE(lj::bind<CreateTodo>(text));
-  EXPECT_TRUE(lj::bind<CreateTodo>(std::string_view(text)));
-  EXPECT_TRUE(lj::bind<CreateTodo>(R"({"title":"literal"})"));
+  EXPECT_TRUE(lj::parse<CreateTodo>(text));
+  EXPECT_TRUE(lj::parse<CreateTodo>(std::string_view(text)));
+  EXPECT_TRUE(lj::parse<CreateTodo>(R"({"title":"literal"})"));
+}
+
+TEST(JsonValidation, ParseRunsTheRulesThatParseUnvalidatedSkips) {
+  // Text that fits the type but breaks its rules: parse refuses it, parse_unvalidated does not.
+  const std::string_view body = R"({"title":"","priority":9,"items":[{"sku":"nope","qty":0}]})";
+  const auto refused = parse_error<CreateTodo>(body);
+  EXPECT_EQ(refused.code, "ValidationFailed");
+  EXPECT_EQ(refused.status, 422);
+  EXPECT_EQ(refused.details, (Details{{"title", "must be at least 1 characters long"},
+                                      {"priority", "must be at most 5"},
+                                      {"items[0].sku", "must match the pattern ^[A-Z]+-[0-9]+$"},
+                                      {"items[0].qty", "must be at least 1"}}));
+  const auto unchecked = lj::parse_unvalidated<CreateTodo>(body);
+  ASSERT_TRUE(unchecked) << unchecked.error().message;
+  EXPECT_EQ(unchecked->priority, 9);
+  EXPECT_EQ(unchecked->items.at(0).qty, 0);
+  // The rules of a type nested in one without rules, and of a bare vector's elements, too.
+  EXPECT_EQ(parse_error<NoRules>(R"({"items":[{}]})").code, "ValidationFailed");
+  EXPECT_TRUE(lj::parse_unvalidated<NoRules>(R"({"items":[{}]})"));
+  // A required member, absent from the text.
+  EXPECT_EQ(parse_error<Wide>("{}").details, (Details{{"ratio", "is required"}}));
+  EXPECT_TRUE(lj::parse_unvalidated<Wide>("{}"));
+}
+
+TEST(JsonValidation, ParseAndParseUnvalidatedReportConversionErrorsAlike) {
+  for (const char* body : {"{", "[]", R"({"priority":"high"})", R"({"items":[{"qty":1.5}]})", "{\"title\":\"\xff\"}"}) {
+    const auto checked = lj::parse<CreateTodo>(body);
+    const auto unchecked = lj::parse_unvalidated<CreateTodo>(body);
+    ASSERT_FALSE(checked) << body;
+    ASSERT_FALSE(unchecked) << body;
+    EXPECT_EQ(checked.error(), unchecked.error()) << body;
+    EXPECT_EQ(checked.error().status, 400) << body;
+  }
+}
+
+TEST(JsonValidation, DeprecatedBindIsParse) {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  for (const char* body : {R"({"title":"ok"})", R"({"priority":9})", R"({"priority":"high"})", "{"}) {
+    const auto old_name = lj::bind<CreateTodo>(body);
+    const auto new_name = lj::parse<CreateTodo>(body);
+    ASSERT_EQ(bool(old_name), bool(new_name)) << body;
+    if (!new_name) {
+      EXPECT_EQ(old_name.error(), new_name.error()) << body;
+    }
+  }
+  EXPECT_EQ(lj::bind<CreateTodo>(boost::json::parse("{}")).error().code, "ValidationFailed");
+  EXPECT_TRUE(lj::bind<CreateTodo>(std::string(R"({"title":"str"})")));
+#pragma GCC diagnostic pop
 }
 
 }  // namespace

@@ -26,7 +26,7 @@ lift::App make_app() {
 
   // "*": every queue; give a queue name (or a glob such as "orders-*") to route by queue.
   app.sqs("*", [](lift::Context&, const lift::events::SqsMessage& message) -> lift::Result<void> {
-    auto order = lift::json::bind<Order>(message.body);
+    auto order = lift::json::parse<Order>(message.body);
     if (!order) return std::move(order).error();  // reported in batchItemFailures
     Processed processed;
     processed.order_id = order->order_id;
