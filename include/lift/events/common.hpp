@@ -28,7 +28,7 @@ namespace lift::events {
 // of every malformed event, as the HTTP adapters report theirs.
 Error invalid_event(std::string_view field, std::string_view problem);
 
-// The event as T: lift::json::bind (conversion, then T's rules), with its errors reported as
+// The event as T: lift::json::parse (conversion, then T's rules), with its errors reported as
 // "InvalidEvent" (status 400, same message and details naming the JSON path of each problem).
 template <class T>
 Result<T> parse_event(const boost::json::value& event);
