@@ -12,6 +12,7 @@
 
 #include "lift/core/base64.hpp"
 #include "lift/core/json_text.hpp"
+#include "lift/core/utf8.hpp"
 #include "lift/http/router.hpp"
 #include "request_parts.hpp"
 
@@ -437,53 +438,6 @@ void read_websocket(Reader& r, Request& request) {
 }
 
 // ---- Responses ----
-
-bool valid_utf8(std::string_view s) noexcept {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    // Bodies are mostly ASCII: skip 8 such bytes at a time.
-    if (s.size() - i >= 8) {
-      std::uint64_t word;
-      std::memcpy(&word, s.data() + i, sizeof word);
-      if ((word & 0x8080808080808080ull) == 0) {
-        i += 8;
-        continue;
-      }
-    }
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t n = 0;
-    std::uint32_t cp = 0;
-    if ((c & 0xE0) == 0xC0) {
-      n = 1;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      n = 2;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      n = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + n >= s.size()) return false;
-    for (std::size_t k = 1; k <= n; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
-    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-        (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return false;
-    }
-    i += n + 1;
-  }
-  return true;
-}
 
 // Header names grouped case-insensitively, first spelling kept, values in order. A group is
 // written where its name first appears, with every later value of that name, so no container

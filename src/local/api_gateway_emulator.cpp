@@ -38,6 +38,7 @@
 
 #include "api_gateway_events.hpp"
 #include "lift/core/base64.hpp"
+#include "lift/core/utf8.hpp"
 #include "lift/runtime/protocol.hpp"
 
 namespace lift::local {
@@ -681,7 +682,7 @@ struct ApiGatewayEmulator::Impl {
     Reply reply;
     if (method == "POST") {
       if (body.size() > kMaxWebSocketMessage) return management_error(413, "Payload Too Large", "PayloadTooLargeException");
-      const bool binary = !detail::valid_utf8(body);
+      const bool binary = !lift::valid_utf8(body);
       send(connection, std::move(body), binary);
       reply.answer.status = 200;
       return reply;

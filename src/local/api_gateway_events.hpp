@@ -67,7 +67,6 @@ std::string websocket_route(std::string_view body);
 // is not text (text/*, JSON, XML, JavaScript, form data, anything with a charset), or bytes that
 // are not valid UTF-8 whatever the type says.
 bool is_binary_body(std::string_view content_type, std::string_view body);
-bool valid_utf8(std::string_view text);
 
 // Percent-decoding; an invalid escape is kept as written (API Gateway does not reject it).
 std::string percent_decode(std::string_view text, bool plus_is_space);

@@ -26,6 +26,7 @@
 
 #include "commands.hpp"
 #include "lift/core/base64.hpp"
+#include "lift/core/utf8.hpp"
 #include "lift/core/uuid.hpp"
 #include "lift/events/models.hpp"
 
@@ -870,41 +871,6 @@ std::string text_at(const value& root, std::initializer_list<std::string_view> p
   return found != nullptr && found->is_string() ? std::string(found->get_string()) : std::string();
 }
 
-bool is_utf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    std::size_t extra = 0;
-    std::uint32_t code = 0;
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    } else if ((lead & 0xE0) == 0xC0) {
-      extra = 1;
-      code = lead & 0x1F;
-    } else if ((lead & 0xF0) == 0xE0) {
-      extra = 2;
-      code = lead & 0x0F;
-    } else if ((lead & 0xF8) == 0xF0) {
-      extra = 3;
-      code = lead & 0x07;
-    } else {
-      return false;
-    }
-    if (i + extra >= text.size()) return false;
-    for (std::size_t k = 1; k <= extra; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0) != 0x80) return false;
-      code = (code << 6) | (next & 0x3F);
-    }
-    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
-    static constexpr std::uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
-    if (code < kMin[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
-    i += extra + 1;
-  }
-  return true;
-}
-
 std::string shorten(std::string text, std::size_t max = 80) {
   if (text.size() <= max) return text;
   // Cut at a UTF-8 character boundary.
@@ -1011,7 +977,7 @@ object inspect(const value& event) {
                     {"partitionKey", text_at(r, {"kinesis", "partitionKey"})}};
         if (auto data = lift::base64::decode(text_at(r, {"kinesis", "data"}))) {
           // Binary data (a gzip of CloudWatch Logs, say) cannot be a JSON string: its size only.
-          if (is_utf8(*data)) {
+          if (lift::valid_utf8(*data)) {
             item["data"] = shorten(*data);
           } else {
             item["data_bytes"] = data->size();
