@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "lift/core/base64.hpp"
+#include "lift/core/hex.hpp"
 #include "lift/core/json_text.hpp"
 #include "lift/core/utf8.hpp"
 #include "lift/http/router.hpp"
@@ -284,8 +285,6 @@ bool is_unreserved_path_char(unsigned char c) noexcept {
   }
 }
 
-bool is_hex(char c) noexcept { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-
 // REST sends the path decoded; the router wants it encoded. A '%' that already starts an
 // escape is kept, so an encoded path passes through unchanged.
 std::string encode_path(std::string_view path) {
@@ -294,7 +293,7 @@ std::string encode_path(std::string_view path) {
   out.reserve(path.size());
   for (std::size_t i = 0; i < path.size(); ++i) {
     const auto c = static_cast<unsigned char>(path[i]);
-    if (is_unreserved_path_char(c) || (c == '%' && i + 2 < path.size() && is_hex(path[i + 1]) && is_hex(path[i + 2]))) {
+    if (is_unreserved_path_char(c) || (c == '%' && i + 2 < path.size() && hex::digit_value(path[i + 1]) >= 0 && hex::digit_value(path[i + 2]) >= 0)) {
       out.push_back(static_cast<char>(c));
     } else {
       out.push_back('%');

@@ -21,7 +21,6 @@
 #include <list>
 #include <map>
 #include <mutex>
-#include <random>
 #include <thread>
 #include <unordered_set>
 
@@ -32,6 +31,8 @@
 
 #include "function_process.hpp"
 #include "lift/core/base64.hpp"
+#include "lift/core/random.hpp"
+#include "lift/core/uuid.hpp"
 #include "lift/runtime/protocol.hpp"
 #include "wire.hpp"
 
@@ -151,7 +152,7 @@ Reply accepted() { return json_reply(202, R"({"status":"OK"})"); }
 }  // namespace
 
 struct RuntimeEmulator::Impl {
-  explicit Impl(FunctionConfig c) : config(std::move(c)), rng(std::random_device{}()) {
+  explicit Impl(FunctionConfig c) : config(std::move(c)) {
     if (config.concurrency == 0) config.concurrency = 1;
   }
 
@@ -169,7 +170,6 @@ struct RuntimeEmulator::Impl {
   bool stopping = false;      // the threads are being torn down
   bool stopped = false;
   int active_invokes = 0;
-  std::mt19937_64 rng;
 
   std::deque<std::shared_ptr<Invocation>> queue;
   std::map<std::string, std::shared_ptr<Invocation>> running;
@@ -202,25 +202,6 @@ struct RuntimeEmulator::Impl {
   detail::LogCapture logs;
 
   // ---- small helpers ---------------------------------------------------------------------
-
-  std::string random_hex(int digits) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::uniform_int_distribution<int> hex(0, 15);
-    std::string out;
-    for (int i = 0; i < digits; ++i) out += kHex[hex(rng)];
-    return out;
-  }
-
-  std::string uuid() {
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::uniform_int_distribution<int> hex(0, 15);
-    std::string id = "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx";
-    for (auto& c : id) {
-      if (c == 'x') c = kHex[hex(rng)];
-      else if (c == 'y') c = kHex[8 + hex(rng) % 4];
-    }
-    return id;
-  }
 
   std::string trace_id() {
     char epoch[16];
@@ -839,7 +820,7 @@ Result<InvokeResult> RuntimeEmulator::invoke(InvokeRequest request) {
   } leave{impl};
 
   auto invocation = std::make_shared<Invocation>();
-  invocation->id = impl.uuid();
+  invocation->id = lift::uuid();
   invocation->request = std::move(request);
   invocation->queued_at = Clock::now();
   invocation->log_from = impl.log_end();

@@ -3,16 +3,13 @@
 #include "lift/core/json_text.hpp"
 
 #include <cxxabi.h>
-#include <sys/random.h>
 
 #include <array>
-#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <exception>
 #include <memory>
-#include <random>
 #include <typeinfo>
 
 namespace lift::observability::detail {
@@ -152,26 +149,6 @@ std::string type_name(const std::exception& error) {
   const std::unique_ptr<char, decltype(&std::free)> demangled(abi::__cxa_demangle(mangled, nullptr, nullptr, &status),
                                                               &std::free);
   return status == 0 && demangled ? std::string(demangled.get()) : std::string(mangled);
-}
-
-void random_bytes(void* out, std::size_t size) noexcept {
-  auto* bytes = static_cast<unsigned char*>(out);
-  std::size_t filled = 0;
-  while (filled < size) {
-    const auto n = ::getrandom(bytes + filled, size - filled, 0);
-    if (n > 0) {
-      filled += static_cast<std::size_t>(n);
-    } else if (n < 0 && errno != EINTR) {
-      // No getrandom (very old kernels): the C++ library's device is the fallback.
-      try {
-        std::random_device device;
-        for (; filled < size; ++filled) bytes[filled] = static_cast<unsigned char>(device());
-      } catch (...) {
-        for (; filled < size; ++filled) bytes[filled] = static_cast<unsigned char>(filled * 131 + 7);
-      }
-      return;
-    }
-  }
 }
 
 }  // namespace lift::observability::detail

@@ -37,7 +37,4 @@ void append_timestamp(std::string& out, std::chrono::system_clock::time_point ti
 // The demangled name of the dynamic type of `error`.
 std::string type_name(const std::exception& error);
 
-// Fills `out` with bytes from the kernel's CSPRNG.
-void random_bytes(void* out, std::size_t size) noexcept;
-
 }  // namespace lift::observability::detail

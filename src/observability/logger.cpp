@@ -12,6 +12,7 @@
 
 #include "json_out.hpp"
 #include "lift/core/env.hpp"
+#include "lift/core/random.hpp"
 
 namespace lift::observability {
 
@@ -246,7 +247,7 @@ Logger::Logger(LoggerOptions options) : core_(std::make_shared<detail::LoggerCor
   core.buffer = options.buffer;
   core.max_string = std::max<std::size_t>(options.max_string_bytes, 16);
   std::uint64_t seed = 0;
-  detail::random_bytes(&seed, sizeof seed);
+  random_bytes(&seed, sizeof seed);
   core.rng.seed(seed);
   core.line.reserve(512);
 
