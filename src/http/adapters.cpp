@@ -13,6 +13,7 @@
 #include "lift/core/base64.hpp"
 #include "lift/core/hex.hpp"
 #include "lift/core/json_text.hpp"
+#include "lift/core/percent.hpp"
 #include "lift/core/utf8.hpp"
 #include "lift/http/router.hpp"
 #include "request_parts.hpp"
@@ -52,16 +53,11 @@ void parse_cookie_header(std::string_view header, Cookies& out) {
 bool parse_raw_query(std::string_view query, QueryParams& out) {
   std::string key;
   std::string value;
-  std::string scratch;
   // Text with no '%' or '+' is its own decoding.
-  auto decode = [&scratch](std::string_view in, std::string& to) -> std::optional<std::string_view> {
+  auto decode = [](std::string_view in, std::string& to) -> std::optional<std::string_view> {
     // (find_first_of would call memchr once per byte.)
     if (std::none_of(in.begin(), in.end(), [](char c) { return c == '%' || c == '+'; })) return in;
-    scratch.assign(in);
-    for (auto& c : scratch) {
-      if (c == '+') c = ' ';
-    }
-    if (!percent_decode(scratch, to)) return std::nullopt;
+    if (!percent::decode(in, to, percent::Plus::space)) return std::nullopt;
     return std::string_view(to);
   };
   while (!query.empty()) {
@@ -88,7 +84,7 @@ void upper_case(std::string& s) noexcept {
 // Fills path (decoded) from raw_path (encoded).
 bool decode_path(Request& request) {
   if (request.raw_path.empty()) request.raw_path.assign("/");
-  return percent_decode(request.raw_path, request.path);
+  return percent::decode(request.raw_path, request.path);
 }
 
 void cookies_from_headers(Request& request) {
@@ -207,11 +203,7 @@ bool add_value(Reader& r, std::string_view field, std::string_view name, std::st
     out.add(std::string(name), std::string(value));
     return true;
   }
-  std::string plus_as_space(value);
-  for (auto& c : plus_as_space) {
-    if (c == '+') c = ' ';
-  }
-  if (!percent_decode(plus_as_space, scratch)) {
+  if (!percent::decode(value, scratch, percent::Plus::space)) {
     r.fail(std::string(field) + "." + std::string(name), "invalid percent-encoding");
     return false;
   }

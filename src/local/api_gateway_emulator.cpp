@@ -37,6 +37,7 @@
 
 #include "api_gateway_events.hpp"
 #include "lift/core/base64.hpp"
+#include "lift/core/percent.hpp"
 #include "lift/core/random.hpp"
 #include "lift/core/utf8.hpp"
 #include "lift/core/uuid.hpp"
@@ -166,7 +167,7 @@ std::optional<std::string> management_id(std::string_view target) {
   if (!prefix.empty() && (prefix.front() != '/' || prefix.find('/', 1) != std::string_view::npos)) return std::nullopt;
   const auto id = path.substr(at + kMarker.size());
   if (id.empty() || id.find('/') != std::string_view::npos) return std::nullopt;
-  return detail::percent_decode(id, false);
+  return percent::decode(id);
 }
 
 struct Reply {

@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 
 #include "lift/core/base64.hpp"
+#include "lift/core/percent.hpp"
 #include "lift/core/utf8.hpp"
 
 namespace lift::local::detail {
@@ -33,36 +34,6 @@ std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
   return text;
 }
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
-
-std::string percent_decode(std::string_view text, bool plus_is_space) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '%' && i + 2 < text.size()) {
-      const int high = hex_value(text[i + 1]);
-      const int low = hex_value(text[i + 2]);
-      if (high >= 0 && low >= 0) {
-        out += static_cast<char>(high * 16 + low);
-        i += 2;
-        continue;
-      }
-    }
-    out += plus_is_space && c == '+' ? ' ' : c;
-  }
-  return out;
-}
-
-namespace {
 
 struct Target {
   std::string raw_path;   // still encoded
@@ -92,8 +63,8 @@ std::vector<std::pair<std::string, std::string>> query_pairs(std::string_view ra
     raw_query = amp == std::string_view::npos ? std::string_view() : raw_query.substr(amp + 1);
     if (part.empty()) continue;
     const auto equals = part.find('=');
-    out.emplace_back(percent_decode(part.substr(0, equals), true),
-                     equals == std::string_view::npos ? std::string() : percent_decode(part.substr(equals + 1), true));
+    out.emplace_back(percent::decode(part.substr(0, equals), percent::Plus::space),
+                     equals == std::string_view::npos ? std::string() : percent::decode(part.substr(equals + 1), percent::Plus::space));
   }
   return out;
 }
@@ -353,7 +324,7 @@ json::object http_api_event(const IncomingRequest& request) {
       {"domainPrefix", domain_prefix(request.domain_name)},
       {"http",
        {{"method", request.method},
-        {"path", percent_decode(target.raw_path, false)},
+        {"path", percent::decode(target.raw_path)},
         {"protocol", "HTTP/1.1"},
         {"sourceIp", request.source_ip},
         {"userAgent", header_value(request.headers, "user-agent")}}},
@@ -368,7 +339,7 @@ json::object http_api_event(const IncomingRequest& request) {
 
 json::object rest_api_event(const IncomingRequest& request) {
   const auto target = split_target(request.target);
-  const std::string path = percent_decode(target.raw_path, false);
+  const std::string path = percent::decode(target.raw_path);
   const bool root = path == "/";
   const std::string resource = root ? "/" : "/{proxy+}";
 

@@ -68,9 +68,6 @@ std::string websocket_route(std::string_view body);
 // are not valid UTF-8 whatever the type says.
 bool is_binary_body(std::string_view content_type, std::string_view body);
 
-// Percent-decoding; an invalid escape is kept as written (API Gateway does not reject it).
-std::string percent_decode(std::string_view text, bool plus_is_space);
-
 // What goes back to the client. A non-empty `problem` means the answer could not be read as
 // API Gateway would: the client gets 502 and the problem is logged.
 struct GatewayAnswer {
