@@ -8,7 +8,8 @@
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
-#include "crypto.hpp"
+#include "lift/core/digest.hpp"
+#include "lift/core/hex.hpp"
 #include "lift/core/percent.hpp"
 
 namespace lift::aws {
@@ -173,7 +174,7 @@ Result<SignedRequest> sign(const RawHttpRequest& request, const SigningParams& p
   const std::string date_time = amz_date(params.time);
   const std::string scope = date_time.substr(0, 8) + "/" + params.region + "/" + params.service + "/aws4_request";
   const std::string credential = credentials.access_key_id + "/" + scope;
-  const std::string payload_hash = params.unsigned_payload ? "UNSIGNED-PAYLOAD" : detail::hex(detail::sha256(request.body));
+  const std::string payload_hash = params.unsigned_payload ? "UNSIGNED-PAYLOAD" : hex::encode(digest::sha256(request.body));
 
   SignedRequest result;
   result.request = request;
@@ -206,13 +207,13 @@ Result<SignedRequest> sign(const RawHttpRequest& request, const SigningParams& p
                              canonical_query(parameters) + "\n" + headers.text + "\n" + headers.signed_names + "\n" +
                              payload_hash;
   result.string_to_sign = std::string(kAlgorithm) + "\n" + date_time + "\n" + scope + "\n" +
-                          detail::hex(detail::sha256(result.canonical_request));
+                          hex::encode(digest::sha256(result.canonical_request));
 
-  std::string key = detail::hmac_sha256("AWS4" + credentials.secret_access_key, date_time.substr(0, 8));
-  key = detail::hmac_sha256(key, params.region);
-  key = detail::hmac_sha256(key, params.service);
-  key = detail::hmac_sha256(key, "aws4_request");
-  result.signature = detail::hex(detail::hmac_sha256(key, result.string_to_sign));
+  std::string key = digest::hmac_sha256("AWS4" + credentials.secret_access_key, date_time.substr(0, 8));
+  key = digest::hmac_sha256(key, params.region);
+  key = digest::hmac_sha256(key, params.service);
+  key = digest::hmac_sha256(key, "aws4_request");
+  result.signature = hex::encode(digest::hmac_sha256(key, result.string_to_sign));
 
   if (query_mode) {
     added.emplace_back("X-Amz-Signature", result.signature);

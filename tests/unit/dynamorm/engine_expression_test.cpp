@@ -79,13 +79,6 @@ TEST(StorageKeys, NumbersSortByValueStringsAndBinaryBytewise) {
   EXPECT_LT(ordered_text(AttributeValue::binary(std::string("\x01", 1))), ordered_text(AttributeValue::binary("\xff")));
 }
 
-TEST(StorageKeys, Md5MatchesTheRfcVectors) {
-  EXPECT_EQ(md5_hex(""), "d41d8cd98f00b204e9800998ecf8427e");
-  EXPECT_EQ(md5_hex("abc"), "900150983cd24fb0d6963f7d28e17f72");
-  EXPECT_EQ(md5_hex("12345678901234567890123456789012345678901234567890123456789012345678901234567890"),
-            "57edf4a22be3c955ac49da2e2107b67a");
-}
-
 TEST(ItemSize, CountsNamesAndValuesAsDynamoDbDoes) {
   EXPECT_EQ(item_size(item(R"({"a": {"S": "abc"}})")), 4u);
   EXPECT_EQ(item_size(item(R"({"name": {"S": "é"}})")), 6u);  // UTF-8 bytes
