@@ -2,8 +2,6 @@
 // sample events in AWS's shapes for every source the runtime classifies, and what lift sees in
 // an event (the runtime's own events::detect and typed models).
 
-#include <zlib.h>
-
 #include <array>
 #include <cctype>
 #include <chrono>
@@ -26,6 +24,7 @@
 
 #include "commands.hpp"
 #include "lift/core/base64.hpp"
+#include "lift/core/compression.hpp"
 #include "lift/core/digest.hpp"
 #include "lift/core/hex.hpp"
 #include "lift/core/utf8.hpp"
@@ -108,20 +107,8 @@ std::string md5_hex(std::string_view data) { return lift::hex::encode(lift::dige
 
 // gzip of `data`, as CloudWatch Logs compresses subscription payloads.
 std::optional<std::string> gzip(std::string_view data) {
-  z_stream stream{};
-  // 15 + 16: a gzip header and trailer instead of zlib's.
-  if (deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return std::nullopt;
-  std::string out(deflateBound(&stream, static_cast<uLong>(data.size())) + 32, '\0');
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  const int status = deflate(&stream, Z_FINISH);
-  const auto written = stream.total_out;
-  deflateEnd(&stream);
-  if (status != Z_STREAM_END) return std::nullopt;
-  out.resize(written);
-  return out;
+  auto out = lift::compression::deflate(data, lift::compression::Framing::gzip, lift::compression::Level::best);
+  return out ? std::optional<std::string>(std::move(*out)) : std::nullopt;
 }
 
 // ---- HTTP sources ----
