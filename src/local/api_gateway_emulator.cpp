@@ -39,6 +39,7 @@
 #include "lift/core/base64.hpp"
 #include "lift/core/percent.hpp"
 #include "lift/core/random.hpp"
+#include "lift/core/time.hpp"
 #include "lift/core/utf8.hpp"
 #include "lift/core/uuid.hpp"
 #include "lift/runtime/protocol.hpp"
@@ -681,9 +682,9 @@ struct ApiGatewayEmulator::Impl {
       reply.answer.status = 200;
       reply.answer.headers.emplace_back("Content-Type", "application/json");
       reply.answer.body = json::serialize(json::object{
-          {"connectedAt", detail::iso8601(connection->connected_at)},
+          {"connectedAt", rfc3339(connection->connected_at)},
           {"identity", {{"sourceIp", connection->source_ip}, {"userAgent", connection->user_agent}}},
-          {"lastActiveAt", detail::iso8601(connection->last_active)}});
+          {"lastActiveAt", rfc3339(connection->last_active)}});
       return reply;
     }
     if (method == "DELETE") {

@@ -2,14 +2,13 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
-#include <ctime>
 #include <optional>
 
 #include <boost/json.hpp>
 
 #include "lift/core/base64.hpp"
 #include "lift/core/percent.hpp"
+#include "lift/core/time.hpp"
 #include "lift/core/utf8.hpp"
 
 namespace lift::local::detail {
@@ -228,34 +227,6 @@ GatewayAnswer structured_answer(const json::object& answer, bool rest) {
 }
 
 }  // namespace
-
-// ---- time --------------------------------------------------------------------------------------
-
-std::int64_t epoch_ms(std::chrono::system_clock::time_point time) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
-}
-
-std::string clf_time(std::chrono::system_clock::time_point time) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  char text[64];
-  std::snprintf(text, sizeof text, "%02d/%s/%04d:%02d:%02d:%02d +0000", utc.tm_mday, kMonths[utc.tm_mon % 12],
-                utc.tm_year + 1900, utc.tm_hour, utc.tm_min, utc.tm_sec);
-  return text;
-}
-
-std::string iso8601(std::chrono::system_clock::time_point time) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[64];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday,
-                utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(epoch_ms(time) % 1000));
-  return text;
-}
 
 // ---- bodies ------------------------------------------------------------------------------------
 

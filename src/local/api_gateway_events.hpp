@@ -90,10 +90,4 @@ GatewayAnswer streamed_answer(std::string_view payload);
 // A failed answer with API Gateway's body ({"message":...}).
 GatewayAnswer gateway_error(int status, std::string_view message, std::string problem = {});
 
-// "12/Mar/2020:19:03:58 +0000" (requestContext time / requestTime).
-std::string clf_time(std::chrono::system_clock::time_point time);
-// "2024-01-20T11:55:00.123Z" (Management API timestamps).
-std::string iso8601(std::chrono::system_clock::time_point time);
-std::int64_t epoch_ms(std::chrono::system_clock::time_point time);
-
 }  // namespace lift::local::detail

@@ -32,6 +32,7 @@
 #include "function_process.hpp"
 #include "lift/core/base64.hpp"
 #include "lift/core/random.hpp"
+#include "lift/core/time.hpp"
 #include "lift/core/uuid.hpp"
 #include "lift/runtime/protocol.hpp"
 #include "wire.hpp"
@@ -75,23 +76,6 @@ std::string seconds_text(std::chrono::milliseconds d) {
   char text[32];
   std::snprintf(text, sizeof text, "%.2f", static_cast<double>(d.count()) / 1000.0);
   return text;
-}
-
-std::int64_t epoch_ms(std::chrono::system_clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
-// 2024-05-01T12:00:00.123Z, as in Lambda's timeout message.
-std::string utc_timestamp() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char date[32];
-  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &utc);
-  char millis[8];
-  std::snprintf(millis, sizeof millis, ".%03dZ", static_cast<int>(epoch_ms(now) % 1000));
-  return std::string(date) + millis;
 }
 
 struct Invocation {
@@ -405,7 +389,7 @@ struct RuntimeEmulator::Impl {
           kill_process("the runtime stopped asking for invocations");
           for (auto& invocation : std::deque(queue)) {
             fail(invocation, "Sandbox.Timedout",
-                 error_json("Sandbox.Timedout", utc_timestamp() + " " + invocation->id + " Task timed out after " +
+                 error_json("Sandbox.Timedout", rfc3339(std::chrono::system_clock::now()) + " " + invocation->id + " Task timed out after " +
                                                     seconds_text(config.timeout) + " seconds"));
           }
         }
@@ -427,7 +411,7 @@ struct RuntimeEmulator::Impl {
     const auto id = invocation->id;
     fail(invocation, "Sandbox.Timedout",
          error_json("Sandbox.Timedout",
-                    utc_timestamp() + " " + id + " Task timed out after " + seconds_text(config.timeout) + " seconds"));
+                    rfc3339(std::chrono::system_clock::now()) + " " + id + " Task timed out after " + seconds_text(config.timeout) + " seconds"));
     // Lambda stops the whole environment on a timeout; so do we.
     if (has_command()) kill_process("the environment was stopped after invocation " + id + " timed out");
   }

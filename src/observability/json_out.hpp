@@ -5,7 +5,6 @@
 
 #include <boost/json/value.hpp>
 
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -30,9 +29,6 @@ void append_fixed(std::string& out, double value, int decimals);
 
 // Serialises a Boost.JSON value; strings inside go through append_string.
 void append_json(std::string& out, const boost::json::value& value, std::size_t max_bytes = kNoLimit);
-
-// RFC 3339 UTC with milliseconds: 2026-11-23T10:00:00.123Z.
-void append_timestamp(std::string& out, std::chrono::system_clock::time_point time);
 
 // The demangled name of the dynamic type of `error`.
 std::string type_name(const std::exception& error);

@@ -27,6 +27,7 @@
 #include "lift/core/compression.hpp"
 #include "lift/core/digest.hpp"
 #include "lift/core/hex.hpp"
+#include "lift/core/time.hpp"
 #include "lift/core/utf8.hpp"
 #include "lift/core/uuid.hpp"
 #include "lift/events/models.hpp"
@@ -60,9 +61,7 @@ std::mt19937_64& rng() {
   return engine;
 }
 
-std::int64_t epoch_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
+std::int64_t epoch_ms() { return lift::epoch_ms(std::chrono::system_clock::now()); }
 
 std::string format_time(const char* format, bool millis = false) {
   const auto ms = epoch_ms();
@@ -80,8 +79,10 @@ std::string format_time(const char* format, bool millis = false) {
   return out;
 }
 
-std::string rfc3339(bool millis = false) { return format_time("%Y-%m-%dT%H:%M:%S", millis) + "Z"; }
-std::string clf_time() { return format_time("%d/%b/%Y:%H:%M:%S +0000"); }
+std::string rfc3339(bool millis = false) {
+  return lift::rfc3339(std::chrono::system_clock::now(), millis ? lift::Fraction::millis : lift::Fraction::none);
+}
+std::string clf_time() { return lift::clf_time(std::chrono::system_clock::now()); }
 
 bool split(const std::string& text, const char* separators, std::string& name, std::string& value) {
   const auto at = text.find_first_of(separators);
