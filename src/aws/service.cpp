@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 
 #include <zlib.h>
@@ -12,6 +13,7 @@
 
 #include "lift/aws/sigv4.hpp"
 #include "lift/core/env.hpp"
+#include "lift/core/time.hpp"
 
 namespace lift::aws::detail {
 namespace {
@@ -98,50 +100,17 @@ Error malformed_answer(std::string_view prefix, std::string message) {
 }
 
 std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_view text) {
-  const auto number = [&](std::size_t at, std::size_t digits) -> std::optional<int> {
-    if (at + digits > text.size()) return std::nullopt;
-    int value = 0;
-    const auto [end, ec] = std::from_chars(text.data() + at, text.data() + at + digits, value);
-    if (ec != std::errc{} || end != text.data() + at + digits || text[at] == '-' || text[at] == '+') return std::nullopt;
-    return value;
-  };
-  const auto year = number(0, 4), month = number(5, 2), day = number(8, 2), hour = number(11, 2), minute = number(14, 2),
-             second = number(17, 2);
-  if (!year || !month || !day || !hour || !minute || !second || text[4] != '-' || text[7] != '-' ||
-      (text[10] != 'T' && text[10] != 't' && text[10] != ' ') || text[13] != ':' || text[16] != ':')
-    return std::nullopt;
-  const std::chrono::year_month_day date{std::chrono::year(*year), std::chrono::month(static_cast<unsigned>(*month)),
-                                         std::chrono::day(static_cast<unsigned>(*day))};
-  if (!date.ok() || *hour > 23 || *minute > 59 || *second > 60) return std::nullopt;
-  std::size_t at = 19;
-  milliseconds fraction{0};
-  if (at < text.size() && text[at] == '.') {
-    ++at;
-    const std::size_t digits = at;
-    int scale = 100;
-    while (at < text.size() && text[at] >= '0' && text[at] <= '9') {
-      fraction += milliseconds((text[at] - '0') * scale);
-      scale /= 10;
-      ++at;
-    }
-    if (at == digits) return std::nullopt;
+  // AWS also writes the offset without its colon ("+0000"), as ISO 8601 allows: put it back.
+  std::string with_colon;
+  if (const auto sign = text.size() >= 5 ? text.size() - 5 : 0;
+      sign >= 19 && (text[sign] == '+' || text[sign] == '-') &&
+      std::all_of(text.begin() + static_cast<std::ptrdiff_t>(sign) + 1, text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    with_colon.assign(text).insert(sign + 3, 1, ':');
+    text = with_colon;
   }
-  std::chrono::minutes offset{0};
-  if (at < text.size() && (text[at] == 'Z' || text[at] == 'z')) {
-    ++at;
-  } else if (at < text.size() && (text[at] == '+' || text[at] == '-')) {
-    const bool colon = at + 3 < text.size() && text[at + 3] == ':';
-    const auto hours = number(at + 1, 2), minutes = number(at + (colon ? 4 : 3), 2);
-    if (!hours || !minutes || *hours > 23 || *minutes > 59) return std::nullopt;
-    offset = std::chrono::hours(*hours) + std::chrono::minutes(*minutes);
-    if (text[at] == '-') offset = -offset;
-    at += colon ? 6 : 5;
-  } else {
-    return std::nullopt;  // a time without a zone is ambiguous
-  }
-  if (at != text.size()) return std::nullopt;
-  return std::chrono::sys_days(date) + std::chrono::hours(*hour) + std::chrono::minutes(*minute) +
-         std::chrono::seconds(*second) + fraction - offset;
+  const auto time = parse_rfc3339(text);
+  if (!time) return std::nullopt;
+  return std::chrono::floor<milliseconds>(*time);  // AWS's times carry milliseconds at most
 }
 
 Result<std::optional<std::chrono::system_clock::time_point>> timestamp_field(std::string_view prefix, const json::object& object,

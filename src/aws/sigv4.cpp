@@ -5,45 +5,21 @@
 #include <map>
 #include <optional>
 
-#include "crypto.hpp"
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
+#include "lift/core/digest.hpp"
+#include "lift/core/hex.hpp"
+#include "lift/core/percent.hpp"
 
 namespace lift::aws {
 namespace {
 
+namespace urls = boost::urls;
+
 constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
 
 Error invalid(std::string message) { return Error{"aws.invalid_request", std::move(message), 400}; }
-
-bool is_unreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-         c == '~';
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Percent-decoding that leaves malformed escapes as they are ('+' is not a space in SigV4).
-std::string uri_decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size()) {
-      const int high = hex_value(text[i + 1]);
-      const int low = hex_value(text[i + 2]);
-      if (high >= 0 && low >= 0) {
-        out += static_cast<char>(high * 16 + low);
-        i += 2;
-        continue;
-      }
-    }
-    out += text[i];
-  }
-  return out;
-}
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -95,7 +71,7 @@ std::string canonical_path(std::string_view path, bool normalize) {
   // S3 style: the path as sent; only characters that cannot appear in a URL are encoded.
   std::string out;
   for (unsigned char c : path) {
-    if (c == '/' || c == '%' || is_unreserved(c)) out += static_cast<char>(c);
+    if (c == '/' || c == '%' || urls::unreserved_chars(static_cast<char>(c))) out += static_cast<char>(c);
     else out += uri_encode(std::string_view(reinterpret_cast<const char*>(&c), 1));
   }
   return out;
@@ -112,8 +88,8 @@ Parameters parse_query(std::string_view query) {
     const auto part = query.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
     if (!part.empty()) {
       const auto eq = part.find('=');
-      parameters.emplace_back(uri_decode(part.substr(0, eq)),
-                              eq == std::string_view::npos ? std::string() : uri_decode(part.substr(eq + 1)));
+      parameters.emplace_back(percent::decode(part.substr(0, eq)),
+                              eq == std::string_view::npos ? std::string() : percent::decode(part.substr(eq + 1)));
     }
     if (amp == std::string_view::npos) break;
     start = amp + 1;
@@ -179,19 +155,8 @@ bool has_header(const RawHttpRequest& request, std::string_view name) {
 }  // namespace
 
 std::string uri_encode(std::string_view text, bool keep_slash) {
-  static constexpr char kDigits[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (unsigned char c : text) {
-    if (is_unreserved(c) || (keep_slash && c == '/')) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kDigits[c >> 4];
-      out += kDigits[c & 15];
-    }
-  }
-  return out;
+  static constexpr auto kWithSlash = urls::unreserved_chars + '/';
+  return keep_slash ? urls::encode(text, kWithSlash) : urls::encode(text, urls::unreserved_chars);
 }
 
 Result<SignedRequest> sign(const RawHttpRequest& request, const SigningParams& params) {
@@ -209,7 +174,7 @@ Result<SignedRequest> sign(const RawHttpRequest& request, const SigningParams& p
   const std::string date_time = amz_date(params.time);
   const std::string scope = date_time.substr(0, 8) + "/" + params.region + "/" + params.service + "/aws4_request";
   const std::string credential = credentials.access_key_id + "/" + scope;
-  const std::string payload_hash = params.unsigned_payload ? "UNSIGNED-PAYLOAD" : detail::hex(detail::sha256(request.body));
+  const std::string payload_hash = params.unsigned_payload ? "UNSIGNED-PAYLOAD" : hex::encode(digest::sha256(request.body));
 
   SignedRequest result;
   result.request = request;
@@ -242,13 +207,13 @@ Result<SignedRequest> sign(const RawHttpRequest& request, const SigningParams& p
                              canonical_query(parameters) + "\n" + headers.text + "\n" + headers.signed_names + "\n" +
                              payload_hash;
   result.string_to_sign = std::string(kAlgorithm) + "\n" + date_time + "\n" + scope + "\n" +
-                          detail::hex(detail::sha256(result.canonical_request));
+                          hex::encode(digest::sha256(result.canonical_request));
 
-  std::string key = detail::hmac_sha256("AWS4" + credentials.secret_access_key, date_time.substr(0, 8));
-  key = detail::hmac_sha256(key, params.region);
-  key = detail::hmac_sha256(key, params.service);
-  key = detail::hmac_sha256(key, "aws4_request");
-  result.signature = detail::hex(detail::hmac_sha256(key, result.string_to_sign));
+  std::string key = digest::hmac_sha256("AWS4" + credentials.secret_access_key, date_time.substr(0, 8));
+  key = digest::hmac_sha256(key, params.region);
+  key = digest::hmac_sha256(key, params.service);
+  key = digest::hmac_sha256(key, "aws4_request");
+  result.signature = hex::encode(digest::hmac_sha256(key, result.string_to_sign));
 
   if (query_mode) {
     added.emplace_back("X-Amz-Signature", result.signature);

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "lift/core/utf8.hpp"
+
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -118,28 +120,6 @@ bool has_special(std::string_view text, bool check_utf8) noexcept {
   }
   return next_special(text, 0, check_utf8) != n;
 }
-
-}  // namespace
-
-std::size_t utf8_sequence_length(std::string_view text, std::size_t i) noexcept {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char c = byte(i);
-  const std::size_t left = text.size() - i;
-  const auto cont = [&](std::size_t k, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
-    return k < left && byte(i + k) >= lo && byte(i + k) <= hi;
-  };
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
-  if (c == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;
-  if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) return cont(1) && cont(2) ? 3 : 0;
-  if (c == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
-  if (c == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
-  if (c >= 0xF1 && c <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
-  if (c == 0xF4) return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
-  return 0;
-}
-
-namespace {
 
 // Writes the escaped form of `text` at `to` and returns the end. `i` is the first byte
 // next_special flags; there must be room for the worst case (6 bytes per input byte).

@@ -1,51 +1,30 @@
 #include "lift/core/uuid.hpp"
 
-#include <sys/random.h>
-
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <cstddef>
 #include <cstdint>
-#include <random>
+
+#include "lift/core/hex.hpp"
+#include "lift/core/random.hpp"
 
 namespace lift {
 
 namespace {
-void fill_random(std::array<std::uint8_t, 16>& bytes) {
-  std::size_t filled = 0;
-  while (filled < bytes.size()) {
-    const auto n = getrandom(bytes.data() + filled, bytes.size() - filled, 0);
-    if (n > 0) {
-      filled += static_cast<std::size_t>(n);
-    } else if (n < 0 && errno != EINTR) {
-      // No getrandom (very old kernels): the C++ library's device is the fallback.
-      std::random_device device;
-      for (auto& b : bytes) b = static_cast<std::uint8_t>(device());
-      return;
-    }
-  }
-}
-
 
 std::string format(const std::array<std::uint8_t, 16>& bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(36);
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
-    out += kHex[bytes[i] >> 4];
-    out += kHex[bytes[i] & 0x0F];
-  }
+  std::string out = hex::encode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  for (const std::size_t dash : {8, 13, 18, 23}) out.insert(dash, 1, '-');
   return out;
 }
 
 bool is_lower_hex(char c) noexcept { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
+
 }  // namespace
 
 std::string uuid() {
   std::array<std::uint8_t, 16> bytes{};
-  fill_random(bytes);
+  random_bytes(bytes.data(), bytes.size());
   bytes[6] = static_cast<std::uint8_t>((bytes[6] & 0x0F) | 0x40);  // version 4
   bytes[8] = static_cast<std::uint8_t>((bytes[8] & 0x3F) | 0x80);  // RFC 4122 variant
   return format(bytes);
@@ -66,7 +45,7 @@ std::string UuidV7Generator::next(Clock::time_point now) {
   } while (!last_.compare_exchange_weak(previous, chosen, std::memory_order_relaxed));
 
   std::array<std::uint8_t, 16> bytes{};
-  fill_random(bytes);  // rand_b: 62 random bits
+  random_bytes(bytes.data(), bytes.size());  // rand_b: 62 random bits
   const std::uint64_t unix_ms = chosen >> 12;
   const auto counter = static_cast<std::uint16_t>(chosen & 0x0FFF);
   for (int i = 0; i < 6; ++i) bytes[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(unix_ms >> (40 - 8 * i));

@@ -13,6 +13,7 @@
 #include <boost/json/value.hpp>
 
 #include "lift/core/base64.hpp"
+#include "lift/core/decimal.hpp"
 #include "lift/core/json_text.hpp"
 
 namespace lift::dynamorm {
@@ -24,78 +25,23 @@ constexpr std::size_t kMaxDigits = 38;
 constexpr long kMinExponent = -129;
 constexpr long kMaxExponent = 126;
 
-// A number reduced to sign, significant digits (no leading or trailing zeros) and exponent,
-// so that equal values have equal forms.
-struct Decimal {
-  int sign = 0;  // -1, 0 (zero), +1
-  std::string digits;
-  long exponent = 0;
-};
-
-// Parses DynamoDB's number text; the problem when it is not one.
+// DynamoDB's number text, within its limits; the problem when it is not one.
 std::optional<Decimal> decompose(std::string_view text, std::string* problem) {
-  const auto fail = [&](const char* why) -> std::optional<Decimal> {
-    if (problem != nullptr) *problem = why;
+  const auto fail = [&](std::string why) -> std::optional<Decimal> {
+    if (problem != nullptr) *problem = std::move(why);
     return std::nullopt;
   };
-  std::size_t i = 0;
-  bool negative = false;
-  if (i < text.size() && (text[i] == '-' || text[i] == '+')) negative = text[i++] == '-';
-  std::string mantissa;  // every digit, leading zeros included
-  long point = -1;       // digits before the decimal point
-  bool any_digit = false;
-  for (; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c >= '0' && c <= '9') {
-      mantissa += c;
-      any_digit = true;
-    } else if (c == '.' && point < 0) {
-      point = static_cast<long>(mantissa.size());
-    } else {
-      break;
-    }
-    if (mantissa.size() > 4096) return fail("not a number: too many digits");
-  }
-  if (!any_digit) return fail("not a number");
-  if (point < 0) point = static_cast<long>(mantissa.size());
-  long exponent = 0;
-  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
-    ++i;
-    bool exponent_negative = false;
-    if (i < text.size() && (text[i] == '-' || text[i] == '+')) exponent_negative = text[i++] == '-';
-    if (i == text.size()) return fail("not a number");
-    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
-      // Saturates: anything this large is out of range anyway.
-      if (exponent < 1'000'000) exponent = exponent * 10 + (text[i] - '0');
-    }
-    if (exponent_negative) exponent = -exponent;
-  }
-  if (i != text.size()) return fail("not a number");
-
-  Decimal d;
-  const auto first = mantissa.find_first_not_of('0');
-  if (first == std::string::npos) return d;  // zero, whatever its sign and exponent
-  const auto last = mantissa.find_last_not_of('0');
-  d.sign = negative ? -1 : 1;
-  d.digits = mantissa.substr(first, last - first + 1);
-  d.exponent = point - static_cast<long>(first) + exponent;
-  if (d.digits.size() > kMaxDigits) return fail("number has more than 38 significant digits");
-  if (d.exponent > kMaxExponent) return fail("number magnitude larger than 9.9999999999999999999999999999999999999E+125");
-  if (d.exponent < kMinExponent) return fail("number magnitude smaller than 1E-130");
-  return d;
+  auto d = parse_decimal(text);
+  if (!d) return fail(d.error().message);
+  if (d->sign == 0) return std::move(*d);  // zero, whatever its sign and exponent
+  if (d->digits.size() > kMaxDigits) return fail("number has more than 38 significant digits");
+  if (d->exponent > kMaxExponent) return fail("number magnitude larger than 9.9999999999999999999999999999999999999E+125");
+  if (d->exponent < kMinExponent) return fail("number magnitude smaller than 1E-130");
+  return std::move(*d);
 }
 
 // Valid numbers only (a Number always holds one).
 Decimal decomposed(const std::string& text) { return decompose(text, nullptr).value_or(Decimal{}); }
-
-std::strong_ordering compare(const Decimal& a, const Decimal& b) {
-  if (a.sign != b.sign) return a.sign <=> b.sign;
-  if (a.sign == 0) return std::strong_ordering::equal;
-  std::strong_ordering magnitude = a.exponent <=> b.exponent;
-  // Same exponent: digit strings without trailing zeros compare as the fractions they are.
-  if (magnitude == 0) magnitude = a.digits.compare(b.digits) <=> 0;
-  return a.sign > 0 ? magnitude : 0 <=> magnitude;
-}
 
 Error invalid(const std::string& path, std::string problem) {
   std::string message = path.empty() ? problem : path + ": " + problem;
@@ -318,11 +264,11 @@ double Number::as_double() const {
 }
 
 bool operator==(const Number& a, const Number& b) {
-  return a.text_ == b.text_ || compare(decomposed(a.text_), decomposed(b.text_)) == 0;
+  return a.text_ == b.text_ || decomposed(a.text_) == decomposed(b.text_);
 }
 
 std::strong_ordering operator<=>(const Number& a, const Number& b) {
-  return compare(decomposed(a.text_), decomposed(b.text_));
+  return decomposed(a.text_) <=> decomposed(b.text_);
 }
 
 // ---- AttributeValue ----

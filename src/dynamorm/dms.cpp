@@ -10,6 +10,7 @@
 
 #include "dms_yaml.hpp"
 #include "lift/core/base64.hpp"
+#include "lift/core/time.hpp"
 #include "lift/dynamorm/errors.hpp"
 
 namespace lift::dynamorm::dms {
@@ -683,7 +684,7 @@ Result<AttributeValue> typed(const Attribute& a, const json::value& v) {
     case AttributeType::S:
       if (a.json) return AttributeValue::string(json::serialize(sorted(v)));
       if (!v.is_string()) return wrong("a string");
-      if (a.format == Format::rfc3339nano && !parse_rfc3339(sv(v.get_string())))
+      if (a.format == Format::rfc3339nano && !lift::parse_rfc3339(sv(v.get_string())))
         return Error{std::string(kValidation), "\"" + std::string(sv(v.get_string())) + "\" is not an RFC 3339 date-time", 400};
       return AttributeValue::string(std::string(sv(v.get_string())));
     case AttributeType::N: {

@@ -9,6 +9,7 @@
 #include <boost/json/value.hpp>
 
 #include "lift/core/base64.hpp"
+#include "lift/core/time.hpp"
 
 namespace lift::dynamorm {
 
@@ -272,7 +273,7 @@ Result<void> TableCore::create_table(bool if_not_exists) const {
 Result<boost::json::object> TableCore::put_request(AttributeMap& item, const WriteOptions& options) const {
   if (auto ok = usable(*schema_, tenant_); !ok) return std::move(ok).error();
   const auto& s = *schema_;
-  const auto stamp = AttributeValue::string(format_rfc3339(now()));
+  const auto stamp = AttributeValue::string(lift::rfc3339(now(), lift::Fraction::nanos));
   if (s.created_at) item.insert_or_assign(s.attribute(*s.created_at), stamp);
   if (s.updated_at) item.insert_or_assign(s.attribute(*s.updated_at), stamp);
   if (s.version) {
@@ -330,7 +331,7 @@ Result<boost::json::object> TableCore::update_request(const Key& key, const Upda
     if (update.touches(s.attribute(*s.tenant))) return validation_error("the tenant attribute cannot be updated");
   }
   Update full = update;
-  if (s.updated_at && !update.touches(s.attribute(*s.updated_at))) full.set(s.attribute(*s.updated_at), format_rfc3339(now()));
+  if (s.updated_at && !update.touches(s.attribute(*s.updated_at))) full.set(s.attribute(*s.updated_at), lift::rfc3339(now(), lift::Fraction::nanos));
   if (s.version && !update.touches(s.attribute(*s.version))) full.add(s.attribute(*s.version), 1);
   if (full.empty()) return validation_error("empty update");
   Condition c = attribute_exists(s.partition_attribute());

@@ -1,67 +1,15 @@
 #include "lift/events/cloudwatch_logs.hpp"
 
-#include "lift/core/glob.hpp"
-
-#include <zlib.h>
-
 #include <algorithm>
-#include <array>
-#include <limits>
 
 #include "lift/core/base64.hpp"
+#include "lift/core/compression.hpp"
+#include "lift/core/glob.hpp"
 #include "lift/json/document.hpp"
 
 namespace lift::events {
 
 namespace {
-
-// One inflate stream, released however the decoding ends.
-class Inflater {
- public:
-  Inflater() {
-    // 15 + 32: a gzip or a zlib header, detected from the data (CloudWatch Logs sends gzip;
-    // some producers of the same payload use zlib).
-    ok_ = inflateInit2(&stream_, 15 + 32) == Z_OK;
-  }
-  ~Inflater() {
-    if (ok_) inflateEnd(&stream_);
-  }
-  Inflater(const Inflater&) = delete;
-  Inflater& operator=(const Inflater&) = delete;
-
-  Result<std::string> inflate_all(std::string_view input, std::size_t max_output) {
-    if (!ok_) return invalid_event("", "invalid gzip data: cannot start inflating");
-    if (input.size() > std::numeric_limits<uInt>::max()) return invalid_event("", "compressed data too large");
-    stream_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
-    stream_.avail_in = static_cast<uInt>(input.size());
-    std::string out;
-    std::array<char, 64 * 1024> buffer{};
-    for (;;) {
-      stream_.next_out = reinterpret_cast<Bytef*>(buffer.data());
-      stream_.avail_out = static_cast<uInt>(buffer.size());
-      const int status = ::inflate(&stream_, Z_NO_FLUSH);
-      const std::size_t produced = buffer.size() - stream_.avail_out;
-      if (out.size() + produced > max_output) {
-        return invalid_event("", "inflated data larger than " + std::to_string(max_output) + " bytes");
-      }
-      out.append(buffer.data(), produced);
-      if (status == Z_STREAM_END) {
-        if (stream_.avail_in != 0) return invalid_event("", "trailing data after the gzip stream");
-        return out;
-      }
-      if (status == Z_BUF_ERROR && stream_.avail_in == 0) return invalid_event("", "invalid gzip data: truncated");
-      if (status != Z_OK) {
-        std::string problem = "invalid gzip data";
-        if (stream_.msg != nullptr) problem.append(": ").append(stream_.msg);
-        return invalid_event("", problem);
-      }
-    }
-  }
-
- private:
-  z_stream stream_{};
-  bool ok_ = false;
-};
 
 Error prefixed(std::string_view prefix, Error error) {
   error.code = "InvalidEvent";
@@ -85,8 +33,9 @@ void lift_rules(lift::json::Rules<CloudWatchLogsRaw>& r) { r.field(&CloudWatchLo
 Result<CloudWatchLogsData> decode_cloudwatch_logs(std::string_view base64_data, std::size_t max_inflated) {
   auto compressed = base64::decode(base64_data);
   if (!compressed) return invalid_event("", "invalid base64");
-  auto inflated = Inflater().inflate_all(*compressed, max_inflated);
-  if (!inflated) return std::move(inflated).error();
+  // CloudWatch Logs sends gzip; some producers of the same payload use zlib: either is read.
+  auto inflated = compression::inflate(*compressed, compression::Framing::gzip, max_inflated);
+  if (!inflated) return invalid_event("", inflated.error().message);
   auto document = lift::json::parse_document(*inflated);
   if (!document) return invalid_event("", document.error().message);
   return parse_event<CloudWatchLogsData>(*document);

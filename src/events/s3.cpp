@@ -1,64 +1,28 @@
 #include "lift/events/s3.hpp"
 
+#include <boost/url/encode.hpp>
+#include <boost/url/grammar/alnum_chars.hpp>
+#include <boost/url/grammar/lut_chars.hpp>
+
 #include "lift/core/glob.hpp"
+#include "lift/core/percent.hpp"
 
 namespace lift::events {
 
 namespace {
 
-int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // Decodes '+' and %XX; a malformed escape is copied as it is and reported through `ok`.
 std::string decode(std::string_view encoded, bool& ok) {
-  ok = true;
   std::string out;
-  out.reserve(encoded.size());
-  for (std::size_t i = 0; i < encoded.size(); ++i) {
-    const char c = encoded[i];
-    if (c == '+') {
-      out += ' ';
-    } else if (c == '%') {
-      const int hi = i + 1 < encoded.size() ? hex_value(encoded[i + 1]) : -1;
-      const int lo = i + 2 < encoded.size() ? hex_value(encoded[i + 2]) : -1;
-      if (hi < 0 || lo < 0) {
-        ok = false;
-        out += c;
-        continue;
-      }
-      out += static_cast<char>(hi * 16 + lo);
-      i += 2;
-    } else {
-      out += c;
-    }
-  }
+  ok = percent::decode(encoded, out, percent::Plus::space);
   return out;
 }
 
 }  // namespace
 
 std::string encode_s3_key(std::string_view key) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(key.size());
-  for (const char c : key) {
-    const auto byte = static_cast<unsigned char>(c);
-    if ((byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') || (byte >= '0' && byte <= '9') ||
-        std::string_view("-_.*/").find(c) != std::string_view::npos) {
-      out += c;
-    } else if (c == ' ') {
-      out += '+';
-    } else {
-      out += '%';
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0xF];
-    }
-  }
-  return out;
+  static constexpr auto kKept = boost::urls::grammar::lut_chars(boost::urls::grammar::alnum_chars) + "-_.*/";
+  return boost::urls::encode(key, kKept, boost::urls::encoding_opts(/*space_as_plus=*/true));
 }
 
 Result<std::string> decode_s3_key(std::string_view encoded) {

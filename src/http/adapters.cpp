@@ -11,7 +11,10 @@
 #include <utility>
 
 #include "lift/core/base64.hpp"
+#include "lift/core/hex.hpp"
 #include "lift/core/json_text.hpp"
+#include "lift/core/percent.hpp"
+#include "lift/core/utf8.hpp"
 #include "lift/http/router.hpp"
 #include "request_parts.hpp"
 
@@ -50,16 +53,11 @@ void parse_cookie_header(std::string_view header, Cookies& out) {
 bool parse_raw_query(std::string_view query, QueryParams& out) {
   std::string key;
   std::string value;
-  std::string scratch;
   // Text with no '%' or '+' is its own decoding.
-  auto decode = [&scratch](std::string_view in, std::string& to) -> std::optional<std::string_view> {
+  auto decode = [](std::string_view in, std::string& to) -> std::optional<std::string_view> {
     // (find_first_of would call memchr once per byte.)
     if (std::none_of(in.begin(), in.end(), [](char c) { return c == '%' || c == '+'; })) return in;
-    scratch.assign(in);
-    for (auto& c : scratch) {
-      if (c == '+') c = ' ';
-    }
-    if (!percent_decode(scratch, to)) return std::nullopt;
+    if (!percent::decode(in, to, percent::Plus::space)) return std::nullopt;
     return std::string_view(to);
   };
   while (!query.empty()) {
@@ -86,7 +84,7 @@ void upper_case(std::string& s) noexcept {
 // Fills path (decoded) from raw_path (encoded).
 bool decode_path(Request& request) {
   if (request.raw_path.empty()) request.raw_path.assign("/");
-  return percent_decode(request.raw_path, request.path);
+  return percent::decode(request.raw_path, request.path);
 }
 
 void cookies_from_headers(Request& request) {
@@ -205,11 +203,7 @@ bool add_value(Reader& r, std::string_view field, std::string_view name, std::st
     out.add(std::string(name), std::string(value));
     return true;
   }
-  std::string plus_as_space(value);
-  for (auto& c : plus_as_space) {
-    if (c == '+') c = ' ';
-  }
-  if (!percent_decode(plus_as_space, scratch)) {
+  if (!percent::decode(value, scratch, percent::Plus::space)) {
     r.fail(std::string(field) + "." + std::string(name), "invalid percent-encoding");
     return false;
   }
@@ -283,8 +277,6 @@ bool is_unreserved_path_char(unsigned char c) noexcept {
   }
 }
 
-bool is_hex(char c) noexcept { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-
 // REST sends the path decoded; the router wants it encoded. A '%' that already starts an
 // escape is kept, so an encoded path passes through unchanged.
 std::string encode_path(std::string_view path) {
@@ -293,7 +285,7 @@ std::string encode_path(std::string_view path) {
   out.reserve(path.size());
   for (std::size_t i = 0; i < path.size(); ++i) {
     const auto c = static_cast<unsigned char>(path[i]);
-    if (is_unreserved_path_char(c) || (c == '%' && i + 2 < path.size() && is_hex(path[i + 1]) && is_hex(path[i + 2]))) {
+    if (is_unreserved_path_char(c) || (c == '%' && i + 2 < path.size() && hex::digit_value(path[i + 1]) >= 0 && hex::digit_value(path[i + 2]) >= 0)) {
       out.push_back(static_cast<char>(c));
     } else {
       out.push_back('%');
@@ -444,53 +436,6 @@ void read_websocket(Reader& r, Request& request) {
 }
 
 // ---- Responses ----
-
-bool valid_utf8(std::string_view s) noexcept {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    // Bodies are mostly ASCII: skip 8 such bytes at a time.
-    if (s.size() - i >= 8) {
-      std::uint64_t word;
-      std::memcpy(&word, s.data() + i, sizeof word);
-      if ((word & 0x8080808080808080ull) == 0) {
-        i += 8;
-        continue;
-      }
-    }
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t n = 0;
-    std::uint32_t cp = 0;
-    if ((c & 0xE0) == 0xC0) {
-      n = 1;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      n = 2;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      n = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + n >= s.size()) return false;
-    for (std::size_t k = 1; k <= n; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
-    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-        (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return false;
-    }
-    i += n + 1;
-  }
-  return true;
-}
 
 // Header names grouped case-insensitively, first spelling kept, values in order. A group is
 // written where its name first appears, with every later value of that name, so no container

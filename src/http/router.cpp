@@ -5,19 +5,14 @@
 #include <boost/container/small_vector.hpp>
 #include <utility>
 
+#include "lift/core/percent.hpp"
+
 namespace lift::http {
 
 namespace {
 
 constexpr std::size_t kInlineSegments = 16;
 using Views = boost::container::small_vector<std::string_view, kInlineSegments>;
-
-int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 bool is_name_char(char c) noexcept {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
@@ -44,32 +39,6 @@ bool valid_static_segment(std::string_view segment) noexcept {
 Error invalid_route(std::string message) { return Error{"InvalidRoute", std::move(message), 500}; }
 
 }  // namespace
-
-bool percent_decode(std::string_view in, std::string& out) {
-  // Most paths have nothing to decode: one scan and one copy, not a push_back per byte.
-  const auto first = in.find('%');
-  if (first == std::string_view::npos) {
-    out.assign(in);
-    return true;
-  }
-  out.clear();
-  out.reserve(in.size());
-  out.append(in.substr(0, first));
-  for (std::size_t i = first; i < in.size(); ++i) {
-    const char c = in[i];
-    if (c != '%') {
-      out.push_back(c);
-      continue;
-    }
-    if (i + 2 >= in.size()) return false;
-    const int hi = hex_value(in[i + 1]);
-    const int lo = hex_value(in[i + 2]);
-    if (hi < 0 || lo < 0) return false;
-    out.push_back(static_cast<char>(hi * 16 + lo));
-    i += 2;
-  }
-  return true;
-}
 
 struct Router::Node {
   struct Endpoint {
@@ -217,7 +186,7 @@ Router::Match Router::match(std::string_view method, std::string_view path, Path
     s.offsets.push_back(start);
     if (any_escape && raw.find('%') != std::string_view::npos) {
       auto& storage = s.decoded.emplace_back();
-      if (!percent_decode(raw, storage)) return result;  // invalid escape: nothing can match
+      if (!percent::decode(raw, storage)) return result;  // invalid escape: nothing can match
       s.segments.emplace_back(storage);
     } else {
       s.segments.emplace_back(raw);
@@ -272,7 +241,7 @@ Router::Match Router::match(std::string_view method, std::string_view path, Path
       if (raw_rest.find('%') == std::string_view::npos) {
         s.captures.push_back(raw_rest);
       } else {
-        if (!percent_decode(raw_rest, s.rest)) return false;
+        if (!percent::decode(raw_rest, s.rest)) return false;
         s.captures.push_back(s.rest);
       }
       if (choose(*node.wildcard)) return true;

@@ -19,7 +19,6 @@
 #include <map>
 #include <mutex>
 #include <optional>
-#include <random>
 #include <thread>
 
 #include <boost/asio/co_spawn.hpp>
@@ -38,6 +37,11 @@
 
 #include "api_gateway_events.hpp"
 #include "lift/core/base64.hpp"
+#include "lift/core/percent.hpp"
+#include "lift/core/random.hpp"
+#include "lift/core/time.hpp"
+#include "lift/core/utf8.hpp"
+#include "lift/core/uuid.hpp"
 #include "lift/runtime/protocol.hpp"
 
 namespace lift::local {
@@ -164,7 +168,7 @@ std::optional<std::string> management_id(std::string_view target) {
   if (!prefix.empty() && (prefix.front() != '/' || prefix.find('/', 1) != std::string_view::npos)) return std::nullopt;
   const auto id = path.substr(at + kMarker.size());
   if (id.empty() || id.find('/') != std::string_view::npos) return std::nullopt;
-  return detail::percent_decode(id, false);
+  return percent::decode(id);
 }
 
 struct Reply {
@@ -175,7 +179,7 @@ struct Reply {
 }  // namespace
 
 struct ApiGatewayEmulator::Impl {
-  explicit Impl(ApiGatewayConfig c) : config(std::move(c)), rng(std::random_device{}()) {
+  explicit Impl(ApiGatewayConfig c) : config(std::move(c)) {
     http_stage = !config.stage.empty() ? config.stage : config.api == ApiFlavor::http ? "$default" : "dev";
     ws_stage = !config.stage.empty() ? config.stage : "dev";
   }
@@ -202,7 +206,6 @@ struct ApiGatewayEmulator::Impl {
   std::string listen_host;
 
   // I/O thread only.
-  std::mt19937_64 rng;
   std::uint64_t next_socket = 0;
   std::map<std::uint64_t, std::function<void()>> open_sockets;  // closers, for stop()
   std::map<std::string, std::shared_ptr<WsConnection>> connections;
@@ -288,7 +291,7 @@ struct ApiGatewayEmulator::Impl {
   // Sixteen characters ending in '=', the shape of API Gateway's request and connection ids.
   std::string random_id() {
     std::string bytes(11, '\0');
-    for (auto& b : bytes) b = static_cast<char>(rng() & 0xFF);
+    random_bytes(bytes.data(), bytes.size());
     return base64::encode_url(bytes, true);
   }
 
@@ -611,7 +614,7 @@ struct ApiGatewayEmulator::Impl {
 
   net::awaitable<Reply> through_function(IncomingRequest incoming, std::string peer) {
     IncomingRequest request = describe(std::move(incoming), peer, http_stage);
-    request.request_id = config.api == ApiFlavor::http ? random_id() : lift_uuid();
+    request.request_id = config.api == ApiFlavor::http ? random_id() : lift::uuid();
     const auto event = config.api == ApiFlavor::http ? detail::http_api_event(request) : detail::rest_api_event(request);
     std::string payload = json::serialize(event);
     if (payload.size() > kLambdaInvokeLimit) {
@@ -625,17 +628,6 @@ struct ApiGatewayEmulator::Impl {
         answer_of(result, config.api == ApiFlavor::http ? &detail::http_api_answer : &detail::rest_api_answer);
     answer.headers.emplace_back(config.api == ApiFlavor::http ? "apigw-requestid" : "x-amzn-RequestId", request.request_id);
     co_return Reply{std::move(answer), false};
-  }
-
-  std::string lift_uuid() {
-    // A version 4 UUID from the I/O thread's generator (REST API request ids).
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string id = "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx";
-    for (auto& c : id) {
-      if (c == 'x') c = kHex[rng() % 16];
-      else if (c == 'y') c = kHex[8 + rng() % 4];
-    }
-    return id;
   }
 
   net::awaitable<bool> write_answer(beast::tcp_stream& stream, GatewayAnswer answer, bool head, bool keep_alive) {
@@ -681,7 +673,7 @@ struct ApiGatewayEmulator::Impl {
     Reply reply;
     if (method == "POST") {
       if (body.size() > kMaxWebSocketMessage) return management_error(413, "Payload Too Large", "PayloadTooLargeException");
-      const bool binary = !detail::valid_utf8(body);
+      const bool binary = !lift::valid_utf8(body);
       send(connection, std::move(body), binary);
       reply.answer.status = 200;
       return reply;
@@ -690,9 +682,9 @@ struct ApiGatewayEmulator::Impl {
       reply.answer.status = 200;
       reply.answer.headers.emplace_back("Content-Type", "application/json");
       reply.answer.body = json::serialize(json::object{
-          {"connectedAt", detail::iso8601(connection->connected_at)},
+          {"connectedAt", rfc3339(connection->connected_at)},
           {"identity", {{"sourceIp", connection->source_ip}, {"userAgent", connection->user_agent}}},
-          {"lastActiveAt", detail::iso8601(connection->last_active)}});
+          {"lastActiveAt", rfc3339(connection->last_active)}});
       return reply;
     }
     if (method == "DELETE") {

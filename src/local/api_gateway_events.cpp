@@ -2,13 +2,14 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
-#include <ctime>
 #include <optional>
 
 #include <boost/json.hpp>
 
 #include "lift/core/base64.hpp"
+#include "lift/core/percent.hpp"
+#include "lift/core/time.hpp"
+#include "lift/core/utf8.hpp"
 
 namespace lift::local::detail {
 namespace {
@@ -32,36 +33,6 @@ std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
   return text;
 }
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
-
-std::string percent_decode(std::string_view text, bool plus_is_space) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '%' && i + 2 < text.size()) {
-      const int high = hex_value(text[i + 1]);
-      const int low = hex_value(text[i + 2]);
-      if (high >= 0 && low >= 0) {
-        out += static_cast<char>(high * 16 + low);
-        i += 2;
-        continue;
-      }
-    }
-    out += plus_is_space && c == '+' ? ' ' : c;
-  }
-  return out;
-}
-
-namespace {
 
 struct Target {
   std::string raw_path;   // still encoded
@@ -91,8 +62,8 @@ std::vector<std::pair<std::string, std::string>> query_pairs(std::string_view ra
     raw_query = amp == std::string_view::npos ? std::string_view() : raw_query.substr(amp + 1);
     if (part.empty()) continue;
     const auto equals = part.find('=');
-    out.emplace_back(percent_decode(part.substr(0, equals), true),
-                     equals == std::string_view::npos ? std::string() : percent_decode(part.substr(equals + 1), true));
+    out.emplace_back(percent::decode(part.substr(0, equals), percent::Plus::space),
+                     equals == std::string_view::npos ? std::string() : percent::decode(part.substr(equals + 1), percent::Plus::space));
   }
   return out;
 }
@@ -257,71 +228,7 @@ GatewayAnswer structured_answer(const json::object& answer, bool rest) {
 
 }  // namespace
 
-// ---- time --------------------------------------------------------------------------------------
-
-std::int64_t epoch_ms(std::chrono::system_clock::time_point time) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
-}
-
-std::string clf_time(std::chrono::system_clock::time_point time) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  char text[64];
-  std::snprintf(text, sizeof text, "%02d/%s/%04d:%02d:%02d:%02d +0000", utc.tm_mday, kMonths[utc.tm_mon % 12],
-                utc.tm_year + 1900, utc.tm_hour, utc.tm_min, utc.tm_sec);
-  return text;
-}
-
-std::string iso8601(std::chrono::system_clock::time_point time) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[64];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday,
-                utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(epoch_ms(time) % 1000));
-  return text;
-}
-
 // ---- bodies ------------------------------------------------------------------------------------
-
-bool valid_utf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    std::size_t length = 0;
-    std::uint32_t point = 0;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    if ((c & 0xE0) == 0xC0) {
-      length = 2;
-      point = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      length = 3;
-      point = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      length = 4;
-      point = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + length > text.size()) return false;
-    for (std::size_t k = 1; k < length; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0) != 0x80) return false;
-      point = (point << 6) | (next & 0x3F);
-    }
-    // Overlong forms, surrogates and values past Unicode are not UTF-8.
-    static constexpr std::uint32_t kMinimum[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (point < kMinimum[length] || point > 0x10FFFF || (point >= 0xD800 && point <= 0xDFFF)) return false;
-    i += length;
-  }
-  return true;
-}
 
 bool is_binary_body(std::string_view content_type, std::string_view body) {
   if (!valid_utf8(body)) return true;
@@ -388,7 +295,7 @@ json::object http_api_event(const IncomingRequest& request) {
       {"domainPrefix", domain_prefix(request.domain_name)},
       {"http",
        {{"method", request.method},
-        {"path", percent_decode(target.raw_path, false)},
+        {"path", percent::decode(target.raw_path)},
         {"protocol", "HTTP/1.1"},
         {"sourceIp", request.source_ip},
         {"userAgent", header_value(request.headers, "user-agent")}}},
@@ -403,7 +310,7 @@ json::object http_api_event(const IncomingRequest& request) {
 
 json::object rest_api_event(const IncomingRequest& request) {
   const auto target = split_target(request.target);
-  const std::string path = percent_decode(target.raw_path, false);
+  const std::string path = percent::decode(target.raw_path);
   const bool root = path == "/";
   const std::string resource = root ? "/" : "/{proxy+}";
 

@@ -67,10 +67,6 @@ std::string websocket_route(std::string_view body);
 // is not text (text/*, JSON, XML, JavaScript, form data, anything with a charset), or bytes that
 // are not valid UTF-8 whatever the type says.
 bool is_binary_body(std::string_view content_type, std::string_view body);
-bool valid_utf8(std::string_view text);
-
-// Percent-decoding; an invalid escape is kept as written (API Gateway does not reject it).
-std::string percent_decode(std::string_view text, bool plus_is_space);
 
 // What goes back to the client. A non-empty `problem` means the answer could not be read as
 // API Gateway would: the client gets 502 and the problem is logged.
@@ -93,11 +89,5 @@ GatewayAnswer rest_api_answer(std::string_view payload);
 GatewayAnswer streamed_answer(std::string_view payload);
 // A failed answer with API Gateway's body ({"message":...}).
 GatewayAnswer gateway_error(int status, std::string_view message, std::string problem = {});
-
-// "12/Mar/2020:19:03:58 +0000" (requestContext time / requestTime).
-std::string clf_time(std::chrono::system_clock::time_point time);
-// "2024-01-20T11:55:00.123Z" (Management API timestamps).
-std::string iso8601(std::chrono::system_clock::time_point time);
-std::int64_t epoch_ms(std::chrono::system_clock::time_point time);
 
 }  // namespace lift::local::detail

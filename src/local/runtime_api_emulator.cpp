@@ -21,7 +21,6 @@
 #include <list>
 #include <map>
 #include <mutex>
-#include <random>
 #include <thread>
 #include <unordered_set>
 
@@ -32,6 +31,9 @@
 
 #include "function_process.hpp"
 #include "lift/core/base64.hpp"
+#include "lift/core/random.hpp"
+#include "lift/core/time.hpp"
+#include "lift/core/uuid.hpp"
 #include "lift/runtime/protocol.hpp"
 #include "wire.hpp"
 
@@ -74,23 +76,6 @@ std::string seconds_text(std::chrono::milliseconds d) {
   char text[32];
   std::snprintf(text, sizeof text, "%.2f", static_cast<double>(d.count()) / 1000.0);
   return text;
-}
-
-std::int64_t epoch_ms(std::chrono::system_clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
-// 2024-05-01T12:00:00.123Z, as in Lambda's timeout message.
-std::string utc_timestamp() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char date[32];
-  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &utc);
-  char millis[8];
-  std::snprintf(millis, sizeof millis, ".%03dZ", static_cast<int>(epoch_ms(now) % 1000));
-  return std::string(date) + millis;
 }
 
 struct Invocation {
@@ -151,7 +136,7 @@ Reply accepted() { return json_reply(202, R"({"status":"OK"})"); }
 }  // namespace
 
 struct RuntimeEmulator::Impl {
-  explicit Impl(FunctionConfig c) : config(std::move(c)), rng(std::random_device{}()) {
+  explicit Impl(FunctionConfig c) : config(std::move(c)) {
     if (config.concurrency == 0) config.concurrency = 1;
   }
 
@@ -169,7 +154,6 @@ struct RuntimeEmulator::Impl {
   bool stopping = false;      // the threads are being torn down
   bool stopped = false;
   int active_invokes = 0;
-  std::mt19937_64 rng;
 
   std::deque<std::shared_ptr<Invocation>> queue;
   std::map<std::string, std::shared_ptr<Invocation>> running;
@@ -202,25 +186,6 @@ struct RuntimeEmulator::Impl {
   detail::LogCapture logs;
 
   // ---- small helpers ---------------------------------------------------------------------
-
-  std::string random_hex(int digits) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::uniform_int_distribution<int> hex(0, 15);
-    std::string out;
-    for (int i = 0; i < digits; ++i) out += kHex[hex(rng)];
-    return out;
-  }
-
-  std::string uuid() {
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::uniform_int_distribution<int> hex(0, 15);
-    std::string id = "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx";
-    for (auto& c : id) {
-      if (c == 'x') c = kHex[hex(rng)];
-      else if (c == 'y') c = kHex[8 + hex(rng) % 4];
-    }
-    return id;
-  }
 
   std::string trace_id() {
     char epoch[16];
@@ -424,7 +389,7 @@ struct RuntimeEmulator::Impl {
           kill_process("the runtime stopped asking for invocations");
           for (auto& invocation : std::deque(queue)) {
             fail(invocation, "Sandbox.Timedout",
-                 error_json("Sandbox.Timedout", utc_timestamp() + " " + invocation->id + " Task timed out after " +
+                 error_json("Sandbox.Timedout", rfc3339(std::chrono::system_clock::now()) + " " + invocation->id + " Task timed out after " +
                                                     seconds_text(config.timeout) + " seconds"));
           }
         }
@@ -446,7 +411,7 @@ struct RuntimeEmulator::Impl {
     const auto id = invocation->id;
     fail(invocation, "Sandbox.Timedout",
          error_json("Sandbox.Timedout",
-                    utc_timestamp() + " " + id + " Task timed out after " + seconds_text(config.timeout) + " seconds"));
+                    rfc3339(std::chrono::system_clock::now()) + " " + id + " Task timed out after " + seconds_text(config.timeout) + " seconds"));
     // Lambda stops the whole environment on a timeout; so do we.
     if (has_command()) kill_process("the environment was stopped after invocation " + id + " timed out");
   }
@@ -839,7 +804,7 @@ Result<InvokeResult> RuntimeEmulator::invoke(InvokeRequest request) {
   } leave{impl};
 
   auto invocation = std::make_shared<Invocation>();
-  invocation->id = impl.uuid();
+  invocation->id = lift::uuid();
   invocation->request = std::move(request);
   invocation->queued_at = Clock::now();
   invocation->log_from = impl.log_end();

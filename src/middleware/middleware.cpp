@@ -1,7 +1,5 @@
 #include "lift/middleware/middleware.hpp"
 
-#include <zlib.h>
-
 #include <algorithm>
 #include <chrono>
 #include <exception>
@@ -14,6 +12,7 @@
 #include <boost/json/object.hpp>
 
 #include "lift/app/errors.hpp"
+#include "lift/core/compression.hpp"
 #include "lift/core/uuid.hpp"
 
 namespace lift::mw {
@@ -54,23 +53,6 @@ bool lists_token(std::string_view value, std::string_view token) {
 bool is_text(std::string_view content_type) {
   return content_type.starts_with("text/") || content_type.find("json") != std::string_view::npos ||
          content_type.find("xml") != std::string_view::npos || content_type.find("javascript") != std::string_view::npos;
-}
-
-Result<std::string> gzip(std::string_view input) {
-  z_stream stream{};
-  // windowBits 15 + 16: a gzip wrapper rather than zlib's.
-  if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-    return errors::internal("gzip initialisation failed");
-  std::string out(deflateBound(&stream, static_cast<uLong>(input.size())), '\0');
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
-  stream.avail_in = static_cast<uInt>(input.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  const int rc = deflate(&stream, Z_FINISH);
-  out.resize(stream.total_out);
-  deflateEnd(&stream);
-  if (rc != Z_STREAM_END) return errors::internal("gzip failed");
-  return out;
 }
 
 }  // namespace
@@ -230,7 +212,7 @@ Middleware compression(std::size_t min_bytes) {
     if (!accept || !lists_token(*accept, "gzip") || response.binary || response.body.size() < min_bytes ||
         response.headers.contains("content-encoding") || !is_text(response.headers.value_or("content-type", "")))
       return result;
-    auto compressed = gzip(response.body);
+    auto compressed = compression::deflate(response.body, compression::Framing::gzip);
     if (!compressed || compressed->size() >= response.body.size()) return result;
     response.body = std::move(*compressed);
     response.binary = true;

@@ -3,16 +3,13 @@
 #include "lift/core/json_text.hpp"
 
 #include <cxxabi.h>
-#include <sys/random.h>
 
 #include <array>
-#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <exception>
 #include <memory>
-#include <random>
 #include <typeinfo>
 
 namespace lift::observability::detail {
@@ -107,71 +104,12 @@ void append_json(std::string& out, const boost::json::value& value, std::size_t 
   }
 }
 
-void append_timestamp(std::string& out, std::chrono::system_clock::time_point time) {
-  using namespace std::chrono;
-  const auto ms = duration_cast<milliseconds>(time.time_since_epoch()).count();
-  const auto days = static_cast<long long>(ms >= 0 ? ms / 86'400'000 : (ms - 86'399'999) / 86'400'000);
-  const auto in_day = ms - days * 86'400'000;
-  // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm): no gmtime_r, no lock.
-  const long long z = days + 719468;
-  const long long era = (z >= 0 ? z : z - 146096) / 146097;
-  const long long doe = z - era * 146097;
-  const long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const long long mp = (5 * doy + 2) / 153;
-  const long long d = doy - (153 * mp + 2) / 5 + 1;
-  const long long m = mp < 10 ? mp + 3 : mp - 9;
-  const long long y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  char buffer[32];
-  const auto put = [&buffer](int at, long long value, int width) {
-    for (int k = width - 1; k >= 0; --k) {
-      buffer[at + k] = static_cast<char>('0' + value % 10);
-      value /= 10;
-    }
-  };
-  put(0, y < 0 ? 0 : (y > 9999 ? 9999 : y), 4);
-  buffer[4] = '-';
-  put(5, m, 2);
-  buffer[7] = '-';
-  put(8, d, 2);
-  buffer[10] = 'T';
-  put(11, in_day / 3'600'000, 2);
-  buffer[13] = ':';
-  put(14, in_day / 60'000 % 60, 2);
-  buffer[16] = ':';
-  put(17, in_day / 1000 % 60, 2);
-  buffer[19] = '.';
-  put(20, in_day % 1000, 3);
-  buffer[23] = 'Z';
-  out.append(buffer, 24);
-}
-
 std::string type_name(const std::exception& error) {
   const char* mangled = typeid(error).name();
   int status = 0;
   const std::unique_ptr<char, decltype(&std::free)> demangled(abi::__cxa_demangle(mangled, nullptr, nullptr, &status),
                                                               &std::free);
   return status == 0 && demangled ? std::string(demangled.get()) : std::string(mangled);
-}
-
-void random_bytes(void* out, std::size_t size) noexcept {
-  auto* bytes = static_cast<unsigned char*>(out);
-  std::size_t filled = 0;
-  while (filled < size) {
-    const auto n = ::getrandom(bytes + filled, size - filled, 0);
-    if (n > 0) {
-      filled += static_cast<std::size_t>(n);
-    } else if (n < 0 && errno != EINTR) {
-      // No getrandom (very old kernels): the C++ library's device is the fallback.
-      try {
-        std::random_device device;
-        for (; filled < size; ++filled) bytes[filled] = static_cast<unsigned char>(device());
-      } catch (...) {
-        for (; filled < size; ++filled) bytes[filled] = static_cast<unsigned char>(filled * 131 + 7);
-      }
-      return;
-    }
-  }
 }
 
 }  // namespace lift::observability::detail

@@ -5,7 +5,6 @@
 
 #include <boost/json/value.hpp>
 
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -31,13 +30,7 @@ void append_fixed(std::string& out, double value, int decimals);
 // Serialises a Boost.JSON value; strings inside go through append_string.
 void append_json(std::string& out, const boost::json::value& value, std::size_t max_bytes = kNoLimit);
 
-// RFC 3339 UTC with milliseconds: 2026-11-23T10:00:00.123Z.
-void append_timestamp(std::string& out, std::chrono::system_clock::time_point time);
-
 // The demangled name of the dynamic type of `error`.
 std::string type_name(const std::exception& error);
-
-// Fills `out` with bytes from the kernel's CSPRNG.
-void random_bytes(void* out, std::size_t size) noexcept;
 
 }  // namespace lift::observability::detail

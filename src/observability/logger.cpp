@@ -12,6 +12,8 @@
 
 #include "json_out.hpp"
 #include "lift/core/env.hpp"
+#include "lift/core/random.hpp"
+#include "lift/core/time.hpp"
 
 namespace lift::observability {
 
@@ -246,7 +248,7 @@ Logger::Logger(LoggerOptions options) : core_(std::make_shared<detail::LoggerCor
   core.buffer = options.buffer;
   core.max_string = std::max<std::size_t>(options.max_string_bytes, 16);
   std::uint64_t seed = 0;
-  detail::random_bytes(&seed, sizeof seed);
+  random_bytes(&seed, sizeof seed);
   core.rng.seed(seed);
   core.line.reserve(512);
 
@@ -426,7 +428,7 @@ void Logger::write_entry(LogLevel level, std::string_view message, LogFields fie
     };
 
     if (core.format == LogFormat::text) {
-      detail::append_timestamp(out, now);
+      append_rfc3339(out, now);
       out += '\t';
       out += core.in_invocation && !core.request_id.empty() ? std::string_view(core.request_id) : std::string_view("-");
       out += '\t';
@@ -455,7 +457,7 @@ void Logger::write_entry(LogLevel level, std::string_view message, LogFields fie
       out += R"(","message":)";
       append_string(out, message, core.max_string);
       out += R"(,"timestamp":")";
-      detail::append_timestamp(out, now);
+      append_rfc3339(out, now);
       out += R"(","service":)";
       append_string(out, core.service, core.max_string);
       if (core.in_invocation) {

@@ -9,6 +9,7 @@
 
 #include "json_out.hpp"
 #include "lift/core/env.hpp"
+#include "lift/core/time.hpp"
 
 namespace lift::observability {
 
@@ -197,8 +198,7 @@ struct Metrics::State {
   }
 
   [[nodiscard]] std::int64_t timestamp_ms() const {
-    const auto at = timestamp.value_or(std::chrono::system_clock::now());
-    return std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
+    return epoch_ms(timestamp.value_or(std::chrono::system_clock::now()));
   }
 
   // One document: the given metrics (name index, first value, value count).

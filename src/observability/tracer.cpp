@@ -13,6 +13,7 @@
 
 #include "json_out.hpp"
 #include "lift/core/env.hpp"
+#include "lift/core/random.hpp"
 
 namespace lift::observability {
 
@@ -31,18 +32,6 @@ bool is_hex(std::string_view text) {
 }
 
 Error trace_error(std::string message) { return Error{"invalid_trace_header", std::move(message), 400}; }
-
-std::string new_id() {
-  unsigned char bytes[8];
-  detail::random_bytes(bytes, sizeof bytes);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id(16, '0');
-  for (std::size_t i = 0; i < sizeof bytes; ++i) {
-    id[2 * i] = kHex[bytes[i] >> 4];
-    id[2 * i + 1] = kHex[bytes[i] & 0x0F];
-  }
-  return id;
-}
 
 double epoch_seconds(std::chrono::system_clock::time_point t) {
   return static_cast<double>(std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count()) / 1e6;
@@ -163,7 +152,7 @@ struct TracerCore {
   std::unique_ptr<SubsegmentData> start(std::string_view name, SubsegmentNamespace ns, std::string parent) {
     auto data = std::make_unique<SubsegmentData>();
     data->name = clean_name(name);
-    data->id = new_id();
+    data->id = random_hex(16);
     data->parent_id = std::move(parent);
     data->trace_id = trace->root;
     data->generation = generation;
@@ -464,7 +453,7 @@ void Subsegment::set_throttle() noexcept {
 void Subsegment::add_exception(const std::exception& error, bool remote) noexcept {
   if (!active()) return;
   try {
-    data_->exceptions.push_back({new_id(), detail::type_name(error), error.what(), remote});
+    data_->exceptions.push_back({random_hex(16), detail::type_name(error), error.what(), remote});
   } catch (...) {
   }
   data_->fault = true;
@@ -478,7 +467,7 @@ void Subsegment::add_exception(std::exception_ptr error, bool remote) noexcept {
     add_exception(e, remote);
   } catch (...) {
     try {
-      data_->exceptions.push_back({new_id(), "unknown", "a value that is not a std::exception was thrown", remote});
+      data_->exceptions.push_back({random_hex(16), "unknown", "a value that is not a std::exception was thrown", remote});
     } catch (...) {
     }
     data_->fault = true;

@@ -6,15 +6,17 @@
 #include <stdexcept>
 
 #include "lift/core/base64.hpp"
+#include "lift/core/digest.hpp"
+#include "lift/core/hex.hpp"
 #include "lift/security/errors.hpp"
 #include "openssl.hpp"
 
 namespace lift::security {
 
-std::string hash_api_key(std::string_view key) { return detail::hex(detail::sha256(key)); }
+std::string hash_api_key(std::string_view key) { return hex::encode(digest::sha256(key)); }
 
 std::string hash_api_key(std::string_view key, std::string_view pepper) {
-  return detail::hex(detail::hmac(Algorithm::HS256, pepper, key));
+  return hex::encode(detail::hmac(Algorithm::HS256, pepper, key));
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
@@ -32,7 +34,7 @@ IssuedApiKey generate_api_key(std::string_view prefix, std::string_view pepper) 
   if (RAND_bytes(random, sizeof random) != 1) throw std::runtime_error("OpenSSL's random generator failed");
   const std::string_view bytes(reinterpret_cast<const char*>(random), sizeof random);
   IssuedApiKey issued;
-  issued.id = std::string(prefix) + (prefix.empty() ? "" : "_") + detail::hex(bytes.substr(0, 8));
+  issued.id = std::string(prefix) + (prefix.empty() ? "" : "_") + hex::encode(bytes.substr(0, 8));
   issued.key = issued.id + "." + base64::encode_url(bytes.substr(8));
   issued.hash = pepper.empty() ? hash_api_key(issued.key) : hash_api_key(issued.key, pepper);
   OPENSSL_cleanse(random, sizeof random);

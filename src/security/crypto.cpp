@@ -135,25 +135,4 @@ std::string sign(const Key& key, std::string_view signing_input) {
   return signature;
 }
 
-std::string sha256(std::string_view data) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int length = 0;
-  if (EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
-    ERR_clear_error();
-    return {};
-  }
-  return {reinterpret_cast<const char*>(digest.data()), length};
-}
-
-std::string hex(std::string_view data) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(data.size() * 2);
-  for (const unsigned char c : data) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15U];
-  }
-  return out;
-}
-
 }  // namespace lift::security::detail

@@ -11,6 +11,7 @@
 #include <boost/json/value.hpp>
 
 #include "lift/core/base64.hpp"
+#include "lift/core/digest.hpp"
 #include "lift/core/json_text.hpp"
 #include "openssl.hpp"
 
@@ -330,7 +331,7 @@ Result<std::string> jwk_thumbprint(const json::object& jwk) {
     append_json_string(canonical, *value);
   }
   canonical += '}';
-  return base64::encode_url(detail::sha256(canonical));
+  return base64::encode_url(digest::sha256(canonical));
 }
 
 }  // namespace lift::security

@@ -54,9 +54,6 @@ bool verify_signature(const Key& key, std::string_view signing_input, std::strin
 // Empty on failure.
 std::string sign(const Key& key, std::string_view signing_input);
 
-std::string sha256(std::string_view data);
-std::string hex(std::string_view bytes);
-
 }  // namespace lift::security::detail
 
 namespace lift::security {

@@ -1,5 +1,6 @@
 #include "lift/security/token.hpp"
 
+#include "lift/core/percent.hpp"
 #include "lift/security/errors.hpp"
 
 namespace lift::security {
@@ -36,29 +37,6 @@ bool is_b64token(std::string_view token) {
   return true;
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string percent_decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '+') {
-      out += ' ';
-    } else if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
-      i += 2;
-    } else {
-      out += text[i];  // a stray '%' stays as it is
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 Result<std::string_view> bearer_token(std::string_view authorization) {
@@ -93,8 +71,8 @@ std::optional<std::string> query_value(std::string_view query_string, std::strin
     const auto pair = query_string.substr(0, end);
     query_string = end == std::string_view::npos ? std::string_view{} : query_string.substr(end + 1);
     const auto equals = pair.find('=');
-    if (percent_decode(pair.substr(0, equals)) != name) continue;
-    return equals == std::string_view::npos ? std::string{} : percent_decode(pair.substr(equals + 1));
+    if (percent::decode(pair.substr(0, equals), percent::Plus::space) != name) continue;
+    return equals == std::string_view::npos ? std::string{} : percent::decode(pair.substr(equals + 1), percent::Plus::space);
   }
   return std::nullopt;
 }

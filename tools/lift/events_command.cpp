@@ -2,8 +2,6 @@
 // sample events in AWS's shapes for every source the runtime classifies, and what lift sees in
 // an event (the runtime's own events::detect and typed models).
 
-#include <zlib.h>
-
 #include <array>
 #include <cctype>
 #include <chrono>
@@ -26,6 +24,11 @@
 
 #include "commands.hpp"
 #include "lift/core/base64.hpp"
+#include "lift/core/compression.hpp"
+#include "lift/core/digest.hpp"
+#include "lift/core/hex.hpp"
+#include "lift/core/time.hpp"
+#include "lift/core/utf8.hpp"
 #include "lift/core/uuid.hpp"
 #include "lift/events/models.hpp"
 
@@ -58,9 +61,7 @@ std::mt19937_64& rng() {
   return engine;
 }
 
-std::int64_t epoch_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
+std::int64_t epoch_ms() { return lift::epoch_ms(std::chrono::system_clock::now()); }
 
 std::string format_time(const char* format, bool millis = false) {
   const auto ms = epoch_ms();
@@ -78,8 +79,10 @@ std::string format_time(const char* format, bool millis = false) {
   return out;
 }
 
-std::string rfc3339(bool millis = false) { return format_time("%Y-%m-%dT%H:%M:%S", millis) + "Z"; }
-std::string clf_time() { return format_time("%d/%b/%Y:%H:%M:%S +0000"); }
+std::string rfc3339(bool millis = false) {
+  return lift::rfc3339(std::chrono::system_clock::now(), millis ? lift::Fraction::millis : lift::Fraction::none);
+}
+std::string clf_time() { return lift::clf_time(std::chrono::system_clock::now()); }
 
 bool split(const std::string& text, const char* separators, std::string& name, std::string& value) {
   const auto at = text.find_first_of(separators);
@@ -101,88 +104,12 @@ int print(const value& event) {
 }
 
 // MD5 (RFC 1321), for the md5OfBody SQS computes.
-std::string md5_hex(std::string_view data) {
-  static constexpr std::array<std::uint32_t, 64> k = {
-      0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613, 0xfd469501, 0x698098d8, 0x8b44f7af,
-      0xffff5bb1, 0x895cd7be, 0x6b901122, 0xfd987193, 0xa679438e, 0x49b40821, 0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa,
-      0xd62f105d, 0x02441453, 0xd8a1e681, 0xe7d3fbc8, 0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed, 0xa9e3e905, 0xfcefa3f8,
-      0x676f02d9, 0x8d2a4c8a, 0xfffa3942, 0x8771f681, 0x6d9d6122, 0xfde5380c, 0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70,
-      0x289b7ec6, 0xeaa127fa, 0xd4ef3085, 0x04881d05, 0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665, 0xf4292244, 0x432aff97,
-      0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1, 0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1,
-      0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391};
-  static constexpr std::array<int, 64> r = {
-      7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9,  14, 20, 5, 9,  14, 20, 5, 9,  14, 20, 5, 9,  14, 20,
-      4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21};
-  std::string message(data);
-  const std::uint64_t bits = static_cast<std::uint64_t>(data.size()) * 8;
-  message += static_cast<char>(0x80);
-  while (message.size() % 64 != 56) message += '\0';
-  for (int i = 0; i < 8; ++i) message += static_cast<char>((bits >> (8 * i)) & 0xff);
-  std::uint32_t h[4] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476};
-  for (std::size_t chunk = 0; chunk < message.size(); chunk += 64) {
-    std::uint32_t w[16];
-    for (int i = 0; i < 16; ++i) {
-      w[i] = 0;
-      for (int b = 3; b >= 0; --b)
-        w[i] = (w[i] << 8) |
-               static_cast<unsigned char>(message[chunk + 4 * static_cast<std::size_t>(i) + static_cast<std::size_t>(b)]);
-    }
-    std::uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
-    for (int i = 0; i < 64; ++i) {
-      std::uint32_t f;
-      int g;
-      if (i < 16) {
-        f = (b & c) | (~b & d);
-        g = i;
-      } else if (i < 32) {
-        f = (d & b) | (~d & c);
-        g = (5 * i + 1) % 16;
-      } else if (i < 48) {
-        f = b ^ c ^ d;
-        g = (3 * i + 5) % 16;
-      } else {
-        f = c ^ (b | ~d);
-        g = (7 * i) % 16;
-      }
-      const std::uint32_t sum = a + f + k[static_cast<std::size_t>(i)] + w[g];
-      a = d;
-      d = c;
-      c = b;
-      b = b + ((sum << r[static_cast<std::size_t>(i)]) | (sum >> (32 - r[static_cast<std::size_t>(i)])));
-    }
-    h[0] += a;
-    h[1] += b;
-    h[2] += c;
-    h[3] += d;
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (auto word : h) {
-    for (int i = 0; i < 4; ++i) {
-      const auto byte = (word >> (8 * i)) & 0xff;
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0xf];
-    }
-  }
-  return out;
-}
+std::string md5_hex(std::string_view data) { return lift::hex::encode(lift::digest::md5(data)); }
 
 // gzip of `data`, as CloudWatch Logs compresses subscription payloads.
 std::optional<std::string> gzip(std::string_view data) {
-  z_stream stream{};
-  // 15 + 16: a gzip header and trailer instead of zlib's.
-  if (deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return std::nullopt;
-  std::string out(deflateBound(&stream, static_cast<uLong>(data.size())) + 32, '\0');
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  const int status = deflate(&stream, Z_FINISH);
-  const auto written = stream.total_out;
-  deflateEnd(&stream);
-  if (status != Z_STREAM_END) return std::nullopt;
-  out.resize(written);
-  return out;
+  auto out = lift::compression::deflate(data, lift::compression::Framing::gzip, lift::compression::Level::best);
+  return out ? std::optional<std::string>(std::move(*out)) : std::nullopt;
 }
 
 // ---- HTTP sources ----

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "lift/core/compression.hpp"
+
 namespace lift::cli {
 namespace {
 
@@ -74,38 +76,17 @@ std::uint32_t crc_of(std::string_view data) {
 }
 
 Result<std::string> deflate_raw(std::string_view data) {
-  z_stream z{};
-  // Raw deflate (negative window bits): zip adds its own header and CRC.
-  if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) != Z_OK) {
-    return Error{"ZipFailed", "zlib could not start deflating", 500, {}};
-  }
-  std::string out(deflateBound(&z, static_cast<uLong>(data.size())), '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  const int status = deflate(&z, Z_FINISH);
-  const auto written = z.total_out;
-  deflateEnd(&z);
-  if (status != Z_STREAM_END) return Error{"ZipFailed", "zlib could not deflate the data", 500, {}};
-  out.resize(written);
+  // Raw deflate: zip adds its own header and CRC.
+  auto out = compression::deflate(data, compression::Framing::raw, compression::Level::best);
+  if (!out) return Error{"ZipFailed", out.error().message, 500, {}};
   return out;
 }
 
 Result<std::string> inflate_raw(std::string_view data, std::uint64_t expected, std::uint64_t limit) {
   if (expected > limit) return invalid("an entry of " + std::to_string(expected) + " bytes is over the limit");
-  z_stream z{};
-  if (inflateInit2(&z, -15) != Z_OK) return invalid("zlib could not start inflating");
-  std::string out(static_cast<std::size_t>(expected), '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  const int status = inflate(&z, Z_FINISH);
-  const auto written = z.total_out;
-  inflateEnd(&z);
-  // Exactly the declared size: more is refused (no room), less is a lie in the directory.
-  if (status != Z_STREAM_END || written != expected) return invalid("an entry's compressed data is corrupt");
+  auto out = compression::inflate(data, compression::Framing::raw, static_cast<std::size_t>(expected));
+  // Exactly the declared size: more is refused, less is a lie in the directory.
+  if (!out || out->size() != expected) return invalid("an entry's compressed data is corrupt");
   return out;
 }
 

@@ -29,8 +29,4 @@ constexpr std::size_t json_string_room(std::size_t size) noexcept { return 6 * s
 // the end. For writers that make room for several strings at once (an answer's headers).
 char* write_json_string(char* to, std::string_view text, InvalidUtf8 invalid = InvalidUtf8::keep) noexcept;
 
-// Length of the well-formed UTF-8 sequence starting at text[i], or 0 when it is malformed
-// (RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF).
-std::size_t utf8_sequence_length(std::string_view text, std::size_t i) noexcept;
-
 }  // namespace lift

@@ -57,6 +57,7 @@
 #include <boost/mp11/algorithm.hpp>
 
 #include "lift/core/result.hpp"
+#include "lift/core/time.hpp"
 #include "lift/dynamorm/attribute_value.hpp"
 #include "lift/dynamorm/errors.hpp"
 
@@ -73,11 +74,6 @@ enum class TimeFormat : unsigned char { rfc3339, epoch_seconds };
 struct CodecOptions {
   Naming naming = Naming::camel_case;
 };
-
-// RFC 3339 text of a time (UTC, 'Z', always 9 fraction digits) and its reading (any offset,
-// 0-9 fraction digits); nullopt when malformed.
-[[nodiscard]] std::string format_rfc3339(std::chrono::system_clock::time_point tp);
-[[nodiscard]] std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view text);
 
 namespace detail {
 
@@ -374,7 +370,8 @@ bool encode(const T& v, AttributeValue& out, Naming naming, TimeFormat time, con
       out = AttributeValue::number(std::chrono::floor<std::chrono::seconds>(tp).time_since_epoch().count());
       return true;
     }
-    out = AttributeValue::string(format_rfc3339(tp));
+    // Nine fraction digits always: the text sorts as the times do.
+    out = AttributeValue::string(lift::rfc3339(tp, lift::Fraction::nanos));
     return true;
   } else if constexpr (is_described_struct_v<T>) {
     out = AttributeValue::map(encode_struct(v, naming, nullptr, at, problems));
@@ -564,7 +561,7 @@ void decode(const AttributeValue& src, T& out, Naming naming, TimeFormat time, c
       }
       out = T(std::chrono::duration_cast<Duration>(std::chrono::seconds(*seconds)));
     } else if (const auto* s = src.as_string()) {
-      const auto tp = parse_rfc3339(*s);
+      const auto tp = lift::parse_rfc3339(*s);
       if (!tp) {
         problems.add(at, "expected RFC 3339 date-time, got \"" + *s + "\"");
         return;

@@ -68,7 +68,4 @@ class Router {
   std::vector<RouteInfo> routes_;
 };
 
-// Percent-decodes `in` into `out` (cleared first). '+' is kept. False on an invalid escape.
-bool percent_decode(std::string_view in, std::string& out);
-
 }  // namespace lift::http

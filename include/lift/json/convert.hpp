@@ -70,6 +70,7 @@
 
 #include "lift/core/json_text.hpp"
 #include "lift/core/result.hpp"
+#include "lift/core/time.hpp"
 #include "lift/json/document.hpp"
 
 namespace lift::json {
@@ -191,11 +192,6 @@ Error invalid_body(std::vector<ErrorDetail> details);
 
 std::string integer_range_message(std::int64_t min, std::uint64_t max);
 std::string enum_names_message(const std::string_view* names, std::size_t count);
-
-// RFC 3339 date-time → seconds since the epoch and nanoseconds; false when malformed.
-bool parse_rfc3339(std::string_view text, std::int64_t& seconds, std::uint32_t& nanos) noexcept;
-// UTC with 'Z': fraction written with 0, 3, 6 or 9 digits, as many as the value needs.
-void append_rfc3339(std::string& out, std::int64_t seconds, std::uint32_t nanos);
 
 // JSON text writers used by serialize (no DOM).
 inline void append_escaped(std::string& out, std::string_view text) { append_json_string(out, text); }
@@ -385,7 +381,7 @@ void read(const boost::json::value& src, T& out, const PathFrame* at, Problems& 
     std::int64_t seconds = 0;
     std::uint32_t nanos = 0;
     const auto* text = src.if_string();
-    if (text == nullptr || !parse_rfc3339(std::string_view(text->data(), text->size()), seconds, nanos)) {
+    if (text == nullptr || !lift::parse_rfc3339(std::string_view(text->data(), text->size()), seconds, nanos)) {
       problems.add(at, "expected RFC 3339 date-time");
       return;
     }
@@ -478,7 +474,8 @@ boost::json::value write_value(const T& v) {
     std::uint32_t nanos = 0;
     split_time(v, seconds, nanos);
     std::string text;
-    append_rfc3339(text, seconds, nanos);
+    // As many fraction digits (0, 3, 6 or 9) as the value needs.
+    lift::append_rfc3339(text, seconds, nanos, lift::Fraction::shortest);
     return boost::json::value(boost::json::string_view(text.data(), text.size()));
   } else if constexpr (is_json_passthrough_v<T>) {
     return boost::json::value(v);
@@ -555,7 +552,7 @@ void write_text(std::string& out, const T& v) {
     std::uint32_t nanos = 0;
     split_time(v, seconds, nanos);
     out += '"';
-    append_rfc3339(out, seconds, nanos);
+    lift::append_rfc3339(out, seconds, nanos, lift::Fraction::shortest);
     out += '"';
   } else if constexpr (is_json_passthrough_v<T>) {
     out += boost::json::serialize(v);

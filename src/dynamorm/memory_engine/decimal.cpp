@@ -42,51 +42,7 @@ int compare_magnitude(const std::string& a, const std::string& b) {
 
 }  // namespace
 
-std::optional<Decimal> parse_decimal(std::string_view text) {
-  std::size_t i = 0;
-  bool negative = false;
-  if (i < text.size() && (text[i] == '-' || text[i] == '+')) negative = text[i++] == '-';
-  std::string mantissa;
-  long point = -1;
-  bool any_digit = false;
-  for (; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c >= '0' && c <= '9') {
-      mantissa += c;
-      any_digit = true;
-    } else if (c == '.' && point < 0) {
-      point = static_cast<long>(mantissa.size());
-    } else {
-      break;
-    }
-    if (mantissa.size() > 4096) return std::nullopt;
-  }
-  if (!any_digit) return std::nullopt;
-  if (point < 0) point = static_cast<long>(mantissa.size());
-  long exponent = 0;
-  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
-    ++i;
-    bool exponent_negative = false;
-    if (i < text.size() && (text[i] == '-' || text[i] == '+')) exponent_negative = text[i++] == '-';
-    if (i == text.size()) return std::nullopt;
-    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
-      if (exponent < 1'000'000) exponent = exponent * 10 + (text[i] - '0');
-    }
-    if (exponent_negative) exponent = -exponent;
-  }
-  if (i != text.size()) return std::nullopt;
-  return normalized(negative ? -1 : 1, std::move(mantissa), point + exponent);
-}
-
 Decimal decimal_of(const Number& number) { return parse_decimal(number.text()).value_or(Decimal{}); }
-
-std::strong_ordering compare(const Decimal& a, const Decimal& b) {
-  if (a.sign != b.sign) return a.sign <=> b.sign;
-  if (a.sign == 0) return std::strong_ordering::equal;
-  std::strong_ordering magnitude = a.exponent <=> b.exponent;
-  if (magnitude == 0) magnitude = a.digits.compare(b.digits) <=> 0;
-  return a.sign > 0 ? magnitude : 0 <=> magnitude;
-}
 
 Decimal negate(Decimal value) {
   value.sign = -value.sign;

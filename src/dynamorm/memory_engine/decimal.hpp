@@ -1,33 +1,19 @@
 #pragma once
-// Exact decimal arithmetic on DynamoDB numbers, private to the embedded engine. DynamoDB keeps
-// 38 significant digits and answers ADD and SET a = a + :n exactly, so a double cannot stand in.
+// Exact decimal arithmetic on DynamoDB numbers (lift::Decimal), private to the embedded engine.
+// DynamoDB keeps 38 significant digits and answers ADD and SET a = a + :n exactly, so a double
+// cannot stand in.
 
-#include <compare>
-#include <optional>
 #include <string>
-#include <string_view>
 
+#include "lift/core/decimal.hpp"
 #include "lift/core/result.hpp"
 #include "lift/dynamorm/attribute_value.hpp"
 
 namespace lift::dynamorm::engine {
 
-// value = sign × 0.d1d2…dn × 10^exponent, digits without leading or trailing zeros, so equal
-// values have equal forms. Zero has sign 0 and no digits.
-struct Decimal {
-  int sign = 0;
-  std::string digits;
-  long exponent = 0;
-
-  friend bool operator==(const Decimal&, const Decimal&) = default;
-};
-
-// Any decimal text Number::parse accepts (range not checked); nullopt for anything else.
-std::optional<Decimal> parse_decimal(std::string_view text);
 // The decimal of a Number (always valid).
 Decimal decimal_of(const Number& number);
 
-std::strong_ordering compare(const Decimal& a, const Decimal& b);
 Decimal add(const Decimal& a, const Decimal& b);
 Decimal negate(Decimal value);
 

@@ -1,44 +1,13 @@
 #include "storage_keys.hpp"
 
-#include <array>
-#include <cstring>
 #include <vector>
 
 #include "decimal.hpp"
+#include "lift/core/digest.hpp"
+#include "lift/core/hex.hpp"
 
 namespace lift::dynamorm::engine {
 namespace {
-
-// ---- MD5 (RFC 1321): only to spread partitions, never for security. ----
-
-constexpr std::array<std::uint32_t, 64> kSines{
-    0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613, 0xfd469501,
-    0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be, 0x6b901122, 0xfd987193, 0xa679438e, 0x49b40821,
-    0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa, 0xd62f105d, 0x02441453, 0xd8a1e681, 0xe7d3fbc8,
-    0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed, 0xa9e3e905, 0xfcefa3f8, 0x676f02d9, 0x8d2a4c8a,
-    0xfffa3942, 0x8771f681, 0x6d9d6122, 0xfde5380c, 0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70,
-    0x289b7ec6, 0xeaa127fa, 0xd4ef3085, 0x04881d05, 0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665,
-    0xf4292244, 0x432aff97, 0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1,
-    0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391};
-constexpr std::array<int, 64> kShifts{7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22,
-                                      5, 9,  14, 20, 5, 9,  14, 20, 5, 9,  14, 20, 5, 9,  14, 20,
-                                      4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23,
-                                      6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21};
-
-std::uint32_t rotate_left(std::uint32_t x, int c) { return (x << c) | (x >> (32 - c)); }
-
-constexpr char kHex[] = "0123456789abcdef";
-
-std::string hex(std::string_view bytes) {
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (const char c : bytes) {
-    const auto b = static_cast<unsigned char>(c);
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
-  return out;
-}
 
 // dynalite's byte form of a number for the partition hash (the big-endian base-100 form of
 // DynamoDB's own number encoding).
@@ -91,8 +60,7 @@ std::string number_text(const Number& number) {
   const long e = d.exponent - 1;  // scientific exponent: d1.d2d3… × 10^e
   const long biased = d.sign < 0 ? 125 - e : 130 + e;
   std::string out = d.sign < 0 ? "0" : "1";
-  out += kHex[(biased >> 4) & 15];
-  out += kHex[biased & 15];
+  out += hex::encode(std::string(1, static_cast<char>(biased & 0xff)));
   if (d.sign > 0) return out + d.digits;
   const Decimal ten{1, "1", 2};
   const Decimal mantissa{1, d.digits, 1};
@@ -169,57 +137,9 @@ std::size_t size_of(const AttributeValue& value, bool compress) {
 
 }  // namespace
 
-std::string md5_hex(std::string_view bytes) {
-  std::uint32_t a0 = 0x67452301, b0 = 0xefcdab89, c0 = 0x98badcfe, d0 = 0x10325476;
-  std::string message(bytes);
-  const std::uint64_t bit_length = static_cast<std::uint64_t>(bytes.size()) * 8;
-  message += static_cast<char>(0x80);
-  while (message.size() % 64 != 56) message += '\0';
-  for (int i = 0; i < 8; ++i) message += static_cast<char>((bit_length >> (8 * i)) & 0xff);
-  for (std::size_t chunk = 0; chunk < message.size(); chunk += 64) {
-    std::array<std::uint32_t, 16> w{};
-    for (std::size_t i = 0; i < 16; ++i) {
-      for (std::size_t j = 0; j < 4; ++j)
-        w[i] |= static_cast<std::uint32_t>(static_cast<unsigned char>(message[chunk + i * 4 + j])) << (8 * j);
-    }
-    std::uint32_t a = a0, b = b0, c = c0, d = d0;
-    for (std::size_t i = 0; i < 64; ++i) {
-      std::uint32_t f = 0;
-      std::size_t g = 0;
-      if (i < 16) {
-        f = (b & c) | (~b & d);
-        g = i;
-      } else if (i < 32) {
-        f = (d & b) | (~d & c);
-        g = (5 * i + 1) % 16;
-      } else if (i < 48) {
-        f = b ^ c ^ d;
-        g = (3 * i + 5) % 16;
-      } else {
-        f = c ^ (b | ~d);
-        g = (7 * i) % 16;
-      }
-      f = f + a + kSines[i] + w[g];
-      a = d;
-      d = c;
-      c = b;
-      b = b + rotate_left(f, kShifts[i]);
-    }
-    a0 += a;
-    b0 += b;
-    c0 += c;
-    d0 += d;
-  }
-  std::string digest;
-  for (const std::uint32_t v : {a0, b0, c0, d0}) {
-    for (int i = 0; i < 4; ++i) digest += static_cast<char>((v >> (8 * i)) & 0xff);
-  }
-  return hex(digest);
-}
-
 std::string ordered_text(const AttributeValue& value) {
-  if (const auto* s = value.as_string()) return hex(*s);
-  if (const auto* b = value.as_binary()) return hex(b->bytes);
+  if (const auto* s = value.as_string()) return hex::encode(*s);
+  if (const auto* b = value.as_binary()) return hex::encode(b->bytes);
   if (const auto* n = value.as_number()) return number_text(*n);
   return {};
 }
@@ -228,7 +148,7 @@ std::string partition_hash(const AttributeValue& partition, const AttributeValue
   std::string input = "Outliers";
   input += key_bytes(partition);
   if (sort != nullptr) input += key_bytes(*sort);
-  return md5_hex(input).substr(0, 6);
+  return hex::encode(digest::md5(input)).substr(0, 6);
 }
 
 std::string storage_key(const AttributeValue& partition, const AttributeValue* sort) {

@@ -17,9 +17,6 @@
 
 namespace lift::dynamorm::engine {
 
-// MD5 of `bytes` as 32 lowercase hex digits.
-std::string md5_hex(std::string_view bytes);
-
 // A key value (S, N or B) as text whose bytewise order is DynamoDB's order of such values.
 std::string ordered_text(const AttributeValue& value);
 

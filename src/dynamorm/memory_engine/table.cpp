@@ -1,13 +1,13 @@
 #include "table.hpp"
 
 #include <algorithm>
-#include <random>
 #include <set>
 
 #include <boost/json/array.hpp>
 #include <boost/json/value.hpp>
 
 #include "errors.hpp"
+#include "lift/core/uuid.hpp"
 #include "request.hpp"
 #include "storage_keys.hpp"
 
@@ -41,22 +41,6 @@ Result<void> check_key_size(const AttributeValue& value, bool partition) {
     return validation_error(
         "One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes");
   return {};
-}
-
-std::string uuid_v4() {
-  // Table ids only need to look like DynamoDB's; they identify nothing outside this process.
-  std::random_device device;
-  std::mt19937_64 random(device());
-  constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (int i = 0; i < 32; ++i) {
-    if (i == 8 || i == 12 || i == 16 || i == 20) out += '-';
-    int digit = static_cast<int>(random() % 16);
-    if (i == 12) digit = 4;
-    if (i == 16) digit = 8 + digit % 4;
-    out += kHex[digit];
-  }
-  return out;
 }
 
 struct Definitions {
@@ -483,7 +467,7 @@ Result<Table> table_from_request(const json::object& request, std::chrono::syste
                                    {"CreationDateTime", created},
                                    {"ProvisionedThroughput", std::move(units)},
                                    {"TableArn", arn},
-                                   {"TableId", uuid_v4()},
+                                   {"TableId", lift::uuid()},
                                    {"DeletionProtectionEnabled", false}};
   if (on_demand) {
     table.description["BillingModeSummary"] = json::object{{"BillingMode", "PAY_PER_REQUEST"}, {"LastUpdateToPayPerRequestDateTime", created}};

@@ -7,12 +7,12 @@
 
 #include <atomic>
 #include <cstdlib>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
 
 #include "lift/aws/credentials.hpp"
+#include "lift/core/time.hpp"
 #include "support/local_server.hpp"
 
 namespace {
@@ -27,15 +27,6 @@ using lift::testing_support::make_response;
 using lift::testing_support::serve_http;
 
 using lift::testing_support::ScopedEnv;
-
-std::string iso8601(std::chrono::system_clock::time_point when) {
-  const std::time_t t = std::chrono::system_clock::to_time_t(when);
-  std::tm utc{};
-  gmtime_r(&t, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
 
 // An endpoint that hands out numbered credentials, expiring `lifetime` from now, to requests
 // carrying the expected Authorization header.
@@ -57,7 +48,7 @@ struct CredentialsEndpoint {
       const int number = ++served;
       return make_response(200,
                            R"({"AccessKeyId":"ASIA)" + std::to_string(number) + R"(","SecretAccessKey":"secret","Token":"session",)" +
-                               R"("Expiration":")" + iso8601(std::chrono::system_clock::now() + lifetime) + R"(","RoleArn":"arn:aws:iam::1:role/r"})",
+                               R"("Expiration":")" + lift::rfc3339(std::chrono::system_clock::now() + lifetime, lift::Fraction::none) + R"(","RoleArn":"arn:aws:iam::1:role/r"})",
                            "application/json");
     });
   }};

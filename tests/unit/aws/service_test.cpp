@@ -73,6 +73,19 @@ TEST(ServiceTimestamps, EpochSecondsAndIso8601) {
   EXPECT_FALSE(timestamp_field("Svc", object, "h"));
 }
 
+TEST(ServiceTimestamps, Iso8601OffsetsWithoutColonAndMillisecondsAtMost) {
+  const auto ms = [](std::string_view text) {
+    const auto when = parse_iso8601(text);
+    return when ? std::chrono::duration_cast<std::chrono::milliseconds>(when->time_since_epoch()).count() : -1;
+  };
+  EXPECT_EQ(ms("2023-11-14T23:13:20+0100"), 1700000000000);
+  EXPECT_EQ(ms("2023-11-14T21:13:20.5-0100"), 1700000000500);
+  EXPECT_EQ(ms("2023-11-14T22:13:20.123456789Z"), 1700000000123);
+  EXPECT_EQ(ms("2023-11-14T22:13:20+01"), -1);
+  EXPECT_EQ(ms("2023-11-14T22:13:20+01000"), -1);
+  EXPECT_EQ(ms("2023-11-14T22:13:20"), -1);
+}
+
 TEST(ServiceAnswerReader, RemembersTheFirstWrongMember) {
   const auto object = json::parse(R"({"s": "x", "n": 7, "big": 9223372036854775808, "list": ["a"], "bad": 1})").as_object();
   AnswerReader read("Svc", object);

@@ -1,16 +1,14 @@
 // SigV4 against AWS's own signing test suite (header and presigned-query modes), plus bad input.
 #include "lift/aws/sigv4.hpp"
+#include "lift/core/time.hpp"
 
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 #include <chrono>
-#include <ctime>
 #include <filesystem>
-#include <iomanip>
 #include <fstream>
 #include <iterator>
-#include <sstream>
 
 namespace {
 
@@ -34,12 +32,7 @@ std::string tidy(std::string text) {
   return out;
 }
 
-std::chrono::system_clock::time_point parse_time(const std::string& iso) {
-  std::tm tm{};
-  std::istringstream in(iso);
-  in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
-  return std::chrono::system_clock::from_time_t(timegm(&tm));
-}
+std::chrono::system_clock::time_point parse_time(const std::string& iso) { return lift::parse_rfc3339(iso).value(); }
 
 SigningParams params_from(const fs::path& case_dir, SigningMode mode) {
   const auto context = boost::json::parse(read(case_dir / "context.json")).as_object();

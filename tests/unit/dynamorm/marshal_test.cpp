@@ -260,18 +260,18 @@ TEST(Marshal, NonFiniteDoublesAreRefusedWithTheirPath) {
 
 TEST(Marshal, TimesReadEveryRfc3339FormAndEpochSeconds) {
   using namespace std::chrono;
-  const auto t = parse_rfc3339("2026-11-23T12:00:00+01:30").value();
-  EXPECT_EQ(format_rfc3339(t), "2026-11-23T10:30:00.000000000Z");
-  EXPECT_EQ(format_rfc3339(parse_rfc3339("2026-11-23T10:30:00.5Z").value()), "2026-11-23T10:30:00.500000000Z");
-  EXPECT_FALSE(parse_rfc3339("2026-13-01T00:00:00Z"));
-  EXPECT_FALSE(parse_rfc3339("2026-11-23T10:30:00"));
-  EXPECT_FALSE(parse_rfc3339("2026-11-23T10:30:00.Z"));
+  // Written in UTC with nine fraction digits, so that the text sorts as the times do (the
+  // formats themselves are lift::rfc3339's, tested with it).
+  Everything e;
+  e.at = system_clock::time_point(seconds(1700000000) + milliseconds(5));
+  EXPECT_EQ(*marshal(e).value().at("at").as_string(), "2023-11-14T22:13:20.005000000Z");
+  AttributeMap item{{"at", AttributeValue::string("2026-11-23T12:00:00+01:30")}};
+  EXPECT_EQ(unmarshal<Everything>(item).value().at, system_clock::time_point(seconds(1795429800)));
+  item["at"] = AttributeValue::string("2026-11-23T10:30:00");
+  EXPECT_FALSE(unmarshal<Everything>(item));
   // A TTL field reads an N; a time field written as seconds reads back too.
-  AttributeMap item{{"at", AttributeValue::number(1700000000)}};
+  item["at"] = AttributeValue::number(1700000000);
   EXPECT_EQ(unmarshal<Everything>(item).value().at, system_clock::time_point(seconds(1700000000)));
-  // Text sorts as time: fixed-width fractions.
-  EXPECT_LT(format_rfc3339(system_clock::time_point(seconds(1) + milliseconds(5))),
-            format_rfc3339(system_clock::time_point(seconds(1) + milliseconds(50))));
 }
 
 TEST(Naming, Conventions) {

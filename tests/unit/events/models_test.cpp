@@ -2,7 +2,6 @@
 // authorizer responses, Cognito) and malformed events of every kind.
 
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <boost/json.hpp>
 #include <random>
@@ -10,6 +9,7 @@
 
 #include "event_samples.hpp"
 #include "lift/core/base64.hpp"
+#include "lift/core/compression.hpp"
 #include "lift/events/models.hpp"
 
 namespace {
@@ -32,18 +32,8 @@ boost::json::value sample(const std::string& file) {
   const boost::json::value var = sample(file);                             \
   if (var.is_null()) GTEST_SKIP() << "sample events not available"
 
-std::string gzip(std::string_view data, int window_bits = 15 + 16) {
-  z_stream z{};
-  deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, window_bits, 9, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&z, static_cast<uLong>(data.size())) + 64, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
+std::string gzip(std::string_view data) {
+  return *lift::compression::deflate(data, lift::compression::Framing::gzip, lift::compression::Level::best);
 }
 
 boost::json::value awslogs(std::string data) { return {{"awslogs", {{"data", std::move(data)}}}}; }

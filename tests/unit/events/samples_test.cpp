@@ -2,13 +2,13 @@
 // count, and the model writes back what it read.
 
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <boost/json.hpp>
 #include <string>
 
 #include "event_samples.hpp"
 #include "lift/core/base64.hpp"
+#include "lift/core/compression.hpp"
 #include "lift/events/models.hpp"
 #include "lift/json/document.hpp"
 
@@ -18,17 +18,8 @@ using lift_test::Sample;
 using lift_test::samples_of;
 
 std::string inflate(const std::string& compressed) {
-  z_stream z{};
-  inflateInit2(&z, 15 + 32);
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
-  z.avail_in = static_cast<uInt>(compressed.size());
-  std::string out(1 << 20, '\0');
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  inflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  inflateEnd(&z);
-  return out;
+  auto out = lift::compression::inflate(compressed, lift::compression::Framing::gzip, 1 << 20);
+  return out ? *out : std::string();
 }
 
 // The model's JSON is a subset of the original, holds `min_share` of its leaf values at least,

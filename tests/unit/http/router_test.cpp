@@ -241,12 +241,4 @@ TEST(Router, PathsBuiltFromPatternsMatch) {
   }
 }
 
-TEST(PercentDecode, DecodesAndRefusesBadEscapes) {
-  std::string out;
-  EXPECT_TRUE(lift::http::percent_decode("a%20b+c%2f", out));
-  EXPECT_EQ(out, "a b+c/");
-  EXPECT_FALSE(lift::http::percent_decode("%g0", out));
-  EXPECT_FALSE(lift::http::percent_decode("abc%2", out));
-}
-
 }  // namespace

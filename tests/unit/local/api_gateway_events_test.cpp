@@ -383,12 +383,4 @@ TEST(ApiGatewayAnswers, AwsSampleAnswers) {
   EXPECT_EQ(all_headers(ws, "X-Custom"), (std::vector<std::string>{"val1", "val2"}));
 }
 
-TEST(ApiGatewayAnswers, TimeFormats) {
-  const auto t = std::chrono::system_clock::time_point(std::chrono::milliseconds(1705751700453));
-  EXPECT_EQ(clf_time(t), "20/Jan/2024:11:55:00 +0000");
-  EXPECT_EQ(iso8601(t), "2024-01-20T11:55:00.453Z");
-  EXPECT_EQ(percent_decode("a%2Fb%zz+c", false), "a/b%zz+c");
-  EXPECT_EQ(percent_decode("a+b%20c", true), "a b c");
-}
-
 }  // namespace

@@ -2,7 +2,6 @@
 #include "lift/middleware/middleware.hpp"
 
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <boost/json.hpp>
 #include <cstdio>
@@ -11,6 +10,7 @@
 
 #include "lift/app/app.hpp"
 #include "lift/app/errors.hpp"
+#include "lift/core/compression.hpp"
 #include "support/json.hpp"
 
 namespace {
@@ -31,17 +31,9 @@ Request request(std::string method, std::string path) {
 }
 
 std::string gunzip(const std::string& data) {
-  z_stream stream{};
-  EXPECT_EQ(inflateInit2(&stream, 15 + 16), Z_OK);
-  std::string out(1 << 20, '\0');
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(inflate(&stream, Z_FINISH), Z_STREAM_END);
-  out.resize(stream.total_out);
-  inflateEnd(&stream);
-  return out;
+  auto out = lift::compression::inflate(data, lift::compression::Framing::gzip, 1 << 20);
+  EXPECT_TRUE(out) << "not gzip";
+  return out ? *out : std::string();
 }
 
 TEST(Recover, OuterMiddlewareSeeTheErrorOfAThrowingHandler) {
