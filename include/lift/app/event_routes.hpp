@@ -28,20 +28,22 @@
 //   logs             the log group name
 //   authorizer       the methodArn (routeArn for HTTP APIs); "*" for every call
 //   cognito          the trigger source ("PreSignUp_*")
+//   graphql          "Type.field" of an AppSync resolver ("Query.getTodo", "Mutation.*")
 // Within a source the first registered route that matches wins.
 //
 // A handler takes (Context&) alone, (Context&, const Record&) to be called once per record,
 // (Context&, P) for another parameter type P its source offers (SnsMessage for SNS,
-// EventBridgeEvent<Detail> for a typed detail, one authorizer payload version), or, for
-// sources with batches, (Context&, const Event&) or (Context&,
+// EventBridgeEvent<Detail> for a typed detail, one authorizer payload version, an AppSync
+// field's arguments), or, for sources with batches, (Context&, const Event&) or (Context&,
 // std::span<const Record>) (or const std::vector<Record>&, a copy) to be called once with its
 // records.
 //   per record   returns what the source answers per record: void or Result<void> for most;
 //                any JSON-convertible value for single-event sources that answer (EventBridge,
-//                authorizers: an IamPolicyResponse, Cognito: the trigger's `response`)
+//                authorizers: an IamPolicyResponse, Cognito: the trigger's `response`) and for
+//                AppSync fields
 //   whole batch  void | Result<void> | BatchItemFailures | Result<BatchItemFailures>
 //                (BatchItemFailures for the sources with partial batch responses), or for the
-//                sources that answer each record a std::vector of one answer per
+//                sources that answer each record (AppSync) a std::vector of one answer per
 //                record (or a Result of one), in order, or a Result of that vector
 // Per-record handling follows the batch processor of AWS Lambda Powertools:
 //  - SQS, Kinesis and DynamoDB Streams answer {"batchItemFailures":[...]} naming every record
@@ -51,8 +53,8 @@
 //    instead, so that Lambda retries the batch.
 //  - SNS, S3 and the single-event sources have no partial answer: the first failure fails the
 //    invocation.
-//  - Sources that answer each record answer every record, its error included; the source's
-//    answer hook writes them.
+//  - Sources that answer each record (AppSync batches) answer every record, its error
+//    included; the source's answer hook writes them (lift/events/appsync.hpp).
 //  - The middleware of the app (and of the route's group) runs around each record's handler,
 //    with ctx.record(), ctx.record<R>() and ctx.record_index() naming the record; around a
 //    whole-batch handler or a single-event source's handler it runs once, with ctx.record() null.

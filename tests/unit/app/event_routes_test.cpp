@@ -203,6 +203,10 @@ TEST(EventRoutes, EverySampleEventReachesTheHandlerOfItsSource) {
     return events::SimpleAuthorizerResponse::allow();
   });
   app.cognito("*", [&hit](Context&, const events::CognitoEvent&) { hit("cognito", 1); });
+  app.graphql("*", [&count_record](Context& ctx, const events::AppSyncResolverEvent& e) {
+    EXPECT_EQ(ctx.record<events::AppSyncResolverEvent>(), &e);
+    count_record("appsync-resolver");
+  });
   app.on_event([&hit](Context&, const Json&) -> Result<Json> {
     hit("unknown", 1);
     return Json();
