@@ -231,6 +231,10 @@ Result<boost::json::value> AppSyncResolver::sample(const SampleOptions& options)
   const std::string field = options.field.substr(dot + 1);
   auto identity = sample_identity(options.auth, lift::uuid());
   if (!identity) return std::move(identity).error();
+  // X-Ray's trace id: Root=1-<8 hex digits of time>-<24 hex digits>.
+  std::string hex = lift::uuid();
+  std::erase(hex, '-');
+  const std::string trace_id = "Root=1-" + hex.substr(0, 8) + "-" + hex.substr(8, 24);
   const bool root = type == "Query" || type == "Mutation" || type == "Subscription";
 
   const auto item = [&](std::int64_t index) {
@@ -246,7 +250,7 @@ Result<boost::json::value> AppSyncResolver::sample(const SampleOptions& options)
             {"content-type", "application/json"},
             {"host", "example1234567890.appsync-api.us-east-1.amazonaws.com"},
             {"user-agent", "lift-events-generate"},
-            {"x-amzn-trace-id", "Root=1-" + lift::uuid().substr(0, 8) + "-" + lift::uuid().substr(0, 24)},
+            {"x-amzn-trace-id", trace_id},
             {"x-forwarded-for", "203.0.113.7"}}}}},
         {"prev", nullptr},
         {"info",
