@@ -142,18 +142,23 @@ class BatchRun {
       batch_.settle(i, result);
       return;
     }
+    log_failure(i, result.error(), exception);
+    fail(i, result.error());
+    stopped_ = stopped_ || batch_.ordered(i);
+  }
+
+  // One JSON line for a failed record; `exception` is what was thrown, if anything.
+  void log_failure(std::size_t i, const Error& error, const std::string& exception) const {
     boost::json::object line;
     line["level"] = "ERROR";
     line["message"] = exception.empty() ? "record failed" : "unhandled exception while handling a record";
     line["source"] = dispatch_.kind.name();
     line["record_index"] = i;
     if (const auto id = batch_.item_id(i); !id.empty()) line["record_id"] = id;
-    line["error_code"] = result.error().code;
-    line["error"] = exception.empty() ? result.error().message : exception;
+    line["error_code"] = error.code;
+    line["error"] = exception.empty() ? error.message : exception;
     line["request_id"] = dispatch_.invocation.request_id;
     write_log(line);
-    fail(i, result.error());
-    stopped_ = stopped_ || batch_.ordered(i);
   }
 
   // A whole-batch route (or on_event, r = kNoRoute): all of its records in one call.
@@ -171,9 +176,15 @@ class BatchRun {
       stopped_ = stopped_ || batch_.ordered(first);
       return;
     }
+    // Records the handler answered with an error.
+    for (auto& [j, error] : outcome->failed) {
+      log_failure(j, error, {});
+      stopped_ = stopped_ || batch_.ordered(j);
+      fail(j, std::move(error));
+    }
     std::vector<bool> reported(count_, false);
-    if (*outcome) {
-      for (const auto& failure : (*outcome)->batchItemFailures) {
+    if (outcome->reported) {
+      for (const auto& failure : outcome->reported->batchItemFailures) {
         bool found = false;
         for (auto j : group) {
           if (batch_.item_id(j) == failure.itemIdentifier) {
@@ -185,6 +196,7 @@ class BatchRun {
       }
     }
     for (auto j : group) {
+      if (failed_[j]) continue;
       if (reported[j]) {
         fail(j, Error{"RecordFailed", "reported failed by its batch handler", 500});
       } else {
@@ -193,32 +205,34 @@ class BatchRun {
     }
   }
 
-  Result<std::optional<events::BatchItemFailures>> run_whole(std::size_t r, const std::vector<std::size_t>& group) {
+  Result<GroupReport> run_whole(std::size_t r, const std::vector<std::size_t>& group) {
     Context ctx = make_context(dispatch_);
-    std::optional<events::BatchItemFailures> reported;
-    const Endpoint endpoint = [this, r, &group, &reported](Context& c) -> Result<void> {
+    GroupReport report;
+    const Endpoint endpoint = [this, r, &group, &report](Context& c) -> Result<void> {
       auto outcome = batch_.handle_group(r, group, c);
       if (!outcome) return std::move(outcome).error();
-      reported = std::move(*outcome);
+      report = std::move(*outcome);
       return {};
     };
     if (auto done = run_guarded(dispatch_, batch_.chain(r), endpoint, ctx, "a batch handler"); !done) return std::move(done).error();
-    return reported;
+    return report;
   }
 
-  // The records no route took, as an event of their own, to on_event; a batchItemFailures
+  // The records no route took, as an event of their own (a {"Records":[...]} event with those
+  // records, or the list of them for an event that is a list), to on_event; a batchItemFailures
   // answer counts like a whole-batch handler's.
-  Result<std::optional<events::BatchItemFailures>> run_on_event(const std::vector<std::size_t>& group) {
+  Result<GroupReport> run_on_event(const std::vector<std::size_t>& group) {
     Json subset(dispatch_.event, boost::json::storage_ptr());
     boost::json::array records;
     for (auto j : group) records.emplace_back(*batch_.raw(j));
     if (subset.is_object()) subset.as_object()["Records"] = std::move(records);
+    else if (subset.is_array()) subset = std::move(records);
     auto answer = to_on_event(dispatch_, subset);
     if (!answer) return std::move(answer).error();
-    if (!answer->is_object() || !answer->as_object().contains("batchItemFailures")) return std::optional<events::BatchItemFailures>{};
+    if (!answer->is_object() || !answer->as_object().contains("batchItemFailures")) return GroupReport{};
     auto failures = json::from_json<events::BatchItemFailures>(*answer);
     if (!failures) return Error{"InvalidAnswer", "on_event answered a malformed batchItemFailures: " + failures.error().message, 500};
-    return std::optional<events::BatchItemFailures>(std::move(*failures));
+    return GroupReport{std::move(*failures), {}};
   }
 
   Result<std::optional<Json>> report_items() {

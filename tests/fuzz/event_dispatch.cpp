@@ -7,10 +7,13 @@
 #include <cstdint>
 #include <cstdlib>
 #include <set>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include <boost/describe.hpp>
 #include <boost/json.hpp>
 
 #include "lift/app/app.hpp"
@@ -27,6 +30,11 @@ Result<void> verdict(std::string_view text) {
   if (text.find('#') != std::string_view::npos) throw std::runtime_error("thrown");
   return {};
 }
+
+struct Arguments {
+  std::string id;
+};
+BOOST_DESCRIBE_STRUCT(Arguments, (), (id))
 
 lift::App make_app() {
   lift::App app;
@@ -56,11 +64,26 @@ lift::App make_app() {
     if (auto done = verdict(e.triggerSource); !done) return std::move(done).error();
     return boost::json::value{{"ok", true}};
   });
+  app.graphql("Query.*", [](Context&, const ev::AppSyncResolverEvent& e) -> Result<boost::json::value> {
+    if (auto done = verdict(e.field_name()); !done) return std::move(done).error();
+    return boost::json::value{{"field", e.field_path()}};
+  });
+  app.graphql("Mutation.*", [](Context&, const Arguments& args) { return verdict(args.id); });
+  app.graphql("*", [](Context&, std::span<const ev::AppSyncResolverEvent> items) {
+    std::vector<Result<std::string>> answers;
+    for (const auto& item : items) {
+      if (auto done = verdict(item.field_name()); !done) answers.emplace_back(std::move(done).error());
+      else answers.emplace_back(std::string(item.field_name()));
+    }
+    if (items.size() == 3) answers.pop_back();  // a handler answering too few
+    return answers;
+  });
   return app;
 }
 
-const std::set<std::string, std::less<>> kTypedErrors{"InvalidEvent",          "UnsupportedEvent", "NoRoute",
-                                                      "BatchProcessingFailed", "Rejected",         "InternalError"};
+const std::set<std::string, std::less<>> kTypedErrors{"InvalidEvent",     "UnsupportedEvent", "NoRoute",
+                                                      "BatchProcessingFailed", "Rejected", "InternalError",
+                                                      "InvalidArguments", "ValidationFailed", "InvalidAnswer"};
 
 }  // namespace
 

@@ -119,6 +119,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   round_trip(doc, ev::parse_request_authorizer);
   round_trip(doc, ev::parse_request_authorizer_v2);
   round_trip(doc, ev::parse_cognito);
+  round_trip(doc, [](const boost::json::value& v) { return ev::parse_event<ev::AppSyncResolverEvent>(v); });
   round_trip(doc, [](const boost::json::value& v) { return ev::parse_event<ev::CloudWatchLogsData>(v); });
   round_trip(doc, [](const boost::json::value& v) { return ev::parse_event<ev::BatchItemFailures>(v); });
 
@@ -143,6 +144,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       (void)message.attributes.receive_count();
       for (const auto& [name, attribute] : message.messageAttributes) expect_typed(attribute.binary());
     }
+  }
+  if (auto appsync = ev::parse_appsync(doc)) {
+    if (appsync->batch != doc.is_array() || (!appsync->batch && appsync->items.size() != 1)) std::abort();
+    for (const auto& item : appsync->items) {
+      (void)item.field_path();
+      (void)item.auth_type();
+      (void)item.header("Host");
+      (void)item.selects("id");
+      (void)item.claims();
+    }
+  } else {
+    expect_typed(appsync);
   }
   if (auto cognito = ev::parse_cognito(doc)) {
     auto answer = ev::cognito_response(doc, boost::json::object{});

@@ -29,6 +29,7 @@
 #include "lift/app/context.hpp"
 #include "lift/app/event_routes.hpp"
 #include "lift/app/handler.hpp"
+#include "lift/events/appsync.hpp"
 #include "lift/events/authorizer.hpp"
 #include "lift/events/cloudwatch_logs.hpp"
 #include "lift/events/cognito.hpp"
@@ -92,6 +93,8 @@ class Registrations {
   template <class F> Self& logs(std::string_view log_group, F&& h) { return on<events::CloudWatchLogs>(log_group, std::forward<F>(h)); }
   template <class F> Self& logs(F&& h) { return logs("*", std::forward<F>(h)); }
   template <class F> Self& cognito(std::string_view trigger_source, F&& h) { return on<events::Cognito>(trigger_source, std::forward<F>(h)); }
+  // AppSync direct Lambda resolvers: "Type.field" ("Query.getTodo", "Mutation.*", "*").
+  template <class F> Self& graphql(std::string_view type_and_field, F&& h) { return on<events::AppSyncResolver>(type_and_field, std::forward<F>(h)); }
   // A TOKEN or REQUEST authorizer, as the handler's parameter says (TokenAuthorizerEvent;
   // RequestAuthorizerEvent, RequestAuthorizerV2Event or AnyRequestAuthorizerEvent).
   template <class F> Self& authorizer(F&& h) { return authorizer("*", std::forward<F>(h)); }

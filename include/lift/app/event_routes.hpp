@@ -28,17 +28,23 @@
 //   logs             the log group name
 //   authorizer       the methodArn (routeArn for HTTP APIs); "*" for every call
 //   cognito          the trigger source ("PreSignUp_*")
+//   graphql          "Type.field" of an AppSync resolver ("Query.getTodo", "Mutation.*")
 // Within a source the first registered route that matches wins.
 //
 // A handler takes (Context&) alone, (Context&, const Record&) to be called once per record,
 // (Context&, P) for another parameter type P its source offers (SnsMessage for SNS,
-// EventBridgeEvent<Detail> for a typed detail, one authorizer payload version), or, for
-// sources with batches, (Context&, const Event&) to be called once with its records.
+// EventBridgeEvent<Detail> for a typed detail, one authorizer payload version, an AppSync
+// field's arguments), or, for sources with batches, (Context&, const Event&) or (Context&,
+// std::span<const Record>) (or const std::vector<Record>&, a copy) to be called once with its
+// records.
 //   per record   returns what the source answers per record: void or Result<void> for most;
 //                any JSON-convertible value for single-event sources that answer (EventBridge,
-//                authorizers: an IamPolicyResponse, Cognito: the trigger's `response`)
+//                authorizers: an IamPolicyResponse, Cognito: the trigger's `response`) and for
+//                AppSync fields
 //   whole batch  void | Result<void> | BatchItemFailures | Result<BatchItemFailures>
-//                (BatchItemFailures for the sources with partial batch responses)
+//                (BatchItemFailures for the sources with partial batch responses), or for the
+//                sources that answer each record (AppSync) a std::vector of one answer per
+//                record (or a Result of one), in order, or a Result of that vector
 // Per-record handling follows the batch processor of AWS Lambda Powertools:
 //  - SQS, Kinesis and DynamoDB Streams answer {"batchItemFailures":[...]} naming every record
 //    whose handler returned an error or threw (exceptions are caught per record and logged);
@@ -47,6 +53,8 @@
 //    instead, so that Lambda retries the batch.
 //  - SNS, S3 and the single-event sources have no partial answer: the first failure fails the
 //    invocation.
+//  - Sources that answer each record (AppSync batches) answer every record, its error
+//    included; the source's answer hook writes them (lift/events/appsync.hpp).
 //  - The middleware of the app (and of the route's group) runs around each record's handler,
 //    with ctx.record(), ctx.record<R>() and ctx.record_index() naming the record; around a
 //    whole-batch handler or a single-event source's handler it runs once, with ctx.record() null.
@@ -103,6 +111,13 @@ struct EventDispatch {
   const EventHandler& on_event;           // may be empty
 };
 
+// What a whole-batch handler said of the records of its group, for run_batch: the failures it
+// reported by item id, and the records it answered with an error (by position in the batch).
+struct GroupReport {
+  std::optional<events::BatchItemFailures> reported;
+  std::vector<std::pair<std::size_t, Error>> failed;
+};
+
 // The records of one event of a source, and the routes they take: implemented for each source
 // by SourceRoutes<D> below, driven by run_batch.
 class RecordBatch {
@@ -122,9 +137,8 @@ class RecordBatch {
   [[nodiscard]] virtual std::string describe(std::size_t i) const = 0;
   // The route's handler for record i (called inside the route's chain); keeps its answer.
   virtual Result<void> handle(std::size_t route, std::size_t i, Context& ctx) = 0;
-  // The route's whole-batch handler for the records of `group`; the failures it reported.
-  virtual Result<std::optional<events::BatchItemFailures>> handle_group(std::size_t route, std::span<const std::size_t> group,
-                                                                        Context& ctx) = 0;
+  // The route's whole-batch handler for the records of `group` (keeps the answers it gave them).
+  virtual Result<GroupReport> handle_group(std::size_t route, std::span<const std::size_t> group, Context& ctx) = 0;
   // How record i ended, as the chain around its handling returned (kept for the answer).
   virtual void settle(std::size_t i, const Result<void>& outcome) = 0;
 };
@@ -177,6 +191,18 @@ Result<void> call_for_void(Fn& fn, A&&... args) {
   }
 }
 
+// A value a handler returned as the source's per-record Answer: JSON
+// (std::optional<boost::json::value>: the value's JSON) or the source's own type.
+template <class Answer, class T>
+Answer to_answer(T&& value) {
+  if constexpr (std::is_same_v<Answer, std::optional<boost::json::value>>) {
+    return Answer(json::to_json(value));
+  } else {
+    static_assert(std::is_convertible_v<T&&, Answer>, "this handler returns the source's answer type");
+    return Answer(std::forward<T>(value));
+  }
+}
+
 // A handler's value as the source's per-record Answer: nothing (void), JSON
 // (std::optional<boost::json::value>: void gives nullopt, anything else its JSON), or the
 // source's own type (void gives its default).
@@ -193,49 +219,79 @@ Result<Answer> call_for_answer(Fn& fn, A&&... args) {
     auto result = std::invoke(fn, std::forward<A>(args)...);
     if (!result) return std::move(result).error();
     return Answer{};
-  } else if constexpr (std::is_same_v<Answer, std::optional<boost::json::value>>) {
-    if constexpr (is_result_v<D>) {
-      auto result = std::invoke(fn, std::forward<A>(args)...);
-      if (!result) return std::move(result).error();
-      return Answer(json::to_json(*result));
-    } else {
-      return Answer(json::to_json(std::invoke(fn, std::forward<A>(args)...)));
-    }
   } else if constexpr (is_result_v<D>) {
-    static_assert(std::is_convertible_v<typename D::value_type, Answer>, "this handler returns the source's answer type");
     auto result = std::invoke(fn, std::forward<A>(args)...);
     if (!result) return std::move(result).error();
-    return Answer(std::move(*result));
+    return to_answer<Answer>(std::move(*result));
   } else {
-    static_assert(std::is_convertible_v<D, Answer>, "this handler returns the source's answer type");
-    return Answer(std::invoke(fn, std::forward<A>(args)...));
+    return to_answer<Answer>(std::invoke(fn, std::forward<A>(args)...));
   }
 }
 
-template <class Fn, class... A>
-Result<std::optional<events::BatchItemFailures>> call_for_failures(Fn& fn, A&&... args) {
+// What a whole-batch handler said of its records: the failures it reported by item id (the
+// sources with partial batch responses), or an answer for each record, in order (the sources
+// that answer each record; empty: every record gets its default answer).
+template <class Answer>
+struct GroupOutcome {
+  std::optional<events::BatchItemFailures> reported;
+  std::vector<Result<Answer>> answers;
+};
+
+// What a whole-batch handler may return for source D: void or Result<void>; BatchItemFailures
+// (or a Result of it) when D reports failed records; a std::vector of answers, one per record
+// (or a Result of it), when D answers each record; an answer may be a Result (that record's
+// error).
+template <class D, class R>
+inline constexpr bool whole_batch_result_v =
+    is_void_result_v<R> ||
+    (D::failures == events::Failures::report_items &&
+     std::is_same_v<unwrap_result_t<std::remove_cvref_t<R>>, events::BatchItemFailures>) ||
+    (D::failures == events::Failures::answer_each && json::detail::is_vector_v<unwrap_result_t<std::remove_cvref_t<R>>>);
+
+template <class Answer, class Fn, class... A>
+Result<GroupOutcome<Answer>> call_for_group(Fn& fn, A&&... args) {
   using R = std::invoke_result_t<Fn&, A...>;
   using D = std::remove_cvref_t<R>;
+  using V = unwrap_result_t<D>;
   if constexpr (is_void_result_v<R>) {
     auto done = call_for_void(fn, std::forward<A>(args)...);
     if (!done) return std::move(done).error();
-    return std::optional<events::BatchItemFailures>{};
+    return GroupOutcome<Answer>{};
   } else {
-    static_assert(std::is_same_v<unwrap_result_t<D>, events::BatchItemFailures>,
-                  "a whole-batch handler returns void, lift::Result<void>, BatchItemFailures or a Result of it");
+    D returned = std::invoke(fn, std::forward<A>(args)...);
+    V* value = nullptr;
     if constexpr (is_result_v<D>) {
-      auto failures = std::invoke(fn, std::forward<A>(args)...);
-      if (!failures) return std::move(failures).error();
-      return std::optional<events::BatchItemFailures>(std::move(*failures));
+      if (!returned) return std::move(returned).error();
+      value = &*returned;
     } else {
-      return std::optional<events::BatchItemFailures>(std::invoke(fn, std::forward<A>(args)...));
+      value = &returned;
     }
+    GroupOutcome<Answer> out;
+    if constexpr (std::is_same_v<V, events::BatchItemFailures>) {
+      out.reported = std::move(*value);
+    } else {
+      static_assert(!std::is_void_v<Answer>, "this source takes no answers from a whole-batch handler");
+      using E = typename V::value_type;
+      out.answers.reserve(value->size());
+      for (auto& element : *value) {
+        if constexpr (std::is_same_v<E, Result<void>>) {
+          if (!element) out.answers.emplace_back(std::move(element).error());
+          else out.answers.emplace_back(Answer{});
+        } else if constexpr (is_result_v<E>) {
+          if (!element) out.answers.emplace_back(std::move(element).error());
+          else out.answers.emplace_back(to_answer<Answer>(std::move(*element)));
+        } else {
+          out.answers.emplace_back(to_answer<Answer>(std::move(element)));
+        }
+      }
+    }
+    return out;
   }
 }
 
 // ---- one source's routes ----
 
-// A route of source D: exactly one of `each` and `whole` is set.
+// A route of source D: exactly one of `each`, `whole` and `whole_records` is set.
 template <class D>
 struct EventRoute {
   using Event = typename D::Event;
@@ -247,8 +303,10 @@ struct EventRoute {
   // Whether the handler takes record r at all (its parameter is one payload version); empty: it does.
   std::function<bool(const Record&)> takes;
   std::function<Result<Answer>(Context&, const Record&, const boost::json::value& raw)> each;
-  // nullopt: the handler reports no per-record outcome (it returned void).
-  std::function<Result<std::optional<events::BatchItemFailures>>(Context&, const Event&)> whole;
+  // Whole-batch handlers, given the event (of the route's records alone when the batch is
+  // split between routes) or the route's records.
+  std::function<Result<GroupOutcome<Answer>>(Context&, const Event&)> whole;
+  std::function<Result<GroupOutcome<Answer>>(Context&, std::span<const Record>)> whole_records;
 };
 
 // The parameter a handler takes besides the context: void for a context-only handler, or one
@@ -333,15 +391,32 @@ EventRoute<D> bind_event_route(std::string_view pattern, F&& handler) {
         return call_for_answer<Answer>(fn, ctx, D::as(std::type_identity<P>{}, record, raw));
       };
     }
+  } else if constexpr (!std::is_same_v<Event, Record> &&
+                       (std::is_same_v<P, std::span<const Record>> || std::is_same_v<P, std::vector<Record>>)) {
+    // A whole-batch handler of the records alone (a span of them, or a vector: a copy).
+    using R = std::invoke_result_t<Fn&, Context&, const P&>;
+    static_assert(whole_batch_result_v<D, R>,
+                  "a whole-batch handler returns void or lift::Result<void>; BatchItemFailures for the sources with "
+                  "partial batch responses; a std::vector with one answer per record for the sources that answer each");
+    route.whole_records = [fn = Fn(std::forward<F>(handler))](Context& ctx, std::span<const Record> records) mutable {
+      if constexpr (std::is_same_v<P, std::span<const Record>>) {
+        return call_for_group<Answer>(fn, ctx, records);
+      } else {
+        const std::vector<Record> copy(records.begin(), records.end());
+        return call_for_group<Answer>(fn, ctx, copy);
+      }
+    };
   } else {
     static_assert(!std::is_same_v<Event, Record> && std::invocable<Fn&, Context&, const Event&>,
                   "this event handler takes (lift::Context&), (lift::Context&, const Record&), "
-                  "(lift::Context&, const Event&) or another parameter its source offers (lift/events/source.hpp)");
+                  "(lift::Context&, const Event&), (lift::Context&, std::span<const Record>) or another parameter its "
+                  "source offers (lift/events/source.hpp)");
     using R = std::invoke_result_t<Fn&, Context&, const Event&>;
-    static_assert(D::failures == events::Failures::report_items || is_void_result_v<R>,
-                  "this source has no partial batch response: a whole-batch handler returns void or lift::Result<void>");
+    static_assert(whole_batch_result_v<D, R>,
+                  "a whole-batch handler returns void or lift::Result<void>; BatchItemFailures for the sources with "
+                  "partial batch responses; a std::vector with one answer per record for the sources that answer each");
     route.whole = [fn = Fn(std::forward<F>(handler))](Context& ctx, const Event& event) mutable {
-      return call_for_failures(fn, ctx, event);
+      return call_for_group<Answer>(fn, ctx, event);
     };
   }
   return route;
@@ -497,19 +572,25 @@ class SourceRoutes final : public SourceRoutesBase {
       return {};
     }
 
-    Result<std::optional<events::BatchItemFailures>> handle_group(std::size_t route, std::span<const std::size_t> group,
-                                                                  Context& ctx) override {
-      if constexpr (std::is_same_v<Event, Record>) {
-        return Error{"InternalError", "a single-event source has no whole-batch handlers", 500};
-      } else {
-        const auto& whole = owner_.routes[route].whole;
-        if (group.size() == records_.size()) return whole(ctx, event_);
-        // Only when the batch is split between routes: the event with this group's records.
-        Event subset(event_);
-        subset.Records.clear();
-        for (auto j : group) subset.Records.push_back(records_[j]);
-        return whole(ctx, subset);
+    Result<GroupReport> handle_group(std::size_t route, std::span<const std::size_t> group, Context& ctx) override {
+      auto outcome = call_group(owner_.routes[route], group, ctx);
+      if (!outcome) return std::move(outcome).error();
+      GroupReport report{std::move(outcome->reported), {}};
+      auto& answers = outcome->answers;
+      if (answers.empty()) return report;
+      if (answers.size() != group.size()) {
+        return Error{"InvalidAnswer",
+                     "a whole-batch handler answered " + std::to_string(answers.size()) + " values for " +
+                         std::to_string(group.size()) + " records",
+                     500};
       }
+      for (std::size_t k = 0; k < group.size(); ++k) {
+        const auto j = group[k];
+        if (!answers[k]) report.failed.emplace_back(j, answers[k].error());
+        outcomes_[j] = std::move(answers[k]);
+        answered_[j] = true;
+      }
+      return report;
     }
 
     void settle(std::size_t i, const Result<void>& outcome) override {
@@ -539,6 +620,31 @@ class SourceRoutes final : public SourceRoutesBase {
     }
 
    private:
+    Result<GroupOutcome<Answer>> call_group(const EventRoute<D>& route, std::span<const std::size_t> group, Context& ctx) const {
+      if constexpr (std::is_same_v<Event, Record>) {
+        return Error{"InternalError", "a single-event source has no whole-batch handlers", 500};
+      } else {
+        const bool all = group.size() == records_.size();
+        if (route.whole_records) {
+          if (all) return route.whole_records(ctx, records_);
+          std::vector<Record> subset;
+          subset.reserve(group.size());
+          for (auto j : group) subset.push_back(records_[j]);
+          return route.whole_records(ctx, subset);
+        }
+        if (all) return route.whole(ctx, event_);
+        // Only when the batch is split between routes: the event with this group's records.
+        if constexpr (requires(Event& e, const Record& r) { e.Records.push_back(r); }) {
+          Event subset(event_);
+          subset.Records.clear();
+          for (auto j : group) subset.Records.push_back(records_[j]);
+          return route.whole(ctx, subset);
+        } else {
+          return Error{"InternalError", "this whole-batch handler takes the whole event, and the batch is split between routes", 500};
+        }
+      }
+    }
+
     const SourceRoutes& owner_;
     const EventDispatch& dispatch_;
     const Event& event_;

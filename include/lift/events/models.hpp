@@ -1,6 +1,7 @@
 #pragma once
 // Every typed event model and the batch response, for code that handles several sources.
 
+#include "lift/events/appsync.hpp"
 #include "lift/events/authorizer.hpp"
 #include "lift/events/batch.hpp"
 #include "lift/events/cloudwatch_logs.hpp"

@@ -18,6 +18,7 @@
 
 #include "lift/app/errors.hpp"
 #include "lift/json/validation.hpp"
+#include "support/invocation.hpp"
 #include "support/json.hpp"
 #include "support/files.hpp"
 
@@ -345,13 +346,7 @@ TEST(App, DispatchesFromManyThreadsAtOnce) {
 
 // Whole Lambda events in and out.
 
-lift::runtime::Invocation invocation(std::string payload) {
-  lift::runtime::Invocation inv;
-  inv.context.request_id = "lambda-req";
-  inv.context.deadline = std::chrono::system_clock::now() + std::chrono::seconds(3);
-  inv.payload = std::move(payload);
-  return inv;
-}
+using lift::testing_support::invocation;
 
 constexpr const char* kHttpApiEvent = R"({
   "version": "2.0", "routeKey": "$default", "rawPath": "/todos", "rawQueryString": "",

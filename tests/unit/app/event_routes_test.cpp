@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <span>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -17,6 +18,7 @@
 #include "lift/app/app.hpp"
 #include "lift/app/errors.hpp"
 #include "lift/core/base64.hpp"
+#include "support/invocation.hpp"
 #include "support/json.hpp"
 #include "support/files.hpp"
 #include "support/sample_events.hpp"
@@ -42,13 +44,7 @@ using lift::testing_support::json_of;
 namespace events = lift::events;
 using Json = boost::json::value;
 
-lift::runtime::Invocation invocation(std::string payload) {
-  lift::runtime::Invocation inv;
-  inv.context.request_id = "lambda-req";
-  inv.context.deadline = std::chrono::system_clock::now() + std::chrono::seconds(3);
-  inv.payload = std::move(payload);
-  return inv;
-}
+using lift::testing_support::invocation;
 
 Result<Json> invoke(const App& app, const std::string& payload) {
   auto answer = app.invoke(invocation(payload));
@@ -207,6 +203,10 @@ TEST(EventRoutes, EverySampleEventReachesTheHandlerOfItsSource) {
     return events::SimpleAuthorizerResponse::allow();
   });
   app.cognito("*", [&hit](Context&, const events::CognitoEvent&) { hit("cognito", 1); });
+  app.graphql("*", [&count_record](Context& ctx, const events::AppSyncResolverEvent& e) {
+    EXPECT_EQ(ctx.record<events::AppSyncResolverEvent>(), &e);
+    count_record("appsync-resolver");
+  });
   app.on_event([&hit](Context&, const Json&) -> Result<Json> {
     hit("unknown", 1);
     return Json();
@@ -543,6 +543,27 @@ TEST(EventRoutes, WholeBatchHandlersChooseTheirFailures) {
   auto broken = invoke(app, sqs_event({"x", "y"}, "broken"));
   ASSERT_FALSE(broken);
   EXPECT_EQ(broken.error().code, "BatchProcessingFailed");
+}
+
+TEST(EventRoutes, WholeBatchHandlersMayTakeTheRecordsAlone) {
+  App app;
+  app.sqs("orders", [](Context&, std::span<const events::SqsMessage> messages) {
+    events::BatchItemFailures failures;
+    for (const auto& m : messages) {
+      if (m.body == "bad") failures.add(m.messageId);
+    }
+    return failures;
+  });
+  app.sqs("audit", [](Context&, const std::vector<events::SqsMessage>& messages) { EXPECT_EQ(messages.size(), 2u); });
+  auto answer = invoke(app, sqs_event({"ok", "bad"}));
+  ASSERT_TRUE(answer) << answer.error().message;
+  EXPECT_EQ(failed_ids(*answer), (std::vector<std::string>{"m2"}));
+  // A batch split between routes: each gets its own records.
+  auto mixed = sqs_event({"bad", "x", "y"});
+  for (auto i : {1, 2}) mixed.at("Records").at(i).as_object()["eventSourceARN"] = "arn:aws:sqs:us-east-1:123456789012:audit";
+  auto split = invoke(app, mixed);
+  ASSERT_TRUE(split) << split.error().message;
+  EXPECT_EQ(failed_ids(*split), (std::vector<std::string>{"m1"}));
 }
 
 // ---- middleware, on_event, unsupported and malformed events ----
