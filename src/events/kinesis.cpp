@@ -1,7 +1,5 @@
 #include "lift/events/kinesis.hpp"
 
-#include <cstdint>
-
 #include "lift/core/base64.hpp"
 
 namespace lift::events {
@@ -25,44 +23,6 @@ void lift_rules(lift::json::Rules<KinesisData>& r) {
   r.field(&KinesisData::sequenceNumber).required();
 }
 
-namespace {
-
-bool utf8_text(std::string_view text) noexcept {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    std::size_t extra = 0;
-    std::uint32_t code = 0;
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    } else if ((lead & 0xE0) == 0xC0) {
-      extra = 1;
-      code = lead & 0x1F;
-    } else if ((lead & 0xF0) == 0xE0) {
-      extra = 2;
-      code = lead & 0x0F;
-    } else if ((lead & 0xF8) == 0xF0) {
-      extra = 3;
-      code = lead & 0x07;
-    } else {
-      return false;
-    }
-    if (i + extra >= text.size()) return false;
-    for (std::size_t k = 1; k <= extra; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0) != 0x80) return false;
-      code = (code << 6) | (next & 0x3F);
-    }
-    static constexpr std::uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
-    if (code < kMin[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
-    i += extra + 1;
-  }
-  return true;
-}
-
-}  // namespace
-
 void Kinesis::summarize(const boost::json::value& event, Summary& out) {
   out.note(parse_kinesis(event));
   const auto records = raw_records(event);
@@ -71,14 +31,7 @@ void Kinesis::summarize(const boost::json::value& event, Summary& out) {
   for (const auto* r : records) {
     boost::json::object item{{"sequenceNumber", string_at(*r, {"kinesis", "sequenceNumber"})},
                              {"partitionKey", string_at(*r, {"kinesis", "partitionKey"})}};
-    if (auto data = base64::decode(string_at(*r, {"kinesis", "data"}))) {
-      // Binary data (a gzip of CloudWatch Logs, say) cannot be a JSON string: its size only.
-      if (utf8_text(*data)) {
-        item["data"] = shorten(*data);
-      } else {
-        item["data_bytes"] = data->size();
-      }
-    }
+    if (auto data = base64::decode(string_at(*r, {"kinesis", "data"}))) add_payload(item, "data", *data);
     out.items.push_back(std::move(item));
   }
 }

@@ -1,6 +1,7 @@
 #include "lift/events/source.hpp"
 
 #include "lift/core/glob.hpp"
+#include "lift/core/json_text.hpp"
 
 namespace lift::events {
 
@@ -63,6 +64,27 @@ std::string shorten(std::string_view text, std::size_t max) {
   std::string out(text.substr(0, cut));
   out += "...";
   return out;
+}
+
+namespace {
+
+bool utf8_text(std::string_view text) noexcept {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto length = utf8_sequence_length(text, i);
+    if (length == 0) return false;
+    i += length;
+  }
+  return true;
+}
+
+}  // namespace
+
+void add_payload(boost::json::object& item, std::string_view name, std::string_view bytes) {
+  if (utf8_text(bytes)) {
+    item[name] = shorten(bytes);
+  } else {
+    item[std::string(name) + "_bytes"] = bytes.size();
+  }
 }
 
 }  // namespace lift::events

@@ -53,8 +53,9 @@
 //  - When no route of the source matches any record, the event goes to on_event when there
 //    is one; otherwise the invocation fails with "NoRoute" naming the resource. A record no
 //    route matches in a batch whose other records are routed goes to on_event likewise (with
-//    the other unrouted records, as one event), else the invocation fails with "NoRoute"
-//    before any handler ran.
+//    the other unrouted records, as one event of the source's shape), else the invocation
+//    fails with "NoRoute" before any handler ran. A batchItemFailures answer of on_event names
+//    records as Lambda does (an itemIdentifier is text, or an object for Kafka).
 // Sources that refine another (scheduled events refine EventBridge) go on to that source's
 // routes when none of theirs match; events another source adapts (S3 notifications through
 // EventBridge) reach that source's routes first.
@@ -117,7 +118,9 @@ class RecordBatch {
   [[nodiscard]] virtual std::size_t route_of(std::size_t i) const noexcept = 0;  // kNoRoute: none
   [[nodiscard]] virtual bool per_record(std::size_t route) const noexcept = 0;
   [[nodiscard]] virtual std::span<const Middleware> chain(std::size_t route) const noexcept = 0;
-  [[nodiscard]] virtual std::string_view item_id(std::size_t i) const noexcept = 0;
+  [[nodiscard]] virtual std::string item_id(std::size_t i) const = 0;
+  // What batchItemFailures names record i by (item_id's text unless the source says otherwise).
+  [[nodiscard]] virtual boost::json::value failure_identifier(std::size_t i) const = 0;
   [[nodiscard]] virtual bool ordered(std::size_t i) const noexcept = 0;
   [[nodiscard]] virtual std::string describe(std::size_t i) const = 0;
   // The route's handler for record i (called inside the route's chain); keeps its answer.
@@ -127,6 +130,9 @@ class RecordBatch {
                                                                         Context& ctx) = 0;
   // How record i ended, as the chain around its handling returned (kept for the answer).
   virtual void settle(std::size_t i, const Result<void>& outcome) = 0;
+  // `event` (this batch's JSON) with only the records of `group`, for on_event: by default
+  // with its "Records" array replaced.
+  [[nodiscard]] virtual boost::json::value raw_subset(const boost::json::value& event, std::span<const std::size_t> group) const;
 };
 
 // Runs every record of `batch` through its route, the app's middleware and on_event, as the
@@ -292,6 +298,18 @@ struct view_of<D, P> {
                               std::declval<const boost::json::value&>()));
 };
 
+// The event with some of its records, for a whole-batch handler of a split batch: D::subset, or
+// the Event's `Records` vector.
+template <class D>
+inline constexpr bool has_subset_hook_v = requires(const typename D::Event& e, std::span<const std::size_t> indices) {
+  { D::subset(e, indices) } -> std::same_as<typename D::Event>;
+};
+template <class D>
+inline constexpr bool has_records_vector_v = requires(typename D::Event& e, const typename D::Record& r) {
+  e.Records.clear();
+  e.Records.push_back(r);
+};
+
 template <class D, class F>
 EventRoute<D> bind_event_route(std::string_view pattern, F&& handler) {
   using Fn = std::decay_t<F>;
@@ -340,6 +358,9 @@ EventRoute<D> bind_event_route(std::string_view pattern, F&& handler) {
     using R = std::invoke_result_t<Fn&, Context&, const Event&>;
     static_assert(D::failures == events::Failures::report_items || is_void_result_v<R>,
                   "this source has no partial batch response: a whole-batch handler returns void or lift::Result<void>");
+    static_assert(has_subset_hook_v<D> || has_records_vector_v<D>,
+                  "a whole-batch handler needs the source's D::subset(event, indices) (lift/events/source.hpp): "
+                  "a batch split between routes gives each route the event with its own records");
     route.whole = [fn = Fn(std::forward<F>(handler))](Context& ctx, const Event& event) mutable {
       return call_for_failures(fn, ctx, event);
     };
@@ -362,6 +383,16 @@ inline constexpr bool has_ordered_v = requires(const typename D::Record& r) {
 template <class D>
 inline constexpr bool has_item_id_v = requires(const typename D::Record& r) {
   { D::item_id(r) } -> std::convertible_to<std::string_view>;
+};
+
+template <class D>
+inline constexpr bool has_failure_identifier_v = requires(const typename D::Record& r) {
+  { D::failure_identifier(r) } -> std::same_as<boost::json::value>;
+};
+
+template <class D>
+inline constexpr bool has_raw_subset_v = requires(const boost::json::value& event, std::span<const std::size_t> indices) {
+  { D::raw_subset(event, indices) } -> std::same_as<boost::json::value>;
 };
 
 template <class D>
@@ -475,9 +506,17 @@ class SourceRoutes final : public SourceRoutesBase {
     [[nodiscard]] std::span<const Middleware> chain(std::size_t route) const noexcept override {
       return owner_.routes[route].chain;
     }
-    [[nodiscard]] std::string_view item_id(std::size_t i) const noexcept override {
-      if constexpr (has_item_id_v<D>) return D::item_id(records_[i]);
+    [[nodiscard]] std::string item_id(std::size_t i) const override {
+      if constexpr (has_item_id_v<D>) return std::string(D::item_id(records_[i]));
       else return {};
+    }
+    [[nodiscard]] boost::json::value failure_identifier(std::size_t i) const override {
+      if constexpr (has_failure_identifier_v<D>) return D::failure_identifier(records_[i]);
+      else return boost::json::value(item_id(i));
+    }
+    [[nodiscard]] boost::json::value raw_subset(const boost::json::value& event, std::span<const std::size_t> group) const override {
+      if constexpr (has_raw_subset_v<D>) return D::raw_subset(event, group);
+      else return RecordBatch::raw_subset(event, group);
     }
     [[nodiscard]] bool ordered(std::size_t i) const noexcept override {
       if constexpr (has_ordered_v<D>) return D::ordered(records_[i]);
@@ -505,10 +544,17 @@ class SourceRoutes final : public SourceRoutesBase {
         const auto& whole = owner_.routes[route].whole;
         if (group.size() == records_.size()) return whole(ctx, event_);
         // Only when the batch is split between routes: the event with this group's records.
-        Event subset(event_);
-        subset.Records.clear();
-        for (auto j : group) subset.Records.push_back(records_[j]);
-        return whole(ctx, subset);
+        if constexpr (has_subset_hook_v<D>) {
+          return whole(ctx, D::subset(event_, group));
+        } else if constexpr (has_records_vector_v<D>) {
+          Event subset(event_);
+          subset.Records.clear();
+          for (auto j : group) subset.Records.push_back(records_[j]);
+          return whole(ctx, subset);
+        } else {
+          // bind_event_route refuses whole-batch handlers for such a source.
+          return Error{"InternalError", "this source cannot split a batch between whole-batch routes", 500};
+        }
       }
     }
 
