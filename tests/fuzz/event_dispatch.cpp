@@ -52,6 +52,14 @@ lift::App make_app() {
   app.logs([](Context&, const ev::CloudWatchLogsData& d) { return verdict(d.logGroup); });
   app.authorizer([](Context&, const ev::TokenAuthorizerEvent& e) { return ev::IamPolicyResponse::allow("u", e.methodArn); });
   app.authorizer([](Context&, const ev::AnyRequestAuthorizerEvent&) { return ev::SimpleAuthorizerResponse::allow(); });
+  app.kafka("o*", [](Context&, const ev::KafkaRecord& r) { return verdict(r.value.value_or("")); });
+  app.kafka("arn:aws:kafka:*", [](Context&, const ev::KafkaEvent& e) {
+    ev::BatchItemFailures failures;
+    for (const auto& r : e.records) {
+      if (!verdict(r.topic)) failures.add(r.item_id());
+    }
+    return failures;
+  });
   app.cognito("P*", [](Context&, const ev::CognitoEvent& e) -> Result<boost::json::value> {
     if (auto done = verdict(e.triggerSource); !done) return std::move(done).error();
     return boost::json::value{{"ok", true}};
@@ -80,7 +88,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (error) std::abort();  // every answer is JSON
   // A partial batch answer names records of the batch only.
   const auto* failures = reply.is_object() ? reply.as_object().if_contains("batchItemFailures") : nullptr;
-  if (failures == nullptr || !event.is_object() || ev::detect(event) != ev::kind_of<ev::Sqs>) return 0;
+  if (failures == nullptr || !event.is_object()) return 0;
+  if (ev::detect(event) == ev::kind_of<ev::Kafka>) {
+    const auto kafka = ev::parse_kafka(event);
+    if (!kafka) std::abort();
+    for (const auto& failure : failures->as_array()) {
+      bool known = false;
+      for (const auto& record : kafka->records) known = known || failure.at("itemIdentifier") == ev::Kafka::failure_identifier(record);
+      if (!known) std::abort();
+    }
+    return 0;
+  }
+  if (ev::detect(event) != ev::kind_of<ev::Sqs>) return 0;
   std::set<std::string, std::less<>> ids;
   for (const auto& record : event.at("Records").as_array()) ids.emplace(record.at("messageId").as_string());
   for (const auto& failure : failures->as_array()) {

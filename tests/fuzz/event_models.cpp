@@ -119,6 +119,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   round_trip(doc, ev::parse_request_authorizer);
   round_trip(doc, ev::parse_request_authorizer_v2);
   round_trip(doc, ev::parse_cognito);
+  round_trip(doc, ev::parse_kafka);
   round_trip(doc, [](const boost::json::value& v) { return ev::parse_event<ev::CloudWatchLogsData>(v); });
   round_trip(doc, [](const boost::json::value& v) { return ev::parse_event<ev::BatchItemFailures>(v); });
 
@@ -130,6 +131,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& record : kinesis->Records) {
       if (!record.data()) std::abort();  // parse_kinesis checked every record's data
       (void)record.stream_name();
+    }
+  }
+  if (auto kafka = ev::parse_kafka(doc)) {
+    // The records and their JSON agree, in the same order, and so do both ways to take some.
+    if (ev::Kafka::raw_records(doc).size() != kafka->records.size()) std::abort();
+    std::vector<std::size_t> even;
+    for (std::size_t i = 0; i < kafka->records.size(); i += 2) even.push_back(i);
+    auto reparsed = ev::parse_kafka(ev::Kafka::raw_subset(doc, even));
+    if (!reparsed || !same_json(lift::json::to_json(*reparsed), lift::json::to_json(ev::Kafka::subset(*kafka, even)))) std::abort();
+    for (const auto& record : kafka->records) {
+      expect_typed(record.key_bytes());
+      expect_typed(record.value_bytes());
+      (void)record.header("a");
+      (void)ev::Kafka::failure_identifier(record);
     }
   }
   if (auto s3 = ev::parse_s3(doc)) {

@@ -28,6 +28,7 @@
 //   logs             the log group name
 //   authorizer       the methodArn (routeArn for HTTP APIs); "*" for every call
 //   cognito          the trigger source ("PreSignUp_*")
+//   kafka            the topic; ARN: the MSK cluster ARN (a self-managed cluster has none)
 // Within a source the first registered route that matches wins.
 //
 // A handler takes (Context&) alone, (Context&, const Record&) to be called once per record,
@@ -38,10 +39,12 @@
 //                any JSON-convertible value for single-event sources that answer (EventBridge,
 //                authorizers: an IamPolicyResponse, Cognito: the trigger's `response`)
 //   whole batch  void | Result<void> | BatchItemFailures | Result<BatchItemFailures>
-//                (BatchItemFailures for the sources with partial batch responses)
+//                (BatchItemFailures for the sources with partial batch responses, naming
+//                records by their item_id: messageId, sequence number, Kafka's "topic-0@15")
 // Per-record handling follows the batch processor of AWS Lambda Powertools:
-//  - SQS, Kinesis and DynamoDB Streams answer {"batchItemFailures":[...]} naming every record
-//    whose handler returned an error or threw (exceptions are caught per record and logged);
+//  - SQS, Kinesis, DynamoDB Streams and Kafka answer {"batchItemFailures":[...]} naming every
+//    record whose handler returned an error or threw (exceptions are caught per record and
+//    logged; Kafka names a record {"partition":"<topic>-<partition>","offset":N});
 //    on a FIFO queue (name ending in ".fifo") the first failure stops the batch and that
 //    record and every later one are reported; when every record failed the invocation fails
 //    instead, so that Lambda retries the batch.

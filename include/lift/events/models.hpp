@@ -10,6 +10,7 @@
 #include "lift/events/dynamodb_stream.hpp"
 #include "lift/events/eventbridge.hpp"
 #include "lift/events/http_sources.hpp"
+#include "lift/events/kafka.hpp"
 #include "lift/events/kinesis.hpp"
 #include "lift/events/s3.hpp"
 #include "lift/events/sns.hpp"

@@ -6,6 +6,7 @@
 #include <boost/describe.hpp>
 #include <boost/json.hpp>
 #include <chrono>
+#include <cstdint>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -207,6 +208,10 @@ TEST(EventRoutes, EverySampleEventReachesTheHandlerOfItsSource) {
     return events::SimpleAuthorizerResponse::allow();
   });
   app.cognito("*", [&hit](Context&, const events::CognitoEvent&) { hit("cognito", 1); });
+  app.kafka("*", [&count_record](Context& ctx, const events::KafkaRecord& r) {
+    EXPECT_EQ(ctx.record().at("offset").to_number<std::int64_t>(), r.offset);
+    count_record("kafka");
+  });
   app.on_event([&hit](Context&, const Json&) -> Result<Json> {
     hit("unknown", 1);
     return Json();
@@ -234,7 +239,7 @@ TEST(EventRoutes, EverySampleEventReachesTheHandlerOfItsSource) {
     ASSERT_EQ(hits.size(), 1u) << file;
     EXPECT_EQ(hits[0].handler, expected) << file;
     EXPECT_EQ(hits[0].records, records) << file;
-    if (kind == "sqs" || kind == "dynamodb-stream") {
+    if (kind == "sqs" || kind == "dynamodb-stream" || kind == "kafka") {
       EXPECT_EQ(json_of(answer->body), json_of(R"({"batchItemFailures":[]})")) << file;
     }
     if (kind == "cognito") {
