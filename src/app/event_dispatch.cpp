@@ -309,11 +309,7 @@ Result<Json> dispatch_unguarded(const EventDispatch& dispatch, std::span<const s
 }  // namespace
 
 Json RecordBatch::raw_subset(const Json& event, std::span<const std::size_t> group) const {
-  Json subset(event, boost::json::storage_ptr());
-  boost::json::array records;
-  for (auto j : group) records.emplace_back(*raw(j));
-  if (subset.is_object()) subset.as_object()["Records"] = std::move(records);
-  return subset;
+  return events::with_array_items(event, "Records", group);
 }
 
 Error not_processed() { return Error{"NotProcessed", "not handled: the batch stopped at an earlier failure", 500}; }

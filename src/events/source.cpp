@@ -52,6 +52,24 @@ std::vector<const boost::json::value*> array_items(const boost::json::value& eve
   return items;
 }
 
+boost::json::value with_array_items(const boost::json::value& event, std::string_view name, std::span<const std::size_t> indices) {
+  const auto* object = event.if_object();
+  if (object == nullptr) return boost::json::value(event, boost::json::storage_ptr());
+  boost::json::object out;
+  out.reserve(object->size());
+  for (const auto& member : *object) {
+    if (member.key() != name) out.emplace(member.key(), member.value());
+  }
+  boost::json::array picked;
+  if (const auto* items = object->if_contains(name); items != nullptr && items->is_array()) {
+    for (const auto i : indices) {
+      if (i < items->get_array().size()) picked.push_back(items->get_array()[i]);
+    }
+  }
+  out[name] = std::move(picked);
+  return out;
+}
+
 bool name_or_arn(std::string_view pattern, std::string_view name, std::string_view arn) noexcept {
   return glob_match(pattern, pattern.starts_with("arn:") ? arn : name);
 }

@@ -60,6 +60,18 @@ lift::App make_app() {
     }
     return failures;
   });
+  app.firehose("s*", [](Context&, const ev::FirehoseRecord& r) -> Result<ev::FirehoseResult> {
+    if (auto done = verdict(r.recordId); !done) return std::move(done).error();
+    auto bytes = r.data_bytes();
+    if (!bytes) return ev::FirehoseResult::failed();
+    return ev::FirehoseResult::ok(*bytes + "!");
+  });
+  app.firehose("*", [](Context&, const ev::FirehoseEvent& e) {
+    for (const auto& r : e.records) {
+      if (auto done = verdict(r.recordId); !done) return done;
+    }
+    return Result<void>();
+  });
   app.cognito("P*", [](Context&, const ev::CognitoEvent& e) -> Result<boost::json::value> {
     if (auto done = verdict(e.triggerSource); !done) return std::move(done).error();
     return boost::json::value{{"ok", true}};
@@ -86,6 +98,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto event = boost::json::parse(invocation.payload, error);
   const auto reply = boost::json::parse(answer->body, error);
   if (error) std::abort();  // every answer is JSON
+  if (ev::detect(event) == ev::kind_of<ev::Firehose>) {
+    // Every record answered, in order.
+    const auto& records = event.at("records").as_array();
+    const auto& answered = reply.at("records").as_array();
+    if (answered.size() != records.size()) std::abort();
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      if (answered[i].at("recordId") != records[i].at("recordId")) std::abort();
+    }
+    return 0;
+  }
   // A partial batch answer names records of the batch only.
   const auto* failures = reply.is_object() ? reply.as_object().if_contains("batchItemFailures") : nullptr;
   if (failures == nullptr || !event.is_object()) return 0;

@@ -120,6 +120,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   round_trip(doc, ev::parse_request_authorizer_v2);
   round_trip(doc, ev::parse_cognito);
   round_trip(doc, ev::parse_kafka);
+  round_trip(doc, ev::parse_firehose);
   round_trip(doc, [](const boost::json::value& v) { return ev::parse_event<ev::CloudWatchLogsData>(v); });
   round_trip(doc, [](const boost::json::value& v) { return ev::parse_event<ev::BatchItemFailures>(v); });
 
@@ -145,6 +146,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       expect_typed(record.value_bytes());
       (void)record.header("a");
       (void)ev::Kafka::failure_identifier(record);
+    }
+  }
+  if (auto firehose = ev::parse_firehose(doc)) {
+    // Every record answered, in order, whatever its outcome.
+    std::vector<lift::Result<ev::FirehoseResult>> outcomes;
+    for (std::size_t i = 0; i < firehose->records.size(); ++i) {
+      expect_typed(firehose->records[i].data_bytes());
+      (void)firehose->records[i].delivery_stream_name();
+      if (i % 3 == 0) outcomes.emplace_back(ev::FirehoseResult::ok(firehose->records[i].recordId).with_partition_key("k", "v"));
+      else if (i % 3 == 1) outcomes.emplace_back(ev::FirehoseResult::dropped());
+      else outcomes.emplace_back(lift::Error{"Rejected", "no", 400});
+    }
+    const auto answer = ev::firehose_response(*firehose, outcomes);
+    const auto& answered = answer.at("records").as_array();
+    if (answered.size() != firehose->records.size()) std::abort();
+    for (std::size_t i = 0; i < answered.size(); ++i) {
+      if (answered[i].at("recordId") != firehose->records[i].recordId) std::abort();
     }
   }
   if (auto s3 = ev::parse_s3(doc)) {

@@ -34,6 +34,7 @@
 #include "lift/events/cognito.hpp"
 #include "lift/events/dynamodb_stream.hpp"
 #include "lift/events/eventbridge.hpp"
+#include "lift/events/firehose.hpp"
 #include "lift/events/kafka.hpp"
 #include "lift/events/kinesis.hpp"
 #include "lift/events/s3.hpp"
@@ -87,6 +88,10 @@ class Registrations {
   template <class F> Self& kinesis(std::string_view stream, F&& h) { return on<events::Kinesis>(stream, std::forward<F>(h)); }
   // Matches the topic; an "arn:" pattern, the MSK cluster ARN.
   template <class F> Self& kafka(std::string_view topic, F&& h) { return on<events::Kafka>(topic, std::forward<F>(h)); }
+  // Matches the delivery stream's name or ARN; the handler returns each record's FirehoseResult.
+  template <class F> Self& firehose(std::string_view delivery_stream, F&& h) {
+    return on<events::Firehose>(delivery_stream, std::forward<F>(h));
+  }
   // Matches the event's source or its detail-type.
   template <class F> Self& eventbridge(std::string_view source_or_detail_type, F&& h) {
     return on<events::EventBridge>(source_or_detail_type, std::forward<F>(h));

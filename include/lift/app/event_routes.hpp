@@ -29,6 +29,7 @@
 //   authorizer       the methodArn (routeArn for HTTP APIs); "*" for every call
 //   cognito          the trigger source ("PreSignUp_*")
 //   kafka            the topic; ARN: the MSK cluster ARN (a self-managed cluster has none)
+//   firehose         the delivery stream name; ARN: the delivery stream ARN
 // Within a source the first registered route that matches wins.
 //
 // A handler takes (Context&) alone, (Context&, const Record&) to be called once per record,
@@ -50,6 +51,9 @@
 //    instead, so that Lambda retries the batch.
 //  - SNS, S3 and the single-event sources have no partial answer: the first failure fails the
 //    invocation.
+//  - Firehose answers every record: what its handler returned (a FirehoseResult; void is Ok
+//    with the data as it came), ProcessingFailed for an error or an exception. A record
+//    middleware answered without the handler is Ok as it came.
 //  - The middleware of the app (and of the route's group) runs around each record's handler,
 //    with ctx.record(), ctx.record<R>() and ctx.record_index() naming the record; around a
 //    whole-batch handler or a single-event source's handler it runs once, with ctx.record() null.

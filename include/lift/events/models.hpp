@@ -9,6 +9,7 @@
 #include "lift/events/detect.hpp"
 #include "lift/events/dynamodb_stream.hpp"
 #include "lift/events/eventbridge.hpp"
+#include "lift/events/firehose.hpp"
 #include "lift/events/http_sources.hpp"
 #include "lift/events/kafka.hpp"
 #include "lift/events/kinesis.hpp"

@@ -198,6 +198,10 @@ struct AnswerContext {
 [[nodiscard]] std::string_view records_event_source(const boost::json::value& event) noexcept;
 // The JSON of each element of the array member `name` (empty when it is not an array).
 [[nodiscard]] std::vector<const boost::json::value*> array_items(const boost::json::value& event, std::string_view name);
+// `event` with its array member `name` holding only the elements at `indices` (for raw_subset;
+// `event` as it is when it is not an object).
+[[nodiscard]] boost::json::value with_array_items(const boost::json::value& event, std::string_view name,
+                                                  std::span<const std::size_t> indices);
 // A route pattern against a resource: a glob over `name`, or over `arn` when the pattern
 // starts with "arn:".
 [[nodiscard]] bool name_or_arn(std::string_view pattern, std::string_view name, std::string_view arn) noexcept;

@@ -212,6 +212,11 @@ TEST(EventRoutes, EverySampleEventReachesTheHandlerOfItsSource) {
     EXPECT_EQ(ctx.record().at("offset").to_number<std::int64_t>(), r.offset);
     count_record("kafka");
   });
+  app.firehose("*", [&count_record](Context& ctx, const events::FirehoseRecord& r) {
+    EXPECT_EQ(ctx.record().at("recordId").as_string(), r.recordId);
+    count_record("firehose");
+    return events::FirehoseResult::dropped();
+  });
   app.on_event([&hit](Context&, const Json&) -> Result<Json> {
     hit("unknown", 1);
     return Json();
@@ -241,6 +246,11 @@ TEST(EventRoutes, EverySampleEventReachesTheHandlerOfItsSource) {
     EXPECT_EQ(hits[0].records, records) << file;
     if (kind == "sqs" || kind == "dynamodb-stream" || kind == "kafka") {
       EXPECT_EQ(json_of(answer->body), json_of(R"({"batchItemFailures":[]})")) << file;
+    }
+    if (kind == "firehose") {
+      const auto answered = json_of(answer->body);
+      ASSERT_EQ(answered.at("records").as_array().size(), records) << file;
+      for (const auto& record : answered.at("records").as_array()) EXPECT_EQ(record.at("result"), "Dropped") << file;
     }
     if (kind == "cognito") {
       EXPECT_TRUE(json_of(answer->body).as_object().contains("triggerSource")) << file;
