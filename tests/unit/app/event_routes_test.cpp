@@ -20,6 +20,7 @@
 #include "lift/core/base64.hpp"
 #include "support/json.hpp"
 #include "support/files.hpp"
+#include "support/invoke.hpp"
 #include "support/sample_events.hpp"
 
 namespace event_routes_test {
@@ -43,22 +44,8 @@ using lift::testing_support::json_of;
 namespace events = lift::events;
 using Json = boost::json::value;
 
-lift::runtime::Invocation invocation(std::string payload) {
-  lift::runtime::Invocation inv;
-  inv.context.request_id = "lambda-req";
-  inv.context.deadline = std::chrono::system_clock::now() + std::chrono::seconds(3);
-  inv.payload = std::move(payload);
-  return inv;
-}
-
-Result<Json> invoke(const App& app, const std::string& payload) {
-  auto answer = app.invoke(invocation(payload));
-  if (!answer) return std::move(answer).error();
-  return json_of(answer->body);
-}
-
-Result<Json> invoke(const App& app, const Json& event) { return invoke(app, boost::json::serialize(event)); }
-Result<Json> invoke(const App& app, const char* payload) { return invoke(app, std::string(payload)); }
+using lift::testing_support::invocation;
+using lift::testing_support::invoke;
 
 using lift::testing_support::read_file;
 

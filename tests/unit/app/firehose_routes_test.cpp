@@ -6,7 +6,6 @@
 #include <boost/json.hpp>
 #include <algorithm>
 #include <cctype>
-#include <chrono>
 #include <fstream>
 #include <stdexcept>
 #include <string>
@@ -16,6 +15,7 @@
 #include "lift/app/errors.hpp"
 #include "lift/core/base64.hpp"
 #include "support/files.hpp"
+#include "support/invoke.hpp"
 #include "support/json.hpp"
 
 namespace {
@@ -24,6 +24,7 @@ using lift::App;
 using lift::Context;
 using lift::Next;
 using lift::Result;
+using lift::testing_support::invoke;
 using lift::testing_support::json_of;
 namespace events = lift::events;
 using events::FirehoseResult;
@@ -42,20 +43,6 @@ Json firehose_event(const std::vector<std::string>& data, const std::string& del
                            {"data", lift::base64::encode(data[i])}});
   }
   return Json{{"invocationId", "inv-1"}, {"deliveryStreamArn", delivery_stream}, {"region", "us-east-1"}, {"records", records}};
-}
-
-lift::runtime::Invocation invocation(const Json& event) {
-  lift::runtime::Invocation inv;
-  inv.context.request_id = "lambda-req";
-  inv.context.deadline = std::chrono::system_clock::now() + std::chrono::seconds(3);
-  inv.payload = boost::json::serialize(event);
-  return inv;
-}
-
-Result<Json> invoke(const App& app, const Json& event) {
-  auto answer = app.invoke(invocation(event));
-  if (!answer) return std::move(answer).error();
-  return json_of(answer->body);
 }
 
 std::string b64(const std::string& text) { return lift::base64::encode(text); }

@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-#include <chrono>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -12,6 +11,7 @@
 #include "lift/app/app.hpp"
 #include "lift/app/errors.hpp"
 #include "lift/core/base64.hpp"
+#include "support/invoke.hpp"
 #include "support/json.hpp"
 
 namespace {
@@ -20,6 +20,7 @@ using lift::App;
 using lift::Context;
 using lift::Next;
 using lift::Result;
+using lift::testing_support::invoke;
 using lift::testing_support::json_of;
 namespace events = lift::events;
 using Json = boost::json::value;
@@ -54,20 +55,6 @@ Json kafka_event(const std::vector<Message>& messages, bool msk = true) {
                             {"records", std::move(records)}};
   if (msk) event["eventSourceArn"] = kCluster;
   return event;
-}
-
-lift::runtime::Invocation invocation(const Json& event) {
-  lift::runtime::Invocation inv;
-  inv.context.request_id = "lambda-req";
-  inv.context.deadline = std::chrono::system_clock::now() + std::chrono::seconds(3);
-  inv.payload = boost::json::serialize(event);
-  return inv;
-}
-
-Result<Json> invoke(const App& app, const Json& event) {
-  auto answer = app.invoke(invocation(event));
-  if (!answer) return std::move(answer).error();
-  return json_of(answer->body);
 }
 
 Result<void> verdict(const events::KafkaRecord& r) {

@@ -5,9 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -26,25 +24,8 @@ const std::vector<std::string> kSampleFiles = {"events-new/firehose/go-kinesis-f
                                                "events-new/firehose/pt-kinesisFirehosePutEvent.json",
                                                "events/unknown/go-kinesis-firehose-event.json"};
 
-boost::json::value read_sample(const std::string& file) {
-  std::ifstream in(std::string(LIFT_TESTDATA_DIR) + "/" + file);
-  if (!in) return nullptr;
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse(text.str());
-}
-
-#define REQUIRE_SAMPLE(var, file)                   \
-  const boost::json::value var = read_sample(file); \
-  if (var.is_null()) GTEST_SKIP() << "sample events not available"
-
-template <class T>
-void expect_invalid(const lift::Result<T>& result, std::string_view message) {
-  ASSERT_FALSE(result) << "expected an error containing: " << message;
-  EXPECT_EQ(result.error().code, "InvalidEvent");
-  EXPECT_EQ(result.error().status, 400);
-  EXPECT_NE(result.error().message.find(message), std::string::npos) << result.error().message;
-}
+using lift_test::expect_invalid;
+using lift_test::read_testdata;
 
 void collect_names(const boost::json::value& v, std::set<std::string>& names) {
   if (const auto* object = v.if_object()) {
@@ -63,7 +44,7 @@ const char* kStream = "arn:aws:firehose:us-east-2:123456789012:deliverystream/de
 
 TEST(Firehose, EverySampleParsesDetectsAndWritesBackWhatItRead) {
   for (const auto& file : kSampleFiles) {
-    const auto event = read_sample(file);
+    const auto event = read_testdata(file);
     if (event.is_null()) GTEST_SKIP() << "sample events not available";
     EXPECT_EQ(ev::detect(event), ev::kind_of<ev::Firehose>) << file;
     auto parsed = ev::parse_firehose(event);
@@ -79,7 +60,7 @@ TEST(Firehose, EverySampleParsesDetectsAndWritesBackWhatItRead) {
 }
 
 TEST(Firehose, KinesisSourceSampleKnownValues) {
-  REQUIRE_SAMPLE(event, "events-new/firehose/pt-kinesisFirehoseKinesisEvent.json");
+  LIFT_REQUIRE_TESTDATA(event, "events-new/firehose/pt-kinesisFirehoseKinesisEvent.json");
   auto parsed = ev::parse_firehose(event);
   ASSERT_TRUE(parsed);
   EXPECT_EQ(parsed->invocationId, "2b4d1ad9-2f48-94bd-a088-767c317e994a");
@@ -100,7 +81,7 @@ TEST(Firehose, KinesisSourceSampleKnownValues) {
 }
 
 TEST(Firehose, DirectPutSampleAndANonArnDeliveryStream) {
-  REQUIRE_SAMPLE(put, "events-new/firehose/pt-kinesisFirehosePutEvent.json");
+  LIFT_REQUIRE_TESTDATA(put, "events-new/firehose/pt-kinesisFirehosePutEvent.json");
   auto parsed = ev::parse_firehose(put);
   ASSERT_TRUE(parsed);
   EXPECT_FALSE(parsed->sourceKinesisStreamArn);
@@ -108,7 +89,7 @@ TEST(Firehose, DirectPutSampleAndANonArnDeliveryStream) {
   EXPECT_EQ(parsed->records[0].data_bytes().value(), "Hello World");
 
   // One of AWS's samples gives "aws:lambda:events" for the stream: no name, so only "*" matches.
-  REQUIRE_SAMPLE(go, "events-new/firehose/go-kinesis-firehose-event.json");
+  LIFT_REQUIRE_TESTDATA(go, "events-new/firehose/go-kinesis-firehose-event.json");
   auto odd = ev::parse_firehose(go);
   ASSERT_TRUE(odd);
   EXPECT_EQ(odd->deliveryStreamArn, "aws:lambda:events");
@@ -143,7 +124,7 @@ TEST(Firehose, RoutesMatchTheDeliveryStreamNameOrArn) {
 }
 
 TEST(Firehose, SubsetsKeepTheEnvelope) {
-  REQUIRE_SAMPLE(event, "events-new/firehose/pt-kinesisFirehoseKinesisEvent.json");
+  LIFT_REQUIRE_TESTDATA(event, "events-new/firehose/pt-kinesisFirehoseKinesisEvent.json");
   auto parsed = ev::parse_firehose(event);
   ASSERT_TRUE(parsed);
   const std::size_t second[] = {1};
@@ -162,9 +143,9 @@ TEST(Firehose, SubsetsKeepTheEnvelope) {
 // ---- the answer ----
 
 TEST(Firehose, TheAnswerHasTheShapeOfAwsResponseSample) {
-  const auto golden = read_sample("event-responses/go-kinesis-firehose-response.json");
+  const auto golden = read_testdata("event-responses/go-kinesis-firehose-response.json");
   if (golden.is_null()) GTEST_SKIP() << "sample responses not available";
-  REQUIRE_SAMPLE(event, "events-new/firehose/pt-kinesisFirehosePutEvent.json");
+  LIFT_REQUIRE_TESTDATA(event, "events-new/firehose/pt-kinesisFirehosePutEvent.json");
   auto parsed = ev::parse_firehose(event);
   ASSERT_TRUE(parsed);
   // AWS's response sample answers three records of "Hello World".
@@ -197,7 +178,7 @@ TEST(Firehose, TheAnswerHasTheShapeOfAwsResponseSample) {
 }
 
 TEST(Firehose, FailuresAreProcessingFailedWithTheirDataAsItCame) {
-  REQUIRE_SAMPLE(event, "events-new/firehose/pt-kinesisFirehosePutEvent.json");
+  LIFT_REQUIRE_TESTDATA(event, "events-new/firehose/pt-kinesisFirehosePutEvent.json");
   auto parsed = ev::parse_firehose(event);
   ASSERT_TRUE(parsed);
   std::vector<lift::Result<ev::FirehoseResult>> outcomes;
@@ -276,7 +257,7 @@ TEST(Firehose, DetectionNeedsTheInvocationTheStreamAndARecordsArray) {
 TEST(Firehose, SampleEventsLookLikeAwsSamples) {
   std::set<std::string> aws_names;
   for (const auto& file : kSampleFiles) {
-    const auto event = read_sample(file);
+    const auto event = read_testdata(file);
     if (event.is_null()) GTEST_SKIP() << "sample events not available";
     collect_names(event, aws_names);
   }

@@ -4,9 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -24,25 +22,8 @@ using boost::json::parse;
 const std::vector<std::string> kSampleFiles = {"events-new/kafka/go-kafka-event.json", "events-new/kafka/pt-kafkaEventSelfManaged.json",
                                                "events-new/kafka/rs-example-kafka-event.json", "events/unknown/go-kafka-event.json"};
 
-boost::json::value read_sample(const std::string& file) {
-  std::ifstream in(std::string(LIFT_TESTDATA_DIR) + "/" + file);
-  if (!in) return nullptr;
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse(text.str());
-}
-
-#define REQUIRE_SAMPLE(var, file)                 \
-  const boost::json::value var = read_sample(file); \
-  if (var.is_null()) GTEST_SKIP() << "sample events not available"
-
-template <class T>
-void expect_invalid(const lift::Result<T>& result, std::string_view message) {
-  ASSERT_FALSE(result) << "expected an error containing: " << message;
-  EXPECT_EQ(result.error().code, "InvalidEvent");
-  EXPECT_EQ(result.error().status, 400);
-  EXPECT_NE(result.error().message.find(message), std::string::npos) << result.error().message;
-}
+using lift_test::expect_invalid;
+using lift_test::read_testdata;
 
 std::string record_json(std::string_view topic, int partition, long long offset, std::string_view extra = "") {
   return R"({"topic":")" + std::string(topic) + R"(","partition":)" + std::to_string(partition) + R"(,"offset":)" +
@@ -72,7 +53,7 @@ void collect_names(const boost::json::value& v, std::set<std::string>& names, bo
 
 TEST(Kafka, EverySampleParsesDetectsAndWritesBackWhatItRead) {
   for (const auto& file : kSampleFiles) {
-    const auto event = read_sample(file);
+    const auto event = read_testdata(file);
     if (event.is_null()) GTEST_SKIP() << "sample events not available";
     EXPECT_EQ(ev::detect(event), ev::kind_of<ev::Kafka>) << file;
     auto parsed = ev::parse_kafka(event);
@@ -90,7 +71,7 @@ TEST(Kafka, EverySampleParsesDetectsAndWritesBackWhatItRead) {
 }
 
 TEST(Kafka, MskSampleKnownValues) {
-  REQUIRE_SAMPLE(event, "events-new/kafka/go-kafka-event.json");
+  LIFT_REQUIRE_TESTDATA(event, "events-new/kafka/go-kafka-event.json");
   auto parsed = ev::parse_kafka(event);
   ASSERT_TRUE(parsed);
   EXPECT_EQ(parsed->eventSource, "aws:kafka");
@@ -117,7 +98,7 @@ TEST(Kafka, MskSampleKnownValues) {
 }
 
 TEST(Kafka, SelfManagedSampleKnownValues) {
-  REQUIRE_SAMPLE(event, "events-new/kafka/pt-kafkaEventSelfManaged.json");
+  LIFT_REQUIRE_TESTDATA(event, "events-new/kafka/pt-kafkaEventSelfManaged.json");
   auto parsed = ev::parse_kafka(event);
   ASSERT_TRUE(parsed);
   EXPECT_EQ(parsed->eventSource, "aws:SelfManagedKafka");
@@ -343,7 +324,7 @@ TEST(Kafka, SummaryShowsEachRecord) {
 TEST(Kafka, SampleEventsLookLikeAwsSamples) {
   std::set<std::string> aws_names;
   for (const auto& file : kSampleFiles) {
-    const auto event = read_sample(file);
+    const auto event = read_testdata(file);
     if (event.is_null()) GTEST_SKIP() << "sample events not available";
     collect_names(event, aws_names);
   }
