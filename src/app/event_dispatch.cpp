@@ -183,16 +183,24 @@ class BatchRun {
       fail(j, std::move(error));
     }
     std::vector<bool> reported(count_, false);
-    if (outcome->reported) {
-      for (const auto& failure : outcome->reported->batchItemFailures) {
+    if (!outcome->reported.empty()) {
+      // A record is named by its item_id's text or by its own itemIdentifier (Kafka's object).
+      std::vector<std::string> ids(count_);
+      std::vector<Json> identifiers(count_);
+      for (auto j : group) {
+        ids[j] = batch_.item_id(j);
+        identifiers[j] = batch_.failure_identifier(j);
+      }
+      for (auto& failure : outcome->reported) {
         bool found = false;
         for (auto j : group) {
-          if (batch_.item_id(j) == failure.itemIdentifier) {
+          const auto* text = failure.if_string();
+          if ((text != nullptr && *text == ids[j]) || failure == identifiers[j]) {
             found = reported[j] = true;
             stopped_ = stopped_ || batch_.ordered(j);
           }
         }
-        if (!found) unknown_ids_.push_back(failure.itemIdentifier);
+        if (!found) unknown_ids_.push_back(std::move(failure));
       }
     }
     for (auto j : group) {
@@ -218,41 +226,50 @@ class BatchRun {
     return report;
   }
 
-  // The records no route took, as an event of their own (a {"Records":[...]} event with those
-  // records, or the list of them for an event that is a list), to on_event; a batchItemFailures
-  // answer counts like a whole-batch handler's.
+  // The records no route took, as an event of their own, to on_event; a batchItemFailures
+  // answer counts like a whole-batch handler's (an itemIdentifier is text, or an object for
+  // the sources that name records so).
   Result<GroupReport> run_on_event(const std::vector<std::size_t>& group) {
-    Json subset(dispatch_.event, boost::json::storage_ptr());
-    boost::json::array records;
-    for (auto j : group) records.emplace_back(*batch_.raw(j));
-    if (subset.is_object()) subset.as_object()["Records"] = std::move(records);
-    else if (subset.is_array()) subset = std::move(records);
-    auto answer = to_on_event(dispatch_, subset);
+    auto answer = to_on_event(dispatch_, batch_.raw_subset(dispatch_.event, group));
     if (!answer) return std::move(answer).error();
-    if (!answer->is_object() || !answer->as_object().contains("batchItemFailures")) return GroupReport{};
-    auto failures = json::from_json<events::BatchItemFailures>(*answer);
-    if (!failures) return Error{"InvalidAnswer", "on_event answered a malformed batchItemFailures: " + failures.error().message, 500};
-    return GroupReport{std::move(*failures), {}};
+    GroupReport report;
+    const auto* object = answer->if_object();
+    const auto* failures = object != nullptr ? object->if_contains("batchItemFailures") : nullptr;
+    if (failures == nullptr || failures->is_null()) return report;
+    const auto malformed = [](std::string problem) {
+      return Error{"InvalidAnswer", "on_event answered a malformed batchItemFailures: " + std::move(problem), 500};
+    };
+    if (!failures->is_array()) return malformed("batchItemFailures: expected array");
+    for (std::size_t k = 0; k < failures->get_array().size(); ++k) {
+      const auto& failure = failures->get_array()[k];
+      const auto* id = failure.is_object() ? failure.get_object().if_contains("itemIdentifier") : nullptr;
+      if (id == nullptr || !(id->is_string() || id->is_object())) {
+        return malformed("batchItemFailures[" + std::to_string(k) + "].itemIdentifier: expected string or object");
+      }
+      report.reported.emplace_back(*id, boost::json::storage_ptr());
+    }
+    return report;
   }
 
   Result<std::optional<Json>> report_items() {
-    events::BatchItemFailures failures;
+    boost::json::array failures;
     std::vector<ErrorDetail> details;
     for (std::size_t i = 0; i < count_; ++i) {
       if (!failed_[i]) continue;
-      const auto id = batch_.item_id(i);
+      auto id = batch_.item_id(i);
       // Lambda could not retry it alone; failing the invocation is the only way not to lose it.
       if (id.empty()) return Error{"BatchProcessingFailed", "record " + std::to_string(i) + " failed and has no identifier to report", 500};
-      failures.add(std::string(id));
-      details.push_back(ErrorDetail{"Records[" + std::to_string(i) + "]", std::string(id)});
+      failures.push_back(boost::json::object{{"itemIdentifier", batch_.failure_identifier(i)}});
+      details.push_back(ErrorDetail{"Records[" + std::to_string(i) + "]", std::move(id)});
     }
     if (count_ > 0 && failures.size() == count_) {
       std::string message = "all " + std::to_string(count_) + " records of the batch failed";
       if (first_error_) message += "; the first: " + first_error_->code + ": " + first_error_->message;
       return Error{"BatchProcessingFailed", std::move(message), 500, std::move(details)};
     }
-    for (auto& id : unknown_ids_) failures.add(std::move(id));
-    return std::optional<Json>(json::to_json(failures));
+    // Passed on as they came: Lambda decides what an identifier it never sent means.
+    for (auto& id : unknown_ids_) failures.push_back(boost::json::object{{"itemIdentifier", std::move(id)}});
+    return std::optional<Json>(Json(boost::json::object{{"batchItemFailures", std::move(failures)}}));
   }
 
   const EventDispatch& dispatch_;
@@ -260,7 +277,7 @@ class BatchRun {
   events::Failures failures_;
   std::size_t count_;
   std::vector<bool> done_, failed_;
-  std::vector<std::string> unknown_ids_;  // reported by a handler but not in its records
+  std::vector<Json> unknown_ids_;  // reported by a handler but not in its records
   std::optional<Error> first_error_;
   bool stopped_ = false;  // an ordered queue stops at its first failure; so does a source without partial answers
 };
@@ -299,6 +316,18 @@ Result<Json> dispatch_unguarded(const EventDispatch& dispatch, std::span<const s
 }
 
 }  // namespace
+
+Json RecordBatch::raw_subset(const Json& event, std::span<const std::size_t> group) const {
+  if (const auto* list = event.if_array()) {
+    // An event that is a list of records (an AppSync batch): the list of those records.
+    boost::json::array picked;
+    for (const auto i : group) {
+      if (i < list->size()) picked.push_back((*list)[i]);
+    }
+    return picked;
+  }
+  return events::with_array_items(event, "Records", group);
+}
 
 Error not_processed() { return Error{"NotProcessed", "not handled: the batch stopped at an earlier failure", 500}; }
 

@@ -32,14 +32,7 @@ void Kinesis::summarize(const boost::json::value& event, Summary& out) {
   for (const auto* r : records) {
     boost::json::object item{{"sequenceNumber", string_at(*r, {"kinesis", "sequenceNumber"})},
                              {"partitionKey", string_at(*r, {"kinesis", "partitionKey"})}};
-    if (auto data = base64::decode(string_at(*r, {"kinesis", "data"}))) {
-      // Binary data (a gzip of CloudWatch Logs, say) cannot be a JSON string: its size only.
-      if (valid_utf8(*data)) {
-        item["data"] = shorten(*data);
-      } else {
-        item["data_bytes"] = data->size();
-      }
-    }
+    if (auto data = base64::decode(string_at(*r, {"kinesis", "data"}))) add_payload(item, "data", *data);
     out.items.push_back(std::move(item));
   }
 }

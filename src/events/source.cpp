@@ -1,6 +1,7 @@
 #include "lift/events/source.hpp"
 
 #include "lift/core/glob.hpp"
+#include "lift/core/utf8.hpp"
 
 namespace lift::events {
 
@@ -51,6 +52,24 @@ std::vector<const boost::json::value*> array_items(const boost::json::value& eve
   return items;
 }
 
+boost::json::value with_array_items(const boost::json::value& event, std::string_view name, std::span<const std::size_t> indices) {
+  const auto* object = event.if_object();
+  if (object == nullptr) return boost::json::value(event, boost::json::storage_ptr());
+  boost::json::object out;
+  out.reserve(object->size());
+  for (const auto& member : *object) {
+    if (member.key() != name) out.emplace(member.key(), member.value());
+  }
+  boost::json::array picked;
+  if (const auto* items = object->if_contains(name); items != nullptr && items->is_array()) {
+    for (const auto i : indices) {
+      if (i < items->get_array().size()) picked.push_back(items->get_array()[i]);
+    }
+  }
+  out[name] = std::move(picked);
+  return out;
+}
+
 bool name_or_arn(std::string_view pattern, std::string_view name, std::string_view arn) noexcept {
   return glob_match(pattern, pattern.starts_with("arn:") ? arn : name);
 }
@@ -63,6 +82,14 @@ std::string shorten(std::string_view text, std::size_t max) {
   std::string out(text.substr(0, cut));
   out += "...";
   return out;
+}
+
+void add_payload(boost::json::object& item, std::string_view name, std::string_view bytes) {
+  if (valid_utf8(bytes)) {
+    item[name] = shorten(bytes);
+  } else {
+    item[std::string(name) + "_bytes"] = bytes.size();
+  }
 }
 
 }  // namespace lift::events

@@ -60,6 +60,26 @@ lift::App make_app() {
   app.logs([](Context&, const ev::CloudWatchLogsData& d) { return verdict(d.logGroup); });
   app.authorizer([](Context&, const ev::TokenAuthorizerEvent& e) { return ev::IamPolicyResponse::allow("u", e.methodArn); });
   app.authorizer([](Context&, const ev::AnyRequestAuthorizerEvent&) { return ev::SimpleAuthorizerResponse::allow(); });
+  app.kafka("o*", [](Context&, const ev::KafkaRecord& r) { return verdict(r.value.value_or("")); });
+  app.kafka("arn:aws:kafka:*", [](Context&, const ev::KafkaEvent& e) {
+    ev::BatchItemFailures failures;
+    for (const auto& r : e.records) {
+      if (!verdict(r.topic)) failures.add(r.item_id());
+    }
+    return failures;
+  });
+  app.firehose("s*", [](Context&, const ev::FirehoseRecord& r) -> Result<ev::FirehoseResult> {
+    if (auto done = verdict(r.recordId); !done) return std::move(done).error();
+    auto bytes = r.data_bytes();
+    if (!bytes) return ev::FirehoseResult::failed();
+    return ev::FirehoseResult::ok(*bytes + "!");
+  });
+  app.firehose("*", [](Context&, const ev::FirehoseEvent& e) {
+    for (const auto& r : e.records) {
+      if (auto done = verdict(r.recordId); !done) return done;
+    }
+    return Result<void>();
+  });
   app.cognito("P*", [](Context&, const ev::CognitoEvent& e) -> Result<boost::json::value> {
     if (auto done = verdict(e.triggerSource); !done) return std::move(done).error();
     return boost::json::value{{"ok", true}};
@@ -101,9 +121,30 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto event = boost::json::parse(invocation.payload, error);
   const auto reply = boost::json::parse(answer->body, error);
   if (error) std::abort();  // every answer is JSON
+  if (ev::detect(event) == ev::kind_of<ev::Firehose>) {
+    // Every record answered, in order.
+    const auto& records = event.at("records").as_array();
+    const auto& answered = reply.at("records").as_array();
+    if (answered.size() != records.size()) std::abort();
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      if (answered[i].at("recordId") != records[i].at("recordId")) std::abort();
+    }
+    return 0;
+  }
   // A partial batch answer names records of the batch only.
   const auto* failures = reply.is_object() ? reply.as_object().if_contains("batchItemFailures") : nullptr;
-  if (failures == nullptr || !event.is_object() || ev::detect(event) != ev::kind_of<ev::Sqs>) return 0;
+  if (failures == nullptr || !event.is_object()) return 0;
+  if (ev::detect(event) == ev::kind_of<ev::Kafka>) {
+    const auto kafka = ev::parse_kafka(event);
+    if (!kafka) std::abort();
+    for (const auto& failure : failures->as_array()) {
+      bool known = false;
+      for (const auto& record : kafka->records) known = known || failure.at("itemIdentifier") == ev::Kafka::failure_identifier(record);
+      if (!known) std::abort();
+    }
+    return 0;
+  }
+  if (ev::detect(event) != ev::kind_of<ev::Sqs>) return 0;
   std::set<std::string, std::less<>> ids;
   for (const auto& record : event.at("Records").as_array()) ids.emplace(record.at("messageId").as_string());
   for (const auto& failure : failures->as_array()) {

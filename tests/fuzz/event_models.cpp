@@ -120,6 +120,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   round_trip(doc, ev::parse_request_authorizer_v2);
   round_trip(doc, ev::parse_cognito);
   round_trip(doc, [](const boost::json::value& v) { return ev::parse_event<ev::AppSyncResolverEvent>(v); });
+  round_trip(doc, ev::parse_kafka);
+  round_trip(doc, ev::parse_firehose);
   round_trip(doc, [](const boost::json::value& v) { return ev::parse_event<ev::CloudWatchLogsData>(v); });
   round_trip(doc, [](const boost::json::value& v) { return ev::parse_event<ev::BatchItemFailures>(v); });
 
@@ -131,6 +133,37 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& record : kinesis->Records) {
       if (!record.data()) std::abort();  // parse_kinesis checked every record's data
       (void)record.stream_name();
+    }
+  }
+  if (auto kafka = ev::parse_kafka(doc)) {
+    // The records and their JSON agree, in the same order, and so do both ways to take some.
+    if (ev::Kafka::raw_records(doc).size() != kafka->records.size()) std::abort();
+    std::vector<std::size_t> even;
+    for (std::size_t i = 0; i < kafka->records.size(); i += 2) even.push_back(i);
+    auto reparsed = ev::parse_kafka(ev::Kafka::raw_subset(doc, even));
+    if (!reparsed || !same_json(lift::json::to_json(*reparsed), lift::json::to_json(ev::Kafka::subset(*kafka, even)))) std::abort();
+    for (const auto& record : kafka->records) {
+      expect_typed(record.key_bytes());
+      expect_typed(record.value_bytes());
+      (void)record.header("a");
+      (void)ev::Kafka::failure_identifier(record);
+    }
+  }
+  if (auto firehose = ev::parse_firehose(doc)) {
+    // Every record answered, in order, whatever its outcome.
+    std::vector<lift::Result<ev::FirehoseResult>> outcomes;
+    for (std::size_t i = 0; i < firehose->records.size(); ++i) {
+      expect_typed(firehose->records[i].data_bytes());
+      (void)firehose->records[i].delivery_stream_name();
+      if (i % 3 == 0) outcomes.emplace_back(ev::FirehoseResult::ok(firehose->records[i].recordId).with_partition_key("k", "v"));
+      else if (i % 3 == 1) outcomes.emplace_back(ev::FirehoseResult::dropped());
+      else outcomes.emplace_back(lift::Error{"Rejected", "no", 400});
+    }
+    const auto answer = ev::firehose_response(*firehose, outcomes);
+    const auto& answered = answer.at("records").as_array();
+    if (answered.size() != firehose->records.size()) std::abort();
+    for (std::size_t i = 0; i < answered.size(); ++i) {
+      if (answered[i].at("recordId") != firehose->records[i].recordId) std::abort();
     }
   }
   if (auto s3 = ev::parse_s3(doc)) {

@@ -35,6 +35,8 @@
 #include "lift/events/cognito.hpp"
 #include "lift/events/dynamodb_stream.hpp"
 #include "lift/events/eventbridge.hpp"
+#include "lift/events/firehose.hpp"
+#include "lift/events/kafka.hpp"
 #include "lift/events/kinesis.hpp"
 #include "lift/events/s3.hpp"
 #include "lift/events/sns.hpp"
@@ -85,6 +87,12 @@ class Registrations {
   template <class F> Self& s3(std::string_view bucket_and_key, F&& h) { return on<events::S3>(bucket_and_key, std::forward<F>(h)); }
   template <class F> Self& dynamodb_stream(std::string_view table, F&& h) { return on<events::DynamoDBStream>(table, std::forward<F>(h)); }
   template <class F> Self& kinesis(std::string_view stream, F&& h) { return on<events::Kinesis>(stream, std::forward<F>(h)); }
+  // Matches the topic; an "arn:" pattern, the MSK cluster ARN.
+  template <class F> Self& kafka(std::string_view topic, F&& h) { return on<events::Kafka>(topic, std::forward<F>(h)); }
+  // Matches the delivery stream's name or ARN; the handler returns each record's FirehoseResult.
+  template <class F> Self& firehose(std::string_view delivery_stream, F&& h) {
+    return on<events::Firehose>(delivery_stream, std::forward<F>(h));
+  }
   // Matches the event's source or its detail-type.
   template <class F> Self& eventbridge(std::string_view source_or_detail_type, F&& h) {
     return on<events::EventBridge>(source_or_detail_type, std::forward<F>(h));

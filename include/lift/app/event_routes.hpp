@@ -29,6 +29,8 @@
 //   authorizer       the methodArn (routeArn for HTTP APIs); "*" for every call
 //   cognito          the trigger source ("PreSignUp_*")
 //   graphql          "Type.field" of an AppSync resolver ("Query.getTodo", "Mutation.*")
+//   kafka            the topic; ARN: the MSK cluster ARN (a self-managed cluster has none)
+//   firehose         the delivery stream name; ARN: the delivery stream ARN
 // Within a source the first registered route that matches wins.
 //
 // A handler takes (Context&) alone, (Context&, const Record&) to be called once per record,
@@ -42,12 +44,15 @@
 //                authorizers: an IamPolicyResponse, Cognito: the trigger's `response`) and for
 //                AppSync fields
 //   whole batch  void | Result<void> | BatchItemFailures | Result<BatchItemFailures>
-//                (BatchItemFailures for the sources with partial batch responses), or for the
-//                sources that answer each record (AppSync) a std::vector of one answer per
-//                record (or a Result of one), in order, or a Result of that vector
+//                (BatchItemFailures for the sources with partial batch responses, naming
+//                records by their item_id: messageId, sequence number, Kafka's "topic-0@15"),
+//                or for the sources that answer each record (AppSync, Firehose) a std::vector
+//                of one answer per record (or a Result of one), in order, or a Result of that
+//                vector
 // Per-record handling follows the batch processor of AWS Lambda Powertools:
-//  - SQS, Kinesis and DynamoDB Streams answer {"batchItemFailures":[...]} naming every record
-//    whose handler returned an error or threw (exceptions are caught per record and logged);
+//  - SQS, Kinesis, DynamoDB Streams and Kafka answer {"batchItemFailures":[...]} naming every
+//    record whose handler returned an error or threw (exceptions are caught per record and
+//    logged; Kafka names a record {"partition":"<topic>-<partition>","offset":N});
 //    on a FIFO queue (name ending in ".fifo") the first failure stops the batch and that
 //    record and every later one are reported; when every record failed the invocation fails
 //    instead, so that Lambda retries the batch.
@@ -55,14 +60,18 @@
 //    invocation.
 //  - Sources that answer each record (AppSync batches) answer every record, its error
 //    included; the source's answer hook writes them (lift/events/appsync.hpp).
+//  - Firehose answers every record: what its handler returned (a FirehoseResult; void is Ok
+//    with the data as it came), ProcessingFailed for an error or an exception. A record
+//    middleware answered without the handler is Ok as it came.
 //  - The middleware of the app (and of the route's group) runs around each record's handler,
 //    with ctx.record(), ctx.record<R>() and ctx.record_index() naming the record; around a
 //    whole-batch handler or a single-event source's handler it runs once, with ctx.record() null.
 //  - When no route of the source matches any record, the event goes to on_event when there
 //    is one; otherwise the invocation fails with "NoRoute" naming the resource. A record no
 //    route matches in a batch whose other records are routed goes to on_event likewise (with
-//    the other unrouted records, as one event), else the invocation fails with "NoRoute"
-//    before any handler ran.
+//    the other unrouted records, as one event of the source's shape), else the invocation
+//    fails with "NoRoute" before any handler ran. A batchItemFailures answer of on_event names
+//    records as Lambda does (an itemIdentifier is text, or an object for Kafka).
 // Sources that refine another (scheduled events refine EventBridge) go on to that source's
 // routes when none of theirs match; events another source adapts (S3 notifications through
 // EventBridge) reach that source's routes first.
@@ -114,7 +123,7 @@ struct EventDispatch {
 // What a whole-batch handler said of the records of its group, for run_batch: the failures it
 // reported by item id, and the records it answered with an error (by position in the batch).
 struct GroupReport {
-  std::optional<events::BatchItemFailures> reported;
+  std::vector<boost::json::value> reported;  // itemIdentifiers: text, or an object (Kafka)
   std::vector<std::pair<std::size_t, Error>> failed;
 };
 
@@ -132,7 +141,9 @@ class RecordBatch {
   [[nodiscard]] virtual std::size_t route_of(std::size_t i) const noexcept = 0;  // kNoRoute: none
   [[nodiscard]] virtual bool per_record(std::size_t route) const noexcept = 0;
   [[nodiscard]] virtual std::span<const Middleware> chain(std::size_t route) const noexcept = 0;
-  [[nodiscard]] virtual std::string_view item_id(std::size_t i) const noexcept = 0;
+  [[nodiscard]] virtual std::string item_id(std::size_t i) const = 0;
+  // What batchItemFailures names record i by (item_id's text unless the source says otherwise).
+  [[nodiscard]] virtual boost::json::value failure_identifier(std::size_t i) const = 0;
   [[nodiscard]] virtual bool ordered(std::size_t i) const noexcept = 0;
   [[nodiscard]] virtual std::string describe(std::size_t i) const = 0;
   // The route's handler for record i (called inside the route's chain); keeps its answer.
@@ -141,6 +152,9 @@ class RecordBatch {
   virtual Result<GroupReport> handle_group(std::size_t route, std::span<const std::size_t> group, Context& ctx) = 0;
   // How record i ended, as the chain around its handling returned (kept for the answer).
   virtual void settle(std::size_t i, const Result<void>& outcome) = 0;
+  // `event` (this batch's JSON) with only the records of `group`, for on_event: by default
+  // with its "Records" array replaced.
+  [[nodiscard]] virtual boost::json::value raw_subset(const boost::json::value& event, std::span<const std::size_t> group) const;
 };
 
 // Runs every record of `batch` through its route, the app's middleware and on_event, as the
@@ -350,6 +364,18 @@ struct view_of<D, P> {
                               std::declval<const boost::json::value&>()));
 };
 
+// The event with some of its records, for a whole-batch handler of a split batch: D::subset, or
+// the Event's `Records` vector.
+template <class D>
+inline constexpr bool has_subset_hook_v = requires(const typename D::Event& e, std::span<const std::size_t> indices) {
+  { D::subset(e, indices) } -> std::same_as<typename D::Event>;
+};
+template <class D>
+inline constexpr bool has_records_vector_v = requires(typename D::Event& e, const typename D::Record& r) {
+  e.Records.clear();
+  e.Records.push_back(r);
+};
+
 template <class D, class F>
 EventRoute<D> bind_event_route(std::string_view pattern, F&& handler) {
   using Fn = std::decay_t<F>;
@@ -415,6 +441,10 @@ EventRoute<D> bind_event_route(std::string_view pattern, F&& handler) {
     static_assert(whole_batch_result_v<D, R>,
                   "a whole-batch handler returns void or lift::Result<void>; BatchItemFailures for the sources with "
                   "partial batch responses; a std::vector with one answer per record for the sources that answer each");
+    static_assert(has_subset_hook_v<D> || has_records_vector_v<D>,
+                  "a whole-batch handler of the event needs the source's D::subset(event, indices) "
+                  "(lift/events/source.hpp): a batch split between routes gives each route the event with its own "
+                  "records");
     route.whole = [fn = Fn(std::forward<F>(handler))](Context& ctx, const Event& event) mutable {
       return call_for_group<Answer>(fn, ctx, event);
     };
@@ -437,6 +467,16 @@ inline constexpr bool has_ordered_v = requires(const typename D::Record& r) {
 template <class D>
 inline constexpr bool has_item_id_v = requires(const typename D::Record& r) {
   { D::item_id(r) } -> std::convertible_to<std::string_view>;
+};
+
+template <class D>
+inline constexpr bool has_failure_identifier_v = requires(const typename D::Record& r) {
+  { D::failure_identifier(r) } -> std::same_as<boost::json::value>;
+};
+
+template <class D>
+inline constexpr bool has_raw_subset_v = requires(const boost::json::value& event, std::span<const std::size_t> indices) {
+  { D::raw_subset(event, indices) } -> std::same_as<boost::json::value>;
 };
 
 template <class D>
@@ -550,9 +590,17 @@ class SourceRoutes final : public SourceRoutesBase {
     [[nodiscard]] std::span<const Middleware> chain(std::size_t route) const noexcept override {
       return owner_.routes[route].chain;
     }
-    [[nodiscard]] std::string_view item_id(std::size_t i) const noexcept override {
-      if constexpr (has_item_id_v<D>) return D::item_id(records_[i]);
+    [[nodiscard]] std::string item_id(std::size_t i) const override {
+      if constexpr (has_item_id_v<D>) return std::string(D::item_id(records_[i]));
       else return {};
+    }
+    [[nodiscard]] boost::json::value failure_identifier(std::size_t i) const override {
+      if constexpr (has_failure_identifier_v<D>) return D::failure_identifier(records_[i]);
+      else return boost::json::value(item_id(i));
+    }
+    [[nodiscard]] boost::json::value raw_subset(const boost::json::value& event, std::span<const std::size_t> group) const override {
+      if constexpr (has_raw_subset_v<D>) return D::raw_subset(event, group);
+      else return RecordBatch::raw_subset(event, group);
     }
     [[nodiscard]] bool ordered(std::size_t i) const noexcept override {
       if constexpr (has_ordered_v<D>) return D::ordered(records_[i]);
@@ -575,7 +623,10 @@ class SourceRoutes final : public SourceRoutesBase {
     Result<GroupReport> handle_group(std::size_t route, std::span<const std::size_t> group, Context& ctx) override {
       auto outcome = call_group(owner_.routes[route], group, ctx);
       if (!outcome) return std::move(outcome).error();
-      GroupReport report{std::move(outcome->reported), {}};
+      GroupReport report;
+      if (outcome->reported) {
+        for (auto& failure : outcome->reported->batchItemFailures) report.reported.emplace_back(std::move(failure.itemIdentifier));
+      }
       auto& answers = outcome->answers;
       if (answers.empty()) return report;
       if (answers.size() != group.size()) {
@@ -634,7 +685,9 @@ class SourceRoutes final : public SourceRoutesBase {
         }
         if (all) return route.whole(ctx, event_);
         // Only when the batch is split between routes: the event with this group's records.
-        if constexpr (requires(Event& e, const Record& r) { e.Records.push_back(r); }) {
+        if constexpr (has_subset_hook_v<D>) {
+          return route.whole(ctx, D::subset(event_, group));
+        } else if constexpr (has_records_vector_v<D>) {
           Event subset(event_);
           subset.Records.clear();
           for (auto j : group) subset.Records.push_back(records_[j]);

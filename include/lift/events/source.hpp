@@ -41,9 +41,24 @@
 //                          starts with "arn:"
 //   describe(r)            what r is, for errors ("the SQS queue arn:aws:sqs:...")
 //   failures               what a failed record means (Failures below)
-//   item_id(r)             report_items: the identifier batchItemFailures names
+//   item_id(r)             report_items: the text that names r (a std::string_view, or a
+//                          std::string when it is made from several fields): in
+//                          batchItemFailures, in the logs, and in the BatchItemFailures a
+//                          whole-batch handler returns
 //
 // and optionally:
+//
+//   failure_identifier(r)  report_items: the itemIdentifier batchItemFailures gives for r when
+//                          it is not item_id's text (boost::json::value; Kafka's
+//                          {"partition":"topic-0","offset":15})
+//   subset(e, indices)     the Event with only the records at `indices` (in records(e)), for a
+//                          whole-batch handler when the batch is split between routes. Needed
+//                          for whole-batch handlers unless the Event keeps its records in a
+//                          `Records` vector.
+//   raw_subset(event, indices)
+//                          the event's JSON with only those records, for on_event when some
+//                          records of a batch are routed and the others are not (default: the
+//                          event with its "Records" array replaced)
 //
 //   check_pattern(p)       why a route pattern can never match (std::optional<std::string>),
 //                          reported by App::check()
@@ -183,11 +198,18 @@ struct AnswerContext {
 [[nodiscard]] std::string_view records_event_source(const boost::json::value& event) noexcept;
 // The JSON of each element of the array member `name` (empty when it is not an array).
 [[nodiscard]] std::vector<const boost::json::value*> array_items(const boost::json::value& event, std::string_view name);
+// `event` with its array member `name` holding only the elements at `indices` (for raw_subset;
+// `event` as it is when it is not an object).
+[[nodiscard]] boost::json::value with_array_items(const boost::json::value& event, std::string_view name,
+                                                  std::span<const std::size_t> indices);
 // A route pattern against a resource: a glob over `name`, or over `arn` when the pattern
 // starts with "arn:".
 [[nodiscard]] bool name_or_arn(std::string_view pattern, std::string_view name, std::string_view arn) noexcept;
 // Text cut to `max` bytes (on a UTF-8 boundary) with "..." appended when longer: for summaries.
 [[nodiscard]] std::string shorten(std::string_view text, std::size_t max = 80);
+// A record's payload in a summary item: `name` = the text (shortened) when the bytes are UTF-8,
+// else `name`_bytes = their size (a gzip, an image: nothing a terminal can show).
+void add_payload(boost::json::object& item, std::string_view name, std::string_view bytes);
 
 // ---- what a descriptor must have ----
 

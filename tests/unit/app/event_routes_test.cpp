@@ -6,6 +6,7 @@
 #include <boost/describe.hpp>
 #include <boost/json.hpp>
 #include <chrono>
+#include <cstdint>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -18,9 +19,9 @@
 #include "lift/app/app.hpp"
 #include "lift/app/errors.hpp"
 #include "lift/core/base64.hpp"
-#include "support/invocation.hpp"
 #include "support/json.hpp"
 #include "support/files.hpp"
+#include "support/invoke.hpp"
 #include "support/sample_events.hpp"
 
 namespace event_routes_test {
@@ -46,14 +47,7 @@ using Json = boost::json::value;
 
 using lift::testing_support::invocation;
 
-Result<Json> invoke(const App& app, const std::string& payload) {
-  auto answer = app.invoke(invocation(payload));
-  if (!answer) return std::move(answer).error();
-  return json_of(answer->body);
-}
-
-Result<Json> invoke(const App& app, const Json& event) { return invoke(app, boost::json::serialize(event)); }
-Result<Json> invoke(const App& app, const char* payload) { return invoke(app, std::string(payload)); }
+using lift::testing_support::invoke;
 
 using lift::testing_support::read_file;
 
@@ -207,6 +201,15 @@ TEST(EventRoutes, EverySampleEventReachesTheHandlerOfItsSource) {
     EXPECT_EQ(ctx.record<events::AppSyncResolverEvent>(), &e);
     count_record("appsync-resolver");
   });
+  app.kafka("*", [&count_record](Context& ctx, const events::KafkaRecord& r) {
+    EXPECT_EQ(ctx.record().at("offset").to_number<std::int64_t>(), r.offset);
+    count_record("kafka");
+  });
+  app.firehose("*", [&count_record](Context& ctx, const events::FirehoseRecord& r) {
+    EXPECT_EQ(ctx.record().at("recordId").as_string(), r.recordId);
+    count_record("firehose");
+    return events::FirehoseResult::dropped();
+  });
   app.on_event([&hit](Context&, const Json&) -> Result<Json> {
     hit("unknown", 1);
     return Json();
@@ -234,8 +237,13 @@ TEST(EventRoutes, EverySampleEventReachesTheHandlerOfItsSource) {
     ASSERT_EQ(hits.size(), 1u) << file;
     EXPECT_EQ(hits[0].handler, expected) << file;
     EXPECT_EQ(hits[0].records, records) << file;
-    if (kind == "sqs" || kind == "dynamodb-stream") {
+    if (kind == "sqs" || kind == "dynamodb-stream" || kind == "kafka") {
       EXPECT_EQ(json_of(answer->body), json_of(R"({"batchItemFailures":[]})")) << file;
+    }
+    if (kind == "firehose") {
+      const auto answered = json_of(answer->body);
+      ASSERT_EQ(answered.at("records").as_array().size(), records) << file;
+      for (const auto& record : answered.at("records").as_array()) EXPECT_EQ(record.at("result"), "Dropped") << file;
     }
     if (kind == "cognito") {
       EXPECT_TRUE(json_of(answer->body).as_object().contains("triggerSource")) << file;

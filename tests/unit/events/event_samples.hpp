@@ -2,15 +2,44 @@
 // AWS's sample events (LIFT_TESTDATA_DIR/events) and a check that a model's JSON agrees with
 // the event it was read from.
 
+#include <gtest/gtest.h>
+
 #include <boost/json.hpp>
 
 #include <fstream>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "lift/core/result.hpp"
+
 namespace lift_test {
+
+// A file of the test data (`relative` to LIFT_TESTDATA_DIR), parsed; null when it is absent.
+inline boost::json::value read_testdata(const std::string& relative) {
+  std::ifstream in(std::string(LIFT_TESTDATA_DIR) + "/" + relative);
+  if (!in) return nullptr;
+  std::stringstream text;
+  text << in.rdbuf();
+  return boost::json::parse(text.str());
+}
+
+// Declares `var`, the test data file `relative`, or skips the test when the data is absent.
+#define LIFT_REQUIRE_TESTDATA(var, relative)                           \
+  const boost::json::value var = lift_test::read_testdata(relative); \
+  if (var.is_null()) GTEST_SKIP() << "test data not available: " << (relative)
+
+// `result` is the error of a malformed event: "InvalidEvent", 400, its message containing
+// `message`.
+template <class T>
+void expect_invalid(const lift::Result<T>& result, std::string_view message) {
+  ASSERT_FALSE(result) << "expected an error containing: " << message;
+  EXPECT_EQ(result.error().code, "InvalidEvent");
+  EXPECT_EQ(result.error().status, 400);
+  EXPECT_NE(result.error().message.find(message), std::string::npos) << result.error().message;
+}
 
 struct Sample {
   std::string kind;

@@ -38,13 +38,7 @@ std::string gzip(std::string_view data) {
 
 boost::json::value awslogs(std::string data) { return {{"awslogs", {{"data", std::move(data)}}}}; }
 
-template <class T>
-void expect_invalid(const lift::Result<T>& result, std::string_view message) {
-  ASSERT_FALSE(result) << "expected an error containing: " << message;
-  EXPECT_EQ(result.error().code, "InvalidEvent");
-  EXPECT_EQ(result.error().status, 400);
-  EXPECT_NE(result.error().message.find(message), std::string::npos) << result.error().message;
-}
+using lift_test::expect_invalid;
 
 // ---- SQS ----
 
