@@ -56,6 +56,12 @@ lift::App make_app() {
     if (auto done = verdict(e.triggerSource); !done) return std::move(done).error();
     return boost::json::value{{"ok", true}};
   });
+  app.ses("*@example.com", [](Context&, const ev::SesRecord& r) -> Result<ev::SesDisposition> {
+    if (auto done = verdict(r.ses.mail.messageId); !done) return std::move(done).error();
+    return ev::SesDisposition::STOP_RULE;
+  });
+  app.alarm("c*", [](Context&, const ev::CloudWatchAlarmEvent& e) { return verdict(e.alarmData.state.value); });
+  // (No custom_resource route: its answer is a PUT to whatever URL the input names.)
   return app;
 }
 

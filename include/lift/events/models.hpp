@@ -3,6 +3,8 @@
 
 #include "lift/events/authorizer.hpp"
 #include "lift/events/batch.hpp"
+#include "lift/events/cloudformation.hpp"
+#include "lift/events/cloudwatch_alarm.hpp"
 #include "lift/events/cloudwatch_logs.hpp"
 #include "lift/events/cognito.hpp"
 #include "lift/events/common.hpp"
@@ -12,6 +14,7 @@
 #include "lift/events/http_sources.hpp"
 #include "lift/events/kinesis.hpp"
 #include "lift/events/s3.hpp"
+#include "lift/events/ses.hpp"
 #include "lift/events/sns.hpp"
 #include "lift/events/source.hpp"
 #include "lift/events/sqs.hpp"

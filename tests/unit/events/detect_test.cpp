@@ -120,9 +120,10 @@ TEST(Detect, AtMostOneSourceClaimsAnySample) {
 
 TEST(Detect, KindsAreSmallValuesComparedByIdentity) {
   static_assert(kind_of<Sqs> == Kind::of<Sqs>());
-  static_assert(kind_of<Sqs> != kind_of<Sns>);
   static_assert(Kind() == Kind::unknown());
-  static_assert(kind_of<Scheduled>.refines() == kind_of<EventBridge>);
+  // Addresses of two different objects: not a constant expression under the sanitizers.
+  EXPECT_NE(kind_of<Sqs>, kind_of<Sns>);
+  EXPECT_EQ(kind_of<Scheduled>.refines(), kind_of<EventBridge>);
   static_assert(kind_of<EventBridge>.refines().is_unknown());
   static_assert(kind_of<ApiGatewayHttp>.is_http() && !kind_of<Sqs>.is_http());
   EXPECT_EQ(kind_of<DynamoDBStream>.name(), "dynamodb-stream");
