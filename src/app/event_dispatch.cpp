@@ -289,7 +289,9 @@ const SourceRoutesBase* routes_of(std::span<const std::unique_ptr<SourceRoutesBa
   return nullptr;
 }
 
-Result<Json> dispatch_unguarded(const EventDispatch& dispatch, std::span<const std::unique_ptr<SourceRoutesBase>> sources) {
+// The event through the routes that take it; `answered`: a source answered it (its answer is
+// the result, an error included).
+Result<Json> route_event(const EventDispatch& dispatch, std::span<const std::unique_ptr<SourceRoutesBase>> sources, bool& answered) {
   bool routed = false;
   std::string unmatched;
   // The event's own kind, then each kind it refines; at each, the sources that adapt it first.
@@ -299,20 +301,44 @@ Result<Json> dispatch_unguarded(const EventDispatch& dispatch, std::span<const s
       routed = true;
       auto done = source->dispatch(dispatch, true);
       if (!done) return std::move(done).error();
-      if (done->answer) return std::move(*done->answer);
+      answered = done->answer.has_value();
+      if (answered) return std::move(*done->answer);
       unmatched = std::move(done->unmatched);
     }
     if (const auto* own = routes_of(sources, level)) {
       routed = true;
       auto done = own->dispatch(dispatch, false);
       if (!done) return std::move(done).error();
-      if (done->answer) return std::move(*done->answer);
+      answered = done->answer.has_value();
+      if (answered) return std::move(*done->answer);
       unmatched = std::move(done->unmatched);
     }
   }
   if (dispatch.on_event) return to_on_event(dispatch, dispatch.event);
   if (!routed) return Error{"UnsupportedEvent", "no handler for an event of kind " + std::string(dispatch.kind.name()), 400};
   return Error{"NoRoute", "no route matches " + (unmatched.empty() ? std::string("the event") : unmatched), 400};
+}
+
+Result<Json> dispatch_unguarded(const EventDispatch& dispatch, std::span<const std::unique_ptr<SourceRoutesBase>> sources) {
+  bool answered = false;
+  auto result = route_event(dispatch, sources, answered);
+  if (result || answered) return result;
+  // Refused before its source answered: the source may still owe its sender an answer.
+  const auto* own = routes_of(sources, dispatch.kind);
+  if (own == nullptr) return result;
+  Error refusal = std::move(result).error();
+  auto answer = own->refused(dispatch, refusal);
+  if (answer) {
+    boost::json::object line;
+    line["level"] = "ERROR";
+    line["message"] = "event refused; its source answered the refusal";
+    line["source"] = dispatch.kind.name();
+    line["error_code"] = refusal.code;
+    line["error"] = refusal.message;
+    line["request_id"] = dispatch.invocation.request_id;
+    write_log(line);
+  }
+  return answer;
 }
 
 }  // namespace

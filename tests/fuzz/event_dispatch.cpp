@@ -98,6 +98,12 @@ lift::App make_app() {
     if (items.size() == 3) answers.pop_back();  // a handler answering too few
     return answers;
   });
+  app.ses("*@example.com", [](Context&, const ev::SesRecord& r) -> Result<ev::SesDisposition> {
+    if (auto done = verdict(r.ses.mail.messageId); !done) return std::move(done).error();
+    return ev::SesDisposition::STOP_RULE;
+  });
+  app.alarm("c*", [](Context&, const ev::CloudWatchAlarmEvent& e) { return verdict(e.alarmData.state.value); });
+  // (No custom_resource route: its answer is a PUT to whatever URL the input names.)
   return app;
 }
 

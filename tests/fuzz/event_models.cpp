@@ -122,6 +122,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   round_trip(doc, [](const boost::json::value& v) { return ev::parse_event<ev::AppSyncResolverEvent>(v); });
   round_trip(doc, ev::parse_kafka);
   round_trip(doc, ev::parse_firehose);
+  round_trip(doc, ev::parse_ses);
+  round_trip(doc, ev::parse_cloudwatch_alarm);
+  round_trip(doc, ev::parse_cloudformation_custom_resource);
   round_trip(doc, [](const boost::json::value& v) { return ev::parse_event<ev::CloudWatchLogsData>(v); });
   round_trip(doc, [](const boost::json::value& v) { return ev::parse_event<ev::BatchItemFailures>(v); });
 
@@ -193,6 +196,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (auto cognito = ev::parse_cognito(doc)) {
     auto answer = ev::cognito_response(doc, boost::json::object{});
     if (!answer) std::abort();
+  }
+  if (auto alarm = ev::parse_cloudwatch_alarm(doc)) {
+    expect_typed(alarm->alarmData.state.reason_data());
+    if (alarm->alarmData.previousState) expect_typed(alarm->alarmData.previousState->reason_data());
+  }
+  // Any request (malformed ones too) gets a response document: JSON, with the status asked for
+  // or FAILED.
+  for (const bool failed : {false, true}) {
+    lift::Result<ev::CustomResourceResponse> outcome = ev::CustomResourceResponse{};
+    if (failed) outcome = lift::Error{"Failed", std::string(bytes.substr(0, 8192)), 500};
+    auto document = lift::json::parse_document(ev::custom_resource_response(doc, outcome));
+    if (!document || !document->is_object()) std::abort();
+    if (failed && document->at("Status") != "FAILED") std::abort();
   }
   fuzz_attribute_values(doc);
   return 0;

@@ -31,6 +31,8 @@
 #include "lift/app/handler.hpp"
 #include "lift/events/appsync.hpp"
 #include "lift/events/authorizer.hpp"
+#include "lift/events/cloudformation.hpp"
+#include "lift/events/cloudwatch_alarm.hpp"
 #include "lift/events/cloudwatch_logs.hpp"
 #include "lift/events/cognito.hpp"
 #include "lift/events/dynamodb_stream.hpp"
@@ -39,6 +41,7 @@
 #include "lift/events/kafka.hpp"
 #include "lift/events/kinesis.hpp"
 #include "lift/events/s3.hpp"
+#include "lift/events/ses.hpp"
 #include "lift/events/sns.hpp"
 #include "lift/events/sqs.hpp"
 #include "lift/app/middleware.hpp"
@@ -103,6 +106,14 @@ class Registrations {
   template <class F> Self& cognito(std::string_view trigger_source, F&& h) { return on<events::Cognito>(trigger_source, std::forward<F>(h)); }
   // AppSync direct Lambda resolvers: "Type.field" ("Query.getTodo", "Mutation.*", "*").
   template <class F> Self& graphql(std::string_view type_and_field, F&& h) { return on<events::AppSyncResolver>(type_and_field, std::forward<F>(h)); }
+  // Any recipient the SES receipt rule matched ("*@example.com"); case is ignored.
+  template <class F> Self& ses(std::string_view recipient, F&& h) { return on<events::Ses>(recipient, std::forward<F>(h)); }
+  // A CloudFormation custom resource by its ResourceType ("Custom::Database"); lift PUTs the answer.
+  template <class F> Self& custom_resource(std::string_view resource_type, F&& h) {
+    return on<events::CloudFormationCustomResource>(resource_type, std::forward<F>(h));
+  }
+  // A CloudWatch alarm's Lambda action, by alarm name or ARN.
+  template <class F> Self& alarm(std::string_view alarm_name, F&& h) { return on<events::CloudWatchAlarm>(alarm_name, std::forward<F>(h)); }
   // A TOKEN or REQUEST authorizer, as the handler's parameter says (TokenAuthorizerEvent;
   // RequestAuthorizerEvent, RequestAuthorizerV2Event or AnyRequestAuthorizerEvent).
   template <class F> Self& authorizer(F&& h) { return authorizer("*", std::forward<F>(h)); }

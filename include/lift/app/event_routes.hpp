@@ -31,6 +31,9 @@
 //   graphql          "Type.field" of an AppSync resolver ("Query.getTodo", "Mutation.*")
 //   kafka            the topic; ARN: the MSK cluster ARN (a self-managed cluster has none)
 //   firehose         the delivery stream name; ARN: the delivery stream ARN
+//   ses              each recipient address the receipt rule matched, ASCII case ignored
+//   custom_resource  the CloudFormation ResourceType ("Custom::*")
+//   alarm            the alarm name; ARN: the alarm ARN
 // Within a source the first registered route that matches wins.
 //
 // A handler takes (Context&) alone, (Context&, const Record&) to be called once per record,
@@ -72,6 +75,9 @@
 //    the other unrouted records, as one event of the source's shape), else the invocation
 //    fails with "NoRoute" before any handler ran. A batchItemFailures answer of on_event names
 //    records as Lambda does (an itemIdentifier is text, or an object for Kafka).
+//  - A source whose sender waits for an answer whatever happens (CloudFormation) answers an
+//    event refused before its handler answered (malformed, no route, on_event failing) through
+//    its refused hook: the refusal is logged and the invocation's answer is the hook's.
 // Sources that refine another (scheduled events refine EventBridge) go on to that source's
 // routes when none of theirs match; events another source adapts (S3 notifications through
 // EventBridge) reach that source's routes first.
@@ -166,11 +172,12 @@ Result<std::optional<boost::json::value>> run_batch(const EventDispatch& dispatc
 // Logs an exception caught while answering an event (as one JSON line) and returns InternalError.
 Error event_exception(const EventDispatch& dispatch, std::string_view where);
 
-// What a source's routes did with an event: its answer, or (nullopt) that no route takes it,
-// `unmatched` saying what it was, so that the event can go on (to a refined source's routes,
-// to on_event) or be refused.
+// What a source's routes did with an event: its answer (an error included: the source answered
+// the event, nothing is refused any more), or (nullopt) that no route takes it, `unmatched`
+// saying what it was, so that the event can go on (to a refined source's routes, to on_event)
+// or be refused.
 struct Routed {
-  std::optional<boost::json::value> answer;
+  std::optional<Result<boost::json::value>> answer;
   std::string unmatched;
 };
 
@@ -184,8 +191,12 @@ class SourceRoutesBase {
   [[nodiscard]] virtual bool adaptable(const boost::json::value& event) const noexcept = 0;
   // Each route's full middleware chain, given the chain of each group (index 0: the app's).
   virtual void freeze(std::span<const std::vector<Middleware>> group_chains) = 0;
-  // An event of this source's kind, or (adapted) one of the kind it adapts.
+  // An event of this source's kind, or (adapted) one of the kind it adapts. An error: the event
+  // was refused before the source answered it (see refused).
   virtual Result<Routed> dispatch(const EventDispatch& dispatch, bool adapted) const = 0;
+  // The invocation of an event of this source's kind fails with `error` before the source
+  // answered it: the source's refused hook (lift/events/source.hpp) answers, or the error stays.
+  virtual Result<boost::json::value> refused(const EventDispatch& dispatch, Error error) const = 0;
 };
 
 // ---- calling user handlers whatever they return ----
@@ -460,6 +471,12 @@ inline constexpr bool has_answer_hook_v =
     };
 
 template <class D>
+inline constexpr bool has_refused_hook_v =
+    requires(const boost::json::value& event, const Error& error, const events::AnswerContext& context) {
+      { D::refused(event, error, context) } -> std::same_as<Result<boost::json::value>>;
+    };
+
+template <class D>
 inline constexpr bool has_ordered_v = requires(const typename D::Record& r) {
   { D::ordered(r) } -> std::same_as<bool>;
 };
@@ -532,12 +549,23 @@ class SourceRoutes final : public SourceRoutesBase {
     auto answered = run_batch(dispatch, batch, D::failures);
     if (!answered) return std::move(answered).error();
     if (*answered) return Routed{std::move(**answered), {}};
-    auto answer = batch.answer();
-    if (!answer) return std::move(answer).error();
-    return Routed{std::move(*answer), {}};
+    return Routed{batch.answer(), {}};
+  }
+
+  Result<boost::json::value> refused(const EventDispatch& dispatch, Error error) const override {
+    if constexpr (has_refused_hook_v<D>) {
+      return D::refused(dispatch.event, error, answer_context(dispatch));
+    } else {
+      (void)dispatch;
+      return error;
+    }
   }
 
  private:
+  static events::AnswerContext answer_context(const EventDispatch& dispatch) noexcept {
+    return events::AnswerContext{dispatch.invocation.deadline, dispatch.invocation.request_id};
+  }
+
   static Result<Event> parse(const boost::json::value& event, bool adapted) {
     if constexpr (has_adapter_v<D>) {
       if (adapted) return D::adapt(event);
@@ -655,7 +683,7 @@ class SourceRoutes final : public SourceRoutesBase {
     }
 
     Result<boost::json::value> answer() {
-      const events::AnswerContext context{dispatch_.invocation.deadline, dispatch_.invocation.request_id};
+      const events::AnswerContext context = answer_context(dispatch_);
       if constexpr (has_answer_hook_v<D>) {
         return D::answer(dispatch_.event, event_, std::span<Outcome>(outcomes_), context);
       } else {

@@ -9,4 +9,7 @@ namespace lift {
 // `pattern` against the whole of `text`. Linear in practice, never exponential.
 [[nodiscard]] bool glob_match(std::string_view pattern, std::string_view text) noexcept;
 
+// As glob_match, with ASCII letters compared without regard to case (mail addresses).
+[[nodiscard]] bool glob_match_ignoring_case(std::string_view pattern, std::string_view text) noexcept;
+
 }  // namespace lift

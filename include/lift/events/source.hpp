@@ -70,6 +70,15 @@
 //                          one record's answer as JSON for single-event sources, else null).
 //                          Called whatever the outcomes, failures included, so a source whose
 //                          answer must always be sent (CloudFormation) can send it.
+//   refused(event, error, context)
+//                          the invocation is failing with `error` before answer() was called:
+//                          the event is malformed, no route takes it, on_event failed on it.
+//                          A source whose sender waits for an answer whatever happens
+//                          (CloudFormation) answers it here and returns the invocation's
+//                          answer (the dispatch then logs `error`), or returns the error the
+//                          invocation fails with (`error` itself when there was nowhere to
+//                          answer). Called only for an event of D's kind in an app with routes
+//                          of D; never after answer().
 //   adapts, adaptable(event), adapt(event)
 //                          events of another kind that D's routes also take, translated into
 //                          D's Event (S3 notifications through EventBridge): tried before that

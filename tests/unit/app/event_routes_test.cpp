@@ -22,6 +22,7 @@
 #include "support/json.hpp"
 #include "support/files.hpp"
 #include "support/invoke.hpp"
+#include "support/local_server.hpp"
 #include "support/sample_events.hpp"
 
 namespace event_routes_test {
@@ -210,6 +211,15 @@ TEST(EventRoutes, EverySampleEventReachesTheHandlerOfItsSource) {
     count_record("firehose");
     return events::FirehoseResult::dropped();
   });
+  app.ses("*", [&count_record](Context&, const events::SesRecord&) { count_record("ses"); });
+  app.custom_resource("*", [&hit](Context&, const events::CloudFormationCustomResourceEvent&) {
+    hit("cloudformation-custom-resource", 1);
+  });
+  app.alarm("*", [&hit](Context&, const events::CloudWatchAlarmEvent&) { hit("cloudwatch-alarm", 1); });
+  // CloudFormation's samples name a real S3 URL: their answers go to this one on 127.0.0.1.
+  lift::testing_support::LocalServer response_url([](auto& socket) {
+    lift::testing_support::serve_http(socket, [](const auto&, int) { return lift::testing_support::make_response(200, ""); });
+  });
   app.on_event([&hit](Context&, const Json&) -> Result<Json> {
     hit("unknown", 1);
     return Json();
@@ -221,7 +231,12 @@ TEST(EventRoutes, EverySampleEventReachesTheHandlerOfItsSource) {
     const auto& kind = sample.kind;
     const auto& file = sample.file;
     const auto records = sample.records;
-    const auto payload = read_file(sample.path);
+    auto payload = read_file(sample.path);
+    if (kind == "cloudformation-custom-resource") {
+      auto local = json_of(payload);
+      local.as_object()["ResponseURL"] = "http://127.0.0.1:" + std::to_string(response_url.port()) + "/response";
+      payload = boost::json::serialize(local);
+    }
     const auto event = json_of(payload);
     std::string expected = kind;
     if (kind == "apigw-rest" || kind == "apigw-http" || kind == "alb" || kind == "function-url" || kind == "apigw-websocket")
@@ -247,6 +262,9 @@ TEST(EventRoutes, EverySampleEventReachesTheHandlerOfItsSource) {
     }
     if (kind == "cognito") {
       EXPECT_TRUE(json_of(answer->body).as_object().contains("triggerSource")) << file;
+    }
+    if (kind == "cloudformation-custom-resource") {
+      EXPECT_EQ(json_of(answer->body).at("Status"), "SUCCESS") << file;
     }
     ++checked;
   }
