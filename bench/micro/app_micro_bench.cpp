@@ -124,6 +124,34 @@ void BM_InvokeTypedPostWithStandardMiddleware(benchmark::State& state) {
 }
 BENCHMARK(BM_InvokeTypedPostWithStandardMiddleware);
 
+// An SQS batch of ten messages (the shape and size Lambda sends) through app.sqs: detection,
+// the typed model, routing by queue, the per-record handler and the batchItemFailures answer.
+// Measures the event-source dispatch that HTTP invocations do not take.
+std::string sqs_batch_event() {
+  std::string records;
+  for (int i = 0; i < 10; ++i) {
+    if (i > 0) records += ",";
+    const auto n = std::to_string(i);
+    records += R"({"messageId":"059f36b4-87a3-44ab-83d2-66197555020)" + n + R"(","receiptHandle":"AQEBwJnKyrHigUMZj6rYigCgxlaS3SLy0a...",)"
+               R"("body":"{\"sku\":\"ABC-)" + n + R"(\",\"quantity\":3}","attributes":{"ApproximateReceiveCount":"1",)"
+               R"("SentTimestamp":"1545082649183","SenderId":"AIDAIENQZJOLO23YVJ4VO","ApproximateFirstReceiveTimestamp":"1545082649185"},)"
+               R"("messageAttributes":{},"md5OfBody":"e4e68fb7bd0e697a0ae8f1bb342846b3","eventSource":"aws:sqs",)"
+               R"("eventSourceARN":"arn:aws:sqs:eu-west-1:123456789012:orders","awsRegion":"eu-west-1"})";
+  }
+  return R"({"Records":[)" + records + "]}";
+}
+
+void BM_InvokeSqsBatchOfTen(benchmark::State& state) {
+  lift::App app;
+  app.sqs("orders", [](lift::Context&, const lift::events::SqsMessage& m) -> lift::Result<void> {
+    benchmark::DoNotOptimize(m.body.size());
+    return {};
+  });
+  const auto in = invocation(sqs_batch_event());
+  invoke_repeatedly(state, app, in);
+}
+BENCHMARK(BM_InvokeSqsBatchOfTen);
+
 // requestContext.http.method of a hand-parsed event, or null.
 const boost::json::value* http_method(const boost::json::object& root) {
   const auto* context = root.if_contains("requestContext");
