@@ -166,7 +166,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto& answered = answer.at("records").as_array();
     if (answered.size() != firehose->records.size()) std::abort();
     for (std::size_t i = 0; i < answered.size(); ++i) {
-      if (answered[i].at("recordId") != firehose->records[i].recordId) std::abort();
+      if (answered[i].at("recordId") != boost::json::value(firehose->records[i].recordId)) std::abort();
     }
   }
   if (auto s3 = ev::parse_s3(doc)) {
