@@ -173,6 +173,16 @@ Result<AppSyncInvocation> parse_appsync(const boost::json::value& event) {
   return out;
 }
 
+AppSyncInvocation AppSyncResolver::subset(const Event& event, std::span<const std::size_t> indices) {
+  AppSyncInvocation out;
+  out.batch = event.batch;
+  out.items.reserve(indices.size());
+  for (const auto i : indices) {
+    if (i < event.items.size()) out.items.push_back(event.items[i]);
+  }
+  return out;
+}
+
 boost::json::array appsync_batch_answer(std::span<const Result<std::optional<boost::json::value>>> outcomes) {
   boost::json::array out;
   out.reserve(outcomes.size());

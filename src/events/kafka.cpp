@@ -124,7 +124,7 @@ Result<void> lift_from_json(const boost::json::value& json, KafkaRecords& out) {
   std::vector<ErrorDetail> details;
   constexpr std::size_t kMostDetails = 32;  // as lift::json reports at most
   for (const auto& group : *object) {
-    auto records = lift::json::bind<std::vector<KafkaRecord>>(group.value());
+    auto records = lift::json::parse<std::vector<KafkaRecord>>(group.value());
     if (!records) {
       const std::string at = key_path(group.key());
       auto error = std::move(records).error();

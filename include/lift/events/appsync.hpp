@@ -138,12 +138,12 @@ struct AppSyncInvocation {
 // the JSON path (`[1].info.fieldName: is required`, `arguments: is required`).
 Result<AppSyncInvocation> parse_appsync(const boost::json::value& event);
 
-// An event's arguments as T (a described struct): lift::json::bind, T's rules included.
+// An event's arguments as T (a described struct): lift::json::parse, T's rules included.
 // Errors: "InvalidArguments" (400) when they do not fit T, "ValidationFailed" (422) when a rule
 // fails, the message naming the argument (`priority: must be at most 5`).
 template <class T>
 Result<T> bind_arguments(const AppSyncResolverEvent& event) {
-  auto bound = lift::json::bind<T>(event.arguments);
+  auto bound = lift::json::parse<T>(event.arguments);
   if (!bound && bound.error().code == "InvalidBody") {
     Error error = std::move(bound).error();
     error.code = "InvalidArguments";
@@ -198,6 +198,9 @@ struct AppSyncResolver {
   static Result<Event> parse(const boost::json::value& event) { return parse_appsync(event); }
   static std::span<const Record> records(const Event& event) noexcept { return event.items; }
   static std::vector<const boost::json::value*> raw_records(const boost::json::value& event);
+  // The invocation with only the items at `indices`, for a whole-batch handler when a batch is
+  // split between routes.
+  static Event subset(const Event& event, std::span<const std::size_t> indices);
   static bool matches(std::string_view pattern, const Record& event);
   static std::string describe(const Record& event) { return "the GraphQL field " + event.field_path(); }
   static constexpr Failures failures = Failures::answer_each;
