@@ -37,4 +37,17 @@ std::string random_hex(std::size_t digits) {
   return out;
 }
 
+std::string random_digits(std::size_t digits) {
+  std::string out(digits, '\0');
+  random_bytes(out.data(), out.size());
+  // 250 is the largest multiple of 10 a byte holds: redrawing the bytes above it keeps the
+  // digits uniform.
+  for (auto& c : out) {
+    auto byte = static_cast<unsigned char>(c);
+    while (byte >= 250) random_bytes(&byte, 1);
+    c = static_cast<char>('0' + byte % 10);
+  }
+  return out;
+}
+
 }  // namespace lift

@@ -241,10 +241,7 @@ Result<boost::json::value> AppSyncResolver::sample(const SampleOptions& options)
   const std::string field = options.field.substr(dot + 1);
   auto identity = sample_identity(options.auth, lift::uuid());
   if (!identity) return std::move(identity).error();
-  // X-Ray's trace id: Root=1-<8 hex digits of time>-<24 hex digits>.
-  std::string hex = lift::uuid();
-  std::erase(hex, '-');
-  const std::string trace_id = "Root=1-" + hex.substr(0, 8) + "-" + hex.substr(8, 24);
+  const std::string trace_id = sample_trace_id();
   const bool root = type == "Query" || type == "Mutation" || type == "Subscription";
 
   const auto item = [&](std::int64_t index) {

@@ -1,5 +1,10 @@
 #include "lift/events/authorizer.hpp"
 
+#include <chrono>
+
+#include "lift/core/uuid.hpp"
+#include "lift/events/http_events.hpp"
+
 namespace lift::events {
 
 namespace {
@@ -140,6 +145,63 @@ bool RequestAuthorizer::matches(std::string_view pattern, const Record& event) n
 std::string RequestAuthorizer::describe(const Record& event) {
   if (const auto* v1 = std::get_if<RequestAuthorizerEvent>(&event)) return "the REQUEST authorizer call (payload 1.0) for " + v1->methodArn;
   return "the REQUEST authorizer call (payload 2.0) for " + std::get<RequestAuthorizerV2Event>(event).routeArn;
+}
+
+// ---- samples ----
+
+namespace {
+
+constexpr std::string_view kSampleApi = "abcdef1234";
+
+// The ARN of a method (or an HTTP API's route) of the sample API: .../prod/GET/pets.
+std::string execute_api_arn(std::string_view stage, std::string_view method, std::string_view path) {
+  return "arn:aws:execute-api:us-east-1:" + std::string(kSampleAccount) + ":" + std::string(kSampleApi) + "/" + std::string(stage) +
+         "/" + std::string(method) + std::string(path);
+}
+
+}  // namespace
+
+Result<boost::json::value> TokenAuthorizer::sample(const SampleOptions& options) {
+  if (options.token.empty()) return invalid_sample("the token is empty");
+  if (options.method_arn && !options.method_arn->starts_with("arn:")) {
+    return invalid_sample("the method ARN is an ARN (arn:aws:execute-api:...), not \"" + *options.method_arn + "\"");
+  }
+  return boost::json::value{{"type", "TOKEN"},
+                            {"authorizationToken", options.token},
+                            {"methodArn", options.method_arn.value_or(execute_api_arn("prod", "GET", "/"))}};
+}
+
+Result<boost::json::value> RequestAuthorizer::sample(const SampleOptions& options) {
+  if (options.version != "1.0" && options.version != "2.0") {
+    return invalid_sample("the payload version is 1.0 or 2.0, not \"" + options.version + "\"");
+  }
+  const bool v2 = options.version == "2.0";
+  const std::string domain = std::string(kSampleApi) + ".execute-api.us-east-1.amazonaws.com";
+  auto request = sample_request(options.method, options.path, {}, options.header,
+                                {{"Accept", "*/*"}, {"Authorization", "Bearer allow"}, {"Host", domain}, {"User-Agent", "curl/8.5.0"}});
+  if (!request) return std::move(request).error();
+  request->api_id = kSampleApi;
+  request->domain_name = domain;
+  request->account_id = kSampleAccount;
+  request->request_id = uuid();
+  request->time = std::chrono::system_clock::now();
+  request->stage = v2 ? "$default" : "prod";
+  // The request's event without its body, and what names the call.
+  boost::json::object event = v2 ? http_api_event(*request) : rest_api_event(*request);
+  event.erase("body");
+  event.erase("isBase64Encoded");
+  event["type"] = "REQUEST";
+  if (v2) {
+    const std::string route_key = request->method + " " + options.path;
+    event["routeArn"] = execute_api_arn("$default", request->method, request->path);
+    const auto authorization = header_value(request->headers, "authorization");
+    event["identitySource"] = authorization.empty() ? boost::json::array{} : boost::json::array{boost::json::string(authorization)};
+    event["routeKey"] = route_key;
+    event["requestContext"].as_object()["routeKey"] = route_key;
+  } else {
+    event["methodArn"] = execute_api_arn("prod", request->method, request->path);
+  }
+  return boost::json::value(std::move(event));
 }
 
 }  // namespace lift::events

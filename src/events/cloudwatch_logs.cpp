@@ -1,10 +1,13 @@
 #include "lift/events/cloudwatch_logs.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 #include "lift/core/base64.hpp"
 #include "lift/core/compression.hpp"
 #include "lift/core/glob.hpp"
+#include "lift/core/random.hpp"
+#include "lift/core/time.hpp"
 #include "lift/json/document.hpp"
 
 namespace lift::events {
@@ -65,5 +68,36 @@ void CloudWatchLogs::summarize(const boost::json::value& event, Summary& out) {
 }
 
 bool CloudWatchLogs::matches(std::string_view pattern, const Record& data) noexcept { return glob_match(pattern, data.logGroup); }
+
+Result<boost::json::value> CloudWatchLogs::sample(const SampleOptions& options) {
+  if (options.log_group.empty()) return invalid_sample("the log group is empty");
+  if (options.log_stream && options.log_stream->empty()) return invalid_sample("the log stream is empty");
+  if (options.message.empty()) return invalid_sample("a subscription filter's batch has at least one log event");
+  const auto now = std::chrono::system_clock::now();
+  const auto ms = epoch_ms(now);
+  boost::json::array log_events;
+  for (std::size_t i = 0; i < options.message.size(); ++i) {
+    log_events.push_back(
+        boost::json::object{{"id", random_digits(56)}, {"timestamp", ms + static_cast<std::int64_t>(i)}, {"message", options.message[i]}});
+  }
+  std::string stream;
+  if (options.log_stream) {
+    stream = *options.log_stream;
+  } else {
+    // A Lambda function's: 2024/01/20/[$LATEST]<32 hex digits>.
+    stream = rfc3339(now).substr(0, 10);
+    std::replace(stream.begin(), stream.end(), '-', '/');
+    stream += "/[$LATEST]" + random_hex(32);
+  }
+  const boost::json::object payload{{"messageType", "DATA_MESSAGE"},
+                                    {"owner", kSampleAccount},
+                                    {"logGroup", options.log_group},
+                                    {"logStream", stream},
+                                    {"subscriptionFilters", boost::json::array{"lift-subscription"}},
+                                    {"logEvents", std::move(log_events)}};
+  auto compressed = compression::deflate(boost::json::serialize(payload), compression::Framing::gzip, compression::Level::best);
+  if (!compressed) return std::move(compressed).error();
+  return boost::json::value{{"awslogs", {{"data", base64::encode(*compressed)}}}};
+}
 
 }  // namespace lift::events

@@ -1,5 +1,10 @@
 #include "lift/events/dynamodb_stream.hpp"
 
+#include <chrono>
+
+#include "lift/core/random.hpp"
+#include "lift/core/time.hpp"
+
 namespace lift::events {
 
 StreamOperation DynamoDBRecord::operation() const noexcept {
@@ -47,6 +52,45 @@ void DynamoDBStream::summarize(const boost::json::value& event, Summary& out) {
     if (const auto* keys = member_at(*r, {"dynamodb", "Keys"})) item["Keys"] = *keys;
     out.items.push_back(std::move(item));
   }
+}
+
+Result<boost::json::value> DynamoDBStream::sample(const SampleOptions& options) {
+  const auto& name = options.event_name;
+  if (name != "INSERT" && name != "MODIFY" && name != "REMOVE") {
+    return invalid_sample("the event name is INSERT, MODIFY or REMOVE, not \"" + name + "\"");
+  }
+  if (options.table.empty()) return invalid_sample("the table's name is empty");
+  if (options.id.empty()) return invalid_sample("a DynamoDB Streams event has at least one record");
+  if (options.region.empty()) return invalid_sample("the region is empty");
+  const auto now = std::chrono::system_clock::now();
+  // The stream's label is the time it was enabled, without a zone.
+  std::string label = rfc3339(now);
+  label.pop_back();
+  const std::string stream_arn =
+      "arn:aws:dynamodb:" + options.region + ":" + std::string(kSampleAccount) + ":table/" + options.table + "/stream/" + label;
+  const std::string sequence_base = random_digits(18);
+  boost::json::array records;
+  for (std::size_t i = 0; i < options.id.size(); ++i) {
+    const boost::json::object keys{{"id", {{"S", options.id[i]}}}};
+    boost::json::object image{{"id", {{"S", options.id[i]}}}, {"status", {{"S", "PENDING"}}}, {"total", {{"N", "42.5"}}}};
+    boost::json::object change{{"ApproximateCreationDateTime", epoch_ms(now) / 1000}, {"Keys", keys}};
+    if (name != "REMOVE") change["NewImage"] = image;
+    if (name != "INSERT") {
+      image["status"] = boost::json::object{{"S", "NEW"}};
+      change["OldImage"] = std::move(image);
+    }
+    change["SequenceNumber"] = std::to_string(i + 1) + sequence_base;
+    change["SizeBytes"] = 59;
+    change["StreamViewType"] = "NEW_AND_OLD_IMAGES";
+    records.push_back(boost::json::object{{"eventID", random_hex(32)},
+                                          {"eventName", name},
+                                          {"eventVersion", "1.1"},
+                                          {"eventSource", "aws:dynamodb"},
+                                          {"awsRegion", options.region},
+                                          {"dynamodb", std::move(change)},
+                                          {"eventSourceARN", stream_arn}});
+  }
+  return boost::json::value{{"Records", std::move(records)}};
 }
 
 }  // namespace lift::events

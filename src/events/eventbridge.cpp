@@ -1,6 +1,12 @@
 #include "lift/events/eventbridge.hpp"
 
+#include <chrono>
+
+#include <boost/json/parse.hpp>
+
 #include "lift/core/glob.hpp"
+#include "lift/core/time.hpp"
+#include "lift/core/uuid.hpp"
 
 namespace lift::events {
 
@@ -38,6 +44,20 @@ bool is_envelope(const boost::json::value& event) noexcept {
 
 bool is_scheduled(const boost::json::value& event) noexcept {
   return string_member(event, "detail-type") == "Scheduled Event" && string_member(event, "source") == "aws.events";
+}
+
+// A sample event: the envelope around `detail`.
+boost::json::value sample_envelope(std::string_view source, std::string_view detail_type, boost::json::array resources,
+                                   boost::json::value detail, std::string_view region) {
+  return boost::json::object{{"version", "0"},
+                             {"id", uuid()},
+                             {"detail-type", detail_type},
+                             {"source", source},
+                             {"account", kSampleAccount},
+                             {"time", rfc3339(std::chrono::system_clock::now(), Fraction::none)},
+                             {"region", region},
+                             {"resources", std::move(resources)},
+                             {"detail", std::move(detail)}};
 }
 
 void summarize_envelope(const boost::json::value& event, Summary& out) {
@@ -94,6 +114,24 @@ Result<ScheduledEvent> parse_scheduled(const boost::json::value& event) {
   if (out->source != "aws.events") return invalid_event("source", "expected \"aws.events\"");
   if (out->detail_type != "Scheduled Event") return invalid_event("detail-type", "expected \"Scheduled Event\"");
   return out;
+}
+
+Result<boost::json::value> EventBridge::sample(const SampleOptions& options) {
+  if (options.source.empty() || options.detail_type.empty()) return invalid_sample("an event has a source and a detail-type");
+  if (options.region.empty()) return invalid_sample("the region is empty");
+  boost::json::error_code error;
+  auto detail = boost::json::parse(options.detail, error);
+  if (error) return invalid_sample("the detail is not JSON: " + error.message());
+  auto event = sample_envelope(options.source, options.detail_type, {}, std::move(detail), options.region);
+  if (is_scheduled(event)) return invalid_sample("that is a scheduled event: the scheduled source's sample makes those");
+  return event;
+}
+
+Result<boost::json::value> Scheduled::sample(const SampleOptions& options) {
+  if (options.rule.empty()) return invalid_sample("the rule's name is empty");
+  if (options.region.empty()) return invalid_sample("the region is empty");
+  const std::string rule = "arn:aws:events:" + options.region + ":" + std::string(kSampleAccount) + ":rule/" + options.rule;
+  return sample_envelope("aws.events", "Scheduled Event", {boost::json::value(rule)}, boost::json::object{}, options.region);
 }
 
 }  // namespace lift::events

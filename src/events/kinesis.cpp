@@ -1,6 +1,10 @@
 #include "lift/events/kinesis.hpp"
 
+#include <chrono>
+
 #include "lift/core/base64.hpp"
+#include "lift/core/random.hpp"
+#include "lift/core/time.hpp"
 #include "lift/core/utf8.hpp"
 
 namespace lift::events {
@@ -46,6 +50,34 @@ Result<KinesisEvent> parse_kinesis(const boost::json::value& event) {
     }
   }
   return out;
+}
+
+Result<boost::json::value> Kinesis::sample(const SampleOptions& options) {
+  if (options.stream.empty()) return invalid_sample("the stream's name is empty");
+  if (options.data.empty()) return invalid_sample("a Kinesis event has at least one record");
+  if (options.partition_key.empty()) return invalid_sample("the partition key is empty");
+  if (options.region.empty()) return invalid_sample("the region is empty");
+  const std::string sequence_base = "4959" + random_digits(40);
+  const double arrival = static_cast<double>(epoch_ms(std::chrono::system_clock::now())) / 1000.0;
+  const std::string account(kSampleAccount);
+  boost::json::array records;
+  for (std::size_t i = 0; i < options.data.size(); ++i) {
+    const std::string sequence = sequence_base + std::to_string(10 + i);
+    records.push_back(boost::json::object{{"kinesis",
+                                           {{"kinesisSchemaVersion", "1.0"},
+                                            {"partitionKey", options.partition_key},
+                                            {"sequenceNumber", sequence},
+                                            {"data", base64::encode(options.data[i])},
+                                            {"approximateArrivalTimestamp", arrival}}},
+                                          {"eventSource", "aws:kinesis"},
+                                          {"eventVersion", "1.0"},
+                                          {"eventID", "shardId-000000000000:" + sequence},
+                                          {"eventName", "aws:kinesis:record"},
+                                          {"invokeIdentityArn", "arn:aws:iam::" + account + ":role/lambda-kinesis-role"},
+                                          {"awsRegion", options.region},
+                                          {"eventSourceARN", "arn:aws:kinesis:" + options.region + ":" + account + ":stream/" + options.stream}});
+  }
+  return boost::json::value{{"Records", std::move(records)}};
 }
 
 }  // namespace lift::events

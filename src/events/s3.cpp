@@ -4,8 +4,13 @@
 #include <boost/url/grammar/alnum_chars.hpp>
 #include <boost/url/grammar/lut_chars.hpp>
 
+#include <chrono>
+
+#include "lift/core/base64.hpp"
 #include "lift/core/glob.hpp"
 #include "lift/core/percent.hpp"
+#include "lift/core/random.hpp"
+#include "lift/core/time.hpp"
 
 namespace lift::events {
 
@@ -155,6 +160,36 @@ Result<S3EventBridgeEvent> parse_s3_eventbridge(const boost::json::value& event)
   if (out->detail.bucket.name.empty()) return invalid_event("detail.bucket.name", "is required");
   if (out->detail.object.key.empty()) return invalid_event("detail.object.key", "is required");
   return out;
+}
+
+Result<boost::json::value> S3::sample(const SampleOptions& options) {
+  if (options.bucket.empty() || options.key.empty()) return invalid_sample("an S3 object has a bucket and a key");
+  if (options.event_name.empty()) return invalid_sample("the event name is empty (ObjectCreated:Put, ObjectRemoved:Delete, ...)");
+  if (options.size < 0) return invalid_sample("the object's size is negative");
+  if (options.region.empty()) return invalid_sample("the region is empty");
+  boost::json::object object{{"key", encode_s3_key(options.key)}};
+  // Deletions name no size or eTag.
+  if (!options.event_name.starts_with("ObjectRemoved") && !options.event_name.starts_with("LifecycleExpiration")) {
+    object["size"] = options.size;
+    object["eTag"] = random_hex(32);
+  }
+  object["sequencer"] = "00" + random_hex(16);
+  boost::json::object record{
+      {"eventVersion", "2.1"},
+      {"eventSource", "aws:s3"},
+      {"awsRegion", options.region},
+      {"eventTime", rfc3339(std::chrono::system_clock::now())},
+      {"eventName", options.event_name},
+      {"userIdentity", {{"principalId", "AWS:AIDAINPONIXQXHT3IKHL2"}}},
+      {"requestParameters", {{"sourceIPAddress", "203.0.113.10"}}},
+      {"responseElements", {{"x-amz-request-id", random_hex(16)}, {"x-amz-id-2", base64::encode(random_hex(40))}}},
+      {"s3",
+       {{"s3SchemaVersion", "1.0"},
+        {"configurationId", "lift-notification"},
+        {"bucket",
+         {{"name", options.bucket}, {"ownerIdentity", {{"principalId", "A3NL1KOZZKExample"}}}, {"arn", "arn:aws:s3:::" + options.bucket}}},
+        {"object", std::move(object)}}}};
+  return boost::json::value{{"Records", boost::json::array{boost::json::value(std::move(record))}}};
 }
 
 }  // namespace lift::events

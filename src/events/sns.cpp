@@ -1,5 +1,12 @@
 #include "lift/events/sns.hpp"
 
+#include <chrono>
+
+#include "lift/core/base64.hpp"
+#include "lift/core/random.hpp"
+#include "lift/core/time.hpp"
+#include "lift/core/uuid.hpp"
+
 namespace lift::events {
 
 std::string_view SnsMessage::signing_cert_url() const noexcept {
@@ -35,6 +42,30 @@ void Sns::summarize(const boost::json::value& event, Summary& out) {
     if (auto subject = string_at(*r, {"Sns", "Subject"}); !subject.empty()) item["Subject"] = subject;
     out.items.push_back(std::move(item));
   }
+}
+
+Result<boost::json::value> Sns::sample(const SampleOptions& options) {
+  if (options.topic.empty()) return invalid_sample("the topic's name is empty");
+  if (options.region.empty()) return invalid_sample("the region is empty");
+  const std::string topic_arn = "arn:aws:sns:" + options.region + ":" + std::string(kSampleAccount) + ":" + options.topic;
+  const std::string endpoint = "https://sns." + options.region + ".amazonaws.com";
+  boost::json::object message{
+      {"Type", "Notification"},
+      {"MessageId", uuid()},
+      {"TopicArn", topic_arn},
+      {"Subject", options.subject ? boost::json::value(*options.subject) : boost::json::value(nullptr)},
+      {"Message", options.message},
+      {"Timestamp", rfc3339(std::chrono::system_clock::now())},
+      {"SignatureVersion", "1"},
+      {"Signature", base64::encode(random_hex(64))},
+      {"SigningCertUrl", endpoint + "/SimpleNotificationService-" + random_hex(32) + ".pem"},
+      {"UnsubscribeUrl", endpoint + "/?Action=Unsubscribe&SubscriptionArn=" + topic_arn + ":" + uuid()},
+      {"MessageAttributes", boost::json::object{}}};
+  boost::json::object record{{"EventSource", "aws:sns"},
+                             {"EventVersion", "1.0"},
+                             {"EventSubscriptionArn", topic_arn + ":" + uuid()},
+                             {"Sns", std::move(message)}};
+  return boost::json::value{{"Records", boost::json::array{boost::json::value(std::move(record))}}};
 }
 
 }  // namespace lift::events

@@ -1,11 +1,22 @@
 #include "lift/events/source.hpp"
 
+#include <chrono>
+#include <cstdio>
+
 #include "lift/core/glob.hpp"
+#include "lift/core/random.hpp"
 #include "lift/core/utf8.hpp"
 
 namespace lift::events {
 
 Error invalid_sample(std::string_view problem) { return Error{"InvalidSample", std::string(problem), 400}; }
+
+std::string sample_trace_id() {
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  char epoch[17];
+  std::snprintf(epoch, sizeof epoch, "%08llx", static_cast<unsigned long long>(seconds));
+  return "Root=1-" + std::string(epoch) + "-" + random_hex(24);
+}
 
 void Summary::add(std::string_view name, std::string_view text) {
   if (!text.empty()) fields[name] = text;

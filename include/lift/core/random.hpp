@@ -13,5 +13,7 @@ void random_bytes(void* out, std::size_t size) noexcept;
 
 // `digits` random lower-case hex digits (trace and request ids).
 std::string random_hex(std::size_t digits);
+// `digits` random decimal digits (sequence numbers, log event ids).
+std::string random_digits(std::size_t digits);
 
 }  // namespace lift

@@ -93,6 +93,13 @@ Result<RequestAuthorizerV2Event> parse_request_authorizer_v2(const boost::json::
 using AnyRequestAuthorizerEvent = std::variant<RequestAuthorizerEvent, RequestAuthorizerV2Event>;
 Result<AnyRequestAuthorizerEvent> parse_any_request_authorizer(const boost::json::value& event);
 
+// Options of a sample call (`lift events generate authorizer-token`).
+struct TokenAuthorizerSampleOptions {
+  std::string token = "allow";
+  std::optional<std::string> method_arn;  // GET / of a sample REST API when absent
+};
+BOOST_DESCRIBE_STRUCT(TokenAuthorizerSampleOptions, (), (token, method_arn))
+
 // The TOKEN authorizer source. Routes match the methodArn ("*" for every call); what a handler
 // returns (an IamPolicyResponse, or a Result of one) is the answer; an error answers with its
 // message (API Gateway answers 401 to an error whose message is "Unauthorized").
@@ -103,6 +110,12 @@ struct TokenAuthorizer {
   using Answer = std::optional<boost::json::value>;
   static bool detect(const boost::json::value& event) noexcept;
   static void summarize(const boost::json::value& event, Summary& out);
+  using SampleOptions = TokenAuthorizerSampleOptions;
+  static constexpr SampleOption sample_options[] = {
+      {"token", "the authorizationToken"},
+      {"method_arn", "the methodArn (GET / of a sample REST API by default)"},
+  };
+  static Result<boost::json::value> sample(const SampleOptions& options);
   static Result<Event> parse(const boost::json::value& event) { return parse_token_authorizer(event); }
   static std::span<const Record> records(const Event& event) noexcept { return {&event, 1}; }
   static std::vector<const boost::json::value*> raw_records(const boost::json::value& event) { return {&event}; }
@@ -113,6 +126,15 @@ struct TokenAuthorizer {
   static constexpr Failures failures = Failures::fail_invocation;
 };
 LIFT_EVENT_SOURCE(TokenAuthorizer);
+
+// Options of a sample call (`lift events generate authorizer-request`).
+struct RequestAuthorizerSampleOptions {
+  std::string version = "1.0";
+  std::string method = "GET";
+  std::string path = "/";
+  std::vector<std::string> header;  // "Name: value" (or "Name=value")
+};
+BOOST_DESCRIBE_STRUCT(RequestAuthorizerSampleOptions, (), (version, method, path, header))
 
 // The REQUEST authorizer source, both payload versions (REST and WebSocket APIs: 1.0; HTTP
 // APIs: 2.0). Routes match the methodArn (1.0) or routeArn (2.0). A handler that takes
@@ -126,6 +148,15 @@ struct RequestAuthorizer {
   using Answer = std::optional<boost::json::value>;
   static bool detect(const boost::json::value& event) noexcept;
   static void summarize(const boost::json::value& event, Summary& out);
+  using SampleOptions = RequestAuthorizerSampleOptions;
+  static constexpr SampleOption sample_options[] = {
+      {"version", "the payload version: 1.0 (REST API) or 2.0 (HTTP API)"},
+      {"method", "the HTTP method of the request"},
+      {"path", "its path"},
+      {"header", "a header, \"Name: value\" (repeatable; the default Authorization is the identity source)"},
+  };
+  // The request's event (lift/events/http_events.hpp) with what an authorizer call adds.
+  static Result<boost::json::value> sample(const SampleOptions& options);
   static Result<Event> parse(const boost::json::value& event) { return parse_any_request_authorizer(event); }
   static std::span<const Record> records(const Event& event) noexcept { return {&event, 1}; }
   static std::vector<const boost::json::value*> raw_records(const boost::json::value& event) { return {&event}; }

@@ -72,6 +72,14 @@ Result<CloudWatchLogsEvent> parse_cloudwatch_logs_event(const boost::json::value
 Result<CloudWatchLogsData> parse_cloudwatch_logs(const boost::json::value& event,
                                                  std::size_t max_inflated = kMaxCloudWatchLogsBytes);
 
+// Options of a sample event (`lift events generate cloudwatch-logs`).
+struct CloudWatchLogsSampleOptions {
+  std::string log_group = "/aws/lambda/my-function";
+  std::optional<std::string> log_stream;  // a Lambda function's stream of today when absent
+  std::vector<std::string> message{"START RequestId: 1 Version: $LATEST", "END RequestId: 1"};  // one log event each
+};
+BOOST_DESCRIBE_STRUCT(CloudWatchLogsSampleOptions, (), (log_group, log_stream, message))
+
 // The source: one decoded batch of a subscription filter per invocation, routed by log group
 // name. A handler takes the decoded CloudWatchLogsData.
 struct CloudWatchLogs {
@@ -80,6 +88,14 @@ struct CloudWatchLogs {
   using Record = Event;
   static bool detect(const boost::json::value& event) noexcept { return !string_at(event, {"awslogs", "data"}).empty(); }
   static void summarize(const boost::json::value& event, Summary& out);
+  using SampleOptions = CloudWatchLogsSampleOptions;
+  static constexpr SampleOption sample_options[] = {
+      {"log_group", "the log group"},
+      {"log_stream", "the log stream (a Lambda function's, of today, by default)"},
+      {"message", "a log line, one log event each (repeatable)"},
+  };
+  // The payload gzipped and base64-encoded into awslogs.data, as CloudWatch Logs sends it.
+  static Result<boost::json::value> sample(const SampleOptions& options);
   static Result<Event> parse(const boost::json::value& event) { return parse_cloudwatch_logs(event); }
   static std::span<const Record> records(const Event& event) noexcept { return {&event, 1}; }
   static std::vector<const boost::json::value*> raw_records(const boost::json::value& event) { return {&event}; }

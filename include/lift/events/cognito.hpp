@@ -48,6 +48,15 @@ Result<CognitoEvent> parse_cognito(const boost::json::value& event);
 // checks the answer against what it sent). "InvalidEvent" when `event` is not an object.
 Result<boost::json::value> cognito_response(const boost::json::value& event, boost::json::value response);
 
+// Options of a sample trigger (`lift events generate cognito`).
+struct CognitoSampleOptions {
+  std::string trigger = "PreSignUp_SignUp";
+  std::string user_pool_id = "us-east-1_EXAMPLE";
+  std::string username = "jane";
+  std::string email = "jane@example.com";
+};
+BOOST_DESCRIBE_STRUCT(CognitoSampleOptions, (), (trigger, user_pool_id, username, email))
+
 // The source: one trigger per invocation, routed by its trigger source ("PreSignUp_*"). What a
 // handler returns is the trigger's `response` (a JSON value or any type that converts to one),
 // or nothing to leave it as it came; Lambda gets the event back with `response` replaced.
@@ -60,6 +69,15 @@ struct Cognito {
     return !string_member(event, "triggerSource").empty() && !string_member(event, "userPoolId").empty();
   }
   static void summarize(const boost::json::value& event, Summary& out);
+  using SampleOptions = CognitoSampleOptions;
+  static constexpr SampleOption sample_options[] = {
+      {"trigger", "the triggerSource (PreSignUp_SignUp, TokenGeneration_HostedAuth, ...)"},
+      {"user_pool_id", "the user pool's id (its region comes before '_')"},
+      {"username", "the userName"},
+      {"email", "the user's email attribute"},
+  };
+  // The request and the empty response the trigger's family has.
+  static Result<boost::json::value> sample(const SampleOptions& options);
   static Result<Event> parse(const boost::json::value& event) { return parse_cognito(event); }
   static std::span<const Record> records(const Event& event) noexcept { return {&event, 1}; }
   static std::vector<const boost::json::value*> raw_records(const boost::json::value& event) { return {&event}; }

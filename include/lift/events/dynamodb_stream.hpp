@@ -82,6 +82,15 @@ std::string_view table_name_from_arn(std::string_view arn) noexcept;
 // `Records[0].dynamodb.NewImage["price"].N: not a number`.
 Result<DynamoDBStreamEvent> parse_dynamodb_stream(const boost::json::value& event);
 
+// Options of a sample event (`lift events generate dynamodb-stream`).
+struct DynamoDBStreamSampleOptions {
+  std::string table = "Orders";
+  std::vector<std::string> id{"1"};  // the changed item's id (S), one record each
+  std::string event_name = "INSERT";
+  std::string region = "us-east-1";
+};
+BOOST_DESCRIBE_STRUCT(DynamoDBStreamSampleOptions, (), (table, id, event_name, region))
+
 // The source: routed by table name or stream ARN; failed records are reported in
 // batchItemFailures by their SequenceNumber.
 struct DynamoDBStream {
@@ -90,6 +99,15 @@ struct DynamoDBStream {
   using Record = DynamoDBRecord;
   static bool detect(const boost::json::value& event) noexcept { return records_event_source(event) == "aws:dynamodb"; }
   static void summarize(const boost::json::value& event, Summary& out);
+  using SampleOptions = DynamoDBStreamSampleOptions;
+  static constexpr SampleOption sample_options[] = {
+      {"table", "the table's name"},
+      {"id", "the changed item's id (a string key), one record each (repeatable)"},
+      {"event_name", "INSERT, MODIFY or REMOVE"},
+      {"region", "the AWS region"},
+  };
+  // Records of a NEW_AND_OLD_IMAGES stream.
+  static Result<boost::json::value> sample(const SampleOptions& options);
   static Result<Event> parse(const boost::json::value& event) { return parse_dynamodb_stream(event); }
   static std::span<const Record> records(const Event& event) noexcept { return event.Records; }
   static std::vector<const boost::json::value*> raw_records(const boost::json::value& event) { return array_items(event, "Records"); }

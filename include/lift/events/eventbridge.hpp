@@ -81,6 +81,15 @@ Result<EventBridgeEvent<Detail>> parse_eventbridge(const boost::json::value& eve
 // parse_eventbridge, then source "aws.events" and detail-type "Scheduled Event" are checked.
 Result<ScheduledEvent> parse_scheduled(const boost::json::value& event);
 
+// Options of a sample event (`lift events generate eventbridge`).
+struct EventBridgeSampleOptions {
+  std::string source = "com.example.orders";
+  std::string detail_type = "Order Placed";
+  std::string detail = R"({"order_id":"o-1","total":42.5})";
+  std::string region = "us-east-1";
+};
+BOOST_DESCRIBE_STRUCT(EventBridgeSampleOptions, (), (source, detail_type, detail, region))
+
 // The EventBridge source (scheduled events are the Scheduled source): one event per
 // invocation, routed by its source or detail-type, or by any of its resources with an ARN
 // pattern. A handler may take EventBridgeEvent<Detail> for any Detail that binds; what it
@@ -92,6 +101,15 @@ struct EventBridge {
   using Answer = std::optional<boost::json::value>;
   static bool detect(const boost::json::value& event) noexcept;
   static void summarize(const boost::json::value& event, Summary& out);
+  using SampleOptions = EventBridgeSampleOptions;
+  static constexpr SampleOption sample_options[] = {
+      {"source", "the event's source"},
+      {"detail_type", "its detail-type"},
+      {"detail", "its detail (JSON)"},
+      {"region", "the AWS region"},
+  };
+  // A scheduled event's source and detail-type are refused: that is the Scheduled source.
+  static Result<boost::json::value> sample(const SampleOptions& options);
   static Result<Event> parse(const boost::json::value& event) { return parse_eventbridge(event); }
   static std::span<const Record> records(const Event& event) noexcept { return {&event, 1}; }
   static std::vector<const boost::json::value*> raw_records(const boost::json::value& event) { return {&event}; }
@@ -106,6 +124,13 @@ struct EventBridge {
 };
 LIFT_EVENT_SOURCE(EventBridge);
 
+// Options of a sample event (`lift events generate scheduled`).
+struct ScheduledSampleOptions {
+  std::string rule = "nightly";
+  std::string region = "us-east-1";
+};
+BOOST_DESCRIBE_STRUCT(ScheduledSampleOptions, (), (rule, region))
+
 // Scheduled events (EventBridge rules and the EventBridge Scheduler's legacy shape): routed by
 // the name of the rule that fired, or its ARN; when no scheduled route matches, the event goes
 // on to the EventBridge routes.
@@ -116,6 +141,12 @@ struct Scheduled {
   using Answer = std::optional<boost::json::value>;
   static bool detect(const boost::json::value& event) noexcept;
   static void summarize(const boost::json::value& event, Summary& out);
+  using SampleOptions = ScheduledSampleOptions;
+  static constexpr SampleOption sample_options[] = {
+      {"rule", "the name of the rule that fired"},
+      {"region", "the AWS region"},
+  };
+  static Result<boost::json::value> sample(const SampleOptions& options);
   static Result<Event> parse(const boost::json::value& event) { return parse_scheduled(event); }
   static std::span<const Record> records(const Event& event) noexcept { return {&event, 1}; }
   static std::vector<const boost::json::value*> raw_records(const boost::json::value& event) { return {&event}; }

@@ -61,6 +61,15 @@ void lift_rules(lift::json::Rules<KinesisData>& r);
 // Errors: "InvalidEvent" naming the path (`Records[1].kinesis.data: invalid base64`).
 Result<KinesisEvent> parse_kinesis(const boost::json::value& event);
 
+// Options of a sample event (`lift events generate kinesis`).
+struct KinesisSampleOptions {
+  std::string stream = "events";
+  std::vector<std::string> data{"Hello from Kinesis!"};  // one record each
+  std::string partition_key = "partition-1";
+  std::string region = "us-east-1";
+};
+BOOST_DESCRIBE_STRUCT(KinesisSampleOptions, (), (stream, data, partition_key, region))
+
 // The source: routed by stream name or ARN; failed records are reported in batchItemFailures
 // by their sequence number (Lambda restarts the shard from the lowest one).
 struct Kinesis {
@@ -69,6 +78,14 @@ struct Kinesis {
   using Record = KinesisRecord;
   static bool detect(const boost::json::value& event) noexcept { return records_event_source(event) == "aws:kinesis"; }
   static void summarize(const boost::json::value& event, Summary& out);
+  using SampleOptions = KinesisSampleOptions;
+  static constexpr SampleOption sample_options[] = {
+      {"stream", "the stream's name"},
+      {"data", "a record's data, one record each (repeatable)"},
+      {"partition_key", "the records' partition key"},
+      {"region", "the AWS region"},
+  };
+  static Result<boost::json::value> sample(const SampleOptions& options);
   static Result<Event> parse(const boost::json::value& event) { return parse_kinesis(event); }
   static std::span<const Record> records(const Event& event) noexcept { return event.Records; }
   static std::vector<const boost::json::value*> raw_records(const boost::json::value& event) { return array_items(event, "Records"); }

@@ -151,6 +151,16 @@ using S3EventBridgeEvent = EventBridgeEvent<S3EventBridgeDetail>;
 // detail.object.key present.
 Result<S3EventBridgeEvent> parse_s3_eventbridge(const boost::json::value& event);
 
+// Options of a sample event (`lift events generate s3`).
+struct S3SampleOptions {
+  std::string bucket = "my-bucket";
+  std::string key = "uploads/photo.jpg";
+  std::string event_name = "ObjectCreated:Put";
+  std::int64_t size = 1024;
+  std::string region = "us-east-1";
+};
+BOOST_DESCRIBE_STRUCT(S3SampleOptions, (), (bucket, key, event_name, size, region))
+
 // The S3 source: routed by "bucket" or "bucket/key-glob" (over the decoded key), or by the
 // bucket's or the object's ARN ("arn:aws:s3:::bucket/key"). Object notifications delivered
 // through EventBridge ("Object Created", "Object Deleted") reach the same routes as an S3Record
@@ -164,6 +174,16 @@ struct S3 {
   using adapts = EventBridge;
   static bool detect(const boost::json::value& event) noexcept { return records_event_source(event) == "aws:s3"; }
   static void summarize(const boost::json::value& event, Summary& out);
+  using SampleOptions = S3SampleOptions;
+  static constexpr SampleOption sample_options[] = {
+      {"bucket", "the bucket's name"},
+      {"key", "the object's key (written URL-encoded, as S3 does)"},
+      {"event_name", "ObjectCreated:Put, ObjectRemoved:Delete, ..."},
+      {"size", "the object's size in bytes"},
+      {"region", "the AWS region"},
+  };
+  // One record; an ObjectRemoved event has no size or eTag, as S3 sends it.
+  static Result<boost::json::value> sample(const SampleOptions& options);
   static Result<Event> parse(const boost::json::value& event) { return parse_s3(event); }
   static std::span<const Record> records(const Event& event) noexcept { return event.Records; }
   static std::vector<const boost::json::value*> raw_records(const boost::json::value& event) { return array_items(event, "Records"); }

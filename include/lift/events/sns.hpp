@@ -67,6 +67,15 @@ void lift_rules(lift::json::Rules<SnsRecord>& r);
 
 Result<SnsEvent> parse_sns(const boost::json::value& event);
 
+// Options of a sample event (`lift events generate sns`).
+struct SnsSampleOptions {
+  std::string topic = "alerts";
+  std::string message = "Hello from SNS!";
+  std::optional<std::string> subject;  // null when absent
+  std::string region = "us-east-1";
+};
+BOOST_DESCRIBE_STRUCT(SnsSampleOptions, (), (topic, message, subject, region))
+
 // The source: routed by topic name or ARN; a handler may take the SnsRecord or its SnsMessage.
 // SNS has no partial batch response: the first failure fails the invocation.
 struct Sns {
@@ -75,6 +84,14 @@ struct Sns {
   using Record = SnsRecord;
   static bool detect(const boost::json::value& event) noexcept { return records_event_source(event) == "aws:sns"; }
   static void summarize(const boost::json::value& event, Summary& out);
+  using SampleOptions = SnsSampleOptions;
+  static constexpr SampleOption sample_options[] = {
+      {"topic", "the topic's name"},
+      {"message", "the message"},
+      {"subject", "the subject (none by default)"},
+      {"region", "the AWS region"},
+  };
+  static Result<boost::json::value> sample(const SampleOptions& options);
   static Result<Event> parse(const boost::json::value& event) { return parse_sns(event); }
   static std::span<const Record> records(const Event& event) noexcept { return event.Records; }
   static std::vector<const boost::json::value*> raw_records(const boost::json::value& event) { return array_items(event, "Records"); }

@@ -20,13 +20,19 @@
 //                          AWS sample), so their order never matters.
 //   summarize(event, s)    what `lift events inspect` prints besides the kind
 //   SampleOptions, sample_options, sample(options)
-//                          a realistic event in AWS's shape (`lift events generate`, tests):
-//                          SampleOptions is a described struct (BOOST_DESCRIBE_STRUCT) whose
-//                          members are the options, sample_options names each with its help
-//                          (the flag is --name, '_' written '-'), sample(options) gives
-//                          Result<boost::json::value> ("InvalidSample" for options that make
-//                          no event). Members are std::string, bool, integers, doubles or
-//                          std::vector<std::string> (a repeatable option).
+//                          a realistic event in AWS's shape, for `lift events generate` and
+//                          tests. SampleOptions is a described struct (BOOST_DESCRIBE_STRUCT) at
+//                          namespace scope whose members are the options, with their defaults;
+//                          sample_options is an array of SampleOption naming each member once,
+//                          with its help (checked at compile time); sample(options) gives
+//                          Result<boost::json::value>, invalid_sample(...) ("InvalidSample")
+//                          for options that make no event. `lift events generate KIND` makes
+//                          every member a flag --name ('_' written '-'): a std::string or a
+//                          number is an option with its default shown, a bool a flag, a
+//                          std::vector<std::string> a repeatable option (given values replace
+//                          the default ones), a std::optional<std::string> an option without a
+//                          default. The generated event's member names are those of AWS's
+//                          samples of the kind (tested for every source).
 //
 // and, for the sources lift::App routes (all but the HTTP ones):
 //
@@ -100,9 +106,11 @@
 #include <type_traits>
 #include <vector>
 
+#include <boost/describe/members.hpp>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
+#include <boost/mp11/algorithm.hpp>
 
 #include "lift/core/result.hpp"
 
@@ -187,6 +195,11 @@ struct SampleOption {
 // Error{"InvalidSample", problem, 400}: options that make no event.
 [[nodiscard]] Error invalid_sample(std::string_view problem);
 
+// The account of sample events (the one AWS's documentation uses).
+inline constexpr std::string_view kSampleAccount = "123456789012";
+// A new X-Ray trace id for a sample event: Root=1-<the time, 8 hex digits>-<24 random ones>.
+[[nodiscard]] std::string sample_trace_id();
+
 // What a source's answer hook may need of the invocation.
 struct AnswerContext {
   std::chrono::system_clock::time_point deadline{};  // zero: none
@@ -223,11 +236,13 @@ void add_payload(boost::json::object& item, std::string_view name, std::string_v
 // ---- what a descriptor must have ----
 
 template <class D>
-concept EventSource = requires(const boost::json::value& event, Summary& summary) {
+concept EventSource = requires(const boost::json::value& event, Summary& summary, const typename D::SampleOptions& options) {
   { D::info } -> std::convertible_to<const SourceInfo&>;
   { D::detect(event) } noexcept -> std::same_as<bool>;
   { D::summarize(event, summary) } -> std::same_as<void>;
-};
+  std::span<const SampleOption>(D::sample_options);
+  { D::sample(options) } -> std::same_as<Result<boost::json::value>>;
+} && boost::describe::has_describe_members<typename D::SampleOptions>::value;
 
 template <class D>
 concept RoutedSource = EventSource<D> && requires(const boost::json::value& event, const typename D::Event& e,
@@ -259,6 +274,34 @@ template <class D>
 struct adapted_of<D> {
   using type = typename D::adapts;
 };
+
+// The types a SampleOptions member may have (what `lift events generate` can read).
+template <class T>
+inline constexpr bool is_sample_option_type =
+    std::is_same_v<T, std::string> || std::is_same_v<T, bool> || (std::is_arithmetic_v<T> && !std::is_same_v<T, char>) ||
+    std::is_same_v<T, std::vector<std::string>> || std::is_same_v<T, std::optional<std::string>>;
+
+// Whether D's sample_options name each member of its SampleOptions exactly once and nothing
+// else, and every member has a type an option can be read into (true when D is not a complete
+// descriptor: EventSource says what is missing then).
+template <class D>
+consteval bool sample_options_complete() {
+  if constexpr (EventSource<D>) {
+    using Options = typename D::SampleOptions;
+    std::size_t members = 0;
+    bool complete = true;
+    boost::mp11::mp_for_each<boost::describe::describe_members<Options, boost::describe::mod_public>>([&](auto member) {
+      using T = std::remove_cvref_t<decltype(std::declval<Options&>().*member.pointer)>;
+      std::size_t named = 0;
+      for (const SampleOption& option : D::sample_options) named += option.name == std::string_view(member.name) ? 1 : 0;
+      complete = complete && named == 1 && is_sample_option_type<T>;
+      ++members;
+    });
+    return complete && members == std::span<const SampleOption>(D::sample_options).size();
+  } else {
+    return true;
+  }
+}
 }  // namespace detail
 
 // What a handler returns for one record of D (void unless D says otherwise).
@@ -272,5 +315,8 @@ using adapts_t = typename detail::adapted_of<D>::type;
 
 // Declares the descriptor `Name` (in namespace lift::events) to the build, which lists every
 // declared source for detection and the tools, and checks that it is complete.
-#define LIFT_EVENT_SOURCE(Name) \
-  static_assert(::lift::events::EventSource<::lift::events::Name>, #Name " is not a complete event source descriptor")
+#define LIFT_EVENT_SOURCE(Name)                                                                                  \
+  static_assert(::lift::events::EventSource<::lift::events::Name>, #Name " is not a complete event source descriptor"); \
+  static_assert(::lift::events::detail::sample_options_complete<::lift::events::Name>(),                              \
+                #Name "::sample_options must name each SampleOptions member once (and nothing else), and each member "  \
+                "must be a std::string, bool, number, std::vector<std::string> or std::optional<std::string>")

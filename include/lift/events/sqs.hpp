@@ -87,6 +87,16 @@ void lift_rules(lift::json::Rules<SqsMessage>& r);
 // `Records[0].body: expected string`, ...
 Result<SqsEvent> parse_sqs(const boost::json::value& event);
 
+// Options of a sample event (`lift events generate sqs`).
+struct SqsSampleOptions {
+  std::string queue = "orders";
+  std::vector<std::string> body{"Hello from SQS!"};  // one message each
+  bool fifo = false;
+  std::string group_id = "default";
+  std::string region = "us-east-1";
+};
+BOOST_DESCRIBE_STRUCT(SqsSampleOptions, (), (queue, body, fifo, group_id, region))
+
 // The source: routed by queue name or ARN; failed messages are reported in batchItemFailures
 // by messageId, and a FIFO queue stops at its first failure (lift/events/source.hpp).
 struct Sqs {
@@ -95,6 +105,16 @@ struct Sqs {
   using Record = SqsMessage;
   static bool detect(const boost::json::value& event) noexcept { return records_event_source(event) == "aws:sqs"; }
   static void summarize(const boost::json::value& event, Summary& out);
+  using SampleOptions = SqsSampleOptions;
+  static constexpr SampleOption sample_options[] = {
+      {"queue", "the queue's name"},
+      {"body", "a message's body, one record each (repeatable)"},
+      {"fifo", "a FIFO queue (\".fifo\" is added to the name)"},
+      {"group_id", "the MessageGroupId of a FIFO queue's messages"},
+      {"region", "the AWS region"},
+  };
+  // md5OfBody is the body's MD5, as SQS computes it.
+  static Result<boost::json::value> sample(const SampleOptions& options);
   static Result<Event> parse(const boost::json::value& event) { return parse_sqs(event); }
   static std::span<const Record> records(const Event& event) noexcept { return event.Records; }
   static std::vector<const boost::json::value*> raw_records(const boost::json::value& event) { return array_items(event, "Records"); }

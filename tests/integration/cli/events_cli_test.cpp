@@ -84,8 +84,14 @@ std::vector<Sample> samples() { return lift::testing_support::sample_events(); }
 
 Json read_json(const std::string& path) { return json_of(lift::testing_support::read_file(path)); }
 
-// Member names of the event and of its first record.
+// Member names of the event and of its records (of each item of a list event: an AppSync
+// batch).
 void collect_names(const Json& event, std::set<std::string>& top, std::set<std::string>& record) {
+  if (const auto* items = event.if_array()) {
+    for (const auto& item : *items) collect_names(item, top, record);
+    return;
+  }
+  if (!event.is_object()) return;
   for (const auto& field : event.as_object()) top.emplace(field.key());
   if (const auto* records = event.as_object().if_contains("Records"); records != nullptr && records->is_array()) {
     for (const auto& r : records->as_array()) {
@@ -149,7 +155,8 @@ TEST(LiftEventsGenerate, OptionsShapeTheEvents) {
   EXPECT_EQ(eventbridge.at("detail-type"), "Order Placed");
   const auto bad_detail = run_command({LIFT_CLI, "events", "generate", "eventbridge", "--detail", "{oops"});
   EXPECT_EQ(bad_detail.exit_code, 2);
-  EXPECT_NE(bad_detail.err.find("--detail"), std::string::npos);
+  EXPECT_NE(bad_detail.err.find("detail is not JSON"), std::string::npos) << bad_detail.err;
+  EXPECT_TRUE(bad_detail.out.empty()) << bad_detail.out;
 
   const auto schedule = events::parse_scheduled(generate({"scheduled", "--rule", "nightly-report"}));
   ASSERT_TRUE(schedule);
@@ -203,6 +210,84 @@ TEST(LiftEventsGenerate, OptionsShapeTheEvents) {
   const auto alb = lift::http::request_from_event(generate({"alb", "--path", "/a b", "--query", "q=x y"}));
   ASSERT_TRUE(alb) << alb.error().message;
   EXPECT_EQ(alb->query.get("q"), "x y");
+  EXPECT_EQ(alb->path, "/a b");
+
+  // The sources whose samples came with their descriptors.
+  const auto resolver = events::parse_appsync(
+      generate({"appsync-resolver", "--field", "Mutation.addTodo", "--arguments", R"({"title":"milk"})", "--batch", "2"}));
+  ASSERT_TRUE(resolver) << resolver.error().message;
+  ASSERT_EQ(resolver->items.size(), 2u);
+  EXPECT_TRUE(resolver->batch);
+  EXPECT_EQ(resolver->items[1].field_path(), "Mutation.addTodo");
+  EXPECT_EQ(resolver->items[0].arguments.at("title"), "milk");
+
+  const auto kafka = events::parse_kafka(
+      generate({"kafka", "--topic", "payments", "--partition", "3", "--values", "a", "--values", "b", "--self-managed"}));
+  ASSERT_TRUE(kafka) << kafka.error().message;
+  ASSERT_EQ(kafka->records.size(), 2u);
+  EXPECT_FALSE(kafka->is_msk());
+  EXPECT_EQ(kafka->records[1].topic_partition(), "payments-3");
+  EXPECT_EQ(*kafka->records[1].value_bytes(), "b");
+
+  const auto firehose =
+      events::parse_firehose(generate({"firehose", "--stream", "clicks", "--data", "x", "--source-stream", "raw-clicks"}));
+  ASSERT_TRUE(firehose) << firehose.error().message;
+  EXPECT_EQ(firehose->delivery_stream_name(), "clicks");
+  ASSERT_EQ(firehose->records.size(), 1u);
+  EXPECT_TRUE(firehose->sourceKinesisStreamArn.has_value());
+
+  const auto ses = events::parse_ses(generate({"ses", "--recipient", "a@example.com", "--recipient", "b@example.com",
+                                               "--subject", "Invoice", "--invocation-type", "RequestResponse"}));
+  ASSERT_TRUE(ses) << ses.error().message;
+  EXPECT_EQ(ses->Records[0].ses.receipt.recipients, (std::vector<std::string>{"a@example.com", "b@example.com"}));
+  EXPECT_EQ(ses->Records[0].ses.mail.commonHeaders.subject, "Invoice");
+
+  const auto custom = events::parse_cloudformation_custom_resource(
+      generate({"cloudformation-custom-resource", "--request-type", "Delete", "--resource-type", "Custom::Queue"}));
+  ASSERT_TRUE(custom) << custom.error().message;
+  EXPECT_EQ(custom->RequestType, "Delete");
+  EXPECT_EQ(custom->ResourceType, "Custom::Queue");
+  EXPECT_TRUE(custom->PhysicalResourceId.has_value());
+
+  const auto alarm =
+      events::parse_cloudwatch_alarm(generate({"cloudwatch-alarm", "--alarm", "api-errors", "--state", "OK", "--composite"}));
+  ASSERT_TRUE(alarm) << alarm.error().message;
+  EXPECT_EQ(alarm->alarmData.alarmName, "api-errors");
+  EXPECT_EQ(alarm->alarmData.state.value, "OK");
+  EXPECT_TRUE(alarm->composite());
+
+  // Options that make no event, and values of the wrong type: usage errors, nothing printed.
+  for (const std::vector<std::string>& bad : std::vector<std::vector<std::string>>{
+           {"sqs", "--body"}, {"s3", "--size", "big"}, {"kafka", "--partition", "-1"}, {"dynamodb-stream", "--event-name", "UPSERT"},
+           {"apigw-http", "--path", "no-slash"}, {"apigw-rest", "--header", "no separator"}, {"nonexistent"}}) {
+    std::vector<std::string> argv{LIFT_CLI, "events", "generate"};
+    argv.insert(argv.end(), bad.begin(), bad.end());
+    const auto refused = run_command(argv);
+    EXPECT_EQ(refused.exit_code, 2) << bad[0] << ": " << refused.out;
+    EXPECT_TRUE(refused.out.empty()) << refused.out;
+    EXPECT_FALSE(refused.err.empty());
+  }
+}
+
+TEST(LiftEventsList, EverySourceWithItsTitleAndFlags) {
+  auto list = run_command({LIFT_CLI, "events", "list"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  std::map<std::string, std::vector<std::string>> columns;
+  std::istringstream lines(list.out);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::vector<std::string> parts;
+    std::istringstream fields(line);
+    std::string field;
+    while (std::getline(fields, field, '\t')) parts.push_back(field);
+    ASSERT_EQ(parts.size(), 3u) << line;
+    columns[parts[0]] = parts;
+  }
+  EXPECT_EQ(columns.size(), events::all_kinds().size() - 1);
+  EXPECT_EQ(columns.at("sqs")[1], events::Sqs::info.title);
+  EXPECT_EQ(columns.at("sqs")[2], "--queue QUEUE --body BODY... --fifo --group-id GROUP_ID --region REGION");
+  EXPECT_NE(columns.at("apigw-rest")[2].find("--header HEADER..."), std::string::npos);
+  EXPECT_NE(columns.at("kafka")[2].find("--self-managed"), std::string::npos);
 }
 
 TEST(LiftEventsInspect, EverySampleIsItsManifestKindWithItsRecordCount) {

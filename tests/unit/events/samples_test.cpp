@@ -1,15 +1,22 @@
 // Every AWS sample event of a modelled kind parses into its model with the manifest's record
-// count, and the model writes back what it read.
+// count, and the model writes back what it read; every source's own sample event (its
+// descriptor's sample()) is of its kind, parses, and has only members AWS's samples have.
 
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <boost/mp11/algorithm.hpp>
+#include <set>
 #include <string>
+#include <type_traits>
 
 #include "event_samples.hpp"
+#include "generated_samples.hpp"
 #include "lift/core/base64.hpp"
 #include "lift/core/compression.hpp"
+#include "lift/events/all_sources.hpp"
 #include "lift/events/models.hpp"
+#include "lift/http/adapters.hpp"
 #include "lift/json/document.hpp"
 
 namespace {
@@ -118,6 +125,50 @@ TEST_F(Samples, CloudWatchLogs) {
     ++checked;
   }
   EXPECT_EQ(checked, 2);
+}
+
+// ---- every source's sample ----
+
+// Members whose names are data, not AWS's vocabulary: headers, query parameters, attribute
+// names of items, free-form details and properties.
+const std::set<std::string> kFreeForm{"headers", "multiValueHeaders", "queryStringParameters", "multiValueQueryStringParameters",
+                                      "pathParameters", "stageVariables", "detail", "Keys", "NewImage", "OldImage",
+                                      "userAttributes", "arguments", "source", "ResourceProperties", "OldResourceProperties"};
+// And Kafka's records, keyed by topic-partition (kafka_test.cpp checks the records' members).
+std::set<std::string> free_form_of(std::string_view kind) {
+  auto out = kFreeForm;
+  if (kind == "kafka") out.insert("records");
+  return out;
+}
+
+template <class F>
+void for_each_source(F&& f) {
+  boost::mp11::mp_for_each<boost::mp11::mp_transform<std::type_identity, lift::events::AllSources>>(f);
+}
+
+TEST(SourceSamples, EverySourcesDefaultSampleIsItsOwnKindAndLooksLikeAws) {
+  std::size_t sources = 0;
+  for_each_source([&](auto source) {
+    using D = typename decltype(source)::type;
+    SCOPED_TRACE(D::info.name);
+    lift_test::expect_sample_like_aws<D>({}, free_form_of(D::info.name));
+    auto sample = D::sample({});
+    ASSERT_TRUE(sample);
+    if constexpr (!lift::events::RoutedSource<D>) {
+      // The HTTP sources: what the router would get.
+      auto request = lift::http::request_from_event(*sample);
+      EXPECT_TRUE(request) << (request ? "" : request.error().message);
+    }
+    ++sources;
+  });
+  EXPECT_EQ(sources, lift::events::all_kinds().size() - 1);
+}
+
+TEST(SourceSamples, EveryOptionHasHelp) {
+  for_each_source([&](auto source) {
+    using D = typename decltype(source)::type;
+    for (const auto& option : D::sample_options) EXPECT_FALSE(option.help.empty()) << D::info.name << ": " << option.name;
+  });
 }
 
 }  // namespace
