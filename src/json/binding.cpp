@@ -68,6 +68,14 @@ std::string inexact_integer_message(std::int64_t min, std::uint64_t max) {
   return integer_range_message(min, max) + ", in digits only above 9007199254740991 in magnitude";
 }
 
+std::string count_of(std::size_t count, std::string_view noun) {
+  std::string text = std::to_string(count);
+  text += ' ';
+  text += noun;
+  if (count != 1) text += 's';
+  return text;
+}
+
 std::string enum_names_message(const std::string_view* names, std::size_t count) {
   std::string message = "expected one of: ";
   for (std::size_t i = 0; i < count; ++i) {

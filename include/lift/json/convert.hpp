@@ -192,6 +192,8 @@ class Problems {
 Error invalid_body(std::vector<ErrorDetail> details);
 
 std::string integer_range_message(std::int64_t min, std::uint64_t max);
+// "1 item", "2 items": a count and its noun (a regular plural), for messages.
+std::string count_of(std::size_t count, std::string_view noun);
 std::string enum_names_message(const std::string_view* names, std::size_t count);
 
 // JSON text writers used by serialize (no DOM).
@@ -368,7 +370,7 @@ void read(const boost::json::value& src, T& out, const PathFrame* at, Problems& 
   } else if constexpr (is_std_array_v<T>) {
     const auto* array = src.if_array();
     if (array == nullptr || array->size() != out.size()) {
-      problems.add(at, "expected array of " + std::to_string(out.size()) + " items");
+      problems.add(at, "expected array of " + count_of(out.size(), "item"));
       return;
     }
     for (std::size_t i = 0; i < out.size() && !problems.full(); ++i) {

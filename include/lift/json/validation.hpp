@@ -227,7 +227,7 @@ class FieldRules {
   FieldRules& one_of(const V&... values) {
     std::vector<value_type> allowed{value_type(values)...};
     boost::json::array listed;
-    std::string message = "must be one of ";
+    std::string message = allowed.size() == 1 ? "must be " : "must be one of ";
     for (std::size_t i = 0; i < allowed.size(); ++i) {
       listed.push_back(to_json(allowed[i]));
       if (i != 0) message += ", ";
@@ -371,20 +371,20 @@ void check_field_value(const FieldSpec<T>& spec, const V& v, const PathFrame* at
     if (spec.min_length || spec.max_length) {
       const auto length = count_code_points(v);
       if (spec.min_length && length < *spec.min_length) {
-        problems.add(at, "must be at least " + std::to_string(*spec.min_length) + " characters long");
+        problems.add(at, "must be at least " + count_of(*spec.min_length, "character") + " long");
       }
       if (spec.max_length && length > *spec.max_length) {
-        problems.add(at, "must be at most " + std::to_string(*spec.max_length) + " characters long");
+        problems.add(at, "must be at most " + count_of(*spec.max_length, "character") + " long");
       }
     }
     if (spec.pattern && !std::regex_search(v, *spec.pattern)) problems.add(at, "must match the pattern " + spec.pattern_source);
     if (spec.email && !is_email(v)) problems.add(at, "must be a valid email address");
   } else if constexpr (is_sized_range_v<V>) {
     if (spec.min_items && v.size() < *spec.min_items) {
-      problems.add(at, "must have at least " + std::to_string(*spec.min_items) + " items");
+      problems.add(at, "must have at least " + count_of(*spec.min_items, "item"));
     }
     if (spec.max_items && v.size() > *spec.max_items) {
-      problems.add(at, "must have at most " + std::to_string(*spec.max_items) + " items");
+      problems.add(at, "must have at most " + count_of(*spec.max_items, "item"));
     }
   }
 }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <array>
 #include <map>
 #include <optional>
 #include <set>
@@ -98,6 +99,24 @@ inline void lift_rules(lift::json::Rules<Wide>& r) {
   r.field(&Wide::ratio).required().min(0).max(1);
 }
 
+// Counts of one read in the singular.
+struct Counted {
+  std::string code;
+  std::string name = "n";
+  std::vector<int> list;
+  std::vector<int> pair;
+  std::string kind;
+};
+BOOST_DESCRIBE_STRUCT(Counted, (), (code, name, list, pair, kind))
+
+inline void lift_rules(lift::json::Rules<Counted>& r) {
+  r.field(&Counted::code).max_length(1);
+  r.field(&Counted::name).min_length(1);
+  r.field(&Counted::list).min_items(1);
+  r.field(&Counted::pair).max_items(1);
+  r.field(&Counted::kind).one_of("only");
+}
+
 }  // namespace validation_test
 
 namespace {
@@ -179,7 +198,20 @@ TEST(JsonValidation, LengthCountsCodePoints) {
   EXPECT_TRUE(lj::parse<CreateTodo>(R"({"title":"éééééééééé"})"));
   EXPECT_EQ(parse_error<CreateTodo>(R"({"title":"ééééééééééé"})").details,
             (Details{{"title", "must be at most 10 characters long"}}));
-  EXPECT_EQ(parse_error<CreateTodo>(R"({"title":""})").details, (Details{{"title", "must be at least 1 characters long"}}));
+  EXPECT_EQ(parse_error<CreateTodo>(R"({"title":""})").details, (Details{{"title", "must be at least 1 character long"}}));
+}
+
+TEST(JsonValidation, MessagesReadInTheSingularForOne) {
+  EXPECT_EQ(parse_error<Counted>(R"({"code":"ab","name":"","list":[],"pair":[1,2],"kind":"other"})").details,
+            (Details{{"code", "must be at most 1 character long"},
+                     {"name", "must be at least 1 character long"},
+                     {"list", "must have at least 1 item"},
+                     {"pair", "must have at most 1 item"},
+                     {"kind", R"(must be "only")"}}));
+  using One = std::array<int, 1>;
+  using Two = std::array<int, 2>;
+  EXPECT_EQ(lj::parse_unvalidated<One>("[]").error().message, "expected array of 1 item");
+  EXPECT_EQ(lj::parse_unvalidated<Two>("[]").error().message, "expected array of 2 items");
 }
 
 TEST(JsonValidation, CustomChecksOnTheWholeValue) {
@@ -302,7 +334,7 @@ TEST(JsonValidation, ParseRunsTheRulesThatParseUnvalidatedSkips) {
   const auto refused = parse_error<CreateTodo>(body);
   EXPECT_EQ(refused.code, "ValidationFailed");
   EXPECT_EQ(refused.status, 422);
-  EXPECT_EQ(refused.details, (Details{{"title", "must be at least 1 characters long"},
+  EXPECT_EQ(refused.details, (Details{{"title", "must be at least 1 character long"},
                                       {"priority", "must be at most 5"},
                                       {"items[0].sku", "must match the pattern ^[A-Z]+-[0-9]+$"},
                                       {"items[0].qty", "must be at least 1"}}));
