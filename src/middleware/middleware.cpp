@@ -160,9 +160,10 @@ Middleware cors(CorsOptions options) {
 
 Middleware body_limit(std::size_t max_bytes) {
   return [max_bytes](Context& ctx, const Next& next) -> Result<void> {
-    if (ctx.body().size() > max_bytes)
-      return errors::payload_too_large("the body is " + std::to_string(ctx.body().size()) + " bytes; the limit is " +
-                                       std::to_string(max_bytes));
+    if (ctx.body().size() > max_bytes) {
+      const auto bytes = [](std::size_t n) { return std::to_string(n) + (n == 1 ? " byte" : " bytes"); };
+      return errors::payload_too_large("the body is " + bytes(ctx.body().size()) + "; the limit is " + bytes(max_bytes));
+    }
     return next();
   };
 }

@@ -169,6 +169,13 @@ TEST(BodyLimit, RefusesLargeBodiesWith413) {
   auto got = app.handle(big);
   EXPECT_EQ(got.status, 413);
   EXPECT_EQ(json_of(got.body).at("error").at("code"), "PayloadTooLarge");
+  EXPECT_EQ(json_of(got.body).at("error").at("message"), "the body is 11 bytes; the limit is 10 bytes");
+  App strict;
+  strict.use(lift::mw::body_limit(0));
+  strict.post("/in", [](Context&) { return std::string(); });
+  auto one = request("POST", "/in");
+  one.body = "!";
+  EXPECT_EQ(json_of(strict.handle(one).body).at("error").at("message"), "the body is 1 byte; the limit is 0 bytes");
 }
 
 TEST(Deadline, DoesNotStartWorkThatCannotFinish) {
