@@ -30,8 +30,9 @@
 //     r.check("items", [](const CreateOrder& o) { return o.items.size() != 13; }, "must not hold 13 items");
 //   }
 //
-// A type with both, or with a member named lift_rules that is not such a static function (a
-// non-static member, another signature), does not compile: rules are never silently skipped.
+// A type with both, or with a member named lift_rules that is not such a public static
+// function (a non-static or private member, another signature), does not compile: rules are
+// never silently skipped.
 //
 // Rules of nested structs, of vector elements and of map values run too, reported with full
 // paths (`items[2].qty: must be at least 1`). Types without rules validate trivially.
@@ -174,9 +175,19 @@ template <class T>
 concept HasMemberRules = requires(Rules<T>& r) { T::lift_rules(r); };
 template <class T>
 concept HasFreeRules = requires(Rules<T>& r) { lift_rules(r); };
-// A member by that name that HasMemberRules cannot call: a mistake, never a type without rules.
+// A member by that name that HasMemberRules cannot call (not static, another signature,
+// private): a mistake, never a type without rules. Name lookup in a class derived from T and
+// from a class with its own lift_rules is ambiguous exactly when T has a member of that name,
+// whatever its access; a final class can only be asked about its public members.
+struct RulesNameProbe {
+  static void lift_rules();
+};
 template <class T>
-concept HasMemberNamedRules = requires { &T::lift_rules; };
+struct RulesNameProbeOf : T, RulesNameProbe {};
+template <class T>
+concept HasMemberNamedRules =
+    requires { &T::lift_rules; } ||
+    (std::is_class_v<T> && !std::is_final_v<T> && !requires { &RulesNameProbeOf<T>::lift_rules; });
 
 template <class T>
 const Rules<T>* rules_for();
@@ -376,8 +387,8 @@ const Rules<T>* rules_for() {
                 "this type declares its validation rules twice: as a static member lift_rules and as a free "
                 "function lift_rules; keep one");
   static_assert(HasMemberRules<T> || !HasMemberNamedRules<T>,
-                "this type has a member named lift_rules that is not `static void lift_rules(lift::json::Rules<T>&)`: "
-                "its rules would be ignored");
+                "this type has a member named lift_rules that is not a public "
+                "`static void lift_rules(lift::json::Rules<T>&)`: its rules would be ignored");
   if constexpr (HasMemberRules<T> || HasFreeRules<T>) {
     static_assert(is_described_struct_v<T>, "lift::json::Rules needs a type described with BOOST_DESCRIBE_STRUCT");
     // Built once on first use (thread-safe static initialisation), read-only afterwards.
