@@ -16,6 +16,7 @@
 
 #include "lift/app/errors.hpp"
 #include "lift/core/json_text.hpp"
+#include "lift/core/log_line.hpp"
 #include "lift/http/adapters.hpp"
 #include "lift/http/router.hpp"
 #include "lift/json/document.hpp"
@@ -57,7 +58,7 @@ void log_exception(std::string_view where, std::string_view request_id) {
   line += R"(,"request_id":)";
   append_json_string(line, request_id, InvalidUtf8::replace);
   line += "}\n";
-  std::fwrite(line.data(), 1, line.size(), stderr);  // one write per line
+  write_log_line(stderr, line);
 }
 
 void default_render(Context& ctx, const Error& error) {

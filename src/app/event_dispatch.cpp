@@ -19,6 +19,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "lift/app/errors.hpp"
+#include "lift/core/log_line.hpp"
 #include "lift/http/message.hpp"
 #include "context_access.hpp"
 
@@ -31,7 +32,7 @@ using Json = boost::json::value;
 void write_log(const boost::json::object& line) {
   std::string text = boost::json::serialize(line);
   text += '\n';
-  std::fwrite(text.data(), 1, text.size(), stderr);  // one write per line
+  write_log_line(stderr, text);
 }
 
 // The exception being handled, for the log (never for the caller).

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <bit>
+#include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 
@@ -12,6 +14,20 @@
 #endif
 
 namespace lift {
+
+void append_json_number(std::string& out, double value) {
+  if (!std::isfinite(value)) {
+    out += "null";
+    return;
+  }
+  const double magnitude = std::abs(value);
+  const bool plain = magnitude == 0 || (magnitude >= 1e-6 && magnitude < 1e21);
+  char buffer[64];  // fixed below 1e21: at most 21 integer digits, or 6 zeros and 17 digits after the point
+  const auto written = plain ? std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed)
+                             : std::to_chars(buffer, buffer + sizeof buffer, value);
+  out.append(buffer, written.ptr);
+}
+
 namespace {
 
 // Bodies are mostly plain text, so the writer looks at them 8 bytes at a time (bit tricks from

@@ -62,6 +62,20 @@ std::string integer_range_message(std::int64_t min, std::uint64_t max) {
   return "expected integer between " + std::to_string(min) + " and " + std::to_string(max);
 }
 
+std::string inexact_integer_message(std::int64_t min, std::uint64_t max) {
+  // The double may equal a whole number in range that is not the one the client wrote
+  // (9007199254740993.0, or -9223372036854775809, which no 64-bit integer holds).
+  return integer_range_message(min, max) + ", in digits only above 9007199254740991 in magnitude";
+}
+
+std::string count_of(std::size_t count, std::string_view noun) {
+  std::string text = std::to_string(count);
+  text += ' ';
+  text += noun;
+  if (count != 1) text += 's';
+  return text;
+}
+
 std::string enum_names_message(const std::string_view* names, std::size_t count) {
   std::string message = "expected one of: ";
   for (std::size_t i = 0; i < count; ++i) {

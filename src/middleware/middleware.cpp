@@ -8,11 +8,10 @@
 #include <typeinfo>
 #include <utility>
 
-#include <boost/json/serialize.hpp>
-#include <boost/json/object.hpp>
-
 #include "lift/app/errors.hpp"
 #include "lift/core/compression.hpp"
+#include "lift/core/json_text.hpp"
+#include "lift/core/log_line.hpp"
 #include "lift/core/uuid.hpp"
 
 namespace lift::mw {
@@ -50,6 +49,14 @@ bool lists_token(std::string_view value, std::string_view token) {
   return false;
 }
 
+// `,"key":"value"` for a log line; the value escaped whatever bytes it holds.
+void add_text(std::string& line, std::string_view key, std::string_view value) {
+  line += ",\"";
+  line += key;
+  line += "\":";
+  append_json_string(line, value, InvalidUtf8::replace);
+}
+
 bool is_text(std::string_view content_type) {
   return content_type.starts_with("text/") || content_type.find("json") != std::string_view::npos ||
          content_type.find("xml") != std::string_view::npos || content_type.find("javascript") != std::string_view::npos;
@@ -62,18 +69,15 @@ Middleware recover() {
     try {
       return next();
     } catch (const std::exception& e) {
-      boost::json::object line{{"level", "ERROR"},
-                               {"message", "unhandled exception"},
-                               {"error_type", typeid(e).name()},
-                               {"error", e.what()},
-                               {"request_id", ctx.request_id()},
-                               {"route", ctx.route()}};
-      std::string text = boost::json::serialize(line);
-      text += '\n';
-      std::fwrite(text.data(), 1, text.size(), stderr);
+      std::string line = R"({"level":"ERROR","message":"unhandled exception")";
+      add_text(line, "error_type", typeid(e).name());
+      add_text(line, "error", e.what());
+      add_text(line, "request_id", ctx.request_id());
+      add_text(line, "route", ctx.route());
+      line += "}\n";
+      write_log_line(stderr, line);
     } catch (...) {
-      std::string text = "{\"level\":\"ERROR\",\"message\":\"unhandled exception\",\"error_type\":\"unknown\"}\n";
-      std::fwrite(text.data(), 1, text.size(), stderr);
+      write_log_line(stderr, "{\"level\":\"ERROR\",\"message\":\"unhandled exception\",\"error_type\":\"unknown\"}\n");
     }
     return errors::internal();
   };
@@ -96,24 +100,26 @@ Middleware access_log(std::FILE* out) {
   return [out](Context& ctx, const Next& next) -> Result<void> {
     const auto began = std::chrono::steady_clock::now();
     auto result = next();
-    const auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - began).count();
+    const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - began);
     const int status = result ? ctx.response().status : result.error().status;
-    boost::json::object line;
-    line.reserve(10);
-    line.emplace("level", status >= 500 ? "ERROR" : (status >= 400 ? "WARN" : "INFO"));
-    line.emplace("message", "request");
-    line.emplace("method", ctx.method());
-    line.emplace("path", ctx.path());
-    line.emplace("route", ctx.route());
-    line.emplace("status", status);
-    line.emplace("duration_ms", static_cast<double>(static_cast<long long>(elapsed * 1000)) / 1000.0);
-    line.emplace("request_id", ctx.request_id());
-    if (!ctx.request().source_ip.empty()) line.emplace("source_ip", ctx.request().source_ip);
-    if (auto agent = ctx.header("user-agent")) line.emplace("user_agent", *agent);
-    if (!result) line.emplace("error_code", result.error().code);
-    std::string text = boost::json::serialize(line);
-    text += '\n';
-    std::fwrite(text.data(), 1, text.size(), out);  // one write per line
+    std::string line;
+    line.reserve(256);
+    line += R"({"level":")";
+    line += status >= 500 ? "ERROR" : (status >= 400 ? "WARN" : "INFO");
+    line += R"(","message":"request")";
+    add_text(line, "method", ctx.method());
+    add_text(line, "path", ctx.path());
+    add_text(line, "route", ctx.route());
+    line += ",\"status\":";
+    line += std::to_string(status);
+    line += ",\"duration_ms\":";
+    append_json_number(line, static_cast<double>(elapsed.count()) / 1000.0);  // microseconds: 3 decimals at most
+    add_text(line, "request_id", ctx.request_id());
+    if (!ctx.request().source_ip.empty()) add_text(line, "source_ip", ctx.request().source_ip);
+    if (auto agent = ctx.header("user-agent")) add_text(line, "user_agent", *agent);
+    if (!result) add_text(line, "error_code", result.error().code);
+    line += "}\n";
+    write_log_line(out, line);
     return result;
   };
 }
@@ -160,9 +166,10 @@ Middleware cors(CorsOptions options) {
 
 Middleware body_limit(std::size_t max_bytes) {
   return [max_bytes](Context& ctx, const Next& next) -> Result<void> {
-    if (ctx.body().size() > max_bytes)
-      return errors::payload_too_large("the body is " + std::to_string(ctx.body().size()) + " bytes; the limit is " +
-                                       std::to_string(max_bytes));
+    if (ctx.body().size() > max_bytes) {
+      const auto bytes = [](std::size_t n) { return std::to_string(n) + (n == 1 ? " byte" : " bytes"); };
+      return errors::payload_too_large("the body is " + bytes(ctx.body().size()) + "; the limit is " + bytes(max_bytes));
+    }
     return next();
   };
 }

@@ -20,6 +20,19 @@ std::string_view status_class(int status) noexcept {
   }
 }
 
+// The route dimension (and trace annotation, and failure log key): the pattern that matched;
+// for an HTTP request that matched none, what answered it, under a stable name (a scanner's
+// paths must not make one dimension each, nor hide behind the event kind); for any other
+// event, its kind.
+std::string_view route_name(const Context& ctx, bool http, int status) noexcept {
+  if (!ctx.route().empty()) return ctx.route();
+  if (!http) return events::to_string(ctx.kind());
+  if (status == 404) return "NotFound";
+  if (status == 405) return "MethodNotAllowed";
+  if (ctx.request().method == "OPTIONS") return "Options";  // automatic OPTIONS, CORS preflight
+  return "Unmatched";  // answered by middleware before a route could be found (401, 413, ...)
+}
+
 class TracedCall final : public aws::CallScope {
  public:
   TracedCall(observability::Tracer& tracer, const aws::CallInfo& call)
@@ -118,19 +131,19 @@ Middleware observability(Observability& obs, ObservabilityOptions options) {
       if (status >= 500) handler.set_fault();
       else if (status == 429) handler.set_throttle();
       else if (status >= 400) handler.set_error();
-      if (!ctx.route().empty()) (void)handler.annotate("route", ctx.route());
+      const std::string_view route = route_name(ctx, http, status);
+      (void)handler.annotate("route", route);
 
       // A 4xx the handler returned as an error is the client's mistake, answered as designed: not
       // an ERROR line or an Errors count. A failed event invocation (no HTTP status) is.
       const bool failed = status >= 500 || (!result && !http);
       if (failed && options.log_failures) {
         obs.logger.error("request failed", {{"status", status},
-                                            {"route", ctx.route()},
+                                            {"route", route},
                                             {"error", result ? std::string_view() : std::string_view(result.error().code)}});
       }
       if (options.request_metrics) {
         const auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - began).count();
-        const std::string_view route = ctx.route().empty() ? std::string_view(events::to_string(ctx.kind())) : ctx.route();
         (void)obs.metrics.add_dimension_set({{"route", route},
                                              {"method", http ? std::string_view(ctx.request().method) : "EVENT"},
                                              {"status", status_class(status)}});

@@ -45,16 +45,6 @@ void append_uint(std::string& out, std::uint64_t value) {
   out.append(buffer, result.ptr);
 }
 
-void append_double(std::string& out, double value) {
-  if (!std::isfinite(value)) {
-    out += "null";
-    return;
-  }
-  char buffer[32];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  out.append(buffer, result.ptr);
-}
-
 void append_fixed(std::string& out, double value, int decimals) {
   if (!std::isfinite(value)) {
     out += "null";
@@ -63,7 +53,7 @@ void append_fixed(std::string& out, double value, int decimals) {
   char buffer[64];
   const auto result = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, decimals);
   if (result.ec != std::errc{}) {
-    append_double(out, value);
+    append_json_number(out, value);
     return;
   }
   out.append(buffer, result.ptr);
@@ -75,7 +65,7 @@ void append_json(std::string& out, const boost::json::value& value, std::size_t 
     case boost::json::kind::bool_: out += value.get_bool() ? "true" : "false"; break;
     case boost::json::kind::int64: append_int(out, value.get_int64()); break;
     case boost::json::kind::uint64: append_uint(out, value.get_uint64()); break;
-    case boost::json::kind::double_: append_double(out, value.get_double()); break;
+    case boost::json::kind::double_: append_json_number(out, value.get_double()); break;
     case boost::json::kind::string: append_string(out, value.get_string(), max_bytes); break;
     case boost::json::kind::array: {
       out += '[';

@@ -22,9 +22,9 @@ void append_string(std::string& out, std::string_view text, std::size_t max_byte
 
 void append_int(std::string& out, std::int64_t value);
 void append_uint(std::string& out, std::uint64_t value);
-// Shortest round-trip form; NaN and infinities (which JSON cannot hold) become null.
-void append_double(std::string& out, double value);
-// Fixed notation with `decimals` digits after the point (X-Ray times).
+// Doubles: lift::append_json_number (lift/core/json_text.hpp), as in every log line.
+// Fixed notation with `decimals` digits after the point (X-Ray times); NaN and infinities
+// (which JSON cannot hold) become null.
 void append_fixed(std::string& out, double value, int decimals);
 
 // Serialises a Boost.JSON value; strings inside go through append_string.

@@ -1,10 +1,7 @@
 #include "lift/observability/logger.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <deque>
@@ -12,6 +9,8 @@
 
 #include "json_out.hpp"
 #include "lift/core/env.hpp"
+#include "lift/core/json_text.hpp"
+#include "lift/core/log_line.hpp"
 #include "lift/core/random.hpp"
 #include "lift/core/time.hpp"
 
@@ -66,17 +65,7 @@ struct LoggerCore {
     } catch (...) {
       return;  // a throwing sink loses its line, never the process
     }
-    // One write per line so concurrent writers (other processes, extensions) do not interleave
-    // inside it; the loop only matters for partial writes to a pipe.
-    const char* data = text.data();
-    std::size_t left = text.size();
-    while (left > 0) {
-      const ssize_t n = ::write(STDOUT_FILENO, data, left);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return;
-      data += n;
-      left -= static_cast<std::size_t>(n);
-    }
+    write_log_line(stdout, text);
   }
 };
 
@@ -150,7 +139,7 @@ void append_value(std::string& out, const LogValue& value, std::size_t max_strin
         } else if constexpr (std::is_same_v<T, std::uint64_t>) {
           detail::append_uint(out, v);
         } else if constexpr (std::is_same_v<T, double>) {
-          detail::append_double(out, v);
+          append_json_number(out, v);
         } else if constexpr (std::is_same_v<T, std::string>) {
           append_string(out, v, max_string);
         } else {
@@ -477,7 +466,7 @@ void Logger::write_entry(LogLevel level, std::string_view message, LogFields fie
       }
       if (core.sample_rate > 0) {
         out += R"(,"sampling_rate":)";
-        detail::append_double(out, core.sample_rate);
+        append_json_number(out, core.sample_rate);
       }
       if (!core.correlation_id.empty()) {
         out += R"(,"correlation_id":)";

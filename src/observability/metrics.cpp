@@ -1,14 +1,13 @@
 #include "lift/observability/metrics.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <cmath>
 
 #include "json_out.hpp"
 #include "lift/core/env.hpp"
+#include "lift/core/json_text.hpp"
+#include "lift/core/log_line.hpp"
 #include "lift/core/time.hpp"
 
 namespace lift::observability {
@@ -78,18 +77,6 @@ struct Metric {
   std::vector<double> values;
 };
 
-void write_to(int fd, std::string_view text) {
-  const char* data = text.data();
-  std::size_t left = text.size();
-  while (left > 0) {
-    const ssize_t n = ::write(fd, data, left);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    data += n;
-    left -= static_cast<std::size_t>(n);
-  }
-}
-
 }  // namespace
 
 std::string_view to_string(Unit unit) noexcept {
@@ -129,7 +116,7 @@ struct Metrics::State {
     } catch (...) {
       return;
     }
-    write_to(STDOUT_FILENO, document);
+    write_log_line(stdout, document);
   }
 
   void warn(std::string_view message) const noexcept {
@@ -141,7 +128,7 @@ struct Metrics::State {
       std::string line = "lift metrics: ";
       line += message;
       line += '\n';
-      write_to(STDERR_FILENO, line);
+      write_log_line(stderr, line);
     } catch (...) {
     }
   }
@@ -251,12 +238,12 @@ struct Metrics::State {
       detail::append_string(out, slice.metric->name);
       out += ':';
       if (slice.count == 1) {
-        detail::append_double(out, slice.metric->values[slice.first]);
+        append_json_number(out, slice.metric->values[slice.first]);
       } else {
         out += '[';
         for (std::size_t k = 0; k < slice.count; ++k) {
           if (k > 0) out += ',';
-          detail::append_double(out, slice.metric->values[slice.first + k]);
+          append_json_number(out, slice.metric->values[slice.first + k]);
         }
         out += ']';
       }

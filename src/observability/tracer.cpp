@@ -13,6 +13,7 @@
 
 #include "json_out.hpp"
 #include "lift/core/env.hpp"
+#include "lift/core/json_text.hpp"
 #include "lift/core/random.hpp"
 
 namespace lift::observability {
@@ -200,7 +201,7 @@ void append_annotation(std::string& out, const AnnotationValue& value) {
         } else if constexpr (std::is_same_v<T, std::int64_t>) {
           detail::append_int(out, v);
         } else if constexpr (std::is_same_v<T, double>) {
-          detail::append_double(out, v);
+          append_json_number(out, v);
         } else {
           out += v ? "true" : "false";
         }

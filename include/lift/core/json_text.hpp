@@ -18,6 +18,13 @@ enum class InvalidUtf8 {
 // UTF-8 included, copied as they are (malformed UTF-8 as `invalid` says).
 void append_json_string(std::string& out, std::string_view text, InvalidUtf8 invalid = InvalidUtf8::keep);
 
+// Appends `value` as a JSON number in plain decimal notation, as people and log tools read
+// numbers (0.267, 1500, -12.5; never 2.67E-1): the fewest digits that read back as the same
+// double, in fixed notation from 1e-6 up to 1e21 in magnitude and in exponent notation outside
+// that range (as JavaScript writes numbers), so that no value makes a line run long. NaN and
+// infinities, which JSON cannot hold, become null. Every log line of lift writes doubles so.
+void append_json_number(std::string& out, double value);
+
 // Whether `text` is written as it is between the quotes: nothing in it to escape (or, with
 // InvalidUtf8::replace, to replace).
 bool json_text_is_plain(std::string_view text, InvalidUtf8 invalid = InvalidUtf8::keep) noexcept;

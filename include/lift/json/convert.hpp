@@ -3,8 +3,9 @@
 // serialize. None of them runs validation rules; lift::json::parse (binding.hpp) converts and
 // then runs them, and is what input from outside should go through.
 //
-// Supported types, both directions: bool; every integer type (range-checked); float and
-// double; std::string (std::string_view and const char* for output only); std::optional<T>
+// Supported types, both directions: bool; every integer type (read exactly: a value that does
+// not fit the type, or a number with a fraction or exponent beyond 2^53 - 1 in magnitude, is
+// refused, never rounded; 2.0 and 1e3 are integers); float and double; std::string (std::string_view and const char* for output only); std::optional<T>
 // (absent or null reads as nullopt; output omits nullopt members); std::vector<T>,
 // std::array<T, N>, std::set<T> and std::unordered_set<T> as arrays; std::map and
 // std::unordered_map with std::string keys as objects; described structs
@@ -191,6 +192,8 @@ class Problems {
 Error invalid_body(std::vector<ErrorDetail> details);
 
 std::string integer_range_message(std::int64_t min, std::uint64_t max);
+// "1 item", "2 items": a count and its noun (a regular plural), for messages.
+std::string count_of(std::size_t count, std::string_view noun);
 std::string enum_names_message(const std::string_view* names, std::size_t count);
 
 // JSON text writers used by serialize (no DOM).
@@ -230,28 +233,41 @@ inline void add_hook_problems(const PathFrame* at, Error error, Problems& proble
 template <class T>
 void read(const boost::json::value& src, T& out, const PathFrame* at, Problems& problems);
 
+// Integers are read exactly. An integer literal is an int64 or uint64 in the DOM (one beyond
+// 64 bits is a double) and is range-checked as it is. A double is accepted only when it is whole
+// and at most 2^53 - 1 in magnitude, where every integer has its own double: 2.0 and 1e3 are
+// integers, but 1e18 or 9007199254740993.0 may not be what the client wrote (the next integer
+// rounds to the same double), so they are refused rather than rounded.
+inline constexpr double kLargestExactDouble = 9007199254740991.0;  // 2^53 - 1
+
+std::string inexact_integer_message(std::int64_t min, std::uint64_t max);
+
 template <class I>
 void read_integer(const boost::json::value& src, I& out, const PathFrame* at, Problems& problems) {
   using limits = std::numeric_limits<I>;
-  const auto out_of_range = [&] {
-    problems.add(at, integer_range_message(static_cast<std::int64_t>(limits::min()), static_cast<std::uint64_t>(limits::max())));
-  };
+  const auto min = static_cast<std::int64_t>(limits::min());
+  const auto max = static_cast<std::uint64_t>(limits::max());
   switch (src.kind()) {
     case boost::json::kind::int64:
       if (std::in_range<I>(src.get_int64())) out = static_cast<I>(src.get_int64());
-      else out_of_range();
+      else problems.add(at, integer_range_message(min, max));
       return;
     case boost::json::kind::uint64:
       if (std::in_range<I>(src.get_uint64())) out = static_cast<I>(src.get_uint64());
-      else out_of_range();
+      else problems.add(at, integer_range_message(min, max));
       return;
     case boost::json::kind::double_: {
-      // 2.0 is an integer written as a double; 1.5 is not.
       const double d = src.get_double();
-      if (!std::isfinite(d) || std::trunc(d) != d) break;
+      if (!std::isfinite(d) || std::trunc(d) != d) break;  // 1.5 is not an integer
+      if (std::abs(d) <= kLargestExactDouble) {
+        const auto whole = static_cast<std::int64_t>(d);
+        if (std::in_range<I>(whole)) out = static_cast<I>(whole);
+        else problems.add(at, integer_range_message(min, max));
+        return;
+      }
       const double upper = std::ldexp(1.0, limits::digits);  // max + 1, exact in a double
-      if (d >= static_cast<double>(limits::min()) && d < upper) out = static_cast<I>(d);
-      else out_of_range();
+      if (d >= static_cast<double>(limits::min()) && d < upper) problems.add(at, inexact_integer_message(min, max));
+      else problems.add(at, integer_range_message(min, max));
       return;
     }
     default:
@@ -354,7 +370,7 @@ void read(const boost::json::value& src, T& out, const PathFrame* at, Problems& 
   } else if constexpr (is_std_array_v<T>) {
     const auto* array = src.if_array();
     if (array == nullptr || array->size() != out.size()) {
-      problems.add(at, "expected array of " + std::to_string(out.size()) + " items");
+      problems.add(at, "expected array of " + count_of(out.size(), "item"));
       return;
     }
     for (std::size_t i = 0; i < out.size() && !problems.full(); ++i) {

@@ -2,15 +2,26 @@
 // Validation rules declared once, next to the type, and run by lift::json::parse (binding.hpp)
 // on every value it reads.
 //
-// A type gets rules by a `lift_rules(lift::json::Rules<T>&)` function in its own namespace
-// (found by argument-dependent lookup):
+// A type declares its rules in a static member function `lift_rules` (the way that cannot be
+// lost: wherever the type is known, so are its rules), which may be written inside the class,
+// before the type is described:
 //
-//   struct Item { std::string sku; int qty = 1; };
+//   struct Item {
+//     std::string sku;
+//     int qty = 1;
+//     static void lift_rules(lift::json::Rules<Item>& r) {
+//       r.field(&Item::sku).required().length(1, 32).pattern("^[A-Z]+-[0-9]+$");
+//       r.field(&Item::qty).min(1).max(99);
+//     }
+//   };
 //   BOOST_DESCRIBE_STRUCT(Item, (), (sku, qty))
-//   inline void lift_rules(lift::json::Rules<Item>& r) {
-//     r.field(&Item::sku).required().length(1, 32).pattern("^[A-Z]+-[0-9]+$");
-//     r.field(&Item::qty).min(1).max(99);
-//   }
+//
+// or, for a type whose definition you cannot change, in a free function
+// `void lift_rules(lift::json::Rules<T>&)`, found by argument-dependent lookup in the type's own
+// namespace or in the global namespace (not in an unnamed namespace, nor in a third one, which
+// lookup cannot see); declare it before the type is bound, in the header that declares the type
+// if its definition lives in another file:
+//
 //   struct CreateOrder { std::string email; std::vector<Item> items; };
 //   BOOST_DESCRIBE_STRUCT(CreateOrder, (), (email, items))
 //   inline void lift_rules(lift::json::Rules<CreateOrder>& r) {
@@ -18,6 +29,10 @@
 //     r.field(&CreateOrder::items).min_items(1).max_items(50);
 //     r.check("items", [](const CreateOrder& o) { return o.items.size() != 13; }, "must not hold 13 items");
 //   }
+//
+// A type with both, or with a member named lift_rules that is not such a public static
+// function (a non-static or private member, another signature), does not compile: rules are
+// never silently skipped.
 //
 // Rules of nested structs, of vector elements and of map values run too, reported with full
 // paths (`items[2].qty: must be at least 1`). Types without rules validate trivially.
@@ -41,10 +56,12 @@
 // validation is thread-safe.
 
 #include <algorithm>
+#include <any>
 #include <cstddef>
 #include <functional>
 #include <optional>
 #include <regex>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -53,9 +70,14 @@
 
 #include "lift/json/convert.hpp"
 
+// A type in the global namespace among the template arguments of lift::json::Rules<T>: it makes
+// argument-dependent lookup of lift_rules(Rules<T>&) search the global namespace too, so rules
+// written there for a type of another namespace are found rather than silently ignored.
+struct lift_rules_global_lookup;
+
 namespace lift::json {
 
-template <class T>
+template <class T, class GlobalLookup = ::lift_rules_global_lookup>
 class Rules;
 
 namespace detail {
@@ -129,7 +151,8 @@ struct FieldSpec {
     std::string message;
   };
 
-  std::string_view name;
+  std::any member;        // the member pointer the rules were declared with
+  std::string_view name;  // from the description, once the rules are complete
   bool required = false;
   std::optional<Bound> min, max;
   std::optional<std::size_t> min_length, max_length, min_items, max_items;
@@ -147,8 +170,24 @@ struct StructCheck {
   std::string message;
 };
 
+// The two ways to declare rules (see the top of this header).
 template <class T>
-concept HasRules = requires(Rules<T>& r) { lift_rules(r); };
+concept HasMemberRules = requires(Rules<T>& r) { T::lift_rules(r); };
+template <class T>
+concept HasFreeRules = requires(Rules<T>& r) { lift_rules(r); };
+// A member by that name that HasMemberRules cannot call (not static, another signature,
+// private): a mistake, never a type without rules. Name lookup in a class derived from T and
+// from a class with its own lift_rules is ambiguous exactly when T has a member of that name,
+// whatever its access; a final class can only be asked about its public members.
+struct RulesNameProbe {
+  static void lift_rules();
+};
+template <class T>
+struct RulesNameProbeOf : T, RulesNameProbe {};
+template <class T>
+concept HasMemberNamedRules =
+    requires { &T::lift_rules; } ||
+    (std::is_class_v<T> && !std::is_final_v<T> && !requires { &RulesNameProbeOf<T>::lift_rules; });
 
 template <class T>
 const Rules<T>* rules_for();
@@ -227,7 +266,7 @@ class FieldRules {
   FieldRules& one_of(const V&... values) {
     std::vector<value_type> allowed{value_type(values)...};
     boost::json::array listed;
-    std::string message = "must be one of ";
+    std::string message = allowed.size() == 1 ? "must be " : "must be one of ";
     for (std::size_t i = 0; i < allowed.size(); ++i) {
       listed.push_back(to_json(allowed[i]));
       if (i != 0) message += ", ";
@@ -269,37 +308,26 @@ class FieldRules {
   M T::*member_;
 };
 
-// The rules of a described struct T; see the top of this header.
-template <class T>
+// The rules of a described struct T; see the top of this header. Nothing here reads T's
+// description, so that rules can be declared inside T; the members are matched to it once the
+// rules are complete.
+template <class T, class GlobalLookup>
 class Rules {
-  static_assert(detail::is_described_struct_v<T>, "lift::json::Rules needs a type described with BOOST_DESCRIBE_STRUCT");
-
  public:
-  Rules() : spec_of_member_(boost::mp11::mp_size<detail::members_of<T>>::value, kNone) {}
+  Rules() = default;
 
   // The rules of a member (of T or of a described base of T). Calling it again for the same
-  // member adds to the same rules. Throws std::logic_error for a member that is not described.
+  // member adds to the same rules. A member that is not described makes building the rules
+  // throw std::logic_error.
   template <class M, class C>
     requires std::is_base_of_v<C, T>
   FieldRules<T, M> field(M C::*member) {
-    std::size_t found = kNone;
-    std::string_view name;
-    std::size_t index = 0;
-    boost::mp11::mp_for_each<detail::members_of<T>>([&](auto d) {
-      if constexpr (std::is_same_v<std::remove_cv_t<decltype(d.pointer)>, M C::*>) {
-        if (found == kNone && d.pointer == member) {
-          found = index;
-          name = d.name;
-        }
-      }
-      ++index;
-    });
-    if (found == kNone) throw std::logic_error("lift::json::Rules::field: the member is not described");
-    if (spec_of_member_[found] == kNone) {
-      spec_of_member_[found] = specs_.size();
-      specs_.emplace_back().name = name;
+    for (std::size_t i = 0; i < specs_.size(); ++i) {
+      const auto* declared = std::any_cast<M C::*>(&specs_[i].member);
+      if (declared != nullptr && *declared == member) return FieldRules<T, M>(*this, i, member);
     }
-    return FieldRules<T, M>(*this, spec_of_member_[found], member);
+    specs_.emplace_back().member = member;
+    return FieldRules<T, M>(*this, specs_.size() - 1, member);
   }
 
   // A rule on the whole value, reported at `field` (a member name, or "" for the value
@@ -321,7 +349,30 @@ class Rules {
  private:
   template <class, class>
   friend class FieldRules;
+  friend const Rules* detail::rules_for<T>();
   static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+
+  // Once the type's rules are declared: each member's rules get their name and position in
+  // the description.
+  void match_described_members() {
+    spec_of_member_.assign(boost::mp11::mp_size<detail::members_of<T>>::value, kNone);
+    std::size_t position = 0;
+    std::size_t matched = 0;
+    boost::mp11::mp_for_each<detail::members_of<T>>([&](auto d) {
+      using Pointer = std::remove_cv_t<decltype(d.pointer)>;
+      for (std::size_t i = 0; i < specs_.size(); ++i) {
+        const auto* declared = std::any_cast<Pointer>(&specs_[i].member);
+        if (declared != nullptr && *declared == d.pointer) {
+          spec_of_member_[position] = i;
+          specs_[i].name = d.name;
+          ++matched;
+          break;
+        }
+      }
+      ++position;
+    });
+    if (matched != specs_.size()) throw std::logic_error("lift::json::Rules::field: the member is not described");
+  }
 
   std::vector<detail::FieldSpec<T>> specs_;
   std::vector<std::size_t> spec_of_member_;
@@ -332,11 +383,20 @@ namespace detail {
 
 template <class T>
 const Rules<T>* rules_for() {
-  if constexpr (HasRules<T>) {
+  static_assert(!(HasMemberRules<T> && HasFreeRules<T>),
+                "this type declares its validation rules twice: as a static member lift_rules and as a free "
+                "function lift_rules; keep one");
+  static_assert(HasMemberRules<T> || !HasMemberNamedRules<T>,
+                "this type has a member named lift_rules that is not a public "
+                "`static void lift_rules(lift::json::Rules<T>&)`: its rules would be ignored");
+  if constexpr (HasMemberRules<T> || HasFreeRules<T>) {
+    static_assert(is_described_struct_v<T>, "lift::json::Rules needs a type described with BOOST_DESCRIBE_STRUCT");
     // Built once on first use (thread-safe static initialisation), read-only afterwards.
     static const Rules<T> rules = [] {
       Rules<T> r;
-      lift_rules(r);
+      if constexpr (HasMemberRules<T>) T::lift_rules(r);
+      else lift_rules(r);
+      r.match_described_members();
       return r;
     }();
     return &rules;
@@ -371,20 +431,20 @@ void check_field_value(const FieldSpec<T>& spec, const V& v, const PathFrame* at
     if (spec.min_length || spec.max_length) {
       const auto length = count_code_points(v);
       if (spec.min_length && length < *spec.min_length) {
-        problems.add(at, "must be at least " + std::to_string(*spec.min_length) + " characters long");
+        problems.add(at, "must be at least " + count_of(*spec.min_length, "character") + " long");
       }
       if (spec.max_length && length > *spec.max_length) {
-        problems.add(at, "must be at most " + std::to_string(*spec.max_length) + " characters long");
+        problems.add(at, "must be at most " + count_of(*spec.max_length, "character") + " long");
       }
     }
     if (spec.pattern && !std::regex_search(v, *spec.pattern)) problems.add(at, "must match the pattern " + spec.pattern_source);
     if (spec.email && !is_email(v)) problems.add(at, "must be a valid email address");
   } else if constexpr (is_sized_range_v<V>) {
     if (spec.min_items && v.size() < *spec.min_items) {
-      problems.add(at, "must have at least " + std::to_string(*spec.min_items) + " items");
+      problems.add(at, "must have at least " + count_of(*spec.min_items, "item"));
     }
     if (spec.max_items && v.size() > *spec.max_items) {
-      problems.add(at, "must have at most " + std::to_string(*spec.max_items) + " items");
+      problems.add(at, "must have at most " + count_of(*spec.max_items, "item"));
     }
   }
 }

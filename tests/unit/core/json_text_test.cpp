@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <limits>
 #include <random>
 #include <string>
 #include <string_view>
@@ -23,6 +24,32 @@ TEST(JsonText, CopiesUtf8AndPlainTextAsIs) {
   out.clear();
   lift::append_json_string(out, "");
   EXPECT_EQ(out, "\"\"");
+}
+
+// Numbers in log lines read as people and log tools expect: 0.267, not 2.67E-1.
+TEST(JsonText, NumbersArePlainDecimals) {
+  const auto text = [](double value) {
+    std::string out;
+    lift::append_json_number(out, value);
+    return out;
+  };
+  EXPECT_EQ(text(0.267), "0.267");
+  EXPECT_EQ(text(2.67e-1), "0.267");
+  EXPECT_EQ(text(1500), "1500");
+  EXPECT_EQ(text(-12.5), "-12.5");
+  EXPECT_EQ(text(0), "0");
+  EXPECT_EQ(text(0.000015), "0.000015");
+  EXPECT_EQ(text(0.1 + 0.2), "0.30000000000000004");  // the fewest digits that read back the same
+  EXPECT_EQ(text(1e20), "100000000000000000000");
+  EXPECT_EQ(text(1478293361.271), "1478293361.271");
+  // Outside 1e-6 .. 1e21 in magnitude, plain digits would run long: exponent notation, as
+  // JavaScript writes these.
+  EXPECT_EQ(text(1e-7), "1e-07");
+  EXPECT_EQ(text(-1e21), "-1e+21");
+  EXPECT_EQ(text(std::numeric_limits<double>::max()), "1.7976931348623157e+308");
+  // JSON holds no NaN or infinity.
+  EXPECT_EQ(text(std::numeric_limits<double>::quiet_NaN()), "null");
+  EXPECT_EQ(text(-std::numeric_limits<double>::infinity()), "null");
 }
 
 }  // namespace

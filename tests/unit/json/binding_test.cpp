@@ -382,6 +382,64 @@ TEST(JsonBinding, IntegersAreRangeChecked) {
   EXPECT_EQ(whole->u16, 1000);
 }
 
+// Integers are read exactly: an integer literal as the integer it is, never through a double,
+// and a number written with a fraction or an exponent only where a double holds every integer
+// (|n| <= 2^53 - 1). Anything else is refused with the path, never rounded.
+TEST(JsonBinding, IntegersAreReadExactlyOrRefused) {
+  const auto value = [](std::string_view member, std::string_view number) {
+    return lj::parse_unvalidated<Scalars>("{\"" + std::string(member) + "\":" + std::string(number) + "}");
+  };
+  const auto refusal = [&](std::string_view member, std::string_view number) {
+    auto read = value(member, number);
+    EXPECT_FALSE(read) << member << " = " << number;
+    if (read) return std::string();
+    EXPECT_EQ(read.error().code, "InvalidBody");
+    EXPECT_EQ(read.error().status, 400);
+    return read.error().message;
+  };
+  // Every width at its edges, and one past them.
+  EXPECT_EQ(value("i8", "127")->i8, 127);
+  EXPECT_EQ(value("i8", "-128")->i8, -128);
+  EXPECT_EQ(refusal("i8", "128"), "i8: expected integer between -128 and 127");
+  EXPECT_EQ(refusal("i8", "-129"), "i8: expected integer between -128 and 127");
+  EXPECT_EQ(value("u8", "255")->u8, 255);
+  EXPECT_EQ(refusal("u8", "256"), "u8: expected integer between 0 and 255");
+  EXPECT_EQ(value("i16", "-32768")->i16, -32768);
+  EXPECT_EQ(refusal("i16", "32768"), "i16: expected integer between -32768 and 32767");
+  EXPECT_EQ(value("u32", "4294967295")->u32, 4294967295u);
+  EXPECT_EQ(refusal("u32", "-1"), "u32: expected integer between 0 and 4294967295");
+  EXPECT_EQ(value("i64", "9223372036854775807")->i64, std::numeric_limits<std::int64_t>::max());
+  EXPECT_EQ(value("i64", "-9223372036854775808")->i64, std::numeric_limits<std::int64_t>::min());
+  EXPECT_EQ(value("u64", "18446744073709551615")->u64, std::numeric_limits<std::uint64_t>::max());
+  EXPECT_EQ(refusal("u64", "18446744073709551616"), "u64: expected integer between 0 and 18446744073709551615");
+  EXPECT_EQ(refusal("u64", "-1"), "u64: expected integer between 0 and 18446744073709551615");
+  // One below INT64_MIN is a double equal to INT64_MIN: refused, not rounded into range.
+  const std::string inexact_i64 =
+      "i64: expected integer between -9223372036854775808 and 9223372036854775807, in digits only above "
+      "9007199254740991 in magnitude";
+  EXPECT_EQ(refusal("i64", "-9223372036854775809"), inexact_i64);
+  EXPECT_EQ(refusal("i64", "9223372036854775808"), "i64: expected integer between -9223372036854775808 and 9223372036854775807");
+  // 2^53 + 1 is exact as an integer literal; with a fraction it would be read as 2^53.
+  EXPECT_EQ(value("i64", "9007199254740993")->i64, 9007199254740993);
+  EXPECT_EQ(value("u64", "9007199254740993")->u64, 9007199254740993u);
+  EXPECT_EQ(refusal("i64", "9007199254740993.0"), inexact_i64);
+  EXPECT_EQ(refusal("i64", "1e18"), inexact_i64);
+  EXPECT_EQ(value("i64", "9007199254740991.0")->i64, 9007199254740991);
+  EXPECT_EQ(value("i64", "-9.007199254740991e15")->i64, -9007199254740991);
+  EXPECT_EQ(refusal("i64", "1e20"), "i64: expected integer between -9223372036854775808 and 9223372036854775807");
+  EXPECT_EQ(refusal("u64", "1e20"), "u64: expected integer between 0 and 18446744073709551615");
+  EXPECT_EQ(refusal("i32", "1e20"), "i32: expected integer between -2147483648 and 2147483647");
+  // Whole numbers written as doubles are integers; fractions are not.
+  EXPECT_EQ(value("i32", "1.0")->i32, 1);
+  EXPECT_EQ(value("u16", "1e3")->u16, 1000);
+  EXPECT_EQ(value("u64", "-0")->u64, 0u);
+  EXPECT_EQ(value("u64", "-0.0")->u64, 0u);
+  EXPECT_EQ(value("i8", "-0.0")->i8, 0);
+  EXPECT_EQ(refusal("i32", "1.5"), "i32: expected integer");
+  EXPECT_EQ(refusal("i64", "-0.5"), "i64: expected integer");
+  EXPECT_EQ(refusal("u8", "255.5"), "u8: expected integer");
+}
+
 TEST(JsonBinding, EnumsAreNames) {
   EXPECT_EQ(lj::serialize(Status::archived), R"("archived")");
   EXPECT_EQ(lj::to_json(Status::draft), "draft");

@@ -85,6 +85,13 @@ BOOST_DESCRIBE_STRUCT(Item, (), (a))
 }  // namespace other
 
 namespace schema_test {
+// Rules as a static member, written before the type is described.
+struct Quantity {
+  int value = 0;
+  static void lift_rules(lift::json::Rules<Quantity>& r) { r.field(&Quantity::value).required().min(1).max(100); }
+};
+BOOST_DESCRIBE_STRUCT(Quantity, (), (value))
+
 struct UsesBothItems {
   Item mine;
   other::Item theirs;
@@ -187,6 +194,15 @@ TEST(JsonSchema, ScalarSchemas) {
   EXPECT_EQ(registry.schema_of<boost::json::object>(), json(R"({"type": "object"})"));
   EXPECT_EQ(registry.schema_of<boost::json::array>(), json(R"({"type": "array"})"));
   EXPECT_TRUE(registry.components().empty());
+}
+
+TEST(JsonSchema, RulesDeclaredAsAStaticMemberAreInTheSchema) {
+  EXPECT_EQ(lj::schema<Quantity>(), json(R"({
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "properties": {"value": {"type": "integer", "format": "int32", "minimum": 1, "maximum": 100}},
+    "required": ["value"]
+  })"));
 }
 
 TEST(JsonSchema, CustomRefPrefix) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <array>
 #include <map>
 #include <optional>
 #include <set>
@@ -98,7 +99,61 @@ inline void lift_rules(lift::json::Rules<Wide>& r) {
   r.field(&Wide::ratio).required().min(0).max(1);
 }
 
+// Counts of one read in the singular.
+struct Counted {
+  std::string code;
+  std::string name = "n";
+  std::vector<int> list;
+  std::vector<int> pair;
+  std::string kind;
+};
+BOOST_DESCRIBE_STRUCT(Counted, (), (code, name, list, pair, kind))
+
+inline void lift_rules(lift::json::Rules<Counted>& r) {
+  r.field(&Counted::code).max_length(1);
+  r.field(&Counted::name).min_length(1);
+  r.field(&Counted::list).min_items(1);
+  r.field(&Counted::pair).max_items(1);
+  r.field(&Counted::kind).one_of("only");
+}
+
+// Rules declared as a static member, in the class: found wherever the type is, whatever the
+// namespace, even though the type is described only after the class.
+struct MemberRules {
+  std::string item;
+  int quantity = 0;
+  static void lift_rules(lift::json::Rules<MemberRules>& r) {
+    r.field(&MemberRules::item).required().min_length(1);
+    r.field(&MemberRules::quantity).min(1).max(100);
+    r.check("quantity", [](const MemberRules& m) { return m.quantity != 13; }, "must not be 13");
+  }
+};
+BOOST_DESCRIBE_STRUCT(MemberRules, (), (item, quantity))
+
+// The static member declared in the class and defined after the description.
+struct MemberRulesDefinedLater {
+  std::string email;
+  static void lift_rules(lift::json::Rules<MemberRulesDefinedLater>& r);
+};
+BOOST_DESCRIBE_STRUCT(MemberRulesDefinedLater, (), (email))
+inline void MemberRulesDefinedLater::lift_rules(lift::json::Rules<MemberRulesDefinedLater>& r) {
+  r.field(&MemberRulesDefinedLater::email).required().email();
+}
+
 }  // namespace validation_test
+
+// The trap as a user wrote it: the type in a namespace, its rules in the global namespace.
+namespace validation_test_app {
+struct Order {
+  std::string item;
+  int quantity = 0;
+};
+BOOST_DESCRIBE_STRUCT(Order, (), (item, quantity))
+}  // namespace validation_test_app
+
+inline void lift_rules(lift::json::Rules<validation_test_app::Order>& r) {
+  r.field(&validation_test_app::Order::quantity).min(1).max(100);
+}
 
 namespace {
 
@@ -179,7 +234,38 @@ TEST(JsonValidation, LengthCountsCodePoints) {
   EXPECT_TRUE(lj::parse<CreateTodo>(R"({"title":"éééééééééé"})"));
   EXPECT_EQ(parse_error<CreateTodo>(R"({"title":"ééééééééééé"})").details,
             (Details{{"title", "must be at most 10 characters long"}}));
-  EXPECT_EQ(parse_error<CreateTodo>(R"({"title":""})").details, (Details{{"title", "must be at least 1 characters long"}}));
+  EXPECT_EQ(parse_error<CreateTodo>(R"({"title":""})").details, (Details{{"title", "must be at least 1 character long"}}));
+}
+
+TEST(JsonValidation, MessagesReadInTheSingularForOne) {
+  EXPECT_EQ(parse_error<Counted>(R"({"code":"ab","name":"","list":[],"pair":[1,2],"kind":"other"})").details,
+            (Details{{"code", "must be at most 1 character long"},
+                     {"name", "must be at least 1 character long"},
+                     {"list", "must have at least 1 item"},
+                     {"pair", "must have at most 1 item"},
+                     {"kind", R"(must be "only")"}}));
+  using One = std::array<int, 1>;
+  using Two = std::array<int, 2>;
+  EXPECT_EQ(lj::parse_unvalidated<One>("[]").error().message, "expected array of 1 item");
+  EXPECT_EQ(lj::parse_unvalidated<Two>("[]").error().message, "expected array of 2 items");
+}
+
+TEST(JsonValidation, RulesInTheGlobalNamespaceApplyToATypeInAnotherNamespace) {
+  const auto error = parse_error<validation_test_app::Order>(R"({"item":"book","quantity":-5})");
+  EXPECT_EQ(error.code, "ValidationFailed");
+  EXPECT_EQ(error.details, (Details{{"quantity", "must be at least 1"}}));
+  EXPECT_TRUE(lj::parse<validation_test_app::Order>(R"({"item":"book","quantity":5})"));
+}
+
+TEST(JsonValidation, RulesDeclaredAsAStaticMemberApply) {
+  EXPECT_TRUE(lj::parse<MemberRules>(R"({"item":"book","quantity":5})"));
+  EXPECT_EQ(parse_error<MemberRules>(R"({"quantity":-5})").details,
+            (Details{{"item", "is required"}, {"quantity", "must be at least 1"}}));
+  EXPECT_EQ(parse_error<MemberRules>(R"({"item":"","quantity":13})").details,
+            (Details{{"item", "must be at least 1 character long"}, {"quantity", "must not be 13"}}));
+  EXPECT_EQ(lj::validate(MemberRules{"book", 101}).error().details, (Details{{"quantity", "must be at most 100"}}));
+  EXPECT_EQ(parse_error<MemberRulesDefinedLater>(R"({"email":"nope"})").details,
+            (Details{{"email", "must be a valid email address"}}));
 }
 
 TEST(JsonValidation, CustomChecksOnTheWholeValue) {
@@ -302,7 +388,7 @@ TEST(JsonValidation, ParseRunsTheRulesThatParseUnvalidatedSkips) {
   const auto refused = parse_error<CreateTodo>(body);
   EXPECT_EQ(refused.code, "ValidationFailed");
   EXPECT_EQ(refused.status, 422);
-  EXPECT_EQ(refused.details, (Details{{"title", "must be at least 1 characters long"},
+  EXPECT_EQ(refused.details, (Details{{"title", "must be at least 1 character long"},
                                       {"priority", "must be at most 5"},
                                       {"items[0].sku", "must match the pattern ^[A-Z]+-[0-9]+$"},
                                       {"items[0].qty", "must be at least 1"}}));

@@ -3,10 +3,16 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <boost/json.hpp>
+#include <chrono>
 #include <cstdio>
+#include <regex>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "lift/app/app.hpp"
 #include "lift/app/errors.hpp"
@@ -119,6 +125,58 @@ TEST(AccessLog, WritesOneJsonLinePerRequest) {
   EXPECT_EQ(second.at("error_code"), "MethodNotAllowed");
 }
 
+// stdout on Lambda is a pipe, which stdio buffers in blocks: a line left in the buffer arrives
+// late, or never when the environment is shut down.
+TEST(AccessLog, EachLineIsInThePipeWhenTheRequestIsAnswered) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  ::fcntl(fds[0], F_SETFL, ::fcntl(fds[0], F_GETFL) | O_NONBLOCK);
+  std::FILE* sink = ::fdopen(fds[1], "w");
+  ASSERT_NE(sink, nullptr);
+  std::setvbuf(sink, nullptr, _IOFBF, 4096);  // as stdio buffers a pipe
+  App app;
+  app.use(lift::mw::access_log(sink));
+  app.get("/items/:id", [](Context&) { return std::string("x"); });
+  (void)app.handle(request("GET", "/items/9"));
+  char buffer[4096];
+  const auto n = ::read(fds[0], buffer, sizeof buffer);  // does not wait: the line is there or not
+  std::fclose(sink);
+  ::close(fds[0]);
+  ASSERT_GT(n, 0) << "the access log line is still in a stdio buffer";
+  const std::string line(buffer, static_cast<std::size_t>(n));
+  EXPECT_EQ(line.find('\n'), line.size() - 1) << line;
+  EXPECT_EQ(json_of(line.substr(0, line.size() - 1)).at("route"), "/items/:id");
+}
+
+// "duration_ms":0.267, never 2.67E-1: plain decimals with at most three digits after the point.
+TEST(AccessLog, DurationsArePlainDecimals) {
+  std::FILE* sink = std::tmpfile();
+  ASSERT_NE(sink, nullptr);
+  App app;
+  app.use(lift::mw::access_log(sink));
+  app.get("/slow", [](Context&) {
+    std::this_thread::sleep_for(std::chrono::microseconds(1500));
+    return std::string("x");
+  });
+  app.get("/fast", [](Context&) { return std::string("x"); });
+  (void)app.handle(request("GET", "/slow"));
+  (void)app.handle(request("GET", "/fast"));
+  std::rewind(sink);
+  char buffer[4096];
+  std::string lines;
+  while (auto n = std::fread(buffer, 1, sizeof buffer, sink)) lines.append(buffer, n);
+  std::fclose(sink);
+  const std::regex plain(R"re("duration_ms":(0|[1-9][0-9]*)(\.[0-9]{1,3})?[,}])re");
+  std::size_t start = 0;
+  int seen = 0;
+  for (auto end = lines.find('\n'); end != std::string::npos; start = end + 1, end = lines.find('\n', start)) {
+    const std::string line = lines.substr(start, end - start);
+    EXPECT_TRUE(std::regex_search(line, plain)) << line;
+    ++seen;
+  }
+  EXPECT_EQ(seen, 2);
+}
+
 App cors_app(lift::mw::CorsOptions options) {
   App app;
   app.use(lift::mw::cors(std::move(options)));
@@ -169,6 +227,13 @@ TEST(BodyLimit, RefusesLargeBodiesWith413) {
   auto got = app.handle(big);
   EXPECT_EQ(got.status, 413);
   EXPECT_EQ(json_of(got.body).at("error").at("code"), "PayloadTooLarge");
+  EXPECT_EQ(json_of(got.body).at("error").at("message"), "the body is 11 bytes; the limit is 10 bytes");
+  App strict;
+  strict.use(lift::mw::body_limit(0));
+  strict.post("/in", [](Context&) { return std::string(); });
+  auto one = request("POST", "/in");
+  one.body = "!";
+  EXPECT_EQ(json_of(strict.handle(one).body).at("error").at("message"), "the body is 1 byte; the limit is 0 bytes");
 }
 
 TEST(Deadline, DoesNotStartWorkThatCannotFinish) {

@@ -138,6 +138,37 @@ TEST(ObservabilityMiddleware, FailuresAreCountedLoggedAndMarked) {
   EXPECT_EQ(segment.at("cause").at("exceptions").at(0).at("message"), "disk on fire");
 }
 
+// Requests no route matched are measured under stable names, not under the event kind
+// ("apigw-http") nor one dimension per path a scanner tries.
+TEST(ObservabilityMiddleware, RequestsNoRouteMatchedHaveStableRouteNames) {
+  Captured out;
+  auto o = make_observability(out);
+  lift::App app;
+  app.use(lift::mw::observability(o));
+  // Middleware that answers before routing would: a refusal for a path with no route.
+  app.use([](lift::Context& ctx, const lift::Next& next) -> lift::Result<void> {
+    if (ctx.path() == "/private") return lift::Error{"Unauthorized", "sign in", 401};
+    return next();
+  });
+  app.get("/orders/:id", [](lift::Context&) { return std::string("x"); });
+  const auto route_of = [&](const std::string& method, const std::string& path) {
+    out = {};
+    EXPECT_TRUE(app.invoke(invocation(http_event(method, path))));
+    EXPECT_EQ(out.documents.size(), 1u);
+    if (out.documents.empty()) return std::string();
+    const auto emf = boost::json::parse(out.documents.back());
+    const auto segment = out.datagrams.empty() ? boost::json::value() : document_of(out.datagrams.back());
+    const auto* annotation = segment.is_object() ? segment.at("annotations").as_object().if_contains("route") : nullptr;
+    EXPECT_TRUE(annotation != nullptr && *annotation == emf.at("route")) << method << " " << path;
+    return std::string(emf.at("route").as_string());
+  };
+  EXPECT_EQ(route_of("GET", "/orders/7"), "/orders/:id");
+  EXPECT_EQ(route_of("GET", "/wp-admin/setup.php"), "NotFound");
+  EXPECT_EQ(route_of("DELETE", "/orders/7"), "MethodNotAllowed");
+  EXPECT_EQ(route_of("OPTIONS", "/orders/7"), "Options");
+  EXPECT_EQ(route_of("GET", "/private"), "Unmatched");
+}
+
 TEST(ObservabilityMiddleware, EventsAreMeasuredByKindAndNothingIsTracedWhenNotSampled) {
   Captured out;
   auto o = make_observability(out);

@@ -106,6 +106,14 @@ TEST_F(LoggerTest, JsonLineCarriesPowertoolsKeysAndTypedUserKeys) {
   EXPECT_EQ(all[1].at("level"), "WARN");
 }
 
+TEST_F(LoggerTest, NumbersArePlainDecimals) {
+  Logger log(options());
+  log.info("timing", {{"duration_ms", 0.267}, {"ratio", 0.000015}, {"big", 1e20}});
+  ASSERT_EQ(out.items.size(), 1u);
+  const std::string& line = out.items[0];
+  EXPECT_NE(line.find(R"("duration_ms":0.267,"ratio":0.000015,"big":100000000000000000000})"), std::string::npos) << line;
+}
+
 TEST_F(LoggerTest, OutsideAnInvocationOnlyTheServiceKeys) {
   Logger log(options());
   log.info("starting");
