@@ -13,9 +13,11 @@ struct Greeting {
 BOOST_DESCRIBE_STRUCT(Greeting, (), (message))
 
 int main() {
-  lift::App app;
-  app.get("/hello", [](lift::Context& ctx) {
-    return Greeting{"hello, " + std::string(ctx.query("name").value_or("world"))};
+  return lift::run([] {
+    lift::App app;
+    app.get("/hello", [](lift::Context& ctx) {
+      return Greeting{"hello, " + std::string(ctx.query("name").value_or("world"))};
+    });
+    return app;
   });
-  return lift::run(app);
 }

@@ -33,15 +33,14 @@ inline void lift_rules(lift::json::Rules<Order>& r) {
   r.field(&Order::amount).required().min(0);
 }
 
-int main() {
+lift::App make_app() {
   lift::App app;
   app.sqs("*", [](lift::Context& ctx, const lift::events::SqsMessage& message) -> lift::Result<void> {
     // A malformed or invalid body fails this record only: its messageId is reported.
-    auto order = lift::json::parse<Order>(message.body);
-    if (!order) return std::move(order).error();
+    LIFT_TRY(order, lift::json::parse<Order>(message.body));
     Processed line;
-    line.order_id = order->order_id;
-    line.amount = order->amount;
+    line.order_id = order.order_id;
+    line.amount = order.amount;
     line.message_id = message.messageId;
     line.request_id = std::string(ctx.request_id());
     // One write per line, flushed: Lambda reads the log from the pipe as it comes.
@@ -50,5 +49,7 @@ int main() {
     std::fflush(stdout);
     return {};
   });
-  return lift::run(app);
+  return app;
 }
+
+int main() { return lift::run(make_app); }

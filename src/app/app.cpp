@@ -31,6 +31,8 @@ namespace {
 using detail::GroupData;
 using detail::Route;
 
+constexpr std::size_t kNoRouteIndex = static_cast<std::size_t>(-1);
+
 // "/api" + "/todos" -> "/api/todos"; a group's "/" route is the prefix itself.
 std::string join_paths(std::string_view prefix, std::string_view pattern) {
   std::string out(prefix);
@@ -73,6 +75,7 @@ void default_render(Context& ctx, const Error& error) {
 
 struct App::Impl {
   std::vector<Route> routes;
+  OpenApiInfo info;
   std::vector<GroupData> groups{GroupData{}};
   std::vector<std::string> problems;
   ErrorRenderer renderer;
@@ -215,12 +218,13 @@ Group& Group::use(Middleware middleware) {
 
 Group Group::group(std::string_view prefix) { return Group(*app_, app_->add_group(index_, prefix)); }
 
-void App::add_route(std::size_t group, std::string_view method, std::string_view pattern, BoundHandler handler, bool prefixed) {
+std::size_t App::add_route(std::size_t group, std::string_view method, std::string_view pattern, BoundHandler handler,
+                           bool prefixed) {
   impl_->refuse_after_freeze("a route was added");
   std::string full = group == 0 || !prefixed ? std::string(pattern) : join_paths(impl_->groups[group].prefix, pattern);
   if (!handler.endpoint) {
     impl_->problems.push_back("the handler of " + std::string(method) + " " + full + " is empty");
-    return;
+    return kNoRouteIndex;
   }
   Route route;
   route.method = std::string(method);
@@ -228,6 +232,46 @@ void App::add_route(std::size_t group, std::string_view method, std::string_view
   route.group = group;
   route.handler = std::move(handler);
   impl_->routes.push_back(std::move(route));
+  return impl_->routes.size() - 1;
+}
+
+HandlerDoc* App::route_doc(std::size_t index) {
+  if (index >= impl_->routes.size()) return nullptr;
+  if (impl_->frozen) {
+    // The document may be read by another thread by now.
+    impl_->refuse_after_freeze("a route's documentation was changed");
+    return nullptr;
+  }
+  return &impl_->routes[index].handler.doc;
+}
+
+RouteDoc& RouteDoc::errors(std::initializer_list<int> statuses) {
+  for (const int status : statuses) error(status, {});
+  return *this;
+}
+
+RouteDoc& RouteDoc::error(int status, std::string description) {
+  auto* doc = app_->route_doc(route_);
+  if (doc == nullptr) return *this;
+  if (status < 400 || status > 599) {
+    const auto& route = app_->impl_->routes[route_];
+    app_->impl_->problems.push_back("the error status " + std::to_string(status) + " declared for " + route.method + " " +
+                                    route.pattern + " is not between 400 and 599");
+    return *this;
+  }
+  for (auto& [declared, text] : doc->errors) {
+    if (declared == status) {
+      if (!description.empty()) text = std::move(description);
+      return *this;
+    }
+  }
+  doc->errors.emplace_back(status, std::move(description));
+  return *this;
+}
+
+RouteDoc& RouteDoc::summary(std::string text) {
+  if (auto* doc = app_->route_doc(route_)) doc->summary = std::move(text);
+  return *this;
 }
 
 void App::add_websocket_route(std::size_t group, std::string_view route_key, BoundHandler handler) {
@@ -368,6 +412,13 @@ Result<runtime::Response> App::invoke(const runtime::Invocation& invocation) con
   if (!answer) return std::move(answer).error();
   return runtime::Response{boost::json::serialize(*answer)};
 }
+
+App& App::openapi_info(OpenApiInfo info) {
+  impl_->info = std::move(info);
+  return *this;
+}
+
+boost::json::object App::openapi() const { return openapi(impl_->info); }
 
 boost::json::object App::openapi(const OpenApiInfo& info) const { return detail::build_openapi(impl_->routes, info); }
 

@@ -6,8 +6,14 @@ namespace lift {
 
 Result<void> Next::operator()() const {
   if (ctx_->responded()) return {};  // an inner middleware may not pass on an answered request
-  if (rest_.empty()) return (*endpoint_)(*ctx_);
-  return rest_.front()(*ctx_, Next(rest_.subspan(1), *endpoint_, *ctx_));
+  // A thrown lift::Error is the error the handler (or middleware) would have returned: every
+  // layer outside sees it as a failed Result, as if it had been returned.
+  try {
+    if (rest_.empty()) return (*endpoint_)(*ctx_);
+    return rest_.front()(*ctx_, Next(rest_.subspan(1), *endpoint_, *ctx_));
+  } catch (Error& error) {
+    return std::move(error);
+  }
 }
 
 Result<void> run_chain(std::span<const Middleware> chain, const Endpoint& endpoint, Context& ctx) {

@@ -1,7 +1,11 @@
-// OpenAPI 3.1 from the registered routes: paths and operations from the patterns, request and
-// response bodies from the handlers' C++ types through the json layer's schema generator.
+// OpenAPI 3.1 from the registered routes: paths and operations from the patterns, parameters
+// and request and response bodies from the handlers' C++ types through the json layer's schema
+// generator, error responses from what the framework answers and what each route declared.
+
+#include <errno.h>  // program_invocation_short_name
 
 #include <array>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -10,6 +14,8 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "lift/core/env.hpp"
+#include "lift/http/adapters.hpp"
 #include "lift/json/schema.hpp"
 #include "routes.hpp"
 
@@ -66,6 +72,15 @@ bj::object json_content(bj::value schema) {
   return content;
 }
 
+// The document's title when the app names none: the service's name as Powertools and Lambda
+// know it, else the executable's.
+std::string service_title() {
+  if (auto service = env_or("POWERTOOLS_SERVICE_NAME", ""); !service.empty()) return service;
+  if (auto function = env_or("AWS_LAMBDA_FUNCTION_NAME", ""); !function.empty()) return function;
+  if (program_invocation_short_name != nullptr && *program_invocation_short_name != '\0') return program_invocation_short_name;
+  return "lift function";
+}
+
 bj::object error_response(std::string description) {
   bj::object response;
   response["description"] = std::move(description);
@@ -103,26 +118,44 @@ bj::object build_openapi(const std::vector<Route>& routes, const OpenApiInfo& in
     auto& path_item = paths[path];
     if (!path_item.is_object()) path_item = bj::object{};
 
+    const auto& doc = route.handler.doc;
     bj::object operation;
     operation["operationId"] = operation_id(route.method == "*" ? "any" : route.method, route.pattern);
-    if (!parameter_names.empty()) {
-      bj::array parameters;
-      for (const auto& name : parameter_names) {
-        parameters.push_back(bj::object{{"name", name}, {"in", "path"}, {"required", true}, {"schema", bj::object{{"type", "string"}}}});
-      }
-      operation["parameters"] = std::move(parameters);
+    if (!doc.summary.empty()) operation["summary"] = doc.summary;
+    bj::array parameters;
+    for (const auto& name : parameter_names) {
+      parameters.push_back(bj::object{{"name", name}, {"in", "path"}, {"required", true}, {"schema", bj::object{{"type", "string"}}}});
     }
+    const bool bound_parameters = static_cast<bool>(doc.parameters);
+    if (bound_parameters) {
+      for (auto& parameter : doc.parameters()) parameters.push_back(std::move(parameter));
+    }
+    if (!parameters.empty()) operation["parameters"] = std::move(parameters);
+
     bj::object responses;
     bj::object success{{"description", "Success"}};
-    if (route.handler.doc.response_schema) success["content"] = json_content(route.handler.doc.response_schema(registry));
-    responses[route.handler.doc.success_status] = std::move(success);
-    if (route.handler.doc.request_schema) {
-      operation["requestBody"] = bj::object{{"required", true}, {"content", json_content(route.handler.doc.request_schema(registry))}};
-      responses["400"] = error_response("The body is not valid JSON or does not match the schema");
-      responses["415"] = error_response("The body is declared with a Content-Type that is not JSON");
-      responses["422"] = error_response("The body breaks a validation rule");
+    if (doc.response_schema) success["content"] = json_content(doc.response_schema(registry));
+    responses[doc.success_status] = std::move(success);
+    // The errors the framework answers before the handler runs, then those the route declared
+    // (in status order, as a reader looks them up).
+    std::map<int, std::string> errors;
+    if (doc.request_schema) {
+      operation["requestBody"] = bj::object{{"required", true}, {"content", json_content(doc.request_schema(registry))}};
+      errors[400] = bound_parameters ? "The body is not valid JSON or does not match the schema, or a parameter is invalid"
+                                     : "The body is not valid JSON or does not match the schema";
+      errors[415] = "The body is declared with a Content-Type that is not JSON";
+      if (doc.body_rules) errors[422] = "The body breaks a validation rule";
+    } else if (bound_parameters) {
+      errors[400] = "A parameter is missing, invalid or breaks a rule";
     }
-    responses["default"] = error_response("Error");
+    for (const auto& [status, description] : doc.errors) {
+      if (!description.empty()) errors[status] = description;
+      else if (!errors.contains(status)) errors[status] = std::string(http::reason_phrase(status));
+    }
+    for (auto& [status, description] : errors) {
+      responses[std::to_string(status)] = error_response(description.empty() ? "Error" : std::move(description));
+    }
+    responses["default"] = error_response("Any other error");
     operation["responses"] = std::move(responses);
 
     if (route.method == "*") {
@@ -140,7 +173,7 @@ bj::object build_openapi(const std::vector<Route>& routes, const OpenApiInfo& in
 
   bj::object document;
   document["openapi"] = "3.1.0";
-  bj::object info_object{{"title", info.title}, {"version", info.version}};
+  bj::object info_object{{"title", info.title.empty() ? service_title() : info.title}, {"version", info.version}};
   if (!info.description.empty()) info_object["description"] = info.description;
   document["info"] = std::move(info_object);
   document["paths"] = std::move(paths);

@@ -209,6 +209,8 @@ ErrorReport Runtime::report_current_exception(std::string_view fallback_type) {
   if (!std::current_exception()) return {std::string(fallback_type), "no exception is being handled", {}};
   try {
     throw;
+  } catch (const Error& e) {
+    return ErrorReport::from(e);  // a thrown lift::Error reports as a returned one would
   } catch (const std::exception& e) {
     return {demangle(typeid(e).name()), e.what(), {}};
   } catch (...) {

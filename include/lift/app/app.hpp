@@ -6,17 +6,20 @@
 //   app.get("/hello", [](lift::Context& ctx) { return Greeting{"hello"}; });
 //   auto api = app.group("/api");
 //   api.use(require_auth);
-//   api.post("/todos", create_todo);
-//   return lift::run(app);
+//   api.post("/todos", create_todo).errors({409});   // documents a 409 in the OpenAPI document
+//
+//   int main() { return lift::run(make_app); }       // builds the app in Lambda's init phase
 //
 // Routes and middleware are registered at init; the first dispatch freezes the app (a
 // registration after that is an error) and from then on it is safe to dispatch from several
 // threads at once. Registration mistakes (a malformed pattern, a duplicate route) are
 // collected rather than thrown: lift::run reports them to Lambda as an init error, and tests
-// can ask check().
+// can ask check(). lift::run(factory) also reports what the factory throws or returns as an
+// error, so nothing that goes wrong while the app is built can abort the process unreported.
 
 #include <cstddef>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -58,11 +61,35 @@ class App;
 // body shape). It may read ctx (the request, the route) and keep headers already set.
 using ErrorRenderer = std::function<void(Context&, const Error&)>;
 
-// Title and version of the generated OpenAPI document.
+// Title and version of the generated OpenAPI document. An empty title is the service's name:
+// POWERTOOLS_SERVICE_NAME, else AWS_LAMBDA_FUNCTION_NAME, else the executable's file name.
 struct OpenApiInfo {
-  std::string title = "lift function";
+  std::string title{};
   std::string version = "1.0.0";
   std::string description{};
+};
+
+// A registered HTTP route, to document it further in the OpenAPI document:
+//   app.get("/todos/:id", get_todo).errors({404});
+//   app.patch("/todos/:id", change_todo).errors({404, 409}).error(428, "If-Match is missing");
+// The framework documents what it answers itself: 400 for a body or a Query/Headers parameter
+// that does not convert, 415 for a body that is not JSON, 422 when the body's type has rules.
+// Statuses that only the handler knows (404 for an id it cannot find) are declared here.
+class RouteDoc {
+ public:
+  // Error statuses (400 to 599) the handler answers, each described by its reason phrase.
+  RouteDoc& errors(std::initializer_list<int> statuses);
+  // One error status with its own description.
+  RouteDoc& error(int status, std::string description);
+  // The operation's one-line summary.
+  RouteDoc& summary(std::string text);
+
+ private:
+  friend class App;
+  friend class Group;
+  RouteDoc(App* app, std::size_t route) noexcept : app_(app), route_(route) {}
+  App* app_;
+  std::size_t route_;  // npos: the route was refused, there is nothing to document
 };
 
 namespace detail {
@@ -74,14 +101,15 @@ template <class Self>
 class Registrations {
  public:
   // method: GET, POST, ... or "*" for any. Pattern syntax: "/todos/:id", "/files/*path".
-  template <class F> Self& get(std::string_view p, F&& h) { return self().route("GET", p, std::forward<F>(h)); }
-  template <class F> Self& post(std::string_view p, F&& h) { return self().route("POST", p, std::forward<F>(h)); }
-  template <class F> Self& put(std::string_view p, F&& h) { return self().route("PUT", p, std::forward<F>(h)); }
-  template <class F> Self& patch(std::string_view p, F&& h) { return self().route("PATCH", p, std::forward<F>(h)); }
-  template <class F> Self& del(std::string_view p, F&& h) { return self().route("DELETE", p, std::forward<F>(h)); }
-  template <class F> Self& head(std::string_view p, F&& h) { return self().route("HEAD", p, std::forward<F>(h)); }
-  template <class F> Self& options(std::string_view p, F&& h) { return self().route("OPTIONS", p, std::forward<F>(h)); }
-  template <class F> Self& any(std::string_view p, F&& h) { return self().route("*", p, std::forward<F>(h)); }
+  // Each returns the route's RouteDoc, to declare its error statuses.
+  template <class F> RouteDoc get(std::string_view p, F&& h) { return self().route("GET", p, std::forward<F>(h)); }
+  template <class F> RouteDoc post(std::string_view p, F&& h) { return self().route("POST", p, std::forward<F>(h)); }
+  template <class F> RouteDoc put(std::string_view p, F&& h) { return self().route("PUT", p, std::forward<F>(h)); }
+  template <class F> RouteDoc patch(std::string_view p, F&& h) { return self().route("PATCH", p, std::forward<F>(h)); }
+  template <class F> RouteDoc del(std::string_view p, F&& h) { return self().route("DELETE", p, std::forward<F>(h)); }
+  template <class F> RouteDoc head(std::string_view p, F&& h) { return self().route("HEAD", p, std::forward<F>(h)); }
+  template <class F> RouteDoc options(std::string_view p, F&& h) { return self().route("OPTIONS", p, std::forward<F>(h)); }
+  template <class F> RouteDoc any(std::string_view p, F&& h) { return self().route("*", p, std::forward<F>(h)); }
 
   // Event sources: each is on<Source>(pattern, handler).
   template <class F> Self& sqs(std::string_view queue, F&& h) { return on<events::Sqs>(queue, std::forward<F>(h)); }
@@ -153,7 +181,7 @@ class Group : public detail::Registrations<Group> {
     return *this;
   }
   template <class F>
-  Group& route(std::string_view method, std::string_view pattern, F&& handler);
+  RouteDoc route(std::string_view method, std::string_view pattern, F&& handler);
   template <class F>
   Group& websocket(std::string_view route_key, F&& handler);
   template <class Source, class F>
@@ -188,9 +216,8 @@ class App : public detail::Registrations<App> {
 
   // method: GET, POST, ... or "*" for any. Pattern syntax: "/todos/:id", "/files/*path".
   template <class F>
-  App& route(std::string_view method, std::string_view pattern, F&& handler) {
-    add_route(0, method, pattern, bind_handler(std::forward<F>(handler)));
-    return *this;
+  RouteDoc route(std::string_view method, std::string_view pattern, F&& handler) {
+    return RouteDoc(this, add_route(0, method, pattern, bind_handler(std::forward<F>(handler))));
   }
   // A WebSocket API route: "$connect", "$disconnect", "$default" or a custom route key. The
   // adapter turns each message into a POST to "/" + route key, so this is post("/$connect", h);
@@ -240,11 +267,18 @@ class App : public detail::Registrations<App> {
   // Lambda. Never throws.
   [[nodiscard]] Result<runtime::Response> invoke(const runtime::Invocation& invocation) const;
 
-  // An OpenAPI 3.1 document of every route, with schemas from the handlers' C++ types.
-  [[nodiscard]] boost::json::object openapi(const OpenApiInfo& info = {}) const;
+  // The title, version and description of the OpenAPI document (`lift openapi`); by default
+  // the title is the service's name (OpenApiInfo).
+  App& openapi_info(OpenApiInfo info);
+
+  // An OpenAPI 3.1 document of every route, with schemas from the handlers' C++ types: with
+  // the app's openapi_info, or with `info`.
+  [[nodiscard]] boost::json::object openapi() const;
+  [[nodiscard]] boost::json::object openapi(const OpenApiInfo& info) const;
 
  private:
   friend class Group;
+  friend class RouteDoc;
   struct Impl;
 
   template <class Source, class F>
@@ -273,8 +307,12 @@ class App : public detail::Registrations<App> {
                                          std::unique_ptr<detail::SourceRoutesBase> (*make)());
   void refuse_event_route(events::Kind kind, std::string_view pattern, std::string_view problem);
   // `prefixed`: the group's prefix applies to `pattern` (not for WebSocket route keys).
-  void add_route(std::size_t group, std::string_view method, std::string_view pattern, BoundHandler handler,
-                 bool prefixed = true);
+  // Returns the route's index, or npos when it is refused.
+  std::size_t add_route(std::size_t group, std::string_view method, std::string_view pattern, BoundHandler handler,
+                        bool prefixed = true);
+  // The documentation of route `index` for RouteDoc; null after the app started serving
+  // (the mistake is recorded).
+  HandlerDoc* route_doc(std::size_t index);
   void add_websocket_route(std::size_t group, std::string_view route_key, BoundHandler handler);
   void add_group_middleware(std::size_t group, Middleware middleware);
   std::size_t add_group(std::size_t parent, std::string_view prefix);
@@ -284,9 +322,8 @@ class App : public detail::Registrations<App> {
 };
 
 template <class F>
-Group& Group::route(std::string_view method, std::string_view pattern, F&& handler) {
-  app_->add_route(index_, method, pattern, bind_handler(std::forward<F>(handler)));
-  return *this;
+RouteDoc Group::route(std::string_view method, std::string_view pattern, F&& handler) {
+  return RouteDoc(app_, app_->add_route(index_, method, pattern, bind_handler(std::forward<F>(handler))));
 }
 
 template <class F>
@@ -301,11 +338,54 @@ Group& Group::on(std::string_view pattern, F&& handler) {
   return *this;
 }
 
-// Runs the app on the Lambda Runtime API until Lambda shuts the environment down; returns the
-// process exit code. Registration errors are reported as an init error. With
-// LIFT_PRINT_OPENAPI=1 in the environment it prints the OpenAPI document instead and returns 0
-// (what `lift openapi FUNCTION` uses).
+// Builds the app with `factory` (a callable returning a lift::App, or a lift::Result<lift::App>)
+// in Lambda's init phase, then serves it on the Lambda Runtime API until Lambda shuts the
+// environment down; returns the process exit code.
+//
+//   int main() { return lift::run(make_app); }
+//   int main() {
+//     return lift::run([] {
+//       lift::App app;
+//       app.get("/hello", hello);
+//       return app;
+//     });
+//   }
+//
+// Whatever fails while the app is built (an exception, a returned error, a registration
+// mistake) is reported to Lambda's /init/error (errorType: the exception's class or the Error's
+// code) and the process exits with status 1: Lambda shows why the function cannot start
+// instead of a crash. What the handlers use by reference must outlive the app: make it in the
+// factory and capture it by value (a std::shared_ptr), or make it in main() before lift::run.
+// With LIFT_PRINT_OPENAPI=1 in the environment it prints the OpenAPI document instead and
+// returns 0 (what `lift openapi FUNCTION` uses; a failure to build is on stderr, status 1).
+template <class Factory>
+  requires std::invocable<Factory&>
+int run(Factory&& factory, runtime::Options options = {});
+
+// Runs an app built already, as run(factory) does. An exception thrown while building it,
+// before this call, cannot be reported to Lambda: prefer run(factory).
 int run(App& app, runtime::Options options = {});
+
+// lift::run takes a factory that returns the app, not one that fills one in.
+template <class Configure>
+  requires(!std::invocable<Configure&> && std::invocable<Configure&, App&>)
+int run(Configure&&, runtime::Options = {}) {
+  static_assert(!sizeof(Configure*), "lift::run takes a factory that returns the app: lift::run([] { lift::App app; ...; return app; })");
+  return 1;
+}
+
+namespace detail {
+int run_built(const std::function<Result<App>()>& build, runtime::Options options);
+}
+
+template <class Factory>
+  requires std::invocable<Factory&>
+int run(Factory&& factory, runtime::Options options) {
+  using Built = std::remove_cvref_t<std::invoke_result_t<Factory&>>;
+  static_assert(std::is_same_v<Built, App> || std::is_same_v<Built, Result<App>>,
+                "lift::run(factory): the factory returns a lift::App or a lift::Result<lift::App>");
+  return detail::run_built([&factory]() -> Result<App> { return std::invoke(factory); }, std::move(options));
+}
 
 // Reports a failure found in main() before run() (a configuration that cannot work) to Lambda
 // as the init error, then exits the process: Lambda shows the error and does not invoke.

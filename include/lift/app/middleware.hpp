@@ -3,7 +3,8 @@
 // before `next()` runs on the way in, code after it on the way out, and it may answer early by
 // calling ctx.respond() and returning without calling next(). Errors travel back out as a
 // failed Result, so outer middleware see (and may translate) what inner ones and the handler
-// returned; the app renders whatever error reaches the top.
+// returned; the app renders whatever error reaches the top. A handler or middleware may also
+// throw a lift::Error: it travels out exactly as if it had been returned.
 //
 //   app.use([](lift::Context& ctx, const lift::Next& next) -> lift::Result<void> {
 //     auto began = std::chrono::steady_clock::now();

@@ -144,7 +144,8 @@ class Runtime {
   [[nodiscard]] const FunctionMetadata& function() const noexcept;
   [[nodiscard]] const Options& options() const noexcept;
 
-  // Describes the exception being handled (type name and what()) for an error report.
+  // Describes the exception being handled (type name and what(); a thrown lift::Error as its
+  // code and message) for an error report.
   static ErrorReport report_current_exception(std::string_view fallback_type);
 
  private:

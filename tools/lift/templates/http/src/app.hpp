@@ -12,6 +12,11 @@
 
 #include "lift/lift.hpp"
 
+struct HelloQuery {
+  std::string name = "world";
+};
+BOOST_DESCRIBE_STRUCT(HelloQuery, (), (name))
+
 struct Greeting {
   std::string message;
 };

@@ -26,11 +26,11 @@ lift::App make_app() {
 
   // "*": every queue; give a queue name (or a glob such as "orders-*") to route by queue.
   app.sqs("*", [](lift::Context&, const lift::events::SqsMessage& message) -> lift::Result<void> {
-    auto order = lift::json::parse<Order>(message.body);
-    if (!order) return std::move(order).error();  // reported in batchItemFailures
+    // A body that is not an Order (or breaks its rules) fails this record: batchItemFailures.
+    LIFT_TRY(order, lift::json::parse<Order>(message.body));
     Processed processed;
-    processed.order_id = order->order_id;
-    processed.amount = order->amount;
+    processed.order_id = order.order_id;
+    processed.amount = order.amount;
     processed.message_id = message.messageId;
     // One write per line, flushed: Lambda reads the log from the pipe as it comes.
     const std::string line = lift::json::serialize(processed) + "\n";
