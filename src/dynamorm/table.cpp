@@ -99,7 +99,9 @@ namespace detail {
 
 namespace {
 
-Error translate(Error error) { return from_dynamodb_error(std::move(error)); }
+Error translate(Error error, const ModelSchema& schema, std::string_view operation) {
+  return from_dynamodb_error(std::move(error), schema.table, operation);
+}
 
 // Attribute names of every partition key a tenant prefix applies to: the table's and each GSI's.
 std::vector<std::string> tenant_key_attributes(const ModelSchema& schema) {
@@ -255,12 +257,12 @@ Result<void> TableCore::create_table(bool if_not_exists) const {
   auto created = client_->create_table(request, d);
   if (!created) {
     if (if_not_exists && created.error().code == "DynamoDB.ResourceInUse") return {};
-    return translate(std::move(created).error());
+    return translate(std::move(created).error(), s, "CreateTable");
   }
   // Tables are usable once ACTIVE; local backends get there at once, DynamoDB in seconds.
   while (std::chrono::steady_clock::now() < d) {
     auto described = client_->describe_table(json::object{{"TableName", s.table}}, d);
-    if (!described) return translate(std::move(described).error());
+    if (!described) return translate(std::move(described).error(), s, "DescribeTable");
     const auto* status = described->contains("Table") ? (*described)["Table"].as_object().if_contains("TableStatus") : nullptr;
     if (status == nullptr || *status == "ACTIVE") return {};
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -302,7 +304,7 @@ Result<AttributeMap> TableCore::put(AttributeMap item, const WriteOptions& optio
   auto request = put_request(item, options);
   if (!request) return std::move(request).error();
   auto answer = client_->put_item(*request, deadline());
-  if (!answer) return translate(std::move(answer).error());
+  if (!answer) return translate(std::move(answer).error(), *schema_, "PutItem");
   return item;
 }
 
@@ -311,7 +313,7 @@ Result<AttributeMap> TableCore::get(const Key& key, bool consistent) const {
   if (!request) return std::move(request).error();
   if (consistent) (*request)["ConsistentRead"] = true;
   auto answer = client_->get_item(*request, deadline());
-  if (!answer) return translate(std::move(answer).error());
+  if (!answer) return translate(std::move(answer).error(), *schema_, "GetItem");
   auto item = read_item(answer->if_contains("Item"));
   if (!item) return std::move(item).error();
   if (!answer->contains("Item")) return item_not_found(schema_->table);
@@ -348,8 +350,8 @@ namespace {
 
 // After a failed condition of an update or delete: ItemNotFound when the key holds no item of
 // this scope, ConditionFailed (with the item) otherwise.
-Error condition_failure(const TableCore& core, const Key& key, Error error) {
-  if (error.code != aws::kDynamoDbConditionalCheckFailed) return from_dynamodb_error(std::move(error));
+Error condition_failure(const TableCore& core, const Key& key, Error error, std::string_view operation) {
+  if (error.code != aws::kDynamoDbConditionalCheckFailed) return from_dynamodb_error(std::move(error), core.schema().table, operation);
   bool exists = false;
   if (auto old = aws::condition_failed_item(error)) {
     const json::value old_value(std::move(*old));
@@ -362,7 +364,7 @@ Error condition_failure(const TableCore& core, const Key& key, Error error) {
     exists = current.ok();
   }
   if (!exists) return item_not_found(core.schema().table);
-  return from_dynamodb_error(std::move(error));
+  return from_dynamodb_error(std::move(error), core.schema().table, operation);
 }
 
 }  // namespace
@@ -374,7 +376,7 @@ Result<AttributeMap> TableCore::update(const Key& key, const Update& update, std
   (*request)["ReturnValues"] = "ALL_NEW";
   (*request)["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD";
   auto answer = client_->update_item(*request, deadline());
-  if (!answer) return condition_failure(*this, key, std::move(answer).error());
+  if (!answer) return condition_failure(*this, key, std::move(answer).error(), "UpdateItem");
   auto item = read_item(answer->if_contains("Attributes"));
   if (!item) return std::move(item).error();
   auto shown = visible(std::move(*item));
@@ -450,7 +452,7 @@ Result<void> TableCore::remove(const Key& key, std::optional<std::int64_t> expec
   if (!request) return std::move(request).error();
   (*request)["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD";
   auto answer = client_->delete_item(*request, deadline());
-  if (!answer) return condition_failure(*this, key, std::move(answer).error());
+  if (!answer) return condition_failure(*this, key, std::move(answer).error(), "DeleteItem");
   return {};
 }
 
@@ -580,7 +582,7 @@ Result<Page<AttributeMap>> TableCore::query(const AttributeValue& partition, con
   if (auto ok = finish_read(*schema_, tenant_, *request, e, options.filter, options.projection, options.cursor, plan); !ok)
     return std::move(ok).error();
   auto answer = client_->query(*request, deadline());
-  if (!answer) return translate(std::move(answer).error());
+  if (!answer) return translate(std::move(answer).error(), *schema_, "Query");
   return read_page(*this, *answer, plan);
 }
 
@@ -597,7 +599,7 @@ Result<Page<AttributeMap>> TableCore::scan(const ScanOptions& options) const {
   if (auto ok = finish_read(*schema_, tenant_, request, e, options.filter, options.projection, options.cursor, plan); !ok)
     return std::move(ok).error();
   auto answer = client_->scan(request, deadline());
-  if (!answer) return translate(std::move(answer).error());
+  if (!answer) return translate(std::move(answer).error(), *schema_, "Scan");
   return read_page(*this, *answer, plan);
 }
 
@@ -623,7 +625,7 @@ Result<std::int64_t> TableCore::count(const std::optional<AttributeValue>& parti
     request["Select"] = "COUNT";
     if (start) request["ExclusiveStartKey"] = *start;
     auto answer = partition ? client_->query(request, d) : client_->scan(request, d);
-    if (!answer) return translate(std::move(answer).error());
+    if (!answer) return translate(std::move(answer).error(), *schema_, partition ? "Query" : "Scan");
     if (const auto* c = answer->if_contains("Count"); c != nullptr && c->is_int64()) total += c->get_int64();
     start.reset();
     if (const auto* last = answer->if_contains("LastEvaluatedKey"); last != nullptr && last->is_object() && !last->get_object().empty())
@@ -652,7 +654,7 @@ Result<std::vector<AttributeMap>> TableCore::batch_get(const std::vector<Key>& k
     if (consistent) table["ConsistentRead"] = true;
     json::object request{{"RequestItems", json::object{{schema_->table, std::move(table)}}}};
     auto answer = client_->batch_get_item_all(request, d);
-    if (!answer) return translate(std::move(answer).error());
+    if (!answer) return translate(std::move(answer).error(), *schema_, "BatchGetItem");
     const auto* responses = answer->if_contains("Responses");
     const auto* items = responses != nullptr && responses->is_object() ? responses->get_object().if_contains(schema_->table) : nullptr;
     if (items == nullptr || !items->is_array()) continue;
@@ -673,7 +675,7 @@ Result<void> write_chunks(aws::DynamoDbClient& client, const std::string& table,
     for (std::size_t i = at; i < std::min(requests.size(), at + kBatchWriteChunk); ++i) chunk.push_back(std::move(requests[i]));
     json::object request{{"RequestItems", json::object{{table, std::move(chunk)}}}};
     auto answer = client.batch_write_item_all(request, d);
-    if (!answer) return from_dynamodb_error(std::move(answer).error());
+    if (!answer) return from_dynamodb_error(std::move(answer).error(), table, "BatchWriteItem");
   }
   return {};
 }
@@ -706,6 +708,27 @@ Result<void> TableCore::batch_delete(const std::vector<Key>& keys) const {
 
 // ---- transactions ----
 
+namespace {
+
+// The tables a transaction's operations name, for the log of a server-side fault.
+std::string tables_of(const std::vector<boost::json::object>& items) {
+  std::set<std::string> names;
+  const auto add = [&names](const json::object& request) {
+    const auto* name = request.if_contains("TableName");
+    if (name != nullptr && name->is_string()) names.emplace(sv(name->get_string()));
+  };
+  for (const auto& item : items) {
+    add(item);  // a get: {TableName, Key}
+    for (const auto& [kind, body] : item)  // a write: {"Put": {TableName, ...}}
+      if (const auto* request = body.if_object()) add(*request);
+  }
+  std::string out;
+  for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
+
+}  // namespace
+
 TransactWrite& TransactWrite::add(std::string_view kind, Result<boost::json::object> request) {
   if (!request) return fail(std::move(request).error());
   items_.push_back(json::object{{kind, std::move(*request)}});
@@ -724,7 +747,7 @@ Result<void> TransactWrite::run(aws::DynamoDbClient& client, Deadline deadline) 
   json::array items;
   for (const auto& item : items_) items.push_back(item);
   auto answer = client.transact_write_items(json::object{{"TransactItems", std::move(items)}}, deadline);
-  if (!answer) return from_dynamodb_error(std::move(answer).error());
+  if (!answer) return from_dynamodb_error(std::move(answer).error(), tables_of(items_), "TransactWriteItems");
   return {};
 }
 
@@ -735,7 +758,7 @@ Result<std::vector<std::optional<AttributeMap>>> TransactGet::run(aws::DynamoDbC
   json::array items;
   for (const auto& item : items_) items.push_back(json::object{{"Get", item}});
   auto answer = client.transact_get_items(json::object{{"TransactItems", std::move(items)}}, deadline);
-  if (!answer) return from_dynamodb_error(std::move(answer).error());
+  if (!answer) return from_dynamodb_error(std::move(answer).error(), tables_of(items_), "TransactGetItems");
   std::vector<std::optional<AttributeMap>> out(items_.size());
   if (const auto* responses = answer->if_contains("Responses"); responses != nullptr && responses->is_array()) {
     const auto& array = responses->get_array();

@@ -254,4 +254,22 @@ TEST_F(TodoApi, TenantsNeverSeeEachOthersTodos) {
   EXPECT_EQ(call("GET", "/todos", "", {{"authorization", acme}}).body.at("items").as_array().size(), 1u);
 }
 
+// A table that is not there is the function's fault: 500 in the one error body, with a message
+// that says nothing of the deployment (the log names the table).
+TEST_F(TodoApi, AMissingTableIsAServerError) {
+  todo_api::Options options;
+  options.table = "todos_missing_" + lift::uuid().substr(0, 8);
+  options.create_table = false;
+  todo_api::add_routes(app_, db_, std::move(options));
+  ::testing::internal::CaptureStderr();
+  const auto answer = call("GET", "/todos/abc");
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(answer.status, 500) << json::serialize(answer.body);
+  const auto message = json::serialize(answer.body.at("error").at("message"));
+  EXPECT_EQ(message.find("todos_missing"), std::string::npos) << message;
+  EXPECT_EQ(message.find("ResourceNotFound"), std::string::npos) << message;
+  EXPECT_NE(log.find("todos_missing"), std::string::npos) << log;
+  EXPECT_NE(log.find("ResourceNotFound"), std::string::npos) << log;
+}
+
 }  // namespace

@@ -316,7 +316,7 @@ TEST(Transactions, DeprecatedCommitIsRun) {
 
 TEST(Errors, ThrottlingAndValidationAreTranslated) {
   Recorder r;
-  r.answers.push_back({400, R"({"__type":"com.amazon.coral.validate#ValidationException","message":"bad"})"});
+  r.answers.push_back({400, R"({"__type":"com.amazon.coral.validate#ValidationException","message":"Item size has exceeded the maximum allowed size"})"});
   auto client = r.client();
   Table<User> users(client, user_model());
   EXPECT_EQ(users.get({"a", "b"}).error().code, "DynamORM.Validation");
@@ -325,3 +325,76 @@ TEST(Errors, ThrottlingAndValidationAreTranslated) {
 }
 
 }  // namespace
+
+namespace {
+
+std::string aws_error(std::string_view type, std::string_view message) {
+  return R"({"__type":"com.amazonaws.dynamodb.v20120810#)" + std::string(type) + R"(","message":")" + std::string(message) + "\"}";
+}
+
+// What the caller of a function sees must not depend on how the function was deployed: a
+// table that is missing or unreachable is the function's fault (500), told in the log only.
+TEST(Errors, ServerSideFaultsAre500WithAGenericMessageAndTheRealOneInTheLog) {
+  const std::vector<std::pair<std::string, std::string>> faults = {
+      {"ResourceNotFoundException", "Requested resource not found"},
+      {"UnrecognizedClientException", "The security token included in the request is invalid."},
+      {"AccessDeniedException", "User: arn:aws:sts::1:assumed-role/x is not authorized to perform: dynamodb:GetItem"},
+      {"ValidationException", "1 validation error detected: Value 'ab' at 'tableName' failed to satisfy constraint"},
+      {"ValidationException", "The provided key element does not match the schema"},
+      {"ResourceInUseException", "Table is being deleted"},
+  };
+  for (const auto& [type, message] : faults) {
+    Recorder r;
+    r.answers.push_back({400, aws_error(type, message)});
+    auto client = r.client();
+    Table<User> users(client, user_model());
+    ::testing::internal::CaptureStderr();
+    const auto got = users.get({"a", "b"});
+    const std::string log = ::testing::internal::GetCapturedStderr();
+    ASSERT_FALSE(got) << type;
+    EXPECT_EQ(got.error().code, "DynamORM.ServerFault") << type;
+    EXPECT_EQ(got.error().status, 500) << type;
+    EXPECT_EQ(got.error().message.find("users_contract"), std::string::npos) << got.error().message;
+    EXPECT_EQ(got.error().message.find(message), std::string::npos) << got.error().message;
+    // One JSON line naming the table, the operation and the real error.
+    ASSERT_FALSE(log.empty()) << type;
+    const auto line = json::parse(log).as_object();
+    EXPECT_EQ(line.at("level"), "ERROR");
+    EXPECT_EQ(line.at("table"), "users_contract");
+    EXPECT_EQ(line.at("operation"), "GetItem");
+    EXPECT_EQ(std::string(line.at("error_code").as_string()), "DynamoDB." + type.substr(0, type.size() - std::string_view("Exception").size()));
+    EXPECT_EQ(std::string(line.at("error").as_string()), message);
+  }
+}
+
+TEST(Errors, WhatTheCallersValueCausedStaysAClientError) {
+  const std::vector<std::string> value_faults = {
+      "Item size has exceeded the maximum allowed size",
+      "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes",
+      "Number overflow. Attempting to store a number with magnitude larger than supported range",
+      "The provided starting key is invalid: The provided key element does not match the schema",
+  };
+  for (const auto& message : value_faults) {
+    Recorder r;
+    r.answers.push_back({400, aws_error("ValidationException", message)});
+    auto client = r.client();
+    Table<User> users(client, user_model());
+    ::testing::internal::CaptureStderr();
+    const auto put = users.put(User{.pk = "a", .sk = "b"});
+    EXPECT_TRUE(::testing::internal::GetCapturedStderr().empty());
+    ASSERT_FALSE(put);
+    EXPECT_EQ(put.error().code, "DynamORM.Validation") << message;
+    EXPECT_EQ(put.error().status, 400) << message;
+  }
+  EXPECT_EQ(from_dynamodb_error({"DynamoDB.TransactionConflict", "busy", 400}).status, 409);
+  // DynamoDB's own failures keep their status and code, with the message kept for the log.
+  ::testing::internal::CaptureStderr();
+  const auto internal = from_dynamodb_error({"DynamoDB.InternalServerError", "Internal server error on host x", 500}, "t", "Query");
+  EXPECT_NE(::testing::internal::GetCapturedStderr().find("Internal server error on host x"), std::string::npos);
+  EXPECT_EQ(internal.code, "DynamoDB.InternalServerError");
+  EXPECT_EQ(internal.status, 500);
+  EXPECT_EQ(internal.message.find("host x"), std::string::npos);
+}
+
+}  // namespace
+
