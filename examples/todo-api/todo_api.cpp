@@ -204,9 +204,9 @@ void add_routes(lift::App& app, lift::aws::DynamoDbClient& db, Options options) 
     auto table = store->for_request(ctx);
     if (!table) return std::move(table).error();
     dynamorm::Update update;
-    if (in.title) update.set("title", *in.title);
-    if (in.priority) update.set("priority", *in.priority);
-    if (in.done) update.set("done", *in.done);
+    if (in.title) update.set(&TodoRecord::title, *in.title);
+    if (in.priority) update.set(&TodoRecord::priority, *in.priority);
+    if (in.done) update.set(&TodoRecord::done, *in.done);
     auto changed = table->update({kList, id}, update, **version);
     if (!changed) return api_error(std::move(changed).error(), id);
     store->count("TodoUpdated");

@@ -291,7 +291,11 @@ Result<boost::json::object> TableCore::put_request(AttributeMap& item, const Wri
   json::object request{{"TableName", s.table}, {"Item", item_to_dynamodb_json(stored)}};
   std::optional<Condition> condition;
   if (options.if_not_exists) condition = attribute_not_exists(s.partition_attribute());
-  if (options.condition) condition = condition ? std::move(*condition) && *options.condition : *options.condition;
+  if (options.condition) {
+    auto mine = options.condition->bind(s);
+    if (!mine) return std::move(mine).error();
+    condition = condition ? std::move(*condition) && std::move(*mine) : std::move(*mine);
+  }
   if (condition) {
     Expressions e;
     request["ConditionExpression"] = e.render(*condition);
@@ -327,18 +331,24 @@ Result<boost::json::object> TableCore::update_request(const Key& key, const Upda
   auto request = key_request(key);
   if (!request) return request;
   const auto& s = *schema_;
+  auto bound = update.bind(s);
+  if (!bound) return std::move(bound).error();
   if (tenant_ && !keys_prefixed) {
     for (const auto& name : tenant_key_attributes(s))
-      if (update.touches(name)) return validation_error(name + ": a tenant-scoped key is written by put or update(item), not an update expression");
-    if (update.touches(s.attribute(*s.tenant))) return validation_error("the tenant attribute cannot be updated");
+      if (bound->touches(name)) return validation_error(name + ": a tenant-scoped key is written by put or update(item), not an update expression");
+    if (bound->touches(s.attribute(*s.tenant))) return validation_error("the tenant attribute cannot be updated");
   }
-  Update full = update;
-  if (s.updated_at && !update.touches(s.attribute(*s.updated_at))) full.set(s.attribute(*s.updated_at), lift::rfc3339(now(), lift::Fraction::nanos));
-  if (s.version && !update.touches(s.attribute(*s.version))) full.add(s.attribute(*s.version), 1);
+  Update full = std::move(*bound);
+  if (s.updated_at && !full.touches(s.attribute(*s.updated_at))) full.set(s.attribute(*s.updated_at), lift::rfc3339(now(), lift::Fraction::nanos));
+  if (s.version && !full.touches(s.attribute(*s.version))) full.add(s.attribute(*s.version), 1);
   if (full.empty()) return validation_error("empty update");
   Condition c = attribute_exists(s.partition_attribute());
   if (s.version && expected_version) c = std::move(c) && attr(s.attribute(*s.version)) == *expected_version;
-  if (condition) c = std::move(c) && *condition;
+  if (condition) {
+    auto mine = condition->bind(s);
+    if (!mine) return std::move(mine).error();
+    c = std::move(c) && std::move(*mine);
+  }
   Expressions e;
   (*request)["UpdateExpression"] = e.render(full);
   (*request)["ConditionExpression"] = e.render(c);
@@ -384,7 +394,7 @@ Result<AttributeMap> TableCore::update(const Key& key, const Update& update, std
   return std::move(*shown);
 }
 
-Result<AttributeMap> TableCore::update_fields(AttributeMap item, const std::vector<std::string>& fields,
+Result<AttributeMap> TableCore::update_fields(AttributeMap item, const std::vector<AttributePath>& fields,
                                               const std::optional<Condition>& condition) const {
   if (auto ok = usable(*schema_, tenant_); !ok) return std::move(ok).error();
   const auto& s = *schema_;
@@ -411,12 +421,15 @@ Result<AttributeMap> TableCore::update_fields(AttributeMap item, const std::vect
     for (std::size_t i = 0; i < s.fields.size(); ++i)
       if (!owned(i)) chosen.push_back(i);
   } else {
-    for (const auto& name : fields) {
+    for (const auto& field : fields) {
+      // The names an Update takes: attribute names (checked, with suggestions) or members.
+      auto name = field.resolve(s);
+      if (!name) return std::move(name).error();
       std::optional<std::size_t> found;
       for (std::size_t i = 0; i < s.fields.size(); ++i)
-        if (s.fields[i].member == name || s.fields[i].attribute == name) found = i;
-      if (!found) return validation_error("update: no field named " + name);
-      if (owned(*found)) return validation_error("update: " + name + " is a key or is set by the library");
+        if (s.fields[i].attribute == *name) found = i;
+      if (!found) return validation_error("update: " + *name + " is not a top-level attribute of table " + s.table);
+      if (owned(*found)) return validation_error("update: " + *name + " is a key or is set by the library");
       chosen.push_back(*found);
     }
   }
@@ -440,7 +453,11 @@ Result<boost::json::object> TableCore::delete_request(const Key& key, std::optio
   const auto& s = *schema_;
   Condition c = attribute_exists(s.partition_attribute());
   if (s.version && expected_version) c = std::move(c) && attr(s.attribute(*s.version)) == *expected_version;
-  if (condition) c = std::move(c) && *condition;
+  if (condition) {
+    auto mine = condition->bind(s);
+    if (!mine) return std::move(mine).error();
+    c = std::move(c) && std::move(*mine);
+  }
   Expressions e;
   (*request)["ConditionExpression"] = e.render(c);
   e.apply(*request);
@@ -459,8 +476,10 @@ Result<void> TableCore::remove(const Key& key, std::optional<std::int64_t> expec
 Result<boost::json::object> TableCore::check_request(const Key& key, const Condition& condition) const {
   auto request = key_request(key);
   if (!request) return request;
+  auto bound = condition.bind(*schema_);
+  if (!bound) return std::move(bound).error();
   Expressions e;
-  (*request)["ConditionExpression"] = e.render(condition);
+  (*request)["ConditionExpression"] = e.render(*bound);
   e.apply(*request);
   return request;
 }
@@ -483,13 +502,23 @@ Result<void> finish_read(const ModelSchema& s, const std::optional<std::string>&
                          const std::optional<Condition>& filter, const std::vector<std::string>& projection,
                          const std::string& cursor_text, const ReadPlan& plan) {
   std::optional<Condition> f = filter;
+  if (f) {
+    auto bound = f->bind(s);
+    if (!bound) return std::move(bound).error();
+    f = std::move(*bound);
+  }
   if (tenant) {
     Condition mine = attr(s.attribute(*s.tenant)) == *tenant;
     f = f ? std::move(mine) && *f : std::move(mine);
   }
   if (f) request["FilterExpression"] = e.render(*f);
   if (!projection.empty()) {
-    std::vector<std::string> names = projection;
+    std::vector<std::string> names;
+    for (const auto& name : projection) {
+      auto checked = AttributePath(name).resolve(s);
+      if (!checked) return std::move(checked).error();
+      names.push_back(std::move(*checked));
+    }
     if (tenant) {
       // visible() needs the tenant attribute and the prefixed keys.
       names.push_back(s.attribute(*s.tenant));

@@ -118,8 +118,8 @@ class TableCore {
   // `item` as marshalled; the result is what was stored, as the caller sees it.
   Result<AttributeMap> put(AttributeMap item, const WriteOptions& options) const;
   Result<AttributeMap> get(const Key& key, bool consistent) const;
-  // Named fields (member or attribute names; empty: every non-key field) of `item`.
-  Result<AttributeMap> update_fields(AttributeMap item, const std::vector<std::string>& fields,
+  // Named fields (attribute names or members; empty: every non-key field) of `item`.
+  Result<AttributeMap> update_fields(AttributeMap item, const std::vector<AttributePath>& fields,
                                      const std::optional<Condition>& condition) const;
   Result<AttributeMap> update(const Key& key, const Update& update, std::optional<std::int64_t> expected_version,
                               const std::optional<Condition>& condition, bool keys_prefixed = false) const;
@@ -189,10 +189,12 @@ class Table {
 
   Result<T> get(const Key& key, bool consistent_read = false) const { return read(core_.get(key, consistent_read)); }
 
-  // Updates the named fields (member or attribute names; none: every non-key field) from
-  // `item`, conditioned on item's version when the model has one. ItemNotFound when absent,
-  // ConditionFailed on a stale version. Returns the item after the update.
-  Result<T> update(const T& item, const std::vector<std::string>& fields = {}, const std::optional<Condition>& condition = {}) const {
+  // Updates the named fields (none: every non-key field) from `item`, conditioned on item's
+  // version when the model has one. ItemNotFound when absent, ConditionFailed on a stale version.
+  // Returns the item after the update. Fields are named as an Update names them: members
+  // (`{&User::nickname}`) or attribute names (`{"nickname"}`; a member name that is not its
+  // attribute name is refused with the attribute it meant).
+  Result<T> update(const T& item, const std::vector<AttributePath>& fields = {}, const std::optional<Condition>& condition = {}) const {
     auto marshalled = model_->to_item(item);
     if (!marshalled) return std::move(marshalled).error();
     return read(core_.update_fields(std::move(*marshalled), fields, condition));

@@ -398,3 +398,108 @@ TEST(Errors, WhatTheCallersValueCausedStaysAClientError) {
 
 }  // namespace
 
+namespace mapper_table_test {
+
+struct Shipment {
+  std::string id{};
+  std::string ship_status{};
+  std::optional<std::string> carrier_note{};
+  std::optional<std::chrono::system_clock::time_point> expires_at{};
+  std::vector<std::string> events{};
+  std::set<std::string> labels{};
+  std::int64_t version = 0;
+};
+BOOST_DESCRIBE_STRUCT(Shipment, (), (id, ship_status, carrier_note, expires_at, events, labels, version))
+
+}  // namespace mapper_table_test
+
+namespace {
+
+using mapper_table_test::Shipment;
+
+Model<Shipment> shipment_model() {
+  return Model<Shipment>("shipments").partition_key(&Shipment::id, "PK").ttl(&Shipment::expires_at).version(&Shipment::version);
+}
+
+const std::string kShipment = R"({"Attributes":{"PK":{"S":"s1"},"shipStatus":{"S":"shipped"},"version":{"N":"2"}}})";
+
+// The trap: models name attributes in camelCase, so a member name in a string path would write
+// an attribute the model never reads, and the update would report success.
+TEST(Updates, AStringPathThatNamesNoAttributeIsRefusedNamingTheOneMeant) {
+  Recorder r;
+  auto client = r.client();
+  Table<Shipment> shipments(client, shipment_model());
+  const auto wrong = shipments.update("s1", Update().set("ship_status", "shipped"));
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(wrong.error().code, "DynamORM.Validation");
+  EXPECT_EQ(wrong.error().status, 400);
+  EXPECT_EQ(wrong.error().message, "ship_status is not an attribute of table shipments (did you mean shipStatus?)");
+  EXPECT_TRUE(r.calls.empty());  // nothing was sent
+  // Nested paths are checked on their first segment; a typo far from any name lists them all.
+  const auto nested = shipments.update("s1", Update().set("carrier_notes.text", "x"));
+  EXPECT_NE(nested.error().message.find("did you mean carrierNote?"), std::string::npos) << nested.error().message;
+  const auto unknown = shipments.update("s1", Update().remove("zzz"));
+  EXPECT_NE(unknown.error().message.find("its attributes: PK, shipStatus, carrierNote, expiresAt, events, labels, version"),
+            std::string::npos)
+      << unknown.error().message;
+  // Conditions, filters and projections name attributes the same way.
+  EXPECT_EQ(shipments.remove("s1", std::nullopt, attr("ship_status") == "new").error().code, "DynamORM.Validation");
+  EXPECT_EQ(shipments.scan({.filter = attr("ship_status") == "new"}).error().code, "DynamORM.Validation");
+  EXPECT_EQ(shipments.query("s1", {.projection = {"ship_status"}}).error().code, "DynamORM.Validation");
+  EXPECT_TRUE(r.calls.empty());
+  // update(item, fields) names fields as an Update does.
+  EXPECT_EQ(shipments.update(Shipment{.id = "s1", .ship_status = "shipped", .version = 1}, {"ship_status"}).error().message,
+            "ship_status is not an attribute of table shipments (did you mean shipStatus?)");
+  EXPECT_TRUE(r.calls.empty());
+}
+
+TEST(Updates, TypedFormsTakeTheModelsNamesAndConversions) {
+  Recorder r;
+  r.answers.push_back({200, kShipment});
+  auto client = r.client();
+  Table<Shipment> shipments(client, shipment_model());
+  const auto expires = std::chrono::system_clock::time_point(std::chrono::seconds(1700000000));
+  const auto updated = shipments.update("s1", Update()
+                                                  .set(&Shipment::ship_status, "shipped")
+                                                  .set(&Shipment::expires_at, expires)        // a TTL: epoch seconds
+                                                  .set(&Shipment::carrier_note, std::nullopt)  // empty: REMOVE
+                                                  .append(&Shipment::events, {"left the depot"})
+                                                  .add(&Shipment::labels, {"fragile"})
+                                                  .delete_from_set(&Shipment::labels, {})  // nothing to delete
+                                                  .set(raw("legacy_flag"), true));
+  ASSERT_TRUE(updated) << updated.error().message;
+  EXPECT_EQ(updated->ship_status, "shipped");
+  const auto& body = r.calls.at(0).second;
+  EXPECT_EQ(body.at("UpdateExpression"),
+            "SET #n0 = :v0, #n1 = :v1, #n3 = list_append(if_not_exists(#n3, :v2), :v3), #n5 = :v5 REMOVE #n2 ADD #n4 :v4, #n6 :v6");
+  EXPECT_EQ(json::serialize(body.at("ExpressionAttributeNames")),
+            R"({"#n0":"shipStatus","#n1":"expiresAt","#n2":"carrierNote","#n3":"events","#n4":"labels","#n5":"legacy_flag","#n6":"version","#n7":"PK"})");
+  const auto& values = body.at("ExpressionAttributeValues");
+  EXPECT_EQ(json::serialize(values.at(":v1")), R"({"N":"1700000000"})");
+  EXPECT_EQ(json::serialize(values.at(":v3")), R"({"L":[{"S":"left the depot"}]})");
+  EXPECT_EQ(json::serialize(values.at(":v4")), R"({"SS":["fragile"]})");
+
+  // Conditions take members too; fields of update(item, fields) are members or attribute names.
+  ASSERT_TRUE(shipments.remove("s1", std::nullopt, attr(&Shipment::ship_status) == "new"));
+  EXPECT_EQ(json::serialize(r.calls.at(1).second.at("ExpressionAttributeNames")), R"({"#n0":"PK","#n1":"shipStatus"})");
+  r.answers.push_back({200, kShipment});
+  r.answers.push_back({200, kShipment});
+  const Shipment s{.id = "s1", .ship_status = "shipped", .version = 1};
+  ASSERT_TRUE(shipments.update(s, {&Shipment::ship_status}));
+  ASSERT_TRUE(shipments.update(s, {"shipStatus"}));
+  EXPECT_EQ(r.calls.at(2).second.at("UpdateExpression"), r.calls.at(3).second.at("UpdateExpression"));
+  EXPECT_EQ(r.calls.at(2).second.at("ExpressionAttributeNames").at("#n0"), "shipStatus");
+
+  // A member of another type is refused.
+  EXPECT_EQ(shipments.update("s1", Update().set(&User::nickname, "x")).error().code, "DynamORM.Validation");
+  // A rename is followed by the typed forms.
+  Table<Shipment> renamed(client, shipment_model().rename(&Shipment::ship_status, "state"));
+  r.answers.push_back({200, kShipment});
+  ASSERT_TRUE(renamed.update("s1", Update().set(&Shipment::ship_status, "lost")));
+  EXPECT_EQ(r.calls.back().second.at("ExpressionAttributeNames").at("#n0"), "state");
+  EXPECT_EQ(renamed.update("s1", Update().set("shipStatus", "lost")).error().message,
+            "shipStatus is not an attribute of table shipments (did you mean state?)");
+}
+
+}  // namespace
+
