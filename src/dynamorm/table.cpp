@@ -10,6 +10,7 @@
 
 #include "lift/core/base64.hpp"
 #include "lift/core/time.hpp"
+#include "lift/dynamorm/tenant.hpp"
 
 namespace lift::dynamorm {
 
@@ -120,8 +121,7 @@ TableCore::TableCore(aws::DynamoDbClient& client, std::shared_ptr<const ModelSch
 
 Result<TableCore> TableCore::scoped(std::string tenant) const {
   if (!schema_->tenant) return validation_error("model " + schema_->table + " has no tenant member");
-  if (tenant.empty() || tenant.find('#') != std::string::npos)
-    return validation_error("tenant id must be non-empty and hold no '#'");
+  if (!is_valid_tenant_id(tenant)) return validation_error("invalid tenant id: " + std::string(kTenantIdRule));
   TableCore copy = *this;
   copy.tenant_ = std::move(tenant);
   return copy;

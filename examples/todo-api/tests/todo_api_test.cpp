@@ -254,6 +254,25 @@ TEST_F(TodoApi, TenantsNeverSeeEachOthersTodos) {
   EXPECT_EQ(call("GET", "/todos", "", {{"authorization", acme}}).body.at("items").as_array().size(), 1u);
 }
 
+// A tenant claim the store cannot scope by gets one answer, 403, whatever is wrong with it: too
+// long for a key, holding the key separator, or a number (never read as its digits).
+TEST_F(TodoApi, UnusableTenantClaimsAreRefusedOneWay) {
+  const auto key = lift::security::Key::hmac(lift::security::Algorithm::HS256, std::string(32, 's')).value();
+  build(std::make_shared<lift::security::JwtVerifier>(key, lift::security::VerifyOptions{}));
+  const auto bearer = [&](json::value tenant) { return "Bearer " + token(key, {{"sub", "ann"}, {"tenant_id", std::move(tenant)}}); };
+  const std::string digits = bearer("123");
+  ASSERT_EQ(call("POST", "/todos", R"({"title":"for tenant 123"})", {{"authorization", digits}}).status, 201);
+  for (const auto& tenant : {json::value(std::string(2100, 't')), json::value("a#b"), json::value(123), json::value("a b"),
+                             json::value(std::string(129, 't'))}) {
+    const auto answer = call("GET", "/todos", "", {{"authorization", bearer(tenant)}});
+    EXPECT_EQ(answer.status, 403) << json::serialize(tenant).substr(0, 40);
+    EXPECT_EQ(answer.error_code(), "Forbidden");
+    EXPECT_NE(json::serialize(answer.body).find("no usable tenant"), std::string::npos) << json::serialize(answer.body);
+  }
+  EXPECT_EQ(call("GET", "/todos", "", {{"authorization", bearer(json::value(std::string(128, 't')))}}).status, 200);
+  EXPECT_EQ(call("GET", "/todos", "", {{"authorization", bearer("org_1.eu-west:team@x")}}).status, 200);
+}
+
 // A table that is not there is the function's fault: 500 in the one error body, with a message
 // that says nothing of the deployment (the log names the table).
 TEST_F(TodoApi, AMissingTableIsAServerError) {

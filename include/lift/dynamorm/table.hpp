@@ -10,7 +10,8 @@
 // Lifecycle roles are applied on every write (see model.hpp). Errors are errors.hpp's codes.
 //
 // Tenancy. A model with a tenant member is usable only through for_tenant(id). The tenant id
-// is non-empty and holds no '#'. Every partition key of the table and of its GSIs is stored as
+// is 1 to 128 letters, digits and - _ . : @ (tenant.hpp). Every partition key of the table and
+// of its GSIs is stored as
 //   tenant#<tenant id>#<value>        (e.g. PK = "tenant#acme#todo-1")
 // and the tenant member is stored as the id. Reads strip the prefix; an item whose key or
 // tenant attribute is not this tenant's is never returned (ItemNotFound, skipped in pages);
