@@ -8,6 +8,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include "lift/aws/deadline.hpp"
 #include "lift/core/base64.hpp"
 #include "lift/core/time.hpp"
 #include "lift/dynamorm/tenant.hpp"
@@ -54,6 +55,12 @@ Result<AttributeMap> read_item(const json::value* v) {
 }
 
 }  // namespace
+
+Deadline default_deadline() {
+  const auto now = std::chrono::steady_clock::now();
+  if (const auto invocation = aws::InvocationDeadline::current()) return aws::call_deadline(*invocation, now);
+  return now + std::chrono::seconds(10);
+}
 
 // ---- cursors ----
 
@@ -127,9 +134,8 @@ Result<TableCore> TableCore::scoped(std::string tenant) const {
   return copy;
 }
 
-Deadline TableCore::deadline() const {
-  return deadline_ ? *deadline_ : std::chrono::steady_clock::now() + std::chrono::seconds(10);
-}
+Deadline TableCore::deadline() const { return deadline_ ? *deadline_ : default_deadline(); }
+
 
 namespace {
 

@@ -22,7 +22,9 @@
 // {"lastKey":{...DynamoDB JSON, keys sorted},"index":"...","sort":"ASC"|"DESC"}; a cursor is
 // only accepted by a query with the same index and order.
 //
-// Every call is bounded by the table's deadline: with_deadline(d), else 10 s from the call.
+// Every call is bounded by the table's deadline: with_deadline(d); else, inside an invocation
+// lift::App handles, the invocation's deadline less a margin (a tenth of the time left, at most
+// 500 ms: lift/aws/deadline.hpp); else 10 s from the call (default_deadline()).
 
 #include <chrono>
 #include <concepts>
@@ -46,6 +48,10 @@
 namespace lift::dynamorm {
 
 using Deadline = std::chrono::steady_clock::time_point;
+
+// The deadline of a call given none: the invocation's less a margin inside an invocation,
+// else 10 s from now. For transactions: `tx.run(client, default_deadline())`.
+[[nodiscard]] Deadline default_deadline();
 
 // A primary key as the caller sees it (without the tenant prefix).
 struct Key {
