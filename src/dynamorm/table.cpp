@@ -10,6 +10,7 @@
 
 #include "lift/aws/deadline.hpp"
 #include "lift/core/base64.hpp"
+#include "lift/core/digest.hpp"
 #include "lift/core/time.hpp"
 #include "lift/dynamorm/tenant.hpp"
 
@@ -101,6 +102,36 @@ Result<Cursor> decode_cursor(std::string_view text) {
     cursor.sort = std::string(sv(sort->get_string()));
   }
   return cursor;
+}
+
+namespace {
+
+// What is signed: the cursor under a label, so that a signature made for anything else with the
+// same key never passes for a cursor's.
+std::string cursor_mac(std::string_view cursor, std::string_view key) {
+  return digest::hmac_sha256(key, "lift.dynamorm.cursor.v1\n" + std::string(cursor));
+}
+
+}  // namespace
+
+std::string sign_cursor(std::string_view cursor, std::string_view key) {
+  std::string out(cursor);
+  out += '.';
+  out += base64::encode_url(cursor_mac(cursor, key));
+  return out;
+}
+
+Result<std::string> verify_cursor(std::string_view signed_cursor, std::string_view key) {
+  const auto dot = signed_cursor.rfind('.');
+  if (dot == std::string_view::npos) return validation_error("invalid cursor: not signed");
+  const auto cursor = signed_cursor.substr(0, dot);
+  auto given = base64::decode_url(signed_cursor.substr(dot + 1));
+  if (!given) return validation_error("invalid cursor: not signed");
+  // Compared through a second HMAC, so the time the comparison takes tells nothing about the
+  // expected signature.
+  if (digest::hmac_sha256(key, cursor_mac(cursor, key)) != digest::hmac_sha256(key, *given))
+    return validation_error("invalid cursor: its signature does not match");
+  return std::string(cursor);
 }
 
 namespace detail {
@@ -492,6 +523,19 @@ Result<boost::json::object> TableCore::check_request(const Key& key, const Condi
 
 // ---- reads of many ----
 
+// The cursor text a client gets (signed when the table has a key), and the cursor it names.
+std::string TableCore::cursor_text(const Cursor& cursor) const {
+  auto text = encode_cursor(cursor);
+  return cursor_key_ ? sign_cursor(text, *cursor_key_) : text;
+}
+
+Result<Cursor> TableCore::read_cursor(std::string_view text) const {
+  if (!cursor_key_) return decode_cursor(text);
+  auto verified = verify_cursor(text, *cursor_key_);
+  if (!verified) return std::move(verified).error();
+  return decode_cursor(*verified);
+}
+
 namespace {
 
 struct ReadPlan {
@@ -506,7 +550,7 @@ namespace {
 // Adds the filter, the tenant filter, the projection and the cursor shared by queries and scans.
 Result<void> finish_read(const ModelSchema& s, const std::optional<std::string>& tenant, json::object& request, Expressions& e,
                          const std::optional<Condition>& filter, const std::vector<std::string>& projection,
-                         const std::string& cursor_text, const ReadPlan& plan) {
+                         const std::optional<Cursor>& cursor, const ReadPlan& plan) {
   std::optional<Condition> f = filter;
   if (f) {
     auto bound = f->bind(s);
@@ -539,9 +583,7 @@ Result<void> finish_read(const ModelSchema& s, const std::optional<std::string>&
     }
     request["ProjectionExpression"] = text;
   }
-  if (!cursor_text.empty()) {
-    auto cursor = decode_cursor(cursor_text);
-    if (!cursor) return std::move(cursor).error();
+  if (cursor) {
     if (cursor->index != plan.index || cursor->sort != plan.sort)
       return validation_error("invalid cursor: it belongs to another query (index or order differs)");
     if (tenant) {
@@ -559,6 +601,14 @@ Result<void> finish_read(const ModelSchema& s, const std::optional<std::string>&
 
 namespace {
 
+// The cursor a query or scan starts after, if the caller gave one.
+Result<std::optional<Cursor>> start_of(const TableCore& core, const std::string& text) {
+  if (text.empty()) return std::optional<Cursor>();
+  auto cursor = core.read_cursor(text);
+  if (!cursor) return std::move(cursor).error();
+  return std::optional<Cursor>(std::move(*cursor));
+}
+
 Result<Page<AttributeMap>> read_page(const TableCore& core, const json::object& answer, const ReadPlan& plan) {
   Page<AttributeMap> page;
   if (const auto* items = answer.if_contains("Items"); items != nullptr && items->is_array()) {
@@ -571,7 +621,7 @@ Result<Page<AttributeMap>> read_page(const TableCore& core, const json::object& 
   if (const auto* last = answer.if_contains("LastEvaluatedKey"); last != nullptr && last->is_object() && !last->get_object().empty()) {
     auto key = item_from_dynamodb_json(*last);
     if (!key) return std::move(key).error();
-    page.next_cursor = encode_cursor(Cursor{std::move(*key), plan.index, plan.sort});
+    page.next_cursor = core.cursor_text(Cursor{std::move(*key), plan.index, plan.sort});
   }
   return page;
 }
@@ -614,7 +664,9 @@ Result<Page<AttributeMap>> TableCore::query(const AttributeValue& partition, con
   auto request = query_request(*schema_, tenant_, partition, options, e);
   if (!request) return std::move(request).error();
   const ReadPlan plan{options.index, std::string(options.descending ? "DESC" : "ASC")};
-  if (auto ok = finish_read(*schema_, tenant_, *request, e, options.filter, options.projection, options.cursor, plan); !ok)
+  auto cursor = start_of(*this, options.cursor);
+  if (!cursor) return std::move(cursor).error();
+  if (auto ok = finish_read(*schema_, tenant_, *request, e, options.filter, options.projection, *cursor, plan); !ok)
     return std::move(ok).error();
   auto answer = client_->query(*request, deadline());
   if (!answer) return translate(std::move(answer).error(), *schema_, "Query");
@@ -631,7 +683,9 @@ Result<Page<AttributeMap>> TableCore::scan(const ScanOptions& options) const {
   if (options.limit) request["Limit"] = *options.limit;
   Expressions e;
   const ReadPlan plan{options.index, std::nullopt};
-  if (auto ok = finish_read(*schema_, tenant_, request, e, options.filter, options.projection, options.cursor, plan); !ok)
+  auto cursor = start_of(*this, options.cursor);
+  if (!cursor) return std::move(cursor).error();
+  if (auto ok = finish_read(*schema_, tenant_, request, e, options.filter, options.projection, *cursor, plan); !ok)
     return std::move(ok).error();
   auto answer = client_->scan(request, deadline());
   if (!answer) return translate(std::move(answer).error(), *schema_, "Scan");
@@ -656,7 +710,7 @@ Result<std::int64_t> TableCore::count(const std::optional<AttributeValue>& parti
       if (options.consistent_read) request["ConsistentRead"] = true;
     }
     request.erase("Limit");
-    if (auto ok = finish_read(*schema_, tenant_, request, e, options.filter, {}, "", {}); !ok) return std::move(ok).error();
+    if (auto ok = finish_read(*schema_, tenant_, request, e, options.filter, {}, std::nullopt, {}); !ok) return std::move(ok).error();
     request["Select"] = "COUNT";
     if (start) request["ExclusiveStartKey"] = *start;
     auto answer = partition ? client_->query(request, d) : client_->scan(request, d);

@@ -20,7 +20,18 @@
 //
 // Cursors are DynamORM's: base64url with padding of compact JSON
 // {"lastKey":{...DynamoDB JSON, keys sorted},"index":"...","sort":"ASC"|"DESC"}; a cursor is
-// only accepted by a query with the same index and order.
+// only accepted by a query with the same index and order. That text is the Go SDK's, so
+// services can hand cursors to each other; it can also be read and written by a client. A
+// table given a key (with_cursor_key) signs its cursors instead: the same text, '.', and the
+// base64url HMAC-SHA256 of it under the key (sign_cursor). Such a table accepts only cursors it
+// signed: a changed, forged or unsigned one is DynamORM.Validation "invalid cursor: ..." (400).
+// Signing stops forgery (another position, another index); the key layout stays readable.
+// Keys are secrets of 32 random bytes, the same for every instance of a function (a cursor
+// from one instance is used on another).
+//
+// A page ends where DynamoDB stopped reading: when the last page is exactly full, its
+// next_cursor leads to an empty page without a cursor (DynamoDB cannot know there is nothing
+// more without reading on). Clients stop at a page without next_cursor, not at a short page.
 //
 // Every call is bounded by the table's deadline: with_deadline(d); else, inside an invocation
 // lift::App handles, the invocation's deadline less a margin (a tenth of the time left, at most
@@ -75,6 +86,10 @@ struct Cursor {
 [[nodiscard]] std::string encode_cursor(const Cursor& cursor);
 // Errors: DynamORM.Validation "invalid cursor: ...".
 [[nodiscard]] Result<Cursor> decode_cursor(std::string_view text);
+// `cursor` + "." + base64url(HMAC-SHA256(key, cursor)), and back: the cursor text when the
+// signature is the key's, else DynamORM.Validation "invalid cursor: ...".
+[[nodiscard]] std::string sign_cursor(std::string_view cursor, std::string_view key);
+[[nodiscard]] Result<std::string> verify_cursor(std::string_view signed_cursor, std::string_view key);
 
 struct WriteOptions {
   bool if_not_exists = false;           // fail with ConditionFailed when the key holds an item
@@ -116,6 +131,12 @@ class TableCore {
 
   [[nodiscard]] Result<TableCore> scoped(std::string tenant) const;
   void set_deadline(Deadline d) { deadline_ = d; }
+  void set_cursor_key(std::string key) {
+    cursor_key_ = key.empty() ? nullptr : std::make_shared<const std::string>(std::move(key));
+  }
+  // The cursor text a client gets for `cursor`, and the cursor a client's text names.
+  [[nodiscard]] std::string cursor_text(const Cursor& cursor) const;
+  [[nodiscard]] Result<Cursor> read_cursor(std::string_view text) const;
   [[nodiscard]] Deadline deadline() const;
   [[nodiscard]] const ModelSchema& schema() const { return *schema_; }
   [[nodiscard]] aws::DynamoDbClient& client() const { return *client_; }
@@ -157,6 +178,7 @@ class TableCore {
   std::shared_ptr<const ModelSchema> schema_;
   std::optional<std::string> tenant_{};
   std::optional<Deadline> deadline_{};
+  std::shared_ptr<const std::string> cursor_key_{};  // null: unsigned cursors
 };
 
 }  // namespace detail
@@ -177,6 +199,13 @@ class Table {
   [[nodiscard]] Table with_deadline(Deadline d) const {
     Table copy = *this;
     copy.core_.set_deadline(d);
+    return copy;
+  }
+  // The same table, signing its cursors with `key` and accepting only cursors signed with it
+  // (see above); an empty key: unsigned cursors.
+  [[nodiscard]] Table with_cursor_key(std::string key) const {
+    Table copy = *this;
+    copy.core_.set_cursor_key(std::move(key));
     return copy;
   }
 

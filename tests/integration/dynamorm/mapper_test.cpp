@@ -459,6 +459,29 @@ TEST_P(Mapper, AMissingOrMisnamedTableIsAServerFault) {
   EXPECT_EQ(refused.error().status, 400);
 }
 
+// DynamoDB stops a page at the limit without looking further, so an exactly full last page
+// still has a cursor, which leads to an empty page without one (documented in table.hpp).
+TEST_P(Mapper, AnExactlyFullLastPageLeadsToAnEmptyPage) {
+  auto t = orders();
+  for (const char* id : {"o1", "o2", "o3"}) ASSERT_TRUE(t.create(order("c1", id)));
+  const auto full = t.query("c1", {.consistent_read = true, .limit = 3});
+  ASSERT_TRUE(full) << full.error().message;
+  EXPECT_EQ(full->items.size(), 3u);
+  ASSERT_FALSE(full->next_cursor.empty());
+  const auto empty = t.query("c1", {.consistent_read = true, .limit = 3, .cursor = full->next_cursor});
+  ASSERT_TRUE(empty) << empty.error().message;
+  EXPECT_TRUE(empty->items.empty());
+  EXPECT_TRUE(empty->next_cursor.empty());
+  // Signed cursors page the same way.
+  const auto signed_table = t.with_cursor_key(std::string(32, 'k'));
+  const auto first = signed_table.query("c1", {.consistent_read = true, .limit = 2});
+  ASSERT_TRUE(first);
+  const auto rest = signed_table.query("c1", {.consistent_read = true, .limit = 2, .cursor = first->next_cursor});
+  ASSERT_TRUE(rest) << rest.error().message;
+  EXPECT_EQ(rest->items.size(), 1u);
+  EXPECT_TRUE(rest->next_cursor.empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, Mapper, ::testing::Values(Backend::engine, Backend::dynalite),
                          [](const auto& info) { return info.param == Backend::engine ? "engine" : "dynalite"; });
 

@@ -503,3 +503,46 @@ TEST(Updates, TypedFormsTakeTheModelsNamesAndConversions) {
 
 }  // namespace
 
+namespace {
+
+// A client could rewrite an unsigned cursor to start anywhere in its own data; a table with a
+// cursor key accepts only the cursors it signed.
+TEST(Cursor, ASignedTableRefusesChangedForgedAndUnsignedCursors) {
+  Recorder r;
+  r.answers.push_back({200, R"({"Items":[],"LastEvaluatedKey":{"PK":{"S":"USER#1"},"SK":{"S":"PROFILE"}}})"});
+  auto client = r.client();
+  const auto users = Table<User>(client, user_model()).with_cursor_key(std::string(32, 'k'));
+  const auto page = users.query("USER#1", {.limit = 1}).value();
+  // The Go SDK's cursor text, then its signature.
+  const auto dot = page.next_cursor.rfind('.');
+  ASSERT_NE(dot, std::string::npos) << page.next_cursor;
+  const auto plain = page.next_cursor.substr(0, dot);
+  EXPECT_EQ(decode_cursor(plain).value().last_key.at("SK"), AttributeValue::string("PROFILE"));
+  EXPECT_EQ(verify_cursor(page.next_cursor, std::string(32, 'k')).value(), plain);
+  ASSERT_TRUE(users.query("USER#1", {.cursor = page.next_cursor}));
+  EXPECT_EQ(json::serialize(r.calls.back().second.at("ExclusiveStartKey")), R"({"PK":{"S":"USER#1"},"SK":{"S":"PROFILE"}})");
+
+  const auto forged = encode_cursor(Cursor{{{"PK", AttributeValue::string("USER#1")}, {"SK", AttributeValue::string("ZZZ")}}, std::nullopt, "ASC"});
+  const std::vector<std::string> refused = {
+      forged,                                                        // unsigned
+      forged + page.next_cursor.substr(dot),                         // another cursor's signature
+      page.next_cursor + "A",                                        // a changed signature
+      plain + "." + lift::base64::encode_url(std::string(32, '\0')),  // a made-up one
+      sign_cursor(forged, std::string(32, 'o')),                     // another key's
+      "",
+  };
+  const auto calls = r.calls.size();
+  for (const auto& cursor : refused) {
+    if (cursor.empty()) continue;
+    const auto answer = users.query("USER#1", {.cursor = cursor});
+    ASSERT_FALSE(answer) << cursor;
+    EXPECT_EQ(answer.error().code, "DynamORM.Validation");
+    EXPECT_EQ(answer.error().status, 400);
+    EXPECT_TRUE(answer.error().message.starts_with("invalid cursor")) << answer.error().message;
+  }
+  EXPECT_EQ(r.calls.size(), calls);  // none was sent
+  // Without a key, cursors stay the Go SDK's text (the golden test above); a signed one is refused.
+  EXPECT_EQ(Table<User>(client, user_model()).query("USER#1", {.cursor = page.next_cursor}).error().code, "DynamORM.Validation");
+}
+
+}  // namespace
