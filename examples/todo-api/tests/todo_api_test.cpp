@@ -49,6 +49,7 @@ class TodoApi : public ::testing::Test {
     options.table = "todos_" + lift::uuid().substr(0, 8);
     options.verifier = std::move(verifier);
     options.create_table = true;
+    options.cursor_key = std::string(32, 'c');
     todo_api::add_routes(app_, db_, std::move(options));
   }
 
@@ -189,6 +190,7 @@ TEST_F(TodoApi, ListsNewestFirstPageByPage) {
   }
   std::vector<std::string> listed;
   std::string target = "/todos?limit=3";
+  std::string first_cursor;
   int pages = 0;
   while (true) {
     auto page = call("GET", target);
@@ -198,8 +200,16 @@ TEST_F(TodoApi, ListsNewestFirstPageByPage) {
     const auto* next = page.body.as_object().if_contains("next_cursor");
     if (next == nullptr) break;
     ASSERT_LE(pages, 4);
+    if (first_cursor.empty()) first_cursor = std::string(next->as_string());
     target = "/todos?limit=3&cursor=" + std::string(next->as_string());
   }
+  // Cursors are signed: one a client wrote or changed (here: the same position, unsigned) is refused.
+  const auto signature = first_cursor.rfind('.');
+  ASSERT_NE(signature, std::string::npos) << first_cursor;
+  const auto forged = call("GET", "/todos?limit=3&cursor=" + first_cursor.substr(0, signature));
+  EXPECT_EQ(forged.status, 400);
+  EXPECT_EQ(forged.body.at("error").at("message"), "cursor is not one this API returned");
+  EXPECT_EQ(call("GET", "/todos?limit=3&cursor=" + first_cursor + "A").status, 400);
   EXPECT_GE(pages, 3);
   const std::vector<std::string> newest_first(ids.rbegin(), ids.rend());
   EXPECT_EQ(listed, newest_first);
