@@ -16,6 +16,7 @@
 #include <boost/json.hpp>
 
 #include "lift/app/database.hpp"
+#include "lift/aws/deadline.hpp"
 #include "lift/dynamorm/memory_engine.hpp"
 #include "lift/lift.hpp"
 
@@ -107,6 +108,24 @@ TEST(InvocationDeadline, ATableUsedInAnInvocationTakesTheInvocationsDeadline) {
   EXPECT_GT(seen, before + 1500ms);
   // Outside an invocation: the 10 s default.
   EXPECT_GT(things.core().deadline(), Clock::now() + 9s);
+}
+
+TEST(InvocationDeadline, TheMarginIsATenthOfTheTimeLeftAtMost500Ms) {
+  const auto now = Clock::now();
+  EXPECT_EQ(lift::aws::call_deadline(now + 2s, now), now + 1800ms);
+  EXPECT_EQ(lift::aws::call_deadline(now + 60s, now), now + 59500ms);
+  EXPECT_EQ(lift::aws::call_deadline(now - 1s, now), now);  // already past: fail at once
+  // Scopes nest and end with the invocation.
+  EXPECT_FALSE(lift::aws::InvocationDeadline::current());
+  {
+    const lift::aws::InvocationDeadline outer(now + 5s);
+    {
+      const lift::aws::InvocationDeadline inner(std::optional<Clock::time_point>{});
+      EXPECT_FALSE(lift::aws::InvocationDeadline::current());
+    }
+    EXPECT_EQ(lift::aws::InvocationDeadline::current(), now + 5s);
+  }
+  EXPECT_FALSE(lift::aws::InvocationDeadline::current());
 }
 
 // Several invocations in flight on their own threads (AWS_LAMBDA_MAX_CONCURRENCY > 1): each sees
