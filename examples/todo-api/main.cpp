@@ -7,11 +7,14 @@
 //   LIFT_DYNAMODB_ENDPOINT  unset: DynamoDB; memory: the embedded engine; http://...: local
 //   LIFT_JWT_JWKS | LIFT_JWT_SECRET, LIFT_JWT_ISSUER, LIFT_JWT_AUDIENCE
 //                           turn authentication on (lift/security/environment.hpp)
+//   LIFT_CURSOR_KEY         the key list cursors are signed with (32 random bytes, the same
+//                           for every instance); unset: a key of this process, with a warning
 
 #include <string>
 
 #include "lift/app/database.hpp"
 #include "lift/core/env.hpp"
+#include "lift/core/random.hpp"
 #include "lift/lift.hpp"
 #include "lift/middleware/observability.hpp"
 #include "lift/security/environment.hpp"
@@ -45,8 +48,14 @@ int main() {
   todo_api::Options options;
   options.table = lift::env_or("TODO_TABLE", "todos");
   options.verifier = std::move(*verifier);
-  options.create_table = lift::dynamodb_is_local();
   options.observability = &obs;
+  // Cursors are signed so that a client cannot make one up. The key must be the same in every
+  // instance of the function; without one, this process makes its own.
+  options.cursor_key = lift::env_or("LIFT_CURSOR_KEY", "");
+  if (options.cursor_key.empty()) {
+    options.cursor_key = lift::random_hex(64);
+    obs.logger.warn("LIFT_CURSOR_KEY is unset: list cursors are signed with a key of this process only");
+  }
   todo_api::add_routes(app, lift::dynamodb(), std::move(options));
   return lift::run(app);
 }

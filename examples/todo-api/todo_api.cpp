@@ -1,12 +1,11 @@
 #include "todo_api.hpp"
 
-#include <atomic>
 #include <charconv>
-#include <mutex>
 #include <string_view>
 #include <system_error>
 #include <utility>
 
+#include "lift/app/database.hpp"
 #include "lift/aws/dynamodb.hpp"
 #include "lift/core/uuid.hpp"
 #include "lift/dynamorm/errors.hpp"
@@ -37,7 +36,6 @@ BOOST_DESCRIBE_STRUCT(TodoRecord, (), (list, id, title, priority, done, version,
 constexpr std::string_view kList = "TODO";
 constexpr std::string_view kDefaultTenant = "default";
 constexpr std::int32_t kDefaultLimit = 25;
-constexpr std::chrono::milliseconds kDeadlineMargin{250};
 
 dynamorm::Model<TodoRecord> todo_model(std::string table) {
   return dynamorm::Model<TodoRecord>(std::move(table))
@@ -82,24 +80,10 @@ lift::Error api_error(lift::Error error, std::string_view id) {
 class TodoStore {
  public:
   TodoStore(lift::aws::DynamoDbClient& db, const Options& options)
-      : table_(db, todo_model(options.table)), create_table_(options.create_table), authenticated_(options.verifier != nullptr),
-        observability_(options.observability) {}
+      : todos_(db, todo_model(options.table), table_options(options)), observability_(options.observability) {}
 
   // The table as the request's tenant sees it, bounded by the invocation's deadline.
-  lift::Result<dynamorm::Table<TodoRecord>> for_request(lift::Context& ctx) {
-    if (auto ready = ensure_table(); !ready) return std::move(ready).error();
-    std::string tenant(kDefaultTenant);
-    if (authenticated_) {
-      auto from_token = lift::mw::tenant_of(ctx);  // 401 / 403 when there is none
-      if (!from_token) return std::move(from_token).error();
-      tenant = *from_token;
-    }
-    auto scoped = table_.for_tenant(std::move(tenant));
-    // A tenant id the store cannot scope by (one holding '#') is the token's problem, not ours.
-    if (!scoped) return lift::errors::forbidden("the token's tenant_id cannot be used");
-    const auto budget = ctx.remaining_time() - kDeadlineMargin;
-    return scoped->with_deadline(std::chrono::steady_clock::now() + std::max(budget, std::chrono::milliseconds(0)));
-  }
+  lift::Result<dynamorm::Table<TodoRecord>> for_request(const lift::Context& ctx) const { return todos_.for_request(ctx); }
 
   std::string new_id() { return ids_.next(); }
 
@@ -108,22 +92,19 @@ class TodoStore {
   }
 
  private:
-  lift::Result<void> ensure_table() {
-    if (!create_table_ || created_.load(std::memory_order_acquire)) return {};
-    std::lock_guard lock(create_mutex_);
-    if (created_.load(std::memory_order_relaxed)) return {};
-    if (auto made = table_.create_table(/*if_not_exists=*/true); !made) return std::move(made).error();
-    created_.store(true, std::memory_order_release);
-    return {};
+  static lift::RequestTableOptions table_options(const Options& options) {
+    lift::RequestTableOptions out;
+    out.create_table = options.create_table;
+    out.cursor_key = options.cursor_key;
+    // With authentication, the token's tenant (401/403 when unusable); without, one shared tenant.
+    if (options.verifier) out.tenant = lift::mw::tenant_of;
+    else out.tenant = [](const lift::Context&) -> lift::Result<std::string_view> { return kDefaultTenant; };
+    return out;
   }
 
-  dynamorm::Table<TodoRecord> table_;
-  bool create_table_;
-  bool authenticated_;
+  lift::RequestTable<TodoRecord> todos_;
   lift::mw::Observability* observability_;
   lift::UuidV7Generator ids_;
-  std::mutex create_mutex_;
-  std::atomic<bool> created_{false};
 };
 
 lift::Result<std::int32_t> page_limit(const lift::Context& ctx) {
@@ -169,9 +150,8 @@ void add_routes(lift::App& app, lift::aws::DynamoDbClient& db, Options options) 
     query.cursor = std::string(ctx.query("cursor").value_or(""));
     auto page = table->query(std::string(kList), query);
     if (!page) {
-      // A cursor this API did not hand out (or another tenant's) is the client's mistake.
-      const bool invalid = page.error().code == dynamorm::kValidation || page.error().code.starts_with(lift::aws::kDynamoDbValidation);
-      if (!query.cursor.empty() && invalid)
+      // A cursor this API did not hand out (changed, made up, another tenant's) is the client's mistake.
+      if (!query.cursor.empty() && page.error().code == dynamorm::kValidation)
         return lift::errors::bad_request("cursor is not one this API returned");
       return api_error(std::move(page).error(), "");
     }
@@ -204,9 +184,9 @@ void add_routes(lift::App& app, lift::aws::DynamoDbClient& db, Options options) 
     auto table = store->for_request(ctx);
     if (!table) return std::move(table).error();
     dynamorm::Update update;
-    if (in.title) update.set("title", *in.title);
-    if (in.priority) update.set("priority", *in.priority);
-    if (in.done) update.set("done", *in.done);
+    if (in.title) update.set(&TodoRecord::title, *in.title);
+    if (in.priority) update.set(&TodoRecord::priority, *in.priority);
+    if (in.done) update.set(&TodoRecord::done, *in.done);
     auto changed = table->update({kList, id}, update, **version);
     if (!changed) return api_error(std::move(changed).error(), id);
     store->count("TodoUpdated");

@@ -74,8 +74,11 @@ struct Options {
   std::string table = "todos";
   // Null: no authentication (every request is the "default" tenant).
   std::shared_ptr<const lift::security::JwtVerifier> verifier{};
-  // Create the table on first use (the embedded engine and local endpoints, never AWS).
-  bool create_table = false;
+  // Create the table on first use. Unset: when the client is local (the embedded engine, a
+  // loopback endpoint), never against AWS.
+  std::optional<bool> create_table{};
+  // Signs the list's cursors, so that a client cannot make one up (see dynamorm/table.hpp).
+  std::string cursor_key{};
   // Where request logs and metrics go; null: none.
   lift::mw::Observability* observability = nullptr;
 };

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <typeinfo>
 #include <utility>
@@ -15,6 +17,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "lift/app/errors.hpp"
+#include "lift/aws/deadline.hpp"
 #include "lift/core/json_text.hpp"
 #include "lift/core/log_line.hpp"
 #include "lift/http/adapters.hpp"
@@ -61,6 +64,13 @@ void log_exception(std::string_view where, std::string_view request_id) {
   append_json_string(line, request_id, InvalidUtf8::replace);
   line += "}\n";
   write_log_line(stderr, line);
+}
+
+// The invocation's deadline on the steady clock, for the calls made on its behalf without one
+// of their own (DynamORM's tables); none for a context without a deadline.
+std::optional<std::chrono::steady_clock::time_point> steady_deadline(const runtime::InvocationContext* invocation) {
+  if (invocation == nullptr || invocation->deadline == std::chrono::system_clock::time_point{}) return std::nullopt;
+  return std::chrono::steady_clock::now() + invocation->remaining();
 }
 
 void default_render(Context& ctx, const Error& error) {
@@ -351,6 +361,7 @@ Result<void> App::check() const {
 
 http::Response App::handle(http::Request request, const runtime::InvocationContext* invocation) const {
   impl_->freeze();
+  const aws::InvocationDeadline deadline(steady_deadline(invocation));
   const auto kind = http::kind_of(request.source);
   Context ctx(std::move(request), invocation);
   detail::ContextAccess::set_event(ctx, kind, nullptr);
@@ -360,6 +371,7 @@ http::Response App::handle(http::Request request, const runtime::InvocationConte
 
 Result<runtime::Response> App::invoke(const runtime::Invocation& invocation) const {
   impl_->freeze();
+  const aws::InvocationDeadline deadline(steady_deadline(&invocation.context));
   // The common case, an HTTP API or Function URL request, is read without building a DOM;
   // everything else (and anything unusual about such an event) takes the DOM path below.
   {

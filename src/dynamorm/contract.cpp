@@ -258,7 +258,7 @@ class Runner {
         }
       }
       if (fields.empty()) error = validation_error("update: no attribute to write");
-      else record(core_.update_fields(s.item, fields, std::nullopt));
+      else record(core_.update_fields(s.item, std::vector<AttributePath>(fields.begin(), fields.end()), std::nullopt));
     } else if (s.op == "delete") {
       auto key = key_of(s.key);
       if (!key) {

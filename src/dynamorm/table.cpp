@@ -8,8 +8,11 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include "lift/aws/deadline.hpp"
 #include "lift/core/base64.hpp"
+#include "lift/core/digest.hpp"
 #include "lift/core/time.hpp"
+#include "lift/dynamorm/tenant.hpp"
 
 namespace lift::dynamorm {
 
@@ -54,6 +57,12 @@ Result<AttributeMap> read_item(const json::value* v) {
 
 }  // namespace
 
+Deadline default_deadline() {
+  const auto now = std::chrono::steady_clock::now();
+  if (const auto invocation = aws::InvocationDeadline::current()) return aws::call_deadline(*invocation, now);
+  return now + std::chrono::seconds(10);
+}
+
 // ---- cursors ----
 
 std::string encode_cursor(const Cursor& cursor) {
@@ -95,11 +104,43 @@ Result<Cursor> decode_cursor(std::string_view text) {
   return cursor;
 }
 
+namespace {
+
+// What is signed: the cursor under a label, so that a signature made for anything else with the
+// same key never passes for a cursor's.
+std::string cursor_mac(std::string_view cursor, std::string_view key) {
+  return digest::hmac_sha256(key, "lift.dynamorm.cursor.v1\n" + std::string(cursor));
+}
+
+}  // namespace
+
+std::string sign_cursor(std::string_view cursor, std::string_view key) {
+  std::string out(cursor);
+  out += '.';
+  out += base64::encode_url(cursor_mac(cursor, key));
+  return out;
+}
+
+Result<std::string> verify_cursor(std::string_view signed_cursor, std::string_view key) {
+  const auto dot = signed_cursor.rfind('.');
+  if (dot == std::string_view::npos) return validation_error("invalid cursor: not signed");
+  const auto cursor = signed_cursor.substr(0, dot);
+  auto given = base64::decode_url(signed_cursor.substr(dot + 1));
+  if (!given) return validation_error("invalid cursor: not signed");
+  // Compared through a second HMAC, so the time the comparison takes tells nothing about the
+  // expected signature.
+  if (digest::hmac_sha256(key, cursor_mac(cursor, key)) != digest::hmac_sha256(key, *given))
+    return validation_error("invalid cursor: its signature does not match");
+  return std::string(cursor);
+}
+
 namespace detail {
 
 namespace {
 
-Error translate(Error error) { return from_dynamodb_error(std::move(error)); }
+Error translate(Error error, const ModelSchema& schema, std::string_view operation) {
+  return from_dynamodb_error(std::move(error), schema.table, operation);
+}
 
 // Attribute names of every partition key a tenant prefix applies to: the table's and each GSI's.
 std::vector<std::string> tenant_key_attributes(const ModelSchema& schema) {
@@ -118,16 +159,14 @@ TableCore::TableCore(aws::DynamoDbClient& client, std::shared_ptr<const ModelSch
 
 Result<TableCore> TableCore::scoped(std::string tenant) const {
   if (!schema_->tenant) return validation_error("model " + schema_->table + " has no tenant member");
-  if (tenant.empty() || tenant.find('#') != std::string::npos)
-    return validation_error("tenant id must be non-empty and hold no '#'");
+  if (!is_valid_tenant_id(tenant)) return validation_error("invalid tenant id: " + std::string(kTenantIdRule));
   TableCore copy = *this;
   copy.tenant_ = std::move(tenant);
   return copy;
 }
 
-Deadline TableCore::deadline() const {
-  return deadline_ ? *deadline_ : std::chrono::steady_clock::now() + std::chrono::seconds(10);
-}
+Deadline TableCore::deadline() const { return deadline_ ? *deadline_ : default_deadline(); }
+
 
 namespace {
 
@@ -255,12 +294,12 @@ Result<void> TableCore::create_table(bool if_not_exists) const {
   auto created = client_->create_table(request, d);
   if (!created) {
     if (if_not_exists && created.error().code == "DynamoDB.ResourceInUse") return {};
-    return translate(std::move(created).error());
+    return translate(std::move(created).error(), s, "CreateTable");
   }
   // Tables are usable once ACTIVE; local backends get there at once, DynamoDB in seconds.
   while (std::chrono::steady_clock::now() < d) {
     auto described = client_->describe_table(json::object{{"TableName", s.table}}, d);
-    if (!described) return translate(std::move(described).error());
+    if (!described) return translate(std::move(described).error(), s, "DescribeTable");
     const auto* status = described->contains("Table") ? (*described)["Table"].as_object().if_contains("TableStatus") : nullptr;
     if (status == nullptr || *status == "ACTIVE") return {};
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -289,7 +328,11 @@ Result<boost::json::object> TableCore::put_request(AttributeMap& item, const Wri
   json::object request{{"TableName", s.table}, {"Item", item_to_dynamodb_json(stored)}};
   std::optional<Condition> condition;
   if (options.if_not_exists) condition = attribute_not_exists(s.partition_attribute());
-  if (options.condition) condition = condition ? std::move(*condition) && *options.condition : *options.condition;
+  if (options.condition) {
+    auto mine = options.condition->bind(s);
+    if (!mine) return std::move(mine).error();
+    condition = condition ? std::move(*condition) && std::move(*mine) : std::move(*mine);
+  }
   if (condition) {
     Expressions e;
     request["ConditionExpression"] = e.render(*condition);
@@ -302,7 +345,7 @@ Result<AttributeMap> TableCore::put(AttributeMap item, const WriteOptions& optio
   auto request = put_request(item, options);
   if (!request) return std::move(request).error();
   auto answer = client_->put_item(*request, deadline());
-  if (!answer) return translate(std::move(answer).error());
+  if (!answer) return translate(std::move(answer).error(), *schema_, "PutItem");
   return item;
 }
 
@@ -311,7 +354,7 @@ Result<AttributeMap> TableCore::get(const Key& key, bool consistent) const {
   if (!request) return std::move(request).error();
   if (consistent) (*request)["ConsistentRead"] = true;
   auto answer = client_->get_item(*request, deadline());
-  if (!answer) return translate(std::move(answer).error());
+  if (!answer) return translate(std::move(answer).error(), *schema_, "GetItem");
   auto item = read_item(answer->if_contains("Item"));
   if (!item) return std::move(item).error();
   if (!answer->contains("Item")) return item_not_found(schema_->table);
@@ -325,18 +368,24 @@ Result<boost::json::object> TableCore::update_request(const Key& key, const Upda
   auto request = key_request(key);
   if (!request) return request;
   const auto& s = *schema_;
+  auto bound = update.bind(s);
+  if (!bound) return std::move(bound).error();
   if (tenant_ && !keys_prefixed) {
     for (const auto& name : tenant_key_attributes(s))
-      if (update.touches(name)) return validation_error(name + ": a tenant-scoped key is written by put or update(item), not an update expression");
-    if (update.touches(s.attribute(*s.tenant))) return validation_error("the tenant attribute cannot be updated");
+      if (bound->touches(name)) return validation_error(name + ": a tenant-scoped key is written by put or update(item), not an update expression");
+    if (bound->touches(s.attribute(*s.tenant))) return validation_error("the tenant attribute cannot be updated");
   }
-  Update full = update;
-  if (s.updated_at && !update.touches(s.attribute(*s.updated_at))) full.set(s.attribute(*s.updated_at), lift::rfc3339(now(), lift::Fraction::nanos));
-  if (s.version && !update.touches(s.attribute(*s.version))) full.add(s.attribute(*s.version), 1);
+  Update full = std::move(*bound);
+  if (s.updated_at && !full.touches(s.attribute(*s.updated_at))) full.set(s.attribute(*s.updated_at), lift::rfc3339(now(), lift::Fraction::nanos));
+  if (s.version && !full.touches(s.attribute(*s.version))) full.add(s.attribute(*s.version), 1);
   if (full.empty()) return validation_error("empty update");
   Condition c = attribute_exists(s.partition_attribute());
   if (s.version && expected_version) c = std::move(c) && attr(s.attribute(*s.version)) == *expected_version;
-  if (condition) c = std::move(c) && *condition;
+  if (condition) {
+    auto mine = condition->bind(s);
+    if (!mine) return std::move(mine).error();
+    c = std::move(c) && std::move(*mine);
+  }
   Expressions e;
   (*request)["UpdateExpression"] = e.render(full);
   (*request)["ConditionExpression"] = e.render(c);
@@ -348,8 +397,8 @@ namespace {
 
 // After a failed condition of an update or delete: ItemNotFound when the key holds no item of
 // this scope, ConditionFailed (with the item) otherwise.
-Error condition_failure(const TableCore& core, const Key& key, Error error) {
-  if (error.code != aws::kDynamoDbConditionalCheckFailed) return from_dynamodb_error(std::move(error));
+Error condition_failure(const TableCore& core, const Key& key, Error error, std::string_view operation) {
+  if (error.code != aws::kDynamoDbConditionalCheckFailed) return from_dynamodb_error(std::move(error), core.schema().table, operation);
   bool exists = false;
   if (auto old = aws::condition_failed_item(error)) {
     const json::value old_value(std::move(*old));
@@ -362,7 +411,7 @@ Error condition_failure(const TableCore& core, const Key& key, Error error) {
     exists = current.ok();
   }
   if (!exists) return item_not_found(core.schema().table);
-  return from_dynamodb_error(std::move(error));
+  return from_dynamodb_error(std::move(error), core.schema().table, operation);
 }
 
 }  // namespace
@@ -374,7 +423,7 @@ Result<AttributeMap> TableCore::update(const Key& key, const Update& update, std
   (*request)["ReturnValues"] = "ALL_NEW";
   (*request)["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD";
   auto answer = client_->update_item(*request, deadline());
-  if (!answer) return condition_failure(*this, key, std::move(answer).error());
+  if (!answer) return condition_failure(*this, key, std::move(answer).error(), "UpdateItem");
   auto item = read_item(answer->if_contains("Attributes"));
   if (!item) return std::move(item).error();
   auto shown = visible(std::move(*item));
@@ -382,7 +431,7 @@ Result<AttributeMap> TableCore::update(const Key& key, const Update& update, std
   return std::move(*shown);
 }
 
-Result<AttributeMap> TableCore::update_fields(AttributeMap item, const std::vector<std::string>& fields,
+Result<AttributeMap> TableCore::update_fields(AttributeMap item, const std::vector<AttributePath>& fields,
                                               const std::optional<Condition>& condition) const {
   if (auto ok = usable(*schema_, tenant_); !ok) return std::move(ok).error();
   const auto& s = *schema_;
@@ -409,12 +458,15 @@ Result<AttributeMap> TableCore::update_fields(AttributeMap item, const std::vect
     for (std::size_t i = 0; i < s.fields.size(); ++i)
       if (!owned(i)) chosen.push_back(i);
   } else {
-    for (const auto& name : fields) {
+    for (const auto& field : fields) {
+      // The names an Update takes: attribute names (checked, with suggestions) or members.
+      auto name = field.resolve(s);
+      if (!name) return std::move(name).error();
       std::optional<std::size_t> found;
       for (std::size_t i = 0; i < s.fields.size(); ++i)
-        if (s.fields[i].member == name || s.fields[i].attribute == name) found = i;
-      if (!found) return validation_error("update: no field named " + name);
-      if (owned(*found)) return validation_error("update: " + name + " is a key or is set by the library");
+        if (s.fields[i].attribute == *name) found = i;
+      if (!found) return validation_error("update: " + *name + " is not a top-level attribute of table " + s.table);
+      if (owned(*found)) return validation_error("update: " + *name + " is a key or is set by the library");
       chosen.push_back(*found);
     }
   }
@@ -438,7 +490,11 @@ Result<boost::json::object> TableCore::delete_request(const Key& key, std::optio
   const auto& s = *schema_;
   Condition c = attribute_exists(s.partition_attribute());
   if (s.version && expected_version) c = std::move(c) && attr(s.attribute(*s.version)) == *expected_version;
-  if (condition) c = std::move(c) && *condition;
+  if (condition) {
+    auto mine = condition->bind(s);
+    if (!mine) return std::move(mine).error();
+    c = std::move(c) && std::move(*mine);
+  }
   Expressions e;
   (*request)["ConditionExpression"] = e.render(c);
   e.apply(*request);
@@ -450,20 +506,35 @@ Result<void> TableCore::remove(const Key& key, std::optional<std::int64_t> expec
   if (!request) return std::move(request).error();
   (*request)["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD";
   auto answer = client_->delete_item(*request, deadline());
-  if (!answer) return condition_failure(*this, key, std::move(answer).error());
+  if (!answer) return condition_failure(*this, key, std::move(answer).error(), "DeleteItem");
   return {};
 }
 
 Result<boost::json::object> TableCore::check_request(const Key& key, const Condition& condition) const {
   auto request = key_request(key);
   if (!request) return request;
+  auto bound = condition.bind(*schema_);
+  if (!bound) return std::move(bound).error();
   Expressions e;
-  (*request)["ConditionExpression"] = e.render(condition);
+  (*request)["ConditionExpression"] = e.render(*bound);
   e.apply(*request);
   return request;
 }
 
 // ---- reads of many ----
+
+// The cursor text a client gets (signed when the table has a key), and the cursor it names.
+std::string TableCore::cursor_text(const Cursor& cursor) const {
+  auto text = encode_cursor(cursor);
+  return cursor_key_ ? sign_cursor(text, *cursor_key_) : text;
+}
+
+Result<Cursor> TableCore::read_cursor(std::string_view text) const {
+  if (!cursor_key_) return decode_cursor(text);
+  auto verified = verify_cursor(text, *cursor_key_);
+  if (!verified) return std::move(verified).error();
+  return decode_cursor(*verified);
+}
 
 namespace {
 
@@ -479,15 +550,25 @@ namespace {
 // Adds the filter, the tenant filter, the projection and the cursor shared by queries and scans.
 Result<void> finish_read(const ModelSchema& s, const std::optional<std::string>& tenant, json::object& request, Expressions& e,
                          const std::optional<Condition>& filter, const std::vector<std::string>& projection,
-                         const std::string& cursor_text, const ReadPlan& plan) {
+                         const std::optional<Cursor>& cursor, const ReadPlan& plan) {
   std::optional<Condition> f = filter;
+  if (f) {
+    auto bound = f->bind(s);
+    if (!bound) return std::move(bound).error();
+    f = std::move(*bound);
+  }
   if (tenant) {
     Condition mine = attr(s.attribute(*s.tenant)) == *tenant;
     f = f ? std::move(mine) && *f : std::move(mine);
   }
   if (f) request["FilterExpression"] = e.render(*f);
   if (!projection.empty()) {
-    std::vector<std::string> names = projection;
+    std::vector<std::string> names;
+    for (const auto& name : projection) {
+      auto checked = AttributePath(name).resolve(s);
+      if (!checked) return std::move(checked).error();
+      names.push_back(std::move(*checked));
+    }
     if (tenant) {
       // visible() needs the tenant attribute and the prefixed keys.
       names.push_back(s.attribute(*s.tenant));
@@ -502,9 +583,7 @@ Result<void> finish_read(const ModelSchema& s, const std::optional<std::string>&
     }
     request["ProjectionExpression"] = text;
   }
-  if (!cursor_text.empty()) {
-    auto cursor = decode_cursor(cursor_text);
-    if (!cursor) return std::move(cursor).error();
+  if (cursor) {
     if (cursor->index != plan.index || cursor->sort != plan.sort)
       return validation_error("invalid cursor: it belongs to another query (index or order differs)");
     if (tenant) {
@@ -522,6 +601,14 @@ Result<void> finish_read(const ModelSchema& s, const std::optional<std::string>&
 
 namespace {
 
+// The cursor a query or scan starts after, if the caller gave one.
+Result<std::optional<Cursor>> start_of(const TableCore& core, const std::string& text) {
+  if (text.empty()) return std::optional<Cursor>();
+  auto cursor = core.read_cursor(text);
+  if (!cursor) return std::move(cursor).error();
+  return std::optional<Cursor>(std::move(*cursor));
+}
+
 Result<Page<AttributeMap>> read_page(const TableCore& core, const json::object& answer, const ReadPlan& plan) {
   Page<AttributeMap> page;
   if (const auto* items = answer.if_contains("Items"); items != nullptr && items->is_array()) {
@@ -534,7 +621,7 @@ Result<Page<AttributeMap>> read_page(const TableCore& core, const json::object& 
   if (const auto* last = answer.if_contains("LastEvaluatedKey"); last != nullptr && last->is_object() && !last->get_object().empty()) {
     auto key = item_from_dynamodb_json(*last);
     if (!key) return std::move(key).error();
-    page.next_cursor = encode_cursor(Cursor{std::move(*key), plan.index, plan.sort});
+    page.next_cursor = core.cursor_text(Cursor{std::move(*key), plan.index, plan.sort});
   }
   return page;
 }
@@ -577,10 +664,12 @@ Result<Page<AttributeMap>> TableCore::query(const AttributeValue& partition, con
   auto request = query_request(*schema_, tenant_, partition, options, e);
   if (!request) return std::move(request).error();
   const ReadPlan plan{options.index, std::string(options.descending ? "DESC" : "ASC")};
-  if (auto ok = finish_read(*schema_, tenant_, *request, e, options.filter, options.projection, options.cursor, plan); !ok)
+  auto cursor = start_of(*this, options.cursor);
+  if (!cursor) return std::move(cursor).error();
+  if (auto ok = finish_read(*schema_, tenant_, *request, e, options.filter, options.projection, *cursor, plan); !ok)
     return std::move(ok).error();
   auto answer = client_->query(*request, deadline());
-  if (!answer) return translate(std::move(answer).error());
+  if (!answer) return translate(std::move(answer).error(), *schema_, "Query");
   return read_page(*this, *answer, plan);
 }
 
@@ -594,10 +683,12 @@ Result<Page<AttributeMap>> TableCore::scan(const ScanOptions& options) const {
   if (options.limit) request["Limit"] = *options.limit;
   Expressions e;
   const ReadPlan plan{options.index, std::nullopt};
-  if (auto ok = finish_read(*schema_, tenant_, request, e, options.filter, options.projection, options.cursor, plan); !ok)
+  auto cursor = start_of(*this, options.cursor);
+  if (!cursor) return std::move(cursor).error();
+  if (auto ok = finish_read(*schema_, tenant_, request, e, options.filter, options.projection, *cursor, plan); !ok)
     return std::move(ok).error();
   auto answer = client_->scan(request, deadline());
-  if (!answer) return translate(std::move(answer).error());
+  if (!answer) return translate(std::move(answer).error(), *schema_, "Scan");
   return read_page(*this, *answer, plan);
 }
 
@@ -619,11 +710,11 @@ Result<std::int64_t> TableCore::count(const std::optional<AttributeValue>& parti
       if (options.consistent_read) request["ConsistentRead"] = true;
     }
     request.erase("Limit");
-    if (auto ok = finish_read(*schema_, tenant_, request, e, options.filter, {}, "", {}); !ok) return std::move(ok).error();
+    if (auto ok = finish_read(*schema_, tenant_, request, e, options.filter, {}, std::nullopt, {}); !ok) return std::move(ok).error();
     request["Select"] = "COUNT";
     if (start) request["ExclusiveStartKey"] = *start;
     auto answer = partition ? client_->query(request, d) : client_->scan(request, d);
-    if (!answer) return translate(std::move(answer).error());
+    if (!answer) return translate(std::move(answer).error(), *schema_, partition ? "Query" : "Scan");
     if (const auto* c = answer->if_contains("Count"); c != nullptr && c->is_int64()) total += c->get_int64();
     start.reset();
     if (const auto* last = answer->if_contains("LastEvaluatedKey"); last != nullptr && last->is_object() && !last->get_object().empty())
@@ -652,7 +743,7 @@ Result<std::vector<AttributeMap>> TableCore::batch_get(const std::vector<Key>& k
     if (consistent) table["ConsistentRead"] = true;
     json::object request{{"RequestItems", json::object{{schema_->table, std::move(table)}}}};
     auto answer = client_->batch_get_item_all(request, d);
-    if (!answer) return translate(std::move(answer).error());
+    if (!answer) return translate(std::move(answer).error(), *schema_, "BatchGetItem");
     const auto* responses = answer->if_contains("Responses");
     const auto* items = responses != nullptr && responses->is_object() ? responses->get_object().if_contains(schema_->table) : nullptr;
     if (items == nullptr || !items->is_array()) continue;
@@ -673,7 +764,7 @@ Result<void> write_chunks(aws::DynamoDbClient& client, const std::string& table,
     for (std::size_t i = at; i < std::min(requests.size(), at + kBatchWriteChunk); ++i) chunk.push_back(std::move(requests[i]));
     json::object request{{"RequestItems", json::object{{table, std::move(chunk)}}}};
     auto answer = client.batch_write_item_all(request, d);
-    if (!answer) return from_dynamodb_error(std::move(answer).error());
+    if (!answer) return from_dynamodb_error(std::move(answer).error(), table, "BatchWriteItem");
   }
   return {};
 }
@@ -706,6 +797,27 @@ Result<void> TableCore::batch_delete(const std::vector<Key>& keys) const {
 
 // ---- transactions ----
 
+namespace {
+
+// The tables a transaction's operations name, for the log of a server-side fault.
+std::string tables_of(const std::vector<boost::json::object>& items) {
+  std::set<std::string> names;
+  const auto add = [&names](const json::object& request) {
+    const auto* name = request.if_contains("TableName");
+    if (name != nullptr && name->is_string()) names.emplace(sv(name->get_string()));
+  };
+  for (const auto& item : items) {
+    add(item);  // a get: {TableName, Key}
+    for (const auto& [kind, body] : item)  // a write: {"Put": {TableName, ...}}
+      if (const auto* request = body.if_object()) add(*request);
+  }
+  std::string out;
+  for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
+
+}  // namespace
+
 TransactWrite& TransactWrite::add(std::string_view kind, Result<boost::json::object> request) {
   if (!request) return fail(std::move(request).error());
   items_.push_back(json::object{{kind, std::move(*request)}});
@@ -724,7 +836,7 @@ Result<void> TransactWrite::run(aws::DynamoDbClient& client, Deadline deadline) 
   json::array items;
   for (const auto& item : items_) items.push_back(item);
   auto answer = client.transact_write_items(json::object{{"TransactItems", std::move(items)}}, deadline);
-  if (!answer) return from_dynamodb_error(std::move(answer).error());
+  if (!answer) return from_dynamodb_error(std::move(answer).error(), tables_of(items_), "TransactWriteItems");
   return {};
 }
 
@@ -735,7 +847,7 @@ Result<std::vector<std::optional<AttributeMap>>> TransactGet::run(aws::DynamoDbC
   json::array items;
   for (const auto& item : items_) items.push_back(json::object{{"Get", item}});
   auto answer = client.transact_get_items(json::object{{"TransactItems", std::move(items)}}, deadline);
-  if (!answer) return from_dynamodb_error(std::move(answer).error());
+  if (!answer) return from_dynamodb_error(std::move(answer).error(), tables_of(items_), "TransactGetItems");
   std::vector<std::optional<AttributeMap>> out(items_.size());
   if (const auto* responses = answer->if_contains("Responses"); responses != nullptr && responses->is_array()) {
     const auto& array = responses->get_array();

@@ -8,6 +8,7 @@
 
 #include <boost/json.hpp>
 
+#include "lift/dynamorm/tenant.hpp"
 #include "lift/security/errors.hpp"
 
 namespace lift::mw {
@@ -212,8 +213,10 @@ Middleware require_any_role(std::vector<std::string> roles) {
 Result<std::string_view> tenant_of(const Context& ctx) {
   const auto* principal = principal_of(ctx);
   if (principal == nullptr) return unauthenticated().error();
-  if (!principal->tenant || principal->tenant->empty())
-    return security::forbidden(security::AuthReason::wrong_tenant, "the credentials name no tenant");
+  // One answer for every tenant that cannot scope data: none, a number, too long, odd characters.
+  if (!principal->tenant || !dynamorm::is_valid_tenant_id(*principal->tenant))
+    return security::forbidden(security::AuthReason::wrong_tenant,
+                               "the credentials name no usable tenant (" + std::string(dynamorm::kTenantIdRule) + ")");
   return std::string_view(*principal->tenant);
 }
 

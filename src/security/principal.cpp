@@ -60,8 +60,10 @@ bool contains(const std::vector<std::string>& list, std::string_view item) {
 Principal principal_from_claims(const json::object& claims, const PrincipalOptions& options) {
   Principal principal;
   principal.subject = text_of(claims.if_contains(options.subject_claim)).value_or("");
-  principal.tenant = text_of(find_claim(claims, options.tenant_claim));
-  if (principal.tenant && principal.tenant->empty()) principal.tenant.reset();
+  // Only a string names a tenant: a number would alias the string of its digits (123 and "123").
+  if (const auto* tenant = find_claim(claims, options.tenant_claim); tenant != nullptr && tenant->is_string() &&
+                                                                     !tenant->get_string().empty())
+    principal.tenant = std::string(tenant->get_string());
   if (const auto* roles = find_claim(claims, options.roles_claim)) names_into(*roles, " ,", principal.roles);
   if (const auto* scope = claims.if_contains("scope")) names_into(*scope, " ", principal.scopes);
   if (const auto* scp = claims.if_contains("scp")) names_into(*scp, " ", principal.scopes);

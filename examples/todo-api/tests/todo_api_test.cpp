@@ -49,6 +49,7 @@ class TodoApi : public ::testing::Test {
     options.table = "todos_" + lift::uuid().substr(0, 8);
     options.verifier = std::move(verifier);
     options.create_table = true;
+    options.cursor_key = std::string(32, 'c');
     todo_api::add_routes(app_, db_, std::move(options));
   }
 
@@ -189,6 +190,7 @@ TEST_F(TodoApi, ListsNewestFirstPageByPage) {
   }
   std::vector<std::string> listed;
   std::string target = "/todos?limit=3";
+  std::string first_cursor;
   int pages = 0;
   while (true) {
     auto page = call("GET", target);
@@ -198,8 +200,16 @@ TEST_F(TodoApi, ListsNewestFirstPageByPage) {
     const auto* next = page.body.as_object().if_contains("next_cursor");
     if (next == nullptr) break;
     ASSERT_LE(pages, 4);
+    if (first_cursor.empty()) first_cursor = std::string(next->as_string());
     target = "/todos?limit=3&cursor=" + std::string(next->as_string());
   }
+  // Cursors are signed: one a client wrote or changed (here: the same position, unsigned) is refused.
+  const auto signature = first_cursor.rfind('.');
+  ASSERT_NE(signature, std::string::npos) << first_cursor;
+  const auto forged = call("GET", "/todos?limit=3&cursor=" + first_cursor.substr(0, signature));
+  EXPECT_EQ(forged.status, 400);
+  EXPECT_EQ(forged.body.at("error").at("message"), "cursor is not one this API returned");
+  EXPECT_EQ(call("GET", "/todos?limit=3&cursor=" + first_cursor + "A").status, 400);
   EXPECT_GE(pages, 3);
   const std::vector<std::string> newest_first(ids.rbegin(), ids.rend());
   EXPECT_EQ(listed, newest_first);
@@ -252,6 +262,43 @@ TEST_F(TodoApi, TenantsNeverSeeEachOthersTodos) {
   EXPECT_EQ(mine.body.at("title"), "acme's secret");
   EXPECT_EQ(mine.body.at("version"), 1);
   EXPECT_EQ(call("GET", "/todos", "", {{"authorization", acme}}).body.at("items").as_array().size(), 1u);
+}
+
+// A tenant claim the store cannot scope by gets one answer, 403, whatever is wrong with it: too
+// long for a key, holding the key separator, or a number (never read as its digits).
+TEST_F(TodoApi, UnusableTenantClaimsAreRefusedOneWay) {
+  const auto key = lift::security::Key::hmac(lift::security::Algorithm::HS256, std::string(32, 's')).value();
+  build(std::make_shared<lift::security::JwtVerifier>(key, lift::security::VerifyOptions{}));
+  const auto bearer = [&](json::value tenant) { return "Bearer " + token(key, {{"sub", "ann"}, {"tenant_id", std::move(tenant)}}); };
+  const std::string digits = bearer("123");
+  ASSERT_EQ(call("POST", "/todos", R"({"title":"for tenant 123"})", {{"authorization", digits}}).status, 201);
+  for (const auto& tenant : {json::value(std::string(2100, 't')), json::value("a#b"), json::value(123), json::value("a b"),
+                             json::value(std::string(129, 't'))}) {
+    const auto answer = call("GET", "/todos", "", {{"authorization", bearer(tenant)}});
+    EXPECT_EQ(answer.status, 403) << json::serialize(tenant).substr(0, 40);
+    EXPECT_EQ(answer.error_code(), "Forbidden");
+    EXPECT_NE(json::serialize(answer.body).find("no usable tenant"), std::string::npos) << json::serialize(answer.body);
+  }
+  EXPECT_EQ(call("GET", "/todos", "", {{"authorization", bearer(json::value(std::string(128, 't')))}}).status, 200);
+  EXPECT_EQ(call("GET", "/todos", "", {{"authorization", bearer("org_1.eu-west:team@x")}}).status, 200);
+}
+
+// A table that is not there is the function's fault: 500 in the one error body, with a message
+// that says nothing of the deployment (the log names the table).
+TEST_F(TodoApi, AMissingTableIsAServerError) {
+  todo_api::Options options;
+  options.table = "todos_missing_" + lift::uuid().substr(0, 8);
+  options.create_table = false;
+  todo_api::add_routes(app_, db_, std::move(options));
+  ::testing::internal::CaptureStderr();
+  const auto answer = call("GET", "/todos/abc");
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(answer.status, 500) << json::serialize(answer.body);
+  const auto message = json::serialize(answer.body.at("error").at("message"));
+  EXPECT_EQ(message.find("todos_missing"), std::string::npos) << message;
+  EXPECT_EQ(message.find("ResourceNotFound"), std::string::npos) << message;
+  EXPECT_NE(log.find("todos_missing"), std::string::npos) << log;
+  EXPECT_NE(log.find("ResourceNotFound"), std::string::npos) << log;
 }
 
 }  // namespace

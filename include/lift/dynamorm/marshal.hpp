@@ -167,6 +167,24 @@ const std::vector<std::string>& member_attribute_names(Naming naming) {
   return names[static_cast<std::size_t>(naming)];
 }
 
+// A described member found by its pointer: its position among T's members and its name.
+struct MemberRef {
+  std::size_t index = 0;
+  std::string_view name{};
+};
+template <class T, class M>
+std::optional<MemberRef> find_member(M T::*pointer) {
+  std::optional<MemberRef> found;
+  std::size_t i = 0;
+  boost::mp11::mp_for_each<members_of<T>>([&](auto member) {
+    if constexpr (std::is_same_v<std::remove_cv_t<decltype(member.pointer)>, M T::*>) {
+      if (!found && member.pointer == pointer) found = MemberRef{i, member.name};
+    }
+    ++i;
+  });
+  return found;
+}
+
 // Each name's position in sorted order. Items are std::maps: writing and reading attributes
 // in key order costs one comparison each instead of a tree search.
 std::vector<std::size_t> sorted_ranks(const std::vector<std::string>& names);

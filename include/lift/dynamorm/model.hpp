@@ -36,6 +36,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <typeinfo>
 #include <utility>
 #include <vector>
 
@@ -73,6 +74,7 @@ struct FieldSchema {
 // The type-erased part of a model: what the table operations need.
 struct ModelSchema {
   std::string table;
+  const std::type_info* type = nullptr;  // T of a Model<T>; null for models read from DMS
   Naming naming = Naming::camel_case;
   std::vector<FieldSchema> fields;  // in member order
   std::vector<detail::FieldCodec> codecs;
@@ -109,6 +111,7 @@ class Model {
  public:
   explicit Model(std::string table) {
     schema_.table = std::move(table);
+    schema_.type = &typeid(T);
     boost::mp11::mp_for_each<detail::members_of<T>>([&](auto member) {
       using M = std::remove_cvref_t<decltype(std::declval<T&>().*member.pointer)>;
       schema_.fields.push_back(FieldSchema{member.name, {}, Role::none, detail::key_type_of<M>(), false});
@@ -204,16 +207,12 @@ class Model {
  private:
   template <class M>
   std::optional<std::size_t> find(M T::*pointer) {
-    std::optional<std::size_t> found;
-    std::size_t i = 0;
-    boost::mp11::mp_for_each<detail::members_of<T>>([&](auto member) {
-      if constexpr (std::is_same_v<std::remove_cv_t<decltype(member.pointer)>, M T::*>) {
-        if (!found && member.pointer == pointer) found = i;
-      }
-      ++i;
-    });
-    if (!found && !schema_.problem) schema_.problem = "a member given to the model is not one of its described members";
-    return found;
+    const auto found = detail::find_member(pointer);
+    if (!found) {
+      if (!schema_.problem) schema_.problem = "a member given to the model is not one of its described members";
+      return std::nullopt;
+    }
+    return found->index;
   }
 
   template <class M>

@@ -10,7 +10,8 @@
 // Lifecycle roles are applied on every write (see model.hpp). Errors are errors.hpp's codes.
 //
 // Tenancy. A model with a tenant member is usable only through for_tenant(id). The tenant id
-// is non-empty and holds no '#'. Every partition key of the table and of its GSIs is stored as
+// is 1 to 128 letters, digits and - _ . : @ (tenant.hpp). Every partition key of the table and
+// of its GSIs is stored as
 //   tenant#<tenant id>#<value>        (e.g. PK = "tenant#acme#todo-1")
 // and the tenant member is stored as the id. Reads strip the prefix; an item whose key or
 // tenant attribute is not this tenant's is never returned (ItemNotFound, skipped in pages);
@@ -19,9 +20,22 @@
 //
 // Cursors are DynamORM's: base64url with padding of compact JSON
 // {"lastKey":{...DynamoDB JSON, keys sorted},"index":"...","sort":"ASC"|"DESC"}; a cursor is
-// only accepted by a query with the same index and order.
+// only accepted by a query with the same index and order. That text is the Go SDK's, so
+// services can hand cursors to each other; it can also be read and written by a client. A
+// table given a key (with_cursor_key) signs its cursors instead: the same text, '.', and the
+// base64url HMAC-SHA256 of it under the key (sign_cursor). Such a table accepts only cursors it
+// signed: a changed, forged or unsigned one is DynamORM.Validation "invalid cursor: ..." (400).
+// Signing stops forgery (another position, another index); the key layout stays readable.
+// Keys are secrets of 32 random bytes, the same for every instance of a function (a cursor
+// from one instance is used on another).
 //
-// Every call is bounded by the table's deadline: with_deadline(d), else 10 s from the call.
+// A page ends where DynamoDB stopped reading: when the last page is exactly full, its
+// next_cursor leads to an empty page without a cursor (DynamoDB cannot know there is nothing
+// more without reading on). Clients stop at a page without next_cursor, not at a short page.
+//
+// Every call is bounded by the table's deadline: with_deadline(d); else, inside an invocation
+// lift::App handles, the invocation's deadline less a margin (a tenth of the time left, at most
+// 500 ms: lift/aws/deadline.hpp); else 10 s from the call (default_deadline()).
 
 #include <chrono>
 #include <concepts>
@@ -46,6 +60,10 @@ namespace lift::dynamorm {
 
 using Deadline = std::chrono::steady_clock::time_point;
 
+// The deadline of a call given none: the invocation's less a margin inside an invocation,
+// else 10 s from now. For transactions: `tx.run(client, default_deadline())`.
+[[nodiscard]] Deadline default_deadline();
+
 // A primary key as the caller sees it (without the tenant prefix).
 struct Key {
   AttributeValue partition;
@@ -68,6 +86,10 @@ struct Cursor {
 [[nodiscard]] std::string encode_cursor(const Cursor& cursor);
 // Errors: DynamORM.Validation "invalid cursor: ...".
 [[nodiscard]] Result<Cursor> decode_cursor(std::string_view text);
+// `cursor` + "." + base64url(HMAC-SHA256(key, cursor)), and back: the cursor text when the
+// signature is the key's, else DynamORM.Validation "invalid cursor: ...".
+[[nodiscard]] std::string sign_cursor(std::string_view cursor, std::string_view key);
+[[nodiscard]] Result<std::string> verify_cursor(std::string_view signed_cursor, std::string_view key);
 
 struct WriteOptions {
   bool if_not_exists = false;           // fail with ConditionFailed when the key holds an item
@@ -109,6 +131,12 @@ class TableCore {
 
   [[nodiscard]] Result<TableCore> scoped(std::string tenant) const;
   void set_deadline(Deadline d) { deadline_ = d; }
+  void set_cursor_key(std::string key) {
+    cursor_key_ = key.empty() ? nullptr : std::make_shared<const std::string>(std::move(key));
+  }
+  // The cursor text a client gets for `cursor`, and the cursor a client's text names.
+  [[nodiscard]] std::string cursor_text(const Cursor& cursor) const;
+  [[nodiscard]] Result<Cursor> read_cursor(std::string_view text) const;
   [[nodiscard]] Deadline deadline() const;
   [[nodiscard]] const ModelSchema& schema() const { return *schema_; }
   [[nodiscard]] aws::DynamoDbClient& client() const { return *client_; }
@@ -118,8 +146,8 @@ class TableCore {
   // `item` as marshalled; the result is what was stored, as the caller sees it.
   Result<AttributeMap> put(AttributeMap item, const WriteOptions& options) const;
   Result<AttributeMap> get(const Key& key, bool consistent) const;
-  // Named fields (member or attribute names; empty: every non-key field) of `item`.
-  Result<AttributeMap> update_fields(AttributeMap item, const std::vector<std::string>& fields,
+  // Named fields (attribute names or members; empty: every non-key field) of `item`.
+  Result<AttributeMap> update_fields(AttributeMap item, const std::vector<AttributePath>& fields,
                                      const std::optional<Condition>& condition) const;
   Result<AttributeMap> update(const Key& key, const Update& update, std::optional<std::int64_t> expected_version,
                               const std::optional<Condition>& condition, bool keys_prefixed = false) const;
@@ -150,6 +178,7 @@ class TableCore {
   std::shared_ptr<const ModelSchema> schema_;
   std::optional<std::string> tenant_{};
   std::optional<Deadline> deadline_{};
+  std::shared_ptr<const std::string> cursor_key_{};  // null: unsigned cursors
 };
 
 }  // namespace detail
@@ -172,6 +201,13 @@ class Table {
     copy.core_.set_deadline(d);
     return copy;
   }
+  // The same table, signing its cursors with `key` and accepting only cursors signed with it
+  // (see above); an empty key: unsigned cursors.
+  [[nodiscard]] Table with_cursor_key(std::string key) const {
+    Table copy = *this;
+    copy.core_.set_cursor_key(std::move(key));
+    return copy;
+  }
 
   [[nodiscard]] const Model<T>& model() const noexcept { return *model_; }
   [[nodiscard]] const detail::TableCore& core() const noexcept { return core_; }
@@ -189,10 +225,12 @@ class Table {
 
   Result<T> get(const Key& key, bool consistent_read = false) const { return read(core_.get(key, consistent_read)); }
 
-  // Updates the named fields (member or attribute names; none: every non-key field) from
-  // `item`, conditioned on item's version when the model has one. ItemNotFound when absent,
-  // ConditionFailed on a stale version. Returns the item after the update.
-  Result<T> update(const T& item, const std::vector<std::string>& fields = {}, const std::optional<Condition>& condition = {}) const {
+  // Updates the named fields (none: every non-key field) from `item`, conditioned on item's
+  // version when the model has one. ItemNotFound when absent, ConditionFailed on a stale version.
+  // Returns the item after the update. Fields are named as an Update names them: members
+  // (`{&User::nickname}`) or attribute names (`{"nickname"}`; a member name that is not its
+  // attribute name is refused with the attribute it meant).
+  Result<T> update(const T& item, const std::vector<AttributePath>& fields = {}, const std::optional<Condition>& condition = {}) const {
     auto marshalled = model_->to_item(item);
     if (!marshalled) return std::move(marshalled).error();
     return read(core_.update_fields(std::move(*marshalled), fields, condition));

@@ -58,7 +58,10 @@ Middleware require_any_role(std::vector<std::string> roles);
 Middleware require(std::function<bool(const security::Principal&, const Context&)> allow, std::string reason);
 
 // Tenancy. The tenant of this request's principal, to scope data by (DynamORM's
-// Table::for_tenant): 401 without a principal, 403 (wrong_tenant) when it carries none.
+// Table::for_tenant): 401 without a principal, 403 (wrong_tenant, "the credentials name no
+// usable tenant") when it carries none or one DynamORM cannot scope by: only a string claim is
+// a tenant (a number is refused, never read as its digits), of 1 to 128 letters, digits and
+// - _ . : @ (lift/dynamorm/tenant.hpp).
 Result<std::string_view> tenant_of(const Context& ctx);
 // For routes that name a tenant ("/tenants/:tenant/..."): 403 (wrong_tenant) unless the route
 // parameter `param` is the principal's tenant; 401 without a principal. Use it on a group, where

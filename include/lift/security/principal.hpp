@@ -44,7 +44,8 @@ struct Principal {
   [[nodiscard]] Result<void> require_tenant(std::string_view tenant) const;
 };
 
-// Subject and tenant from string claims (a numeric tenant is written as its digits); roles from
+// Subject from a string claim (a numeric one is written as its digits); tenant from a non-empty
+// string claim only (a number, which would alias the string of its digits, gives none); roles from
 // the roles claim; scopes from "scope" (space-separated, OAuth 2.0) or "scp" (array or string).
 Principal principal_from_claims(const boost::json::object& claims, const PrincipalOptions& options = {});
 

@@ -424,6 +424,64 @@ TEST_P(Mapper, DmsP0Scenarios) {
   EXPECT_EQ(five.at("ttl").as_number()->text(), "1700000000");
 }
 
+// A table the function cannot use is the function's fault: 500 with a generic message (the log
+// names the table and what DynamoDB said), whatever the backend; a value too large for
+// DynamoDB stays the caller's (400).
+TEST_P(Mapper, AMissingOrMisnamedTableIsAServerFault) {
+  Table<Order> missing(*client_, order_model());  // never created
+  ::testing::internal::CaptureStderr();
+  const auto got = missing.get({"c1", "o1"});
+  const auto queried = missing.query("c1");
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  ASSERT_FALSE(got);
+  EXPECT_EQ(got.error().code, "DynamORM.ServerFault");
+  EXPECT_EQ(got.error().status, 500);
+  EXPECT_EQ(got.error().message.find("orders_"), std::string::npos) << got.error().message;
+  ASSERT_FALSE(queried);
+  EXPECT_EQ(queried.error().status, 500);
+  EXPECT_NE(log.find("\"table\":\"orders_" + suffix_ + "\""), std::string::npos) << log;
+  EXPECT_NE(log.find("DynamoDB.ResourceNotFound"), std::string::npos) << log;
+
+  Table<Note> misnamed(*client_, Model<Note>("no spaces!").partition_key(&Note::id, "PK"));  // [A-Za-z0-9_.-] only
+  ::testing::internal::CaptureStderr();
+  const auto put = misnamed.put(Note{"o", "n1", "x"});
+  EXPECT_NE(::testing::internal::GetCapturedStderr().find("tableName"), std::string::npos);
+  ASSERT_FALSE(put);
+  EXPECT_EQ(put.error().code, "DynamORM.ServerFault");
+  EXPECT_EQ(put.error().status, 500);
+
+  auto t = orders();
+  auto big = order("c1", "o1");
+  big.note = std::string(420 * 1024, 'x');
+  const auto refused = t.put(big);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, "DynamORM.Validation");
+  EXPECT_EQ(refused.error().status, 400);
+}
+
+// DynamoDB stops a page at the limit without looking further, so an exactly full last page
+// still has a cursor, which leads to an empty page without one (documented in table.hpp).
+TEST_P(Mapper, AnExactlyFullLastPageLeadsToAnEmptyPage) {
+  auto t = orders();
+  for (const char* id : {"o1", "o2", "o3"}) ASSERT_TRUE(t.create(order("c1", id)));
+  const auto full = t.query("c1", {.consistent_read = true, .limit = 3});
+  ASSERT_TRUE(full) << full.error().message;
+  EXPECT_EQ(full->items.size(), 3u);
+  ASSERT_FALSE(full->next_cursor.empty());
+  const auto empty = t.query("c1", {.consistent_read = true, .limit = 3, .cursor = full->next_cursor});
+  ASSERT_TRUE(empty) << empty.error().message;
+  EXPECT_TRUE(empty->items.empty());
+  EXPECT_TRUE(empty->next_cursor.empty());
+  // Signed cursors page the same way.
+  const auto signed_table = t.with_cursor_key(std::string(32, 'k'));
+  const auto first = signed_table.query("c1", {.consistent_read = true, .limit = 2});
+  ASSERT_TRUE(first);
+  const auto rest = signed_table.query("c1", {.consistent_read = true, .limit = 2, .cursor = first->next_cursor});
+  ASSERT_TRUE(rest) << rest.error().message;
+  EXPECT_EQ(rest->items.size(), 1u);
+  EXPECT_TRUE(rest->next_cursor.empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, Mapper, ::testing::Values(Backend::engine, Backend::dynalite),
                          [](const auto& info) { return info.param == Backend::engine ? "engine" : "dynalite"; });
 

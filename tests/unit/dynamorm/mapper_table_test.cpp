@@ -316,12 +316,233 @@ TEST(Transactions, DeprecatedCommitIsRun) {
 
 TEST(Errors, ThrottlingAndValidationAreTranslated) {
   Recorder r;
-  r.answers.push_back({400, R"({"__type":"com.amazon.coral.validate#ValidationException","message":"bad"})"});
+  r.answers.push_back({400, R"({"__type":"com.amazon.coral.validate#ValidationException","message":"Item size has exceeded the maximum allowed size"})"});
   auto client = r.client();
   Table<User> users(client, user_model());
   EXPECT_EQ(users.get({"a", "b"}).error().code, "DynamORM.Validation");
   EXPECT_EQ(from_dynamodb_error({"DynamoDB.ProvisionedThroughputExceeded", "slow", 400}).code, "DynamORM.Throttled");
   EXPECT_EQ(users.get("a").error().message, "missing sort key SK");
+}
+
+}  // namespace
+
+namespace {
+
+std::string aws_error(std::string_view type, std::string_view message) {
+  return R"({"__type":"com.amazonaws.dynamodb.v20120810#)" + std::string(type) + R"(","message":")" + std::string(message) + "\"}";
+}
+
+// What the caller of a function sees must not depend on how the function was deployed: a
+// table that is missing or unreachable is the function's fault (500), told in the log only.
+TEST(Errors, ServerSideFaultsAre500WithAGenericMessageAndTheRealOneInTheLog) {
+  const std::vector<std::pair<std::string, std::string>> faults = {
+      {"ResourceNotFoundException", "Requested resource not found"},
+      {"UnrecognizedClientException", "The security token included in the request is invalid."},
+      {"AccessDeniedException", "User: arn:aws:sts::1:assumed-role/x is not authorized to perform: dynamodb:GetItem"},
+      {"ValidationException", "1 validation error detected: Value 'ab' at 'tableName' failed to satisfy constraint"},
+      {"ValidationException", "The provided key element does not match the schema"},
+      {"ResourceInUseException", "Table is being deleted"},
+  };
+  for (const auto& [type, message] : faults) {
+    Recorder r;
+    r.answers.push_back({400, aws_error(type, message)});
+    auto client = r.client();
+    Table<User> users(client, user_model());
+    ::testing::internal::CaptureStderr();
+    const auto got = users.get({"a", "b"});
+    const std::string log = ::testing::internal::GetCapturedStderr();
+    ASSERT_FALSE(got) << type;
+    EXPECT_EQ(got.error().code, "DynamORM.ServerFault") << type;
+    EXPECT_EQ(got.error().status, 500) << type;
+    EXPECT_EQ(got.error().message.find("users_contract"), std::string::npos) << got.error().message;
+    EXPECT_EQ(got.error().message.find(message), std::string::npos) << got.error().message;
+    // One JSON line naming the table, the operation and the real error.
+    ASSERT_FALSE(log.empty()) << type;
+    const auto line = json::parse(log).as_object();
+    EXPECT_EQ(line.at("level"), "ERROR");
+    EXPECT_EQ(line.at("table"), "users_contract");
+    EXPECT_EQ(line.at("operation"), "GetItem");
+    EXPECT_EQ(std::string(line.at("error_code").as_string()), "DynamoDB." + type.substr(0, type.size() - std::string_view("Exception").size()));
+    EXPECT_EQ(std::string(line.at("error").as_string()), message);
+  }
+}
+
+TEST(Errors, WhatTheCallersValueCausedStaysAClientError) {
+  const std::vector<std::string> value_faults = {
+      "Item size has exceeded the maximum allowed size",
+      "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes",
+      "Number overflow. Attempting to store a number with magnitude larger than supported range",
+      "The provided starting key is invalid: The provided key element does not match the schema",
+  };
+  for (const auto& message : value_faults) {
+    Recorder r;
+    r.answers.push_back({400, aws_error("ValidationException", message)});
+    auto client = r.client();
+    Table<User> users(client, user_model());
+    ::testing::internal::CaptureStderr();
+    const auto put = users.put(User{.pk = "a", .sk = "b"});
+    EXPECT_TRUE(::testing::internal::GetCapturedStderr().empty());
+    ASSERT_FALSE(put);
+    EXPECT_EQ(put.error().code, "DynamORM.Validation") << message;
+    EXPECT_EQ(put.error().status, 400) << message;
+  }
+  EXPECT_EQ(from_dynamodb_error({"DynamoDB.TransactionConflict", "busy", 400}).status, 409);
+  // DynamoDB's own failures keep their status and code, with the message kept for the log.
+  ::testing::internal::CaptureStderr();
+  const auto internal = from_dynamodb_error({"DynamoDB.InternalServerError", "Internal server error on host x", 500}, "t", "Query");
+  EXPECT_NE(::testing::internal::GetCapturedStderr().find("Internal server error on host x"), std::string::npos);
+  EXPECT_EQ(internal.code, "DynamoDB.InternalServerError");
+  EXPECT_EQ(internal.status, 500);
+  EXPECT_EQ(internal.message.find("host x"), std::string::npos);
+}
+
+}  // namespace
+
+namespace mapper_table_test {
+
+struct Shipment {
+  std::string id{};
+  std::string ship_status{};
+  std::optional<std::string> carrier_note{};
+  std::optional<std::chrono::system_clock::time_point> expires_at{};
+  std::vector<std::string> events{};
+  std::set<std::string> labels{};
+  std::int64_t version = 0;
+};
+BOOST_DESCRIBE_STRUCT(Shipment, (), (id, ship_status, carrier_note, expires_at, events, labels, version))
+
+}  // namespace mapper_table_test
+
+namespace {
+
+using mapper_table_test::Shipment;
+
+Model<Shipment> shipment_model() {
+  return Model<Shipment>("shipments").partition_key(&Shipment::id, "PK").ttl(&Shipment::expires_at).version(&Shipment::version);
+}
+
+const std::string kShipment = R"({"Attributes":{"PK":{"S":"s1"},"shipStatus":{"S":"shipped"},"version":{"N":"2"}}})";
+
+// The trap: models name attributes in camelCase, so a member name in a string path would write
+// an attribute the model never reads, and the update would report success.
+TEST(Updates, AStringPathThatNamesNoAttributeIsRefusedNamingTheOneMeant) {
+  Recorder r;
+  auto client = r.client();
+  Table<Shipment> shipments(client, shipment_model());
+  const auto wrong = shipments.update("s1", Update().set("ship_status", "shipped"));
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(wrong.error().code, "DynamORM.Validation");
+  EXPECT_EQ(wrong.error().status, 400);
+  EXPECT_EQ(wrong.error().message, "ship_status is not an attribute of table shipments (did you mean shipStatus?)");
+  EXPECT_TRUE(r.calls.empty());  // nothing was sent
+  // Nested paths are checked on their first segment; a typo far from any name lists them all.
+  const auto nested = shipments.update("s1", Update().set("carrier_notes.text", "x"));
+  EXPECT_NE(nested.error().message.find("did you mean carrierNote?"), std::string::npos) << nested.error().message;
+  const auto unknown = shipments.update("s1", Update().remove("zzz"));
+  EXPECT_NE(unknown.error().message.find("its attributes: PK, shipStatus, carrierNote, expiresAt, events, labels, version"),
+            std::string::npos)
+      << unknown.error().message;
+  // Conditions, filters and projections name attributes the same way.
+  EXPECT_EQ(shipments.remove("s1", std::nullopt, attr("ship_status") == "new").error().code, "DynamORM.Validation");
+  EXPECT_EQ(shipments.scan({.filter = attr("ship_status") == "new"}).error().code, "DynamORM.Validation");
+  EXPECT_EQ(shipments.query("s1", {.projection = {"ship_status"}}).error().code, "DynamORM.Validation");
+  EXPECT_TRUE(r.calls.empty());
+  // update(item, fields) names fields as an Update does.
+  EXPECT_EQ(shipments.update(Shipment{.id = "s1", .ship_status = "shipped", .version = 1}, {"ship_status"}).error().message,
+            "ship_status is not an attribute of table shipments (did you mean shipStatus?)");
+  EXPECT_TRUE(r.calls.empty());
+}
+
+TEST(Updates, TypedFormsTakeTheModelsNamesAndConversions) {
+  Recorder r;
+  r.answers.push_back({200, kShipment});
+  auto client = r.client();
+  Table<Shipment> shipments(client, shipment_model());
+  const auto expires = std::chrono::system_clock::time_point(std::chrono::seconds(1700000000));
+  const auto updated = shipments.update("s1", Update()
+                                                  .set(&Shipment::ship_status, "shipped")
+                                                  .set(&Shipment::expires_at, expires)        // a TTL: epoch seconds
+                                                  .set(&Shipment::carrier_note, std::nullopt)  // empty: REMOVE
+                                                  .append(&Shipment::events, {"left the depot"})
+                                                  .add(&Shipment::labels, {"fragile"})
+                                                  .delete_from_set(&Shipment::labels, {})  // nothing to delete
+                                                  .set(raw("legacy_flag"), true));
+  ASSERT_TRUE(updated) << updated.error().message;
+  EXPECT_EQ(updated->ship_status, "shipped");
+  const auto& body = r.calls.at(0).second;
+  EXPECT_EQ(body.at("UpdateExpression"),
+            "SET #n0 = :v0, #n1 = :v1, #n3 = list_append(if_not_exists(#n3, :v2), :v3), #n5 = :v5 REMOVE #n2 ADD #n4 :v4, #n6 :v6");
+  EXPECT_EQ(json::serialize(body.at("ExpressionAttributeNames")),
+            R"({"#n0":"shipStatus","#n1":"expiresAt","#n2":"carrierNote","#n3":"events","#n4":"labels","#n5":"legacy_flag","#n6":"version","#n7":"PK"})");
+  const auto& values = body.at("ExpressionAttributeValues");
+  EXPECT_EQ(json::serialize(values.at(":v1")), R"({"N":"1700000000"})");
+  EXPECT_EQ(json::serialize(values.at(":v3")), R"({"L":[{"S":"left the depot"}]})");
+  EXPECT_EQ(json::serialize(values.at(":v4")), R"({"SS":["fragile"]})");
+
+  // Conditions take members too; fields of update(item, fields) are members or attribute names.
+  ASSERT_TRUE(shipments.remove("s1", std::nullopt, attr(&Shipment::ship_status) == "new"));
+  EXPECT_EQ(json::serialize(r.calls.at(1).second.at("ExpressionAttributeNames")), R"({"#n0":"PK","#n1":"shipStatus"})");
+  r.answers.push_back({200, kShipment});
+  r.answers.push_back({200, kShipment});
+  const Shipment s{.id = "s1", .ship_status = "shipped", .version = 1};
+  ASSERT_TRUE(shipments.update(s, {&Shipment::ship_status}));
+  ASSERT_TRUE(shipments.update(s, {"shipStatus"}));
+  EXPECT_EQ(r.calls.at(2).second.at("UpdateExpression"), r.calls.at(3).second.at("UpdateExpression"));
+  EXPECT_EQ(r.calls.at(2).second.at("ExpressionAttributeNames").at("#n0"), "shipStatus");
+
+  // A member of another type is refused.
+  EXPECT_EQ(shipments.update("s1", Update().set(&User::nickname, "x")).error().code, "DynamORM.Validation");
+  // A rename is followed by the typed forms.
+  Table<Shipment> renamed(client, shipment_model().rename(&Shipment::ship_status, "state"));
+  r.answers.push_back({200, kShipment});
+  ASSERT_TRUE(renamed.update("s1", Update().set(&Shipment::ship_status, "lost")));
+  EXPECT_EQ(r.calls.back().second.at("ExpressionAttributeNames").at("#n0"), "state");
+  EXPECT_EQ(renamed.update("s1", Update().set("shipStatus", "lost")).error().message,
+            "shipStatus is not an attribute of table shipments (did you mean state?)");
+}
+
+}  // namespace
+
+namespace {
+
+// A client could rewrite an unsigned cursor to start anywhere in its own data; a table with a
+// cursor key accepts only the cursors it signed.
+TEST(Cursor, ASignedTableRefusesChangedForgedAndUnsignedCursors) {
+  Recorder r;
+  r.answers.push_back({200, R"({"Items":[],"LastEvaluatedKey":{"PK":{"S":"USER#1"},"SK":{"S":"PROFILE"}}})"});
+  auto client = r.client();
+  const auto users = Table<User>(client, user_model()).with_cursor_key(std::string(32, 'k'));
+  const auto page = users.query("USER#1", {.limit = 1}).value();
+  // The Go SDK's cursor text, then its signature.
+  const auto dot = page.next_cursor.rfind('.');
+  ASSERT_NE(dot, std::string::npos) << page.next_cursor;
+  const auto plain = page.next_cursor.substr(0, dot);
+  EXPECT_EQ(decode_cursor(plain).value().last_key.at("SK"), AttributeValue::string("PROFILE"));
+  EXPECT_EQ(verify_cursor(page.next_cursor, std::string(32, 'k')).value(), plain);
+  ASSERT_TRUE(users.query("USER#1", {.cursor = page.next_cursor}));
+  EXPECT_EQ(json::serialize(r.calls.back().second.at("ExclusiveStartKey")), R"({"PK":{"S":"USER#1"},"SK":{"S":"PROFILE"}})");
+
+  const auto forged = encode_cursor(Cursor{{{"PK", AttributeValue::string("USER#1")}, {"SK", AttributeValue::string("ZZZ")}}, std::nullopt, "ASC"});
+  const std::vector<std::string> refused = {
+      forged,                                                        // unsigned
+      forged + page.next_cursor.substr(dot),                         // another cursor's signature
+      page.next_cursor + "A",                                        // a changed signature
+      plain + "." + lift::base64::encode_url(std::string(32, '\0')),  // a made-up one
+      sign_cursor(forged, std::string(32, 'o')),                     // another key's
+      "",
+  };
+  const auto calls = r.calls.size();
+  for (const auto& cursor : refused) {
+    if (cursor.empty()) continue;
+    const auto answer = users.query("USER#1", {.cursor = cursor});
+    ASSERT_FALSE(answer) << cursor;
+    EXPECT_EQ(answer.error().code, "DynamORM.Validation");
+    EXPECT_EQ(answer.error().status, 400);
+    EXPECT_TRUE(answer.error().message.starts_with("invalid cursor")) << answer.error().message;
+  }
+  EXPECT_EQ(r.calls.size(), calls);  // none was sent
+  // Without a key, cursors stay the Go SDK's text (the golden test above); a signed one is refused.
+  EXPECT_EQ(Table<User>(client, user_model()).query("USER#1", {.cursor = page.next_cursor}).error().code, "DynamORM.Validation");
 }
 
 }  // namespace

@@ -38,7 +38,9 @@ TEST(Principal, FromClaims) {
   auto nested = principal_from_claims(
       json::parse(R"({"sub": "b", "org": {"id": 42}, "realm_access": {"roles": ["r1"]}})").as_object(),
       {.tenant_claim = "org.id", .roles_claim = "realm_access.roles"});
-  EXPECT_EQ(nested.tenant, "42");
+  // Only a string names a tenant: 42 would be the same tenant as "42".
+  EXPECT_FALSE(nested.tenant);
+  EXPECT_EQ(principal_from_claims(json::parse(R"({"org": {"id": "42"}})").as_object(), {.tenant_claim = "org.id"}).tenant, "42");
   EXPECT_EQ(nested.roles, (std::vector<std::string>{"r1"}));
   EXPECT_TRUE(principal_from_claims(json::object{}).subject.empty());
 }
