@@ -1,5 +1,6 @@
 // `lift invoke FUNCTION --event FILE|-`: one function, run under the Runtime API emulator.
-// The response payload goes to stdout, the function's logs (and ours) to stderr.
+// The response payload goes to stdout, the function's logs (and ours) to stderr. The function
+// runs in a process group of its own, which a timeout, Ctrl-C or lift's exit ends as a whole.
 
 #include <algorithm>
 #include <cstdio>
@@ -20,6 +21,7 @@
 #include "function_path.hpp"
 #include "lift/local/runtime_emulator.hpp"
 #include "lift/runtime/protocol.hpp"
+#include "stop_signals.hpp"
 
 namespace lift::cli {
 namespace {
@@ -112,8 +114,18 @@ int run_invoke(const InvokeOptions& options) {
     config.environment.emplace_back(assignment.substr(0, equals), assignment.substr(equals + 1));
   }
 
+  // Ctrl-C, SIGTERM or SIGHUP stop the function and everything it started (its own process
+  // group) before lift exits. Blocked here, after the event was read from stdin, and before
+  // the emulator's threads start.
+  StopSignals stop_signals;
   local::RuntimeEmulator emulator(std::move(config));
+  const auto stop_watch = stop_signals.watch([&emulator](int) { emulator.stop(); });
+  const auto stopped = [&] {
+    std::cerr << "lift invoke: stopped by " << signal_name(stop_signals.received()) << '\n';
+    return 128 + stop_signals.received();
+  };
   if (auto started = emulator.start(); !started) {
+    if (stop_signals.received() != 0) return stopped();
     std::cerr << "lift invoke: " << started.error().message << '\n';
     return kExitUsage;
   }
@@ -132,6 +144,7 @@ int run_invoke(const InvokeOptions& options) {
   for (int i = 0; i < options.count; ++i) {
     auto result = emulator.invoke({.payload = event});
     if (!result) {
+      if (stop_signals.received() != 0) return stopped();
       std::cerr << "lift invoke: " << result.error().message << '\n';
       return kExitUsage;
     }
@@ -151,6 +164,7 @@ int run_invoke(const InvokeOptions& options) {
   }
   const long peak_kb = proc_status_kb(emulator.function_pid(), "VmHWM:");
   emulator.stop();
+  if (stop_signals.received() != 0) return stopped();
 
   if (options.count > 1) {
     std::sort(durations.begin(), durations.end());
