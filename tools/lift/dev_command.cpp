@@ -74,13 +74,13 @@ bool read_env_file(const std::string& path, std::vector<std::pair<std::string, s
 }
 
 int run_dev(const DevOptions& options) {
-  const auto path = resolve_function(options.function);
   std::error_code fs_error;
-  if (!std::filesystem::is_regular_file(path, fs_error)) {
-    std::cerr << "lift dev: no function at " << path.string()
-              << " (give an executable, a directory with a bootstrap, or an example name)\n";
+  const auto found = find_function(options.function, std::filesystem::current_path(fs_error));
+  if (!found) {
+    std::cerr << "lift dev: " << found.error().message << '\n';
     return kExitUsage;
   }
+  const auto& path = *found;
   if (options.api != "http" && options.api != "rest") {
     std::cerr << "lift dev: --api is http or rest, not '" << options.api << "'\n";
     return kExitUsage;
@@ -149,7 +149,7 @@ int run_dev(const DevOptions& options) {
 void add_dev_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<DevOptions>();
   auto* dev = app.add_subcommand("dev", "Serve a function locally behind an API Gateway emulator (HTTP, REST, WebSocket)");
-  dev->add_option("FUNCTION", options->function, "executable, directory with a bootstrap, or example name")->required();
+  dev->add_option("FUNCTION", options->function, kFunctionHelp)->required();
   dev->add_option("-p,--port", options->port, "port to listen on (0: any free port)")
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();

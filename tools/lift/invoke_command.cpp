@@ -93,12 +93,13 @@ int run_invoke(const InvokeOptions& options) {
     return kExitUsage;
   }
 
-  const auto path = resolve_function(options.function);
   std::error_code fs_error;
-  if (!std::filesystem::is_regular_file(path, fs_error)) {
-    std::cerr << "lift invoke: no function at " << path.string() << " (give an executable, a directory with a bootstrap, or an example name)\n";
+  const auto found = find_function(options.function, std::filesystem::current_path(fs_error));
+  if (!found) {
+    std::cerr << "lift invoke: " << found.error().message << '\n';
     return kExitUsage;
   }
+  const auto& path = *found;
 
   local::FunctionConfig config;
   config.command = {path.string()};
@@ -186,7 +187,7 @@ int run_invoke(const InvokeOptions& options) {
 void add_invoke_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<InvokeOptions>();
   auto* invoke = app.add_subcommand("invoke", "Run a function once (or --count times) under the Runtime API emulator");
-  invoke->add_option("FUNCTION", options->function, "executable, directory with a bootstrap, or example name")->required();
+  invoke->add_option("FUNCTION", options->function, kFunctionHelp)->required();
   invoke->add_option("-e,--event", options->event, "event JSON file, or - for stdin")->capture_default_str();
   invoke->add_option("--env", options->env, "KEY=VALUE for the function's environment (repeatable)");
   invoke->add_option("-t,--timeout", options->timeout_seconds, "timeout in seconds")
