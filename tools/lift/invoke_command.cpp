@@ -2,6 +2,8 @@
 // The response payload goes to stdout, the function's logs (and ours) to stderr. The function
 // runs in a process group of its own, which a timeout, Ctrl-C or lift's exit ends as a whole.
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -9,6 +11,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -21,6 +24,7 @@
 #include "function_path.hpp"
 #include "lift/local/runtime_emulator.hpp"
 #include "lift/runtime/protocol.hpp"
+#include "progress.hpp"
 #include "stop_signals.hpp"
 
 namespace lift::cli {
@@ -101,6 +105,10 @@ int run_invoke(const InvokeOptions& options) {
   }
   const auto& path = *found;
 
+  // On a terminal, --count N shows how far it is; the function's logs then come per
+  // invocation, above that line. Piped, nothing changes.
+  const bool show_progress = options.count > 1 && progress_wanted(STDERR_FILENO);
+
   local::FunctionConfig config;
   config.command = {path.string()};
   config.function_name = path.filename() == "bootstrap" ? path.parent_path().filename().string() : path.filename().string();
@@ -114,6 +122,7 @@ int run_invoke(const InvokeOptions& options) {
     }
     config.environment.emplace_back(assignment.substr(0, equals), assignment.substr(equals + 1));
   }
+  config.capture_logs = show_progress;
 
   // Ctrl-C, SIGTERM or SIGHUP stop the function and everything it started (its own process
   // group) before lift exits. Blocked here, after the event was read from stdin, and before
@@ -130,6 +139,8 @@ int run_invoke(const InvokeOptions& options) {
     std::cerr << "lift invoke: " << started.error().message << '\n';
     return kExitUsage;
   }
+  std::optional<ProgressLine> progress;
+  if (show_progress) progress.emplace(STDERR_FILENO, "lift invoke", "invocations", options.count);
 
   std::vector<std::chrono::microseconds> durations;
   durations.reserve(static_cast<std::size_t>(options.count));
@@ -145,9 +156,14 @@ int run_invoke(const InvokeOptions& options) {
   for (int i = 0; i < options.count; ++i) {
     auto result = emulator.invoke({.payload = event});
     if (!result) {
+      if (progress) progress->finish();
       if (stop_signals.received() != 0) return stopped();
       std::cerr << "lift invoke: " << result.error().message << '\n';
       return kExitUsage;
+    }
+    if (progress) {
+      progress->print(result->logs);
+      progress->advance(!result->ok());
     }
     durations.push_back(result->duration);
     if (result->init_duration && !init) init = result->init_duration;
@@ -164,6 +180,7 @@ int run_invoke(const InvokeOptions& options) {
     if (i == 0 || i + 1 == options.count || (options.count >= 20 && i + 1 == options.count / 10)) sample_rss(i + 1);
   }
   const long peak_kb = proc_status_kb(emulator.function_pid(), "VmHWM:");
+  if (progress) progress->finish();
   emulator.stop();
   if (stop_signals.received() != 0) return stopped();
 

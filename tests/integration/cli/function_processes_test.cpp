@@ -1,5 +1,6 @@
 // What `lift invoke` and `lift dev` leave behind: a function's child processes end with it on a
-// timeout, on Ctrl-C and when lift exits.
+// timeout, on Ctrl-C and when lift exits; and how `lift invoke` reports progress (a line on a
+// terminal, nothing extra when piped).
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -254,6 +255,58 @@ TEST_F(LiftDevProcesses, StoppingEndsTheFunctionAndItsChildren) {
   EXPECT_EQ(dev.wait(10s), 0) << read_file(dir_ / "err");
   request.join();
   expect_ended(pids);
+}
+
+// ---- progress ----------------------------------------------------------------------------
+
+std::string hello_event() {
+  auto generated = run_command({LIFT_CLI, "events", "generate", "apigw-http", "--path", "/hello", "--query", "name=n"});
+  EXPECT_EQ(generated.exit_code, 0) << generated.err;
+  return generated.out;
+}
+
+TEST(LiftInvokeProgress, PipedOutputIsUnchanged) {
+  const auto event = hello_event();
+  const auto once = run_command({LIFT_CLI, "invoke", LIFT_HELLO}, event);
+  const auto many = run_command({LIFT_CLI, "invoke", LIFT_HELLO, "--count", "20"}, event);
+  ASSERT_EQ(many.exit_code, 0) << many.err;
+  // stdout: the last answer, byte for byte what one invocation prints.
+  EXPECT_EQ(many.out, once.out);
+  // stderr: the summary line and nothing else (no progress line, no terminal codes).
+  static const std::regex kSummary(
+      R"(lift invoke: 20 invocations, 0 errors; latency min [0-9.]+ ms, median [0-9.]+ ms, p99 [0-9.]+ ms, max [0-9.]+ ms; )"
+      R"(init [0-9.]+ ms(; rss after \d+: \d+ KB)+; max memory used \d+ KB\n)");
+  EXPECT_TRUE(std::regex_match(many.err, kSummary)) << many.err;
+}
+
+TEST(LiftInvokeProgress, ATerminalSeesALineThatCountsAndIsClearedAtTheEnd) {
+  TempDir dir;
+  std::ofstream(dir / "event.json") << R"({"action":"sleep","ms":60})";
+  const int terminal = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  ASSERT_GE(terminal, 0);
+  ASSERT_EQ(::grantpt(terminal), 0);
+  ASSERT_EQ(::unlockpt(terminal), 0);
+  const int secondary = ::open(::ptsname(terminal), O_RDWR | O_NOCTTY | O_CLOEXEC);
+  ASSERT_GE(secondary, 0);
+  ::setenv("TERM", "xterm", 1);
+  Background lift({LIFT_CLI, "invoke", LIFT_PROBE_FUNCTION, "--count", "10"}, dir / "event.json", dir / "out", {}, secondary);
+  ::close(secondary);
+  std::string seen;
+  char buffer[4096];
+  for (;;) {
+    pollfd p{terminal, POLLIN, 0};
+    if (::poll(&p, 1, 10000) <= 0) break;
+    const ssize_t n = ::read(terminal, buffer, sizeof buffer);
+    if (n <= 0) break;  // EIO once lift has exited and closed the terminal
+    seen.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(terminal);
+  EXPECT_EQ(lift.wait(10s), 0) << seen;
+  EXPECT_NE(seen.find("\rlift invoke: "), std::string::npos) << seen;
+  EXPECT_TRUE(std::regex_search(seen, std::regex(R"(lift invoke: \d+/10 invocations \(\d+%\), 0 errors, )"))) << seen;
+  // The line is cleared before the summary, which starts a line of its own.
+  EXPECT_NE(seen.find("\r\x1b[Klift invoke: 10 invocations, 0 errors; latency"), std::string::npos) << seen;
+  EXPECT_EQ(read_file(dir / "out"), "\"slept\"\n");
 }
 
 }  // namespace
