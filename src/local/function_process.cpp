@@ -15,7 +15,9 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <map>
+#include <sstream>
 #include <string_view>
 
 extern char** environ;
@@ -132,7 +134,11 @@ Result<pid_t> spawn_process(const std::vector<std::string>& argv, const std::vec
   sigemptyset(&defaults);
   for (int s : {SIGPIPE, SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGCHLD, SIGUSR1, SIGUSR2}) sigaddset(&defaults, s);
   posix_spawnattr_setsigdefault(&attributes, &defaults);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  // Its own process group: a timeout or a stop reaches the children it starts too (Lambda ends
+  // every process of the environment), and Ctrl-C in a terminal reaches only the CLI, which
+  // stops the function in order.
+  posix_spawnattr_setpgroup(&attributes, 0);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
 
   pid_t child = -1;
   const int error = argv.front().find('/') == std::string::npos
@@ -167,6 +173,40 @@ std::optional<std::string> reap_process(pid_t pid, bool block) {
     if (errno == EINTR) continue;
     // ECHILD: someone else reaped it (or SIGCHLD is ignored), so it is gone.
     return std::string("unknown status (already reaped)");
+  }
+}
+
+void signal_group(pid_t group, int signal) noexcept {
+  if (group > 0) (void)::kill(-group, signal);
+}
+
+bool group_running(pid_t group) {
+  if (group <= 0) return false;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it("/proc", ec), end; !ec && it != end; it.increment(ec)) {
+    const auto name = it->path().filename().string();
+    if (name.empty() || std::isdigit(static_cast<unsigned char>(name.front())) == 0) continue;
+    std::ifstream file(it->path() / "stat");
+    std::string stat;
+    if (!std::getline(file, stat)) continue;  // ended meanwhile
+    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so read after the last ')'.
+    const auto close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream fields(stat.substr(close + 1));
+    char state = 0;
+    long parent = 0, process_group = 0;
+    if (!(fields >> state >> parent >> process_group)) continue;
+    if (process_group == group && state != 'Z' && state != 'X') return true;
+  }
+  return false;
+}
+
+bool has_ended(pid_t pid) {
+  if (pid <= 0) return true;
+  siginfo_t info{};
+  for (;;) {
+    if (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0) return info.si_pid == pid;
+    if (errno != EINTR) return true;  // ECHILD: reaped elsewhere
   }
 }
 

@@ -49,8 +49,21 @@ std::vector<std::string> lambda_environment(const FunctionConfig& config, unsign
                                             const std::string& log_stream_suffix);
 
 // Starts argv with envp; stdin is /dev/null, stdout and stderr go to output_fd. Only
-// descriptors without FD_CLOEXEC are inherited. A failure carries Runtime.InvalidEntrypoint.
+// descriptors without FD_CLOEXEC are inherited. The process leads a new process group (its id
+// is the process's), so that what it starts can be stopped with it (signal_group). A failure
+// carries Runtime.InvalidEntrypoint.
 Result<pid_t> spawn_process(const std::vector<std::string>& argv, const std::vector<std::string>& env, int output_fd);
+
+// Sends `signal` to every process of the group `group` (a function process started by
+// spawn_process and whatever it started, unless they left the group). The caller keeps the
+// leader unreaped until the group is finished with, so the id cannot name another group.
+void signal_group(pid_t group, int signal) noexcept;
+
+// Whether a process of the group is still running (zombies waiting to be reaped do not count).
+bool group_running(pid_t group);
+
+// Whether pid has ended, without reaping it (it stays a zombie until reap_process).
+bool has_ended(pid_t pid);
 
 // How a waited-for process ended, in the words Lambda uses ("exit status 3", "signal: killed").
 std::string describe_exit(int wait_status);

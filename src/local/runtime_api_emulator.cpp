@@ -58,6 +58,8 @@ constexpr auto kSupervisorTick = std::chrono::milliseconds(10);
 constexpr auto kHangupCheck = std::chrono::milliseconds(100);
 // How long stop() waits for extensions to collect SHUTDOWN before it signals the process.
 constexpr auto kExtensionDelivery = std::chrono::milliseconds(500);
+// How often a stop looks whether the function's process group has ended after SIGTERM.
+constexpr auto kGroupPoll = std::chrono::milliseconds(5);
 
 std::string error_json(std::string_view type, std::string_view message) {
   return boost::json::serialize(boost::json::object{{"errorMessage", message}, {"errorType", type}});
@@ -319,10 +321,11 @@ struct RuntimeEmulator::Impl {
     changed.notify_all();
   }
 
-  // Kills the process (SIGKILL), reaps it, and fails what it was running with `reason`.
+  // Kills the process and every process it started (SIGKILL to its group, as Lambda ends the
+  // whole environment), reaps it, and fails what it was running with `reason`.
   void kill_process(const std::string& reason) {
     if (pid <= 0) return;
-    ::kill(pid, SIGKILL);
+    detail::signal_group(pid, SIGKILL);
     (void)detail::reap_process(pid, true);
     process_gone();
     fail_running("Runtime.ExitError", reason);
@@ -340,10 +343,12 @@ struct RuntimeEmulator::Impl {
     if (!was_initialised && !reported_init_error) fail_queued("Runtime.ExitError", reason, true);
   }
 
-  // Reaps the process if it has exited.
+  // Reaps the process if it has exited, after killing what it left running in its group (the
+  // environment is reset on Lambda). Left to stop() once a stop has begun: it ends the group.
   void check_process() {
-    if (pid <= 0) return;
-    if (auto how = detail::reap_process(pid, false)) process_ended(*how);
+    if (pid <= 0 || stop_started || !detail::has_ended(pid)) return;
+    detail::signal_group(pid, SIGKILL);  // the zombie leader keeps the group's id ours meanwhile
+    if (auto how = detail::reap_process(pid, true)) process_ended(*how);
   }
 
   // ---- supervisor ------------------------------------------------------------------------
@@ -405,6 +410,14 @@ struct RuntimeEmulator::Impl {
         fail_queued_with(failure_of(*error), false);
       }
     }
+  }
+
+  // SIGTERM to the function's process group, then waits until none of it runs or `until`.
+  // The leader stays unreaped (check_process leaves it to stop()), so the group id stays ours.
+  void terminate_group(Clock::time_point until, std::unique_lock<std::mutex>& lock) {
+    if (pid <= 0) return;
+    detail::signal_group(pid, SIGTERM);
+    while (detail::group_running(pid) && Clock::now() < until) changed.wait_for(lock, kGroupPoll);
   }
 
   void timed_out(std::shared_ptr<Invocation> invocation) {
@@ -850,8 +863,8 @@ void RuntimeEmulator::stop() {
   impl.stop_started = true;
 
   if (!impl.extensions.empty()) {
-    // Lambda's shutdown with extensions: SHUTDOWN to the extensions, SIGTERM to the runtime,
-    // then SIGKILL when the grace period is over.
+    // Lambda's shutdown with extensions: SHUTDOWN to the extensions, SIGTERM to the runtime
+    // (here to its whole process group), then SIGKILL when the grace period is over.
     const auto grace_end = Clock::now() + impl.config.shutdown_grace;
     impl.shutdown_event = true;
     impl.shutdown_deadline_ms = epoch_ms(std::chrono::system_clock::now() + impl.config.shutdown_grace);
@@ -859,12 +872,11 @@ void RuntimeEmulator::stop() {
     impl.changed.wait_until(lock, std::min(grace_end, Clock::now() + kExtensionDelivery), [&] {
       return std::all_of(impl.extensions.begin(), impl.extensions.end(), [](const auto& e) { return e.second; });
     });
-    if (impl.pid > 0) {
-      ::kill(impl.pid, SIGTERM);
-      impl.changed.wait_until(lock, grace_end, [&] { return impl.pid <= 0; });  // the supervisor reaps it
-    }
+    impl.terminate_group(grace_end, lock);
   }
-  // Without extensions Lambda simply kills the environment.
+  // Without extensions Lambda simply kills the environment: SIGKILL to the whole group (a
+  // SIGTERM handler that ran here would never run there). With them, what is left after the
+  // grace period.
   impl.fail_queued("Emulator.Stopped", "the emulator was stopped");
   impl.fail_running("Emulator.Stopped", "the emulator was stopped");
   impl.kill_process("the emulator was stopped");

@@ -16,6 +16,11 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFunctionError = 1;  // the function ran and reported an error
 inline constexpr int kExitUsage = 2;          // bad arguments or input; nothing ran
 
+// The help of a FUNCTION argument (function_path.hpp says how it is looked up).
+inline constexpr const char* kFunctionHelp =
+    "the function's executable, a directory with a bootstrap, or the name of a function built in the project's build "
+    "directory (build/bin/examples/NAME, build/bin/NAME, build/NAME), found from any directory of the project";
+
 // `lift invoke FUNCTION --event FILE|-`
 void add_invoke_command(CLI::App& app, int& exit_code);
 // `lift dev FUNCTION [--port 3000] [--api http|rest]`

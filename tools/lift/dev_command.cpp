@@ -1,7 +1,7 @@
 // `lift dev FUNCTION`: the function behind a local API Gateway (HTTP API or REST API events,
 // WebSocket routes and the Management API on the same port), restarted when its executable
-// changes. Prints "listening on http://HOST:PORT" on stdout once it serves; runs until SIGINT
-// or SIGTERM, then stops the server and the function.
+// changes. Prints "listening on http://HOST:PORT" on stdout once it serves; runs until SIGINT,
+// SIGTERM or SIGHUP, then stops the server and the function with the processes it started.
 
 #include <signal.h>
 #include <unistd.h>
@@ -17,6 +17,7 @@
 #include "commands.hpp"
 #include "function_path.hpp"
 #include "lift/local/api_gateway_emulator.hpp"
+#include "stop_signals.hpp"
 
 namespace lift::cli {
 namespace {
@@ -73,13 +74,13 @@ bool read_env_file(const std::string& path, std::vector<std::pair<std::string, s
 }
 
 int run_dev(const DevOptions& options) {
-  const auto path = resolve_function(options.function);
   std::error_code fs_error;
-  if (!std::filesystem::is_regular_file(path, fs_error)) {
-    std::cerr << "lift dev: no function at " << path.string()
-              << " (give an executable, a directory with a bootstrap, or an example name)\n";
+  const auto found = find_function(options.function, std::filesystem::current_path(fs_error));
+  if (!found) {
+    std::cerr << "lift dev: " << found.error().message << '\n';
     return kExitUsage;
   }
+  const auto& path = *found;
   if (options.api != "http" && options.api != "rest") {
     std::cerr << "lift dev: --api is http or rest, not '" << options.api << "'\n";
     return kExitUsage;
@@ -114,13 +115,8 @@ int run_dev(const DevOptions& options) {
     function.environment.emplace_back(std::move(name), std::move(value));
   }
 
-  // Blocked before any thread starts, so every thread inherits the mask and sigwait below is
-  // the one place the signals arrive (the function's process gets a clean mask).
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  // Before any thread starts, so that the signals arrive only at wait() below.
+  StopSignals stop_signals;
   ::signal(SIGPIPE, SIG_IGN);
 
   local::ApiGatewayEmulator gateway(std::move(config));
@@ -142,9 +138,8 @@ int run_dev(const DevOptions& options) {
             << "; WebSocket routes at ws" << url.substr(4) << "/, Management API at " << url << "/@connections/{id}"
             << (options.no_reload ? "" : "; restarts when the executable changes") << "; Ctrl-C stops\n";
 
-  int received = 0;
-  sigwait(&stop_signals, &received);
-  std::cerr << "lift dev: stopping (" << (received == SIGINT ? "SIGINT" : "SIGTERM") << ")\n";
+  const int received = stop_signals.wait();
+  std::cerr << "lift dev: stopping (" << signal_name(received) << ")\n";
   gateway.stop();
   return kExitOk;
 }
@@ -154,7 +149,7 @@ int run_dev(const DevOptions& options) {
 void add_dev_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<DevOptions>();
   auto* dev = app.add_subcommand("dev", "Serve a function locally behind an API Gateway emulator (HTTP, REST, WebSocket)");
-  dev->add_option("FUNCTION", options->function, "executable, directory with a bootstrap, or example name")->required();
+  dev->add_option("FUNCTION", options->function, kFunctionHelp)->required();
   dev->add_option("-p,--port", options->port, "port to listen on (0: any free port)")
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();

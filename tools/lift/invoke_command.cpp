@@ -1,5 +1,8 @@
 // `lift invoke FUNCTION --event FILE|-`: one function, run under the Runtime API emulator.
-// The response payload goes to stdout, the function's logs (and ours) to stderr.
+// The response payload goes to stdout, the function's logs (and ours) to stderr. The function
+// runs in a process group of its own, which a timeout, Ctrl-C or lift's exit ends as a whole.
+
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -8,6 +11,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -20,6 +24,8 @@
 #include "function_path.hpp"
 #include "lift/local/runtime_emulator.hpp"
 #include "lift/runtime/protocol.hpp"
+#include "progress.hpp"
+#include "stop_signals.hpp"
 
 namespace lift::cli {
 namespace {
@@ -91,12 +97,17 @@ int run_invoke(const InvokeOptions& options) {
     return kExitUsage;
   }
 
-  const auto path = resolve_function(options.function);
   std::error_code fs_error;
-  if (!std::filesystem::is_regular_file(path, fs_error)) {
-    std::cerr << "lift invoke: no function at " << path.string() << " (give an executable, a directory with a bootstrap, or an example name)\n";
+  const auto found = find_function(options.function, std::filesystem::current_path(fs_error));
+  if (!found) {
+    std::cerr << "lift invoke: " << found.error().message << '\n';
     return kExitUsage;
   }
+  const auto& path = *found;
+
+  // On a terminal, --count N shows how far it is; the function's logs then come per
+  // invocation, above that line. Piped, nothing changes.
+  const bool show_progress = options.count > 1 && progress_wanted(STDERR_FILENO);
 
   local::FunctionConfig config;
   config.command = {path.string()};
@@ -111,12 +122,25 @@ int run_invoke(const InvokeOptions& options) {
     }
     config.environment.emplace_back(assignment.substr(0, equals), assignment.substr(equals + 1));
   }
+  config.capture_logs = show_progress;
 
+  // Ctrl-C, SIGTERM or SIGHUP stop the function and everything it started (its own process
+  // group) before lift exits. Blocked here, after the event was read from stdin, and before
+  // the emulator's threads start.
+  StopSignals stop_signals;
   local::RuntimeEmulator emulator(std::move(config));
+  const auto stop_watch = stop_signals.watch([&emulator](int) { emulator.stop(); });
+  const auto stopped = [&] {
+    std::cerr << "lift invoke: stopped by " << signal_name(stop_signals.received()) << '\n';
+    return 128 + stop_signals.received();
+  };
   if (auto started = emulator.start(); !started) {
+    if (stop_signals.received() != 0) return stopped();
     std::cerr << "lift invoke: " << started.error().message << '\n';
     return kExitUsage;
   }
+  std::optional<ProgressLine> progress;
+  if (show_progress) progress.emplace(STDERR_FILENO, "lift invoke", "invocations", options.count);
 
   std::vector<std::chrono::microseconds> durations;
   durations.reserve(static_cast<std::size_t>(options.count));
@@ -132,8 +156,14 @@ int run_invoke(const InvokeOptions& options) {
   for (int i = 0; i < options.count; ++i) {
     auto result = emulator.invoke({.payload = event});
     if (!result) {
+      if (progress) progress->finish();
+      if (stop_signals.received() != 0) return stopped();
       std::cerr << "lift invoke: " << result.error().message << '\n';
       return kExitUsage;
+    }
+    if (progress) {
+      progress->print(result->logs);
+      progress->advance(!result->ok());
     }
     durations.push_back(result->duration);
     if (result->init_duration && !init) init = result->init_duration;
@@ -150,7 +180,9 @@ int run_invoke(const InvokeOptions& options) {
     if (i == 0 || i + 1 == options.count || (options.count >= 20 && i + 1 == options.count / 10)) sample_rss(i + 1);
   }
   const long peak_kb = proc_status_kb(emulator.function_pid(), "VmHWM:");
+  if (progress) progress->finish();
   emulator.stop();
+  if (stop_signals.received() != 0) return stopped();
 
   if (options.count > 1) {
     std::sort(durations.begin(), durations.end());
@@ -172,7 +204,7 @@ int run_invoke(const InvokeOptions& options) {
 void add_invoke_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<InvokeOptions>();
   auto* invoke = app.add_subcommand("invoke", "Run a function once (or --count times) under the Runtime API emulator");
-  invoke->add_option("FUNCTION", options->function, "executable, directory with a bootstrap, or example name")->required();
+  invoke->add_option("FUNCTION", options->function, kFunctionHelp)->required();
   invoke->add_option("-e,--event", options->event, "event JSON file, or - for stdin")->capture_default_str();
   invoke->add_option("--env", options->env, "KEY=VALUE for the function's environment (repeatable)");
   invoke->add_option("-t,--timeout", options->timeout_seconds, "timeout in seconds")

@@ -108,11 +108,13 @@ class RuntimeEmulator {
   Result<InvokeResult> invoke(InvokeRequest request);
 
   // Shuts the function down (SIGTERM when an extension registered, SIGKILL after the grace
-  // period) and closes the listener.
+  // period) and closes the listener. The function runs in a process group of its own, and every
+  // end of it (this, a timeout, a crash, a restart) ends the processes it started too.
   void stop();
 
-  // Kills the function process (its in-flight invocations fail with Runtime.ExitError); the
-  // next invoke() starts the command again, e.g. after its executable was rebuilt.
+  // Kills the function process and its process group (its in-flight invocations fail with
+  // Runtime.ExitError); the next invoke() starts the command again, e.g. after its executable
+  // was rebuilt.
   void restart_function();
 
   // Whether the function process is currently running.

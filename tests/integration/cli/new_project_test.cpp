@@ -2,7 +2,7 @@
 // prefix (`cmake --install`), the installed `lift new` creates a project from each template,
 // and the project is configured against the prefix (find_package(lift)), built, and its own
 // tests run; then the installed `lift invoke` runs the built function with the project's event
-// and `lift doctor` checks it as Lambda's provided.al2023 would take it.
+// (by its path, then by its name from inside the project) and `lift doctor` checks it as Lambda's provided.al2023 would take it.
 #include <gtest/gtest.h>
 
 #include <stdlib.h>
@@ -76,6 +76,11 @@ void build_and_test(const std::string& name, const std::string& template_name, c
   auto invoked = run_command({lift, "invoke", (build / name).string(), "--event", (project / "events" / event).string()});
   ASSERT_EQ(invoked.exit_code, 0) << describe(invoked);
   EXPECT_NE(invoked.out.find(expected_in_answer), std::string::npos) << invoked.out;
+  // By its name, from any directory of the project: found in the project's build directory.
+  auto by_name = run_command({"/bin/sh", "-c", "cd '" + (project / "src").string() + "' && exec '" + lift + "' invoke " + name +
+                                                   " --event ../events/" + event});
+  ASSERT_EQ(by_name.exit_code, 0) << describe(by_name);
+  EXPECT_NE(by_name.out.find(expected_in_answer), std::string::npos) << by_name.out;
   // Built with lift_add_function from the installed package: nothing Lambda would refuse.
   auto doctor = run_command({lift, "doctor", (build / name).string()});
   EXPECT_EQ(doctor.exit_code, 0) << describe(doctor);
