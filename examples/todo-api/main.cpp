@@ -36,26 +36,28 @@ int main() {
                               lift::observability::Metrics(std::move(metric_options)),
                               lift::observability::Tracer(std::move(trace_options))};
 
-  auto verifier = lift::security::jwt_verifier_from_environment();
-  if (!verifier) lift::fail_init(verifier.error());
-  if (!*verifier)
-    obs.logger.warn("authentication is off: every caller shares one tenant; set LIFT_JWT_JWKS or LIFT_JWT_SECRET");
+  // The app is built in Lambda's init phase: a bad configuration is reported to /init/error.
+  return lift::run([&obs]() -> lift::Result<lift::App> {
+    LIFT_TRY(verifier, lift::security::jwt_verifier_from_environment());
+    if (!verifier)
+      obs.logger.warn("authentication is off: every caller shares one tenant; set LIFT_JWT_JWKS or LIFT_JWT_SECRET");
 
-  lift::App app;
-  app.use(lift::mw::recover(), lift::mw::request_id(), lift::mw::observability(obs), lift::mw::deadline(),
-          lift::mw::body_limit(64 * 1024), lift::mw::security_headers());
+    lift::App app;
+    app.use(lift::mw::recover(), lift::mw::request_id(), lift::mw::observability(obs), lift::mw::deadline(),
+            lift::mw::body_limit(64 * 1024), lift::mw::security_headers());
 
-  todo_api::Options options;
-  options.table = lift::env_or("TODO_TABLE", "todos");
-  options.verifier = std::move(*verifier);
-  options.observability = &obs;
-  // Cursors are signed so that a client cannot make one up. The key must be the same in every
-  // instance of the function; without one, this process makes its own.
-  options.cursor_key = lift::env_or("LIFT_CURSOR_KEY", "");
-  if (options.cursor_key.empty()) {
-    options.cursor_key = lift::random_hex(64);
-    obs.logger.warn("LIFT_CURSOR_KEY is unset: list cursors are signed with a key of this process only");
-  }
-  todo_api::add_routes(app, lift::dynamodb(), std::move(options));
-  return lift::run(app);
+    todo_api::Options options;
+    options.table = lift::env_or("TODO_TABLE", "todos");
+    options.verifier = std::move(verifier);
+    options.observability = &obs;
+    // Cursors are signed so that a client cannot make one up. The key must be the same in every
+    // instance of the function; without one, this process makes its own.
+    options.cursor_key = lift::env_or("LIFT_CURSOR_KEY", "");
+    if (options.cursor_key.empty()) {
+      options.cursor_key = lift::random_hex(64);
+      obs.logger.warn("LIFT_CURSOR_KEY is unset: list cursors are signed with a key of this process only");
+    }
+    todo_api::add_routes(app, lift::dynamodb(), std::move(options));
+    return app;
+  });
 }

@@ -1,20 +1,17 @@
 #pragma once
-// A Lambda invocation of a test: the payload, a request id and a deadline three seconds away.
+// A Lambda invocation of one of lift's tests: lift::testing's, with the request id "lambda-req"
+// and, unless told otherwise, a deadline three seconds away.
 
 #include <chrono>
 #include <string>
 #include <utility>
 
-#include "lift/runtime/context.hpp"
+#include "lift/testing/invoke.hpp"
 
 namespace lift::testing_support {
 
-inline runtime::Invocation invocation(std::string payload) {
-  runtime::Invocation inv;
-  inv.context.request_id = "lambda-req";
-  inv.context.deadline = std::chrono::system_clock::now() + std::chrono::seconds(3);
-  inv.payload = std::move(payload);
-  return inv;
+inline runtime::Invocation invocation(std::string payload, std::chrono::milliseconds time_left = std::chrono::seconds(3)) {
+  return lift::testing::invocation(std::move(payload), {.request_id = "lambda-req", .time_left = time_left});
 }
 
 }  // namespace lift::testing_support

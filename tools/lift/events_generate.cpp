@@ -1,6 +1,7 @@
 #include "events_generate.hpp"
 
 #include <cctype>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -101,6 +102,10 @@ int print_sample(std::string_view kind, const Result<boost::json::value>& sample
 }  // namespace
 
 void add_sample_generators(CLI::App& generate, int& exit_code) {
+  // A source's subcommand only chooses; the sample is printed once the whole command line has
+  // parsed, so that nothing is printed for a line that is refused.
+  auto chosen = std::make_shared<std::function<int()>>();
+  auto known = std::make_shared<std::string>();
   for_each_source([&](auto source) {
     using D = typename decltype(source)::type;
     auto options = std::make_shared<typename D::SampleOptions>();
@@ -108,7 +113,25 @@ void add_sample_generators(CLI::App& generate, int& exit_code) {
     for_each_member(*options, [&](std::string_view name, auto& value) {
       add_member_option(*command, name, help_of(D::sample_options, name), value);
     });
-    command->callback([options, &exit_code] { exit_code = print_sample(D::info.name, D::sample(*options)); });
+    command->callback([options, chosen] { *chosen = [options] { return print_sample(D::info.name, D::sample(*options)); }; });
+    if (!known->empty()) *known += ", ";
+    *known += D::info.name;
+  });
+  // A word that names no source lands here rather than in CLI11's "A subcommand is required".
+  auto unknown = std::make_shared<std::vector<std::string>>();
+  generate.add_option("SOURCE", *unknown, "the event source (`lift events list` names them)");
+  generate.require_subcommand(0, 1);
+  generate.callback([chosen, known, unknown, &exit_code] {
+    if (!unknown->empty()) {
+      std::cerr << "lift events generate: " << (*chosen ? "unexpected argument '" : "no event source named '")
+                << unknown->front() << "'; the sources are: " << *known << '\n';
+      exit_code = kExitUsage;
+    } else if (!*chosen) {
+      std::cerr << "lift events generate: name an event source: " << *known << '\n';
+      exit_code = kExitUsage;
+    } else {
+      exit_code = (*chosen)();
+    }
   });
 }
 

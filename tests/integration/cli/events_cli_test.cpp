@@ -259,14 +259,20 @@ TEST(LiftEventsGenerate, OptionsShapeTheEvents) {
   // Options that make no event, and values of the wrong type: usage errors, nothing printed.
   for (const std::vector<std::string>& bad : std::vector<std::vector<std::string>>{
            {"sqs", "--body"}, {"s3", "--size", "big"}, {"kafka", "--partition", "-1"}, {"dynamodb-stream", "--event-name", "UPSERT"},
-           {"apigw-http", "--path", "no-slash"}, {"apigw-rest", "--header", "no separator"}, {"nonexistent"}}) {
+           {"apigw-http", "--path", "no-slash"}, {"apigw-rest", "--header", "no separator"}, {"nonexistent"}, {"sqs", "stray"}, {}}) {
     std::vector<std::string> argv{LIFT_CLI, "events", "generate"};
     argv.insert(argv.end(), bad.begin(), bad.end());
     const auto refused = run_command(argv);
-    EXPECT_EQ(refused.exit_code, 2) << bad[0] << ": " << refused.out;
+    EXPECT_EQ(refused.exit_code, 2) << (bad.empty() ? "(none)" : bad[0]) << ": " << refused.out;
     EXPECT_TRUE(refused.out.empty()) << refused.out;
     EXPECT_FALSE(refused.err.empty());
   }
+  // A word that names no source: the error names it and lists every source.
+  const auto unknown = run_command({LIFT_CLI, "events", "generate", "foo"});
+  EXPECT_NE(unknown.err.find("no event source named 'foo'"), std::string::npos) << unknown.err;
+  for (const char* kind : {"sqs", "apigw-http", "appsync-resolver", "cloudwatch-alarm"})
+    EXPECT_NE(unknown.err.find(kind), std::string::npos) << unknown.err;
+  EXPECT_NE(run_command({LIFT_CLI, "events", "generate"}).err.find("name an event source"), std::string::npos);
 }
 
 TEST(LiftEventsList, EverySourceWithItsTitleAndFlags) {

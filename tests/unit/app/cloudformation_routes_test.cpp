@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "lift/app/app.hpp"
-#include "support/event_invoke.hpp"
+#include "support/invoke.hpp"
 #include "support/json.hpp"
 #include "support/local_server.hpp"
 
@@ -23,8 +23,8 @@ namespace {
 using lift::App;
 using lift::Context;
 using lift::Result;
-using lift::testing_support::event_invocation;
-using lift::testing_support::invoke_event;
+using lift::testing_support::invocation;
+using lift::testing_support::invoke;
 using lift::testing_support::json_of;
 namespace events = lift::events;
 namespace http = boost::beast::http;
@@ -115,7 +115,7 @@ TEST(CloudFormationRoutes, ASuccessIsPutExactlyAndIsTheInvocationsAnswer) {
     EXPECT_TRUE(ctx.record().is_null());  // a single-event source
     seen.push_back(e.RequestType + ":" + std::string(e.properties().at("TableName").as_string()));
   });
-  auto answer = invoke_event(app, request(url.url()));
+  auto answer = invoke(app, request(url.url()));
   ASSERT_TRUE(answer) << answer.error().code << ": " << answer.error().message;
   EXPECT_EQ(seen, (std::vector<std::string>{"Create:orders"}));
   const auto puts = url.puts();
@@ -135,8 +135,8 @@ TEST(CloudFormationRoutes, TheHandlersResponseGivesIdDataAndNoEcho) {
                                           .Data = {{"Arn", "arn:aws:dynamodb:us-east-1:1:table/orders"}},
                                           .NoEcho = true};
   });
-  ASSERT_TRUE(invoke_event(app, request(url.url(), "Update")));
-  ASSERT_TRUE(invoke_event(app, request(url.url(), "Delete")));
+  ASSERT_TRUE(invoke(app, request(url.url(), "Update")));
+  ASSERT_TRUE(invoke(app, request(url.url(), "Delete")));
   const auto puts = url.puts();
   ASSERT_EQ(puts.size(), 2u);
   const auto update = json_of(puts[0].body);
@@ -160,8 +160,8 @@ TEST(CloudFormationRoutes, ErrorsAndExceptionsAreFailedAndTheInvocationSucceeds)
     throw std::runtime_error("queue service down");
   });
   testing::internal::CaptureStderr();
-  auto failed = invoke_event(app, request(url.url()));
-  auto thrown = invoke_event(app, request(url.url(), "Update", "Custom::Queue"));
+  auto failed = invoke(app, request(url.url()));
+  auto thrown = invoke(app, request(url.url(), "Update", "Custom::Queue"));
   const std::string log = testing::internal::GetCapturedStderr();
   ASSERT_TRUE(failed) << failed.error().message;
   ASSERT_TRUE(thrown) << thrown.error().message;
@@ -185,7 +185,7 @@ TEST(CloudFormationRoutes, ARequestNoRouteTakesIsAnsweredFailed) {
   App app;
   app.custom_resource("Custom::Queue", [](Context&) {});
   testing::internal::CaptureStderr();
-  auto answer = invoke_event(app, request(url.url()));
+  auto answer = invoke(app, request(url.url()));
   const std::string log = testing::internal::GetCapturedStderr();
   ASSERT_TRUE(answer) << answer.error().message;
   const auto put = only_put(url);
@@ -206,7 +206,7 @@ TEST(CloudFormationRoutes, AMalformedRequestWithAResponseUrlIsAnsweredFailed) {
   bad.as_object().erase("PhysicalResourceId");
   bad.as_object()["LogicalResourceId"] = 42;
   testing::internal::CaptureStderr();
-  auto answer = invoke_event(app, bad);
+  auto answer = invoke(app, bad);
   testing::internal::GetCapturedStderr();
   ASSERT_TRUE(answer) << answer.error().message;
   EXPECT_FALSE(called);
@@ -219,7 +219,7 @@ TEST(CloudFormationRoutes, AMalformedRequestWithAResponseUrlIsAnsweredFailed) {
   // Nowhere to answer: the refusal stays the invocation's error.
   auto nowhere = request("not a url");
   nowhere.as_object().erase("RequestId");
-  auto refused = invoke_event(app, nowhere);
+  auto refused = invoke(app, nowhere);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, "InvalidEvent");
 }
@@ -233,13 +233,13 @@ TEST(CloudFormationRoutes, OnEventAnswersWhatNoRouteTakesAndItsFailureIsAnswered
     if (fail) return lift::Error{"Unhandled", "on_event gave up", 500};
     return Json{{"handled", true}};
   });
-  auto handled = invoke_event(app, request(url.url()));
+  auto handled = invoke(app, request(url.url()));
   ASSERT_TRUE(handled);
   EXPECT_EQ(*handled, (Json{{"handled", true}}));
   EXPECT_TRUE(url.puts().empty());  // on_event took it: answering CloudFormation is its business
   fail = true;
   testing::internal::CaptureStderr();
-  auto failed = invoke_event(app, request(url.url()));
+  auto failed = invoke(app, request(url.url()));
   testing::internal::GetCapturedStderr();
   ASSERT_TRUE(failed);
   EXPECT_EQ(only_put(url).at("Reason"), "Unhandled: on_event gave up");
@@ -253,7 +253,7 @@ TEST(CloudFormationRoutes, ResponsesOverCloudFormationsLimitAreAnsweredFailed) {
     response.Data["Certificate"] = std::string(6000, 'c');
     return response;
   });
-  ASSERT_TRUE(invoke_event(app, request(url.url())));
+  ASSERT_TRUE(invoke(app, request(url.url())));
   const auto puts = url.puts();
   ASSERT_EQ(puts.size(), 1u);
   EXPECT_LE(puts[0].body.size(), 4096u);
@@ -266,13 +266,13 @@ TEST(CloudFormationRoutes, TransientAnswersAreRetriedAndRefusalsAreTheInvocation
   ResponseUrl flaky([](std::size_t n) { return n == 0 ? 503u : 200u; });
   App app;
   app.custom_resource("*", [](Context&) {});
-  ASSERT_TRUE(invoke_event(app, request(flaky.url())));
+  ASSERT_TRUE(invoke(app, request(flaky.url())));
   const auto puts = flaky.puts();
   ASSERT_EQ(puts.size(), 2u);
   EXPECT_EQ(puts[0].body, puts[1].body);
 
   ResponseUrl expired([](std::size_t) { return 403u; });
-  auto refused = invoke_event(app, request(expired.url()));
+  auto refused = invoke(app, request(expired.url()));
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, "CustomResourceResponseRefused");
   EXPECT_NE(refused.error().message.find("HTTP 403"), std::string::npos) << refused.error().message;
@@ -292,7 +292,7 @@ TEST(CloudFormationRoutes, AnUnreachableUrlFailsTheInvocationWithinItsDeadline) 
   app.custom_resource("*", [](Context&) {});
   const auto refused_url = "http://127.0.0.1:" + std::to_string(closed_port()) + "/r?Signature=s";
   auto started = Clock::now();
-  auto answer = app.invoke(event_invocation(request(refused_url), std::chrono::seconds(3)));
+  auto answer = app.invoke(invocation(boost::json::serialize(request(refused_url)), std::chrono::seconds(3)));
   ASSERT_FALSE(answer);
   EXPECT_EQ(answer.error().code, "Http.ConnectFailed") << answer.error().message;
   EXPECT_LT(Clock::now() - started, std::chrono::seconds(3));
@@ -305,7 +305,7 @@ TEST(CloudFormationRoutes, AnUnreachableUrlFailsTheInvocationWithinItsDeadline) 
   });
   const auto silent_url = "http://127.0.0.1:" + std::to_string(silent.port()) + "/r";
   started = Clock::now();
-  answer = app.invoke(event_invocation(request(silent_url), std::chrono::milliseconds(1500)));
+  answer = app.invoke(invocation(boost::json::serialize(request(silent_url)), std::chrono::milliseconds(1500)));
   const auto took = Clock::now() - started;
   ASSERT_FALSE(answer);
   EXPECT_TRUE(answer.error().code == "Http.Timeout" || answer.error().code == "aws.deadline_exceeded") << answer.error().code;

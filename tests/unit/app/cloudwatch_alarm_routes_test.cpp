@@ -8,14 +8,14 @@
 #include <vector>
 
 #include "lift/app/app.hpp"
-#include "support/event_invoke.hpp"
+#include "support/invoke.hpp"
 
 namespace {
 
 using lift::App;
 using lift::Context;
 using lift::Result;
-using lift::testing_support::invoke_event;
+using lift::testing_support::invoke;
 namespace events = lift::events;
 using Json = boost::json::value;
 
@@ -39,11 +39,11 @@ TEST(CloudWatchAlarmRoutes, AlarmsAreRoutedByNameOrArn) {
     seen.push_back("cpu:" + e.alarmData.state.value + ":" + std::to_string(reason->at("threshold").as_double()).substr(0, 4));
     return {};
   });
-  auto cpu = invoke_event(app, alarm_event("cpu-high"));
+  auto cpu = invoke(app, alarm_event("cpu-high"));
   ASSERT_TRUE(cpu) << cpu.error().message;
   EXPECT_TRUE(cpu->is_null());
-  ASSERT_TRUE(invoke_event(app, alarm_event("db-connections", "OK")));
-  auto other = invoke_event(app, alarm_event("disk-full"));
+  ASSERT_TRUE(invoke(app, alarm_event("db-connections", "OK")));
+  auto other = invoke(app, alarm_event("disk-full"));
   ASSERT_FALSE(other);
   EXPECT_EQ(other.error().code, "NoRoute");
   EXPECT_NE(other.error().message.find("the CloudWatch alarm arn:aws:cloudwatch:us-east-1:123456789012:alarm:disk-full"),
@@ -59,8 +59,8 @@ TEST(CloudWatchAlarmRoutes, EventBridgeAlarmEventsGoToEventBridgeRoutes) {
   const auto state_change = boost::json::parse(R"({"version":"0","id":"1","detail-type":"CloudWatch Alarm State Change",
     "source":"aws.cloudwatch","account":"1","time":"t","region":"us-east-1",
     "resources":["arn:aws:cloudwatch:us-east-1:1:alarm:cpu"],"detail":{"alarmName":"cpu","state":{"value":"ALARM"}}})");
-  ASSERT_TRUE(invoke_event(app, state_change));
-  ASSERT_TRUE(invoke_event(app, alarm_event("cpu")));
+  ASSERT_TRUE(invoke(app, state_change));
+  ASSERT_TRUE(invoke(app, alarm_event("cpu")));
   EXPECT_EQ(seen, (std::vector<std::string>{"eventbridge", "alarm"}));
 }
 
@@ -68,11 +68,11 @@ TEST(CloudWatchAlarmRoutes, AFailureFailsTheInvocation) {
   App app;
   app.alarm("*", [](Context&) -> Result<void> { return lift::Error{"PagerDown", "could not page", 503}; });
   testing::internal::CaptureStderr();
-  auto answer = invoke_event(app, alarm_event("cpu-high"));
+  auto answer = invoke(app, alarm_event("cpu-high"));
   testing::internal::GetCapturedStderr();
   ASSERT_FALSE(answer);
   EXPECT_EQ(answer.error().code, "PagerDown");
-  auto malformed = invoke_event(app, boost::json::parse(R"({"source":"aws.cloudwatch","alarmArn":"a","alarmData":{"state":{}}})"));
+  auto malformed = invoke(app, boost::json::parse(R"({"source":"aws.cloudwatch","alarmArn":"a","alarmData":{"state":{}}})"));
   ASSERT_FALSE(malformed);
   EXPECT_EQ(malformed.error().code, "InvalidEvent");
 }

@@ -8,14 +8,14 @@
 #include <vector>
 
 #include "lift/app/app.hpp"
-#include "support/event_invoke.hpp"
+#include "support/invoke.hpp"
 
 namespace {
 
 using lift::App;
 using lift::Context;
 using lift::Result;
-using lift::testing_support::invoke_event;
+using lift::testing_support::invoke;
 namespace events = lift::events;
 using Json = boost::json::value;
 
@@ -56,11 +56,11 @@ TEST(SesRoutes, RecipientsPickTheRouteAndTheDispositionIsTheAnswer) {
     seen.push_back("orders:" + r.ses.mail.messageId);
   });
 
-  auto ordinary = invoke_event(app, ses_event({ses_record("m1", {"orders@example.com"})}));
+  auto ordinary = invoke(app, ses_event({ses_record("m1", {"orders@example.com"})}));
   ASSERT_TRUE(ordinary) << ordinary.error().message;
   EXPECT_TRUE(ordinary->is_null());  // no disposition: SES goes on (CONTINUE)
 
-  auto trapped = invoke_event(app, ses_event({ses_record("m2", {"someone@example.org", "SPAM-TRAP@example.org"})}));
+  auto trapped = invoke(app, ses_event({ses_record("m2", {"someone@example.org", "SPAM-TRAP@example.org"})}));
   ASSERT_TRUE(trapped) << trapped.error().message;
   EXPECT_EQ(*trapped, (Json{{"disposition", "STOP_RULE_SET"}}));
   EXPECT_EQ(seen, (std::vector<std::string>{"orders:m1", "trap:m2"}));
@@ -72,11 +72,11 @@ TEST(SesRoutes, HandlersMayAnswerWithAResultAndFailuresFailTheInvocation) {
     if (r.ses.mail.commonHeaders.subject == "bad") return lift::Error{"Rejected", "bad subject", 400};
     return events::SesDisposition::STOP_RULE;
   });
-  auto stopped = invoke_event(app, ses_event({ses_record("m1", {"a@example.com"})}));
+  auto stopped = invoke(app, ses_event({ses_record("m1", {"a@example.com"})}));
   ASSERT_TRUE(stopped);
   EXPECT_EQ(*stopped, (Json{{"disposition", "STOP_RULE"}}));
   testing::internal::CaptureStderr();
-  auto failed = invoke_event(app, ses_event({ses_record("m2", {"a@example.com"}, "bad")}));
+  auto failed = invoke(app, ses_event({ses_record("m2", {"a@example.com"}, "bad")}));
   testing::internal::GetCapturedStderr();
   ASSERT_FALSE(failed);
   EXPECT_EQ(failed.error().code, "Rejected");
@@ -85,11 +85,11 @@ TEST(SesRoutes, HandlersMayAnswerWithAResultAndFailuresFailTheInvocation) {
 TEST(SesRoutes, MailNoRouteTakesIsNoRouteNamingTheRecipients) {
   App app;
   app.ses("*@example.com", [](Context&) {});
-  auto answer = invoke_event(app, ses_event({ses_record("m1", {"a@example.net"})}));
+  auto answer = invoke(app, ses_event({ses_record("m1", {"a@example.net"})}));
   ASSERT_FALSE(answer);
   EXPECT_EQ(answer.error().code, "NoRoute");
   EXPECT_NE(answer.error().message.find("the SES message m1 to a@example.net"), std::string::npos) << answer.error().message;
-  auto malformed = invoke_event(app, Json{{"Records", boost::json::array{Json{{"eventSource", "aws:ses"}}}}});
+  auto malformed = invoke(app, Json{{"Records", boost::json::array{Json{{"eventSource", "aws:ses"}}}}});
   ASSERT_FALSE(malformed);
   EXPECT_EQ(malformed.error().code, "InvalidEvent");
 }
