@@ -28,7 +28,6 @@ void add_events_command(CLI::App& app, int& exit_code) {
   inspect->callback([inspected, &exit_code] { exit_code = inspect_event(*inspected); });
 
   auto* generate = events->add_subcommand("generate", "Print a sample event of a source (`lift events list` names them)");
-  generate->require_subcommand(1);
   add_sample_generators(*generate, exit_code);
 }
 
