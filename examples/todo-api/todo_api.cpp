@@ -1,6 +1,9 @@
 #include "todo_api.hpp"
 
 #include <charconv>
+#include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <system_error>
 #include <utility>
@@ -53,11 +56,24 @@ Todo to_api(TodoRecord r) {
 
 std::string etag(std::int64_t version) { return "\"" + std::to_string(version) + "\""; }
 
+// The list's query: ?limit=1..100&cursor=... (a cursor a previous page returned).
+struct ListQuery {
+  std::int32_t limit = kDefaultLimit;
+  std::optional<std::string> cursor;
+  static void lift_rules(lift::json::Rules<ListQuery>& r) { r.field(&ListQuery::limit).min(1).max(100); }
+};
+BOOST_DESCRIBE_STRUCT(ListQuery, (), (limit, cursor))
+
+// The precondition of a change: If-Match, the version the client read (its ETag).
+struct Preconditions {
+  std::optional<std::string> if_match;
+};
+BOOST_DESCRIBE_STRUCT(Preconditions, (), (if_match))
+
 // The version an If-Match header names: 3, "3" or W/"3".
-lift::Result<std::optional<std::int64_t>> if_match(const lift::Context& ctx) {
-  auto header = ctx.header("if-match");
-  if (!header) return std::optional<std::int64_t>{};
-  std::string_view text = *header;
+lift::Result<std::optional<std::int64_t>> if_match(const Preconditions& headers) {
+  if (!headers.if_match) return std::optional<std::int64_t>{};
+  std::string_view text = *headers.if_match;
   if (text.starts_with("W/")) text.remove_prefix(2);
   if (text.size() >= 2 && text.front() == '"' && text.back() == '"') text = text.substr(1, text.size() - 2);
   std::int64_t version = 0;
@@ -107,16 +123,6 @@ class TodoStore {
   lift::UuidV7Generator ids_;
 };
 
-lift::Result<std::int32_t> page_limit(const lift::Context& ctx) {
-  const auto text = ctx.query("limit");
-  if (!text) return kDefaultLimit;
-  std::int32_t limit = 0;
-  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), limit);
-  if (ec != std::errc{} || end != text->data() + text->size() || limit < 1 || limit > 100)
-    return lift::errors::bad_request("limit must be an integer from 1 to 100");
-  return limit;
-}
-
 }  // namespace
 
 void add_routes(lift::App& app, lift::aws::DynamoDbClient& db, Options options) {
@@ -124,13 +130,12 @@ void add_routes(lift::App& app, lift::aws::DynamoDbClient& db, Options options) 
   auto store = std::make_shared<TodoStore>(db, options);
 
   app.post("/todos", [store](lift::Context& ctx, CreateTodo in) -> lift::Result<lift::Created<Todo>> {
-    auto table = store->for_request(ctx);
-    if (!table) return std::move(table).error();
+    LIFT_TRY(table, store->for_request(ctx));
     TodoRecord record;
     record.id = store->new_id();
     record.title = std::move(in.title);
     record.priority = in.priority.value_or(0);
-    auto saved = table->create(record);
+    auto saved = table.create(record);
     if (!saved) return api_error(std::move(saved).error(), record.id);
     store->count("TodoCreated");
     auto reply = lift::created(to_api(std::move(*saved)));
@@ -139,16 +144,13 @@ void add_routes(lift::App& app, lift::aws::DynamoDbClient& db, Options options) 
     return reply;
   });
 
-  app.get("/todos", [store](lift::Context& ctx) -> lift::Result<TodoPage> {
-    auto limit = page_limit(ctx);
-    if (!limit) return std::move(limit).error();
-    auto table = store->for_request(ctx);
-    if (!table) return std::move(table).error();
+  app.get("/todos", [store](lift::Context& ctx, lift::Query<ListQuery> in) -> lift::Result<TodoPage> {
+    LIFT_TRY(table, store->for_request(ctx));
     dynamorm::QueryOptions query;
     query.descending = true;
-    query.limit = *limit;
-    query.cursor = std::string(ctx.query("cursor").value_or(""));
-    auto page = table->query(std::string(kList), query);
+    query.limit = in.limit;
+    query.cursor = in.cursor.value_or("");
+    auto page = table.query(std::string(kList), query);
     if (!page) {
       // A cursor this API did not hand out (changed, made up, another tenant's) is the client's mistake.
       if (!query.cursor.empty() && page.error().code == dynamorm::kValidation)
@@ -164,47 +166,43 @@ void add_routes(lift::App& app, lift::aws::DynamoDbClient& db, Options options) 
 
   app.get("/todos/:id", [store](lift::Context& ctx) -> lift::Result<lift::Ok<Todo>> {
     const std::string id(*ctx.param("id"));
-    auto table = store->for_request(ctx);
-    if (!table) return std::move(table).error();
-    auto found = table->get({kList, id});
+    LIFT_TRY(table, store->for_request(ctx));
+    auto found = table.get({kList, id});
     if (!found) return api_error(std::move(found).error(), id);
     lift::Ok<Todo> reply(to_api(std::move(*found)));
     reply.headers.set("etag", etag(reply.body.version));
     return reply;
-  });
+  }).errors({404});
 
-  app.patch("/todos/:id", [store](lift::Context& ctx, UpdateTodo in) -> lift::Result<lift::Ok<Todo>> {
+  app.patch("/todos/:id", [store](lift::Context& ctx, UpdateTodo in, lift::Headers<Preconditions> headers)
+                              -> lift::Result<lift::Ok<Todo>> {
     const std::string id(*ctx.param("id"));
-    auto version = if_match(ctx);
-    if (!version) return std::move(version).error();
-    if (!*version)
+    LIFT_TRY(version, if_match(headers));
+    if (!version)
       return lift::Error{"PreconditionRequired", "send If-Match with the todo's version (its ETag) to change it", 428, {}};
     if (!in.title && !in.priority && !in.done)
       return lift::errors::unprocessable("nothing to change", {{"body", "give at least one of title, priority, done"}});
-    auto table = store->for_request(ctx);
-    if (!table) return std::move(table).error();
+    LIFT_TRY(table, store->for_request(ctx));
     dynamorm::Update update;
     if (in.title) update.set(&TodoRecord::title, *in.title);
     if (in.priority) update.set(&TodoRecord::priority, *in.priority);
     if (in.done) update.set(&TodoRecord::done, *in.done);
-    auto changed = table->update({kList, id}, update, **version);
+    auto changed = table.update({kList, id}, update, *version);
     if (!changed) return api_error(std::move(changed).error(), id);
     store->count("TodoUpdated");
     lift::Ok<Todo> reply(to_api(std::move(*changed)));
     reply.headers.set("etag", etag(reply.body.version));
     return reply;
-  });
+  }).errors({404, 409}).error(428, "If-Match is missing");
 
-  app.del("/todos/:id", [store](lift::Context& ctx) -> lift::Result<lift::http::Response> {
+  app.del("/todos/:id", [store](lift::Context& ctx, lift::Headers<Preconditions> headers) -> lift::Result<lift::http::Response> {
     const std::string id(*ctx.param("id"));
-    auto version = if_match(ctx);
-    if (!version) return std::move(version).error();
-    auto table = store->for_request(ctx);
-    if (!table) return std::move(table).error();
-    if (auto removed = table->remove({kList, id}, *version); !removed) return api_error(std::move(removed).error(), id);
+    LIFT_TRY(version, if_match(headers));
+    LIFT_TRY(table, store->for_request(ctx));
+    if (auto removed = table.remove({kList, id}, version); !removed) return api_error(std::move(removed).error(), id);
     store->count("TodoDeleted");
     return lift::no_content();
-  });
+  }).errors({404, 409});
 }
 
 }  // namespace todo_api
