@@ -9,6 +9,8 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
+#include <map>
+#include <optional>
 #include <regex>
 #include <stdexcept>
 #include <string>
@@ -17,6 +19,7 @@
 #include "lift/app/app.hpp"
 #include "lift/app/errors.hpp"
 #include "lift/core/compression.hpp"
+#include "lift/runtime/protocol.hpp"
 #include "support/json.hpp"
 
 namespace {
@@ -253,6 +256,28 @@ TEST(Deadline, DoesNotStartWorkThatCannotFinish) {
   EXPECT_EQ(app.handle(request("GET", "/work"), &later).status, 200);
   EXPECT_EQ(app.handle(request("GET", "/work")).status, 200);  // no deadline at all
   EXPECT_EQ(ran, 2);
+}
+
+TEST(Deadline, AnAbsurdDeadlineFromTheRuntimeApiIsFarAway) {
+  // The deadline as the runtime reads it from Lambda-Runtime-Deadline-Ms: INT64_MAX once
+  // overflowed into the past and every request was refused as out of time.
+  App app;
+  app.use(lift::mw::deadline(std::chrono::milliseconds(200)));
+  app.get("/work", [](Context& ctx) { return std::to_string(ctx.remaining_time().count()); });
+  for (const char* deadline : {"9223372036855", "9223372036854775807"}) {
+    const std::map<std::string, std::string> headers{{"Lambda-Runtime-Aws-Request-Id", "id"},
+                                                     {"Lambda-Runtime-Deadline-Ms", deadline},
+                                                     {"Lambda-Runtime-Invoked-Function-Arn", "arn"}};
+    auto invocation = lift::runtime::protocol::parse_invocation_headers([&headers](std::string_view name) -> std::optional<std::string_view> {
+      auto it = headers.find(std::string(name));
+      if (it == headers.end()) return std::nullopt;
+      return std::string_view(it->second);
+    });
+    ASSERT_TRUE(invocation) << invocation.error().message;
+    auto got = app.handle(request("GET", "/work"), &*invocation);
+    EXPECT_EQ(got.status, 200) << deadline << ": " << got.body;
+    EXPECT_GT(std::stoll(got.body), 23LL * 3600 * 1000) << deadline;
+  }
 }
 
 TEST(SecurityHeaders, AddsWhatTheHandlerDidNotSet) {

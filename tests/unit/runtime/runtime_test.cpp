@@ -25,6 +25,7 @@ using namespace lift::runtime;
 using lift::testing_support::FakeRuntimeApi;
 using lift::testing_support::invocation;
 using lift::testing_support::ScriptedAnswer;
+using namespace std::chrono_literals;
 
 Options options_for(const FakeRuntimeApi& api, unsigned concurrency = 1) {
   Options options;
@@ -266,6 +267,30 @@ TEST(Runtime, ReportsWhenTheApiRefusesAResponse) {
       },
       options_for(api));
   EXPECT_EQ(calls, 2);  // a refused response is logged; the loop goes on
+}
+
+TEST(Runtime, AbsurdDeadlinesAreFarAwayNotPast) {
+  // 9223372036855 ms is the first value whose nanoseconds overflow 64 bits.
+  std::vector<ScriptedAnswer> script;
+  for (const char* deadline : {"9223372036855", "9223372036854775807", "99999999999999999999"}) {
+    auto answer = invocation(deadline, "{}");
+    answer.headers[1].second = deadline;
+    script.push_back(std::move(answer));
+  }
+  FakeRuntimeApi api(std::move(script));
+  std::vector<std::chrono::milliseconds> remaining;
+  (void)run(
+      [&](const Invocation& in) -> lift::Result<Response> {
+        remaining.push_back(in.context.remaining());
+        return Response{"{}"};
+      },
+      options_for(api));
+  ASSERT_EQ(remaining.size(), 3u);
+  for (auto left : remaining) {
+    EXPECT_GT(left, 23h);
+    EXPECT_LE(left, kDeadlineHorizon);
+  }
+  EXPECT_EQ(api.requests_to("/response").size(), 3u);
 }
 
 TEST(Runtime, GivesUpWhenThereIsNoRuntimeApi) {
