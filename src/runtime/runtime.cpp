@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <initializer_list>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -23,13 +24,38 @@
 #include "client.hpp"
 #include "init_timing_clock.hpp"
 #include "lift/core/env.hpp"
+#include "lift/core/json_text.hpp"
+#include "lift/core/log_line.hpp"
 #include "lift/runtime/protocol.hpp"
 
 namespace lift::runtime {
 namespace {
 
-// The runtime's own diagnostics, one line each on stderr (which Lambda sends to CloudWatch).
-void log_line(const std::string& message) { std::fprintf(stderr, "lift runtime: %s\n", message.c_str()); }
+// A field of a runtime log line after its level and message; empty values are left out.
+struct LogField {
+  std::string_view key;
+  std::string_view value;
+};
+
+// The runtime's own diagnostics: one JSON line each on stderr (which Lambda sends to CloudWatch),
+// shaped as lift's other log lines, so that log queries and the advanced logging controls read
+// them as they read the rest.
+void log_line(std::string_view level, std::string_view message, std::initializer_list<LogField> fields = {}) {
+  std::string line = R"({"level":")";
+  line += level;
+  line += R"(","message":)";
+  append_json_string(line, message, InvalidUtf8::replace);
+  for (const auto& [key, value] : fields) {
+    if (value.empty()) continue;
+    line += ",\"";
+    line += key;
+    line += "\":";
+    append_json_string(line, value, InvalidUtf8::replace);
+  }
+  line += R"(,"source":"lift.runtime"})";
+  line += '\n';
+  write_log_line(stderr, line);
+}
 
 std::string demangle(const char* name) {
   int status = 0;
@@ -109,7 +135,7 @@ class ShutdownHooks {
         hook();
       } catch (...) {
         const auto report = Runtime::report_current_exception("Runtime.ShutdownHookError");
-        log_line("a shutdown hook failed: " + report.type + ": " + report.message);
+        log_line("ERROR", "a shutdown hook failed", {{"error_type", report.type}, {"error", report.message}});
       }
     }
   }
@@ -152,7 +178,7 @@ class ShutdownWatch {
     extension_client_ = std::make_unique<detail::Client>(endpoint_, 64 * 1024);
     auto id = extension_client_->register_extension("lift-graceful-shutdown");
     if (!id) {
-      log_line("graceful shutdown unavailable: " + id.error().message);
+      log_line("WARN", "graceful shutdown unavailable", {{"error_type", id.error().code}, {"error", id.error().message}});
       return;
     }
     // An internal extension must keep asking for its next event; it has subscribed to none,
@@ -169,7 +195,7 @@ class ShutdownWatch {
     while (!stopping_) {
       const int signal = sigtimedwait(&signals_, nullptr, &tick);
       if (signal <= 0) continue;
-      log_line(std::string("received ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT") + ", running shutdown hooks");
+      log_line("INFO", signal == SIGTERM ? "received SIGTERM, running shutdown hooks" : "received SIGINT, running shutdown hooks");
       std::mutex mutex;
       std::condition_variable done_cv;
       bool done = false;
@@ -182,7 +208,7 @@ class ShutdownWatch {
       {
         std::unique_lock lock(mutex);
         if (!done_cv.wait_for(lock, options_.shutdown_budget, [&] { return done; }))
-          log_line("shutdown hooks exceeded their budget");
+          log_line("WARN", "shutdown hooks exceeded their budget");
       }
       std::fflush(stdout);
       std::fflush(stderr);
@@ -256,7 +282,7 @@ struct Runtime::Impl {
       auto next = client.next();
       if (!next) {
         if (++failures >= kMaxConsecutiveFailures) {
-          log_line("giving up on the Runtime API: " + next.error().message);
+          log_line("ERROR", "giving up on the Runtime API", {{"error_type", next.error().code}, {"error", next.error().message}});
           return 1;
         }
         back_off(failures);
@@ -264,12 +290,14 @@ struct Runtime::Impl {
       }
       if (next->rejected) {
         const auto& context = next->invocation.context;
-        log_line("rejected an invocation: " + next->rejected->message);
+        log_line("ERROR", "rejected an invocation",
+                 {{"request_id", context.request_id}, {"error_type", next->rejected->code}, {"error", next->rejected->message}});
         if (protocol::valid_request_id(context.request_id)) {
           if (auto sent = client.post_error(context, ErrorReport::from(*next->rejected)); !sent)
-            log_line("could not report it: " + sent.error().message);
+            log_line("ERROR", "could not report the rejection",
+                     {{"request_id", context.request_id}, {"error_type", sent.error().code}, {"error", sent.error().message}});
         } else if (++failures >= kMaxConsecutiveFailures) {
-          log_line("giving up: the Runtime API keeps sending invocations without a usable request id");
+          log_line("ERROR", "giving up: the Runtime API keeps sending invocations without a usable request id");
           return 1;
         } else {
           back_off(failures);
@@ -297,7 +325,7 @@ struct Runtime::Impl {
   template <class Handle>
   int serve(const Handle& handle) {
     if (endpoint.empty()) {
-      log_line("AWS_LAMBDA_RUNTIME_API is not set: run this function on Lambda or with `lift invoke`");
+      log_line("ERROR", "AWS_LAMBDA_RUNTIME_API is not set: run this function on Lambda or with `lift invoke`");
       return 2;
     }
     int code = 0;
@@ -326,10 +354,11 @@ const Options& Runtime::options() const noexcept { return impl_->options; }
 void Runtime::on_shutdown(std::function<void()> hook) { impl_->hooks.add(std::move(hook)); }
 
 void Runtime::fail_init(const ErrorReport& report) {
-  log_line("initialisation failed: " + report.type + ": " + report.message);
+  log_line("ERROR", "initialisation failed", {{"error_type", report.type}, {"error", report.message}});
   if (!impl_->endpoint.empty()) {
     detail::Client client(impl_->endpoint, 64 * 1024);
-    if (auto sent = client.post_init_error(report); !sent) log_line("could not report it: " + sent.error().message);
+    if (auto sent = client.post_init_error(report); !sent)
+      log_line("ERROR", "could not report the initialisation failure", {{"error_type", sent.error().code}, {"error", sent.error().message}});
   }
   std::fflush(stdout);
   std::fflush(stderr);
@@ -358,9 +387,11 @@ int Runtime::run(Handler handler) {
       // It would split the request's header block; as ResponseStream::set_content_type refuses.
       failure = ErrorReport{"Runtime.InvalidContentType", "the response's content type contains a line break", {}};
     }
-    if (failure) log_line("invocation " + context.request_id + " failed: " + failure->type + ": " + failure->message);
+    if (failure) log_line("ERROR", "invocation failed", {{"request_id", context.request_id}, {"error_type", failure->type}, {"error", failure->message}});
     auto sent = failure ? client.post_error(context, *failure) : client.post_response(context, *response);
-    if (!sent) log_line("invocation " + context.request_id + ": " + sent.error().message);
+    if (!sent)
+      log_line("ERROR", "the invocation's answer was not delivered",
+               {{"request_id", context.request_id}, {"error_type", sent.error().code}, {"error", sent.error().message}});
   };
   return impl_->serve(handle);
 }
@@ -379,14 +410,16 @@ int Runtime::run(StreamingHandler handler) {
     }
     Result<void> sent;
     if (failure) {
-      log_line("invocation " + context.request_id + " failed: " + failure->type + ": " + failure->message);
+      log_line("ERROR", "invocation failed", {{"request_id", context.request_id}, {"error_type", failure->type}, {"error", failure->message}});
       // Before the first byte the error is an ordinary /error; after it, only trailers can carry it.
       sent = stream.begun() ? stream.fail(*failure) : client.post_error(context, *failure);
     } else {
       if (!out.started()) sent = out.write({});  // an empty body still needs its content type
       if (sent) sent = stream.finish();
     }
-    if (!sent) log_line("invocation " + context.request_id + ": " + sent.error().message);
+    if (!sent)
+      log_line("ERROR", "the invocation's answer was not delivered",
+               {{"request_id", context.request_id}, {"error_type", sent.error().code}, {"error", sent.error().message}});
   };
   return impl_->serve(handle);
 }

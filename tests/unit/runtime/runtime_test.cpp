@@ -220,6 +220,32 @@ TEST(Runtime, SurvivesInvocationsWithBadHeaders) {
   ASSERT_EQ(api.requests_to("/response").size(), 1u);
 }
 
+TEST(Runtime, ItsDiagnosticsAreJsonLines) {
+  ScriptedAnswer bad_deadline = invocation("bad-deadline", "{}");
+  bad_deadline.headers[1].second = "to\"morrow";
+  FakeRuntimeApi api({bad_deadline, invocation("fails", "{}")});
+  testing::internal::CaptureStderr();
+  (void)run([](const Invocation&) -> lift::Result<Response> { return lift::Error{"OrderNotFound", "no order 7", 404}; },
+            options_for(api));
+  const std::string log = testing::internal::GetCapturedStderr();
+  std::vector<boost::json::value> lines;
+  for (std::size_t start = 0, end; (end = log.find('\n', start)) != std::string::npos; start = end + 1)
+    lines.push_back(json_of(log.substr(start, end - start)));
+  ASSERT_EQ(lines.size(), 3u) << log;  // the rejection, the handler's failure, giving up
+  for (const auto& line : lines) {
+    EXPECT_EQ(line.at("level"), "ERROR") << line;
+    EXPECT_EQ(line.at("source"), "lift.runtime") << line;
+  }
+  EXPECT_EQ(lines[0].at("request_id"), "bad-deadline");
+  EXPECT_EQ(lines[0].at("error_type"), "Runtime.MalformedInvocation");
+  EXPECT_NE(std::string(lines[0].at("error").as_string()).find("to\"morrow"), std::string::npos);
+  EXPECT_EQ(lines[1].at("message"), "invocation failed");
+  EXPECT_EQ(lines[1].at("request_id"), "fails");
+  EXPECT_EQ(lines[1].at("error_type"), "OrderNotFound");
+  EXPECT_EQ(lines[1].at("error"), "no order 7");
+  EXPECT_EQ(lines[2].at("message"), "giving up on the Runtime API");
+}
+
 TEST(Runtime, SurvivesBrokenAnswers) {
   ScriptedAnswer server_error;
   server_error.status = 500;
