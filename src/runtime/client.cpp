@@ -2,13 +2,20 @@
 
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <chrono>
+#include <climits>
+#include <cstdint>
 #include <mutex>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
@@ -29,9 +36,136 @@ constexpr std::size_t kMaxApiAnswerBytes = 1024 * 1024;
 constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
 constexpr std::string_view kErrorTrailers = "Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body";
 
+// A wait for the other side with no limit.
+constexpr int kNoTimeout = -1;
+
 Error transport_error(const std::string& what, const boost::system::error_code& ec) {
   return Error{"Runtime.TransportError", what + ": " + ec.message(), 502};
 }
+
+// The connection's socket as Beast's sync stream, each wait for the other side bounded by
+// `timeout_ms` (kNoTimeout: none). A blocking Asio call cannot be bounded (it polls without a
+// limit once the socket would block), hence the descriptor used directly: poll, then recv or
+// send. The limit is on silence, not on the whole exchange: every byte that moves restarts it.
+class TimedStream {
+ public:
+  TimedStream(int fd, int timeout_ms) noexcept : fd_(fd), timeout_ms_(timeout_ms) {}
+
+  template <class MutableBuffers>
+  std::size_t read_some(const MutableBuffers& buffers, boost::system::error_code& ec) {
+    Vectors vectors(buffers);
+    if (vectors.count == 0) return ok(ec, 0);
+    for (;;) {
+      // Without a limit, recv simply blocks; with one, it runs only once poll saw data.
+      if (timeout_ms_ != kNoTimeout && !wait(POLLIN, ec)) return 0;
+      msghdr message{};
+      message.msg_iov = vectors.items;
+      message.msg_iovlen = vectors.count;
+      const ssize_t got = ::recvmsg(fd_, &message, timeout_ms_ != kNoTimeout ? MSG_DONTWAIT : 0);
+      if (got > 0) return ok(ec, static_cast<std::size_t>(got));
+      if (got == 0) {
+        ec = boost::asio::error::eof;
+        return 0;
+      }
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        // Only a descriptor left non-blocking gets here without a limit: wait, do not spin.
+        if (timeout_ms_ == kNoTimeout && !wait(POLLIN, ec)) return 0;
+        continue;
+      }
+      return failed(ec);
+    }
+  }
+
+  template <class ConstBuffers>
+  std::size_t write_some(const ConstBuffers& buffers, boost::system::error_code& ec) {
+    Vectors vectors(buffers);
+    if (vectors.count == 0) return ok(ec, 0);
+    for (;;) {
+      msghdr message{};
+      message.msg_iov = vectors.items;
+      message.msg_iovlen = vectors.count;
+      // MSG_NOSIGNAL: a closed connection is an error, not SIGPIPE. With a limit, the send
+      // takes what fits and waits in poll for the rest.
+      const ssize_t sent = ::sendmsg(fd_, &message, MSG_NOSIGNAL | (timeout_ms_ != kNoTimeout ? MSG_DONTWAIT : 0));
+      if (sent >= 0) {
+        written_ += static_cast<std::size_t>(sent);
+        return ok(ec, static_cast<std::size_t>(sent));
+      }
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        if (!wait(POLLOUT, ec)) return 0;
+        continue;
+      }
+      return failed(ec);
+    }
+  }
+
+  // The throwing forms Beast's stream concepts ask for; lift only calls the others.
+  template <class MutableBuffers>
+  std::size_t read_some(const MutableBuffers& buffers) {
+    boost::system::error_code ec;
+    const auto n = read_some(buffers, ec);
+    if (ec) throw boost::system::system_error(ec);
+    return n;
+  }
+  template <class ConstBuffers>
+  std::size_t write_some(const ConstBuffers& buffers) {
+    boost::system::error_code ec;
+    const auto n = write_some(buffers, ec);
+    if (ec) throw boost::system::system_error(ec);
+    return n;
+  }
+
+  // Bytes the kernel has taken so far: once there are any, the other side may have read them.
+  [[nodiscard]] std::size_t written() const noexcept { return written_; }
+
+ private:
+  // Up to 16 non-empty buffers of a sequence (Beast hands over a few: header, body, chunk parts).
+  struct Vectors {
+    iovec items[16];
+    int count = 0;
+    template <class Buffers>
+    explicit Vectors(const Buffers& buffers) {
+      for (auto it = net::buffer_sequence_begin(buffers); it != net::buffer_sequence_end(buffers) && count < 16; ++it) {
+        const net::const_buffer buffer = *it;
+        if (buffer.size() == 0) continue;
+        items[count++] = iovec{const_cast<void*>(static_cast<const void*>(buffer.data())), buffer.size()};
+      }
+    }
+  };
+
+  static std::size_t ok(boost::system::error_code& ec, std::size_t n) {
+    ec = {};
+    return n;
+  }
+  static std::size_t failed(boost::system::error_code& ec) {
+    ec.assign(errno, boost::system::system_category());
+    return 0;
+  }
+
+  // Until the socket is ready for `events` (or has an error or hang-up for the next call to
+  // report); false with beast::error::timeout once the limit passes without it.
+  bool wait(short events, boost::system::error_code& ec) {
+    pollfd p{fd_, events, 0};
+    for (;;) {
+      const int ready = ::poll(&p, 1, timeout_ms_);
+      if (ready > 0) return true;
+      if (ready == 0) {
+        ec = beast::error::timeout;
+        return false;
+      }
+      if (errno != EINTR) {
+        failed(ec);
+        return false;
+      }
+    }
+  }
+
+  int fd_;
+  int timeout_ms_;
+  std::size_t written_ = 0;
+};
 
 std::string_view view(beast::string_view s) { return {s.data(), s.size()}; }
 
@@ -58,6 +192,7 @@ struct Client::Impl {
   std::string port;
   std::string authority;  // host:port, for the Host header and messages
   std::size_t max_event_bytes;
+  int post_timeout_ms;  // for each wait of a POST; kNoTimeout: none
   net::io_context io;
   tcp::socket socket{io};
   beast::flat_buffer buffer;
@@ -65,7 +200,10 @@ struct Client::Impl {
   std::mutex descriptor_mutex;
   bool interrupted = false;
 
-  Impl(std::string endpoint, std::size_t max_event) : authority(std::move(endpoint)), max_event_bytes(max_event) {
+  Impl(std::string endpoint, std::size_t max_event, std::chrono::milliseconds post_timeout)
+      : authority(std::move(endpoint)),
+        max_event_bytes(max_event),
+        post_timeout_ms(post_timeout.count() <= 0 ? kNoTimeout : static_cast<int>(std::min<std::int64_t>(post_timeout.count(), INT_MAX))) {
     std::string_view e = authority;
     // host:port, [v6]:port; a bare host (or bare IPv6 address) means port 80.
     const auto colon = e.rfind(':');
@@ -113,7 +251,7 @@ struct Client::Impl {
   }
 
   // True when a kept-alive connection has been closed (or written to) by the other side
-  // while idle; checked before a stream, which cannot be retried once its body has gone.
+  // while idle; checked before a POST, which is never sent twice once its bytes have gone.
   bool stale() {
     if (!socket.is_open()) return true;
     pollfd p{socket.native_handle(), POLLIN | POLLRDHUP, 0};
@@ -127,23 +265,41 @@ struct Client::Impl {
       request.set(beast::string_view(protocol::kInvocationId.data(), protocol::kInvocationId.size()), context->invocation_id);
   }
 
-  // Sends `request` and reads the answer with a parser prepared by `limit`. A kept-alive
-  // connection that the server closed while idle fails before any answer byte arrives; that
-  // case (and only that one) is retried once on a new connection.
+  // The socket for one exchange; a POST's waits are bounded, a GET's are not (GET /next waits
+  // for as long as the environment is frozen between invocations).
+  TimedStream stream_for(bool post) { return TimedStream(socket.native_handle(), post ? post_timeout_ms : kNoTimeout); }
+
+  // What a failed exchange reports; a POST's wait that timed out says so.
+  Error io_error(const std::string& what, const boost::system::error_code& ec) const {
+    if (ec == beast::error::timeout)
+      return Error{"Runtime.Timeout", what + ": the Runtime API made no progress for " + std::to_string(post_timeout_ms) + " ms", 504};
+    return transport_error(what, ec);
+  }
+
+  // Sends `request` and reads the answer with a parser prepared by `limit`. A request is sent
+  // again (once, on a new connection) only when the server cannot have acted on it: a GET on a
+  // kept-alive connection that the server had closed while idle (it fails before any answer
+  // byte), a POST none of whose bytes left. A POST that may have been read is never sent again:
+  // the API may have taken it, and an invocation must not be answered twice. So a POST checks
+  // its kept-alive connection before it starts instead.
   template <class Request, class OnAnswer>
   auto round_trip(Request& request, std::size_t limit, OnAnswer&& on_answer) -> decltype(on_answer(std::declval<http::response_parser<http::string_body>&>(), boost::system::error_code{})) {
+    const bool post = request.method() != http::verb::get;
     for (int attempt = 0;; ++attempt) {
+      if (post && socket.is_open() && stale()) close();
       const bool fresh_connection = !socket.is_open();
       if (fresh_connection) {
         if (auto connected = connect(); !connected) return connected.error();
       }
+      auto stream = stream_for(post);
       boost::system::error_code ec;
-      http::write(socket, request, ec);
+      http::write(stream, request, ec);
       http::response_parser<http::string_body> parser;
       parser.header_limit(kMaxHeaderBytes);
       parser.body_limit(limit);
-      if (!ec) http::read(socket, buffer, parser, ec);
-      if (ec && !fresh_connection && attempt == 0 && !parser.got_some() && ec != http::error::body_limit) {
+      if (!ec) http::read(stream, buffer, parser, ec);
+      const bool unread = !post || stream.written() == 0;
+      if (ec && unread && !fresh_connection && attempt == 0 && !parser.got_some() && ec != http::error::body_limit) {
         close();
         continue;
       }
@@ -172,7 +328,7 @@ struct Client::Impl {
                           boost::system::error_code ec) -> Result<http::response<http::string_body>> {
                         if (ec) {
                           close();
-                          return transport_error(std::string(what) + " failed", ec);
+                          return io_error(std::string(what) + " failed", ec);
                         }
                         if (!parser.keep_alive()) close();
                         return parser.release();
@@ -180,8 +336,8 @@ struct Client::Impl {
   }
 };
 
-Client::Client(std::string endpoint, std::size_t max_event_bytes)
-    : impl_(std::make_unique<Impl>(std::move(endpoint), max_event_bytes)) {}
+Client::Client(std::string endpoint, std::size_t max_event_bytes, std::chrono::milliseconds post_timeout)
+    : impl_(std::make_unique<Impl>(std::move(endpoint), max_event_bytes, post_timeout)) {}
 Client::~Client() = default;
 
 void Client::interrupt() {
@@ -264,25 +420,27 @@ Result<void> Client::Stream::begin(std::string_view content_type) {
   request.chunked(true);
   http::request_serializer<http::empty_body> serializer{request};
   boost::system::error_code ec;
-  http::write_header(impl.socket, serializer, ec);
-  if (ec) {
-    impl.close();
-    return transport_error("starting the response stream failed", ec);
-  }
+  auto stream = impl.stream_for(true);
+  http::write_header(stream, serializer, ec);
+  if (ec) return lose(impl.io_error("starting the response stream failed", ec));
   begun_ = true;
   return ok();
+}
+
+Result<void> Client::Stream::lose(Error error) {
+  ended_ = true;
+  client_.impl_->close();
+  lost_ = std::move(error);
+  return *lost_;
 }
 
 Result<void> Client::Stream::write(std::string_view bytes) {
   if (!begun_ || ended_) return Error{"Runtime.StreamClosed", "the response stream is not open", 500};
   if (bytes.empty()) return ok();
   boost::system::error_code ec;
-  net::write(client_.impl_->socket, http::make_chunk(net::const_buffer(bytes.data(), bytes.size())), ec);
-  if (ec) {
-    ended_ = true;
-    client_.impl_->close();
-    return transport_error("writing the response stream failed", ec);
-  }
+  auto stream = client_.impl_->stream_for(true);
+  net::write(stream, http::make_chunk(net::const_buffer(bytes.data(), bytes.size())), ec);
+  if (ec) return lose(client_.impl_->io_error("writing the response stream failed", ec));
   return ok();
 }
 
@@ -304,15 +462,13 @@ Result<void> Client::Stream::end(const ErrorReport* report) {
                  base64::encode(report->to_json()));
   }
   boost::system::error_code ec;
-  net::write(impl.socket, http::make_chunk_last(trailers), ec);
+  auto stream = impl.stream_for(true);
+  net::write(stream, http::make_chunk_last(trailers), ec);
   http::response_parser<http::string_body> parser;
   parser.header_limit(kMaxHeaderBytes);
   parser.body_limit(kMaxApiAnswerBytes);
-  if (!ec) http::read(impl.socket, impl.buffer, parser, ec);
-  if (ec) {
-    impl.close();
-    return transport_error("ending the response stream failed", ec);
-  }
+  if (!ec) http::read(stream, impl.buffer, parser, ec);
+  if (ec) return lose(impl.io_error("ending the response stream failed", ec));
   if (!parser.keep_alive()) impl.close();
   return accepted(parser.get(), "the streamed response");
 }

@@ -67,6 +67,24 @@ std::string demangle(const char* name) {
 // answers garbage for long; a local emulator that went away should end the process quickly.
 constexpr int kMaxConsecutiveFailures = 5;
 
+// Whether a failed exchange never got an answer from the Runtime API (as opposed to one the API
+// answered by refusing it).
+bool unanswered(const Error& error) { return error.code == "Runtime.TransportError" || error.code == "Runtime.Timeout"; }
+
+// Logs what became of an invocation's answer when it failed; false when it got no answer from
+// the API (the connection failed or went silent, perhaps after the API read it all), which
+// counts toward giving up. Such an answer is never sent again: the API may have taken it, and
+// an invocation must not be answered twice.
+bool settle(const Result<void>& sent, std::string_view request_id) {
+  if (sent) return true;
+  const Error& error = sent.error();
+  const bool lost = unanswered(error);
+  log_line("ERROR", lost ? "the invocation's answer got no reply from the Runtime API and is not sent again"
+                         : "the Runtime API refused the invocation's answer",
+           {{"request_id", request_id}, {"error_type", error.code}, {"error", error.message}});
+  return !lost;
+}
+
 void back_off(int failures) {
   std::this_thread::sleep_for(std::chrono::milliseconds(10) * (1 << std::min(failures, 6)));
 }
@@ -175,7 +193,7 @@ class ShutdownWatch {
 
  private:
   void register_extension() {
-    extension_client_ = std::make_unique<detail::Client>(endpoint_, 64 * 1024);
+    extension_client_ = std::make_unique<detail::Client>(endpoint_, 64 * 1024, options_.post_timeout);
     auto id = extension_client_->register_extension("lift-graceful-shutdown");
     if (!id) {
       log_line("WARN", "graceful shutdown unavailable", {{"error_type", id.error().code}, {"error", id.error().message}});
@@ -272,10 +290,12 @@ struct Runtime::Impl {
   ShutdownHooks hooks;
 
   // One worker loop: fetch, handle, repeat, on its own connection. Returns the exit code
-  // once the Runtime API has gone away.
+  // once the Runtime API has gone away: kMaxConsecutiveFailures exchanges in a row that failed
+  // (a /next, or an answer that got no reply); an invocation answered starts the count again.
+  // `handle` returns whether the API took the answer (or refused it).
   template <class Handle>
   int work(const Handle& handle, bool export_trace) {
-    detail::Client client(endpoint, options.max_event_bytes);
+    detail::Client client(endpoint, options.max_event_bytes, options.post_timeout);
     int failures = 0;
     for (;;) {
       std::call_once(first_next, [this] { first_next_at = std::chrono::steady_clock::now(); });
@@ -293,9 +313,11 @@ struct Runtime::Impl {
         log_line("ERROR", "rejected an invocation",
                  {{"request_id", context.request_id}, {"error_type", next->rejected->code}, {"error", next->rejected->message}});
         if (protocol::valid_request_id(context.request_id)) {
-          if (auto sent = client.post_error(context, ErrorReport::from(*next->rejected)); !sent)
-            log_line("ERROR", "could not report the rejection",
-                     {{"request_id", context.request_id}, {"error_type", sent.error().code}, {"error", sent.error().message}});
+          if (!settle(client.post_error(context, ErrorReport::from(*next->rejected)), context.request_id) &&
+              ++failures >= kMaxConsecutiveFailures) {
+            log_line("ERROR", "giving up on the Runtime API: answers get no reply");
+            return 1;
+          }
         } else if (++failures >= kMaxConsecutiveFailures) {
           log_line("ERROR", "giving up: the Runtime API keeps sending invocations without a usable request id");
           return 1;
@@ -304,10 +326,14 @@ struct Runtime::Impl {
         }
         continue;
       }
-      failures = 0;
       if (!cold_start_given.exchange(true)) next->invocation.context.cold_start = init_timing();
       if (export_trace) trace_environment.set(next->invocation.context.trace_id);
-      handle(client, next->invocation);
+      if (handle(client, next->invocation)) {
+        failures = 0;
+      } else if (++failures >= kMaxConsecutiveFailures) {
+        log_line("ERROR", "giving up on the Runtime API: answers get no reply");
+        return 1;
+      }
     }
   }
 
@@ -356,7 +382,7 @@ void Runtime::on_shutdown(std::function<void()> hook) { impl_->hooks.add(std::mo
 void Runtime::fail_init(const ErrorReport& report) {
   log_line("ERROR", "initialisation failed", {{"error_type", report.type}, {"error", report.message}});
   if (!impl_->endpoint.empty()) {
-    detail::Client client(impl_->endpoint, 64 * 1024);
+    detail::Client client(impl_->endpoint, 64 * 1024, impl_->options.post_timeout);
     if (auto sent = client.post_init_error(report); !sent)
       log_line("ERROR", "could not report the initialisation failure", {{"error_type", sent.error().code}, {"error", sent.error().message}});
   }
@@ -367,7 +393,7 @@ void Runtime::fail_init(const ErrorReport& report) {
 
 int Runtime::run(Handler handler) {
   const std::size_t limit = impl_->options.max_response_bytes;
-  auto handle = [&handler, limit](detail::Client& client, const Invocation& invocation) {
+  auto handle = [&handler, limit](detail::Client& client, const Invocation& invocation) -> bool {
     const auto& context = invocation.context;
     std::optional<ErrorReport> failure;
     std::optional<Response> response;
@@ -388,16 +414,13 @@ int Runtime::run(Handler handler) {
       failure = ErrorReport{"Runtime.InvalidContentType", "the response's content type contains a line break", {}};
     }
     if (failure) log_line("ERROR", "invocation failed", {{"request_id", context.request_id}, {"error_type", failure->type}, {"error", failure->message}});
-    auto sent = failure ? client.post_error(context, *failure) : client.post_response(context, *response);
-    if (!sent)
-      log_line("ERROR", "the invocation's answer was not delivered",
-               {{"request_id", context.request_id}, {"error_type", sent.error().code}, {"error", sent.error().message}});
+    return settle(failure ? client.post_error(context, *failure) : client.post_response(context, *response), context.request_id);
   };
   return impl_->serve(handle);
 }
 
 int Runtime::run(StreamingHandler handler) {
-  auto handle = [&handler](detail::Client& client, const Invocation& invocation) {
+  auto handle = [&handler](detail::Client& client, const Invocation& invocation) -> bool {
     const auto& context = invocation.context;
     auto stream = client.open_stream(context);
     ResponseStream out(stream);
@@ -408,18 +431,21 @@ int Runtime::run(StreamingHandler handler) {
     } catch (...) {
       failure = report_current_exception("Runtime.UnhandledException");
     }
-    Result<void> sent;
-    if (failure) {
+    if (failure)
       log_line("ERROR", "invocation failed", {{"request_id", context.request_id}, {"error_type", failure->type}, {"error", failure->message}});
+    Result<void> sent;
+    if (stream.lost()) {
+      // The stream's connection broke (what the handler wrote may have reached the API, its
+      // request line at least): nothing more is sent for this invocation, not even an /error.
+      sent = *stream.lost();
+    } else if (failure) {
       // Before the first byte the error is an ordinary /error; after it, only trailers can carry it.
       sent = stream.begun() ? stream.fail(*failure) : client.post_error(context, *failure);
     } else {
       if (!out.started()) sent = out.write({});  // an empty body still needs its content type
       if (sent) sent = stream.finish();
     }
-    if (!sent)
-      log_line("ERROR", "the invocation's answer was not delivered",
-               {{"request_id", context.request_id}, {"error_type", sent.error().code}, {"error", sent.error().message}});
+    return settle(sent, context.request_id);
   };
   return impl_->serve(handle);
 }
