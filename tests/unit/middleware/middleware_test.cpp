@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
@@ -15,6 +16,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "lift/app/app.hpp"
 #include "lift/app/errors.hpp"
@@ -313,6 +315,67 @@ TEST(Compression, GzipsLargeTextForClientsThatAcceptIt) {
   small.headers.add("Accept-Encoding", "gzip");
   EXPECT_FALSE(app.handle(small).headers.contains("content-encoding"));
   EXPECT_FALSE(app.handle(request("GET", "/big")).headers.contains("content-encoding"));
+}
+
+// Every token of a response's Vary fields, in order, as written.
+std::vector<std::string> vary_tokens(const Response& response) {
+  std::vector<std::string> tokens;
+  for (auto value : response.headers.all("vary")) {
+    std::size_t start = 0;
+    while (start <= value.size()) {
+      auto end = value.find(',', start);
+      if (end == std::string_view::npos) end = value.size();
+      auto token = value.substr(start, end - start);
+      while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+      while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+      if (!token.empty()) tokens.emplace_back(token);
+      start = end + 1;
+    }
+  }
+  return tokens;
+}
+
+// A large JSON answer carrying the `vary` fields, through `app`, for a cross-origin client that
+// takes gzip; it comes back compressed.
+Response vary_through(App& app, const std::vector<std::string>& vary) {
+  app.get("/big", [vary](Context&) {
+    auto response = Response::json(200, "\"" + std::string(5000, 'a') + "\"");
+    for (const auto& value : vary) response.headers.add("Vary", value);
+    return response;
+  });
+  auto r = request("GET", "/big");
+  r.headers.add("Origin", "https://app.example.com");
+  r.headers.add("Accept-Encoding", "gzip");
+  auto got = app.handle(r);
+  EXPECT_EQ(got.headers.value_or("content-encoding", ""), "gzip");
+  return got;
+}
+
+TEST(Vary, CorsAndCompressionAddToWhatIsThereInEitherOrder) {
+  // Replacing Vary loses what it said: a cache keyed without Accept-Encoding hands a gzip body
+  // to a client that did not ask for one.
+  for (const bool cors_outside : {true, false}) {
+    App app;
+    auto cors = lift::mw::cors({.allow_origins = {"https://app.example.com"}});
+    auto gzip = lift::mw::compression(100);
+    if (cors_outside) {
+      app.use(std::move(cors), std::move(gzip));
+    } else {
+      app.use(std::move(gzip), std::move(cors));
+    }
+    auto got = vary_through(app, {"Cookie"});
+    EXPECT_EQ(got.headers.all("vary").size(), 1u);
+    auto tokens = vary_tokens(got);
+    std::sort(tokens.begin(), tokens.end());
+    EXPECT_EQ(tokens, (std::vector<std::string>{"Accept-Encoding", "Cookie", "Origin"})) << (cors_outside ? "cors outside" : "cors inside");
+  }
+}
+
+TEST(Vary, ATokenAlreadyListedIsNotRepeated) {
+  App app;
+  app.use(lift::mw::cors({.allow_origins = {"https://app.example.com"}}), lift::mw::compression(100));
+  auto got = vary_through(app, {"origin", "accept-encoding, Cookie"});
+  EXPECT_EQ(vary_tokens(got), (std::vector<std::string>{"origin", "accept-encoding", "Cookie"}));
 }
 
 }  // namespace
