@@ -2,14 +2,13 @@
 
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
-#include <climits>
-#include <cstdint>
 #include <mutex>
 
 #include <boost/asio/connect.hpp>
@@ -36,44 +35,51 @@ constexpr std::size_t kMaxApiAnswerBytes = 1024 * 1024;
 constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
 constexpr std::string_view kErrorTrailers = "Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body";
 
-// A wait for the other side with no limit.
-constexpr int kNoTimeout = -1;
+// How long a kept-alive connection must have been idle before a POST checks that the API has
+// not closed it (a poll). Servers that drop idle connections do so after seconds, not within a
+// millisecond of their own answer; and a warm handler that returns sooner is where the poll
+// would be a visible share of the function's own cost (a few percent), while after 1 ms it is
+// about a thousandth. A connection closed unnoticed makes the POST fail and be reported: it is
+// never sent twice either way.
+constexpr auto kIdleBeforeStaleCheck = std::chrono::milliseconds(1);
 
 Error transport_error(const std::string& what, const boost::system::error_code& ec) {
   return Error{"Runtime.TransportError", what + ": " + ec.message(), 502};
 }
 
-// The connection's socket as Beast's sync stream, each wait for the other side bounded by
-// `timeout_ms` (kNoTimeout: none). A blocking Asio call cannot be bounded (it polls without a
-// limit once the socket would block), hence the descriptor used directly: poll, then recv or
-// send. The limit is on silence, not on the whole exchange: every byte that moves restarts it.
-class TimedStream {
+// The connection's socket as Beast's sync stream: blocking recv and send on the descriptor,
+// one system call per read or write as with Asio's socket. The connection's SO_RCVTIMEO and
+// SO_SNDTIMEO (set once, when it is made) bound each wait for the other side: after that much
+// silence the call fails with EAGAIN. A bounded stream (a POST) reports that as
+// beast::error::timeout; an unbounded one (GET /next, which waits for as long as the
+// environment is frozen) simply waits again. Asio's own blocking calls cannot be used for
+// this: on EAGAIN they wait in poll with no limit. The limit is on silence, not on the whole
+// exchange: every byte that moves restarts it.
+class SocketStream {
  public:
-  TimedStream(int fd, int timeout_ms) noexcept : fd_(fd), timeout_ms_(timeout_ms) {}
+  SocketStream(int fd, bool bounded) noexcept : fd_(fd), bounded_(bounded) {}
 
   template <class MutableBuffers>
   std::size_t read_some(const MutableBuffers& buffers, boost::system::error_code& ec) {
     Vectors vectors(buffers);
     if (vectors.count == 0) return ok(ec, 0);
     for (;;) {
-      // Without a limit, recv simply blocks; with one, it runs only once poll saw data.
-      if (timeout_ms_ != kNoTimeout && !wait(POLLIN, ec)) return 0;
-      msghdr message{};
-      message.msg_iov = vectors.items;
-      message.msg_iovlen = vectors.count;
-      const ssize_t got = ::recvmsg(fd_, &message, timeout_ms_ != kNoTimeout ? MSG_DONTWAIT : 0);
+      // One buffer (what Beast's parser reads into) is a plain recv, like Asio's.
+      ssize_t got;
+      if (vectors.count == 1) {
+        got = ::recv(fd_, vectors.items[0].iov_base, vectors.items[0].iov_len, 0);
+      } else {
+        msghdr message{};
+        message.msg_iov = vectors.items;
+        message.msg_iovlen = vectors.count;
+        got = ::recvmsg(fd_, &message, 0);
+      }
       if (got > 0) return ok(ec, static_cast<std::size_t>(got));
       if (got == 0) {
         ec = boost::asio::error::eof;
         return 0;
       }
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) {
-        // Only a descriptor left non-blocking gets here without a limit: wait, do not spin.
-        if (timeout_ms_ == kNoTimeout && !wait(POLLIN, ec)) return 0;
-        continue;
-      }
-      return failed(ec);
+      if (!again(ec)) return 0;
     }
   }
 
@@ -85,19 +91,14 @@ class TimedStream {
       msghdr message{};
       message.msg_iov = vectors.items;
       message.msg_iovlen = vectors.count;
-      // MSG_NOSIGNAL: a closed connection is an error, not SIGPIPE. With a limit, the send
-      // takes what fits and waits in poll for the rest.
-      const ssize_t sent = ::sendmsg(fd_, &message, MSG_NOSIGNAL | (timeout_ms_ != kNoTimeout ? MSG_DONTWAIT : 0));
+      // MSG_NOSIGNAL: a closed connection is an error, not SIGPIPE. A send that timed out
+      // after some bytes went returns their count (progress); only one that moved none fails.
+      const ssize_t sent = ::sendmsg(fd_, &message, MSG_NOSIGNAL);
       if (sent >= 0) {
         written_ += static_cast<std::size_t>(sent);
         return ok(ec, static_cast<std::size_t>(sent));
       }
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) {
-        if (!wait(POLLOUT, ec)) return 0;
-        continue;
-      }
-      return failed(ec);
+      if (!again(ec)) return 0;
     }
   }
 
@@ -139,31 +140,24 @@ class TimedStream {
     ec = {};
     return n;
   }
-  static std::size_t failed(boost::system::error_code& ec) {
-    ec.assign(errno, boost::system::system_category());
-    return 0;
-  }
 
-  // Until the socket is ready for `events` (or has an error or hang-up for the next call to
-  // report); false with beast::error::timeout once the limit passes without it.
-  bool wait(short events, boost::system::error_code& ec) {
-    pollfd p{fd_, events, 0};
-    for (;;) {
-      const int ready = ::poll(&p, 1, timeout_ms_);
-      if (ready > 0) return true;
-      if (ready == 0) {
-        ec = beast::error::timeout;
-        return false;
-      }
-      if (errno != EINTR) {
-        failed(ec);
-        return false;
-      }
+  // After a failed call: true to make it again (interrupted by a signal, or a timed-out wait of
+  // an unbounded stream); otherwise false with the error in `ec` (beast::error::timeout for a
+  // timed-out wait of a bounded one).
+  bool again(boost::system::error_code& ec) const {
+    const int error = errno;
+    if (error == EINTR) return true;
+    if (error == EAGAIN || error == EWOULDBLOCK) {
+      if (!bounded_) return true;
+      ec = beast::error::timeout;
+      return false;
     }
+    ec.assign(error, boost::system::system_category());
+    return false;
   }
 
   int fd_;
-  int timeout_ms_;
+  bool bounded_;
   std::size_t written_ = 0;
 };
 
@@ -192,10 +186,12 @@ struct Client::Impl {
   std::string port;
   std::string authority;  // host:port, for the Host header and messages
   std::size_t max_event_bytes;
-  int post_timeout_ms;  // for each wait of a POST; kNoTimeout: none
+  std::chrono::milliseconds post_timeout;  // for each wait of a POST; zero: none
   net::io_context io;
   tcp::socket socket{io};
   beast::flat_buffer buffer;
+  // When the connection last finished reading an answer (or was made): how long it has been idle.
+  std::chrono::steady_clock::time_point idle_since;
   // Guards the socket's descriptor against interrupt() from another thread.
   std::mutex descriptor_mutex;
   bool interrupted = false;
@@ -203,7 +199,7 @@ struct Client::Impl {
   Impl(std::string endpoint, std::size_t max_event, std::chrono::milliseconds post_timeout)
       : authority(std::move(endpoint)),
         max_event_bytes(max_event),
-        post_timeout_ms(post_timeout.count() <= 0 ? kNoTimeout : static_cast<int>(std::min<std::int64_t>(post_timeout.count(), INT_MAX))) {
+        post_timeout(std::max(post_timeout, std::chrono::milliseconds::zero())) {
     std::string_view e = authority;
     // host:port, [v6]:port; a bare host (or bare IPv6 address) means port 80.
     const auto colon = e.rfind(':');
@@ -244,16 +240,32 @@ struct Client::Impl {
     }
     if (ec) return transport_error("cannot connect to the Runtime API at " + authority, ec);
     fresh.set_option(tcp::no_delay(true), ec);  // small requests; Nagle would add latency
+    if (post_timeout.count() > 0) {
+      // The bound on each wait of a POST (see SocketStream), set once per connection so that an
+      // exchange costs no system call beyond its sends and receives.
+      const auto whole = std::chrono::duration_cast<std::chrono::seconds>(post_timeout);
+      const timeval limit{static_cast<time_t>(whole.count()),
+                          static_cast<suseconds_t>(std::chrono::microseconds(post_timeout - whole).count())};
+      const int fd = fresh.native_handle();
+      if (::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit) != 0 ||
+          ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit) != 0)
+        return transport_error("cannot bound the waits of the connection to " + authority,
+                               boost::system::error_code(errno, boost::system::system_category()));
+    }
     std::lock_guard lock(descriptor_mutex);
     if (interrupted) return Error{"Runtime.Interrupted", "the client was interrupted", 503};
     socket = std::move(fresh);
+    idle_since = std::chrono::steady_clock::now();
     return ok();
   }
 
-  // True when a kept-alive connection has been closed (or written to) by the other side
-  // while idle; checked before a POST, which is never sent twice once its bytes have gone.
+  // True when a POST needs a new connection first: there is none, or the kept-alive one was
+  // closed (or written to) by the other side while idle. A POST is never sent twice once its
+  // bytes have gone, so this is its one chance to avoid a dead connection. The check (a poll)
+  // is made only after kIdleBeforeStaleCheck of idleness (reading the clock is no system call).
   bool stale() {
     if (!socket.is_open()) return true;
+    if (std::chrono::steady_clock::now() - idle_since < kIdleBeforeStaleCheck) return false;
     pollfd p{socket.native_handle(), POLLIN | POLLRDHUP, 0};
     return ::poll(&p, 1, 0) != 0;
   }
@@ -267,12 +279,12 @@ struct Client::Impl {
 
   // The socket for one exchange; a POST's waits are bounded, a GET's are not (GET /next waits
   // for as long as the environment is frozen between invocations).
-  TimedStream stream_for(bool post) { return TimedStream(socket.native_handle(), post ? post_timeout_ms : kNoTimeout); }
+  SocketStream stream_for(bool post) { return SocketStream(socket.native_handle(), post); }
 
   // What a failed exchange reports; a POST's wait that timed out says so.
   Error io_error(const std::string& what, const boost::system::error_code& ec) const {
     if (ec == beast::error::timeout)
-      return Error{"Runtime.Timeout", what + ": the Runtime API made no progress for " + std::to_string(post_timeout_ms) + " ms", 504};
+      return Error{"Runtime.Timeout", what + ": the Runtime API made no progress for " + std::to_string(post_timeout.count()) + " ms", 504};
     return transport_error(what, ec);
   }
 
@@ -298,6 +310,7 @@ struct Client::Impl {
       parser.header_limit(kMaxHeaderBytes);
       parser.body_limit(limit);
       if (!ec) http::read(stream, buffer, parser, ec);
+      idle_since = std::chrono::steady_clock::now();
       const bool unread = !post || stream.written() == 0;
       if (ec && unread && !fresh_connection && attempt == 0 && !parser.got_some() && ec != http::error::body_limit) {
         close();
@@ -468,6 +481,7 @@ Result<void> Client::Stream::end(const ErrorReport* report) {
   parser.header_limit(kMaxHeaderBytes);
   parser.body_limit(kMaxApiAnswerBytes);
   if (!ec) http::read(stream, impl.buffer, parser, ec);
+  impl.idle_since = std::chrono::steady_clock::now();
   if (ec) return lose(impl.io_error("ending the response stream failed", ec));
   if (!parser.keep_alive()) impl.close();
   return accepted(parser.get(), "the streamed response");

@@ -7,6 +7,7 @@
 
 #include <sys/socket.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -29,6 +30,8 @@ struct ScriptedAnswer {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::string raw;  // when set, these bytes are sent instead of an HTTP answer and the connection closed
+  std::chrono::milliseconds delay{0};  // waits this long first (no invocation yet, or a frozen environment)
+  bool hang_up = false;                // closes the kept-alive connection once the answer is sent
 };
 
 // How the fake answers one POST (/response, /error, /init/error, extension registration).
@@ -189,6 +192,7 @@ class FakeRuntimeApi {
       }
       if (request.method() == http::verb::get) {
         if (!answer) return;  // script used up: hang up
+        if (answer->delay.count() > 0) std::this_thread::sleep_for(answer->delay);
         if (!answer->raw.empty()) {
           boost::asio::write(socket, boost::asio::buffer(answer->raw), ec);
           return;
@@ -199,6 +203,7 @@ class FakeRuntimeApi {
         response.body() = answer->body;
         response.prepare_payload();
         http::write(socket, response, ec);
+        if (answer->hang_up) return;
       } else if (post.raw) {
         if (!post.raw->empty()) boost::asio::write(socket, boost::asio::buffer(*post.raw), ec);
         if (post.hang_up) return;

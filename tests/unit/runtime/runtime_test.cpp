@@ -389,6 +389,42 @@ TEST(Runtime, AKeptAliveConnectionClosedWhileIdleIsReplacedBeforeThePost) {
   EXPECT_EQ(responses[0].connection, 2);
 }
 
+TEST(Runtime, AConnectionClosedRightAfterTheEventCostsAtMostThatResponse) {
+  // The API hangs up just after sending the event, and the handler answers at once: the POST
+  // may find the connection dead (it checks only after a millisecond of idleness), in which
+  // case the response is reported, not sent again; or it replaces the connection first. Either
+  // way it arrives at most once, and the loop goes on.
+  auto first = invocation("first", "{}");
+  first.hang_up = true;
+  FakeRuntimeApi api({first, invocation("after", "{}")});
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(serve(options_for(api)), (std::vector<std::string>{"first", "after"}));
+  const std::string log = testing::internal::GetCapturedStderr();
+  const auto delivered = api.requests_to("/first/response").size();
+  EXPECT_LE(delivered, 1u);
+  if (delivered == 0) {
+    EXPECT_EQ(unanswered(log), std::vector<std::string>{"first Runtime.TransportError"}) << log;
+  }
+  EXPECT_EQ(api.requests_to("/after/response").size(), 1u);
+}
+
+TEST(Runtime, NextWaitsLongerThanThePostTimeout) {
+  // The post timeout is the connection's receive timeout too; GET /next, which has no limit,
+  // reads again each time it expires.
+  auto late = invocation("late", "{}");
+  late.delay = 300ms;
+  FakeRuntimeApi api({late, invocation("later", "{}")});
+  api.answer_posts({{}});
+  Options options = options_for(api);
+  options.post_timeout = 40ms;
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(serve(options), (std::vector<std::string>{"late", "later"}));
+  const std::string log = testing::internal::GetCapturedStderr();
+  EXPECT_TRUE(unanswered(log).empty()) << log;
+  EXPECT_EQ(api.requests_to("/late/response").size(), 1u);
+  EXPECT_EQ(api.requests_to("/late/response")[0].connection, 1);  // the first /next was not abandoned
+}
+
 TEST(Runtime, FailedPostsCountTowardGivingUp) {
   // Five posts in a row that may not have arrived: the API is as good as gone.
   std::vector<ScriptedAnswer> script;
