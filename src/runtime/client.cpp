@@ -33,6 +33,11 @@ using tcp = net::ip::tcp;
 // Answers of the Runtime API other than an event are small; anything larger is a fault.
 constexpr std::size_t kMaxApiAnswerBytes = 1024 * 1024;
 constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
+// Room reserved for reading answers. Beast reads as much as the buffer has room for (at least
+// 512 bytes); the parser empties the buffer as it goes, so without room reserved it never grows
+// past 512 bytes and a 1.2 KB API Gateway event took three recv calls. 16 KB takes a typical
+// event in one.
+constexpr std::size_t kReadBufferBytes = 16 * 1024;
 constexpr std::string_view kErrorTrailers = "Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body";
 
 // How long a kept-alive connection must have been idle before a POST checks that the API has
@@ -214,6 +219,7 @@ struct Client::Impl {
       port = "80";
     }
     if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    buffer.reserve(kReadBufferBytes);
   }
 
   void close() {
