@@ -36,7 +36,7 @@ std::string_view Context::request_id() const noexcept {
 
 std::chrono::milliseconds Context::remaining_time() const {
   if (invocation_ == nullptr || invocation_->deadline == std::chrono::system_clock::time_point{})
-    return std::chrono::hours(24);
+    return runtime::kDeadlineHorizon;
   return invocation_->remaining();
 }
 

@@ -1,5 +1,6 @@
 #include "lift/http/message.hpp"
 
+#include <string>
 #include <utility>
 
 namespace lift::http {
@@ -12,6 +13,44 @@ bool detail::iequals_same_size(std::string_view a, std::string_view b) noexcept 
     if ((x | 0x20) != (y | 0x20) || (x | 0x20) < 'a' || (x | 0x20) > 'z') return false;
   }
   return true;
+}
+
+namespace {
+
+std::string_view trim(std::string_view text) noexcept {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+}  // namespace
+
+bool lists_token(std::string_view value, std::string_view token) noexcept {
+  std::size_t start = 0;
+  while (start <= value.size()) {
+    auto end = value.find(',', start);
+    if (end == std::string_view::npos) end = value.size();
+    auto item = value.substr(start, end - start);
+    if (auto semi = item.find(';'); semi != std::string_view::npos) item = item.substr(0, semi);
+    if (iequals(trim(item), token)) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+void add_token(Headers& headers, std::string_view name, std::string_view token) {
+  std::string joined;
+  for (const auto& [field, value] : headers) {
+    if (!iequals(field, name)) continue;
+    if (lists_token(value, token)) return;
+    const auto listed = trim(value);
+    if (listed.empty()) continue;
+    if (!joined.empty()) joined += ", ";
+    joined += listed;
+  }
+  if (!joined.empty()) joined += ", ";
+  joined += token;
+  headers.set(name, joined);
 }
 
 std::string_view to_string(Source source) noexcept {

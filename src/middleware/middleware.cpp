@@ -13,6 +13,7 @@
 #include "lift/core/json_text.hpp"
 #include "lift/core/log_line.hpp"
 #include "lift/core/uuid.hpp"
+#include "lift/http/fields.hpp"
 
 namespace lift::mw {
 
@@ -30,23 +31,6 @@ std::string join(const std::vector<std::string>& items) {
 bool sane_id(std::string_view id) {
   if (id.empty() || id.size() > 128) return false;
   return std::all_of(id.begin(), id.end(), [](char c) { return c > 0x20 && c < 0x7F && c != '"' && c != '\\'; });
-}
-
-// Whether a comma-separated header value lists `token` (case-insensitive, ignoring q=0 is
-// not needed for gzip: clients that refuse it do not send it).
-bool lists_token(std::string_view value, std::string_view token) {
-  std::size_t start = 0;
-  while (start <= value.size()) {
-    auto end = value.find(',', start);
-    if (end == std::string_view::npos) end = value.size();
-    auto item = value.substr(start, end - start);
-    if (auto semi = item.find(';'); semi != std::string_view::npos) item = item.substr(0, semi);
-    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
-    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
-    if (http::iequals(item, token)) return true;
-    start = end + 1;
-  }
-  return false;
 }
 
 // `,"key":"value"` for a log line; the value escaped whatever bytes it holds.
@@ -158,7 +142,8 @@ Middleware cors(CorsOptions options) {
       r.set("access-control-allow-origin", allow_origin);
       if (options.allow_credentials) r.set("access-control-allow-credentials", "true");
       if (!expose.empty()) r.set("access-control-expose-headers", expose);
-      if (allow_origin != "*") r.set("vary", "Origin");
+      // Added to, never replaced: the handler or other middleware may vary the answer on more.
+      if (allow_origin != "*") http::add_token(r, "vary", "Origin");
     }
     return result;
   };
@@ -215,8 +200,9 @@ Middleware compression(std::size_t min_bytes) {
     auto result = next();
     if (!result) return result;
     auto& response = ctx.response();
+    // q=0 is not looked at: clients that refuse gzip do not list it.
     auto accept = ctx.header("accept-encoding");
-    if (!accept || !lists_token(*accept, "gzip") || response.binary || response.body.size() < min_bytes ||
+    if (!accept || !http::lists_token(*accept, "gzip") || response.binary || response.body.size() < min_bytes ||
         response.headers.contains("content-encoding") || !is_text(response.headers.value_or("content-type", "")))
       return result;
     auto compressed = compression::deflate(response.body, compression::Framing::gzip);
@@ -224,7 +210,7 @@ Middleware compression(std::size_t min_bytes) {
     response.body = std::move(*compressed);
     response.binary = true;
     response.headers.set("content-encoding", "gzip");
-    response.headers.set("vary", "Accept-Encoding");
+    http::add_token(response.headers, "vary", "Accept-Encoding");
     return result;
   };
 }

@@ -3,6 +3,7 @@
 // Private to the runtime layer: users see Runtime. Each worker owns one Client and with it
 // one kept-alive TCP connection; Beast stays inside client.cpp.
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -17,8 +18,9 @@ namespace lift::runtime::detail {
 
 class Client {
  public:
-  // `endpoint` is host:port as in AWS_LAMBDA_RUNTIME_API.
-  Client(std::string endpoint, std::size_t max_event_bytes);
+  // `endpoint` is host:port as in AWS_LAMBDA_RUNTIME_API; `post_timeout` bounds each wait of a
+  // POST (Options::post_timeout; zero: none).
+  Client(std::string endpoint, std::size_t max_event_bytes, std::chrono::milliseconds post_timeout);
   ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
@@ -33,6 +35,10 @@ class Client {
   // GET /next; blocks for as long as it takes (the process may be frozen in between).
   // Errors are transport failures (code Runtime.TransportError) or a non-200 answer.
   Result<Next> next();
+
+  // The POSTs below are sent once: after a failure once their bytes may have been read (the
+  // connection failed, or the API went silent for the post timeout: Runtime.TransportError,
+  // Runtime.Timeout), they are not sent again.
 
   // POST /invocation/{id}/response with a buffered body.
   Result<void> post_response(const InvocationContext& context, const Response& response);
@@ -51,15 +57,20 @@ class Client {
     // Ends a started stream with the error in the trailers.
     Result<void> fail(const ErrorReport& report);
     [[nodiscard]] bool begun() const noexcept { return begun_; }
+    // The failure that broke the stream's connection, if one did: what was sent may or may not
+    // have reached the API, and the stream cannot go on.
+    [[nodiscard]] const std::optional<Error>& lost() const noexcept { return lost_; }
 
    private:
     friend class Client;
     Stream(Client& client, const InvocationContext& context) : client_(client), context_(context) {}
     Result<void> end(const ErrorReport* report);
+    Result<void> lose(Error error);  // the connection broke: the stream ends with `error`
     Client& client_;
     const InvocationContext& context_;
     bool begun_ = false;
     bool ended_ = false;
+    std::optional<Error> lost_;
   };
   Stream open_stream(const InvocationContext& context) { return Stream(*this, context); }
 

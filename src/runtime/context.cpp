@@ -36,8 +36,13 @@ FunctionMetadata FunctionMetadata::from_environment() {
 }
 
 std::chrono::milliseconds InvocationContext::remaining() const {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::system_clock::now());
-  return left.count() > 0 ? left : std::chrono::milliseconds(0);
+  const auto now = std::chrono::system_clock::now();
+  if (deadline <= now) return std::chrono::milliseconds(0);
+  // deadline > now: the difference cannot overflow, and is capped so that adding it to another
+  // clock cannot either.
+  const auto left = deadline - now;
+  if (left >= kDeadlineHorizon) return kDeadlineHorizon;
+  return std::chrono::duration_cast<std::chrono::milliseconds>(left);
 }
 
 std::string ErrorReport::to_json() const {

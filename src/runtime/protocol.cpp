@@ -1,11 +1,35 @@
 #include "lift/runtime/protocol.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cstdint>
+#include <optional>
 
 #include <boost/json.hpp>
 
 namespace lift::runtime::protocol {
+namespace {
+
+// Lambda-Runtime-Deadline-Ms as a time point; nullopt when it is not a non-negative integer.
+std::optional<std::chrono::system_clock::time_point> parse_deadline(std::string_view text) {
+  using namespace std::chrono;
+  // Digits only: no sign, no spaces, no exponent.
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
+  std::int64_t ms = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), ms);
+  const auto far_away = system_clock::now() + kDeadlineHorizon;
+  // Compared in milliseconds, before any conversion: the clock counts nanoseconds, so
+  // milliseconds(ms) from 9223372036855 up would overflow it. Beyond the horizon (or beyond
+  // 64 bits) the deadline saturates to "far away".
+  if (ec == std::errc::result_out_of_range || ms > duration_cast<milliseconds>(far_away.time_since_epoch()).count()) return far_away;
+  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  // 0 would be InvocationContext's default, which the app reads as "no deadline given"; it is
+  // a deadline long past, so 1 ms after the epoch it is.
+  return system_clock::time_point(milliseconds(std::max<std::int64_t>(ms, 1)));
+}
+
+}  // namespace
 
 std::string invocation_path(std::string_view request_id, std::string_view what) {
   std::string path;
@@ -39,12 +63,10 @@ Result<InvocationContext> parse_invocation_headers(const HeaderLookup& header, I
   }
 
   if (auto deadline = header(kDeadlineMs); deadline && !deadline->empty()) {
-    std::int64_t ms = 0;
-    auto [end, ec] = std::from_chars(deadline->data(), deadline->data() + deadline->size(), ms);
-    if (ec != std::errc{} || end != deadline->data() + deadline->size() || ms < 0) {
-      note("invalid " + std::string(kDeadlineMs) + " '" + std::string(deadline->substr(0, 40)) + "'");
+    if (auto at = parse_deadline(*deadline)) {
+      context.deadline = *at;
     } else {
-      context.deadline = std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
+      note("invalid " + std::string(kDeadlineMs) + " '" + std::string(deadline->substr(0, 40)) + "'");
     }
   } else {
     note("missing " + std::string(kDeadlineMs));

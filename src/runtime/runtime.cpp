@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <initializer_list>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -23,13 +24,38 @@
 #include "client.hpp"
 #include "init_timing_clock.hpp"
 #include "lift/core/env.hpp"
+#include "lift/core/json_text.hpp"
+#include "lift/core/log_line.hpp"
 #include "lift/runtime/protocol.hpp"
 
 namespace lift::runtime {
 namespace {
 
-// The runtime's own diagnostics, one line each on stderr (which Lambda sends to CloudWatch).
-void log_line(const std::string& message) { std::fprintf(stderr, "lift runtime: %s\n", message.c_str()); }
+// A field of a runtime log line after its level and message; empty values are left out.
+struct LogField {
+  std::string_view key;
+  std::string_view value;
+};
+
+// The runtime's own diagnostics: one JSON line each on stderr (which Lambda sends to CloudWatch),
+// shaped as lift's other log lines, so that log queries and the advanced logging controls read
+// them as they read the rest.
+void log_line(std::string_view level, std::string_view message, std::initializer_list<LogField> fields = {}) {
+  std::string line = R"({"level":")";
+  line += level;
+  line += R"(","message":)";
+  append_json_string(line, message, InvalidUtf8::replace);
+  for (const auto& [key, value] : fields) {
+    if (value.empty()) continue;
+    line += ",\"";
+    line += key;
+    line += "\":";
+    append_json_string(line, value, InvalidUtf8::replace);
+  }
+  line += R"(,"source":"lift.runtime"})";
+  line += '\n';
+  write_log_line(stderr, line);
+}
 
 std::string demangle(const char* name) {
   int status = 0;
@@ -40,6 +66,24 @@ std::string demangle(const char* name) {
 // Consecutive failures to reach the Runtime API before a worker gives up. Lambda never
 // answers garbage for long; a local emulator that went away should end the process quickly.
 constexpr int kMaxConsecutiveFailures = 5;
+
+// Whether a failed exchange never got an answer from the Runtime API (as opposed to one the API
+// answered by refusing it).
+bool unanswered(const Error& error) { return error.code == "Runtime.TransportError" || error.code == "Runtime.Timeout"; }
+
+// Logs what became of an invocation's answer when it failed; false when it got no answer from
+// the API (the connection failed or went silent, perhaps after the API read it all), which
+// counts toward giving up. Such an answer is never sent again: the API may have taken it, and
+// an invocation must not be answered twice.
+bool settle(const Result<void>& sent, std::string_view request_id) {
+  if (sent) return true;
+  const Error& error = sent.error();
+  const bool lost = unanswered(error);
+  log_line("ERROR", lost ? "the invocation's answer got no reply from the Runtime API and is not sent again"
+                         : "the Runtime API refused the invocation's answer",
+           {{"request_id", request_id}, {"error_type", error.code}, {"error", error.message}});
+  return !lost;
+}
 
 void back_off(int failures) {
   std::this_thread::sleep_for(std::chrono::milliseconds(10) * (1 << std::min(failures, 6)));
@@ -109,7 +153,7 @@ class ShutdownHooks {
         hook();
       } catch (...) {
         const auto report = Runtime::report_current_exception("Runtime.ShutdownHookError");
-        log_line("a shutdown hook failed: " + report.type + ": " + report.message);
+        log_line("ERROR", "a shutdown hook failed", {{"error_type", report.type}, {"error", report.message}});
       }
     }
   }
@@ -149,10 +193,10 @@ class ShutdownWatch {
 
  private:
   void register_extension() {
-    extension_client_ = std::make_unique<detail::Client>(endpoint_, 64 * 1024);
+    extension_client_ = std::make_unique<detail::Client>(endpoint_, 64 * 1024, options_.post_timeout);
     auto id = extension_client_->register_extension("lift-graceful-shutdown");
     if (!id) {
-      log_line("graceful shutdown unavailable: " + id.error().message);
+      log_line("WARN", "graceful shutdown unavailable", {{"error_type", id.error().code}, {"error", id.error().message}});
       return;
     }
     // An internal extension must keep asking for its next event; it has subscribed to none,
@@ -169,7 +213,7 @@ class ShutdownWatch {
     while (!stopping_) {
       const int signal = sigtimedwait(&signals_, nullptr, &tick);
       if (signal <= 0) continue;
-      log_line(std::string("received ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT") + ", running shutdown hooks");
+      log_line("INFO", signal == SIGTERM ? "received SIGTERM, running shutdown hooks" : "received SIGINT, running shutdown hooks");
       std::mutex mutex;
       std::condition_variable done_cv;
       bool done = false;
@@ -182,7 +226,7 @@ class ShutdownWatch {
       {
         std::unique_lock lock(mutex);
         if (!done_cv.wait_for(lock, options_.shutdown_budget, [&] { return done; }))
-          log_line("shutdown hooks exceeded their budget");
+          log_line("WARN", "shutdown hooks exceeded their budget");
       }
       std::fflush(stdout);
       std::fflush(stderr);
@@ -246,17 +290,19 @@ struct Runtime::Impl {
   ShutdownHooks hooks;
 
   // One worker loop: fetch, handle, repeat, on its own connection. Returns the exit code
-  // once the Runtime API has gone away.
+  // once the Runtime API has gone away: kMaxConsecutiveFailures exchanges in a row that failed
+  // (a /next, or an answer that got no reply); an invocation answered starts the count again.
+  // `handle` returns whether the API took the answer (or refused it).
   template <class Handle>
   int work(const Handle& handle, bool export_trace) {
-    detail::Client client(endpoint, options.max_event_bytes);
+    detail::Client client(endpoint, options.max_event_bytes, options.post_timeout);
     int failures = 0;
     for (;;) {
       std::call_once(first_next, [this] { first_next_at = std::chrono::steady_clock::now(); });
       auto next = client.next();
       if (!next) {
         if (++failures >= kMaxConsecutiveFailures) {
-          log_line("giving up on the Runtime API: " + next.error().message);
+          log_line("ERROR", "giving up on the Runtime API", {{"error_type", next.error().code}, {"error", next.error().message}});
           return 1;
         }
         back_off(failures);
@@ -264,22 +310,30 @@ struct Runtime::Impl {
       }
       if (next->rejected) {
         const auto& context = next->invocation.context;
-        log_line("rejected an invocation: " + next->rejected->message);
+        log_line("ERROR", "rejected an invocation",
+                 {{"request_id", context.request_id}, {"error_type", next->rejected->code}, {"error", next->rejected->message}});
         if (protocol::valid_request_id(context.request_id)) {
-          if (auto sent = client.post_error(context, ErrorReport::from(*next->rejected)); !sent)
-            log_line("could not report it: " + sent.error().message);
+          if (!settle(client.post_error(context, ErrorReport::from(*next->rejected)), context.request_id) &&
+              ++failures >= kMaxConsecutiveFailures) {
+            log_line("ERROR", "giving up on the Runtime API: answers get no reply");
+            return 1;
+          }
         } else if (++failures >= kMaxConsecutiveFailures) {
-          log_line("giving up: the Runtime API keeps sending invocations without a usable request id");
+          log_line("ERROR", "giving up: the Runtime API keeps sending invocations without a usable request id");
           return 1;
         } else {
           back_off(failures);
         }
         continue;
       }
-      failures = 0;
       if (!cold_start_given.exchange(true)) next->invocation.context.cold_start = init_timing();
       if (export_trace) trace_environment.set(next->invocation.context.trace_id);
-      handle(client, next->invocation);
+      if (handle(client, next->invocation)) {
+        failures = 0;
+      } else if (++failures >= kMaxConsecutiveFailures) {
+        log_line("ERROR", "giving up on the Runtime API: answers get no reply");
+        return 1;
+      }
     }
   }
 
@@ -297,7 +351,7 @@ struct Runtime::Impl {
   template <class Handle>
   int serve(const Handle& handle) {
     if (endpoint.empty()) {
-      log_line("AWS_LAMBDA_RUNTIME_API is not set: run this function on Lambda or with `lift invoke`");
+      log_line("ERROR", "AWS_LAMBDA_RUNTIME_API is not set: run this function on Lambda or with `lift invoke`");
       return 2;
     }
     int code = 0;
@@ -326,10 +380,11 @@ const Options& Runtime::options() const noexcept { return impl_->options; }
 void Runtime::on_shutdown(std::function<void()> hook) { impl_->hooks.add(std::move(hook)); }
 
 void Runtime::fail_init(const ErrorReport& report) {
-  log_line("initialisation failed: " + report.type + ": " + report.message);
+  log_line("ERROR", "initialisation failed", {{"error_type", report.type}, {"error", report.message}});
   if (!impl_->endpoint.empty()) {
-    detail::Client client(impl_->endpoint, 64 * 1024);
-    if (auto sent = client.post_init_error(report); !sent) log_line("could not report it: " + sent.error().message);
+    detail::Client client(impl_->endpoint, 64 * 1024, impl_->options.post_timeout);
+    if (auto sent = client.post_init_error(report); !sent)
+      log_line("ERROR", "could not report the initialisation failure", {{"error_type", sent.error().code}, {"error", sent.error().message}});
   }
   std::fflush(stdout);
   std::fflush(stderr);
@@ -338,7 +393,7 @@ void Runtime::fail_init(const ErrorReport& report) {
 
 int Runtime::run(Handler handler) {
   const std::size_t limit = impl_->options.max_response_bytes;
-  auto handle = [&handler, limit](detail::Client& client, const Invocation& invocation) {
+  auto handle = [&handler, limit](detail::Client& client, const Invocation& invocation) -> bool {
     const auto& context = invocation.context;
     std::optional<ErrorReport> failure;
     std::optional<Response> response;
@@ -358,15 +413,14 @@ int Runtime::run(Handler handler) {
       // It would split the request's header block; as ResponseStream::set_content_type refuses.
       failure = ErrorReport{"Runtime.InvalidContentType", "the response's content type contains a line break", {}};
     }
-    if (failure) log_line("invocation " + context.request_id + " failed: " + failure->type + ": " + failure->message);
-    auto sent = failure ? client.post_error(context, *failure) : client.post_response(context, *response);
-    if (!sent) log_line("invocation " + context.request_id + ": " + sent.error().message);
+    if (failure) log_line("ERROR", "invocation failed", {{"request_id", context.request_id}, {"error_type", failure->type}, {"error", failure->message}});
+    return settle(failure ? client.post_error(context, *failure) : client.post_response(context, *response), context.request_id);
   };
   return impl_->serve(handle);
 }
 
 int Runtime::run(StreamingHandler handler) {
-  auto handle = [&handler](detail::Client& client, const Invocation& invocation) {
+  auto handle = [&handler](detail::Client& client, const Invocation& invocation) -> bool {
     const auto& context = invocation.context;
     auto stream = client.open_stream(context);
     ResponseStream out(stream);
@@ -377,16 +431,21 @@ int Runtime::run(StreamingHandler handler) {
     } catch (...) {
       failure = report_current_exception("Runtime.UnhandledException");
     }
+    if (failure)
+      log_line("ERROR", "invocation failed", {{"request_id", context.request_id}, {"error_type", failure->type}, {"error", failure->message}});
     Result<void> sent;
-    if (failure) {
-      log_line("invocation " + context.request_id + " failed: " + failure->type + ": " + failure->message);
+    if (stream.lost()) {
+      // The stream's connection broke (what the handler wrote may have reached the API, its
+      // request line at least): nothing more is sent for this invocation, not even an /error.
+      sent = *stream.lost();
+    } else if (failure) {
       // Before the first byte the error is an ordinary /error; after it, only trailers can carry it.
       sent = stream.begun() ? stream.fail(*failure) : client.post_error(context, *failure);
     } else {
       if (!out.started()) sent = out.write({});  // an empty body still needs its content type
       if (sent) sent = stream.finish();
     }
-    if (!sent) log_line("invocation " + context.request_id + ": " + sent.error().message);
+    return settle(sent, context.request_id);
   };
   return impl_->serve(handle);
 }

@@ -1,15 +1,18 @@
 #pragma once
 // A scripted stand-in for the Runtime API, for unit tests of the runtime client: it answers
-// each GET /next with the next scripted answer (well-formed or not), accepts every POST, and
-// records what it received. Once the script is used up it hangs up on /next, so the runtime
-// under test gives up and run() returns.
+// each GET /next with the next scripted answer (well-formed or not), each POST with the next
+// scripted post answer (accepting it once those are used up), and records what it received.
+// Once the /next script is used up it hangs up on /next, so the runtime under test gives up
+// and run() returns.
 
 #include <sys/socket.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -27,7 +30,25 @@ struct ScriptedAnswer {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::string raw;  // when set, these bytes are sent instead of an HTTP answer and the connection closed
+  std::chrono::milliseconds delay{0};  // waits this long first (no invocation yet, or a frozen environment)
+  bool hang_up = false;                // closes the kept-alive connection once the answer is sent
 };
+
+// How the fake answers one POST (/response, /error, /init/error, extension registration).
+struct PostAnswer {
+  int status = 202;                // an ordinary answer with this status...
+  std::optional<std::string> raw;  // ...unless set: these bytes instead (empty: no answer at all)
+  bool hang_up = false;            // then closes the connection; otherwise keeps reading from it
+};
+// Reads the request, then closes the connection without a word.
+inline PostAnswer hang_up_after_reading() { return {202, std::string(), true}; }
+// Reads the request and never answers (the connection stays open until the client leaves).
+inline PostAnswer never_answer() { return {202, std::string(), false}; }
+// An answer whose body is shorter than its Content-Length; the rest never comes.
+inline PostAnswer short_answer() {
+  return {202, std::string("HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"sta"),
+          false};
+}
 
 // An ordinary invocation: the three required headers plus `extra`.
 inline ScriptedAnswer invocation(std::string request_id, std::string payload,
@@ -93,6 +114,21 @@ class FakeRuntimeApi {
     for (auto& thread : threads) thread.join();
   }
 
+  // The answers to the next POSTs, in order, before the default (`post_status`) applies again.
+  void answer_posts(std::vector<PostAnswer> answers) {
+    std::lock_guard lock(mutex_);
+    post_script_.insert(post_script_.end(), answers.begin(), answers.end());
+  }
+
+  // Closes every open connection now, as a server that drops idle kept-alive connections does.
+  void hang_up() {
+    std::lock_guard lock(mutex_);
+    boost::system::error_code ignored;
+    for (auto& socket : sockets_) {
+      if (socket->is_open()) socket->shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+    }
+  }
+
   [[nodiscard]] std::string endpoint() const { return "127.0.0.1:" + std::to_string(port_); }
 
   [[nodiscard]] std::vector<ReceivedRequest> requests() const {
@@ -142,16 +178,21 @@ class FakeRuntimeApi {
       for (const auto& field : request) received.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
 
       std::optional<ScriptedAnswer> answer;
+      PostAnswer post{post_status_, std::nullopt, false};
       {
         std::lock_guard lock(mutex_);
         requests_.push_back(received);
         if (request.method() == http::verb::get && !script_.empty()) {
           answer = std::move(script_.front());
           script_.pop_front();
+        } else if (request.method() != http::verb::get && !post_script_.empty()) {
+          post = std::move(post_script_.front());
+          post_script_.pop_front();
         }
       }
       if (request.method() == http::verb::get) {
         if (!answer) return;  // script used up: hang up
+        if (answer->delay.count() > 0) std::this_thread::sleep_for(answer->delay);
         if (!answer->raw.empty()) {
           boost::asio::write(socket, boost::asio::buffer(answer->raw), ec);
           return;
@@ -162,10 +203,14 @@ class FakeRuntimeApi {
         response.body() = answer->body;
         response.prepare_payload();
         http::write(socket, response, ec);
+        if (answer->hang_up) return;
+      } else if (post.raw) {
+        if (!post.raw->empty()) boost::asio::write(socket, boost::asio::buffer(*post.raw), ec);
+        if (post.hang_up) return;
       } else {
-        http::response<http::string_body> response{static_cast<http::status>(post_status_), 11};
+        http::response<http::string_body> response{static_cast<http::status>(post.status), 11};
         response.set(http::field::content_type, "application/json");
-        response.body() = post_status_ == 202 ? R"({"status":"OK"})" : R"({"errorMessage":"no","errorType":"Scripted"})";
+        response.body() = post.status == 202 ? R"({"status":"OK"})" : R"({"errorMessage":"no","errorType":"Scripted"})";
         response.prepare_payload();
         http::write(socket, response, ec);
       }
@@ -178,6 +223,7 @@ class FakeRuntimeApi {
   unsigned short port_ = 0;
   std::deque<ScriptedAnswer> script_;
   int post_status_;
+  std::deque<PostAnswer> post_script_;
   mutable std::mutex mutex_;
   bool stopping_ = false;
   std::vector<ReceivedRequest> requests_;

@@ -129,4 +129,13 @@ using QueryParams = FieldMap<false>;
 using Cookies = FieldMap<false>;
 using PathParams = FieldMap<false>;
 
+// Whether the comma-separated list `value` (Accept-Encoding, Vary, ...) names `token`, ASCII
+// case-insensitively; parameters after ';' are ignored.
+bool lists_token(std::string_view value, std::string_view token) noexcept;
+
+// Adds `token` to the comma-separated list in header `name` unless a value of it lists the token
+// already. For list headers that several middleware extend (Vary): replacing one would drop what
+// the others said. The values end up in one field, as a list's fields may be joined.
+void add_token(Headers& headers, std::string_view name, std::string_view token);
+
 }  // namespace lift::http

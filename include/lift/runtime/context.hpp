@@ -24,6 +24,11 @@ struct FunctionMetadata {
   static FunctionMetadata from_environment();
 };
 
+// How far ahead a deadline can sensibly be (Lambda's longest timeout is 15 minutes, a durable
+// function's wait at most a day). A deadline beyond it, or an absurd one, counts as this far
+// away: "far away", never "past", and never a duration that overflows when added to a clock.
+inline constexpr std::chrono::hours kDeadlineHorizon{24};
+
 // One invocation's context, from the headers of the Runtime API's /next response.
 struct InvocationContext {
   std::string request_id;            // Lambda-Runtime-Aws-Request-Id
@@ -37,7 +42,8 @@ struct InvocationContext {
   // Set on the first invocation a process handles (its cold start): where init time went.
   std::optional<InitTiming> cold_start;
 
-  // Time left before Lambda stops the invocation; zero once the deadline has passed.
+  // Time left before Lambda stops the invocation; zero once the deadline has passed, and never
+  // more than kDeadlineHorizon.
   [[nodiscard]] std::chrono::milliseconds remaining() const;
   [[nodiscard]] bool expired() const { return remaining().count() == 0; }
 };

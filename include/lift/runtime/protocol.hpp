@@ -46,6 +46,8 @@ using HeaderLookup = std::function<std::optional<std::string_view>(std::string_v
 // Builds the invocation context from the /next headers. The request id, deadline and
 // function ARN are required; a missing or malformed one gives Runtime.MalformedInvocation
 // (`partial` still receives whatever could be read, so the error can be reported for it).
+// The deadline is milliseconds since the epoch, digits only; one more than kDeadlineHorizon
+// away, however large, is read as that far away.
 Result<InvocationContext> parse_invocation_headers(const HeaderLookup& header, InvocationContext* partial = nullptr);
 
 // The JSON prelude of an HTTP-integration streaming response: {"statusCode","headers","cookies"}.

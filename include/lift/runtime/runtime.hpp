@@ -104,6 +104,14 @@ struct Options {
   std::size_t max_response_bytes = kMaxBufferedResponseBytes;
   // Larger events are refused (the connection is reset and the error logged).
   std::size_t max_event_bytes = 16 * 1024 * 1024;
+  // How long a POST to the Runtime API (/response, buffered or streamed, /error, /init/error)
+  // may go without progress (no byte sent or received) before it is abandoned: logged, never
+  // sent again, and counted as a failure to reach the API. Without it a Runtime API that
+  // stops reading, or never finishes its answer, would block the worker forever. Generous on
+  // purpose: it also covers the wait for the answer after the last byte has gone, while the
+  // API reads what the kernel buffered of a response of several MB. Zero means no limit.
+  // GET /next never has one: the execution environment may be frozen between invocations.
+  std::chrono::milliseconds post_timeout{30'000};
 };
 
 // The process-wide runtime: one per process, created in main().

@@ -31,6 +31,31 @@ TEST(Fields, Iequals) {
   EXPECT_FALSE(iequals("[", "{"));
 }
 
+TEST(Fields, ListsToken) {
+  EXPECT_TRUE(lists_token("br;q=1.0, GZIP;q=0.8", "gzip"));
+  EXPECT_TRUE(lists_token("gzip", "gzip"));
+  EXPECT_TRUE(lists_token(" Origin ,\tAccept-Encoding", "accept-encoding"));
+  EXPECT_FALSE(lists_token("x-gzip, gzipped", "gzip"));
+  EXPECT_FALSE(lists_token("", "gzip"));
+}
+
+TEST(Fields, AddTokenExtendsAListOnce) {
+  Headers headers;
+  add_token(headers, "Vary", "Origin");
+  EXPECT_EQ(headers.value_or("vary", ""), "Origin");
+  add_token(headers, "vary", "Accept-Encoding");
+  add_token(headers, "VARY", "origin");  // already there, in another case
+  EXPECT_EQ(headers.all("vary"), (std::vector<std::string_view>{"Origin, Accept-Encoding"}));
+
+  // Several fields of the list become one; a blank one is dropped; other headers keep their place.
+  Headers many{{"Vary", "Cookie"}, {"X-A", "1"}, {"vary", " "}, {"Vary", "Authorization"}};
+  add_token(many, "Vary", "Origin");
+  EXPECT_EQ(many.all("vary"), (std::vector<std::string_view>{"Cookie, Authorization, Origin"}));
+  EXPECT_EQ(many.value_or("x-a", ""), "1");
+  add_token(many, "Vary", "authorization");
+  EXPECT_EQ(many.all("vary"), (std::vector<std::string_view>{"Cookie, Authorization, Origin"}));
+}
+
 TEST(Message, ResponseBuilders) {
   auto json = Response::json(201, "{}").header("Location", "/x").cookie("a=1");
   EXPECT_EQ(json.status, 201);

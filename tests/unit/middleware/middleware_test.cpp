@@ -6,17 +6,22 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
+#include <map>
+#include <optional>
 #include <regex>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "lift/app/app.hpp"
 #include "lift/app/errors.hpp"
 #include "lift/core/compression.hpp"
+#include "lift/runtime/protocol.hpp"
 #include "support/json.hpp"
 
 namespace {
@@ -255,6 +260,28 @@ TEST(Deadline, DoesNotStartWorkThatCannotFinish) {
   EXPECT_EQ(ran, 2);
 }
 
+TEST(Deadline, AnAbsurdDeadlineFromTheRuntimeApiIsFarAway) {
+  // The deadline as the runtime reads it from Lambda-Runtime-Deadline-Ms: INT64_MAX once
+  // overflowed into the past and every request was refused as out of time.
+  App app;
+  app.use(lift::mw::deadline(std::chrono::milliseconds(200)));
+  app.get("/work", [](Context& ctx) { return std::to_string(ctx.remaining_time().count()); });
+  for (const char* deadline : {"9223372036855", "9223372036854775807"}) {
+    const std::map<std::string, std::string> headers{{"Lambda-Runtime-Aws-Request-Id", "id"},
+                                                     {"Lambda-Runtime-Deadline-Ms", deadline},
+                                                     {"Lambda-Runtime-Invoked-Function-Arn", "arn"}};
+    auto invocation = lift::runtime::protocol::parse_invocation_headers([&headers](std::string_view name) -> std::optional<std::string_view> {
+      auto it = headers.find(std::string(name));
+      if (it == headers.end()) return std::nullopt;
+      return std::string_view(it->second);
+    });
+    ASSERT_TRUE(invocation) << invocation.error().message;
+    auto got = app.handle(request("GET", "/work"), &*invocation);
+    EXPECT_EQ(got.status, 200) << deadline << ": " << got.body;
+    EXPECT_GT(std::stoll(got.body), 23LL * 3600 * 1000) << deadline;
+  }
+}
+
 TEST(SecurityHeaders, AddsWhatTheHandlerDidNotSet) {
   App app;
   app.use(lift::mw::security_headers());
@@ -288,6 +315,67 @@ TEST(Compression, GzipsLargeTextForClientsThatAcceptIt) {
   small.headers.add("Accept-Encoding", "gzip");
   EXPECT_FALSE(app.handle(small).headers.contains("content-encoding"));
   EXPECT_FALSE(app.handle(request("GET", "/big")).headers.contains("content-encoding"));
+}
+
+// Every token of a response's Vary fields, in order, as written.
+std::vector<std::string> vary_tokens(const Response& response) {
+  std::vector<std::string> tokens;
+  for (auto value : response.headers.all("vary")) {
+    std::size_t start = 0;
+    while (start <= value.size()) {
+      auto end = value.find(',', start);
+      if (end == std::string_view::npos) end = value.size();
+      auto token = value.substr(start, end - start);
+      while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+      while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+      if (!token.empty()) tokens.emplace_back(token);
+      start = end + 1;
+    }
+  }
+  return tokens;
+}
+
+// A large JSON answer carrying the `vary` fields, through `app`, for a cross-origin client that
+// takes gzip; it comes back compressed.
+Response vary_through(App& app, const std::vector<std::string>& vary) {
+  app.get("/big", [vary](Context&) {
+    auto response = Response::json(200, "\"" + std::string(5000, 'a') + "\"");
+    for (const auto& value : vary) response.headers.add("Vary", value);
+    return response;
+  });
+  auto r = request("GET", "/big");
+  r.headers.add("Origin", "https://app.example.com");
+  r.headers.add("Accept-Encoding", "gzip");
+  auto got = app.handle(r);
+  EXPECT_EQ(got.headers.value_or("content-encoding", ""), "gzip");
+  return got;
+}
+
+TEST(Vary, CorsAndCompressionAddToWhatIsThereInEitherOrder) {
+  // Replacing Vary loses what it said: a cache keyed without Accept-Encoding hands a gzip body
+  // to a client that did not ask for one.
+  for (const bool cors_outside : {true, false}) {
+    App app;
+    auto cors = lift::mw::cors({.allow_origins = {"https://app.example.com"}});
+    auto gzip = lift::mw::compression(100);
+    if (cors_outside) {
+      app.use(std::move(cors), std::move(gzip));
+    } else {
+      app.use(std::move(gzip), std::move(cors));
+    }
+    auto got = vary_through(app, {"Cookie"});
+    EXPECT_EQ(got.headers.all("vary").size(), 1u);
+    auto tokens = vary_tokens(got);
+    std::sort(tokens.begin(), tokens.end());
+    EXPECT_EQ(tokens, (std::vector<std::string>{"Accept-Encoding", "Cookie", "Origin"})) << (cors_outside ? "cors outside" : "cors inside");
+  }
+}
+
+TEST(Vary, ATokenAlreadyListedIsNotRepeated) {
+  App app;
+  app.use(lift::mw::cors({.allow_origins = {"https://app.example.com"}}), lift::mw::compression(100));
+  auto got = vary_through(app, {"origin", "accept-encoding, Cookie"});
+  EXPECT_EQ(vary_tokens(got), (std::vector<std::string>{"origin", "accept-encoding", "Cookie"}));
 }
 
 }  // namespace

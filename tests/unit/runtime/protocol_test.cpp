@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <cstdint>
 #include <map>
 
 #include "lift/runtime/runtime.hpp"
@@ -56,6 +57,69 @@ TEST(Protocol, MissingOrMalformedRequiredHeadersAreATypedError) {
   EXPECT_NE(context.error().message.find("Lambda-Runtime-Deadline-Ms"), std::string::npos);
   EXPECT_NE(context.error().message.find("missing Lambda-Runtime-Invoked-Function-Arn"), std::string::npos);
   EXPECT_EQ(partial.request_id, "abc");  // still known, so the error can be reported against it
+}
+
+lift::Result<InvocationContext> with_deadline(const std::string& deadline) {
+  const std::map<std::string, std::string> headers{{"Lambda-Runtime-Aws-Request-Id", "id"},
+                                                   {"Lambda-Runtime-Deadline-Ms", deadline},
+                                                   {"Lambda-Runtime-Invoked-Function-Arn", "arn"}};
+  return protocol::parse_invocation_headers(lookup(headers));
+}
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+TEST(Protocol, DeadlinesBeyondTheHorizonAreFarAwayWithoutOverflow) {
+  // 9223372036855 ms is the first value whose nanoseconds overflow 64 bits; the last is beyond
+  // 64 bits altogether.
+  const std::string in_two_days = std::to_string(now_ms() + 2 * 24 * 3600 * 1000LL);
+  for (const std::string& far : {std::string("9223372036855"), std::string("9223372036854775807"), std::string("99999999999999999999"),
+                                in_two_days}) {
+    auto context = with_deadline(far);
+    ASSERT_TRUE(context) << far << ": " << context.error().message;
+    EXPECT_FALSE(context->expired()) << far;
+    EXPECT_GT(context->remaining(), kDeadlineHorizon - std::chrono::minutes(1)) << far;
+    EXPECT_LE(context->remaining(), kDeadlineHorizon) << far;
+  }
+}
+
+TEST(Protocol, DeadlinesWithinTheHorizonAreKeptToTheMillisecond) {
+  for (const std::int64_t ahead : {5'000LL, 23 * 3600 * 1000LL}) {
+    const std::int64_t at = now_ms() + ahead;
+    auto context = with_deadline(std::to_string(at));
+    ASSERT_TRUE(context) << context.error().message;
+    EXPECT_EQ(std::chrono::duration_cast<std::chrono::milliseconds>(context->deadline.time_since_epoch()).count(), at);
+  }
+}
+
+TEST(Protocol, ADeadlineOfZeroIsLongPast) {
+  auto context = with_deadline("0");
+  ASSERT_TRUE(context) << context.error().message;
+  EXPECT_TRUE(context->expired());
+  // Not the default time point, which the app reads as "no deadline given" (far away).
+  EXPECT_NE(context->deadline, std::chrono::system_clock::time_point{});
+}
+
+TEST(Protocol, NegativeOrNonNumericDeadlinesAreMalformed) {
+  for (const char* bad : {"-1", "-9223372036854775808", "-99999999999999999999", "soon", "12abc", "1.5", " 12", "+12", "0x10", "9e12"}) {
+    auto context = with_deadline(bad);
+    ASSERT_FALSE(context) << bad;
+    EXPECT_EQ(context.error().code, "Runtime.MalformedInvocation") << bad;
+    EXPECT_NE(context.error().message.find("Lambda-Runtime-Deadline-Ms"), std::string::npos) << bad;
+  }
+}
+
+TEST(InvocationContext, RemainingIsBoundedWhateverTheDeadline) {
+  InvocationContext context;
+  context.deadline = std::chrono::system_clock::time_point::max();
+  EXPECT_EQ(context.remaining(), kDeadlineHorizon);
+  context.deadline = std::chrono::system_clock::time_point::min();
+  EXPECT_EQ(context.remaining().count(), 0);
+  EXPECT_TRUE(context.expired());
+  context.deadline = std::chrono::system_clock::now() + std::chrono::hours(1);
+  EXPECT_GT(context.remaining(), std::chrono::minutes(59));
+  EXPECT_LE(context.remaining(), std::chrono::hours(1));
 }
 
 TEST(Protocol, RequestIdsThatCannotBePathSegmentsAreRejected) {

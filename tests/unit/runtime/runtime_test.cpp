@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 #include <stdexcept>
+#include <thread>
 
 #include "lift/core/base64.hpp"
 #include "support/fake_runtime_api.hpp"
@@ -25,6 +26,10 @@ using namespace lift::runtime;
 using lift::testing_support::FakeRuntimeApi;
 using lift::testing_support::invocation;
 using lift::testing_support::ScriptedAnswer;
+using lift::testing_support::hang_up_after_reading;
+using lift::testing_support::never_answer;
+using lift::testing_support::short_answer;
+using namespace std::chrono_literals;
 
 Options options_for(const FakeRuntimeApi& api, unsigned concurrency = 1) {
   Options options;
@@ -219,6 +224,49 @@ TEST(Runtime, SurvivesInvocationsWithBadHeaders) {
   ASSERT_EQ(api.requests_to("/response").size(), 1u);
 }
 
+// Each line of a captured log, parsed (a line that is not JSON fails the test).
+std::vector<boost::json::value> json_lines(const std::string& log) {
+  std::vector<boost::json::value> lines;
+  for (std::size_t start = 0, end; (end = log.find('\n', start)) != std::string::npos; start = end + 1)
+    lines.push_back(json_of(log.substr(start, end - start)));
+  return lines;
+}
+
+// "request_id error_type" of each line that reports an answer without a reply.
+std::vector<std::string> unanswered(const std::string& log) {
+  std::vector<std::string> found;
+  for (const auto& line : json_lines(log)) {
+    if (std::string(line.at("message").as_string()).find("no reply") == std::string::npos || !line.as_object().contains("request_id"))
+      continue;
+    found.push_back(std::string(line.at("request_id").as_string()) + " " + std::string(line.at("error_type").as_string()));
+  }
+  return found;
+}
+
+TEST(Runtime, ItsDiagnosticsAreJsonLines) {
+  ScriptedAnswer bad_deadline = invocation("bad-deadline", "{}");
+  bad_deadline.headers[1].second = "to\"morrow";
+  FakeRuntimeApi api({bad_deadline, invocation("fails", "{}")});
+  testing::internal::CaptureStderr();
+  (void)run([](const Invocation&) -> lift::Result<Response> { return lift::Error{"OrderNotFound", "no order 7", 404}; },
+            options_for(api));
+  const std::string log = testing::internal::GetCapturedStderr();
+  const auto lines = json_lines(log);
+  ASSERT_EQ(lines.size(), 3u) << log;  // the rejection, the handler's failure, giving up
+  for (const auto& line : lines) {
+    EXPECT_EQ(line.at("level"), "ERROR") << line;
+    EXPECT_EQ(line.at("source"), "lift.runtime") << line;
+  }
+  EXPECT_EQ(lines[0].at("request_id"), "bad-deadline");
+  EXPECT_EQ(lines[0].at("error_type"), "Runtime.MalformedInvocation");
+  EXPECT_NE(std::string(lines[0].at("error").as_string()).find("to\"morrow"), std::string::npos);
+  EXPECT_EQ(lines[1].at("message"), "invocation failed");
+  EXPECT_EQ(lines[1].at("request_id"), "fails");
+  EXPECT_EQ(lines[1].at("error_type"), "OrderNotFound");
+  EXPECT_EQ(lines[1].at("error"), "no order 7");
+  EXPECT_EQ(lines[2].at("message"), "giving up on the Runtime API");
+}
+
 TEST(Runtime, SurvivesBrokenAnswers) {
   ScriptedAnswer server_error;
   server_error.status = 500;
@@ -266,6 +314,235 @@ TEST(Runtime, ReportsWhenTheApiRefusesAResponse) {
       },
       options_for(api));
   EXPECT_EQ(calls, 2);  // a refused response is logged; the loop goes on
+}
+
+// The request ids the handler saw, serving the API of `options` (a buffered handler that answers
+// every invocation, or fails the ones whose id starts with "fail").
+std::vector<std::string> serve(const Options& options) {
+  std::vector<std::string> handled;
+  const int code = run(
+      [&](const Invocation& in) -> lift::Result<Response> {
+        handled.push_back(in.context.request_id);
+        if (in.context.request_id.starts_with("fail")) return lift::Error{"Failed", "as asked"};
+        return Response{"{}"};
+      },
+      options);
+  EXPECT_EQ(code, 1);
+  return handled;
+}
+
+TEST(Runtime, APostThatIsNeverAnsweredTimesOutAndTheLoopCarriesOn) {
+  // The API reads the response (and, next, the error report) and never answers, or answers with
+  // a body shorter than its Content-Length: without a limit the worker would wait forever.
+  FakeRuntimeApi api({invocation("silent", "{}"), invocation("fail-silent", "{}"), invocation("short", "{}"),
+                      invocation("good", "{}")});
+  api.answer_posts({never_answer(), never_answer(), short_answer()});
+  Options options = options_for(api);
+  options.post_timeout = 200ms;
+  const auto began = std::chrono::steady_clock::now();
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(serve(options), (std::vector<std::string>{"silent", "fail-silent", "short", "good"}));
+  const std::string log = testing::internal::GetCapturedStderr();
+  EXPECT_LT(std::chrono::steady_clock::now() - began, 5s);
+  EXPECT_EQ(unanswered(log), (std::vector<std::string>{"silent Runtime.Timeout", "fail-silent Runtime.Timeout", "short Runtime.Timeout"}))
+      << log;
+  // Each was sent once, and the loop went on to the next invocation.
+  EXPECT_EQ(api.requests_to("/silent/response").size(), 1u);
+  EXPECT_EQ(api.requests_to("/fail-silent/error").size(), 1u);
+  EXPECT_EQ(api.requests_to("/short/response").size(), 1u);
+  EXPECT_EQ(api.requests_to("/good/response").size(), 1u);
+}
+
+TEST(Runtime, AResponseIsNeverPostedTwice) {
+  // The API closes the connection after reading the POST: it may have taken the response, so
+  // sending it again on a new connection could answer the invocation twice.
+  FakeRuntimeApi api({invocation("a", "{}"), invocation("fail-b", "{}"), invocation("c", "{}")});
+  api.answer_posts({hang_up_after_reading(), hang_up_after_reading()});
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(serve(options_for(api)), (std::vector<std::string>{"a", "fail-b", "c"}));
+  const std::string log = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(unanswered(log), (std::vector<std::string>{"a Runtime.TransportError", "fail-b Runtime.TransportError"})) << log;
+  EXPECT_EQ(api.requests_to("/a/response").size(), 1u);
+  EXPECT_EQ(api.requests_to("/fail-b/error").size(), 1u);
+  EXPECT_EQ(api.requests_to("/c/response").size(), 1u);
+  EXPECT_EQ(api.requests_to("/response").size() + api.requests_to("/error").size(), 3u);
+}
+
+TEST(Runtime, AKeptAliveConnectionClosedWhileIdleIsReplacedBeforeThePost) {
+  // The API hangs up a kept-alive connection while the handler runs: nothing was sent on it
+  // yet, so the response goes out, once, on a new connection.
+  FakeRuntimeApi api({invocation("slow", "{}"), invocation("next", "{}")});
+  std::vector<std::string> handled;
+  (void)run(
+      [&](const Invocation& in) -> lift::Result<Response> {
+        handled.push_back(in.context.request_id);
+        if (in.context.request_id == "slow") {
+          api.hang_up();
+          std::this_thread::sleep_for(20ms);  // for the FIN to arrive (loopback: at once)
+        }
+        return Response{"{}"};
+      },
+      options_for(api));
+  EXPECT_EQ(handled, (std::vector<std::string>{"slow", "next"}));
+  auto responses = api.requests_to("/slow/response");
+  ASSERT_EQ(responses.size(), 1u);
+  EXPECT_EQ(responses[0].connection, 2);
+}
+
+TEST(Runtime, AConnectionClosedRightAfterTheEventCostsAtMostThatResponse) {
+  // The API hangs up just after sending the event, and the handler answers at once: the POST
+  // may find the connection dead (it checks only after a millisecond of idleness), in which
+  // case the response is reported, not sent again; or it replaces the connection first. Either
+  // way it arrives at most once, and the loop goes on.
+  auto first = invocation("first", "{}");
+  first.hang_up = true;
+  FakeRuntimeApi api({first, invocation("after", "{}")});
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(serve(options_for(api)), (std::vector<std::string>{"first", "after"}));
+  const std::string log = testing::internal::GetCapturedStderr();
+  const auto delivered = api.requests_to("/first/response").size();
+  EXPECT_LE(delivered, 1u);
+  if (delivered == 0) {
+    EXPECT_EQ(unanswered(log), std::vector<std::string>{"first Runtime.TransportError"}) << log;
+  }
+  EXPECT_EQ(api.requests_to("/after/response").size(), 1u);
+}
+
+TEST(Runtime, NextWaitsLongerThanThePostTimeout) {
+  // The post timeout is the connection's receive timeout too; GET /next, which has no limit,
+  // reads again each time it expires.
+  auto late = invocation("late", "{}");
+  late.delay = 300ms;
+  FakeRuntimeApi api({late, invocation("later", "{}")});
+  api.answer_posts({{}});
+  Options options = options_for(api);
+  options.post_timeout = 40ms;
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(serve(options), (std::vector<std::string>{"late", "later"}));
+  const std::string log = testing::internal::GetCapturedStderr();
+  EXPECT_TRUE(unanswered(log).empty()) << log;
+  EXPECT_EQ(api.requests_to("/late/response").size(), 1u);
+  EXPECT_EQ(api.requests_to("/late/response")[0].connection, 1);  // the first /next was not abandoned
+}
+
+TEST(Runtime, FailedPostsCountTowardGivingUp) {
+  // Five posts in a row that may not have arrived: the API is as good as gone.
+  std::vector<ScriptedAnswer> script;
+  for (int i = 0; i < 8; ++i) script.push_back(invocation("r" + std::to_string(i), "{}"));
+  FakeRuntimeApi api(std::move(script));
+  // One that succeeds in between starts the count again.
+  api.answer_posts({hang_up_after_reading(), {}, hang_up_after_reading(), hang_up_after_reading(), hang_up_after_reading(),
+                    hang_up_after_reading(), hang_up_after_reading()});
+  EXPECT_EQ(serve(options_for(api)), (std::vector<std::string>{"r0", "r1", "r2", "r3", "r4", "r5", "r6"}));
+  EXPECT_EQ(api.requests_to("/next").size(), 7u);  // r7 was never asked for
+}
+
+TEST(Runtime, StreamsAreBoundedBySilenceNotByTheirLength) {
+  // A stream written over longer than the limit arrives whole: only waits without progress
+  // count. One whose answer never comes is abandoned, and the loop goes on.
+  FakeRuntimeApi api({invocation("slow", "{}"), invocation("unanswered", "{}"), invocation("after", "{}")});
+  api.answer_posts({{}, never_answer()});
+  Options options = options_for(api);
+  options.post_timeout = 200ms;
+  std::vector<std::string> handled;
+  (void)run(
+      [&](const Invocation& in, ResponseStream& out) -> lift::Result<void> {
+        handled.push_back(in.context.request_id);
+        for (int i = 0; i < (in.context.request_id == "slow" ? 4 : 1); ++i) {
+          if (auto r = out.write("part "); !r) return r;
+          if (in.context.request_id == "slow") std::this_thread::sleep_for(100ms);
+        }
+        return lift::ok();
+      },
+      options);
+  EXPECT_EQ(handled, (std::vector<std::string>{"slow", "unanswered", "after"}));
+  auto slow = api.requests_to("/slow/response");
+  ASSERT_EQ(slow.size(), 1u);
+  EXPECT_EQ(slow[0].body, "part part part part ");
+  EXPECT_EQ(slow[0].header("Lambda-Runtime-Function-Error-Type"), "");
+  EXPECT_EQ(api.requests_to("/unanswered/response").size(), 1u);
+  EXPECT_EQ(api.requests_to("/after/response").size(), 1u);
+}
+
+TEST(Runtime, AStreamWhoseConnectionBreaksSendsNothingMore) {
+  // The connection breaks mid-stream: what went may have reached the API, so no /error follows
+  // (it would be a second answer); the handler sees the failure and the loop goes on.
+  FakeRuntimeApi api({invocation("broken", "{}"), invocation("after", "{}")});
+  std::string seen_by_handler;
+  testing::internal::CaptureStderr();
+  (void)run(
+      [&](const Invocation& in, ResponseStream& out) -> lift::Result<void> {
+        if (in.context.request_id != "broken") return out.write("fine");
+        if (auto r = out.write("first"); !r) return r;
+        api.hang_up();
+        std::this_thread::sleep_for(20ms);
+        for (int i = 0; i < 100; ++i) {
+          if (auto r = out.write(std::string(64 * 1024, 'x')); !r) {
+            seen_by_handler = r.error().code;
+            return r;
+          }
+        }
+        return lift::ok();
+      },
+      options_for(api));
+  const std::string log = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(seen_by_handler, "Runtime.TransportError");
+  EXPECT_TRUE(api.requests_to("/error").empty());
+  EXPECT_TRUE(api.requests_to("/broken/response").empty());  // the API never got all of it
+  ASSERT_EQ(api.requests_to("/after/response").size(), 1u);
+  EXPECT_EQ(api.requests_to("/after/response")[0].body, "fine");
+  EXPECT_EQ(unanswered(log), std::vector<std::string>{"broken Runtime.TransportError"}) << log;
+}
+
+TEST(Runtime, AWorkerWhosePostGoesUnansweredHoldsUpNoOther) {
+  // Several workers, each on its own connection: one post left unanswered costs its worker the
+  // timeout, and the others serve on meanwhile.
+  std::vector<ScriptedAnswer> script;
+  for (int i = 0; i < 6; ++i) script.push_back(invocation("w" + std::to_string(i), "{}"));
+  FakeRuntimeApi api(std::move(script));
+  api.answer_posts({never_answer()});
+  Options options = options_for(api, 3);
+  options.post_timeout = 300ms;
+  std::mutex mutex;
+  std::set<std::string> handled;
+  testing::internal::CaptureStderr();
+  (void)run(
+      [&](const Invocation& in) -> lift::Result<Response> {
+        std::lock_guard lock(mutex);
+        handled.insert(in.context.request_id);
+        return Response{"{}"};
+      },
+      options);
+  const std::string log = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(handled.size(), 6u);
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(api.requests_to("/w" + std::to_string(i) + "/response").size(), 1u) << i;
+  const auto lost = unanswered(log);
+  ASSERT_EQ(lost.size(), 1u) << log;
+  EXPECT_TRUE(lost[0].ends_with(" Runtime.Timeout")) << lost[0];
+}
+
+TEST(Runtime, AbsurdDeadlinesAreFarAwayNotPast) {
+  // 9223372036855 ms is the first value whose nanoseconds overflow 64 bits.
+  std::vector<ScriptedAnswer> script;
+  for (const char* deadline : {"9223372036855", "9223372036854775807", "99999999999999999999"}) {
+    auto answer = invocation(deadline, "{}");
+    answer.headers[1].second = deadline;
+    script.push_back(std::move(answer));
+  }
+  FakeRuntimeApi api(std::move(script));
+  std::vector<std::chrono::milliseconds> remaining;
+  (void)run(
+      [&](const Invocation& in) -> lift::Result<Response> {
+        remaining.push_back(in.context.remaining());
+        return Response{"{}"};
+      },
+      options_for(api));
+  ASSERT_EQ(remaining.size(), 3u);
+  for (auto left : remaining) {
+    EXPECT_GT(left, 23h);
+    EXPECT_LE(left, kDeadlineHorizon);
+  }
+  EXPECT_EQ(api.requests_to("/response").size(), 3u);
 }
 
 TEST(Runtime, GivesUpWhenThereIsNoRuntimeApi) {
