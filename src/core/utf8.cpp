@@ -42,4 +42,23 @@ bool valid_utf8(std::string_view text) noexcept {
   return true;
 }
 
+std::string replace_invalid_utf8(std::string_view text) {
+  if (valid_utf8(text)) return std::string(text);
+  static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+  std::string out;
+  out.reserve(text.size() + 8);
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const std::size_t length = utf8_sequence_length(text, i);
+    if (length == 0) {
+      out += kReplacement;
+      ++i;
+    } else {
+      out.append(text, i, length);
+      i += length;
+    }
+  }
+  return out;
+}
+
 }  // namespace lift

@@ -3,6 +3,7 @@
 // and where a JSON writer has to replace bytes.
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace lift {
@@ -13,5 +14,9 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t i) noexcept;
 
 // Whether all of `text` is well-formed UTF-8.
 bool valid_utf8(std::string_view text) noexcept;
+
+// `text` with each byte that starts no well-formed sequence replaced by U+FFFD (what JSON
+// writers in replace mode write), so that it can be a JSON string whatever arrived.
+std::string replace_invalid_utf8(std::string_view text);
 
 }  // namespace lift

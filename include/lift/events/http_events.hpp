@@ -10,6 +10,11 @@
 //   request.headers = {{"Content-Type", "application/json"}};
 //   request.body = R"({"id":7})";
 //   auto event = events::http_api_event(request);   // a boost::json::object
+//
+// Whatever bytes the description holds, the event is valid JSON: text in URI form (the raw
+// path and query string, ALB's path and query) has each byte that starts no UTF-8 character
+// percent-encoded (%FF), decoded text (header values, cookies, decoded paths and query
+// parameters) has it replaced by U+FFFD, and a body that is not UTF-8 travels base64.
 
 #include <chrono>
 #include <string>
