@@ -70,14 +70,6 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-// An HTTP token (RFC 9110 section 5.6.2): what a method or a header name is.
-bool is_token(std::string_view text) noexcept {
-  static constexpr std::string_view kSymbols = "!#$%&'*+-.^_`|~";
-  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 || kSymbols.find(c) != std::string_view::npos;
-  });
-}
-
 // Name/value pairs of a query string as sent, in order; "a" and "a=" both give an empty value.
 std::vector<std::pair<std::string_view, std::string_view>> raw_query_pairs(std::string_view query) {
   std::vector<std::pair<std::string_view, std::string_view>> out;
@@ -188,6 +180,14 @@ bool is_binary_body(std::string_view content_type, std::string_view body) {
     if (type == t) return false;
   }
   return !(type.ends_with("+json") || type.ends_with("+xml"));
+}
+
+bool is_http_token(std::string_view text) noexcept {
+  static constexpr std::string_view kSymbols = "!#$%&'*+-.^_`|~";
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte < 0x80 && (std::isalnum(byte) != 0 || kSymbols.find(c) != std::string_view::npos);
+  });
 }
 
 std::string_view header_value(const HttpHeaderList& headers, std::string_view name) noexcept {
@@ -360,7 +360,7 @@ json::object websocket_event(const HttpRequestDescription& request, const WebSoc
 
 Result<HttpRequestDescription> sample_request(std::string method, std::string_view path, const std::vector<std::string>& query,
                                               const std::vector<std::string>& headers, HttpHeaderList defaults) {
-  if (!is_token(method)) return invalid_sample("the method is a word such as GET or POST, not \"" + method + "\"");
+  if (!is_http_token(method)) return invalid_sample("the method is a word such as GET or POST, not \"" + method + "\"");
   if (!path.starts_with('/')) return invalid_sample("the path starts with '/', not \"" + std::string(path) + "\"");
   HttpRequestDescription request;
   request.method = std::move(method);
@@ -380,7 +380,7 @@ Result<HttpRequestDescription> sample_request(std::string method, std::string_vi
   for (const std::string_view header : headers) {
     const auto separator = header.find_first_of(":=");
     const auto name = separator == std::string_view::npos ? std::string_view() : header.substr(0, separator);
-    if (!is_token(name)) return invalid_sample("a header is Name: value, not \"" + std::string(header) + "\"");
+    if (!is_http_token(name)) return invalid_sample("a header is Name: value, not \"" + std::string(header) + "\"");
     given.emplace_back(std::string(name), std::string(trim(header.substr(separator + 1))));
   }
   std::erase_if(defaults, [&given](const auto& fallback) {

@@ -87,6 +87,9 @@ boost::json::object websocket_event(const HttpRequestDescription& request, const
 // are not valid UTF-8 whatever the type says.
 bool is_binary_body(std::string_view content_type, std::string_view body);
 
+// Whether `text` is an HTTP token (RFC 9110 section 5.6.2): what a method or a header name is.
+bool is_http_token(std::string_view text) noexcept;
+
 // The first value of the header `name` (compared without regard to ASCII case); "" when absent.
 std::string_view header_value(const HttpHeaderList& headers, std::string_view name) noexcept;
 

@@ -265,7 +265,7 @@ TEST_F(ApiGateway, RefusesBodiesOverTenMegabytesWithoutInvoking) {
 
   // With Expect: 100-continue the refusal comes before the body is sent.
   auto waiting = client();
-  const auto refused = waiting.raw("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 20000000\r\nExpect: 100-continue\r\n\r\n");
+  const auto refused = waiting.raw("POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 20000000\r\nExpect: 100-continue\r\n\r\n");
   EXPECT_EQ(refused.result_int(), 413);
   EXPECT_TRUE(waiting.closed_by_server());
 }
