@@ -39,23 +39,7 @@ json::string text(std::string_view bytes) {
 // client should have sent it.
 json::string uri_text(std::string_view bytes) {
   if (valid_utf8(bytes)) return json::string(bytes);
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  json::string out;
-  out.reserve(bytes.size() + 16);
-  std::size_t i = 0;
-  while (i < bytes.size()) {
-    const std::size_t length = utf8_sequence_length(bytes, i);
-    if (length == 0) {
-      const auto byte = static_cast<unsigned char>(bytes[i]);
-      const char escaped[] = {'%', kHex[byte >> 4], kHex[byte & 0xf]};
-      out.append(std::string_view(escaped, sizeof escaped));
-      ++i;
-    } else {
-      out.append(bytes.substr(i, length));
-      i += length;
-    }
-  }
-  return out;
+  return json::string(replace_invalid_utf8(bytes, InvalidByte::percent_encoded));
 }
 
 bool iequal(std::string_view a, std::string_view b) noexcept {

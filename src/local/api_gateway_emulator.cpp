@@ -530,21 +530,22 @@ struct ApiGatewayEmulator::Impl {
     Impl* impl_;
   };
 
-  // While a connection waits for a request with nothing of it received, it is the first closed
-  // when a new connection needs its place (an HTTP client may close such a connection too).
-  class WaitingForRequest {
+  // An entry of one of the maps below for as long as a scope lasts: a tracked socket while its
+  // coroutine runs, a connection in waiting_for_request while it waits.
+  template <class Map>
+  class ScopedEntry {
    public:
-    WaitingForRequest(Impl& impl, std::uint64_t socket) : impl_(impl), key_(impl.next_wait++) {
-      impl_.waiting_for_request.emplace(key_, socket);
-    }
-    ~WaitingForRequest() { impl_.waiting_for_request.erase(key_); }
-    WaitingForRequest(const WaitingForRequest&) = delete;
-    WaitingForRequest& operator=(const WaitingForRequest&) = delete;
+    ScopedEntry(Map& map, typename Map::key_type key) : map_(map), key_(key) {}
+    ~ScopedEntry() { map_.erase(key_); }
+    ScopedEntry(const ScopedEntry&) = delete;
+    ScopedEntry& operator=(const ScopedEntry&) = delete;
 
    private:
-    Impl& impl_;
-    std::uint64_t key_;
+    Map& map_;
+    typename Map::key_type key_;
   };
+  using Untrack = ScopedEntry<decltype(open_sockets)>;
+  using Waiting = ScopedEntry<decltype(waiting_for_request)>;
 
   // Closes the connection that has waited longest for a request; false when none waits.
   bool close_longest_waiting() {
@@ -599,19 +600,6 @@ struct ApiGatewayEmulator::Impl {
     }
     Impl& impl_;
     std::size_t bytes_ = 0;
-  };
-
-  // Unregisters a tracked socket when its coroutine ends.
-  class Untrack {
-   public:
-    Untrack(Impl& impl, std::uint64_t key) : impl_(impl), key_(key) {}
-    ~Untrack() { impl_.open_sockets.erase(key_); }
-    Untrack(const Untrack&) = delete;
-    Untrack& operator=(const Untrack&) = delete;
-
-   private:
-    Impl& impl_;
-    std::uint64_t key_;
   };
 
   // ---- invoking --------------------------------------------------------------------------
@@ -750,7 +738,7 @@ struct ApiGatewayEmulator::Impl {
       stream->socket().close(ignored);
     });
     std::optional<Untrack> untrack;
-    untrack.emplace(*this, socket_key);
+    untrack.emplace(open_sockets, socket_key);
     beast::flat_buffer buffer;
     for (;;) {
       http::request_parser<http::buffer_body> parser;
@@ -758,8 +746,14 @@ struct ApiGatewayEmulator::Impl {
       parser.body_limit(kMaxDiscardedBody);
       stream->expires_after(kIdleTimeout);
       {
-        std::optional<WaitingForRequest> waiting;
-        if (buffer.size() == 0) waiting.emplace(*this, socket_key);
+        // With nothing of a request received, it is the first closed when a new connection
+        // needs its place (an HTTP client may close such a connection too).
+        std::optional<Waiting> waiting;
+        if (buffer.size() == 0) {
+          const auto key = next_wait++;
+          waiting_for_request.emplace(key, socket_key);
+          waiting.emplace(waiting_for_request, key);
+        }
         co_await http::async_read_header(*stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
       }
       if (ec) {
@@ -868,7 +862,9 @@ struct ApiGatewayEmulator::Impl {
       } else {
         reply = co_await through_function(std::move(request), peer);
       }
-      explain(std::string(message.method_string()) + " " + std::string(message.target().substr(0, 200)), reply.answer);
+      if (!reply.answer.problem.empty() || !reply.answer.notice.empty()) {
+        explain(std::string(message.method_string()) + " " + std::string(message.target().substr(0, 200)), reply.answer);
+      }
       const int status = reply.answer.status;
       const bool keep = keep_alive && !reply.close;
       const bool written = co_await write_answer(*stream, std::move(reply.answer), head, keep);
@@ -1142,7 +1138,7 @@ struct ApiGatewayEmulator::Impl {
     connection->user_agent = std::string(upgrade[http::field::user_agent]);
     connection->target = std::string(upgrade.target());
     for (const auto& field : upgrade) connection->headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-    const Untrack untrack(*this, track([connection] {
+    const Untrack untrack(open_sockets, track([connection] {
       boost::system::error_code ignored;
       beast::get_lowest_layer(connection->ws).socket().shutdown(tcp::socket::shutdown_both, ignored);
       beast::get_lowest_layer(connection->ws).socket().close(ignored);

@@ -15,8 +15,14 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t i) noexcept;
 // Whether all of `text` is well-formed UTF-8.
 bool valid_utf8(std::string_view text) noexcept;
 
-// `text` with each byte that starts no well-formed sequence replaced by U+FFFD (what JSON
-// writers in replace mode write), so that it can be a JSON string whatever arrived.
-std::string replace_invalid_utf8(std::string_view text);
+// How replace_invalid_utf8 writes a byte that starts no well-formed sequence.
+enum class InvalidByte {
+  replacement_character,  // U+FFFD, as JSON writers in replace mode write it
+  percent_encoded,        // %FF, for text in URI form (a path, a query string)
+};
+
+// `text` with each byte that starts no well-formed sequence replaced, so that it is UTF-8 (a
+// JSON string, say) whatever arrived.
+std::string replace_invalid_utf8(std::string_view text, InvalidByte as = InvalidByte::replacement_character);
 
 }  // namespace lift
