@@ -564,23 +564,34 @@ struct ApiGatewayEmulator::Impl {
     HeldRequestBytes(const HeldRequestBytes&) = delete;
     HeldRequestBytes& operator=(const HeldRequestBytes&) = delete;
 
-    // Waits until `more` fits (at once when nothing is held, so any body up to the request
-    // limit gets through); false when the gateway stops meanwhile.
+    // Waits until `more` fits, in turn (a large body is not passed by a stream of small ones);
+    // at once when nothing is held, so any body up to the request limit gets through. False
+    // when the gateway stops meanwhile.
     net::awaitable<bool> wait_for(std::size_t more) {
-      while (impl_.request_bytes_held > 0 && impl_.request_bytes_held + more > impl_.request_bytes_limit) {
-        net::steady_timer wake(impl_.io, Clock::time_point::max());
-        const auto waiter = impl_.request_bytes_waiters.insert(impl_.request_bytes_waiters.end(), &wake);
-        boost::system::error_code ignored;
-        co_await wake.async_wait(net::redirect_error(net::use_awaitable, ignored));
-        impl_.request_bytes_waiters.erase(waiter);
-        if (impl_.stopping) co_return false;
+      auto& waiters = impl_.request_bytes_waiters;
+      if (waiters.empty() && fits(more)) {
+        take(more);
+        co_return true;
       }
+      net::steady_timer wake(impl_.io, Clock::time_point::max());
+      const auto turn = waiters.insert(waiters.end(), &wake);
+      while (turn != waiters.begin() || !fits(more)) {
+        boost::system::error_code ignored;
+        co_await wake.async_wait(net::redirect_error(net::use_awaitable, ignored));  // woken by a release
+        if (impl_.stopping) {
+          waiters.erase(turn);
+          co_return false;
+        }
+      }
+      waiters.erase(turn);
       take(more);
+      wake_waiters();  // the next in line may fit too
       co_return true;
     }
-    // Takes `more` if it fits now.
+    // Takes `more` if it fits now (a body of unknown length, read piece by piece, cannot wait
+    // holding what it has: two such bodies would wait for each other).
     bool try_take(std::size_t more) {
-      if (impl_.request_bytes_held > 0 && impl_.request_bytes_held + more > impl_.request_bytes_limit) return false;
+      if (!fits(more)) return false;
       take(more);
       return true;
     }
@@ -589,10 +600,16 @@ struct ApiGatewayEmulator::Impl {
       impl_.request_bytes_held -= bytes_;
       impl_.request_bytes_held_now = impl_.request_bytes_held;
       bytes_ = 0;
-      for (auto* waiter : impl_.request_bytes_waiters) waiter->cancel();
+      wake_waiters();
     }
 
    private:
+    bool fits(std::size_t more) const {
+      return impl_.request_bytes_held == 0 || impl_.request_bytes_held + more <= impl_.request_bytes_limit;
+    }
+    void wake_waiters() {
+      for (auto* waiter : impl_.request_bytes_waiters) waiter->cancel();
+    }
     void take(std::size_t more) {
       impl_.request_bytes_held += more;
       impl_.request_bytes_held_now = impl_.request_bytes_held;
