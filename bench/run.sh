@@ -63,6 +63,9 @@ if command -v node >/dev/null; then
   done
   kill "$dev"; wait "$dev" 2>/dev/null || true
   rm -f "$out"
+  echo
+  echo "## lift dev under hostile input: memory and descriptors (bounded run)"
+  node bench/e2e/dev_abuse.mjs --lift "$build/bin/lift" --function "$build/bin/examples/hello"
 else
   echo "(node missing: run scripts/setup)"
 fi

@@ -42,4 +42,31 @@ bool valid_utf8(std::string_view text) noexcept {
   return true;
 }
 
+std::string replace_invalid_utf8(std::string_view text, InvalidByte as) {
+  if (valid_utf8(text)) return std::string(text);
+  static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size() + 16);
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const std::size_t length = utf8_sequence_length(text, i);
+    if (length == 0) {
+      const auto byte = static_cast<unsigned char>(text[i]);
+      if (as == InvalidByte::percent_encoded) {
+        out += '%';
+        out += kHex[byte >> 4];
+        out += kHex[byte & 0xF];
+      } else {
+        out += kReplacement;
+      }
+      ++i;
+    } else {
+      out.append(text, i, length);
+      i += length;
+    }
+  }
+  return out;
+}
+
 }  // namespace lift

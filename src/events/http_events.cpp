@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <unordered_map>
 
 #include <boost/json.hpp>
 #include <boost/url/encode.hpp>
@@ -25,6 +26,22 @@ std::string lower(std::string_view text) {
   return out;
 }
 
+// Every string of an event is JSON text, so it must be UTF-8; what a client sends need not be.
+// Decoded text (header values, cookies, decoded paths and query parameters) gets U+FFFD for
+// each byte that starts no character, as a Java or JavaScript decoder would give it.
+json::string text(std::string_view bytes) {
+  if (valid_utf8(bytes)) return json::string(bytes);
+  return json::string(replace_invalid_utf8(bytes));
+}
+
+// Text still in URI form (the raw path and query string, ALB's query) keeps its bytes
+// readable instead: each one that starts no character is written percent-encoded, as a
+// client should have sent it.
+json::string uri_text(std::string_view bytes) {
+  if (valid_utf8(bytes)) return json::string(bytes);
+  return json::string(replace_invalid_utf8(bytes, InvalidByte::percent_encoded));
+}
+
 bool iequal(std::string_view a, std::string_view b) noexcept {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
@@ -35,14 +52,6 @@ std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
   return text;
-}
-
-// An HTTP token (RFC 9110 section 5.6.2): what a method or a header name is.
-bool is_token(std::string_view text) noexcept {
-  static constexpr std::string_view kSymbols = "!#$%&'*+-.^_`|~";
-  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 || kSymbols.find(c) != std::string_view::npos;
-  });
 }
 
 // Name/value pairs of a query string as sent, in order; "a" and "a=" both give an empty value.
@@ -59,23 +68,24 @@ std::vector<std::pair<std::string_view, std::string_view>> raw_query_pairs(std::
   return out;
 }
 
-// The same pairs decoded ('+' is a space).
-std::vector<std::pair<std::string, std::string>> query_pairs(std::string_view query) {
-  std::vector<std::pair<std::string, std::string>> out;
+// The same pairs decoded ('+' is a space), as event text.
+std::vector<std::pair<json::string, json::string>> query_pairs(std::string_view query) {
+  std::vector<std::pair<json::string, json::string>> out;
   for (const auto& [name, value] : raw_query_pairs(query)) {
-    out.emplace_back(percent::decode(name, percent::Plus::space), percent::decode(value, percent::Plus::space));
+    out.emplace_back(text(percent::decode(name, percent::Plus::space)), text(percent::decode(value, percent::Plus::space)));
   }
   return out;
 }
 
-// Names (first spelling seen) with all their values, case-insensitively grouped, in order.
-std::vector<std::pair<std::string, std::vector<std::string>>> grouped(const HttpHeaderList& headers) {
-  std::vector<std::pair<std::string, std::vector<std::string>>> out;
-  for (const auto& header : headers) {
-    const std::string_view name = header.first;
-    auto it = std::find_if(out.begin(), out.end(), [name](const auto& g) { return iequal(g.first, name); });
-    if (it == out.end()) out.push_back({header.first, {header.second}});
-    else it->second.push_back(header.second);
+// Names (first spelling seen) with all their values, case-insensitively grouped, in order, as
+// event text. Hashed by the lower-case name: a request may carry thousands of headers.
+std::vector<std::pair<json::string, std::vector<json::string>>> grouped(const HttpHeaderList& headers) {
+  std::vector<std::pair<json::string, std::vector<json::string>>> out;
+  std::unordered_map<std::string, std::size_t> index;
+  for (const auto& [name, value] : headers) {
+    const auto [it, added] = index.try_emplace(lower(name), out.size());
+    if (added) out.push_back({text(name), {}});
+    out[it->second].second.push_back(text(value));
   }
   return out;
 }
@@ -101,8 +111,8 @@ void put_body(json::object& event, const HttpRequestDescription& request, NoBody
   event["isBase64Encoded"] = binary;
 }
 
-json::value string_or(std::string_view text, json::value fallback) {
-  return text.empty() ? fallback : json::value(json::string(text));
+json::value text_or(std::string_view bytes, json::value fallback) {
+  return bytes.empty() ? fallback : json::value(text(bytes));
 }
 
 void put_multi_value_query(json::object& event, std::string_view raw_query) {
@@ -125,10 +135,11 @@ void put_multi_value_query(json::object& event, std::string_view raw_query) {
 
 void put_multi_value_headers(json::object& event, const HttpHeaderList& headers) {
   json::object single, multi;
-  for (const auto& [name, values] : grouped(headers)) {
+  for (auto& [name, values] : grouped(headers)) {
     single[name] = values.back();
     json::array list;
-    for (const auto& v : values) list.emplace_back(v);
+    list.reserve(values.size());
+    for (auto& v : values) list.emplace_back(std::move(v));
     multi[name] = std::move(list);
   }
   event["headers"] = std::move(single);
@@ -155,6 +166,14 @@ bool is_binary_body(std::string_view content_type, std::string_view body) {
   return !(type.ends_with("+json") || type.ends_with("+xml"));
 }
 
+bool is_http_token(std::string_view text) noexcept {
+  static constexpr std::string_view kSymbols = "!#$%&'*+-.^_`|~";
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte < 0x80 && (std::isalnum(byte) != 0 || kSymbols.find(c) != std::string_view::npos);
+  });
+}
+
 std::string_view header_value(const HttpHeaderList& headers, std::string_view name) noexcept {
   for (const auto& [n, v] : headers) {
     if (iequal(n, name)) return v;
@@ -168,55 +187,56 @@ json::object http_api_event(const HttpRequestDescription& request) {
   json::object headers;
   json::array cookies;
   for (const auto& [name, value] : request.headers) {
-    const auto key = lower(name);
+    const auto key = text(lower(name));
     if (key == "cookie") {
       // Every Cookie header, split into its cookies.
       std::string_view rest = value;
       while (!rest.empty()) {
         const auto semicolon = rest.find(';');
         const auto cookie = trim(rest.substr(0, semicolon));
-        if (!cookie.empty()) cookies.emplace_back(cookie);
+        if (!cookie.empty()) cookies.emplace_back(text(cookie));
         rest = semicolon == std::string_view::npos ? std::string_view() : rest.substr(semicolon + 1);
       }
       continue;
     }
+    // Appended in place: a name repeated thousands of times stays linear.
     if (auto* existing = headers.if_contains(key)) {
-      *existing = std::string(existing->as_string()) + "," + value;
+      existing->as_string().append(",").append(text(value));
     } else {
-      headers[key] = value;
+      headers[key] = text(value);
     }
   }
   json::object query;
-  for (const auto& [name, value] : query_pairs(request.query)) {
+  for (auto& [name, value] : query_pairs(request.query)) {
     if (auto* existing = query.if_contains(name)) {
-      *existing = std::string(existing->as_string()) + "," + value;
+      existing->as_string().append(",").append(value);
     } else {
-      query[name] = value;
+      query[name] = std::move(value);
     }
   }
 
   json::object event;
   event["version"] = "2.0";
   event["routeKey"] = "$default";
-  event["rawPath"] = request.path;
-  event["rawQueryString"] = request.query;
+  event["rawPath"] = uri_text(request.path);
+  event["rawQueryString"] = uri_text(request.query);
   if (!cookies.empty()) event["cookies"] = std::move(cookies);
   event["headers"] = std::move(headers);
   if (!query.empty()) event["queryStringParameters"] = std::move(query);
   event["requestContext"] = {
-      {"accountId", request.account_id},
-      {"apiId", request.api_id},
-      {"domainName", request.domain_name},
-      {"domainPrefix", domain_prefix(request.domain_name)},
+      {"accountId", text(request.account_id)},
+      {"apiId", text(request.api_id)},
+      {"domainName", text(request.domain_name)},
+      {"domainPrefix", text(domain_prefix(request.domain_name))},
       {"http",
-       {{"method", request.method},
-        {"path", percent::decode(request.path)},
+       {{"method", text(request.method)},
+        {"path", text(percent::decode(request.path))},
         {"protocol", "HTTP/1.1"},
-        {"sourceIp", request.source_ip},
-        {"userAgent", header_value(request.headers, "user-agent")}}},
-      {"requestId", request.request_id},
+        {"sourceIp", text(request.source_ip)},
+        {"userAgent", text(header_value(request.headers, "user-agent"))}}},
+      {"requestId", text(request.request_id)},
       {"routeKey", "$default"},
-      {"stage", request.stage},
+      {"stage", text(request.stage)},
       {"time", clf_time(request.time)},
       {"timeEpoch", epoch_ms(request.time)}};
   put_body(event, request, NoBody::absent);
@@ -224,26 +244,29 @@ json::object http_api_event(const HttpRequestDescription& request) {
 }
 
 json::object rest_api_event(const HttpRequestDescription& request) {
-  const std::string path = percent::decode(request.path);
+  const json::string path = text(percent::decode(request.path));
   const bool root = path == "/";
   const std::string resource = root ? "/" : "/{proxy+}";
+  const json::string method = text(request.method);
+  const json::string stage = text(request.stage);
+  const json::string request_id = text(request.request_id);
 
   json::object event;
   event["version"] = "1.0";
   event["resource"] = resource;
   event["path"] = path;
-  event["httpMethod"] = request.method;
+  event["httpMethod"] = method;
   put_multi_value_headers(event, request.headers);
   put_multi_value_query(event, request.query);
-  event["pathParameters"] = root ? json::value(nullptr) : json::value(json::object{{"proxy", path.substr(1)}});
+  event["pathParameters"] = root ? json::value(nullptr) : json::value(json::object{{"proxy", path.subview(1)}});
   event["stageVariables"] = nullptr;
   event["requestContext"] = {
-      {"accountId", request.account_id},
-      {"apiId", request.api_id},
-      {"domainName", request.domain_name},
-      {"domainPrefix", domain_prefix(request.domain_name)},
-      {"extendedRequestId", request.request_id},
-      {"httpMethod", request.method},
+      {"accountId", text(request.account_id)},
+      {"apiId", text(request.api_id)},
+      {"domainName", text(request.domain_name)},
+      {"domainPrefix", text(domain_prefix(request.domain_name))},
+      {"extendedRequestId", request_id},
+      {"httpMethod", method},
       {"identity",
        {{"accessKey", nullptr},
         {"accountId", nullptr},
@@ -253,32 +276,32 @@ json::object rest_api_event(const HttpRequestDescription& request) {
         {"cognitoIdentityId", nullptr},
         {"cognitoIdentityPoolId", nullptr},
         {"principalOrgId", nullptr},
-        {"sourceIp", request.source_ip},
+        {"sourceIp", text(request.source_ip)},
         {"user", nullptr},
-        {"userAgent", string_or(header_value(request.headers, "user-agent"), nullptr)},
+        {"userAgent", text_or(header_value(request.headers, "user-agent"), nullptr)},
         {"userArn", nullptr}}},
-      {"path", "/" + request.stage + path},
+      {"path", "/" + std::string(stage) + std::string(path)},
       {"protocol", "HTTP/1.1"},
-      {"requestId", request.request_id},
+      {"requestId", request_id},
       {"requestTime", clf_time(request.time)},
       {"requestTimeEpoch", epoch_ms(request.time)},
       {"resourceId", "lift00"},
       {"resourcePath", resource},
-      {"stage", request.stage}};
+      {"stage", stage}};
   put_body(event, request, NoBody::null);
   return event;
 }
 
 json::object alb_event(const HttpRequestDescription& request, std::string_view target_group_arn) {
   json::object event;
-  event["requestContext"] = {{"elb", {{"targetGroupArn", target_group_arn}}}};
-  event["httpMethod"] = request.method;
-  event["path"] = request.path;
+  event["requestContext"] = {{"elb", {{"targetGroupArn", text(target_group_arn)}}}};
+  event["httpMethod"] = text(request.method);
+  event["path"] = uri_text(request.path);
   json::object query;
-  for (const auto& [name, value] : raw_query_pairs(request.query)) query[name] = value;
+  for (const auto& [name, value] : raw_query_pairs(request.query)) query[uri_text(name)] = uri_text(value);
   event["queryStringParameters"] = std::move(query);
   json::object headers;
-  for (const auto& [name, value] : request.headers) headers[lower(name)] = value;
+  for (const auto& [name, value] : request.headers) headers[text(lower(name))] = text(value);
   event["headers"] = std::move(headers);
   put_body(event, request, NoBody::empty);
   return event;
@@ -290,27 +313,30 @@ json::object websocket_event(const HttpRequestDescription& request, const WebSoc
     put_multi_value_headers(event, request.headers);
     if (info.event_type == "CONNECT" && !request.query.empty()) put_multi_value_query(event, request.query);
   }
-  json::object context{{"routeKey", info.route_key}};
-  if (info.event_type == "MESSAGE") context["messageId"] = info.message_id;
+  json::object context{{"routeKey", text(info.route_key)}};
+  if (info.event_type == "MESSAGE") context["messageId"] = text(info.message_id);
   if (info.event_type == "DISCONNECT") context["disconnectStatusCode"] = info.disconnect_code;
-  context["eventType"] = info.event_type;
-  context["extendedRequestId"] = request.request_id;
+  context["eventType"] = text(info.event_type);
+  context["extendedRequestId"] = text(request.request_id);
   context["requestTime"] = clf_time(request.time);
   context["messageDirection"] = "IN";
-  if (info.event_type == "DISCONNECT") context["disconnectReason"] = info.disconnect_reason;
-  context["stage"] = request.stage;
+  if (info.event_type == "DISCONNECT") context["disconnectReason"] = text(info.disconnect_reason);
+  context["stage"] = text(request.stage);
   context["connectedAt"] = epoch_ms(info.connected_at);
   context["requestTimeEpoch"] = epoch_ms(request.time);
-  json::object identity{{"sourceIp", request.source_ip}};
-  if (!info.user_agent.empty()) identity["userAgent"] = info.user_agent;
+  json::object identity{{"sourceIp", text(request.source_ip)}};
+  if (!info.user_agent.empty()) identity["userAgent"] = text(info.user_agent);
   context["identity"] = std::move(identity);
-  context["requestId"] = request.request_id;
-  context["domainName"] = request.domain_name;
-  context["connectionId"] = info.connection_id;
-  context["apiId"] = request.api_id;
+  context["requestId"] = text(request.request_id);
+  context["domainName"] = text(request.domain_name);
+  context["connectionId"] = text(info.connection_id);
+  context["apiId"] = text(request.api_id);
   event["requestContext"] = std::move(context);
-  if (info.event_type == "MESSAGE") event["body"] = binary ? base64::encode(request.body) : request.body;
-  event["isBase64Encoded"] = info.event_type == "MESSAGE" && binary;
+  // A text frame is UTF-8 (WebSocket requires it); base64 for anything else.
+  if (info.event_type == "MESSAGE") {
+    event["body"] = binary || !valid_utf8(request.body) ? base64::encode(request.body) : request.body;
+  }
+  event["isBase64Encoded"] = info.event_type == "MESSAGE" && (binary || !valid_utf8(request.body));
   return event;
 }
 
@@ -318,7 +344,7 @@ json::object websocket_event(const HttpRequestDescription& request, const WebSoc
 
 Result<HttpRequestDescription> sample_request(std::string method, std::string_view path, const std::vector<std::string>& query,
                                               const std::vector<std::string>& headers, HttpHeaderList defaults) {
-  if (!is_token(method)) return invalid_sample("the method is a word such as GET or POST, not \"" + method + "\"");
+  if (!is_http_token(method)) return invalid_sample("the method is a word such as GET or POST, not \"" + method + "\"");
   if (!path.starts_with('/')) return invalid_sample("the path starts with '/', not \"" + std::string(path) + "\"");
   HttpRequestDescription request;
   request.method = std::move(method);
@@ -338,7 +364,7 @@ Result<HttpRequestDescription> sample_request(std::string method, std::string_vi
   for (const std::string_view header : headers) {
     const auto separator = header.find_first_of(":=");
     const auto name = separator == std::string_view::npos ? std::string_view() : header.substr(0, separator);
-    if (!is_token(name)) return invalid_sample("a header is Name: value, not \"" + std::string(header) + "\"");
+    if (!is_http_token(name)) return invalid_sample("a header is Name: value, not \"" + std::string(header) + "\"");
     given.emplace_back(std::string(name), std::string(trim(header.substr(separator + 1))));
   }
   std::erase_if(defaults, [&given](const auto& fallback) {

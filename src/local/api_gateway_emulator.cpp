@@ -5,21 +5,25 @@
 #include "lift/local/api_gateway_emulator.hpp"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <ctime>
 #include <deque>
+#include <list>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <utility>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -37,12 +41,14 @@
 
 #include "api_gateway_events.hpp"
 #include "lift/core/base64.hpp"
+#include "lift/core/env.hpp"
 #include "lift/core/percent.hpp"
 #include "lift/core/random.hpp"
 #include "lift/core/time.hpp"
 #include "lift/core/utf8.hpp"
 #include "lift/core/uuid.hpp"
 #include "lift/runtime/protocol.hpp"
+#include "wire.hpp"
 
 namespace lift::local {
 namespace {
@@ -59,13 +65,21 @@ using detail::GatewayAnswer;
 using detail::HeaderList;
 using detail::IncomingRequest;
 
-constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
-// A body past the limit is read and dropped up to this size so the client gets its 413
-// rather than a reset connection; a larger declared body is refused without reading it.
-constexpr std::size_t kMaxDiscardedBody = 64 * 1024 * 1024;
+using detail::kMaxDiscardedBody;  // a larger declared body is refused without reading it
+using detail::kMaxHeaderBytes;
 constexpr std::size_t kMaxWebSocketMessage = 128 * 1024;  // API Gateway's WebSocket message limit
-constexpr std::size_t kLambdaInvokeLimit = 6 * 1024 * 1024;  // a synchronous Invoke's payload
 constexpr auto kIdleTimeout = std::chrono::seconds(120);
+// Bodies of unknown length, and bodies being dropped, are read in pieces of this size; a body
+// with a Content-Length is read straight into place.
+constexpr std::size_t kBodyPiece = 16 * 1024;
+// A connection's read buffer grows with what arrives (a large header block, a body); past this
+// it is given back between requests.
+constexpr std::size_t kKeptReadBuffer = 16 * 1024;
+// Messages waiting for all WebSocket clients together.
+constexpr std::size_t kMaxWebSocketBacklogTotal = 64 * 1024 * 1024;
+// Descriptors left for the function, its Runtime API connections and files when the number of
+// connections is bounded by the process's descriptor limit.
+constexpr std::size_t kReservedDescriptors = 128;
 // Invocations wait in the emulator's queue (one function process); a few threads are enough
 // to keep requests queued there rather than here.
 constexpr int kInvokerThreads = 8;
@@ -81,8 +95,10 @@ struct WsConnection {
   std::string target;
   HeaderList headers;  // of the handshake; $disconnect carries them too
   std::deque<std::pair<std::string, bool>> outbox;  // message, binary
+  std::size_t outbox_bytes = 0;  // of the outbox and the message being written
   bool writing = false;
   bool closing = false;
+  bool told_full = false;  // the log said it is not reading, since its outbox was last empty
 };
 
 struct FileState {
@@ -141,6 +157,56 @@ std::string milliseconds(Clock::duration d) {
   std::snprintf(text, sizeof text, "%.1f ms",
                 static_cast<double>(std::chrono::duration_cast<std::chrono::microseconds>(d).count()) / 1000.0);
   return text;
+}
+
+// Text from clients and functions as it is shown on the developer's terminal: control
+// characters (C0, DEL, C1) and bytes that start no UTF-8 character are written as \xNN, so
+// that no escape sequence reaches the terminal and a line stays one line.
+std::string printable(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    std::size_t length = utf8_sequence_length(text, i);
+    const bool c1 = length == 2 && byte == 0xC2 && static_cast<unsigned char>(text[i + 1]) < 0xA0;
+    if (length != 0 && byte >= 0x20 && byte != 0x7F && !c1) {
+      out.append(text, i, length);
+      i += length;
+      continue;
+    }
+    if (length == 0) length = 1;
+    for (std::size_t k = 0; k < length; ++k) {
+      const auto escaped = static_cast<unsigned char>(text[i + k]);
+      out += "\\x";
+      out += kHex[escaped >> 4];
+      out += kHex[escaped & 0xF];
+    }
+    i += length;
+  }
+  return out;
+}
+
+// The host name of a Host header ("[::1]:3000" → "[::1]", "localhost:3000" → "localhost").
+std::string_view host_name(std::string_view host) {
+  if (host.starts_with('[')) {
+    const auto close = host.find(']');
+    return close == std::string_view::npos ? std::string_view() : host.substr(0, close + 1);
+  }
+  return host.substr(0, host.rfind(':'));
+}
+
+// 400 or 431 for a request that is not HTTP/1.1 as the parser reads it; 0 when the connection
+// simply ended (nothing to answer).
+int malformed_status(const boost::system::error_code& ec) {
+  if (ec == http::error::header_limit) return 431;
+  if (ec.category() != http::make_error_code(http::error::bad_method).category()) return 0;
+  if (ec == http::error::end_of_stream || ec == http::error::partial_message || ec == http::error::need_more ||
+      ec == http::error::need_buffer) {
+    return 0;
+  }
+  return 400;
 }
 
 // errorType and errorMessage of a Lambda error payload, for the log.
@@ -205,12 +271,31 @@ struct ApiGatewayEmulator::Impl {
   std::mutex log_mutex;
   std::string listen_host;
 
+  std::atomic<std::size_t> open_connection_count{0};
+  std::atomic<std::size_t> request_bytes_held_now{0};  // request_bytes_held, for other threads
+
+  // Set by start().
+  std::size_t connection_limit = 0;
+  std::size_t request_bytes_limit = 0;  // held at once (max_request_bytes_in_flight)
+  bool check_host = false;
+  std::vector<std::string> host_names;  // what the Host header may name when check_host
+  bool memory_dynamodb = false;         // the function runs on LIFT_DYNAMODB_ENDPOINT=memory:
+
   // I/O thread only.
   std::uint64_t next_socket = 0;
   std::map<std::uint64_t, std::function<void()>> open_sockets;  // closers, for stop()
+  // Connections waiting for a request, the longest waiting first: socket keys.
+  std::map<std::uint64_t, std::uint64_t> waiting_for_request;
+  std::uint64_t next_wait = 0;
+  net::steady_timer connection_freed{io};  // wakes the accept loop at the connection limit
+  bool told_connection_limit = false;
+  std::size_t request_bytes_held = 0;
+  std::list<net::steady_timer*> request_bytes_waiters;
+  std::size_t websocket_backlog_bytes = 0;  // of every connection's outbox
   std::map<std::string, std::shared_ptr<WsConnection>> connections;
   std::optional<FileState> watched;
   std::optional<FileState> candidate;
+  int function_starts = 0;
 
   // ---- output ------------------------------------------------------------------------------
 
@@ -231,15 +316,27 @@ struct ApiGatewayEmulator::Impl {
     return "\x1b[" + std::string(code) + "m" + std::string(text) + "\x1b[0m";
   }
 
+  // What clients and the function send is printed through printable().
   void access(std::string_view method, std::string_view target, int status, Clock::duration took) {
     const char* color = status >= 500 ? "31" : status >= 400 ? "33" : status >= 300 ? "36" : "32";
-    std::string line = paint("2", clock_time()) + " " + paint("1", method) + " " + std::string(target.substr(0, 2048)) +
-                       " " + paint(color, std::to_string(status)) + " " + paint("2", milliseconds(took));
+    std::string line = paint("2", clock_time()) + " " + paint("1", printable(method)) + " " +
+                       printable(target.substr(0, 2048)) + " " + paint(color, std::to_string(status)) + " " +
+                       paint("2", milliseconds(took));
     log(line);
   }
 
   void problem(std::string_view what, std::string_view why) {
-    log(paint("31", "lift dev:") + " " + std::string(what) + ": " + std::string(why));
+    log(paint("31", "lift dev:") + " " + printable(what) + ": " + printable(why));
+  }
+
+  void notice(std::string_view what, std::string_view why) {
+    log(paint("33", "lift dev:") + " " + printable(what) + ": " + printable(why));
+  }
+
+  // What the log says about an answer besides the access line.
+  void explain(std::string_view what, const GatewayAnswer& answer) {
+    if (!answer.problem.empty()) problem(what, answer.problem);
+    if (!answer.notice.empty()) notice(what, answer.notice);
   }
 
   // The function's output of one invocation, JSON log lines as "LEVEL message key=value".
@@ -324,6 +421,11 @@ struct ApiGatewayEmulator::Impl {
     port = acceptor.local_endpoint(ec).port();
     listen_host = address.is_unspecified() ? "127.0.0.1" : address.to_string();
     if (address.is_v6()) listen_host = "[" + listen_host + "]";
+    check_host = !address.is_unspecified();
+    host_names = {"localhost", "127.0.0.1", "[::1]", listen_host};
+    connection_limit = std::max<std::size_t>(1, std::min(config.max_connections, usable_descriptors()));
+    request_bytes_limit = config.max_request_bytes_in_flight != 0 ? config.max_request_bytes_in_flight : 2 * config.max_request_bytes;
+    memory_dynamodb = dynamodb_endpoint().starts_with("memory:");
 
     FunctionConfig function = config.function;
     constexpr std::string_view kEndpoint = "LIFT_APIGATEWAYMANAGEMENTAPI_ENDPOINT";
@@ -359,6 +461,8 @@ struct ApiGatewayEmulator::Impl {
       acceptor.close(ignored);
       watch_timer.cancel();
       accept_backoff.cancel();
+      connection_freed.cancel();
+      for (auto* waiter : request_bytes_waiters) waiter->cancel();
       for (auto& [id, close] : std::map(open_sockets)) close();
     });
     // In-flight invocations end now (their connections are closed anyway).
@@ -366,6 +470,23 @@ struct ApiGatewayEmulator::Impl {
     work.reset();
     io_thread.join();  // every coroutine has ended: its socket was closed
     invokers->join();
+  }
+
+  // Connections the process's descriptor limit leaves room for.
+  static std::size_t usable_descriptors() {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return SIZE_MAX;
+    const auto descriptors = static_cast<std::size_t>(limit.rlim_cur);
+    return descriptors > 2 * kReservedDescriptors ? descriptors - kReservedDescriptors : descriptors / 2;
+  }
+
+  // LIFT_DYNAMODB_ENDPOINT as the function sees it.
+  std::string dynamodb_endpoint() const {
+    std::string endpoint = config.function.inherit_environment ? env_or("LIFT_DYNAMODB_ENDPOINT", "") : std::string();
+    for (const auto& [name, value] : config.function.environment) {
+      if (name == "LIFT_DYNAMODB_ENDPOINT") endpoint = value;
+    }
+    return endpoint;
   }
 
   template <class Awaitable>
@@ -390,17 +511,112 @@ struct ApiGatewayEmulator::Impl {
     return key;
   }
 
-  // Unregisters a tracked socket when its coroutine ends.
-  class Untrack {
+  // One of connection_limit places, taken as a connection is accepted (before its coroutine
+  // runs, so the accept loop counts it) and held by the connection while it is open.
+  class ConnectionPlace {
    public:
-    Untrack(Impl& impl, std::uint64_t key) : impl_(impl), key_(key) {}
-    ~Untrack() { impl_.open_sockets.erase(key_); }
-    Untrack(const Untrack&) = delete;
-    Untrack& operator=(const Untrack&) = delete;
+    explicit ConnectionPlace(Impl& impl) : impl_(&impl) { ++impl_->open_connection_count; }
+    ~ConnectionPlace() {
+      if (impl_ == nullptr) return;
+      --impl_->open_connection_count;
+      impl_->connection_freed.cancel();
+    }
+    ConnectionPlace(ConnectionPlace&& other) noexcept : impl_(std::exchange(other.impl_, nullptr)) {}
+    ConnectionPlace(const ConnectionPlace&) = delete;
+    ConnectionPlace& operator=(const ConnectionPlace&) = delete;
+    ConnectionPlace& operator=(ConnectionPlace&&) = delete;
 
    private:
+    Impl* impl_;
+  };
+
+  // An entry of one of the maps below for as long as a scope lasts: a tracked socket while its
+  // coroutine runs, a connection in waiting_for_request while it waits.
+  template <class Map>
+  class ScopedEntry {
+   public:
+    ScopedEntry(Map& map, typename Map::key_type key) : map_(map), key_(key) {}
+    ~ScopedEntry() { map_.erase(key_); }
+    ScopedEntry(const ScopedEntry&) = delete;
+    ScopedEntry& operator=(const ScopedEntry&) = delete;
+
+   private:
+    Map& map_;
+    typename Map::key_type key_;
+  };
+  using Untrack = ScopedEntry<decltype(open_sockets)>;
+  using Waiting = ScopedEntry<decltype(waiting_for_request)>;
+
+  // Closes the connection that has waited longest for a request; false when none waits.
+  bool close_longest_waiting() {
+    if (waiting_for_request.empty()) return false;
+    const auto socket = waiting_for_request.begin()->second;
+    waiting_for_request.erase(waiting_for_request.begin());
+    if (const auto it = open_sockets.find(socket); it != open_sockets.end()) it->second();
+    return true;
+  }
+
+  // Request bytes held by one request, given back when it has been answered.
+  class HeldRequestBytes {
+   public:
+    explicit HeldRequestBytes(Impl& impl) : impl_(impl) {}
+    ~HeldRequestBytes() { release(); }
+    HeldRequestBytes(const HeldRequestBytes&) = delete;
+    HeldRequestBytes& operator=(const HeldRequestBytes&) = delete;
+
+    // Waits until `more` fits, in turn (a large body is not passed by a stream of small ones);
+    // at once when nothing is held, so any body up to the request limit gets through. False
+    // when the gateway stops meanwhile.
+    net::awaitable<bool> wait_for(std::size_t more) {
+      auto& waiters = impl_.request_bytes_waiters;
+      if (waiters.empty() && fits(more)) {
+        take(more);
+        co_return true;
+      }
+      net::steady_timer wake(impl_.io, Clock::time_point::max());
+      const auto turn = waiters.insert(waiters.end(), &wake);
+      while (turn != waiters.begin() || !fits(more)) {
+        boost::system::error_code ignored;
+        co_await wake.async_wait(net::redirect_error(net::use_awaitable, ignored));  // woken by a release
+        if (impl_.stopping) {
+          waiters.erase(turn);
+          co_return false;
+        }
+      }
+      waiters.erase(turn);
+      take(more);
+      wake_waiters();  // the next in line may fit too
+      co_return true;
+    }
+    // Takes `more` if it fits now (a body of unknown length, read piece by piece, cannot wait
+    // holding what it has: two such bodies would wait for each other).
+    bool try_take(std::size_t more) {
+      if (!fits(more)) return false;
+      take(more);
+      return true;
+    }
+    void release() {
+      if (bytes_ == 0) return;
+      impl_.request_bytes_held -= bytes_;
+      impl_.request_bytes_held_now = impl_.request_bytes_held;
+      bytes_ = 0;
+      wake_waiters();
+    }
+
+   private:
+    bool fits(std::size_t more) const {
+      return impl_.request_bytes_held == 0 || impl_.request_bytes_held + more <= impl_.request_bytes_limit;
+    }
+    void wake_waiters() {
+      for (auto* waiter : impl_.request_bytes_waiters) waiter->cancel();
+    }
+    void take(std::size_t more) {
+      impl_.request_bytes_held += more;
+      impl_.request_bytes_held_now = impl_.request_bytes_held;
+      bytes_ += more;
+    }
     Impl& impl_;
-    std::uint64_t key_;
+    std::size_t bytes_ = 0;
   };
 
   // ---- invoking --------------------------------------------------------------------------
@@ -425,6 +641,7 @@ struct ApiGatewayEmulator::Impl {
     if (!result) {
       return detail::gateway_error(502, "Internal Server Error", "the function could not be invoked: " + result.error().message);
     }
+    if (result->init_duration) function_started();
     if (config.pretty_logs && !result->logs.empty()) show_function_logs(result->logs);
     if (!result->ok()) {
       if (*result->error_type == "Sandbox.Timedout") {
@@ -441,6 +658,15 @@ struct ApiGatewayEmulator::Impl {
                                        " bytes, over the limit of " + std::to_string(config.max_response_bytes));
     }
     return reader(result->payload);
+  }
+
+  // A new function process answered. The embedded DynamoDB engine lives in the function's
+  // process, so a restart (a crash, a timeout, a rebuild) empties it: say so once each time.
+  void function_started() {
+    if (++function_starts > 1 && memory_dynamodb) {
+      log(paint("35", "lift dev:") +
+          " the function started again, so its in-memory DynamoDB (LIFT_DYNAMODB_ENDPOINT=memory:) is empty");
+    }
   }
 
   // ---- the executable watcher ------------------------------------------------------------
@@ -481,6 +707,20 @@ struct ApiGatewayEmulator::Impl {
       boost::system::error_code ec;
       co_await acceptor.async_wait(tcp::acceptor::wait_read, net::redirect_error(net::use_awaitable, ec));
       if (stopping || ec == net::error::operation_aborted || !acceptor.is_open()) co_return;
+      // A client is waiting. At the limit, the connection that has waited longest for a request
+      // makes room; with none waiting, the client waits in the listen backlog until one ends.
+      if (open_connection_count + 1 < connection_limit) told_connection_limit = false;
+      while (open_connection_count >= connection_limit && !stopping) {
+        if (!told_connection_limit) {
+          told_connection_limit = true;
+          notice("connections", std::to_string(connection_limit) +
+                                    " are open, the most served at once; idle ones are closed for new ones");
+        }
+        close_longest_waiting();
+        connection_freed.expires_at(Clock::time_point::max());
+        co_await connection_freed.async_wait(net::redirect_error(net::use_awaitable, ec));
+      }
+      if (stopping) co_return;
       // accept4 with SOCK_CLOEXEC: a function started at the same moment cannot inherit it.
       const int fd = ::accept4(acceptor.native_handle(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
       if (fd < 0) {
@@ -497,33 +737,51 @@ struct ApiGatewayEmulator::Impl {
         continue;
       }
       socket.set_option(tcp::no_delay(true), ec);
-      spawn(serve(std::move(socket)));
+      spawn(serve(std::move(socket), ConnectionPlace(*this)));
     }
   }
 
   // ---- HTTP ------------------------------------------------------------------------------
 
-  net::awaitable<void> serve(tcp::socket socket) {
+  // `place` is held until the connection ends (a WebSocket upgrade included).
+  net::awaitable<void> serve(tcp::socket socket, [[maybe_unused]] ConnectionPlace place) {
     boost::system::error_code ec;
     const auto remote = socket.remote_endpoint(ec);
     const std::string peer = ec ? std::string("127.0.0.1") : remote.address().to_string();
     auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
-    std::optional<Untrack> untrack;
-    untrack.emplace(*this, track([stream] {
+    const auto socket_key = track([stream] {
       boost::system::error_code ignored;
       stream->socket().shutdown(tcp::socket::shutdown_both, ignored);
       stream->socket().close(ignored);
-    }));
+    });
+    std::optional<Untrack> untrack;
+    untrack.emplace(open_sockets, socket_key);
     beast::flat_buffer buffer;
-    std::string chunk(64 * 1024, '\0');
     for (;;) {
       http::request_parser<http::buffer_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(kMaxHeaderBytes));
       parser.body_limit(kMaxDiscardedBody);
       stream->expires_after(kIdleTimeout);
-      co_await http::async_read_header(*stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
-      if (ec) co_return;
+      {
+        // With nothing of a request received, it is the first closed when a new connection
+        // needs its place (an HTTP client may close such a connection too).
+        std::optional<Waiting> waiting;
+        if (buffer.size() == 0) {
+          const auto key = next_wait++;
+          waiting_for_request.emplace(key, socket_key);
+          waiting.emplace(waiting_for_request, key);
+        }
+        co_await http::async_read_header(*stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
+      }
+      if (ec) {
+        if (parser.got_some()) co_await refuse_malformed(*stream, parser, ec, peer);
+        co_return;
+      }
       auto& message = parser.get();
+      if (const auto host = message[http::field::host]; !host_allowed(host)) {
+        co_await refuse_host(*stream, message, peer);
+        co_return;
+      }
 
       if (websocket::is_upgrade(message)) {
         stream->expires_never();
@@ -542,23 +800,44 @@ struct ApiGatewayEmulator::Impl {
       const bool head = message.method() == http::verb::head;
       const bool expects_continue = iequal(message[http::field::expect], "100-continue");
 
+      // The request's bytes count against request_bytes_limit until its answer is written.
+      HeldRequestBytes held(*this);
+      const auto declared = parser.content_length();  // none: chunked, or no body
       bool too_large = false;
-      bool read_body = true;
-      if (const auto declared = parser.content_length(); declared && *declared > config.max_request_bytes) {
+      bool too_busy = false;
+      bool read_body = !parser.is_done();
+      const bool in_place = declared && *declared <= config.max_request_bytes;
+      if (declared && !in_place) {
         too_large = true;
         // Refused before it is sent (the client waits for 100) or too big to drain.
         read_body = !expects_continue && *declared <= kMaxDiscardedBody;
+      } else if (in_place && *declared > 0) {
+        if (!co_await held.wait_for(*declared)) co_return;
+        stream->expires_after(kIdleTimeout);
+        request.body.resize(*declared);
       }
-      if (read_body && expects_continue && !parser.is_done()) {
+      if (read_body && expects_continue) {
         static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
         co_await net::async_write(*stream, net::buffer(kContinue.data(), kContinue.size()),
                                   net::redirect_error(net::use_awaitable, ec));
         if (ec) co_return;
       }
       std::size_t received = 0;
+      std::string piece;  // a body of unknown length, or one being dropped, arrives through it
       while (read_body && !parser.is_done()) {
-        message.body().data = chunk.data();
-        message.body().size = chunk.size();
+        char* into = nullptr;
+        std::size_t room = 0;
+        if (in_place) {
+          into = request.body.data() + received;
+          room = request.body.size() - received;
+          if (room == 0) break;
+        } else {
+          if (piece.empty()) piece.resize(kBodyPiece);
+          into = piece.data();
+          room = piece.size();
+        }
+        message.body().data = into;
+        message.body().size = room;
         co_await http::async_read(*stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
         if (ec == http::error::need_buffer) ec = {};
         if (ec == http::error::body_limit) {
@@ -566,28 +845,42 @@ struct ApiGatewayEmulator::Impl {
           read_body = false;
           break;
         }
-        if (ec) co_return;
-        const std::size_t n = chunk.size() - message.body().size;
+        if (ec) {
+          co_await refuse_malformed(*stream, parser, ec, peer);  // a bad chunk
+          co_return;
+        }
+        const std::size_t n = room - message.body().size;
         received += n;
+        if (in_place || too_large || too_busy) continue;
         if (received > config.max_request_bytes) {
           too_large = true;
-          request.body.clear();
-          request.body.shrink_to_fit();
+        } else if (!held.try_take(n)) {
+          too_busy = true;
         } else {
-          request.body.append(chunk.data(), n);
+          request.body.append(piece.data(), n);
+          continue;
         }
+        request.body = std::string();
+        held.release();
       }
+      piece = std::string();
 
       Reply reply;
       if (too_large) {
         reply = Reply{detail::gateway_error(413, "Request Entity Too Large"), !read_body};
+      } else if (too_busy) {
+        reply = Reply{detail::gateway_error(429, "Too Many Requests",
+                                            "a chunked body did not fit beside the " + std::to_string(request_bytes_held) +
+                                                " request bytes held at once (the limit is " +
+                                                std::to_string(request_bytes_limit) + ")"),
+                      false};
       } else if (auto id = management_id(request.target)) {
         reply = management(request.method, *id, std::move(request.body));
       } else {
         reply = co_await through_function(std::move(request), peer);
       }
-      if (!reply.answer.problem.empty()) {
-        problem(std::string(message.method_string()) + " " + std::string(message.target().substr(0, 200)), reply.answer.problem);
+      if (!reply.answer.problem.empty() || !reply.answer.notice.empty()) {
+        explain(std::string(message.method_string()) + " " + std::string(message.target().substr(0, 200)), reply.answer);
       }
       const int status = reply.answer.status;
       const bool keep = keep_alive && !reply.close;
@@ -595,10 +888,72 @@ struct ApiGatewayEmulator::Impl {
       access(message.method_string(), message.target(), status, Clock::now() - started);
       if (!written) co_return;
       if (!keep) {
-        stream->socket().shutdown(tcp::socket::shutdown_send, ec);
+        if (parser.is_done()) {
+          stream->socket().shutdown(tcp::socket::shutdown_send, ec);
+        } else {
+          co_await linger_close(*stream);  // the body was not read
+        }
         co_return;
       }
+      // A large header block or body grew the buffer: give the memory back while idle.
+      if (buffer.capacity() > kKeptReadBuffer && buffer.size() <= kKeptReadBuffer) buffer.shrink_to_fit();
     }
+  }
+
+  // Answers a request that is not HTTP/1.1 as the parser reads it (400, or 431 for a header
+  // block over the limit) and ends the connection; nothing when the client just went away.
+  net::awaitable<void> refuse_malformed(beast::tcp_stream& stream, const http::request_parser<http::buffer_body>& parser,
+                                        boost::system::error_code why, std::string peer) {
+    const int status = malformed_status(why);
+    if (status == 0) co_return;
+    const auto began = Clock::now();
+    const auto& message = parser.get();
+    const std::string method = message.method_string().empty() ? std::string("-") : std::string(message.method_string());
+    const std::string target = message.target().empty() ? std::string("-") : std::string(message.target().substr(0, 200));
+    problem(method + " " + target + " from " + peer, "refused, not HTTP/1.1: " + why.message());
+    auto answer = detail::gateway_error(status, status == 431 ? "Request Header Fields Too Large" : "Bad Request");
+    (void)co_await write_answer(stream, std::move(answer), false, false);
+    access(method, target, status, Clock::now() - began);
+    co_await linger_close(stream);
+  }
+
+  // Ends a connection whose request was not read whole after answering it: what the client
+  // still sends is read and dropped for a moment, because closing a socket with unread bytes
+  // resets the connection, and a reset can destroy the answer before the client reads it.
+  static net::awaitable<void> linger_close(beast::tcp_stream& stream) {
+    constexpr auto kLinger = std::chrono::seconds(2);
+    constexpr std::size_t kMaxDropped = 1024 * 1024;
+    boost::system::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream.expires_after(kLinger);
+    std::array<char, 4096> dropped{};
+    std::size_t total = 0;
+    while (!ec && total < kMaxDropped) {
+      total += co_await stream.async_read_some(net::buffer(dropped), net::redirect_error(net::use_awaitable, ec));
+    }
+  }
+
+  // Whether the Host header names this server: on a specific address, a page in a browser
+  // could otherwise reach it under a name of its own (DNS rebinding). A request without one
+  // (HTTP/1.0, a script) is no browser's.
+  bool host_allowed(std::string_view host) const {
+    if (!check_host || host.empty()) return true;
+    const auto name = host_name(host);
+    return std::any_of(host_names.begin(), host_names.end(), [&](const std::string& allowed) { return iequal(name, allowed); });
+  }
+
+  net::awaitable<void> refuse_host(beast::tcp_stream& stream, const http::request<http::buffer_body>& message, std::string peer) {
+    const auto began = Clock::now();
+    const std::string method(message.method_string());
+    const std::string target(message.target().substr(0, 200));
+    problem(method + " " + target + " from " + peer,
+            "refused: the Host header names \"" + std::string(message[http::field::host]) +
+                "\", not this server (a web page can reach a local server under a name of its own by DNS "
+                "rebinding); it answers to localhost, 127.0.0.1, [::1] and " + listen_host +
+                "; --host 0.0.0.0 answers to every name");
+    (void)co_await write_answer(stream, detail::gateway_error(403, "Forbidden"), false, false);
+    access(method, target, 403, Clock::now() - began);
+    co_await linger_close(stream);
   }
 
   IncomingRequest describe(IncomingRequest request, const std::string& peer, const std::string& stage) {
@@ -614,19 +969,22 @@ struct ApiGatewayEmulator::Impl {
 
   net::awaitable<Reply> through_function(IncomingRequest incoming, std::string peer) {
     IncomingRequest request = describe(std::move(incoming), peer, http_stage);
-    request.request_id = config.api == ApiFlavor::http ? random_id() : lift::uuid();
-    const auto event = config.api == ApiFlavor::http ? detail::http_api_event(request) : detail::rest_api_event(request);
-    std::string payload = json::serialize(event);
-    if (payload.size() > kLambdaInvokeLimit) {
+    const std::string request_id = config.api == ApiFlavor::http ? random_id() : lift::uuid();
+    request.request_id = request_id;
+    const std::string what = request.method + " " + request.target.substr(0, 200);
+    // The request is given up for its event, so that the body is held once while the function
+    // runs (in the payload).
+    std::string payload = json::serialize(config.api == ApiFlavor::http ? detail::http_api_event(std::move(request))
+                                                                         : detail::rest_api_event(std::move(request)));
+    if (payload.size() > kMaxSyncInvokePayload) {
       // Served anyway (API Gateway's own limit is 10 MB), but Lambda would refuse it.
-      problem(request.method + " " + request.target.substr(0, 200),
-              "the event is " + std::to_string(payload.size()) + " bytes; Lambda refuses synchronous invocations over " +
-                  std::to_string(kLambdaInvokeLimit) + " bytes");
+      problem(what, "the event is " + std::to_string(payload.size()) + " bytes; Lambda refuses synchronous invocations over " +
+                        std::to_string(kMaxSyncInvokePayload) + " bytes");
     }
     auto result = co_await invoke(std::move(payload));
     GatewayAnswer answer =
         answer_of(result, config.api == ApiFlavor::http ? &detail::http_api_answer : &detail::rest_api_answer);
-    answer.headers.emplace_back(config.api == ApiFlavor::http ? "apigw-requestid" : "x-amzn-RequestId", request.request_id);
+    answer.headers.emplace_back(config.api == ApiFlavor::http ? "apigw-requestid" : "x-amzn-RequestId", request_id);
     co_return Reply{std::move(answer), false};
   }
 
@@ -673,6 +1031,17 @@ struct ApiGatewayEmulator::Impl {
     Reply reply;
     if (method == "POST") {
       if (body.size() > kMaxWebSocketMessage) return management_error(413, "Payload Too Large", "PayloadTooLargeException");
+      if (connection->outbox_bytes + body.size() > config.max_websocket_backlog_bytes ||
+          websocket_backlog_bytes + body.size() > kMaxWebSocketBacklogTotal) {
+        // API Gateway's answer when a client's side of the connection is full.
+        reply = management_error(429, "Limit Exceeded", "LimitExceededException");
+        if (!connection->told_full) {
+          connection->told_full = true;
+          reply.answer.notice = "connection " + id + " does not read its messages: " + std::to_string(connection->outbox_bytes) +
+                                " bytes wait for it; posts to it get 429 LimitExceededException until it catches up";
+        }
+        return reply;
+      }
       const bool binary = !lift::valid_utf8(body);
       send(connection, std::move(body), binary);
       reply.answer.status = 200;
@@ -698,11 +1067,20 @@ struct ApiGatewayEmulator::Impl {
   }
 
   void send(const std::shared_ptr<WsConnection>& connection, std::string data, bool binary) {
+    connection->outbox_bytes += data.size();
+    websocket_backlog_bytes += data.size();
     connection->outbox.emplace_back(std::move(data), binary);
     if (!connection->writing) {
       connection->writing = true;
       spawn(write_loop(connection));
     }
+  }
+
+  // A message has been written (or will never be).
+  void sent(WsConnection& connection, std::size_t bytes) {
+    connection.outbox_bytes -= bytes;
+    websocket_backlog_bytes -= bytes;
+    if (connection.outbox_bytes == 0) connection.told_full = false;
   }
 
   net::awaitable<void> write_loop(std::shared_ptr<WsConnection> connection) {
@@ -712,8 +1090,10 @@ struct ApiGatewayEmulator::Impl {
       connection->outbox.pop_front();
       connection->ws.binary(next.second);
       co_await connection->ws.async_write(net::buffer(next.first), net::redirect_error(net::use_awaitable, ec));
+      sent(*connection, next.first.size());
       if (ec) break;
     }
+    for (const auto& [message, binary] : connection->outbox) sent(*connection, message.size());
     connection->outbox.clear();
     connection->writing = false;
   }
@@ -752,16 +1132,16 @@ struct ApiGatewayEmulator::Impl {
   // temporaries of the caller's co_await expression.
   net::awaitable<GatewayAnswer> invoke_route(std::shared_ptr<WsConnection> connection, detail::WebSocketEventInfo info,
                                              std::string body, bool binary) {
-    const auto request = websocket_request(*connection, std::move(body));
+    auto request = websocket_request(*connection, std::move(body));
     info.connection_id = connection->id;
     info.connected_at = connection->connected_at;
     info.user_agent = connection->user_agent;
-    auto result = co_await invoke(json::serialize(detail::websocket_event(request, info, binary)));
+    auto result = co_await invoke(json::serialize(detail::websocket_event(std::move(request), info, binary)));
     co_return answer_of(result, &detail::http_api_answer);
   }
 
   void ws_access(std::string_view route, const std::string& id, const GatewayAnswer& answer, Clock::duration took) {
-    if (!answer.problem.empty()) problem("WS " + std::string(route) + " " + id, answer.problem);
+    explain("WS " + std::string(route) + " " + id, answer);
     access("WS", std::string(route) + " " + id, answer.status, took);
   }
 
@@ -775,7 +1155,7 @@ struct ApiGatewayEmulator::Impl {
     connection->user_agent = std::string(upgrade[http::field::user_agent]);
     connection->target = std::string(upgrade.target());
     for (const auto& field : upgrade) connection->headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-    const Untrack untrack(*this, track([connection] {
+    const Untrack untrack(open_sockets, track([connection] {
       boost::system::error_code ignored;
       beast::get_lowest_layer(connection->ws).socket().shutdown(tcp::socket::shutdown_both, ignored);
       beast::get_lowest_layer(connection->ws).socket().close(ignored);
@@ -878,5 +1258,9 @@ std::string ApiGatewayEmulator::url() const {
 RuntimeEmulator* ApiGatewayEmulator::runtime() { return impl_->runtime.get(); }
 
 std::size_t ApiGatewayEmulator::websocket_connections() const { return impl_->open_websockets; }
+
+std::size_t ApiGatewayEmulator::open_connections() const { return impl_->open_connection_count; }
+
+std::size_t ApiGatewayEmulator::request_bytes_held() const { return impl_->request_bytes_held_now; }
 
 }  // namespace lift::local

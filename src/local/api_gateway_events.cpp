@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include "lift/core/base64.hpp"
+#include "lift/core/utf8.hpp"
 
 namespace lift::local::detail {
 namespace {
@@ -47,6 +48,34 @@ GatewayAnswer malformed(std::string problem) {
 
 bool has_header(const HeaderList& headers, std::string_view name) { return !events::header_value(headers, name).empty(); }
 
+// Control characters (all but HTAB) cannot travel in a header value; the rest can.
+bool control_character(char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  return (byte < 0x20 && byte != '\t') || byte == 0x7f;
+}
+
+// Makes `answer` something HTTP/1.1 can carry, or says why it cannot be.
+std::string make_sendable(GatewayAnswer& answer) {
+  std::size_t header_bytes = 0;
+  for (auto& [name, value] : answer.headers) {
+    if (!events::is_http_token(name)) {
+      return "header name \"" + replace_invalid_utf8(name.substr(0, 100)) + "\" is not an HTTP token";
+    }
+    std::erase_if(value, control_character);
+    header_bytes += name.size() + value.size() + 4;
+  }
+  if (header_bytes > kMaxAnswerHeaderBytes) {
+    return "the headers are " + std::to_string(header_bytes) + " bytes, over the limit of " + std::to_string(kMaxAnswerHeaderBytes);
+  }
+  if ((answer.status == 204 || answer.status == 304) && !answer.body.empty()) {
+    answer.notice = "the function's " + std::to_string(answer.status) + " answer had a body of " +
+                    std::to_string(answer.body.size()) + " bytes; dropped (a " + std::to_string(answer.status) +
+                    " answer has none)";
+    answer.body.clear();
+  }
+  return {};
+}
+
 // The members shared by both payload formats. `rest` makes unknown members an error.
 GatewayAnswer structured_answer(const json::object& answer, bool rest) {
   GatewayAnswer out;
@@ -62,6 +91,8 @@ GatewayAnswer structured_answer(const json::object& answer, bool rest) {
   else if (status.is_uint64()) code = static_cast<std::int64_t>(std::min<std::uint64_t>(status.as_uint64(), 1000));
   else return malformed("statusCode is " + json::serialize(status) + ", not an integer");
   if (code < 100 || code > 599) return malformed("statusCode " + std::to_string(code) + " is not an HTTP status");
+  // An interim status would leave the client waiting for the final one.
+  if (code < 200) return malformed("statusCode " + std::to_string(code) + " is an interim (1xx) status, not an answer");
   out.status = static_cast<int>(code);
 
   HeaderList single;
@@ -116,6 +147,7 @@ GatewayAnswer structured_answer(const json::object& answer, bool rest) {
       out.body = std::string(body->as_string());
     }
   }
+  if (auto problem = make_sendable(out); !problem.empty()) return malformed(std::move(problem));
   if (!out.body.empty() && !has_header(out.headers, "content-type")) out.headers.emplace_back("Content-Type", "application/json");
   return out;
 }
@@ -124,20 +156,20 @@ GatewayAnswer structured_answer(const json::object& answer, bool rest) {
 
 // ---- events ------------------------------------------------------------------------------------
 
-events::HttpRequestDescription description_of(const IncomingRequest& request) {
-  const auto target = split_target(request.target);
-  events::HttpRequestDescription out = request;
-  out.path = target.raw_path;
-  out.query = target.raw_query;
+events::HttpRequestDescription description_of(IncomingRequest request) {
+  auto target = split_target(request.target);
+  events::HttpRequestDescription out = std::move(request);
+  out.path = std::move(target.raw_path);
+  out.query = std::move(target.raw_query);
   return out;
 }
 
-json::object http_api_event(const IncomingRequest& request) { return events::http_api_event(description_of(request)); }
+json::object http_api_event(IncomingRequest request) { return events::http_api_event(description_of(std::move(request))); }
 
-json::object rest_api_event(const IncomingRequest& request) { return events::rest_api_event(description_of(request)); }
+json::object rest_api_event(IncomingRequest request) { return events::rest_api_event(description_of(std::move(request))); }
 
-json::object websocket_event(const IncomingRequest& request, const WebSocketEventInfo& info, bool binary) {
-  return events::websocket_event(description_of(request), info, binary);
+json::object websocket_event(IncomingRequest request, const WebSocketEventInfo& info, bool binary) {
+  return events::websocket_event(description_of(std::move(request)), info, binary);
 }
 
 std::string websocket_route(std::string_view body) {
@@ -195,6 +227,7 @@ GatewayAnswer streamed_answer(std::string_view payload) {
   GatewayAnswer out = structured_answer(fields, false);
   if (!out.problem.empty()) return out;
   out.body = std::string(payload.substr(delimiter + kDelimiter.size()));
+  if (auto problem = make_sendable(out); !problem.empty()) return malformed(std::move(problem));
   return out;
 }
 

@@ -33,6 +33,7 @@
 #include "lift/core/base64.hpp"
 #include "lift/core/random.hpp"
 #include "lift/core/time.hpp"
+#include "lift/core/utf8.hpp"
 #include "lift/core/uuid.hpp"
 #include "lift/runtime/protocol.hpp"
 #include "wire.hpp"
@@ -74,6 +75,16 @@ std::string error_type_of(const std::string& body) {
   return type != nullptr && type->is_string() ? std::string(type->as_string()) : std::string();
 }
 
+// The error JSON of an error report: the body when it is a JSON object, otherwise the body's
+// text as the errorMessage of one (a runtime may post anything).
+std::string error_payload(std::string body, std::string_view type) {
+  boost::system::error_code ec;
+  const auto value = boost::json::parse(body, ec);
+  if (!ec && value.is_object()) return body;
+  constexpr std::size_t kMessageBytes = 64 * 1024;
+  return error_json(type, replace_invalid_utf8(std::string_view(body).substr(0, kMessageBytes)));
+}
+
 std::string seconds_text(std::chrono::milliseconds d) {
   char text[32];
   std::snprintf(text, sizeof text, "%.2f", static_cast<double>(d.count()) / 1000.0);
@@ -88,6 +99,7 @@ struct Invocation {
   Clock::time_point handed_out;
   Clock::time_point deadline;
   std::size_t log_from = 0;  // offset in the captured output where its logs begin
+  bool delivered = false;  // a /next answer carried it (its id reached a runtime)
   InvokeResult result;
 };
 
@@ -558,6 +570,18 @@ struct RuntimeEmulator::Impl {
     changed.notify_all();
   }
 
+  // An answer for an invocation whose /next answer failed part-way: the runtime read its id
+  // and hung up (as a runtime does with an event too large for it) and then answers it. It
+  // was delivered, so it is running again, and the answer stands (the mutex is held).
+  void reclaim_delivered(const std::string& id) {
+    const auto it = std::find_if(queue.begin(), queue.end(), [&](const auto& q) { return q->delivered && q->id == id; });
+    if (it == queue.end()) return;
+    auto invocation = *it;
+    queue.erase(it);
+    invocation->state = Invocation::State::running;
+    running[invocation->id] = invocation;
+  }
+
   // A /next answer that never reached its runtime goes back to the front of the queue.
   void requeue(const std::shared_ptr<Invocation>& invocation) {
     std::lock_guard lock(mutex);
@@ -634,6 +658,7 @@ struct RuntimeEmulator::Impl {
     auto invocation = queue.front();
     queue.pop_front();
     invocation->state = Invocation::State::running;
+    invocation->delivered = true;
     invocation->handed_out = now;
     invocation->deadline = now + config.timeout;
     if (unclaimed_init_duration) {
@@ -667,6 +692,7 @@ struct RuntimeEmulator::Impl {
   Reply answer(const std::string& id, bool is_error, WireRequest& request) {
     if (!protocol::valid_request_id(id)) return error_reply(400, "InvalidRequestID", "malformed request id");
     std::lock_guard lock(mutex);
+    reclaim_delivered(id);
     const auto it = running.find(id);
     if (it == running.end()) {
       if (answered.contains(id)) {
@@ -719,11 +745,11 @@ struct RuntimeEmulator::Impl {
   Reply init_error(const WireRequest& request) {
     std::lock_guard lock(mutex);
     InvokeResult failure;
-    failure.payload = request.body;
     std::string type(request.header(protocol::kErrorType));
-    if (type.empty()) type = error_type_of(failure.payload);
+    if (type.empty()) type = error_type_of(request.body);
     failure.error_type = type.empty() ? "Runtime.InitError" : type;
-    failure.content_type = std::string(request.header("content-type"));
+    failure.payload = error_payload(request.body, *failure.error_type);
+    failure.content_type = "application/json";
     failure.response_headers = request.headers;
     if (pid > 0) failure.init_duration = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - spawned_at);
     failed_init = true;  // the process is done for: the next invocation starts a new one

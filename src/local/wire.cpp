@@ -71,14 +71,12 @@ bool read_request(boost::asio::ip::tcp::socket& socket, boost::beast::flat_buffe
     request.body.append(chunk.data(), std::min(n, room));
   }
 
-  // Beast adds trailer fields to the header fields; what was not there before is a trailer.
-  auto before = request.headers;
+  // Beast adds trailer fields after the header fields (it keeps fields in the order they
+  // came): what follows the headers is a trailer.
+  std::size_t index = 0;
   for (const auto& field : message) {
-    const auto name = lower(field.name_string());
-    const auto value = std::string(field.value());
-    auto it = std::find_if(before.begin(), before.end(), [&](const auto& f) { return f.first == name && f.second == value; });
-    if (it != before.end()) before.erase(it);
-    else request.trailers.emplace_back(name, value);
+    if (index++ < request.headers.size()) continue;
+    request.trailers.emplace_back(lower(field.name_string()), std::string(field.value()));
   }
   request.keep_alive = message.keep_alive();
   return true;

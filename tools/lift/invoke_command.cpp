@@ -22,6 +22,7 @@
 
 #include "commands.hpp"
 #include "function_path.hpp"
+#include "lift/core/utf8.hpp"
 #include "lift/local/runtime_emulator.hpp"
 #include "lift/runtime/protocol.hpp"
 #include "progress.hpp"
@@ -67,9 +68,20 @@ std::string milliseconds(std::chrono::microseconds d) {
 }
 
 // Prints a streamed HTTP-integration response as Lambda's front door would: prelude to
-// stderr, body to stdout.
+// stderr, body to stdout. A failure is printed as error JSON even when the function reported
+// something else (its text becomes the errorMessage).
 void print_payload(const local::InvokeResult& result) {
   std::string_view payload = result.payload;
+  std::string error_json;
+  if (!result.ok()) {
+    boost::json::error_code ec;
+    const auto value = boost::json::parse(payload, ec);
+    if (ec || !value.is_object()) {
+      error_json = boost::json::serialize(boost::json::object{{"errorMessage", replace_invalid_utf8(payload)},
+                                                              {"errorType", *result.error_type}});
+      payload = error_json;
+    }
+  }
   if (result.streamed && result.content_type == runtime::protocol::kHttpIntegrationContentType) {
     const auto delimiter = payload.find(std::string_view("\0\0\0\0\0\0\0\0", 8));
     if (delimiter != std::string_view::npos) {
@@ -95,6 +107,11 @@ int run_invoke(const InvokeOptions& options) {
   if (json_error) {
     std::cerr << "lift invoke: the event is not valid JSON: " << json_error.message() << '\n';
     return kExitUsage;
+  }
+  if (event.size() > local::kMaxSyncInvokePayload) {
+    // Invoked anyway, as lift dev does, so that the function's own limit can be tried.
+    std::cerr << "lift invoke: the event is " << event.size() << " bytes; Lambda refuses synchronous invocations over "
+              << local::kMaxSyncInvokePayload << " bytes\n";
   }
 
   std::error_code fs_error;

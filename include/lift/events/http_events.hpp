@@ -10,6 +10,11 @@
 //   request.headers = {{"Content-Type", "application/json"}};
 //   request.body = R"({"id":7})";
 //   auto event = events::http_api_event(request);   // a boost::json::object
+//
+// Whatever bytes the description holds, the event is valid JSON: text in URI form (the raw
+// path and query string, ALB's path and query) has each byte that starts no UTF-8 character
+// percent-encoded (%FF), decoded text (header values, cookies, decoded paths and query
+// parameters) has it replaced by U+FFFD, and a body that is not UTF-8 travels base64.
 
 #include <chrono>
 #include <string>
@@ -81,6 +86,9 @@ boost::json::object websocket_event(const HttpRequestDescription& request, const
 // is not text (text/*, JSON, XML, JavaScript, form data, anything with a charset), or bytes that
 // are not valid UTF-8 whatever the type says.
 bool is_binary_body(std::string_view content_type, std::string_view body);
+
+// Whether `text` is an HTTP token (RFC 9110 section 5.6.2): what a method or a header name is.
+bool is_http_token(std::string_view text) noexcept;
 
 // The first value of the header `name` (compared without regard to ASCII case); "" when absent.
 std::string_view header_value(const HttpHeaderList& headers, std::string_view name) noexcept;

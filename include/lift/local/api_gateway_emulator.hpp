@@ -11,7 +11,13 @@
 //
 // Like API Gateway: a request body over 10 MB is answered 413 without invoking; an answer over
 // 6 MB, a crash or an answer that cannot be read is 502 {"message":"Internal Server Error"}
-// (with a log line saying why; the next request starts the function again); a timeout is 504.
+// (with a log line saying why; the next request starts the function again); a timeout is 504;
+// a request that is not HTTP/1.1 is 400 (431 for a header block over 64 KB), with a log line.
+// On a specific address (127.0.0.1 by default) only requests whose Host names it, localhost,
+// 127.0.0.1 or [::1] are served (403 otherwise: a web page could reach the API by DNS
+// rebinding); on 0.0.0.0 or :: every name is. Everything a client can make it hold is bounded:
+// open connections, request bodies held at once (a body that does not fit waits), messages
+// waiting for a WebSocket client that does not read (429 LimitExceededException past that).
 // WebSocket routes: $connect on the upgrade (a non-2xx answer refuses the handshake with 403),
 // `$request.body.action` selects the route of a message, $disconnect on close. The emulator
 // is not told which routes the function has unless `websocket_routes` lists them; without the
@@ -49,6 +55,17 @@ struct ApiGatewayConfig {
   std::string api_id = "1234567890";
   std::size_t max_request_bytes = 10 * 1024 * 1024;  // API Gateway's payload limit
   std::size_t max_response_bytes = 6 * 1024 * 1024;  // Lambda's buffered response limit
+  // Connections open at once (HTTP and WebSocket), fewer when the process may open fewer
+  // descriptors. At the limit, the connection that has waited longest for a request is closed
+  // to make room; with none waiting, new connections wait in the listen backlog.
+  std::size_t max_connections = 1000;
+  // Request bytes held at once, from the body's first byte until its answer is written (0: twice
+  // max_request_bytes). A body whose Content-Length does not fit waits for room; a chunked body
+  // that does not fit is answered 429.
+  std::size_t max_request_bytes_in_flight = 0;
+  // Management API messages waiting for one WebSocket client (one that does not read); a post
+  // past it is answered 429 LimitExceededException, as API Gateway answers for a full client.
+  std::size_t max_websocket_backlog_bytes = 1024 * 1024;
   // Polls function.command[0] (mtime and size) and restarts the function once a change has
   // held still for one interval.
   bool watch = true;
@@ -86,6 +103,10 @@ class ApiGatewayEmulator {
   [[nodiscard]] RuntimeEmulator* runtime();
   // WebSocket connections open right now.
   [[nodiscard]] std::size_t websocket_connections() const;
+  // Connections (HTTP and WebSocket) open right now.
+  [[nodiscard]] std::size_t open_connections() const;
+  // Request bytes held right now (bodies read or being read, not yet answered).
+  [[nodiscard]] std::size_t request_bytes_held() const;
 
  private:
   struct Impl;

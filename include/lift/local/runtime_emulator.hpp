@@ -20,6 +20,10 @@
 
 namespace lift::local {
 
+// Lambda refuses a synchronous invocation whose payload is larger (RequestEntityTooLargeException);
+// the emulator hands it over anyway and `lift invoke` and `lift dev` warn.
+inline constexpr std::size_t kMaxSyncInvokePayload = 6 * 1024 * 1024;
+
 struct FunctionConfig {
   // argv of the function (argv[0] is the executable). Empty: no child process is started and
   // the caller connects its own runtime to endpoint() (tests, in-process clients).
@@ -57,7 +61,9 @@ struct InvokeRequest {
 
 struct InvokeResult {
   std::string request_id{};
-  // The response body; for errors the error JSON ({"errorMessage","errorType",...}).
+  // The response body; for errors what the function reported (the error JSON,
+  // {"errorMessage","errorType",...}, of a well-behaved runtime; an init error that is not
+  // JSON becomes the errorMessage of one).
   std::string payload{};
   std::string content_type{};
   // Set when the invocation failed: the function's Lambda-Runtime-Function-Error-Type (or the

@@ -116,6 +116,25 @@ TEST(LiftInvoke, LogsGoToStderrPayloadToStdout) {
   EXPECT_NE(result.err.find("probe says hello on stderr"), std::string::npos);
 }
 
+TEST(LiftInvoke, AnEventOverTheFunctionsLimitIsWarnedAboutDeliveredOnceAndItsErrorAccepted) {
+  // 17 MB: over Lambda's 6 MB for a synchronous Invoke (a warning) and over the 16 MB a lift
+  // function takes, which reads the event's head, hangs up and reports Runtime.EventTooLarge.
+  const std::string event = R"({"pad":")" + std::string(17 * 1024 * 1024, 'x') + R"("})";
+  for (int round = 0; round < 3; ++round) {
+    auto result = run_command({LIFT_CLI, "invoke", LIFT_HELLO}, event);
+    EXPECT_EQ(result.exit_code, 1) << result.err;
+    EXPECT_EQ(json_of(result.out).at("errorType").as_string(), "Runtime.EventTooLarge") << result.out.substr(0, 300);
+    EXPECT_NE(result.err.find("Lambda refuses synchronous invocations over 6291456 bytes"), std::string::npos) << result.err;
+    std::size_t rejected = 0;
+    for (auto at = result.err.find("rejected an invocation"); at != std::string::npos;
+         at = result.err.find("rejected an invocation", at + 1)) {
+      ++rejected;
+    }
+    EXPECT_EQ(rejected, 1u) << result.err.substr(0, 2000);
+    EXPECT_EQ(result.err.find("refused"), std::string::npos) << result.err.substr(0, 2000);
+  }
+}
+
 TEST(LiftInvoke, CountReportsLatency) {
   auto result = run_command({LIFT_CLI, "invoke", LIFT_HELLO, "--count", "50"}, hello_event("n"));
   ASSERT_EQ(result.exit_code, 0) << result.err;

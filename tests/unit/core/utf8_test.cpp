@@ -47,4 +47,18 @@ TEST(Utf8, ValidRefusesMalformedText) {
   EXPECT_FALSE(lift::valid_utf8("0123\xff" "4567890"));
 }
 
+TEST(Utf8, ReplaceInvalidKeepsGoodTextAndReplacesEachBadByte) {
+  EXPECT_EQ(lift::replace_invalid_utf8(""), "");
+  EXPECT_EQ(lift::replace_invalid_utf8("caf\xc3\xa9 \xf0\x9f\x98\x80"), "caf\xc3\xa9 \xf0\x9f\x98\x80");
+  EXPECT_EQ(lift::replace_invalid_utf8("caf\xe9"), "caf\xef\xbf\xbd");  // Latin-1
+  EXPECT_EQ(lift::replace_invalid_utf8(std::string_view("\xff\xfe", 2)), "\xef\xbf\xbd\xef\xbf\xbd");
+  EXPECT_EQ(lift::replace_invalid_utf8("a\xe2\x82" "b"), "a\xef\xbf\xbd\xef\xbf\xbd" "b");  // cut short
+  EXPECT_EQ(lift::replace_invalid_utf8(std::string("nul \0", 5)), std::string("nul \0", 5));
+  EXPECT_EQ(lift::replace_invalid_utf8("/caf\xe9/\xc3\xa9\xff", lift::InvalidByte::percent_encoded), "/caf%E9/\xc3\xa9%FF");
+  for (const std::string_view bad : {std::string_view("\xc0\xaf"), std::string_view("\xed\xa0\x80"),
+                                     std::string_view("0123456789abcdef\xff")}) {
+    EXPECT_TRUE(lift::valid_utf8(lift::replace_invalid_utf8(bad))) << bad;
+  }
+}
+
 }  // namespace

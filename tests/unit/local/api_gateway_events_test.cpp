@@ -333,6 +333,51 @@ TEST(ApiGatewayAnswers, MalformedAnswersAre502) {
   }
 }
 
+TEST(ApiGatewayAnswers, AnswersHttpCannotCarryAre502) {
+  // An interim status, a header name that is no token, headers too large to send.
+  const std::string big(70 * 1024, 'v');
+  for (const std::string& payload : {std::string(R"({"statusCode":101,"body":"x"})"), std::string(R"({"statusCode":100})"),
+                                     std::string(R"({"statusCode":200,"headers":{"x bad":"1"}})"),
+                                     std::string(R"({"statusCode":200,"headers":{"x:colon":"1"}})"),
+                                     std::string(R"({"statusCode":200,"headers":{"":"1"}})"),
+                                     std::string(R"({"statusCode":200,"headers":{"x-\u00e9":"1"}})"),
+                                     std::string(R"({"statusCode":200,"multiValueHeaders":{"x\u0001":["1"]}})"),
+                                     std::string(R"({"statusCode":200,"headers":{"x-big":")") + big + R"("}})"}) {
+    const auto answer = http_api_answer(payload);
+    EXPECT_EQ(answer.status, 502) << payload.substr(0, 100);
+    EXPECT_FALSE(answer.problem.empty()) << payload.substr(0, 100);
+  }
+  const auto streamed = streamed_answer(R"({"statusCode":103})" + std::string(8, '\0') + "x");
+  EXPECT_EQ(streamed.status, 502);
+  EXPECT_EQ(http_api_answer(R"({"statusCode":200,"headers":{"x-big":")" + big + R"("}})").problem,
+            "malformed response from the function: the headers are 71689 bytes, over the limit of 65536");
+}
+
+TEST(ApiGatewayAnswers, ControlCharactersAreDroppedFromHeaderValues) {
+  const auto answer = http_api_answer(R"({"statusCode":200,"headers":{"x-nul":"a\u0000b\u0001c\u007fd\te","x-esc":"\u001b[31mred"},
+    "multiValueHeaders":{"x-multi":["\r\nInjected: 1"]},"cookies":["c=1\u0000; Path=/"],"body":"ok"})");
+  ASSERT_TRUE(answer.problem.empty()) << answer.problem;
+  EXPECT_EQ(header(answer, "x-nul"), "abcd\te");
+  EXPECT_EQ(header(answer, "x-esc"), "[31mred");
+  EXPECT_EQ(header(answer, "x-multi"), "Injected: 1");
+  EXPECT_EQ(header(answer, "set-cookie"), "c=1; Path=/");
+}
+
+TEST(ApiGatewayAnswers, NoBodyFor204And304) {
+  for (const int status : {204, 304}) {
+    const auto answer = http_api_answer(R"({"statusCode":)" + std::to_string(status) + R"(,"body":"not allowed"})");
+    ASSERT_TRUE(answer.problem.empty()) << answer.problem;
+    EXPECT_EQ(answer.status, status);
+    EXPECT_TRUE(answer.body.empty());
+    EXPECT_EQ(header(answer, "content-type"), "");
+    EXPECT_NE(answer.notice.find("had a body of 11 bytes"), std::string::npos) << answer.notice;
+    const auto streamed = streamed_answer(R"({"statusCode":)" + std::to_string(status) + "}" + std::string(8, '\0') + "body");
+    EXPECT_EQ(streamed.status, status);
+    EXPECT_TRUE(streamed.body.empty());
+  }
+  EXPECT_TRUE(http_api_answer(R"({"statusCode":204})").notice.empty());
+}
+
 TEST(ApiGatewayAnswers, StreamedAnswer) {
   const std::string payload = std::string(R"({"statusCode":201,"headers":{"content-type":"text/html"},"cookies":["s=1"]})") +
                               std::string(8, '\0') + "<h1>hi</h1>";

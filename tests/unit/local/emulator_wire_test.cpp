@@ -356,6 +356,48 @@ TEST_F(EmulatorWire, AnInitErrorWithNothingWaitingAnswersTheNextInvocation) {
   EXPECT_TRUE(finish(pending).ok());
 }
 
+TEST_F(EmulatorWire, AnInitErrorThatIsNotJsonBecomesTheMessageOfErrorJson) {
+  EXPECT_EQ(post("/2018-06-01/runtime/init/error", "config file missing\n", {{"Lambda-Runtime-Function-Error-Type", "Init.Config"}}).status,
+            202);
+  auto result = emulator->invoke({});
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->error_type, "Init.Config");
+  EXPECT_EQ(result->content_type, "application/json");
+  const auto payload = json_of(result->payload);
+  ASSERT_TRUE(payload.is_object()) << result->payload;
+  EXPECT_EQ(payload.at("errorType"), "Init.Config");
+  EXPECT_EQ(payload.at("errorMessage"), "config file missing\n");
+}
+
+TEST_F(EmulatorWire, AnEventTheRuntimeHangsUpOnIsDeliveredOnceAndItsErrorStands) {
+  // An event larger than the runtime takes: it reads the head of the /next answer (the request
+  // id), hangs up on the rest, reports the error and asks for the next event, as lift's runtime
+  // does. The emulator's write fails part-way; that must not hand the event out again nor
+  // refuse its /error.
+  InvokeRequest big;
+  big.payload = "\"" + std::string(24 * 1024 * 1024, 'x') + "\"";
+  auto pending = invoke_async(big);
+  std::string id;
+  {
+    WireClient reader(endpoint);
+    ASSERT_TRUE(reader.send_raw("GET " + std::string(kNext) + " HTTP/1.1\r\nHost: a\r\n\r\n"));
+    const auto head = reader.read_until("\r\n\r\n");
+    std::smatch match;
+    ASSERT_TRUE(std::regex_search(head, match, std::regex("Lambda-Runtime-Aws-Request-Id: *([^\r]+)", std::regex::icase))) << head;
+    id = match[1];
+    reader.close();
+  }
+  std::this_thread::sleep_for(300ms);  // the emulator's write has failed by now
+  const auto reported = post(path(id, "error"), R"({"errorMessage":"too large","errorType":"Runtime.EventTooLarge"})",
+                             {{"Lambda-Runtime-Function-Error-Type", "Runtime.EventTooLarge"}});
+  EXPECT_EQ(reported.status, 202) << reported.body;
+  auto result = finish(pending);
+  EXPECT_EQ(result.error_type, "Runtime.EventTooLarge");
+  EXPECT_EQ(result.request_id, id);
+  // Nothing is left to hand out.
+  EXPECT_FALSE(next(500ms).ok);
+}
+
 TEST_F(EmulatorWire, ExtensionsRegisterAndReceiveShutdown) {
   auto registered = post("/2020-01-01/extension/register", R"({"events":["SHUTDOWN"]})", {{"Lambda-Extension-Name", "ext"}});
   ASSERT_EQ(registered.status, 200);

@@ -6,6 +6,8 @@
 //                                  extension | sigterm-marker
 //   Each event is {"action": ...}: echo | env {"names":[...]} | sleep {"ms"} | exit {"code"} |
 //   abort | log {"lines":[...]} | error | fds
+//   HTTP API events (from the local API Gateway) are echoed, except POST /answer, answered with
+//   the request's body as it is, /sleep?ms=N, echoed after N ms, and /exit, which exits.
 #include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -169,6 +171,17 @@ int main(int argc, char** argv) {
       const std::string response = "/2018-06-01/runtime/invocation/" + id + "/response";
       json::value parsed = json::parse(event.body());
       const auto& body = parsed.as_object();
+      if (const auto* raw_path = body.if_contains("rawPath"); raw_path != nullptr && raw_path->is_string()) {
+        if (raw_path->as_string() == "/answer") {
+          api.send(http::verb::post, response, std::string(body.at("body").as_string()));
+          continue;
+        }
+        if (raw_path->as_string() == "/exit") std::_Exit(3);
+        if (raw_path->as_string() == "/sleep") {
+          const std::string ms(body.at("queryStringParameters").at("ms").as_string());
+          std::this_thread::sleep_for(std::chrono::milliseconds(std::stoi(ms)));
+        }
+      }
       const std::string action = body.contains("action") ? std::string(body.at("action").as_string()) : "echo";
       if (action == "echo") {
         api.send(http::verb::post, response, event.body(), {{"Content-Type", "application/json"}});

@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
+#include <boost/asio/read_until.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -64,6 +65,23 @@ class WireClient {
     return !run(timeout, [&](auto done) { boost::asio::async_write(stream_, boost::asio::buffer(bytes), done); });
   }
 
+  // The bytes up to and including `delimiter` (a response's head: "\r\n\r\n"); empty on failure.
+  std::string read_until(const std::string& delimiter, std::chrono::milliseconds timeout = kDefaultTimeout) {
+    auto dynamic = boost::asio::dynamic_buffer(raw_);
+    std::size_t found = 0;
+    if (run(timeout, [&](auto done) {
+          boost::asio::async_read_until(stream_, dynamic, delimiter, [done, &found](auto ec, std::size_t n) mutable {
+            found = n;
+            done(ec, n);
+          });
+        })) {
+      return {};
+    }
+    std::string head = raw_.substr(0, found);
+    raw_.erase(0, found);
+    return head;
+  }
+
   WireReply read_reply(std::chrono::milliseconds timeout = kDefaultTimeout) {
     namespace http = boost::beast::http;
     http::response_parser<http::string_body> parser;
@@ -114,6 +132,7 @@ class WireClient {
   boost::asio::io_context io_;
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
+  std::string raw_;  // read_until's bytes past its delimiter
   bool connected_ = false;
 };
 
