@@ -16,7 +16,7 @@ endif()
 
 # Every function and object in its own section, so that a function's link (--gc-sections in
 # lift_add_function) keeps only what it calls: todo-api's package is about 12% smaller.
-if(NOT LIFT_SANITIZE)
+if(NOT LIFT_SANITIZED)
   target_compile_options(lift_build_options INTERFACE "$<BUILD_INTERFACE:-ffunction-sections;-fdata-sections>")
 endif()
 
@@ -24,4 +24,16 @@ if(LIFT_SANITIZE)
   target_compile_options(lift_build_options INTERFACE
     "$<BUILD_INTERFACE:-fsanitize=address,undefined;-fno-sanitize-recover=undefined;-fno-omit-frame-pointer>")
   target_link_options(lift_build_options INTERFACE "$<BUILD_INTERFACE:-fsanitize=address,undefined>")
+endif()
+
+if(LIFT_TSAN)
+  target_compile_options(lift_build_options INTERFACE "$<BUILD_INTERFACE:-fsanitize=thread;-fno-omit-frame-pointer>")
+  target_link_options(lift_build_options INTERFACE "$<BUILD_INTERFACE:-fsanitize=thread>")
+endif()
+
+# The fuzz build instruments lift's own code, not only the fuzz targets: libFuzzer steers by the
+# coverage of the parsers, which live in the libraries, and ASan/UBSan must watch them there.
+if(LIFT_BUILD_FUZZ)
+  target_compile_options(lift_build_options INTERFACE
+    "$<BUILD_INTERFACE:-fsanitize=fuzzer-no-link,address,undefined;-fno-sanitize-recover=undefined;-fno-omit-frame-pointer>")
 endif()

@@ -14,7 +14,7 @@ function(lift_add_function name)
   if(TARGET lift_build_options AND PROJECT_NAME STREQUAL "lift")
     target_link_libraries(${name} PRIVATE lift_build_options)
   endif()
-  if(NOT LIFT_SANITIZE)
+  if(NOT LIFT_SANITIZED)
     # --gc-sections drops the code the function never calls (a smaller package to download).
     target_link_options(${name} PRIVATE -static-libstdc++ -static-libgcc -Wl,--gc-sections)
     if(TARGET lift_glibc_compat)
