@@ -12,6 +12,7 @@
 #include "support/dynalite.hpp"
 #include "support/local_server.hpp"
 #include "support/subprocess.hpp"
+#include "support/requirements.hpp"
 
 namespace {
 
@@ -54,7 +55,7 @@ class DynamoDbDynalite : public ::testing::Test {
   static void TearDownTestSuite() { dynalite_.reset(); }
 
   void SetUp() override {
-    if (!dynalite_->available()) GTEST_SKIP() << dynalite_->why_unavailable();
+    if (!dynalite_->available()) LIFT_SKIP_WITHOUT() << dynalite_->why_unavailable();
     client_.emplace(client_for(dynalite_->endpoint()));
   }
 
@@ -265,7 +266,7 @@ TEST_F(DynamoDbDynalite, ErrorsAreMappedByType) {
 TEST_F(DynamoDbDynalite, SameItemsAsTheAwsSdk) {
   const std::string script = std::string(LIFT_TEST_SOURCE_DIR) + "/tests/integration/aws/sdk_crosscheck.js";
   if (!std::filesystem::exists(std::string(LIFT_TEST_SOURCE_DIR) + "/node_modules/@aws-sdk/client-dynamodb"))
-    GTEST_SKIP() << "node_modules/@aws-sdk/client-dynamodb is missing";
+    LIFT_SKIP_WITHOUT() << "node_modules/@aws-sdk/client-dynamodb is missing";
   create_table("crosscheck");
   const auto item = obj(R"({"PK": {"S": "item#1"}, "SK": {"S": "ünïcode ✓"}, "n": {"N": "-12.5"}, "big": {"N": "12345678901234567890"},
       "flag": {"BOOL": true}, "nothing": {"NULL": true}, "bytes": {"B": "AAEC/w=="}, "tags": {"SS": ["a", "b"]},

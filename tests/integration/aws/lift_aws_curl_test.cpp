@@ -7,6 +7,7 @@
 #include "support/dynalite.hpp"
 #include "support/local_server.hpp"
 #include "support/subprocess.hpp"
+#include "support/requirements.hpp"
 
 namespace {
 
@@ -91,7 +92,7 @@ TEST(LiftAwsCurl, BadInputIsAUsageError) {
 
 TEST(LiftAwsCurl, TalksToDynalite) {
   lift::testing_support::Dynalite dynalite(LIFT_TEST_NODE, LIFT_TEST_SOURCE_DIR);
-  if (!dynalite.available()) GTEST_SKIP() << dynalite.why_unavailable();
+  if (!dynalite.available()) LIFT_SKIP_WITHOUT() << dynalite.why_unavailable();
   auto result = run_command(curl({"POST", dynalite.endpoint(), "--service", "dynamodb", "--region", "us-east-1", "-H",
                                   "X-Amz-Target: DynamoDB_20120810.ListTables", "-H", "Content-Type: application/x-amz-json-1.0",
                                   "--data", "{}"}));

@@ -14,6 +14,7 @@
 #include "lift/aws/ssm.hpp"
 #include "lift/core/base64.hpp"
 #include "support/subprocess.hpp"
+#include "support/requirements.hpp"
 
 namespace {
 
@@ -63,10 +64,10 @@ class ServicesCrosscheck : public ::testing::Test {
   void SetUp() override {
     const std::string source(LIFT_TEST_SOURCE_DIR);
     const std::string node(LIFT_TEST_NODE);
-    if (node.empty() || !std::filesystem::exists(node)) GTEST_SKIP() << "node is missing";
+    if (node.empty() || !std::filesystem::exists(node)) LIFT_SKIP_WITHOUT() << "node is missing";
     for (const char* package : {"client-secrets-manager", "client-ssm", "client-apigatewaymanagementapi"}) {
       if (!std::filesystem::exists(source + "/node_modules/@aws-sdk/" + package))
-        GTEST_SKIP() << "node_modules/@aws-sdk/" << package << " is missing (run scripts/setup)";
+        LIFT_SKIP_WITHOUT() << "node_modules/@aws-sdk/" << package << " is missing (run scripts/setup)";
     }
   }
 

@@ -23,6 +23,7 @@
 #include "support/subprocess.hpp"
 #include "support/files.hpp"
 #include "support/sample_events.hpp"
+#include "support/requirements.hpp"
 
 namespace {
 
@@ -297,7 +298,7 @@ TEST(LiftEventsList, EverySourceWithItsTitleAndFlags) {
 }
 
 TEST(LiftEventsInspect, EverySampleIsItsManifestKindWithItsRecordCount) {
-  if (!std::filesystem::exists(kSamples + "/manifest.tsv")) GTEST_SKIP() << "sample events not available";
+  if (!std::filesystem::exists(kSamples + "/manifest.tsv")) LIFT_SKIP_WITHOUT() << "sample events not available";
   int checked = 0;
   for (const auto& sample : samples()) {
     auto result = run_command({LIFT_CLI, "events", "inspect", sample.path});

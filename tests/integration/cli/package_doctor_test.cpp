@@ -17,6 +17,7 @@
 #include "support/subprocess.hpp"
 #include "support/temp_dir.hpp"
 #include "support/files.hpp"
+#include "support/requirements.hpp"
 
 namespace {
 
@@ -55,7 +56,7 @@ TEST(LiftPackage, ZipsTheStrippedFunctionAsAnExecutableBootstrap) {
   ASSERT_EQ(run_command({LIFT_CLI, "package", LIFT_HELLO, "-o", again.string()}).exit_code, 0);
   EXPECT_EQ(read_file(zip), read_file(again));
 
-  if (!have_python()) GTEST_SKIP() << "python3 is not available for the independent zip check";
+  if (!have_python()) LIFT_SKIP_WITHOUT() << "python3 is not available for the independent zip check";
   auto listing = run_command({python(), "-c",
                               "import sys, zipfile\n"
                               "z = zipfile.ZipFile(sys.argv[1])\n"
@@ -135,7 +136,7 @@ TEST(LiftDoctor, FindsAShellBootstrapASharedLibraryAndNewGlibc) {
   // Built on this machine, it needs a glibc newer than Amazon Linux 2's 2.26.
   EXPECT_NE(dynamic.out.find("newer than provided.al2's 2.26"), std::string::npos) << dynamic.out;
 
-  if (!have_python()) GTEST_SKIP() << "python3 is not available to build the bad zips";
+  if (!have_python()) LIFT_SKIP_WITHOUT() << "python3 is not available to build the bad zips";
   const auto bundled = dir / "bundled.zip";
   auto made = run_command({python(), "-c",
                            "import sys, zipfile\n"

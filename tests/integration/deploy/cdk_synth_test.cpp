@@ -21,6 +21,7 @@
 #include "support/temp_dir.hpp"
 #include "zip_archive.hpp"
 #include "support/files.hpp"
+#include "support/requirements.hpp"
 
 namespace {
 
@@ -283,7 +284,7 @@ void check_assets(const Assembly& a, const fs::path& out, const fs::path& scratc
 }
 
 TEST(CdkSample, SynthesizesTheExamplesStack) {
-  if (const auto why = why_unavailable(); !why.empty()) GTEST_SKIP() << why;
+  if (const auto why = why_unavailable(); !why.empty()) LIFT_SKIP_WITHOUT() << why;
   const std::string node = LIFT_TEST_NODE;
   lift::testing_support::TempDir tmp("lift-cdk");
   ASSERT_FALSE(tmp.path().empty());

@@ -32,6 +32,7 @@
 
 #include "support/json.hpp"
 #include "support/subprocess.hpp"
+#include "support/requirements.hpp"
 
 namespace {
 
@@ -228,7 +229,7 @@ TEST(LiftDev, ServesHelloOnAnEphemeralPortAndStopsOnSigint) {
 }
 
 TEST(LiftDev, FunctionChecksWithNodeFetch) {
-  if (const auto why = node_missing(false); !why.empty()) GTEST_SKIP() << why;
+  if (const auto why = node_missing(false); !why.empty()) LIFT_SKIP_WITHOUT() << why;
   DevServer dev({LIFT_DEV_FUNCTION, "--port", "0"});
   const auto url = dev.wait_for_url();
   ASSERT_FALSE(url.empty()) << dev.err();
@@ -240,7 +241,7 @@ TEST(LiftDev, FunctionChecksWithNodeFetch) {
 }
 
 TEST(LiftDev, WebSocketChatWithNodeWs) {
-  if (const auto why = node_missing(true); !why.empty()) GTEST_SKIP() << why;
+  if (const auto why = node_missing(true); !why.empty()) LIFT_SKIP_WITHOUT() << why;
   DevServer dev({LIFT_WS_FUNCTION, "--port", "0"});
   const auto url = dev.wait_for_url();
   ASSERT_FALSE(url.empty()) << dev.err();

@@ -15,6 +15,7 @@
 #include "support/dynalite.hpp"
 #include "support/subprocess.hpp"
 #include "support/temp_dir.hpp"
+#include "support/requirements.hpp"
 
 namespace {
 
@@ -77,13 +78,13 @@ class Contract : public ::testing::TestWithParam<std::string> {
   static void TearDownTestSuite() { dynalite_.reset(); }
 
   void SetUp() override {
-    if (!std::filesystem::exists(kContract)) GTEST_SKIP() << "contract fixtures absent (" << kContract << ")";
+    if (!std::filesystem::exists(kContract)) LIFT_SKIP_WITHOUT() << "contract fixtures absent (" << kContract << ")";
     if (GetParam() == "memory") {
       endpoint_ = "memory:";
       return;
     }
     if (!dynalite_) dynalite_ = std::make_unique<lift::testing_support::Dynalite>(LIFT_TEST_NODE, LIFT_TEST_SOURCE_DIR);
-    if (!dynalite_->available()) GTEST_SKIP() << "dynalite: " << dynalite_->why_unavailable();
+    if (!dynalite_->available()) LIFT_SKIP_WITHOUT() << "dynalite: " << dynalite_->why_unavailable();
     endpoint_ = dynalite_->endpoint();
   }
 
@@ -122,7 +123,7 @@ INSTANTIATE_TEST_SUITE_P(Backends, Contract, ::testing::Values("memory", "dynali
                          [](const auto& info) { return std::string(info.param); });
 
 TEST(ContractInput, BadInputExitsTwoWithAClearMessage) {
-  if (!std::filesystem::exists(kContract)) GTEST_SKIP() << "contract fixtures absent";
+  if (!std::filesystem::exists(kContract)) LIFT_SKIP_WITHOUT() << "contract fixtures absent";
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"name: x\nmodel: Nobody\nsteps: [{op: get, key: {PK: a}}]\n", "scenario.yml:2: model: unknown model \"Nobody\""},
       {"name: x\nmodel: User\nsteps:\n  - op: teleport\n", "scenario.yml:4: steps[0].op: unknown op \"teleport\""},
@@ -144,7 +145,7 @@ TEST(ContractInput, BadInputExitsTwoWithAClearMessage) {
 }
 
 TEST(Codegen, WritesAHeaderOrRefusesABadDocument) {
-  if (!std::filesystem::exists(kContract)) GTEST_SKIP() << "contract fixtures absent";
+  if (!std::filesystem::exists(kContract)) LIFT_SKIP_WITHOUT() << "contract fixtures absent";
   const auto r = run_command({LIFT_CLI, "dynamorm", "codegen", (kContract / "dms" / "v0.1" / "models" / "order.yml").string()});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("struct Order {"), std::string::npos) << r.out;

@@ -10,6 +10,7 @@
 #include "lift/dynamorm/memory_engine.hpp"
 #include "lift/dynamorm/table.hpp"
 #include "support/dynalite.hpp"
+#include "support/requirements.hpp"
 
 namespace mapper_it {
 
@@ -72,7 +73,7 @@ class Mapper : public ::testing::TestWithParam<Backend> {
       options.transport = memory_transport(*engine_);
     } else {
       if (!dynalite_) dynalite_ = std::make_unique<lift::testing_support::Dynalite>(LIFT_TEST_NODE, LIFT_TEST_SOURCE_DIR);
-      if (!dynalite_->available()) GTEST_SKIP() << "dynalite: " << dynalite_->why_unavailable();
+      if (!dynalite_->available()) LIFT_SKIP_WITHOUT() << "dynalite: " << dynalite_->why_unavailable();
       options.endpoint = dynalite_->endpoint();
       lift::aws::HttpClientOptions http;
       http.proxy = "";

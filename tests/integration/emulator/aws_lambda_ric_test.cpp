@@ -9,6 +9,7 @@
 
 #include "lift/local/runtime_emulator.hpp"
 #include "support/json.hpp"
+#include "support/requirements.hpp"
 
 namespace {
 
@@ -34,14 +35,14 @@ struct NodeRuntime : ::testing::Test {
   void SetUp() override {
     const std::string source = setting("LIFT_SOURCE_DIR", LIFT_TEST_SOURCE_DIR);
     node = setting("LIFT_NODE", LIFT_TEST_NODE);
-    if (node.empty() || !fs::exists(node)) GTEST_SKIP() << "Node.js is not installed (LIFT_NODE is empty): run scripts/setup";
+    if (node.empty() || !fs::exists(node)) LIFT_SKIP_WITHOUT() << "Node.js is not installed (LIFT_NODE is empty): run scripts/setup";
     ric = fs::path(source) / "node_modules" / "aws-lambda-ric" / "index.mjs";
     handlers = fs::path(source) / "tests" / "integration" / "emulator" / "js";
-    if (!fs::exists(ric)) GTEST_SKIP() << "npm aws-lambda-ric is not in " << ric.parent_path() << ": run scripts/setup";
+    if (!fs::exists(ric)) LIFT_SKIP_WITHOUT() << "npm aws-lambda-ric is not in " << ric.parent_path() << ": run scripts/setup";
     // The package builds its native client at install time (scripts/setup does that); without
     // it the peer cannot run, which is reported rather than failed.
     if (!fs::exists(ric.parent_path() / "rapid-client.node"))
-      GTEST_SKIP() << "aws-lambda-ric's native client is not built: scripts/setup could not build it on this machine";
+      LIFT_SKIP_WITHOUT() << "aws-lambda-ric's native client is not built: scripts/setup could not build it on this machine";
   }
 
   FunctionConfig config(const std::string& handler) const {

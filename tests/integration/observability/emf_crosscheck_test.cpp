@@ -13,6 +13,7 @@
 #include "lift/observability/metrics.hpp"
 #include "support/subprocess.hpp"
 #include "support/files.hpp"
+#include "support/requirements.hpp"
 
 namespace {
 
@@ -188,7 +189,7 @@ Normalised normalise(const std::vector<std::string>& documents) {
 class EmfCrosscheck : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (auto why = why_unavailable(); !why.empty()) GTEST_SKIP() << why;
+    if (auto why = why_unavailable(); !why.empty()) LIFT_SKIP_WITHOUT() << why;
   }
 
   // lift and aws-embedded-metrics on the same case: both valid, same normalised content.
@@ -215,7 +216,7 @@ TEST_F(EmfCrosscheck, AwsExamplesPassTheSchema) {
     const fs::path path = fs::path(LIFT_TESTDATA_DIR) / file;
     if (fs::exists(path)) documents.push_back(read_file(path));
   }
-  if (documents.empty()) GTEST_SKIP() << "AWS EMF test data missing";
+  if (documents.empty()) LIFT_SKIP_WITHOUT() << "AWS EMF test data missing";
   expect_valid(crosscheck(documents, nullptr));
 }
 

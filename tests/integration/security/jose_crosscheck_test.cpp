@@ -15,6 +15,7 @@
 #include "support/local_server.hpp"
 #include "support/subprocess.hpp"
 #include "unit/security/test_keys.hpp"
+#include "support/requirements.hpp"
 
 namespace {
 
@@ -72,9 +73,9 @@ class JoseCrosscheck : public ::testing::Test {
  protected:
   void SetUp() override {
     const std::string node(LIFT_TEST_NODE);
-    if (node.empty() || !std::filesystem::exists(node)) GTEST_SKIP() << "node is missing";
+    if (node.empty() || !std::filesystem::exists(node)) LIFT_SKIP_WITHOUT() << "node is missing";
     if (!std::filesystem::exists(std::string(LIFT_TEST_SOURCE_DIR) + "/node_modules/jose"))
-      GTEST_SKIP() << "node_modules/jose is missing (run scripts/setup)";
+      LIFT_SKIP_WITHOUT() << "node_modules/jose is missing (run scripts/setup)";
   }
 
   json::value run(const std::vector<std::string>& args, const std::string& input = {}) {

@@ -21,6 +21,7 @@
 #include "support/invocation.hpp"
 #include "support/json.hpp"
 #include "support/files.hpp"
+#include "support/requirements.hpp"
 
 namespace app_test {
 
@@ -479,7 +480,7 @@ TEST(AppInvoke, OtherEventsGoToTheEventHandlerThroughTheMiddleware) {
 TEST(AppInvoke, EverySampleHttpEventGetsAnAnswer) {
   const std::string dir = LIFT_TESTDATA_DIR "/events";
   std::ifstream manifest(dir + "/manifest.tsv");
-  if (!manifest) GTEST_SKIP() << "sample events not available";
+  if (!manifest) LIFT_SKIP_WITHOUT() << "sample events not available";
   App app;
   app.any("/*rest", [](Context& ctx) { return boost::json::value{{"path", ctx.path()}, {"method", ctx.method()}}; });
   std::string line;
@@ -505,7 +506,7 @@ TEST(AppInvoke, EverySampleHttpEventGetsAnAnswer) {
 TEST(AppInvoke, EverySampleWebSocketEventReachesItsRouteKey) {
   const std::string dir = LIFT_TESTDATA_DIR "/events";
   std::ifstream manifest(dir + "/manifest.tsv");
-  if (!manifest) GTEST_SKIP() << "sample events not available";
+  if (!manifest) LIFT_SKIP_WITHOUT() << "sample events not available";
   App app;
   for (const char* key : {"$connect", "$disconnect", "$default"}) {
     app.websocket(key, [key](Context& ctx) {

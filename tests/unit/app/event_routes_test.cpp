@@ -24,6 +24,7 @@
 #include "support/invoke.hpp"
 #include "support/local_server.hpp"
 #include "support/sample_events.hpp"
+#include "support/requirements.hpp"
 
 namespace event_routes_test {
 
@@ -157,7 +158,7 @@ struct Hit {
 };
 
 TEST(EventRoutes, EverySampleEventReachesTheHandlerOfItsSource) {
-  if (lift::testing_support::sample_events().empty()) GTEST_SKIP() << "sample events not available";
+  if (lift::testing_support::sample_events().empty()) LIFT_SKIP_WITHOUT() << "sample events not available";
 
   std::vector<Hit> hits;
   const auto hit = [&hits](std::string handler, std::size_t records) { hits.push_back(Hit{std::move(handler), records}); };
@@ -748,7 +749,7 @@ TEST(EventRoutes, AuthorizersAnswerWithPoliciesAndSimpleResponses) {
 
 TEST(EventRoutes, CognitoTriggersGetTheEventBackWithTheirResponse) {
   const std::string sample = LIFT_TESTDATA_DIR "/events/cognito/go-cognito-event-userpools-presignup.json";
-  if (!std::ifstream(sample)) GTEST_SKIP() << "sample events not available";
+  if (!std::ifstream(sample)) LIFT_SKIP_WITHOUT() << "sample events not available";
   const auto event = json_of(read_file(sample));
   App app;
   app.cognito("PreSignUp_*", [](Context&, const events::CognitoEvent& e) {

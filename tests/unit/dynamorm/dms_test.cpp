@@ -14,6 +14,7 @@
 #include "lift/dynamorm/contract.hpp"
 #include "lift/dynamorm/dms.hpp"
 #include "lift/dynamorm/memory_engine.hpp"
+#include "support/requirements.hpp"
 
 namespace {
 
@@ -72,7 +73,7 @@ std::string replaced(std::string_view from, std::string_view to) {
 }
 
 TEST(Dms, ReadsTheContractModels) {
-  if (!std::filesystem::exists(kContract)) GTEST_SKIP() << "contract fixtures absent (" << kContract << ")";
+  if (!std::filesystem::exists(kContract)) LIFT_SKIP_WITHOUT() << "contract fixtures absent (" << kContract << ")";
   auto doc = dms::load_directory(kContract / "dms" / "v0.1" / "models");
   ASSERT_TRUE(doc) << doc.error().message;
   EXPECT_EQ(doc->dms_version, "0.1");
@@ -326,7 +327,7 @@ TEST(Dms, GeneratesAHeaderWithTheModelApi) {
 class Scenarios : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!std::filesystem::exists(kContract)) GTEST_SKIP() << "contract fixtures absent (" << kContract << ")";
+    if (!std::filesystem::exists(kContract)) LIFT_SKIP_WITHOUT() << "contract fixtures absent (" << kContract << ")";
     auto d = dms::load_directory(kContract / "dms" / "v0.1" / "models");
     ASSERT_TRUE(d) << d.error().message;
     doc_ = std::move(*d);

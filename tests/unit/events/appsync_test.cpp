@@ -15,6 +15,7 @@
 #include "event_samples.hpp"
 #include "support/files.hpp"
 #include "support/json.hpp"
+#include "support/requirements.hpp"
 
 namespace appsync_test {
 
@@ -89,7 +90,7 @@ void member_names(const Json& json, std::set<std::string>& names) {
 // ---- AWS's samples ----
 
 TEST(AppSync, EverySampleIsDetectedAndParses) {
-  if (!samples_available()) GTEST_SKIP() << "sample events not available";
+  if (!samples_available()) LIFT_SKIP_WITHOUT() << "sample events not available";
   for (const auto& path : kSamples) {
     const auto event = sample(path);
     EXPECT_EQ(events::detect(event), events::kind_of<AppSyncResolver>) << path;
@@ -108,7 +109,7 @@ TEST(AppSync, EverySampleIsDetectedAndParses) {
 }
 
 TEST(AppSync, DirectResolverSample) {
-  if (!samples_available()) GTEST_SKIP() << "sample events not available";
+  if (!samples_available()) LIFT_SKIP_WITHOUT() << "sample events not available";
   const auto e = parsed_one(sample(kSamples[0]));
   EXPECT_EQ(e.field_path(), "Mutation.createSomething");
   EXPECT_EQ(e.parent_type_name(), "Mutation");
@@ -137,7 +138,7 @@ TEST(AppSync, DirectResolverSample) {
 }
 
 TEST(AppSync, BatchSample) {
-  if (!samples_available()) GTEST_SKIP() << "sample events not available";
+  if (!samples_available()) LIFT_SKIP_WITHOUT() << "sample events not available";
   auto invocation = events::parse_appsync(sample(kSamples[1]));
   ASSERT_TRUE(invocation);
   EXPECT_TRUE(invocation->batch);
@@ -159,7 +160,7 @@ TEST(AppSync, BatchSample) {
 }
 
 TEST(AppSync, AmplifyFunctionSampleNamesTheFieldAtTheTop) {
-  if (!samples_available()) GTEST_SKIP() << "sample events not available";
+  if (!samples_available()) LIFT_SKIP_WITHOUT() << "sample events not available";
   for (const auto& path : {kSamples[2], kSamples[3]}) {
     const auto e = parsed_one(sample(path));
     EXPECT_FALSE(e.info) << path;

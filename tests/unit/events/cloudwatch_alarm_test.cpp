@@ -14,6 +14,7 @@
 #include "lift/events/cloudwatch_alarm.hpp"
 #include "lift/events/eventbridge.hpp"
 #include "lift/json/convert.hpp"
+#include "support/requirements.hpp"
 
 namespace cloudwatch_alarm_test {
 
@@ -41,14 +42,14 @@ Json sample_named(const std::string& suffix) {
 }
 
 TEST(CloudWatchAlarmModel, AwsSamplesParseAndWriteBackWhatTheyRead) {
-  if (lift_test::aws_samples_of("cloudwatch-alarm").empty()) GTEST_SKIP() << "sample events not available";
+  if (lift_test::aws_samples_of("cloudwatch-alarm").empty()) LIFT_SKIP_WITHOUT() << "sample events not available";
   // Three in events-new, and the single-metric one again in events/unknown.
   EXPECT_EQ(lift_test::expect_aws_samples_round_trip("cloudwatch-alarm", ev::parse_cloudwatch_alarm), 4u);
 }
 
 TEST(CloudWatchAlarmModel, MetricMathAlarm) {
   const auto json = sample_named("pt-cloudWatchAlarmEventSingleMetric.json");
-  if (json.is_null()) GTEST_SKIP() << "sample events not available";
+  if (json.is_null()) LIFT_SKIP_WITHOUT() << "sample events not available";
   auto event = ev::parse_cloudwatch_alarm(json);
   ASSERT_TRUE(event);
   EXPECT_EQ(event->alarmArn, "arn:aws:cloudwatch:eu-west-1:912397435824:alarm:test_alarm");
@@ -79,7 +80,7 @@ TEST(CloudWatchAlarmModel, MetricMathAlarm) {
 
 TEST(CloudWatchAlarmModel, CompositeAlarm) {
   const auto json = sample_named("pt-cloudWatchAlarmEventCompositeMetric.json");
-  if (json.is_null()) GTEST_SKIP() << "sample events not available";
+  if (json.is_null()) LIFT_SKIP_WITHOUT() << "sample events not available";
   auto event = ev::parse_cloudwatch_alarm(json);
   ASSERT_TRUE(event);
   EXPECT_TRUE(event->composite());
@@ -158,7 +159,7 @@ TEST(CloudWatchAlarmSource, EventBridgeAlarmEventsAndNearMissesAreNotAlarmAction
 
 TEST(CloudWatchAlarmSource, SummaryNamesTheAlarmAndItsStates) {
   const auto json = sample_named("pt-cloudWatchAlarmEventSingleMetric.json");
-  if (json.is_null()) GTEST_SKIP() << "sample events not available";
+  if (json.is_null()) LIFT_SKIP_WITHOUT() << "sample events not available";
   const auto inspected = ev::inspect(json);
   EXPECT_EQ(inspected.at("source"), "cloudwatch-alarm");
   EXPECT_EQ(inspected.at("alarm"), "Test alert");

@@ -12,6 +12,7 @@
 #include "lift/events/all_sources.hpp"
 #include "lift/events/models.hpp"
 #include "support/sample_events.hpp"
+#include "support/requirements.hpp"
 
 namespace {
 
@@ -66,7 +67,7 @@ TEST(Detect, NearMissesAreUnknown) {
 
 TEST(Detect, EverySampleEventIsItsManifestKind) {
   const auto samples = lift::testing_support::sample_events();
-  if (samples.empty()) GTEST_SKIP() << "sample events not available";
+  if (samples.empty()) LIFT_SKIP_WITHOUT() << "sample events not available";
   for (const auto& sample : samples) {
     std::ifstream in(sample.path);
     ASSERT_TRUE(in) << sample.file;
@@ -100,7 +101,7 @@ TEST(Detect, AtMostOneSourceClaimsAnySample) {
   for (const std::string folder : {"/events", "/events-new"}) {
     const std::string dir = LIFT_TESTDATA_DIR + folder;
     std::ifstream manifest(dir + "/manifest.tsv");
-    if (!manifest) GTEST_SKIP() << "sample events not available";
+    if (!manifest) LIFT_SKIP_WITHOUT() << "sample events not available";
     std::string line;
     while (std::getline(manifest, line)) {
       std::istringstream fields(line);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "lift/core/result.hpp"
+#include "support/requirements.hpp"
 
 namespace lift_test {
 
@@ -29,7 +30,7 @@ inline boost::json::value read_testdata(const std::string& relative) {
 // Declares `var`, the test data file `relative`, or skips the test when the data is absent.
 #define LIFT_REQUIRE_TESTDATA(var, relative)                           \
   const boost::json::value var = lift_test::read_testdata(relative); \
-  if (var.is_null()) GTEST_SKIP() << "test data not available: " << (relative)
+  if (var.is_null()) LIFT_SKIP_WITHOUT() << "test data not available: " << (relative)
 
 // `result` is the error of a malformed event: "InvalidEvent", 400, its message containing
 // `message`.

@@ -13,6 +13,7 @@
 #include "lift/core/base64.hpp"
 #include "lift/events/detect.hpp"
 #include "lift/events/firehose.hpp"
+#include "support/requirements.hpp"
 
 namespace {
 
@@ -45,7 +46,7 @@ const char* kStream = "arn:aws:firehose:us-east-2:123456789012:deliverystream/de
 TEST(Firehose, EverySampleParsesDetectsAndWritesBackWhatItRead) {
   for (const auto& file : kSampleFiles) {
     const auto event = read_testdata(file);
-    if (event.is_null()) GTEST_SKIP() << "sample events not available";
+    if (event.is_null()) LIFT_SKIP_WITHOUT() << "sample events not available";
     EXPECT_EQ(ev::detect(event), ev::kind_of<ev::Firehose>) << file;
     auto parsed = ev::parse_firehose(event);
     ASSERT_TRUE(parsed) << file << ": " << parsed.error().message;
@@ -144,7 +145,7 @@ TEST(Firehose, SubsetsKeepTheEnvelope) {
 
 TEST(Firehose, TheAnswerHasTheShapeOfAwsResponseSample) {
   const auto golden = read_testdata("event-responses/go-kinesis-firehose-response.json");
-  if (golden.is_null()) GTEST_SKIP() << "sample responses not available";
+  if (golden.is_null()) LIFT_SKIP_WITHOUT() << "sample responses not available";
   LIFT_REQUIRE_TESTDATA(event, "events-new/firehose/pt-kinesisFirehosePutEvent.json");
   auto parsed = ev::parse_firehose(event);
   ASSERT_TRUE(parsed);
@@ -258,7 +259,7 @@ TEST(Firehose, SampleEventsLookLikeAwsSamples) {
   std::set<std::string> aws_names;
   for (const auto& file : kSampleFiles) {
     const auto event = read_testdata(file);
-    if (event.is_null()) GTEST_SKIP() << "sample events not available";
+    if (event.is_null()) LIFT_SKIP_WITHOUT() << "sample events not available";
     collect_names(event, aws_names);
   }
   ev::FirehoseSampleOptions kinesis;

@@ -11,6 +11,7 @@
 #include "lift/core/base64.hpp"
 #include "lift/core/compression.hpp"
 #include "lift/events/models.hpp"
+#include "support/requirements.hpp"
 
 namespace {
 
@@ -30,7 +31,7 @@ boost::json::value sample(const std::string& file) {
 
 #define REQUIRE_SAMPLE(var, file)                                          \
   const boost::json::value var = sample(file);                             \
-  if (var.is_null()) GTEST_SKIP() << "sample events not available"
+  if (var.is_null()) LIFT_SKIP_WITHOUT() << "sample events not available"
 
 std::string gzip(std::string_view data) {
   return *lift::compression::deflate(data, lift::compression::Framing::gzip, lift::compression::Level::best);

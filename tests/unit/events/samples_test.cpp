@@ -18,6 +18,7 @@
 #include "lift/events/models.hpp"
 #include "lift/http/adapters.hpp"
 #include "lift/json/document.hpp"
+#include "support/requirements.hpp"
 
 namespace {
 
@@ -69,7 +70,7 @@ constexpr auto one = [](const auto&) -> std::size_t { return 1; };
 class Samples : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!lift_test::samples_available()) GTEST_SKIP() << "sample events not available";
+    if (!lift_test::samples_available()) LIFT_SKIP_WITHOUT() << "sample events not available";
   }
 };
 

@@ -11,6 +11,7 @@
 #include "generated_samples.hpp"
 #include "lift/events/ses.hpp"
 #include "lift/json/convert.hpp"
+#include "support/requirements.hpp"
 
 namespace {
 
@@ -28,14 +29,14 @@ Json minimal_record(std::vector<std::string> recipients, std::string invocation_
 }
 
 TEST(SesModel, AwsSamplesParseAndWriteBackWhatTheyRead) {
-  if (lift_test::aws_samples_of("ses").empty()) GTEST_SKIP() << "sample events not available";
+  if (lift_test::aws_samples_of("ses").empty()) LIFT_SKIP_WITHOUT() << "sample events not available";
   EXPECT_EQ(lift_test::expect_aws_samples_round_trip("ses", ev::parse_ses), 2u);
   for (const auto& s : lift_test::aws_samples_of("ses")) EXPECT_EQ(ev::parse_ses(s.event)->Records.size(), s.records);
 }
 
 TEST(SesModel, KnownValuesOfTheSample) {
   const auto samples = lift_test::aws_samples_of("ses");
-  if (samples.empty()) GTEST_SKIP() << "sample events not available";
+  if (samples.empty()) LIFT_SKIP_WITHOUT() << "sample events not available";
   auto event = ev::parse_ses(samples.front().event);
   ASSERT_TRUE(event);
   const auto& message = event->Records[0].ses;

@@ -17,6 +17,7 @@
 
 #include "lift/events/detect.hpp"
 #include "lift/http/adapters.hpp"
+#include "support/requirements.hpp"
 
 namespace {
 
@@ -119,7 +120,7 @@ void expect_structure(const json::object& ours, const std::vector<json::object>&
 
 TEST(ApiGatewayEvents, HttpApiEventHasTheStructureOfAwsSamples) {
   const auto aws = samples("apigw-http");
-  if (aws.empty()) GTEST_SKIP() << "AWS sample events are missing (LIFT_TESTDATA_DIR)";
+  if (aws.empty()) LIFT_SKIP_WITHOUT() << "AWS sample events are missing (LIFT_TESTDATA_DIR)";
   const auto ours = http_api_event(request("POST", "/my/path?x=1", {{"Cookie", "a=1"}, {"User-Agent", "ua"}}, "body"));
   expect_structure(ours, aws, {});
   expect_structure(ours, aws, {"requestContext"});
@@ -129,7 +130,7 @@ TEST(ApiGatewayEvents, HttpApiEventHasTheStructureOfAwsSamples) {
 
 TEST(ApiGatewayEvents, RestApiEventHasTheStructureOfAwsSamples) {
   const auto aws = samples("apigw-rest");
-  if (aws.empty()) GTEST_SKIP() << "AWS sample events are missing (LIFT_TESTDATA_DIR)";
+  if (aws.empty()) LIFT_SKIP_WITHOUT() << "AWS sample events are missing (LIFT_TESTDATA_DIR)";
   auto r = request("GET", "/my/path?x=1&x=2", {{"Accept", "*/*"}});
   r.stage = "dev";
   const auto ours = rest_api_event(r);
@@ -141,7 +142,7 @@ TEST(ApiGatewayEvents, RestApiEventHasTheStructureOfAwsSamples) {
 
 TEST(ApiGatewayEvents, WebSocketEventsHaveTheStructureOfAwsSamples) {
   const auto aws = samples("apigw-websocket");
-  if (aws.empty()) GTEST_SKIP() << "AWS sample events are missing (LIFT_TESTDATA_DIR)";
+  if (aws.empty()) LIFT_SKIP_WITHOUT() << "AWS sample events are missing (LIFT_TESTDATA_DIR)";
   auto r = request("GET", "/?token=t", {{"Host", "127.0.0.1:3000"}, {"Sec-WebSocket-Version", "13"}});
   r.stage = "dev";
   WebSocketEventInfo info;
@@ -410,7 +411,7 @@ TEST(ApiGatewayAnswers, LiftAnswersReadBack) {
 // AWS's sample answers are read without a problem.
 TEST(ApiGatewayAnswers, AwsSampleAnswers) {
   const fs::path directory = fs::path(LIFT_TESTDATA_DIR) / "event-responses";
-  if (!fs::is_directory(directory)) GTEST_SKIP() << "AWS sample responses are missing (LIFT_TESTDATA_DIR)";
+  if (!fs::is_directory(directory)) LIFT_SKIP_WITHOUT() << "AWS sample responses are missing (LIFT_TESTDATA_DIR)";
   const auto read = [&](const char* name) {
     std::ifstream file(directory / name);
     std::stringstream text;

@@ -12,6 +12,7 @@
 #include "lift/security/jwt.hpp"
 #include "lift/security/verifier.hpp"
 #include "test_keys.hpp"
+#include "support/requirements.hpp"
 
 namespace {
 
@@ -50,7 +51,7 @@ TEST(Vectors, Rfc7520Cookbook) {
                            "curve25519_jws.json"}) {
     SCOPED_TRACE(file);
     auto vector = load(std::string("cookbook/") + file);
-    if (!vector) GTEST_SKIP() << "JWT test data not available";
+    if (!vector) LIFT_SKIP_WITHOUT() << "JWT test data not available";
     const auto& input = vector->at("input").as_object();
     const auto algorithm = parse_algorithm(input.at("alg").as_string());
     ASSERT_TRUE(algorithm);
@@ -68,7 +69,7 @@ TEST(Vectors, Rfc7520Cookbook) {
 
 TEST(Vectors, Rfc7520CookbookKeysAreParsed) {
   auto ec = load("cookbook/jwk_3_1.ec_public_key.json");
-  if (!ec) GTEST_SKIP() << "JWT test data not available";
+  if (!ec) LIFT_SKIP_WITHOUT() << "JWT test data not available";
   auto key = Key::from_jwk(ec->as_object());
   ASSERT_TRUE(key) << key.error().message;
   EXPECT_EQ(key->algorithm(), Algorithm::ES512);
@@ -79,7 +80,7 @@ TEST(Vectors, Rfc7520CookbookKeysAreParsed) {
 
 TEST(Vectors, Rfc7515AppendixA) {
   auto document = load("rfc7515-appendix-a.json");
-  if (!document) GTEST_SKIP() << "JWT test data not available";
+  if (!document) LIFT_SKIP_WITHOUT() << "JWT test data not available";
   const VerifyOptions in_2011{.clock = [] { return std::chrono::system_clock::time_point(std::chrono::seconds(1300819300)); }};
   for (const auto& entry : document->at("vectors").as_array()) {
     const std::string id(entry.at("id").as_string());
@@ -115,7 +116,7 @@ TEST(Vectors, Rfc7515AppendixA) {
 
 TEST(Vectors, JoseMintedTokens) {
   auto document = load("jose-crosscheck.json");
-  if (!document) GTEST_SKIP() << "JWT test data not available";
+  if (!document) LIFT_SKIP_WITHOUT() << "JWT test data not available";
   auto published = KeySet::from_json(document->at("jwks").at("public"));
   ASSERT_TRUE(published) << published.error().message;
   EXPECT_EQ(published->skipped(), 0U);
