@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "lift/aws/call_observer.hpp"
+#include "lift/core/failure_kind.hpp"
 #include "lift/core/result.hpp"
 
 namespace lift::aws {
@@ -63,10 +64,11 @@ struct HttpClientOptions {
 };
 
 // Transport failures of HttpClient::send, by Error::code. Whether the retry policy may try
-// again is answered by classify_error() in retry.hpp.
-inline constexpr std::string_view kHttpTimeout = "Http.Timeout";                    // retryable
-inline constexpr std::string_view kHttpConnectFailed = "Http.ConnectFailed";        // retryable
-inline constexpr std::string_view kHttpConnectionLost = "Http.ConnectionLost";      // retryable
+// again is answered by lift::classify_error() (lift/core/failure_kind.hpp), which holds the
+// retryable ones.
+using lift::kHttpTimeout;         // retryable
+using lift::kHttpConnectFailed;   // retryable
+using lift::kHttpConnectionLost;  // retryable
 inline constexpr std::string_view kHttpTlsFailed = "Http.TlsFailed";                // not retryable
 inline constexpr std::string_view kHttpResponseTooLarge = "Http.ResponseTooLarge";  // not retryable
 inline constexpr std::string_view kHttpMalformedResponse = "Http.MalformedResponse";  // not retryable
