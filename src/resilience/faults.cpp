@@ -138,8 +138,8 @@ FaultDecision FaultPlan::decide(bool route, std::string_view subject) const {
     if (rule.percent < 100 && environment_.random() * 100 >= rule.percent) continue;
     if (rule.kind == FaultKind::latency) {
       decision.latency += rule.latency;
-    } else if (decision.failure == nullptr) {
-      decision.failure = &rule;
+    } else if (!decision.failure) {
+      decision.failure = rule;
     }
   }
   return decision;
@@ -157,7 +157,7 @@ FaultDecision FaultPlan::decide_for_route(std::string_view method, std::string_v
 
 Result<void> FaultPlan::apply(const FaultDecision& decision) const {
   if (decision.latency.count() > 0) environment_.sleep(decision.latency);
-  if (decision.failure == nullptr) return {};
+  if (!decision.failure) return {};
   auto error = injected_error(*decision.failure);
   if (decision.failure->kind == FaultKind::exception) throw InjectedFault(error.message);
   return error;

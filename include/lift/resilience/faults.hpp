@@ -24,6 +24,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -54,11 +55,11 @@ class InjectedFault : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// What to do to one call: wait `latency`, then fail as `failure` says (null: go ahead).
+// What to do to one call: wait `latency`, then fail as the rule `failure` says (none: go ahead).
 struct FaultDecision {
   std::chrono::milliseconds latency{0};
-  const FaultRule* failure = nullptr;
-  [[nodiscard]] bool none() const noexcept { return latency.count() == 0 && failure == nullptr; }
+  std::optional<FaultRule> failure{};
+  [[nodiscard]] bool none() const noexcept { return latency.count() == 0 && !failure; }
 };
 
 class FaultPlan {

@@ -96,10 +96,10 @@ TEST(Faults, AppliesARuleToItsShareOfTheCalls) {
   FakeChance chance;
   const auto faults = plan("dynamodb=unavailable@20%", chance);
   chance.draws = {0.19, 0.2, 0.99, 0.0};
-  EXPECT_NE(faults.decide_for_dependency("dynamodb").failure, nullptr);  // 19 < 20
-  EXPECT_EQ(faults.decide_for_dependency("dynamodb").failure, nullptr);  // 20: not under 20
-  EXPECT_EQ(faults.decide_for_dependency("dynamodb").failure, nullptr);
-  EXPECT_NE(faults.decide_for_dependency("DynamoDB").failure, nullptr);  // names in any case
+  EXPECT_TRUE(faults.decide_for_dependency("dynamodb").failure);  // 19 < 20
+  EXPECT_FALSE(faults.decide_for_dependency("dynamodb").failure);  // 20: not under 20
+  EXPECT_FALSE(faults.decide_for_dependency("dynamodb").failure);
+  EXPECT_TRUE(faults.decide_for_dependency("DynamoDB").failure);  // names in any case
   EXPECT_TRUE(faults.decide_for_dependency("ssm").none());
   EXPECT_TRUE(faults.decide_for_route("GET", "dynamodb").none());  // a dependency rule is not a route rule
 }
@@ -109,11 +109,11 @@ TEST(Faults, LatenciesAddUpAndTheFirstFailureWins) {
   const auto faults = plan("*=latency:100ms; pay*=latency:50ms; payments=error:502; *=unavailable; other=timeout", chance);
   const auto decision = faults.decide_for_dependency("payments");
   EXPECT_EQ(decision.latency, 150ms);
-  ASSERT_NE(decision.failure, nullptr);
+  ASSERT_TRUE(decision.failure);
   EXPECT_EQ(decision.failure->status, 502);
   const auto route = plan("route:GET /todos/*=latency:10ms; route:* /todos/:id=error:418", chance).decide_for_route("GET", "/todos/:id");
   EXPECT_EQ(route.latency, 10ms);
-  ASSERT_NE(route.failure, nullptr);
+  ASSERT_TRUE(route.failure);
   EXPECT_EQ(route.failure->status, 418);
 }
 
