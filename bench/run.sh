@@ -51,6 +51,11 @@ for bench in lift_app_micro_bench lift_json_micro_bench; do
 done
 
 echo
+echo "## Resilience micro benchmarks (breaker + bulkhead around a trivial call)"
+"$build/bin/lift_resilience_micro_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+  --benchmark_min_time=0.2
+
+echo
 echo "## lift dev: GET /hello through the local API Gateway (keep-alive, bounded Node client)"
 if command -v node >/dev/null; then
   out=$(mktemp)

@@ -536,4 +536,8 @@ std::size_t HttpClient::connections_opened() const { return impl_->opened.load()
 
 const std::shared_ptr<CallObserver>& HttpClient::observer() const noexcept { return impl_->options.observer; }
 
+const std::function<Result<void>(const CallInfo&)>& HttpClient::before_attempt() const noexcept {
+  return impl_->options.before_attempt;
+}
+
 }  // namespace lift::aws

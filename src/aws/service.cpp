@@ -255,9 +255,13 @@ Result<HttpResponse> ServiceClient::send(std::string_view method, std::string_vi
   params.region = config_.region;
   params.service = config_.signing_name;
 
-  // The observer (tracing) sees the call once, around all its attempts.
+  // The observer (tracing) sees the call once, around all its attempts; the before_attempt hook
+  // (fault injection) each attempt.
+  const auto& observer = config_.http->observer();
+  const auto& before_attempt = config_.http->before_attempt();
+  const CallInfo info = observer || before_attempt ? call_info(method, path, headers, request.body) : CallInfo{};
   std::unique_ptr<CallScope> scope;
-  if (const auto& observer = config_.http->observer()) scope = observer->begin(call_info(method, path, headers, request.body));
+  if (observer) scope = observer->begin(info);
   const std::string trace_header = scope ? scope->trace_header() : std::string();
   CallOutcome outcome;
   outcome.attempts = 0;
@@ -266,6 +270,13 @@ Result<HttpResponse> ServiceClient::send(std::string_view method, std::string_vi
     const auto now = Clock::now();
     const auto attempt_deadline = budget >= std::chrono::duration_cast<milliseconds>(deadline - now) ? deadline : now + budget;
     ++outcome.attempts;
+    if (before_attempt) {
+      if (auto go_ahead = before_attempt(info); !go_ahead) {
+        outcome.status = go_ahead.error().status;
+        const auto kind = classify_error(go_ahead.error());
+        return {std::move(go_ahead).error(), kind};
+      }
+    }
     request.headers = headers;  // signed again: the time is part of the signature
     if (!trace_header.empty()) request.headers.emplace_back("X-Amzn-Trace-Id", trace_header);
     params.time = std::chrono::system_clock::now();

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "lift/aws/call_observer.hpp"
+#include "lift/core/failure_kind.hpp"
 #include "lift/core/result.hpp"
 
 namespace lift::aws {
@@ -60,13 +62,21 @@ struct HttpClientOptions {
   bool verify_peer = true;
   // Sees every service call made through this client (see call_observer.hpp); null: none.
   std::shared_ptr<CallObserver> observer{};
+  // Runs before each attempt of every service call made through this client (each retry too),
+  // on the caller's thread: an error it returns is that attempt's failure, classified and
+  // retried as if the service had answered it; it may also delay the attempt. For fault
+  // injection, e.g. over a lift::resilience::FaultPlan:
+  //   [plan](const CallInfo& call) { return plan.apply(plan.decide_for_dependency(call.service)); }
+  // Empty: none.
+  std::function<Result<void>(const CallInfo&)> before_attempt{};
 };
 
 // Transport failures of HttpClient::send, by Error::code. Whether the retry policy may try
-// again is answered by classify_error() in retry.hpp.
-inline constexpr std::string_view kHttpTimeout = "Http.Timeout";                    // retryable
-inline constexpr std::string_view kHttpConnectFailed = "Http.ConnectFailed";        // retryable
-inline constexpr std::string_view kHttpConnectionLost = "Http.ConnectionLost";      // retryable
+// again is answered by lift::classify_error() (lift/core/failure_kind.hpp), which holds the
+// retryable ones.
+using lift::kHttpTimeout;         // retryable
+using lift::kHttpConnectFailed;   // retryable
+using lift::kHttpConnectionLost;  // retryable
 inline constexpr std::string_view kHttpTlsFailed = "Http.TlsFailed";                // not retryable
 inline constexpr std::string_view kHttpResponseTooLarge = "Http.ResponseTooLarge";  // not retryable
 inline constexpr std::string_view kHttpMalformedResponse = "Http.MalformedResponse";  // not retryable
@@ -89,6 +99,8 @@ class HttpClient {
 
   // The observer given in the options, or null.
   [[nodiscard]] const std::shared_ptr<CallObserver>& observer() const noexcept;
+  // The before_attempt hook given in the options, or an empty function.
+  [[nodiscard]] const std::function<Result<void>(const CallInfo&)>& before_attempt() const noexcept;
 
   // Connections opened so far (reused ones are not counted again); for diagnostics and tests.
   [[nodiscard]] std::size_t connections_opened() const;

@@ -8,32 +8,19 @@
 #include <functional>
 #include <mutex>
 #include <optional>
-#include <random>
-#include <string>
-#include <string_view>
-#include <thread>
 
+#include "lift/core/backoff.hpp"
+#include "lift/core/failure_kind.hpp"
 #include "lift/core/result.hpp"
 
 namespace lift::aws {
 
-enum class FailureKind {
-  throttling,  // 429, Throttling*, ProvisionedThroughputExceeded, SlowDown, ...
-  transient,   // 500/502/503/504, RequestTimeout, InternalError, a dropped connection
-  timeout,     // no answer in time (costs the quota more)
-  fatal,       // anything else: validation, access denied, conditional check, ...
-};
-
-// Classifies a failed call by HTTP status (0 when there was no answer) and AWS error code
-// (a `__type` such as "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException"
-// or a bare code).
-FailureKind classify_failure(int http_status, std::string_view error_code);
-
-// Classifies a failed call's Error: the transport codes of HttpClient ("Http.Timeout" is a
-// timeout; "Http.ConnectFailed" and "Http.ConnectionLost" are transient; other "Http." codes
-// are fatal), anything else by its status and code as above; a service prefix is ignored
-// ("DynamoDB.ProvisionedThroughputExceeded" is throttling).
-FailureKind classify_error(const Error& error);
+// Which failures are retried, and how hard to back off, is the classification all of lift
+// shares (lift/core/failure_kind.hpp); the backoff is lift::full_jitter_backoff.
+using lift::classify_error;
+using lift::classify_failure;
+using lift::FailureKind;
+using lift::RetryEnvironment;
 
 // The token bucket of standard mode: 500 tokens; a retry costs 5 (10 after a timeout); a call
 // that succeeds gives back what its retries took, or 1 when it needed none. Thread-safe.
@@ -71,17 +58,8 @@ struct Attempt {
   FailureKind kind = FailureKind::fatal;
 };
 
-// Time and randomness, injectable for tests.
-struct RetryEnvironment {
-  std::function<std::chrono::steady_clock::time_point()> now = std::chrono::steady_clock::now;
-  std::function<void(std::chrono::milliseconds)> sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
-  std::function<double()> random = [] {  // uniform in [0, 1)
-    thread_local std::mt19937_64 rng{std::random_device{}()};
-    return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
-  };
-};
-
-// Full-jitter backoff before retry number `retry` (1 for the first retry).
+// The delay before retry number `retry` (1 for the first retry): lift::full_jitter_backoff from
+// the policy's base delay (its throttling one after throttling) up to its max_delay.
 std::chrono::milliseconds backoff(const RetryPolicy& policy, FailureKind kind, int retry, double random);
 
 // Calls `attempt(budget)` until it succeeds, fails fatally, runs out of attempts or quota, or the

@@ -35,7 +35,7 @@
 //
 // Every call is bounded by the table's deadline: with_deadline(d); else, inside an invocation
 // lift::App handles, the invocation's deadline less a margin (a tenth of the time left, at most
-// 500 ms: lift/aws/deadline.hpp); else 10 s from the call (default_deadline()).
+// 500 ms: lift/core/deadline.hpp); else 10 s from the call (default_deadline()).
 
 #include <chrono>
 #include <concepts>

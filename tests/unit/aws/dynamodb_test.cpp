@@ -1,5 +1,5 @@
-// DynamoDB error answers as typed errors (canned bodies in DynamoDB's documented shapes) and the
-// client's endpoint configuration. No network.
+// DynamoDB error answers as typed errors (canned bodies in DynamoDB's documented shapes), the
+// client's endpoint configuration and the before-attempt hook. No network.
 #include "lift/aws/dynamodb.hpp"
 
 #include <gtest/gtest.h>
@@ -7,6 +7,8 @@
 #include "support/scoped_env.hpp"
 
 #include <cstdlib>
+#include <memory>
+#include <vector>
 
 #include <boost/json.hpp>
 
@@ -166,6 +168,41 @@ TEST(DynamoDbClientConfig, AnEmptyOperationNameIsRefused) {
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().code, kDynamoDbValidation);
   EXPECT_EQ(client->call("Get Item", {}, std::chrono::steady_clock::now()).error().code, kDynamoDbValidation);
+}
+
+// The hook fault injection uses: what it returns is each attempt's answer, retried as the
+// service's own would be; nothing is sent while it fails the attempts.
+TEST(DynamoDbClientHooks, BeforeAttemptFailuresAreRetriedLikeTheServices) {
+  std::vector<CallInfo> seen;
+  HttpClientOptions http;
+  http.before_attempt = [&](const CallInfo& call) -> lift::Result<void> {
+    seen.push_back(call);
+    return lift::Error{"Fault.Throttling", "injected", 429};
+  };
+  DynamoDbOptions options;
+  options.endpoint = "http://127.0.0.1:9";  // nothing listens: a request sent would fail otherwise
+  options.region = "eu-west-1";
+  options.http = std::make_shared<HttpClient>(http);
+  options.retry.base_delay = options.retry.throttling_base_delay = std::chrono::milliseconds(1);
+  auto client = DynamoDbClient::create(options);
+  ASSERT_TRUE(client);
+  auto result = client->call("GetItem", {{"TableName", "todos"}}, std::chrono::steady_clock::now() + std::chrono::seconds(5));
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, "Fault.Throttling");
+  ASSERT_EQ(seen.size(), 3u);  // every attempt of standard mode
+  EXPECT_EQ(seen[0].service, "DynamoDB");
+  EXPECT_EQ(seen[0].operation, "GetItem");
+  EXPECT_EQ(seen[0].table_name, "todos");
+
+  // A hook that lets the attempt go ahead leaves the call to the transport.
+  http.before_attempt = [](const CallInfo&) -> lift::Result<void> { return {}; };
+  options.http = std::make_shared<HttpClient>(http);
+  options.retry.max_attempts = 1;
+  auto through = DynamoDbClient::create(options);
+  ASSERT_TRUE(through);
+  auto refused = through->call("GetItem", {{"TableName", "todos"}}, std::chrono::steady_clock::now() + std::chrono::seconds(5));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, kHttpConnectFailed);
 }
 
 }  // namespace

@@ -81,20 +81,6 @@ TEST(HttpClient, ABadProxySettingIsReportedOnSend) {
   EXPECT_EQ(response.error().code, "Http.ProxyFailed");
 }
 
-TEST(ClassifyError, TransportCodesAndServiceErrors) {
-  EXPECT_EQ(classify_error({"Http.Timeout", "", 504}), FailureKind::timeout);
-  EXPECT_EQ(classify_error({"Http.ConnectFailed", "", 502}), FailureKind::transient);
-  EXPECT_EQ(classify_error({"Http.ConnectionLost", "", 502}), FailureKind::transient);
-  for (const char* fatal : {"Http.TlsFailed", "Http.ResponseTooLarge", "Http.MalformedResponse", "Http.InvalidUrl",
-                            "Http.InvalidRequest", "Http.ProxyFailed"})
-    EXPECT_EQ(classify_error({fatal, "", 502}), FailureKind::fatal) << fatal;
-  EXPECT_EQ(classify_error({"DynamoDB.ProvisionedThroughputExceeded", "", 400}), FailureKind::throttling);
-  EXPECT_EQ(classify_error({"DynamoDB.Throttling", "", 400}), FailureKind::throttling);
-  EXPECT_EQ(classify_error({"DynamoDB.ConditionalCheckFailed", "", 400}), FailureKind::fatal);
-  EXPECT_EQ(classify_error({"ThrottlingException", "", 400}), FailureKind::throttling);
-  EXPECT_EQ(classify_error({"Whatever", "", 503}), FailureKind::transient);
-}
-
 SigningParams params() {
   SigningParams p;
   p.credentials = {"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", ""};

@@ -1,4 +1,5 @@
-// Standard-mode retries: classification, backoff with jitter, quota, deadline bounds.
+// Standard-mode retries: the policy's backoff, quota, deadline bounds (the classification and
+// the jitter are core's: tests/unit/core/failure_kind_test.cpp, backoff_test.cpp).
 #include "lift/aws/retry.hpp"
 
 #include <gtest/gtest.h>
@@ -10,23 +11,6 @@ namespace {
 using namespace lift::aws;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
-
-TEST(Retry, ClassifiesFailuresLikeTheSdks) {
-  EXPECT_EQ(classify_failure(400, "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException"),
-            FailureKind::throttling);
-  EXPECT_EQ(classify_failure(400, "ThrottlingException"), FailureKind::throttling);
-  EXPECT_EQ(classify_failure(503, "SlowDown"), FailureKind::throttling);
-  EXPECT_EQ(classify_failure(429, ""), FailureKind::throttling);
-  EXPECT_EQ(classify_failure(500, "InternalServerError"), FailureKind::transient);
-  EXPECT_EQ(classify_failure(502, ""), FailureKind::transient);
-  EXPECT_EQ(classify_failure(504, ""), FailureKind::transient);
-  EXPECT_EQ(classify_failure(0, ""), FailureKind::transient);  // the connection dropped
-  EXPECT_EQ(classify_failure(400, "RequestTimeout"), FailureKind::transient);
-  EXPECT_EQ(classify_failure(400, "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException"), FailureKind::fatal);
-  EXPECT_EQ(classify_failure(400, "ValidationException"), FailureKind::fatal);
-  EXPECT_EQ(classify_failure(403, "AccessDeniedException"), FailureKind::fatal);
-  EXPECT_EQ(classify_failure(404, ""), FailureKind::fatal);
-}
 
 TEST(Retry, BackoffIsFullJitterUnderAnExponentialCeiling) {
   RetryPolicy policy;

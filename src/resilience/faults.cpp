@@ -1,0 +1,192 @@
+#include "lift/resilience/faults.hpp"
+
+#include <charconv>
+#include <cmath>
+
+#include "lift/core/env.hpp"
+#include "lift/core/failure_kind.hpp"
+#include "lift/core/glob.hpp"
+#include "lift/resilience/errors.hpp"
+
+namespace lift::resilience {
+namespace {
+
+constexpr std::string_view kVariable = "LIFT_FAULTS";
+constexpr std::string_view kFaults = "latency:DURATION, error:STATUS, throttling, unavailable, timeout or exception";
+// Lambda's longest timeout: a longer latency could only be a typo.
+constexpr std::chrono::milliseconds kLongestLatency = std::chrono::minutes(15);
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+Error bad_rule(std::string_view rule, std::string_view why) {
+  return invalid_configuration("fault injection", kVariable, "rule \"" + std::string(rule) + "\": " + std::string(why));
+}
+
+// The whole of `text` as a number, or nullopt.
+template <class Number>
+std::optional<Number> number(std::string_view text) {
+  Number value{};
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return value;
+}
+
+std::optional<std::chrono::milliseconds> duration(std::string_view text) {
+  double scale = 0;
+  if (text.ends_with("ms")) {
+    text.remove_suffix(2);
+    scale = 1;
+  } else if (text.ends_with("s")) {
+    text.remove_suffix(1);
+    scale = 1000;
+  } else {
+    return std::nullopt;
+  }
+  const auto value = number<double>(text);
+  if (!value || !std::isfinite(*value)) return std::nullopt;
+  return std::chrono::milliseconds(std::llround(*value * scale));
+}
+
+Result<FaultRule> parse_rule(std::string_view text) {
+  FaultRule rule;
+  rule.text = std::string(text);
+  const auto equals = text.rfind('=');
+  if (equals == std::string_view::npos) return bad_rule(text, "expected TARGET=FAULT[@PERCENT%]");
+  auto target = trim(text.substr(0, equals));
+  auto fault = trim(text.substr(equals + 1));
+  if (target.starts_with("route:")) {
+    rule.route = true;
+    target = trim(target.substr(6));
+  }
+  if (target.empty()) return bad_rule(text, "names no target");
+  rule.target = std::string(target);
+
+  if (const auto at = fault.rfind('@'); at != std::string_view::npos) {
+    auto share = trim(fault.substr(at + 1));
+    if (share.ends_with('%')) share.remove_suffix(1);
+    const auto percent = number<double>(share);
+    if (!percent || !(*percent >= 0 && *percent <= 100))
+      return bad_rule(text, "the percentage must be a number from 0 to 100, got \"" + std::string(share) + "\"");
+    rule.percent = *percent;
+    fault = trim(fault.substr(0, at));
+  }
+
+  if (fault.starts_with("latency:")) {
+    const auto latency = duration(trim(fault.substr(8)));
+    if (!latency || latency->count() <= 0 || *latency > kLongestLatency)
+      return bad_rule(text, "a latency is a duration over 0 and at most 15 minutes, in ms or s (300ms, 2s)");
+    rule.kind = FaultKind::latency;
+    rule.latency = *latency;
+  } else if (fault.starts_with("error:")) {
+    const auto status = number<int>(trim(fault.substr(6)));
+    if (!status || *status < 400 || *status > 599) return bad_rule(text, "an error is an HTTP status from 400 to 599");
+    rule.kind = FaultKind::error;
+    rule.status = *status;
+  } else if (fault == "throttling") {
+    rule.kind = FaultKind::throttling;
+  } else if (fault == "unavailable") {
+    rule.kind = FaultKind::unavailable;
+  } else if (fault == "timeout") {
+    rule.kind = FaultKind::timeout;
+  } else if (fault == "exception") {
+    rule.kind = FaultKind::exception;
+  } else {
+    return bad_rule(text, "unknown fault \"" + std::string(fault) + "\" (" + std::string(kFaults) + ")");
+  }
+  return rule;
+}
+
+}  // namespace
+
+Result<FaultPlan> FaultPlan::parse(std::string_view text, RetryEnvironment environment) {
+  if (!environment.random || !environment.sleep)
+    return invalid_configuration("fault injection", "environment", "needs a random source and a sleep");
+  FaultPlan plan;
+  plan.environment_ = std::move(environment);
+  while (!text.empty()) {
+    const auto end = text.find(';');
+    const auto rule = trim(text.substr(0, end));
+    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+    if (rule.empty()) continue;
+    LIFT_TRY(parsed, parse_rule(rule));
+    plan.rules_.push_back(std::move(parsed));
+  }
+  return plan;
+}
+
+Result<FaultPlan> FaultPlan::from_environment(RetryEnvironment environment) {
+  return parse(env("LIFT_FAULTS").value_or(""), std::move(environment));
+}
+
+std::string FaultPlan::describe() const {
+  std::string out;
+  for (const auto& rule : rules_) {
+    if (!out.empty()) out += "; ";
+    out += rule.text;
+  }
+  return out;
+}
+
+FaultDecision FaultPlan::decide(bool route, std::string_view subject) const {
+  FaultDecision decision;
+  for (const auto& rule : rules_) {
+    if (rule.route != route || !glob_match_ignoring_case(rule.target, subject)) continue;
+    if (rule.percent < 100 && environment_.random() * 100 >= rule.percent) continue;
+    if (rule.kind == FaultKind::latency) {
+      decision.latency += rule.latency;
+    } else if (!decision.failure) {
+      decision.failure = rule;
+    }
+  }
+  return decision;
+}
+
+FaultDecision FaultPlan::decide_for_dependency(std::string_view name) const {
+  if (rules_.empty()) return {};
+  return decide(false, name);
+}
+
+FaultDecision FaultPlan::decide_for_route(std::string_view method, std::string_view route) const {
+  if (rules_.empty()) return {};
+  return decide(true, std::string(method) + " " + std::string(route));
+}
+
+Result<void> FaultPlan::apply(const FaultDecision& decision) const {
+  if (decision.latency.count() > 0) environment_.sleep(decision.latency);
+  if (!decision.failure) return {};
+  auto error = injected_error(*decision.failure);
+  if (decision.failure->kind == FaultKind::exception) throw InjectedFault(error.message);
+  return error;
+}
+
+Error injected_error(const FaultRule& rule) {
+  const std::string message = "fault injected by " + std::string(kVariable) + " rule \"" + rule.text + "\"";
+  Error error;
+  switch (rule.kind) {
+    case FaultKind::throttling:
+      error = {"Fault.Throttling", message, 429};
+      break;
+    case FaultKind::unavailable:
+      error = {"Fault.ServiceUnavailable", message, 503};
+      break;
+    case FaultKind::timeout:
+      // The HTTP client's own code, so that whatever treats timeouts apart treats this one so.
+      error = {std::string(kHttpTimeout), message, 504};
+      break;
+    case FaultKind::error:
+      error = {"Fault.Injected", message, rule.status};
+      break;
+    case FaultKind::latency:
+    case FaultKind::exception:
+      error = {"Fault.Injected", message, 500};
+      break;
+  }
+  error.details.push_back({"fault", rule.text});
+  return error;
+}
+
+}  // namespace lift::resilience
