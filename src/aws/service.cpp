@@ -125,9 +125,11 @@ Result<std::optional<std::chrono::system_clock::time_point>> timestamp_field(std
   }
   if (!value->is_number()) return bad();
   const double seconds = value->to_number<double>();
-  // Years 0..9999 are all a timestamp can mean here; beyond that the number is garbage (and
-  // converting it would overflow).
-  if (!std::isfinite(seconds) || seconds < -62167219200.0 || seconds > 253402300799.0) return bad();
+  // The clock counts nanoseconds from 1970, so it holds the years 1678..2262; a number outside
+  // that (less a second, for the rounding below) is garbage, and converting it would overflow.
+  constexpr double kClockLimit =
+      std::chrono::duration<double>(std::chrono::system_clock::duration::max()).count() - 1.0;
+  if (!std::isfinite(seconds) || seconds < -kClockLimit || seconds > kClockLimit) return bad();
   return Time{std::chrono::system_clock::time_point(
       std::chrono::duration_cast<std::chrono::system_clock::duration>(milliseconds(std::llround(seconds * 1000.0))))};
 }

@@ -73,7 +73,8 @@ TEST(SecretsManagerAnswer, BadAnswersAreMalformedNeverACrash) {
   for (const char* body : {"", "not json", "[]", "\"text\"", "{\"Name\": 5}", R"({"SecretString": {"a": 1}})",
                            R"({"SecretBinary": "not base64!"})", R"({"SecretBinary": "AAF"})", R"({"SecretBinary": 12})",
                            R"({"VersionStages": "AWSCURRENT"})", R"({"VersionStages": ["a", 1]})", R"({"CreatedDate": "yesterday"})",
-                           R"({"CreatedDate": 1e300})", R"({"CreatedDate": true})", "<html><body>502 Bad Gateway</body></html>",
+                           R"({"CreatedDate": 1e300})", R"({"CreatedDate": true})",
+                           R"({"CreatedDate": 52.03477145713E9})", R"({"CreatedDate": -9.3e9})", "<html><body>502 Bad Gateway</body></html>",
                            R"({"Name": "x")"}) {
     auto secret = parse_secret_value(body);
     ASSERT_FALSE(secret) << body;
