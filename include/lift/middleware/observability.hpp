@@ -1,7 +1,7 @@
 #pragma once
 // Wires the observability layer into every invocation, HTTP or not:
 //
-//   lift::mw::Observability obs;                 // one per process (per worker), lives in main
+//   lift::mw::Observability obs;                 // one per process, shared by the workers, lives in main
 //   app.use(lift::mw::observability(obs));
 //   app.get("/orders/:id", [](lift::Context& ctx) {
 //     lift::mw::observability_of(ctx)->logger.info("loading", {{"order", *ctx.param("id")}});
@@ -35,8 +35,15 @@
 
 namespace lift::mw {
 
-// The three objects a function keeps for its life. Not thread-safe (as the objects): with
-// several workers, give each its own App and Observability.
+// The three objects a function keeps for its life.
+//
+// Thread safety: one Observability is shared by every worker of lift::run(app) (Lambda Managed
+// Instances, AWS_LAMBDA_MAX_CONCURRENCY > 1). Each worker runs one invocation at a time on its
+// own thread, and what belongs to an invocation (log keys and request id, the debug buffer and
+// sampling decision, its EMF document, its trace and open subsegments) is kept per thread by the
+// objects themselves: a line logged or a metric added from a handler, through obs or
+// observability_of(ctx), belongs to that handler's invocation. Lines and documents are written
+// whole; the cold start is recorded once per process.
 struct Observability {
   observability::Logger logger;
   observability::Metrics metrics;
