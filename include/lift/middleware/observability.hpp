@@ -13,7 +13,8 @@
 // invocation), opens a "## handler" subsegment, and records per-request metrics: `Requests`
 // (Count), `Latency` (Milliseconds) and `Errors` (Count, for 5xx and failed invocations), with
 // the route pattern, the method and the status class (2xx, 4xx, ...) as dimensions, so the
-// cardinality stays that of the routes. A request no route matched is measured under a stable
+// cardinality stays that of the routes; each document carries the invocation's
+// function_request_id (metadata, as log lines carry it). A request no route matched is measured under a stable
 // name for what answered it: NotFound (404), MethodNotAllowed (405), Options (an automatic
 // OPTIONS answer or a CORS preflight) or Unmatched (middleware answered first: 401, 413, ...);
 // any other event under its kind (sqs, s3, ...). The same name is the handler subsegment's
