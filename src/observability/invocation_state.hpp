@@ -35,38 +35,38 @@ class PerThreadInvocation {
 
   // The invocation this thread is running for this owner; null outside one.
   [[nodiscard]] State* current() const noexcept {
-    for (auto& entry : entries()) {
-      if (entry.owner == owner_) return entry.active ? entry.state.get() : nullptr;
-    }
-    return nullptr;
+    const Entry* entry = find();
+    return entry != nullptr && entry->active ? entry->state.get() : nullptr;
   }
   // The same, shared: for what may outlive the invocation's scope (a subsegment).
   [[nodiscard]] std::shared_ptr<State> current_shared() const noexcept {
-    for (auto& entry : entries()) {
-      if (entry.owner == owner_) return entry.active ? entry.state : nullptr;
-    }
-    return nullptr;
+    const Entry* entry = find();
+    return entry != nullptr && entry->active ? entry->state : nullptr;
   }
 
   // Starts an invocation on this thread: the entry of this owner, marked active. Its state is
-  // the one the last invocation left; the caller resets what it needs.
-  State& begin() {
-    auto& list = entries();
-    for (auto& entry : list) {
+  // the one the last invocation left; the caller resets what it needs. Null only while the
+  // thread is exiting (an owner used after the thread's own state is gone, e.g. a static one).
+  State* begin() {
+    auto* list = entries();
+    if (list == nullptr) return nullptr;
+    for (auto& entry : *list) {
       if (entry.owner != owner_) continue;
       entry.active = true;
-      return *entry.state;
+      return entry.state.get();
     }
     // Entries of owners no longer in use would pile up on a thread that outlives many of
     // them (a test runner): inactive ones go once there are several.
-    if (list.size() >= 8) std::erase_if(list, [](const Entry& entry) { return !entry.active; });
-    list.push_back(Entry{owner_, true, std::make_shared<State>()});
-    return *list.back().state;
+    if (list->size() >= 8) std::erase_if(*list, [](const Entry& entry) { return !entry.active; });
+    list->push_back(Entry{owner_, true, std::make_shared<State>()});
+    return list->back().state.get();
   }
 
   void end() noexcept {
-    for (auto& entry : entries()) {
-      if (entry.owner == owner_) entry.active = false;
+    if (auto* list = entries()) {
+      for (auto& entry : *list) {
+        if (entry.owner == owner_) entry.active = false;
+      }
     }
   }
 
@@ -76,9 +76,31 @@ class PerThreadInvocation {
     bool active;
     std::shared_ptr<State> state;
   };
-  static std::vector<Entry>& entries() noexcept {
-    thread_local std::vector<Entry> list;
-    return list;
+  struct Entries {
+    std::vector<Entry> list;
+    Entries() = default;
+    Entries(const Entries&) = delete;
+    Entries& operator=(const Entries&) = delete;
+    ~Entries() { gone() = true; }
+  };
+  // Trivially destructible, so still readable while the thread's other thread_locals (and, on
+  // the main thread, static objects after them) are being destroyed.
+  static bool& gone() noexcept {
+    thread_local bool flag = false;
+    return flag;
+  }
+  static std::vector<Entry>* entries() noexcept {
+    if (gone()) return nullptr;
+    thread_local Entries entries;
+    return &entries.list;
+  }
+  [[nodiscard]] const Entry* find() const noexcept {
+    const auto* list = entries();
+    if (list == nullptr) return nullptr;
+    for (const auto& entry : *list) {
+      if (entry.owner == owner_) return &entry;
+    }
+    return nullptr;
   }
 
   std::uint64_t owner_;

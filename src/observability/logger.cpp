@@ -356,7 +356,9 @@ Logger Logger::child(LogFields fields) const {
 void Logger::begin_invocation(const runtime::InvocationContext& context) noexcept {
   auto& core = *core_;
   try {
-    auto& invocation = core.invocations.begin();
+    auto* started = core.invocations.begin();
+    if (started == nullptr) return;
+    auto& invocation = *started;
     invocation.clear();
     invocation.cold_start = core.first_invocation.exchange(false, std::memory_order_relaxed);
     invocation.request_id = context.request_id;

@@ -578,19 +578,22 @@ Result<void> Metrics::flush() noexcept {
 
 void Metrics::begin_invocation(const runtime::InvocationContext& /*context*/) noexcept {
   auto& s = *state_;
+  const bool cold = s.first_invocation.exchange(false, std::memory_order_relaxed) && s.capture_cold_start;
   std::string ns;
   try {
-    auto& batch = s.invocations.begin();
-    batch.clear();
+    // The configuration as it is now; assigned into the entry's strings, which keep their
+    // capacity from one invocation to the next.
     const std::lock_guard lock(s.mutex);
-    batch.ns = s.outside.ns;
-    batch.defaults = s.outside.defaults;
-    ns = s.outside.ns;
+    if (auto* batch = s.invocations.begin()) {
+      batch->clear();
+      batch->ns = s.outside.ns;
+      batch->defaults = s.outside.defaults;
+    }
+    if (cold) ns = s.outside.ns;
   } catch (...) {
     // Out of memory: this invocation's metrics go without their configuration.
   }
-  const bool cold = s.first_invocation.exchange(false, std::memory_order_relaxed);
-  if (!cold || !s.capture_cold_start) return;
+  if (!cold) return;
   if (ns.empty()) {
     s.warn("ColdStart metric not written: no metrics namespace");
     return;

@@ -585,7 +585,9 @@ void Tracer::begin_invocation(const runtime::InvocationContext& context) noexcep
 Result<void> Tracer::begin_invocation(std::string_view trace_header) noexcept {
   auto& core = *core_;
   try {
-    auto& invocation = core.invocations.begin();
+    auto* started = core.invocations.begin();
+    if (started == nullptr) return ok();
+    auto& invocation = *started;
     ++invocation.generation;
     invocation.open.clear();
     invocation.trace.reset();
