@@ -283,7 +283,10 @@ Logger::Logger(LoggerOptions options) : core_(std::make_shared<detail::LoggerCor
   }
 }
 
-bool Logger::enabled(LogLevel level) const noexcept { return level >= core_->current_level(core_->invocations.current()); }
+bool Logger::enabled(LogLevel level) const noexcept {
+  if (level >= core_->level) return true;
+  return core_->sample_rate > 0 && level >= core_->current_level(core_->invocations.current());
+}
 LogLevel Logger::level() const noexcept { return core_->level; }
 LogFormat Logger::format() const noexcept { return core_->format; }
 const std::string& Logger::service() const noexcept { return core_->service; }
@@ -411,6 +414,8 @@ void Logger::flush_buffer() const noexcept {
 
 void Logger::write_entry(LogLevel level, std::string_view message, LogFields fields, const ErrorKey* error) const noexcept {
   auto& core = *core_;
+  // Without sampling or buffering no invocation can let the line through: no need to look it up.
+  if (level < core.level && core.sample_rate <= 0 && !core.buffer.enabled) return;
   auto* const inv = core.invocations.current();
   const bool buffering = core.buffer.enabled && inv != nullptr && !inv->flushing && level <= core.buffer.buffer_at &&
                          (!core.alc_floor || level >= *core.alc_floor);

@@ -356,29 +356,29 @@ struct Metrics::State {
     }
   }
 
-  // What was recorded outside an invocation, written now (taken out under the lock).
+  // What was recorded outside an invocation, written now: the documents are made under the
+  // lock, written after it.
   Result<void> flush_outside() noexcept {
-    Batch taken;
-    {
+    Result<std::vector<std::string>> docs = std::vector<std::string>();
+    try {
       const std::lock_guard lock(mutex);
       if (outside.metrics.empty()) {
         outside.clear();
         return ok();
       }
-      try {
-        taken.ns = outside.ns;
-        taken.defaults = outside.defaults;
-      } catch (...) {
-        return metrics_error("metrics_flush_failed", "out of memory");
-      }
-      std::swap(taken.dimensions, outside.dimensions);
-      std::swap(taken.extra, outside.extra);
-      std::swap(taken.metrics, outside.metrics);
-      std::swap(taken.metadata, outside.metadata);
-      std::swap(taken.timestamp, outside.timestamp);
+      docs = outside.documents();
       outside.clear();
+    } catch (const std::exception& e) {
+      const std::lock_guard lock(mutex);
+      outside.clear();
+      return metrics_error("metrics_flush_failed", e.what());
     }
-    return flush(taken);
+    if (!docs) {
+      warn(docs.error().message);
+      return std::move(docs).error();
+    }
+    for (const auto& doc : *docs) write(doc);
+    return ok();
   }
 };
 

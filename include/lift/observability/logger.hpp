@@ -18,6 +18,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <atomic>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -131,19 +132,21 @@ class LoggerKeys {
  public:
   using List = std::vector<LogField>;
   LoggerKeys() = default;
-  LoggerKeys(const LoggerKeys& other) : keys_(other.snapshot()) {}
+  LoggerKeys(const LoggerKeys& other) : keys_(other.snapshot()) { any_.store(keys_ != nullptr, std::memory_order_release); }
   LoggerKeys& operator=(const LoggerKeys& other) {
     if (this != &other) {
       auto keys = other.snapshot();
       const std::lock_guard lock(mutex_);
       keys_ = std::move(keys);
+      any_.store(keys_ != nullptr, std::memory_order_release);
     }
     return *this;
   }
   ~LoggerKeys() = default;
 
-  // Null when there are none.
+  // Null when there are none (then without taking the lock: most loggers never have keys).
   [[nodiscard]] std::shared_ptr<const List> snapshot() const {
+    if (!any_.load(std::memory_order_acquire)) return nullptr;
     const std::lock_guard lock(mutex_);
     return keys_;
   }
@@ -153,11 +156,13 @@ class LoggerKeys {
     auto next = keys_ ? std::make_shared<List>(*keys_) : std::make_shared<List>();
     std::forward<Edit>(edit)(*next);
     keys_ = std::move(next);
+    any_.store(true, std::memory_order_release);
   }
 
  private:
   mutable std::mutex mutex_;
   std::shared_ptr<const List> keys_;
+  std::atomic<bool> any_{false};
 };
 }  // namespace detail
 
