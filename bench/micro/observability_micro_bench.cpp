@@ -84,14 +84,18 @@ void BM_LogFilteredDebug(benchmark::State& state) {
 }
 BENCHMARK(BM_LogFilteredDebug);
 
-void BM_EmfFlushTenMetrics(benchmark::State& state) {
-  std::size_t bytes = 0;
+MetricsOptions metrics_options(std::size_t& bytes) {
   MetricsOptions o;
   o.metrics_namespace = "Lift/Bench";
   o.service = "orders";
   o.warn_on_empty = false;
   o.sink = [&bytes](std::string_view document) { bytes += document.size(); };
-  Metrics metrics(o);
+  return o;
+}
+
+void BM_EmfFlushTenMetrics(benchmark::State& state) {
+  std::size_t bytes = 0;
+  Metrics metrics(metrics_options(bytes));
   const auto before = lift_bench::allocations_so_far();
   for (auto _ : state) {
     (void)metrics.add("Latency", 12.5, Unit::milliseconds);
@@ -117,12 +121,7 @@ BENCHMARK(BM_EmfFlushTenMetrics);
 void BM_InvocationScope(benchmark::State& state) {
   std::size_t bytes = 0;
   Logger log(logger_options(bytes));
-  MetricsOptions o;
-  o.metrics_namespace = "Lift/Bench";
-  o.service = "orders";
-  o.warn_on_empty = false;
-  o.sink = [&bytes](std::string_view document) { bytes += document.size(); };
-  Metrics metrics(o);
+  Metrics metrics(metrics_options(bytes));
   const auto invocation = context();
   const auto before = lift_bench::allocations_so_far();
   for (auto _ : state) {

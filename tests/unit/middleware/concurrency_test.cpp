@@ -14,18 +14,14 @@
 
 #include "lift/lift.hpp"
 #include "lift/middleware/observability.hpp"
+#include "observability_capture.hpp"
 
 namespace {
-
-namespace obs = lift::observability;
 
 constexpr int kThreads = 8;
 constexpr int kInvocations = 25;
 
-// Each sink is called by one thread at a time; read after the threads are joined.
-struct Captured {
-  std::vector<std::string> logs, documents, datagrams;
-};
+using lift::middleware_test::Captured;
 
 std::string trace_root(int thread, int n) {
   char tail[25];
@@ -41,22 +37,8 @@ std::string http_event(const std::string& order) {
 }
 
 TEST(ObservabilityMiddlewareConcurrency, EightWorkersShareOneObservability) {
-  Captured out;
-  obs::LoggerOptions log;
-  log.service = "orders";
-  log.level = obs::LogLevel::info;
-  log.format = obs::LogFormat::json;
-  log.sink = [&out](std::string_view line) { out.logs.emplace_back(line); };
-  obs::MetricsOptions metrics;
-  metrics.metrics_namespace = "Shop";
-  metrics.service = "orders";
-  metrics.warn_on_empty = false;
-  metrics.sink = [&out](std::string_view document) { out.documents.emplace_back(document); };
-  obs::TracerOptions tracer;
-  tracer.service = "orders";
-  tracer.enabled = true;
-  tracer.sink = [&out](std::string_view datagram) { out.datagrams.emplace_back(datagram); };
-  lift::mw::Observability o{obs::Logger(std::move(log)), obs::Metrics(std::move(metrics)), obs::Tracer(std::move(tracer))};
+  Captured out;  // read after the threads are joined
+  auto o = lift::middleware_test::make_observability(out);
 
   lift::App app;
   app.use(lift::mw::observability(o));
