@@ -84,14 +84,18 @@ void BM_LogFilteredDebug(benchmark::State& state) {
 }
 BENCHMARK(BM_LogFilteredDebug);
 
-void BM_EmfFlushTenMetrics(benchmark::State& state) {
-  std::size_t bytes = 0;
+MetricsOptions metrics_options(std::size_t& bytes) {
   MetricsOptions o;
   o.metrics_namespace = "Lift/Bench";
   o.service = "orders";
   o.warn_on_empty = false;
   o.sink = [&bytes](std::string_view document) { bytes += document.size(); };
-  Metrics metrics(o);
+  return o;
+}
+
+void BM_EmfFlushTenMetrics(benchmark::State& state) {
+  std::size_t bytes = 0;
+  Metrics metrics(metrics_options(bytes));
   const auto before = lift_bench::allocations_so_far();
   for (auto _ : state) {
     (void)metrics.add("Latency", 12.5, Unit::milliseconds);
@@ -110,6 +114,30 @@ void BM_EmfFlushTenMetrics(benchmark::State& state) {
   state.counters["bytes/flush"] = benchmark::Counter(static_cast<double>(bytes), benchmark::Counter::kAvgIterations);
 }
 BENCHMARK(BM_EmfFlushTenMetrics);
+
+// One invocation's scope as the observability middleware drives it, with one line and three
+// metrics: the per-invocation state (kept per thread since one object serves every worker) is
+// found, reset and flushed.
+void BM_InvocationScope(benchmark::State& state) {
+  std::size_t bytes = 0;
+  Logger log(logger_options(bytes));
+  Metrics metrics(metrics_options(bytes));
+  const auto invocation = context();
+  const auto before = lift_bench::allocations_so_far();
+  for (auto _ : state) {
+    log.begin_invocation(invocation);
+    metrics.begin_invocation(invocation);
+    log.info("order placed", {{"order_id", "o-42"}});
+    (void)metrics.add("Requests", 1, Unit::count);
+    (void)metrics.add("Latency", 12.5, Unit::milliseconds);
+    (void)metrics.add("Orders", 1, Unit::count);
+    (void)metrics.end_invocation();
+    log.end_invocation();
+  }
+  lift_bench::report_allocations(state, before);
+  benchmark::DoNotOptimize(bytes);
+}
+BENCHMARK(BM_InvocationScope);
 
 }  // namespace
 

@@ -440,7 +440,8 @@ struct ApiGatewayEmulator::Impl {
       acceptor.close(ignored);
       return running;
     }
-    invokers = std::make_unique<net::thread_pool>(kInvokerThreads);
+    // At least one thread per invocation the function may run at once (lift dev --concurrency).
+    invokers = std::make_unique<net::thread_pool>(std::max<std::size_t>(kInvokerThreads, config.function.concurrency));
     work.emplace(io.get_executor());
     spawn(accept_loop());
     if (config.watch && !config.function.command.empty()) {

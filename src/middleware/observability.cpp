@@ -1,5 +1,7 @@
 #include "lift/middleware/observability.hpp"
 
+#include <boost/json/string.hpp>
+
 #include <chrono>
 #include <exception>
 #include <string>
@@ -92,6 +94,9 @@ Middleware observability(Observability& obs, ObservabilityOptions options) {
     obs.logger.begin_invocation(invocation);
     obs.metrics.begin_invocation(invocation);
     obs.tracer.begin_invocation(invocation);
+    // The invocation's documents name it, as its log lines do: with several workers writing
+    // at once, this is what ties a document to its request in CloudWatch Logs.
+    if (!invocation.request_id.empty()) (void)obs.metrics.add_metadata("function_request_id", boost::json::string(invocation.request_id));
     ctx.set(kKey, &obs);
     // Per-record event handlers run the middleware once per record: the cold start is the first's.
     if (const auto& cold = invocation.cold_start; cold && ctx.record_index() == 0) {

@@ -5,8 +5,11 @@
 #include <charconv>
 #include <chrono>
 #include <deque>
+#include <atomic>
+#include <mutex>
 #include <random>
 
+#include "invocation_state.hpp"
 #include "json_out.hpp"
 #include "lift/core/env.hpp"
 #include "lift/core/json_text.hpp"
@@ -18,7 +21,38 @@ namespace lift::observability {
 
 namespace detail {
 
-// State shared by a logger and its children: settings, the sink and the current invocation.
+// The invocation a thread runs, as its lines see it.
+struct LoggerInvocation {
+  bool cold_start = false;
+  bool sampled = false;
+  bool flushing = false;  // the eviction warning of a flush is written, never buffered
+  std::string request_id;
+  std::string function_arn;
+  std::string xray_trace_id;
+  std::string correlation_id;
+  std::vector<LogField> invocation_keys;
+
+  std::deque<std::string> buffered;
+  std::size_t buffered_bytes = 0;
+  std::size_t evicted = 0;
+
+  void clear() noexcept {
+    cold_start = false;
+    sampled = false;
+    flushing = false;
+    request_id.clear();
+    function_arn.clear();
+    xray_trace_id.clear();
+    correlation_id.clear();
+    invocation_keys.clear();
+    buffered.clear();
+    buffered_bytes = 0;
+    evicted = 0;
+  }
+};
+
+// State shared by a logger and its children: settings (fixed once constructed), the sink and
+// the invocation each thread runs.
 struct LoggerCore {
   std::string service;
   LogLevel level = LogLevel::info;              // configured level with the ALC floor applied
@@ -32,33 +66,21 @@ struct LoggerCore {
   LogBufferOptions buffer;
   std::size_t max_string = 64 * 1024;
 
-  bool in_invocation = false;
-  bool first_invocation = true;
-  bool cold_start = false;
-  bool sampled = false;
-  std::string request_id;
-  std::string function_arn;
-  std::string xray_trace_id;
-  std::string correlation_id;
-  std::vector<LogField> invocation_keys;
+  std::atomic<bool> first_invocation{true};
+  PerThreadInvocation<LoggerInvocation> invocations;
+  // A custom sink gets one line at a time; recursive, as a sink may itself log. (The default
+  // writer needs none: write_log_line writes a whole line under the stream's lock.)
+  std::recursive_mutex sink_mutex;
 
-  std::deque<std::string> buffered;
-  std::size_t buffered_bytes = 0;
-  std::size_t evicted = 0;
-
-  std::string line;      // reused for every line: no allocation once it has grown
-  bool writing = false;  // a sink that logs must not reuse `line` while it is being written
-  bool flushing = false;  // the eviction warning of a flush is written, never buffered
-  std::mt19937_64 rng;
-
-  [[nodiscard]] LogLevel current_level() const noexcept {
-    if (!sampled) return level;
+  [[nodiscard]] LogLevel current_level(const LoggerInvocation* invocation) const noexcept {
+    if (invocation == nullptr || !invocation->sampled) return level;
     return alc_floor ? std::max(LogLevel::debug, *alc_floor) : LogLevel::debug;
   }
 
   void emit(std::string_view text) noexcept {
     try {
       if (sink) {
+        const std::lock_guard lock(sink_mutex);
         sink(text);
         return;
       }
@@ -74,6 +96,20 @@ struct LoggerCore {
 namespace {
 
 using detail::append_string;
+
+// Per thread: the line being formatted (reused: no allocation once it has grown) and the
+// debug-sampling draw.
+struct ThreadScratch {
+  std::string line;
+  bool writing = false;  // a sink that logs must not reuse `line` while it is being written
+  std::mt19937_64 rng;
+  bool seeded = false;
+};
+
+ThreadScratch& scratch() noexcept {
+  thread_local ThreadScratch state;
+  return state;
+}
 
 constexpr std::array<std::string_view, 13> kStandardKeys = {
     "level",        "message",          "timestamp",     "service",        "cold_start",     "function_name",
@@ -236,10 +272,6 @@ Logger::Logger(LoggerOptions options) : core_(std::make_shared<detail::LoggerCor
   core.mask = std::move(options.mask);
   core.buffer = options.buffer;
   core.max_string = std::max<std::size_t>(options.max_string_bytes, 16);
-  std::uint64_t seed = 0;
-  random_bytes(&seed, sizeof seed);
-  core.rng.seed(seed);
-  core.line.reserve(512);
 
   if (below_alc) {
     std::string message = "Current log level (";
@@ -251,11 +283,17 @@ Logger::Logger(LoggerOptions options) : core_(std::make_shared<detail::LoggerCor
   }
 }
 
-bool Logger::enabled(LogLevel level) const noexcept { return level >= core_->current_level(); }
+bool Logger::enabled(LogLevel level) const noexcept {
+  if (level >= core_->level) return true;
+  return core_->sample_rate > 0 && level >= core_->current_level(core_->invocations.current());
+}
 LogLevel Logger::level() const noexcept { return core_->level; }
 LogFormat Logger::format() const noexcept { return core_->format; }
 const std::string& Logger::service() const noexcept { return core_->service; }
-bool Logger::sampled() const noexcept { return core_->sampled; }
+bool Logger::sampled() const noexcept {
+  const auto* invocation = core_->invocations.current();
+  return invocation != nullptr && invocation->sampled;
+}
 
 void Logger::log(LogLevel level, std::string_view message, LogFields fields) const noexcept {
   write_entry(level, message, fields, nullptr);
@@ -291,18 +329,26 @@ void Logger::exception(std::string_view message, std::exception_ptr error, LogFi
 }
 
 void Logger::append_keys(LogFields fields) {
-  for (const auto& field : fields) upsert(keys_, field);
+  keys_.edit([fields](std::vector<LogField>& keys) {
+    for (const auto& field : fields) upsert(keys, field);
+  });
 }
 
 void Logger::remove_keys(std::initializer_list<std::string_view> keys) {
-  std::erase_if(keys_, [&keys](const LogField& f) { return std::find(keys.begin(), keys.end(), f.key) != keys.end(); });
+  keys_.edit([keys](std::vector<LogField>& list) {
+    std::erase_if(list, [&keys](const LogField& f) { return std::find(keys.begin(), keys.end(), f.key) != keys.end(); });
+  });
 }
 
 void Logger::append_invocation_keys(LogFields fields) {
-  for (const auto& field : fields) upsert(core_->invocation_keys, field);
+  auto* invocation = core_->invocations.current();
+  if (invocation == nullptr) return;
+  for (const auto& field : fields) upsert(invocation->invocation_keys, field);
 }
 
-void Logger::set_correlation_id(std::string id) { core_->correlation_id = std::move(id); }
+void Logger::set_correlation_id(std::string id) {
+  if (auto* invocation = core_->invocations.current()) invocation->correlation_id = std::move(id);
+}
 
 Logger Logger::child(LogFields fields) const {
   Logger copy = *this;
@@ -313,76 +359,81 @@ Logger Logger::child(LogFields fields) const {
 void Logger::begin_invocation(const runtime::InvocationContext& context) noexcept {
   auto& core = *core_;
   try {
-    core.in_invocation = true;
-    core.cold_start = core.first_invocation;
-    core.first_invocation = false;
-    core.request_id = context.request_id;
-    core.function_arn = context.invoked_function_arn;
-    core.xray_trace_id = trace_root(context.trace_id);
-    core.invocation_keys.clear();
-    core.correlation_id.clear();
-    core.buffered.clear();
-    core.buffered_bytes = 0;
-    core.evicted = 0;
-    core.sampled = core.sample_rate > 0 && std::uniform_real_distribution<double>(0.0, 1.0)(core.rng) < core.sample_rate;
+    auto* started = core.invocations.begin();
+    if (started == nullptr) return;
+    auto& invocation = *started;
+    invocation.clear();
+    invocation.cold_start = core.first_invocation.exchange(false, std::memory_order_relaxed);
+    invocation.request_id = context.request_id;
+    invocation.function_arn = context.invoked_function_arn;
+    invocation.xray_trace_id = trace_root(context.trace_id);
+    if (core.sample_rate > 0) {
+      auto& thread = scratch();
+      if (!thread.seeded) {
+        std::uint64_t seed = 0;
+        random_bytes(&seed, sizeof seed);
+        thread.rng.seed(seed);
+        thread.seeded = true;
+      }
+      invocation.sampled = std::uniform_real_distribution<double>(0.0, 1.0)(thread.rng) < core.sample_rate;
+    }
   } catch (...) {
     // Copying the ids can only fail for lack of memory; the lines then go without them.
   }
 }
 
 void Logger::end_invocation(bool failed) noexcept {
-  auto& core = *core_;
+  auto* invocation = core_->invocations.current();
+  if (invocation == nullptr) return;
   if (failed) flush_buffer();
-  core.buffered.clear();
-  core.buffered_bytes = 0;
-  core.evicted = 0;
-  core.invocation_keys.clear();
-  core.correlation_id.clear();
-  core.request_id.clear();
-  core.function_arn.clear();
-  core.xray_trace_id.clear();
-  core.sampled = false;
-  core.in_invocation = false;
+  invocation->clear();
+  core_->invocations.end();
 }
 
 void Logger::flush_buffer() const noexcept {
   auto& core = *core_;
-  if (core.buffered.empty() && core.evicted == 0) return;
+  auto* invocation = core.invocations.current();
+  if (invocation == nullptr || (invocation->buffered.empty() && invocation->evicted == 0)) return;
   // Taken out first: the warning below goes through write_entry, which must not buffer into
   // the deque being written.
   std::deque<std::string> lines;
-  lines.swap(core.buffered);
-  const std::size_t evicted = core.evicted;
-  core.buffered_bytes = 0;
-  core.evicted = 0;
+  lines.swap(invocation->buffered);
+  const std::size_t evicted = invocation->evicted;
+  invocation->buffered_bytes = 0;
+  invocation->evicted = 0;
   if (evicted > 0) {
-    core.flushing = true;
+    invocation->flushing = true;
     write_entry(LogLevel::warn,
                 "Some logs are not displayed because they were evicted from the buffer. Increase buffer size to "
                 "store more logs in the buffer",
                 {{"evicted_lines", evicted}}, nullptr);
-    core.flushing = false;
+    invocation->flushing = false;
   }
   for (const auto& line : lines) core.emit(line);
 }
 
 void Logger::write_entry(LogLevel level, std::string_view message, LogFields fields, const ErrorKey* error) const noexcept {
   auto& core = *core_;
-  const bool buffering = core.buffer.enabled && core.in_invocation && !core.flushing && level <= core.buffer.buffer_at &&
+  // Without sampling or buffering no invocation can let the line through: no need to look it up.
+  if (level < core.level && core.sample_rate <= 0 && !core.buffer.enabled) return;
+  auto* const inv = core.invocations.current();
+  const bool buffering = core.buffer.enabled && inv != nullptr && !inv->flushing && level <= core.buffer.buffer_at &&
                          (!core.alc_floor || level >= *core.alc_floor);
-  if (!buffering && level < core.current_level()) return;
+  if (!buffering && level < core.current_level(inv)) return;
 
-  std::string scratch;
-  std::string& out = core.writing ? scratch : core.line;
-  const bool outer = !core.writing;
-  core.writing = true;
+  auto& thread = scratch();
+  std::string nested;
+  std::string& out = thread.writing ? nested : thread.line;
+  const bool outer = !thread.writing;
+  thread.writing = true;
   try {
     out.clear();
     const auto now = std::chrono::system_clock::now();
     const LogField* call_begin = fields.begin();
     const LogField* call_end = fields.end();
-    const LogField* inv_begin = core.invocation_keys.data();
-    const LogField* inv_end = inv_begin + core.invocation_keys.size();
+    const LogField* inv_begin = inv != nullptr ? inv->invocation_keys.data() : nullptr;
+    const LogField* inv_end = inv != nullptr ? inv_begin + inv->invocation_keys.size() : nullptr;
+    const auto persistent = keys_.snapshot();
 
     // User keys in order persistent, invocation, call site; a later one replaces an earlier
     // one of the same name (written once, so the line has no duplicate keys).
@@ -402,9 +453,11 @@ void Logger::write_entry(LogLevel level, std::string_view message, LogFields fie
       }
     };
     const auto write_user_keys = [&](bool json) {
-      for (const auto& field : keys_) {
-        if (contains_key(inv_begin, inv_end, field.key) || contains_key(call_begin, call_end, field.key)) continue;
-        write_user(field, json);
+      if (persistent) {
+        for (const auto& field : *persistent) {
+          if (contains_key(inv_begin, inv_end, field.key) || contains_key(call_begin, call_end, field.key)) continue;
+          write_user(field, json);
+        }
       }
       for (const auto* f = inv_begin; f != inv_end; ++f) {
         if (contains_key(call_begin, call_end, f->key)) continue;
@@ -419,7 +472,7 @@ void Logger::write_entry(LogLevel level, std::string_view message, LogFields fie
     if (core.format == LogFormat::text) {
       append_rfc3339(out, now);
       out += '\t';
-      out += core.in_invocation && !core.request_id.empty() ? std::string_view(core.request_id) : std::string_view("-");
+      out += inv != nullptr && !inv->request_id.empty() ? std::string_view(inv->request_id) : std::string_view("-");
       out += '\t';
       out += to_string(level);
       out += '\t';
@@ -449,28 +502,28 @@ void Logger::write_entry(LogLevel level, std::string_view message, LogFields fie
       append_rfc3339(out, now);
       out += R"(","service":)";
       append_string(out, core.service, core.max_string);
-      if (core.in_invocation) {
-        out += core.cold_start ? R"(,"cold_start":true)" : R"(,"cold_start":false)";
+      if (inv != nullptr) {
+        out += inv->cold_start ? R"(,"cold_start":true)" : R"(,"cold_start":false)";
         out += R"(,"function_name":)";
         append_string(out, core.function_name, core.max_string);
         out += R"(,"function_memory_size":)";
         detail::append_int(out, core.function_memory_mb);
         out += R"(,"function_arn":)";
-        append_string(out, core.function_arn, core.max_string);
+        append_string(out, inv->function_arn, core.max_string);
         out += R"(,"function_request_id":)";
-        append_string(out, core.request_id, core.max_string);
-        if (!core.xray_trace_id.empty()) {
+        append_string(out, inv->request_id, core.max_string);
+        if (!inv->xray_trace_id.empty()) {
           out += R"(,"xray_trace_id":)";
-          append_string(out, core.xray_trace_id, core.max_string);
+          append_string(out, inv->xray_trace_id, core.max_string);
         }
       }
       if (core.sample_rate > 0) {
         out += R"(,"sampling_rate":)";
         append_json_number(out, core.sample_rate);
       }
-      if (!core.correlation_id.empty()) {
+      if (inv != nullptr && !inv->correlation_id.empty()) {
         out += R"(,"correlation_id":)";
-        append_string(out, core.correlation_id, core.max_string);
+        append_string(out, inv->correlation_id, core.max_string);
       }
       if (error != nullptr) {
         out += R"(,"error":{"type":)";
@@ -484,20 +537,20 @@ void Logger::write_entry(LogLevel level, std::string_view message, LogFields fie
     }
 
     if (buffering) {
-      core.buffered_bytes += out.size();
-      core.buffered.push_back(out);
-      while (core.buffered_bytes > core.buffer.max_bytes && !core.buffered.empty()) {
-        core.buffered_bytes -= core.buffered.front().size();
-        core.buffered.pop_front();
-        ++core.evicted;
+      inv->buffered_bytes += out.size();
+      inv->buffered.push_back(out);
+      while (inv->buffered_bytes > core.buffer.max_bytes && !inv->buffered.empty()) {
+        inv->buffered_bytes -= inv->buffered.front().size();
+        inv->buffered.pop_front();
+        ++inv->evicted;
       }
     } else {
-      if (level >= LogLevel::error && core.buffer.enabled && core.buffer.flush_on_error && core.in_invocation &&
-          (!core.buffered.empty() || core.evicted > 0)) {
+      if (level >= LogLevel::error && core.buffer.enabled && core.buffer.flush_on_error && inv != nullptr &&
+          (!inv->buffered.empty() || inv->evicted > 0)) {
         // Buffered lines come first, so the error reads after what led to it. `out` is the
         // shared scratch line: keep a copy while the buffer goes through write_entry.
         std::string pending = out;
-        core.writing = true;
+        thread.writing = true;
         flush_buffer();
         core.emit(pending);
       } else {
@@ -519,7 +572,7 @@ void Logger::write_entry(LogLevel level, std::string_view message, LogFields fie
   } catch (...) {
     core.emit("{\"level\":\"ERROR\",\"message\":\"lift logger could not format a line\"}\n");
   }
-  if (outer) core.writing = false;
+  if (outer) thread.writing = false;
 }
 
 }  // namespace lift::observability

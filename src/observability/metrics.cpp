@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
+#include <mutex>
 
+#include "invocation_state.hpp"
 #include "json_out.hpp"
 #include "lift/core/env.hpp"
 #include "lift/core/json_text.hpp"
@@ -91,47 +94,18 @@ std::optional<Unit> parse_unit(std::string_view text) noexcept {
   return std::nullopt;
 }
 
-struct Metrics::State {
+namespace {
+
+// What one flush writes: the metrics, dimensions and metadata recorded for it, with the
+// namespace and default dimensions they go out with.
+struct Batch {
   std::string ns;
-  std::string service;
-  std::string function_name;
   DimensionSet defaults;             // service first, then the default dimensions
   DimensionSet dimensions;           // this flush's additions to the main set
   std::vector<DimensionSet> extra;   // this flush's other sets (defaults not included)
   std::vector<Metric> metrics;
   std::vector<std::pair<std::string, boost::json::value>> metadata;
   std::optional<std::chrono::system_clock::time_point> timestamp;
-  bool capture_cold_start = false;
-  bool warn_on_empty = true;
-  bool first_invocation = true;
-  MetricsSink sink;
-  MetricsWarning on_warning;
-
-  void write(std::string_view document) const noexcept {
-    try {
-      if (sink) {
-        sink(document);
-        return;
-      }
-    } catch (...) {
-      return;
-    }
-    write_log_line(stdout, document);
-  }
-
-  void warn(std::string_view message) const noexcept {
-    try {
-      if (on_warning) {
-        on_warning(message);
-        return;
-      }
-      std::string line = "lift metrics: ";
-      line += message;
-      line += '\n';
-      write_log_line(stderr, line);
-    } catch (...) {
-    }
-  }
 
   [[nodiscard]] bool is_dimension(std::string_view name) const {
     if (find_dimension(defaults, name) || find_dimension(dimensions, name)) return true;
@@ -309,35 +283,137 @@ struct Metrics::State {
   }
 };
 
+}  // namespace
+
+// Shared by every worker: the settings, the sink, the configuration and what is recorded
+// outside any invocation (guarded by `mutex`); each invocation's metrics are its own batch,
+// on the thread that runs it.
+struct Metrics::State {
+  std::string service;
+  std::string function_name;
+  bool capture_cold_start = false;
+  bool warn_on_empty = true;
+  std::atomic<bool> first_invocation{true};
+  MetricsSink sink;
+  MetricsWarning on_warning;
+
+  mutable std::mutex mutex;
+  Batch outside;  // the namespace and default dimensions, and metrics recorded outside an invocation
+  detail::PerThreadInvocation<Batch> invocations;
+  std::recursive_mutex sink_mutex;  // a custom sink or warning hook gets one document at a time
+
+  void write(std::string_view document) noexcept {
+    try {
+      if (sink) {
+        const std::lock_guard lock(sink_mutex);
+        sink(document);
+        return;
+      }
+    } catch (...) {
+      return;
+    }
+    write_log_line(stdout, document);
+  }
+
+  void warn(std::string_view message) noexcept {
+    try {
+      if (on_warning) {
+        const std::lock_guard lock(sink_mutex);
+        on_warning(message);
+        return;
+      }
+      std::string line = "lift metrics: ";
+      line += message;
+      line += '\n';
+      write_log_line(stderr, line);
+    } catch (...) {
+    }
+  }
+
+  // Runs `use` on the batch this thread records into: its invocation's, else the shared one
+  // under the lock.
+  template <class Use>
+  auto with_batch(Use&& use) {
+    if (auto* batch = invocations.current()) return std::forward<Use>(use)(*batch);
+    const std::lock_guard lock(mutex);
+    return std::forward<Use>(use)(outside);
+  }
+
+  // Writes `batch` and clears it; errors as flush() reports them.
+  Result<void> flush(Batch& batch) noexcept {
+    try {
+      auto docs = batch.documents();
+      batch.clear();
+      if (!docs) {
+        warn(docs.error().message);
+        return std::move(docs).error();
+      }
+      for (const auto& doc : *docs) write(doc);
+      return ok();
+    } catch (const std::exception& e) {
+      batch.clear();
+      return metrics_error("metrics_flush_failed", e.what());
+    }
+  }
+
+  // What was recorded outside an invocation, written now: the documents are made under the
+  // lock, written after it.
+  Result<void> flush_outside() noexcept {
+    Result<std::vector<std::string>> docs = std::vector<std::string>();
+    try {
+      const std::lock_guard lock(mutex);
+      if (outside.metrics.empty()) {
+        outside.clear();
+        return ok();
+      }
+      docs = outside.documents();
+      outside.clear();
+    } catch (const std::exception& e) {
+      const std::lock_guard lock(mutex);
+      outside.clear();
+      return metrics_error("metrics_flush_failed", e.what());
+    }
+    if (!docs) {
+      warn(docs.error().message);
+      return std::move(docs).error();
+    }
+    for (const auto& doc : *docs) write(doc);
+    return ok();
+  }
+};
+
 Metrics::Metrics(MetricsOptions options) : state_(std::make_unique<State>()) {
   auto& s = *state_;
-  s.ns = options.metrics_namespace ? *options.metrics_namespace : env_or("POWERTOOLS_METRICS_NAMESPACE", "");
-  if (!s.ns.empty() && !valid_namespace(s.ns)) {
-    s.warn("invalid metrics namespace '" + s.ns + "' ignored: 1 to 256 characters of [a-zA-Z0-9 ._#:/-]");
-    s.ns.clear();
+  s.sink = std::move(options.sink);
+  s.on_warning = std::move(options.on_warning);
+  auto& config = s.outside;
+  config.ns = options.metrics_namespace ? *options.metrics_namespace : env_or("POWERTOOLS_METRICS_NAMESPACE", "");
+  if (!config.ns.empty() && !valid_namespace(config.ns)) {
+    s.warn("invalid metrics namespace '" + config.ns + "' ignored: 1 to 256 characters of [a-zA-Z0-9 ._#:/-]");
+    config.ns.clear();
   }
   s.service = options.service ? *options.service : env_or("POWERTOOLS_SERVICE_NAME", "");
   s.function_name = options.function_name ? *options.function_name : env_or("AWS_LAMBDA_FUNCTION_NAME", "");
   s.capture_cold_start = options.capture_cold_start;
   s.warn_on_empty = options.warn_on_empty;
-  s.sink = std::move(options.sink);
-  s.on_warning = std::move(options.on_warning);
   if (!s.service.empty() && valid_dimension_part(s.service, emf::kMaxDimensionValueLength))
-    s.defaults.emplace_back("service", s.service);
+    config.defaults.emplace_back("service", s.service);
   for (const auto& [name, value] : options.default_dimensions) {
     if (auto added = add_default_dimension(name, value); !added) s.warn(added.error().message);
   }
 }
 
 Metrics::~Metrics() {
-  if (state_) (void)flush();
+  if (!state_) return;
+  if (auto* batch = state_->invocations.current()) (void)state_->flush(*batch);
+  (void)state_->flush_outside();
 }
 
 Metrics::Metrics(Metrics&&) noexcept = default;
 
 Metrics& Metrics::operator=(Metrics&& other) noexcept {
   if (this != &other) {
-    if (state_) (void)flush();
+    if (state_) (void)state_->flush_outside();
     state_ = std::move(other.state_);
   }
   return *this;
@@ -346,14 +422,24 @@ Metrics& Metrics::operator=(Metrics&& other) noexcept {
 Result<void> Metrics::set_namespace(std::string_view name) {
   if (!valid_namespace(name))
     return metrics_error("invalid_namespace", "invalid metrics namespace: 1 to 256 characters of [a-zA-Z0-9 ._#:/-]");
-  state_->ns = std::string(name);
+  auto& s = *state_;
+  {
+    const std::lock_guard lock(s.mutex);
+    s.outside.ns = std::string(name);
+  }
+  if (auto* batch = s.invocations.current()) batch->ns = std::string(name);
   return ok();
 }
 
-const std::string& Metrics::metrics_namespace() const noexcept { return state_->ns; }
+const std::string& Metrics::metrics_namespace() const noexcept {
+  if (const auto* batch = state_->invocations.current()) return batch->ns;
+  const std::lock_guard lock(state_->mutex);
+  return state_->outside.ns;
+}
 
-Result<void> Metrics::add_default_dimension(std::string_view name, std::string_view value) {
-  auto& s = *state_;
+namespace {
+
+Result<void> add_default_to(Batch& s, std::string_view name, std::string_view value) {
   for (auto& [existing, current] : s.defaults) {
     if (existing != name) continue;
     if (!valid_dimension_part(value, emf::kMaxDimensionValueLength))
@@ -371,37 +457,52 @@ Result<void> Metrics::add_default_dimension(std::string_view name, std::string_v
   return ok();
 }
 
-Result<void> Metrics::add_dimension(std::string_view name, std::string_view value) {
+}  // namespace
+
+Result<void> Metrics::add_default_dimension(std::string_view name, std::string_view value) {
   auto& s = *state_;
-  if (find_dimension(s.defaults, name) || find_dimension(s.dimensions, name)) {
-    if (const auto* existing = s.dimension_value(name); existing && *existing == value) return ok();
-    return metrics_error("dimension_value_conflict", "dimension '" + std::string(name) + "' already has another value");
+  // Inside an invocation: checked against (and added to) its batch first, then kept for the
+  // invocations to come.
+  if (auto* batch = s.invocations.current()) {
+    if (auto added = add_default_to(*batch, name, value); !added) return added;
   }
-  if (auto checked = s.check_dimension(name, value); !checked) return checked;
-  if (s.defaults.size() + s.dimensions.size() + 1 > emf::kMaxDimensionsPerSet)
-    return metrics_error("too_many_dimensions", "a dimension set holds at most 30 dimensions (default dimensions included)");
-  s.dimensions.emplace_back(name, value);
-  return ok();
+  const std::lock_guard lock(s.mutex);
+  return add_default_to(s.outside, name, value);
+}
+
+Result<void> Metrics::add_dimension(std::string_view name, std::string_view value) {
+  return state_->with_batch([&](Batch& s) -> Result<void> {
+    if (find_dimension(s.defaults, name) || find_dimension(s.dimensions, name)) {
+      if (const auto* existing = s.dimension_value(name); existing && *existing == value) return ok();
+      return metrics_error("dimension_value_conflict", "dimension '" + std::string(name) + "' already has another value");
+    }
+    if (auto checked = s.check_dimension(name, value); !checked) return checked;
+    if (s.defaults.size() + s.dimensions.size() + 1 > emf::kMaxDimensionsPerSet)
+      return metrics_error("too_many_dimensions", "a dimension set holds at most 30 dimensions (default dimensions included)");
+    s.dimensions.emplace_back(name, value);
+    return ok();
+  });
 }
 
 Result<void> Metrics::add_dimension_set(std::initializer_list<std::pair<std::string_view, std::string_view>> dimensions) {
-  auto& s = *state_;
-  DimensionSet set;
-  for (const auto& [name, value] : dimensions) {
-    if (find_dimension(set, name))
-      return metrics_error("invalid_dimension", "dimension '" + std::string(name) + "' appears twice in one set");
-    if (const auto* fixed = find_dimension(s.defaults, name)) {
-      if (*fixed != value)
-        return metrics_error("dimension_value_conflict", "dimension '" + std::string(name) + "' already has another value");
-      continue;
+  return state_->with_batch([&](Batch& s) -> Result<void> {
+    DimensionSet set;
+    for (const auto& [name, value] : dimensions) {
+      if (find_dimension(set, name))
+        return metrics_error("invalid_dimension", "dimension '" + std::string(name) + "' appears twice in one set");
+      if (const auto* fixed = find_dimension(s.defaults, name)) {
+        if (*fixed != value)
+          return metrics_error("dimension_value_conflict", "dimension '" + std::string(name) + "' already has another value");
+        continue;
+      }
+      if (auto checked = s.check_dimension(name, value); !checked) return checked;
+      set.emplace_back(name, value);
     }
-    if (auto checked = s.check_dimension(name, value); !checked) return checked;
-    set.emplace_back(name, value);
-  }
-  if (s.defaults.size() + set.size() > emf::kMaxDimensionsPerSet)
-    return metrics_error("too_many_dimensions", "a dimension set holds at most 30 dimensions (default dimensions included)");
-  s.extra.push_back(std::move(set));
-  return ok();
+    if (s.defaults.size() + set.size() > emf::kMaxDimensionsPerSet)
+      return metrics_error("too_many_dimensions", "a dimension set holds at most 30 dimensions (default dimensions included)");
+    s.extra.push_back(std::move(set));
+    return ok();
+  });
 }
 
 Result<void> Metrics::invalid_name(std::string_view name) {
@@ -415,83 +516,93 @@ Result<void> Metrics::add(MetricName name, double value, Unit unit, StorageResol
 }
 
 Result<void> Metrics::add_checked(std::string_view name, double value, Unit unit, StorageResolution resolution) {
-  auto& s = *state_;
   if (!std::isfinite(value) || std::fabs(value) > kMaxSafeInteger)
     return metrics_error("invalid_metric_value", "metric '" + std::string(name) + "' needs a finite value within ±2^53");
   if (static_cast<std::size_t>(unit) > static_cast<std::size_t>(Unit::none))
     return metrics_error("invalid_metric_unit", "unknown unit for metric '" + std::string(name) + "'");
   if (resolution != StorageResolution::high && resolution != StorageResolution::standard)
     return metrics_error("invalid_storage_resolution", "storage resolution is 1 or 60");
-  for (auto& metric : s.metrics) {
-    if (metric.name != name) continue;
-    if (metric.unit != unit)
-      return metrics_error("metric_unit_conflict", "metric '" + metric.name + "' already recorded in " +
-                                                       std::string(to_string(metric.unit)) + " in this flush");
-    if (metric.resolution != resolution)
-      return metrics_error("metric_resolution_conflict",
-                           "metric '" + metric.name + "' already recorded with another storage resolution");
-    metric.values.push_back(value);
+  return state_->with_batch([&](Batch& s) -> Result<void> {
+    for (auto& metric : s.metrics) {
+      if (metric.name != name) continue;
+      if (metric.unit != unit)
+        return metrics_error("metric_unit_conflict", "metric '" + metric.name + "' already recorded in " +
+                                                         std::string(to_string(metric.unit)) + " in this flush");
+      if (metric.resolution != resolution)
+        return metrics_error("metric_resolution_conflict",
+                             "metric '" + metric.name + "' already recorded with another storage resolution");
+      metric.values.push_back(value);
+      return ok();
+    }
+    if (s.is_dimension(name) || s.is_metadata(name))
+      return metrics_error("metric_name_conflict", "'" + std::string(name) + "' is already a dimension or metadata key");
+    s.metrics.push_back(Metric{std::string(name), unit, resolution, {value}});
     return ok();
-  }
-  if (s.is_dimension(name) || s.is_metadata(name))
-    return metrics_error("metric_name_conflict", "'" + std::string(name) + "' is already a dimension or metadata key");
-  s.metrics.push_back(Metric{std::string(name), unit, resolution, {value}});
-  return ok();
+  });
 }
 
 Result<void> Metrics::add_metadata(std::string_view key, boost::json::value value) {
-  auto& s = *state_;
   if (key.empty() || key == "_aws")
     return metrics_error("invalid_metadata_key", "metadata keys are non-empty and not \"_aws\"");
-  if (s.is_metric(key) || s.is_dimension(key))
-    return metrics_error("metric_name_conflict", text({"'", key, "' is already a metric or dimension"}));
-  for (auto& [existing, v] : s.metadata) {
-    if (existing == key) {
-      v = std::move(value);
-      return ok();
+  return state_->with_batch([&](Batch& s) -> Result<void> {
+    if (s.is_metric(key) || s.is_dimension(key))
+      return metrics_error("metric_name_conflict", text({"'", key, "' is already a metric or dimension"}));
+    for (auto& [existing, v] : s.metadata) {
+      if (existing == key) {
+        v = std::move(value);
+        return ok();
+      }
     }
-  }
-  s.metadata.emplace_back(std::string(key), std::move(value));
-  return ok();
+    s.metadata.emplace_back(std::string(key), std::move(value));
+    return ok();
+  });
 }
 
-void Metrics::set_timestamp(std::chrono::system_clock::time_point time) noexcept { state_->timestamp = time; }
+void Metrics::set_timestamp(std::chrono::system_clock::time_point time) noexcept {
+  state_->with_batch([time](Batch& s) { s.timestamp = time; });
+}
 
-std::size_t Metrics::size() const noexcept { return state_->metrics.size(); }
+std::size_t Metrics::size() const noexcept {
+  return state_->with_batch([](const Batch& s) { return s.metrics.size(); });
+}
 
-Result<std::vector<std::string>> Metrics::serialize() const { return state_->documents(); }
+Result<std::vector<std::string>> Metrics::serialize() const {
+  return state_->with_batch([](const Batch& s) { return s.documents(); });
+}
 
 Result<void> Metrics::flush() noexcept {
   auto& s = *state_;
-  try {
-    auto docs = s.documents();
-    s.clear();
-    if (!docs) {
-      s.warn(docs.error().message);
-      return std::move(docs).error();
-    }
-    for (const auto& doc : *docs) s.write(doc);
-    return ok();
-  } catch (const std::exception& e) {
-    s.clear();
-    return metrics_error("metrics_flush_failed", e.what());
-  }
+  if (auto* batch = s.invocations.current()) return s.flush(*batch);
+  return s.flush_outside();
 }
 
 void Metrics::begin_invocation(const runtime::InvocationContext& /*context*/) noexcept {
   auto& s = *state_;
-  const bool cold = s.first_invocation;
-  s.first_invocation = false;
-  if (!cold || !s.capture_cold_start) return;
-  if (s.ns.empty()) {
+  const bool cold = s.first_invocation.exchange(false, std::memory_order_relaxed) && s.capture_cold_start;
+  std::string ns;
+  try {
+    // The configuration as it is now; assigned into the entry's strings, which keep their
+    // capacity from one invocation to the next.
+    const std::lock_guard lock(s.mutex);
+    if (auto* batch = s.invocations.begin()) {
+      batch->clear();
+      batch->ns = s.outside.ns;
+      batch->defaults = s.outside.defaults;
+    }
+    if (cold) ns = s.outside.ns;
+  } catch (...) {
+    // Out of memory: this invocation's metrics go without their configuration.
+  }
+  if (!cold) return;
+  if (ns.empty()) {
     s.warn("ColdStart metric not written: no metrics namespace");
     return;
   }
   try {
     // Its own document, as Powertools does, so its dimensions stay function_name and service
     // whatever the handler adds.
-    State single;
-    single.ns = s.ns;
+    Batch single;
+    single.ns = std::move(ns);
     if (!s.function_name.empty() && valid_dimension_part(s.function_name, emf::kMaxDimensionValueLength))
       single.defaults.emplace_back("function_name", s.function_name);
     if (!s.service.empty() && valid_dimension_part(s.service, emf::kMaxDimensionValueLength))
@@ -508,10 +619,17 @@ void Metrics::begin_invocation(const runtime::InvocationContext& /*context*/) no
 
 Result<void> Metrics::end_invocation() noexcept {
   auto& s = *state_;
-  if (s.metrics.empty() && s.warn_on_empty) {
+  // Metrics recorded outside an invocation (at init) go out with the first that ends after them.
+  auto outside = s.flush_outside();
+  auto* batch = s.invocations.current();
+  if (batch == nullptr) return outside;
+  if (batch->metrics.empty() && s.warn_on_empty) {
     s.warn("No application metrics to publish. The cold-start metric may be published if enabled.");
   }
-  return flush();
+  auto flushed = s.flush(*batch);
+  s.invocations.end();
+  if (!flushed) return flushed;
+  return outside;
 }
 
 }  // namespace lift::observability

@@ -7,10 +7,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cstring>
+#include <mutex>
 #include <vector>
 
+#include "invocation_state.hpp"
 #include "json_out.hpp"
 #include "lift/core/env.hpp"
 #include "lift/core/json_text.hpp"
@@ -91,11 +94,10 @@ class UdpSocket {
   UdpSocket(const UdpSocket&) = delete;
   UdpSocket& operator=(const UdpSocket&) = delete;
 
-  bool send(const Endpoint& to, std::string_view datagram) noexcept {
-    if (fd_ < 0) {
-      fd_ = ::socket(to.address.ss_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-      if (fd_ < 0) return false;
-    }
+  void open(int family) noexcept { fd_ = ::socket(family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0); }
+
+  bool send(const Endpoint& to, std::string_view datagram) const noexcept {
+    if (fd_ < 0) return false;
     const auto n = ::sendto(fd_, datagram.data(), datagram.size(), MSG_DONTWAIT | MSG_NOSIGNAL,
                             reinterpret_cast<const sockaddr*>(&to.address), to.length);
     return n == static_cast<ssize_t>(datagram.size());
@@ -109,11 +111,30 @@ class UdpSocket {
 
 namespace detail {
 
+// The trace of the invocation a thread runs.
+struct TraceInvocation {
+  std::optional<TraceHeader> trace;
+  bool sampled = false;
+  bool cold_start = false;
+  std::uint64_t generation = 0;   // bumped at each begin and end: a late subsegment is not sent
+  std::vector<std::string> open;  // ids of the open subsegments, innermost last
+
+  void close(const std::string& id) {
+    for (auto it = open.rbegin(); it != open.rend(); ++it) {
+      if (*it == id) {
+        open.erase(std::next(it).base());
+        return;
+      }
+    }
+  }
+};
+
 struct SubsegmentData {
   std::string name;
   std::string id;
   std::string parent_id;
   std::string trace_id;
+  std::shared_ptr<TraceInvocation> invocation;  // the invocation it belongs to, on its thread
   std::uint64_t generation = 0;
   double start_time = 0;
   SubsegmentNamespace ns = SubsegmentNamespace::none;
@@ -134,51 +155,47 @@ struct SubsegmentData {
   std::optional<HttpCall> http;
 };
 
+// Shared by every worker: settings (fixed once constructed), the socket or sink, the counters;
+// each thread's invocation is its own TraceInvocation.
 struct TracerCore {
   bool enabled = true;
   std::string service;
   std::optional<Endpoint> endpoint;
   UdpSocket socket;
+  std::once_flag socket_opened;
   TraceSink sink;
+  std::mutex sink_mutex;  // a custom sink gets one datagram at a time
 
-  std::optional<TraceHeader> trace;
-  bool sampled = false;
-  bool first_invocation = true;
-  bool cold_start = false;
-  std::uint64_t generation = 0;        // bumped per invocation: a late subsegment is not sent
-  std::vector<std::string> open;       // ids of the open subsegments, innermost last
-  std::size_t sent = 0;
-  std::size_t dropped = 0;
+  std::atomic<bool> first_invocation{true};
+  PerThreadInvocation<TraceInvocation> invocations;
+  std::atomic<std::size_t> sent{0};
+  std::atomic<std::size_t> dropped{0};
 
-  std::unique_ptr<SubsegmentData> start(std::string_view name, SubsegmentNamespace ns, std::string parent) {
+  std::unique_ptr<SubsegmentData> start(const std::shared_ptr<TraceInvocation>& invocation, std::string_view name,
+                                        SubsegmentNamespace ns, std::string parent) {
     auto data = std::make_unique<SubsegmentData>();
     data->name = clean_name(name);
     data->id = random_hex(16);
     data->parent_id = std::move(parent);
-    data->trace_id = trace->root;
-    data->generation = generation;
+    data->trace_id = invocation->trace->root;
+    data->invocation = invocation;
+    data->generation = invocation->generation;
     data->start_time = epoch_seconds(std::chrono::system_clock::now());
     data->ns = ns;
-    open.push_back(data->id);
+    invocation->open.push_back(data->id);
     return data;
-  }
-
-  void close(const std::string& id) {
-    for (auto it = open.rbegin(); it != open.rend(); ++it) {
-      if (*it == id) {
-        open.erase(std::next(it).base());
-        return;
-      }
-    }
   }
 
   void send(std::string_view datagram) noexcept {
     bool delivered = false;
     try {
       if (sink) {
+        const std::lock_guard lock(sink_mutex);
         sink(datagram);
         delivered = true;
       } else if (endpoint) {
+        // sendto on one datagram socket from several threads is safe; opening it is done once.
+        std::call_once(socket_opened, [this] { socket.open(endpoint->address.ss_family); });
         delivered = socket.send(*endpoint, datagram);
       }
     } catch (...) {
@@ -505,18 +522,21 @@ void Subsegment::set_http(const HttpCall& call) noexcept {
 }
 
 Subsegment Subsegment::begin_subsegment(std::string_view name, SubsegmentNamespace ns) {
-  if (!active() || !core_ || !core_->sampled || core_->generation != data_->generation) return {};
-  return Subsegment(core_, core_->start(name, ns, data_->id));
+  if (!active() || !core_) return {};
+  const auto& invocation = data_->invocation;
+  if (!invocation->sampled || !invocation->trace || invocation->generation != data_->generation) return {};
+  return Subsegment(core_, core_->start(invocation, name, ns, data_->id));
 }
 
 void Subsegment::end() noexcept {
   if (!active()) return;
   data_->ended = true;
   auto& core = *core_;
+  auto& invocation = *data_->invocation;
   try {
-    core.close(data_->id);
     // A subsegment outliving its invocation belongs to a trace that is over.
-    if (core.generation != data_->generation || !core.sampled) return;
+    if (invocation.generation != data_->generation || !invocation.sampled) return;
+    invocation.close(data_->id);
     const double end_time = epoch_seconds(std::chrono::system_clock::now());
     std::string datagram(kDatagramHeader);
     datagram += subsegment_document(*data_, end_time, true);
@@ -564,19 +584,21 @@ void Tracer::begin_invocation(const runtime::InvocationContext& context) noexcep
 
 Result<void> Tracer::begin_invocation(std::string_view trace_header) noexcept {
   auto& core = *core_;
-  ++core.generation;
-  core.open.clear();
-  core.trace.reset();
-  core.sampled = false;
-  core.cold_start = core.first_invocation;
-  core.first_invocation = false;
-  if (trace_header.empty()) return ok();
   try {
+    auto* started = core.invocations.begin();
+    if (started == nullptr) return ok();
+    auto& invocation = *started;
+    ++invocation.generation;
+    invocation.open.clear();
+    invocation.trace.reset();
+    invocation.sampled = false;
+    invocation.cold_start = core.first_invocation.exchange(false, std::memory_order_relaxed);
+    if (trace_header.empty()) return ok();
     auto parsed = TraceHeader::parse(trace_header);
     if (!parsed) return std::move(parsed).error();
-    core.trace = std::move(*parsed);
+    invocation.trace = std::move(*parsed);
     // Independent subsegments need a parent: without one there is nothing to attach them to.
-    core.sampled = core.enabled && core.trace->sampled.value_or(false) && !core.trace->parent.empty();
+    invocation.sampled = core.enabled && invocation.trace->sampled.value_or(false) && !invocation.trace->parent.empty();
     return ok();
   } catch (const std::exception& e) {
     return Error{"invalid_trace_header", e.what(), 400};
@@ -585,22 +607,35 @@ Result<void> Tracer::begin_invocation(std::string_view trace_header) noexcept {
 
 void Tracer::end_invocation() noexcept {
   auto& core = *core_;
-  ++core.generation;
-  core.open.clear();
-  core.trace.reset();
-  core.sampled = false;
+  if (auto* invocation = core.invocations.current()) {
+    ++invocation->generation;
+    invocation->open.clear();
+    invocation->trace.reset();
+    invocation->sampled = false;
+  }
+  core.invocations.end();
 }
 
-bool Tracer::sampled() const noexcept { return core_->sampled; }
-const std::optional<TraceHeader>& Tracer::trace() const noexcept { return core_->trace; }
-std::size_t Tracer::sent() const noexcept { return core_->sent; }
-std::size_t Tracer::dropped() const noexcept { return core_->dropped; }
+bool Tracer::sampled() const noexcept {
+  const auto* invocation = core_->invocations.current();
+  return invocation != nullptr && invocation->sampled;
+}
+
+const std::optional<TraceHeader>& Tracer::trace() const noexcept {
+  static const std::optional<TraceHeader> kNone;
+  const auto* invocation = core_->invocations.current();
+  return invocation != nullptr ? invocation->trace : kNone;
+}
+
+std::size_t Tracer::sent() const noexcept { return core_->sent.load(std::memory_order_relaxed); }
+std::size_t Tracer::dropped() const noexcept { return core_->dropped.load(std::memory_order_relaxed); }
 
 Subsegment Tracer::begin_subsegment(std::string_view name, SubsegmentNamespace ns) {
   auto& core = *core_;
-  if (!core.sampled || !core.trace) return {};
-  std::string parent = core.open.empty() ? core.trace->parent : core.open.back();
-  return Subsegment(core_, core.start(name, ns, std::move(parent)));
+  auto invocation = core.invocations.current_shared();
+  if (!invocation || !invocation->sampled || !invocation->trace) return {};
+  std::string parent = invocation->open.empty() ? invocation->trace->parent : invocation->open.back();
+  return Subsegment(core_, core.start(invocation, name, ns, std::move(parent)));
 }
 
 Subsegment Tracer::begin_handler_subsegment(std::string_view handler) {
@@ -608,19 +643,19 @@ Subsegment Tracer::begin_handler_subsegment(std::string_view handler) {
   name += handler;
   auto sub = begin_subsegment(name);
   if (sub.active()) {
-    (void)sub.annotate("ColdStart", core_->cold_start);
+    (void)sub.annotate("ColdStart", sub.data_->invocation->cold_start);
     (void)sub.annotate("Service", core_->service);
   }
   return sub;
 }
 
 std::string Tracer::propagation_header() const {
-  const auto& core = *core_;
-  if (!core.trace) return {};
-  TraceHeader out = *core.trace;
-  if (!core.open.empty()) out.parent = core.open.back();
+  const auto* invocation = core_->invocations.current();
+  if (invocation == nullptr || !invocation->trace) return {};
+  TraceHeader out = *invocation->trace;
+  if (!invocation->open.empty()) out.parent = invocation->open.back();
   // An unsampled trace still propagates its decision so downstream services do not sample it.
-  out.sampled = core.sampled;
+  out.sampled = invocation->sampled;
   return out.to_string();
 }
 

@@ -21,6 +21,11 @@ inline constexpr const char* kFunctionHelp =
     "the function's executable, a directory with a bootstrap, or the name of a function built in the project's build "
     "directory (build/bin/examples/NAME, build/bin/NAME, build/NAME), found from any directory of the project";
 
+// `--concurrency N` of lift invoke and lift dev: invocations the function runs at once
+// (AWS_LAMBDA_MAX_CONCURRENCY, as on Lambda Managed Instances). Bounded so that a typo does not
+// start hundreds of worker threads and connections.
+inline constexpr unsigned kMaxConcurrency = 64;
+
 // `lift invoke FUNCTION --event FILE|-`
 void add_invoke_command(CLI::App& app, int& exit_code);
 // `lift dev FUNCTION [--port 3000] [--api http|rest]`

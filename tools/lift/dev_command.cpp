@@ -32,6 +32,7 @@ struct DevOptions {
   std::vector<std::string> websocket_routes;
   double timeout_seconds = 30;
   int memory_mb = 128;
+  unsigned concurrency = 1;
   bool no_reload = false;
 };
 
@@ -103,6 +104,7 @@ int run_dev(const DevOptions& options) {
       path.filename() == "bootstrap" ? path.parent_path().filename().string() : path.filename().string();
   function.timeout = std::chrono::milliseconds(static_cast<long long>(options.timeout_seconds * 1000));
   function.memory_mb = options.memory_mb;
+  function.concurrency = options.concurrency;  // > 1 sets AWS_LAMBDA_MAX_CONCURRENCY
   for (const auto& file : options.env_files) {
     if (!read_env_file(file, function.environment)) return kExitUsage;
   }
@@ -136,7 +138,9 @@ int run_dev(const DevOptions& options) {
   }
   std::cerr << "lift dev: " << path.string() << " as an " << (options.api == "rest" ? "API Gateway REST API" : "API Gateway HTTP API")
             << "; WebSocket routes at ws" << url.substr(4) << "/, Management API at " << url << "/@connections/{id}"
-            << (options.no_reload ? "" : "; restarts when the executable changes") << "; Ctrl-C stops\n";
+            << (options.no_reload ? "" : "; restarts when the executable changes");
+  if (options.concurrency > 1) std::cerr << "; " << options.concurrency << " requests at once";
+  std::cerr << "; Ctrl-C stops\n";
 
   const int received = stop_signals.wait();
   std::cerr << "lift dev: stopping (" << signal_name(received) << ")\n";
@@ -165,6 +169,11 @@ void add_dev_command(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(0.001, 900.0))
       ->capture_default_str();
   dev->add_option("-m,--memory", options->memory_mb, "memory size in MB")->check(CLI::Range(128, 10240))->capture_default_str();
+  dev->add_option("--concurrency", options->concurrency,
+                  "requests the function serves at once, as on Lambda Managed Instances (AWS_LAMBDA_MAX_CONCURRENCY=N); "
+                  "the others wait")
+      ->check(CLI::Range(1u, kMaxConcurrency))
+      ->capture_default_str();
   dev->add_flag("--no-reload", options->no_reload, "do not restart the function when its executable changes");
   dev->callback([options, &exit_code] { exit_code = run_dev(*options); });
 }

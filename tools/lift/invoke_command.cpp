@@ -11,10 +11,12 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <mutex>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -48,7 +50,8 @@ struct InvokeOptions {
   std::vector<std::string> env;
   double timeout_seconds = 30;
   int memory_mb = 128;
-  int count = 1;
+  int count = 0;        // 0: 1, or --concurrency when that is given
+  unsigned concurrency = 1;
 };
 
 std::string read_event(const std::string& source, std::string& problem) {
@@ -94,7 +97,10 @@ void print_payload(const local::InvokeResult& result) {
   std::cout.flush();
 }
 
-int run_invoke(const InvokeOptions& options) {
+int run_invoke(InvokeOptions options) {
+  // --concurrency N alone sends the event N times at once, what a user trying Managed
+  // Instances expects; with --count M, M invocations go, N at a time.
+  if (options.count == 0) options.count = static_cast<int>(options.concurrency);
   std::string problem;
   const std::string event = read_event(options.event, problem);
   if (!problem.empty()) {
@@ -131,6 +137,7 @@ int run_invoke(const InvokeOptions& options) {
   config.function_name = path.filename() == "bootstrap" ? path.parent_path().filename().string() : path.filename().string();
   config.timeout = std::chrono::milliseconds(static_cast<long long>(options.timeout_seconds * 1000));
   config.memory_mb = options.memory_mb;
+  config.concurrency = options.concurrency;  // > 1 sets AWS_LAMBDA_MAX_CONCURRENCY
   for (const auto& assignment : options.env) {
     const auto equals = assignment.find('=');
     if (equals == std::string::npos || equals == 0) {
@@ -170,31 +177,59 @@ int run_invoke(const InvokeOptions& options) {
   const auto sample_rss = [&](int done) {
     if (const long kb = proc_status_kb(emulator.function_pid(), "VmRSS:"); kb > 0) rss_samples.emplace_back(done, kb);
   };
-  for (int i = 0; i < options.count; ++i) {
-    auto result = emulator.invoke({.payload = event});
-    if (!result) {
-      if (progress) progress->finish();
-      if (stop_signals.received() != 0) return stopped();
-      std::cerr << "lift invoke: " << result.error().message << '\n';
-      return kExitUsage;
+  // Up to `concurrency` invocations in flight: each sender takes the next one until all are
+  // sent; results are recorded in the order they finish.
+  std::mutex mutex;
+  int sent = 0;
+  int done = 0;
+  std::optional<Error> emulator_error;
+  const auto send = [&] {
+    for (;;) {
+      {
+        const std::lock_guard lock(mutex);
+        if (sent >= options.count || emulator_error) return;
+        ++sent;
+      }
+      auto result = emulator.invoke({.payload = event});
+      const std::lock_guard lock(mutex);
+      if (!result) {
+        if (!emulator_error) emulator_error = result.error();
+        return;
+      }
+      ++done;
+      if (progress) {
+        progress->print(result->logs);
+        progress->advance(!result->ok());
+      }
+      durations.push_back(result->duration);
+      if (result->init_duration && !init) init = result->init_duration;
+      if (!result->ok()) ++errors;
+      if (options.count == 1) {
+        std::cerr << "REPORT RequestId: " << result->request_id << "\tDuration: " << milliseconds(result->duration);
+        if (result->init_duration) std::cerr << "\tInit Duration: " << milliseconds(*result->init_duration);
+        if (result->error_type) std::cerr << "\tError: " << *result->error_type;
+        if (const long kb = proc_status_kb(emulator.function_pid(), "VmHWM:"); kb > 0)
+          std::cerr << "\tMax Memory Used: " << (kb + 1023) / 1024 << " MB";
+        std::cerr << '\n';
+      }
+      last = std::move(*result);
+      if (done == 1 || done == options.count || (options.count >= 20 && done == options.count / 10)) sample_rss(done);
     }
-    if (progress) {
-      progress->print(result->logs);
-      progress->advance(!result->ok());
-    }
-    durations.push_back(result->duration);
-    if (result->init_duration && !init) init = result->init_duration;
-    if (!result->ok()) ++errors;
-    if (options.count == 1) {
-      std::cerr << "REPORT RequestId: " << result->request_id << "\tDuration: " << milliseconds(result->duration);
-      if (result->init_duration) std::cerr << "\tInit Duration: " << milliseconds(*result->init_duration);
-      if (result->error_type) std::cerr << "\tError: " << *result->error_type;
-      if (const long kb = proc_status_kb(emulator.function_pid(), "VmHWM:"); kb > 0)
-        std::cerr << "\tMax Memory Used: " << (kb + 1023) / 1024 << " MB";
-      std::cerr << '\n';
-    }
-    last = std::move(*result);
-    if (i == 0 || i + 1 == options.count || (options.count >= 20 && i + 1 == options.count / 10)) sample_rss(i + 1);
+  };
+  const auto senders = std::min<unsigned>(options.concurrency, static_cast<unsigned>(options.count));
+  if (senders <= 1) {
+    send();
+  } else {
+    std::vector<std::thread> threads;
+    threads.reserve(senders);
+    for (unsigned i = 0; i < senders; ++i) threads.emplace_back(send);
+    for (auto& thread : threads) thread.join();
+  }
+  if (emulator_error) {
+    if (progress) progress->finish();
+    if (stop_signals.received() != 0) return stopped();
+    std::cerr << "lift invoke: " << emulator_error->message << '\n';
+    return kExitUsage;
   }
   const long peak_kb = proc_status_kb(emulator.function_pid(), "VmHWM:");
   if (progress) progress->finish();
@@ -204,7 +239,9 @@ int run_invoke(const InvokeOptions& options) {
   if (options.count > 1) {
     std::sort(durations.begin(), durations.end());
     const auto at = [&](double q) { return durations[static_cast<std::size_t>(q * static_cast<double>(durations.size() - 1))]; };
-    std::cerr << "lift invoke: " << options.count << " invocations, " << errors << " errors; latency min "
+    std::cerr << "lift invoke: " << options.count << " invocations";
+    if (options.concurrency > 1) std::cerr << " (" << options.concurrency << " at a time)";
+    std::cerr << ", " << errors << " errors; latency min "
               << milliseconds(durations.front()) << ", median " << milliseconds(at(0.5)) << ", p99 " << milliseconds(at(0.99))
               << ", max " << milliseconds(durations.back());
     if (init) std::cerr << "; init " << milliseconds(*init);
@@ -229,6 +266,11 @@ void add_invoke_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   invoke->add_option("-m,--memory", options->memory_mb, "memory size in MB")->check(CLI::Range(128, 10240))->capture_default_str();
   invoke->add_option("-n,--count", options->count, "invoke N times and report latency")->check(CLI::Range(1, 10000000));
+  invoke->add_option("--concurrency", options->concurrency,
+                     "run the function as Lambda Managed Instances do, N invocations at once "
+                     "(AWS_LAMBDA_MAX_CONCURRENCY=N), and send the event N at a time (N times unless --count)")
+      ->check(CLI::Range(1u, kMaxConcurrency))
+      ->capture_default_str();
   invoke->callback([options, &exit_code] { exit_code = run_invoke(*options); });
 }
 

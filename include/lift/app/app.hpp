@@ -196,6 +196,10 @@ class Group : public detail::Registrations<Group> {
   std::size_t index_;
 };
 
+// Thread safety: register at init, from one thread; once frozen (the first dispatch) an App is
+// only read, and lift::run(app) dispatches to it from every worker at once. Handlers and
+// middleware are then called concurrently: what they capture must be thread-safe (lift's own
+// middleware, observability included, is).
 class App : public detail::Registrations<App> {
  public:
   App();

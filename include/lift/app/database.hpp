@@ -108,7 +108,8 @@ inline Result<std::string> request_tenant(const Context& ctx, const RequestTable
 
 // A DynamORM table made once (at init) and bound to each request with for_request(ctx): one
 // call instead of a tenant lookup, a deadline and a create-once flag in every handler.
-// Thread-safe; copies share the create-once state.
+// Thread safety: thread-safe; copies share the create-once state (taken once, whichever worker
+// comes first).
 template <class T>
 class RequestTable {
  public:

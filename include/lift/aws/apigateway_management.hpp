@@ -60,6 +60,8 @@ struct ConnectionInfo {
   ConnectionIdentity identity{};
 };
 
+// Thread safety: settings fixed once created, over a thread-safe HTTP client and credentials
+// chain; share one across every worker of lift::run(app).
 class ApiGatewayManagementClient {
  public:
   using Deadline = std::chrono::steady_clock::time_point;

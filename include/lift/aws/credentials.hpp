@@ -60,7 +60,8 @@ Result<Credentials> parse_container_credentials(std::string_view json);
 std::optional<std::string> resolve_region(const ProfileFiles& files = {});
 
 // Asks each provider in turn and caches the answer; temporary credentials are fetched again
-// once they are within `refresh_before` of expiring. Thread-safe.
+// once they are within `refresh_before` of expiring. Thread safety: thread-safe (one lock around
+// the cached credentials and their refresh); share one chain across workers.
 class CredentialsChain {
  public:
   using Clock = std::function<std::chrono::system_clock::time_point()>;

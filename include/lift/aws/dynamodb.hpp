@@ -58,6 +58,8 @@ struct DynamoDbOptions {
   std::shared_ptr<CredentialsChain> credentials{};   // null: the standard chain
 };
 
+// Thread safety: settings are fixed once created and the HTTP client and credentials chain it
+// uses are thread-safe; share one client across every worker of lift::run(app).
 class DynamoDbClient {
  public:
   using Deadline = std::chrono::steady_clock::time_point;

@@ -84,7 +84,8 @@ inline constexpr std::string_view kHttpInvalidUrl = "Http.InvalidUrl";          
 inline constexpr std::string_view kHttpInvalidRequest = "Http.InvalidRequest";      // not retryable (bad method or header)
 inline constexpr std::string_view kHttpProxyFailed = "Http.ProxyFailed";            // not retryable
 
-// Thread-safe: concurrent sends use separate connections. One per process is typical.
+// Thread safety: thread-safe; concurrent sends use separate connections of the keep-alive pool.
+// One per process, shared by every worker of lift::run(app), is typical.
 class HttpClient {
  public:
   explicit HttpClient(HttpClientOptions options = {});

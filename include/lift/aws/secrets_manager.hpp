@@ -61,6 +61,8 @@ struct SecretValue {
   std::optional<std::chrono::system_clock::time_point> created_date{};
 };
 
+// Thread safety: settings fixed once created, over a thread-safe HTTP client and credentials
+// chain; share one across every worker of lift::run(app).
 class SecretsManagerClient {
  public:
   using Deadline = std::chrono::steady_clock::time_point;

@@ -69,6 +69,8 @@ struct Parameters {
   std::vector<std::string> invalid_parameters{};
 };
 
+// Thread safety: settings fixed once created, over a thread-safe HTTP client and credentials
+// chain; share one across every worker of lift::run(app).
 class SsmClient {
  public:
   using Deadline = std::chrono::steady_clock::time_point;

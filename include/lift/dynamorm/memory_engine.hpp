@@ -25,7 +25,8 @@
 // AttributeUpdates, KeyConditions, QueryFilter, ScanFilter, ConditionalOperator) are refused
 // with a ValidationException; AttributesToGet is accepted. Nothing is persisted.
 //
-// Thread-safe: one mutex serialises the operations, so each is atomic (transactions included).
+// Thread safety: thread-safe; one mutex serialises the operations, so each is atomic
+// (transactions included) when several workers share the engine.
 
 #include <chrono>
 #include <functional>

@@ -183,6 +183,9 @@ class TableCore {
 
 }  // namespace detail
 
+// Thread safety: a Table holds its model and a pointer to its client, nothing that changes; one
+// Table may be shared by every worker of lift::run(app), as may its client (with_tenant and the
+// other copies are values of their own).
 template <class T>
 class Table {
  public:

@@ -23,6 +23,8 @@
 
 namespace lift::http {
 
+// Thread safety: add routes first, from one thread; match() is const and only reads, so once
+// registration is over one Router may be used by any number of threads.
 class Router {
  public:
   using RouteId = std::size_t;

@@ -82,6 +82,8 @@ struct ApiGatewayConfig {
   bool pretty_logs = false;
 };
 
+// Thread safety: start() and stop() from one thread; requests are served concurrently, up to
+// FunctionConfig::concurrency at once in the function (the rest wait in the emulator's queue).
 class ApiGatewayEmulator {
  public:
   explicit ApiGatewayEmulator(ApiGatewayConfig config);

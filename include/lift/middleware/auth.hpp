@@ -12,6 +12,9 @@
 // The principal (subject, tenant, roles, scopes, claims) is stored on the context for the rest
 // of the chain. A refused request is the security layer's typed error (401 Unauthorized or
 // 403 Forbidden with a machine-readable reason in its details), rendered like every error.
+//
+// Thread safety: the middleware share their verifier (thread-safe) across workers; the principal
+// belongs to the request's Context.
 
 #include <functional>
 #include <memory>

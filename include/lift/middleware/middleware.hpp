@@ -6,6 +6,9 @@
 //           lift::mw::body_limit(1 << 20), lift::mw::security_headers());
 //
 // Order matters the usual onion way: the first one registered is the outermost.
+//
+// Thread safety: each returns a Middleware that keeps only its settings; lift::run(app) calls it
+// from every worker at once, and what it knows of a request lives in that request's Context.
 
 #include <chrono>
 #include <cstddef>

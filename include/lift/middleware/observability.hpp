@@ -1,7 +1,7 @@
 #pragma once
 // Wires the observability layer into every invocation, HTTP or not:
 //
-//   lift::mw::Observability obs;                 // one per process (per worker), lives in main
+//   lift::mw::Observability obs;                 // one per process, shared by the workers, lives in main
 //   app.use(lift::mw::observability(obs));
 //   app.get("/orders/:id", [](lift::Context& ctx) {
 //     lift::mw::observability_of(ctx)->logger.info("loading", {{"order", *ctx.param("id")}});
@@ -13,7 +13,8 @@
 // invocation), opens a "## handler" subsegment, and records per-request metrics: `Requests`
 // (Count), `Latency` (Milliseconds) and `Errors` (Count, for 5xx and failed invocations), with
 // the route pattern, the method and the status class (2xx, 4xx, ...) as dimensions, so the
-// cardinality stays that of the routes. A request no route matched is measured under a stable
+// cardinality stays that of the routes; each document carries the invocation's
+// function_request_id (metadata, as log lines carry it). A request no route matched is measured under a stable
 // name for what answered it: NotFound (404), MethodNotAllowed (405), Options (an automatic
 // OPTIONS answer or a CORS preflight) or Unmatched (middleware answered first: 401, 413, ...);
 // any other event under its kind (sqs, s3, ...). The same name is the handler subsegment's
@@ -35,8 +36,15 @@
 
 namespace lift::mw {
 
-// The three objects a function keeps for its life. Not thread-safe (as the objects): with
-// several workers, give each its own App and Observability.
+// The three objects a function keeps for its life.
+//
+// Thread safety: one Observability is shared by every worker of lift::run(app) (Lambda Managed
+// Instances, AWS_LAMBDA_MAX_CONCURRENCY > 1). Each worker runs one invocation at a time on its
+// own thread, and what belongs to an invocation (log keys and request id, the debug buffer and
+// sampling decision, its EMF document, its trace and open subsegments) is kept per thread by the
+// objects themselves: a line logged or a metric added from a handler, through obs or
+// observability_of(ctx), belongs to that handler's invocation. Lines and documents are written
+// whole; the cold start is recorded once per process.
 struct Observability {
   observability::Logger logger;
   observability::Metrics metrics;

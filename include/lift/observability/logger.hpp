@@ -5,12 +5,20 @@
 //
 // A Logger is driven by whoever runs invocations (a middleware):
 //   logger.begin_invocation(ctx);   ... handler logs ...   logger.end_invocation(failed);
-// It never throws and never blocks on anything but the write of a line. A Logger and its
-// children share one invocation state and one sink: use a family from one thread at a time
-// (one family per worker).
+// It never throws and never blocks on anything but the write of a line.
+//
+// Thread safety: one Logger (and its children) may be shared by every worker of
+// lift::run(app) (AWS_LAMBDA_MAX_CONCURRENCY > 1). The invocation scope is per thread: a line
+// logged on a worker carries the request id, trace id, invocation keys, sampling decision and
+// debug buffer of the invocation that worker runs, never another's (the runtime runs each
+// invocation on one thread, start to end; a thread a handler starts itself is outside any
+// invocation). Settings are fixed at construction; persistent keys may be changed while other
+// threads log (each line reads one consistent set); a custom sink is called by one thread at a
+// time, so its lines are whole.
 
 #include <boost/json/value.hpp>
 
+#include <atomic>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -18,6 +26,7 @@
 #include <functional>
 #include <initializer_list>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -116,7 +125,46 @@ struct LoggerOptions {
 
 namespace detail {
 struct LoggerCore;
-}
+
+// The persistent keys of one Logger. Every line reads a snapshot, and append_keys/remove_keys
+// replace the whole list, so workers sharing a Logger may log while one of them changes keys.
+class LoggerKeys {
+ public:
+  using List = std::vector<LogField>;
+  LoggerKeys() = default;
+  LoggerKeys(const LoggerKeys& other) : keys_(other.snapshot()) { any_.store(keys_ != nullptr, std::memory_order_release); }
+  LoggerKeys& operator=(const LoggerKeys& other) {
+    if (this != &other) {
+      auto keys = other.snapshot();
+      const std::lock_guard lock(mutex_);
+      keys_ = std::move(keys);
+      any_.store(keys_ != nullptr, std::memory_order_release);
+    }
+    return *this;
+  }
+  ~LoggerKeys() = default;
+
+  // Null when there are none (then without taking the lock: most loggers never have keys).
+  [[nodiscard]] std::shared_ptr<const List> snapshot() const {
+    if (!any_.load(std::memory_order_acquire)) return nullptr;
+    const std::lock_guard lock(mutex_);
+    return keys_;
+  }
+  template <class Edit>
+  void edit(Edit&& edit) {
+    const std::lock_guard lock(mutex_);
+    auto next = keys_ ? std::make_shared<List>(*keys_) : std::make_shared<List>();
+    std::forward<Edit>(edit)(*next);
+    keys_ = std::move(next);
+    any_.store(true, std::memory_order_release);
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::shared_ptr<const List> keys_;
+  std::atomic<bool> any_{false};
+};
+}  // namespace detail
 
 class Logger {
  public:
@@ -146,24 +194,26 @@ class Logger {
   // replaces its value. Keys named like a standard key are ignored.
   void append_keys(LogFields fields);
   void remove_keys(std::initializer_list<std::string_view> keys);
-  // Keys for the current invocation only, shared by the whole family, cleared by
-  // end_invocation().
+  // Keys for the invocation this thread runs, shared by the whole family, cleared by
+  // end_invocation(). Outside an invocation they are ignored.
   void append_invocation_keys(LogFields fields);
-  // The `correlation_id` key, cleared by end_invocation().
+  // The `correlation_id` key of this thread's invocation, cleared by end_invocation(); ignored
+  // outside an invocation.
   void set_correlation_id(std::string id);
 
   // A logger with this logger's keys plus `fields`, sharing its sink, settings and invocation.
   [[nodiscard]] Logger child(LogFields fields) const;
 
-  // Invocation scope: adds the Lambda context keys (cold_start, function_request_id,
-  // function_arn, xray_trace_id), draws the debug sample, starts the buffer.
+  // Invocation scope, for the calling thread: adds the Lambda context keys (cold_start, true on
+  // the family's first invocation only; function_request_id, function_arn, xray_trace_id),
+  // draws the debug sample, starts the buffer.
   void begin_invocation(const runtime::InvocationContext& context) noexcept;
   // Flushes the buffer when `failed`, drops it otherwise; clears invocation keys.
   void end_invocation(bool failed = false) noexcept;
-  // Writes the buffered lines now.
+  // Writes the buffered lines of this thread's invocation now.
   void flush_buffer() const noexcept;
 
-  // Whether this invocation was picked by debug sampling.
+  // Whether this thread's invocation was picked by debug sampling.
   [[nodiscard]] bool sampled() const noexcept;
 
  private:
@@ -174,7 +224,7 @@ class Logger {
   void write_entry(LogLevel level, std::string_view message, LogFields fields, const ErrorKey* error) const noexcept;
 
   std::shared_ptr<detail::LoggerCore> core_;
-  std::vector<LogField> keys_;
+  detail::LoggerKeys keys_;
 };
 
 }  // namespace lift::observability

@@ -6,8 +6,17 @@
 //   metrics.begin_invocation(ctx);   // ColdStart metric on the first one, when enabled
 //   metrics.add("OrdersPlaced", 1, Unit::count);
 //   metrics.end_invocation();        // one or more EMF documents, then cleared
-// What is still pending when the object is destroyed is flushed (shutdown). Not thread-safe:
-// one Metrics per worker.
+// What is still pending when the object is destroyed is flushed (shutdown).
+//
+// Thread safety: one Metrics may be shared by every worker of lift::run(app)
+// (AWS_LAMBDA_MAX_CONCURRENCY > 1). Between begin_invocation and end_invocation, what a thread
+// records (metrics, dimensions, metadata, timestamp) belongs to the invocation that thread runs
+// and is flushed as that invocation's own documents; the runtime runs each invocation on one
+// thread, start to end. What is recorded outside an invocation (at init, on a thread a handler
+// started) is shared, under a lock, and goes out with the next flush outside an invocation or
+// the next invocation to end. The namespace and default dimensions are shared configuration:
+// changes apply from the next invocation on (and to the calling thread's own at once). The
+// ColdStart metric is written once per object; the sink gets one document at a time.
 
 #include <boost/json/value.hpp>
 
@@ -170,17 +179,19 @@ class Metrics {
   // The `_aws.Timestamp` of the next flush (default: the flush time).
   void set_timestamp(std::chrono::system_clock::time_point time) noexcept;
 
-  // Number of distinct metrics pending.
+  // Number of distinct metrics pending (for this thread's invocation, inside one).
   [[nodiscard]] std::size_t size() const noexcept;
 
   // The documents the pending metrics make, without writing or clearing them.
   [[nodiscard]] Result<std::vector<std::string>> serialize() const;
   // Writes the pending metrics and clears them with this flush's dimensions and metadata
-  // (default dimensions and the namespace stay). Nothing pending: nothing written.
+  // (default dimensions and the namespace stay). Nothing pending: nothing written. Inside an
+  // invocation, this thread's invocation's metrics; outside, the shared ones.
   Result<void> flush() noexcept;
 
   void begin_invocation(const runtime::InvocationContext& context) noexcept;
-  // flush(), with the warning when nothing was recorded.
+  // flush() of this thread's invocation, with the warning when nothing was recorded, and of
+  // what was recorded outside an invocation since the last flush.
   Result<void> end_invocation() noexcept;
 
  private:

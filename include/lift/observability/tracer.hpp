@@ -12,8 +12,14 @@
 //   tracer.end_invocation();
 //
 // Nothing is recorded or sent when the invocation has no trace header or is not sampled.
-// Sending never blocks (a non-blocking datagram; a full socket buffer drops it). Not
-// thread-safe: one Tracer per worker.
+// Sending never blocks (a non-blocking datagram; a full socket buffer drops it).
+//
+// Thread safety: one Tracer may be shared by every worker of lift::run(app)
+// (AWS_LAMBDA_MAX_CONCURRENCY > 1). The trace, the sampling decision and the stack of open
+// subsegments belong to the invocation the calling thread runs (the runtime runs each on one
+// thread, start to end), so subsegments of concurrent invocations never take each other as
+// parent. A Subsegment belongs to the invocation it was begun in: end it on that invocation's
+// thread. The socket, the sink (one datagram at a time) and the counters are shared.
 
 #include <boost/json/value.hpp>
 
@@ -160,14 +166,15 @@ class Tracer {
 
   explicit Tracer(TracerOptions options = {});
 
-  // Takes the trace from context.trace_id, else from _X_AMZN_TRACE_ID. A malformed header
-  // means no tracing for this invocation.
+  // Starts the calling thread's invocation. Takes the trace from context.trace_id, else from
+  // _X_AMZN_TRACE_ID. A malformed header means no tracing for this invocation.
   void begin_invocation(const runtime::InvocationContext& context) noexcept;
   // The same from a header value; returns why it was rejected.
   Result<void> begin_invocation(std::string_view trace_header) noexcept;
   // Forgets the trace; subsegments still open are not sent.
   void end_invocation() noexcept;
 
+  // Of the calling thread's invocation (false and nullopt outside one).
   [[nodiscard]] bool sampled() const noexcept;
   [[nodiscard]] const std::optional<TraceHeader>& trace() const noexcept;
 

@@ -115,6 +115,11 @@ struct Options {
 };
 
 // The process-wide runtime: one per process, created in main().
+//
+// Thread safety: with AWS_LAMBDA_MAX_CONCURRENCY = N (Lambda Managed Instances) or
+// Options::concurrency, run() calls the handler from N worker threads at once, each with its own
+// Runtime API connection and one invocation at a time, start to end: the handler and what it
+// shares must be thread-safe. on_shutdown() is for init, before run().
 class Runtime {
  public:
   explicit Runtime(Options options = {});

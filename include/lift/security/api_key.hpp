@@ -99,6 +99,8 @@ struct ApiKeyOptions {
   std::function<std::chrono::system_clock::time_point()> clock{};  // null: the system clock
 };
 
+// Thread safety: holds its options and a store, which must be thread-safe (both shipped stores
+// are); share one verifier across the workers of lift::run(app).
 class ApiKeyVerifier {
  public:
   explicit ApiKeyVerifier(std::shared_ptr<const ApiKeyStore> store, ApiKeyOptions options = {});

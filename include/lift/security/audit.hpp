@@ -42,6 +42,9 @@ using AuditSink = std::function<void(std::string_view line)>;
 std::string audit_line(const AuditRecord& record, const Masker& masker,
                        std::chrono::system_clock::time_point now);
 
+// Thread safety: one AuditLog may be shared by every worker of lift::run(app); records are
+// formatted independently and the default sink writes each line whole. A custom sink is called
+// from several threads at once and must be thread-safe itself.
 class AuditLog {
  public:
   // `sink` null: a line on stdout (one fwrite, which stdio serialises, then a flush).

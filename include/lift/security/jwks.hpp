@@ -94,7 +94,8 @@ struct JwksOptions {
   std::function<std::chrono::steady_clock::time_point()> clock{};  // null: steady_clock::now
 };
 
-// Thread-safe; share one per issuer (std::shared_ptr).
+// Thread safety: thread-safe (the key set and its refresh are under a lock); share one per
+// issuer (std::shared_ptr) across every worker of lift::run(app).
 class JwksProvider {
  public:
   struct Stats {

@@ -47,6 +47,8 @@ struct SecretsOptions {
 // such string/number/bool field.
 inline constexpr std::string_view kSecretFieldMissing = "SecretFieldMissing";
 
+// Thread safety: the cache and its statistics are under a lock (not held while a value is
+// fetched); share one provider across every worker of lift::run(app).
 class SecretsProvider {
  public:
   struct Stats {

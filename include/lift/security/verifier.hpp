@@ -22,6 +22,8 @@
 
 namespace lift::security {
 
+// Thread safety: verify() only reads the keys and options (a JwksProvider is thread-safe); share
+// one verifier across every worker of lift::run(app).
 class JwtVerifier {
  public:
   // One configured key; a token with a "kid" other than the key's (when the key has one) is

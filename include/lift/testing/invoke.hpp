@@ -121,6 +121,8 @@ enum class Api {
 // HTTP requests to an App, each made into the event API Gateway would send (headers, query,
 // cookies, body; binary bodies base64-encoded) and the answer read back as API Gateway reads it.
 // Targets are paths with an optional query, percent-encoded as on the wire: "/orders?limit=10".
+// Thread safety: a value bound to a frozen App; calls only read it, so threads may each use their
+// own Http (or share one) to drive the App concurrently.
 class Http {
  public:
   explicit Http(const App& app, Api api = Api::http) : app_(&app), api_(api) {}

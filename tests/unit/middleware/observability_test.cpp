@@ -11,32 +11,14 @@
 
 #include "lift/lift.hpp"
 #include "lift/middleware/observability.hpp"
+#include "observability_capture.hpp"
 
 namespace {
 
 namespace obs = lift::observability;
 
-struct Captured {
-  std::vector<std::string> logs, documents, datagrams;
-};
-
-lift::mw::Observability make_observability(Captured& out) {
-  obs::LoggerOptions log;
-  log.service = "orders";
-  log.level = obs::LogLevel::info;
-  log.format = obs::LogFormat::json;
-  log.sink = [&out](std::string_view line) { out.logs.emplace_back(line); };
-  obs::MetricsOptions metrics;
-  metrics.metrics_namespace = "Shop";
-  metrics.service = "orders";
-  metrics.warn_on_empty = false;
-  metrics.sink = [&out](std::string_view document) { out.documents.emplace_back(document); };
-  obs::TracerOptions tracer;
-  tracer.service = "orders";
-  tracer.enabled = true;
-  tracer.sink = [&out](std::string_view datagram) { out.datagrams.emplace_back(datagram); };
-  return lift::mw::Observability{obs::Logger(std::move(log)), obs::Metrics(std::move(metrics)), obs::Tracer(std::move(tracer))};
-}
+using lift::middleware_test::Captured;
+using lift::middleware_test::make_observability;
 
 lift::runtime::Invocation invocation(std::string payload) {
   lift::runtime::Invocation in;
