@@ -6,6 +6,10 @@
 //           lift::mw::body_limit(1 << 20), lift::mw::security_headers());
 //
 // Order matters the usual onion way: the first one registered is the outermost.
+//
+// On a streaming route (lift::stream) the status and headers leave with the first piece of the
+// body, before next() returns: request_id, cors and security_headers then add their headers on
+// the way in; compression leaves a streamed body alone.
 
 #include <chrono>
 #include <cstddef>
