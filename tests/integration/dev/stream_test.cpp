@@ -4,23 +4,23 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <fstream>
-#include <mutex>
 #include <optional>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <boost/json.hpp>
 
 #include "lift/local/api_gateway_emulator.hpp"
+#include "support/files.hpp"
+#include "support/log_lines.hpp"
 #include "support/timed_http.hpp"
 
 namespace {
 
+using lift::testing_support::LogLines;
+using lift::testing_support::read_file;
 using lift::testing_support::timed_get;
-using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
 class DevStreaming : public ::testing::Test {
@@ -30,20 +30,12 @@ class DevStreaming : public ::testing::Test {
     config.function.command = {LIFT_DEV_STREAM_FUNCTION};
     config.function.timeout = 5000ms;
     config.watch = false;
-    config.log = [this](std::string_view line) {
-      std::lock_guard lock(log_mutex_);
-      log_ += std::string(line) + "\n";
-    };
+    config.log = log_.sink();
     gateway_.emplace(std::move(config));
     ASSERT_TRUE(gateway_->start());
   }
-  std::string log() {
-    std::lock_guard lock(log_mutex_);
-    return log_;
-  }
-  std::mutex log_mutex_;
-  std::string log_;
-  std::optional<lift::local::ApiGatewayEmulator> gateway_;  // last: it logs into the above until it stops
+  LogLines log_;
+  std::optional<lift::local::ApiGatewayEmulator> gateway_;  // after log_: it logs there until it stops
 };
 
 TEST_F(DevStreaming, TheFirstChunkArrivesBeforeTheHandlerEnds) {
@@ -66,9 +58,7 @@ TEST_F(DevStreaming, AnErrorAfterTheFirstByteCutsTheConnection) {
   EXPECT_EQ(answer.status, 200);
   EXPECT_EQ(answer.body(), "partial\n");
   EXPECT_FALSE(answer.complete);  // no last chunk: the client sees a broken body, as from a Function URL
-  const auto deadline = Clock::now() + 5s;
-  while (log().find("ReportFailed") == std::string::npos && Clock::now() < deadline) std::this_thread::sleep_for(10ms);
-  EXPECT_NE(log().find("ReportFailed"), std::string::npos) << log();
+  EXPECT_TRUE(log_.wait_for("ReportFailed")) << log_.text();
   // The gateway and the function carry on.
   EXPECT_EQ(timed_get(gateway_->port(), "/plain").body(), "plain");
 }
@@ -105,15 +95,8 @@ TEST_F(DevStreaming, HelloStillAnswersBuffered) {
   EXPECT_NE(answer.body().find("hello, dev"), std::string::npos);
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(std::string(LIFT_TEST_SOURCE_DIR) + "/" + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 TEST(DevStreamingReadme, TheReadmeExampleIsTheTestedCode) {
-  const std::string source = read_file("tests/integration/dev/stream_function.cpp");
+  const std::string source = read_file(std::string(LIFT_TEST_SOURCE_DIR) + "/tests/integration/dev/stream_function.cpp");
   const std::string begin_mark = "  // README: begin\n";
   const auto begin = source.find(begin_mark);
   const auto end = source.find("  // README: end\n");
@@ -124,7 +107,7 @@ TEST(DevStreamingReadme, TheReadmeExampleIsTheTestedCode) {
   std::string unindented;
   std::istringstream lines(code);
   for (std::string line; std::getline(lines, line);) unindented += (line.starts_with("  ") ? line.substr(2) : line) + "\n";
-  EXPECT_NE(read_file("README.md").find(unindented), std::string::npos) << "README.md's streaming example differs from:\n" << unindented;
+  EXPECT_NE(read_file(std::string(LIFT_TEST_SOURCE_DIR) + "/README.md").find(unindented), std::string::npos) << "README.md's streaming example differs from:\n" << unindented;
 }
 
 }  // namespace

@@ -4,16 +4,18 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <mutex>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "lift/local/api_gateway_emulator.hpp"
+#include "support/log_lines.hpp"
 #include "support/timed_http.hpp"
 
 namespace {
 
+using lift::testing_support::LogLines;
 using lift::testing_support::TimedAnswer;
 using lift::testing_support::timed_get;
 using namespace std::chrono_literals;
@@ -26,22 +28,13 @@ class GatewayStreaming : public ::testing::Test {
     config.function.timeout = 5s;
     config.function.concurrency = 4;
     config.watch = false;
-    config.log = [this](std::string_view line) {
-      std::lock_guard lock(mutex_);
-      log_ += std::string(line) + "\n";
-    };
+    config.log = log_.sink();
     gateway_ = std::make_unique<lift::local::ApiGatewayEmulator>(std::move(config));
     auto started = gateway_->start();
     ASSERT_TRUE(started) << started.error().message;
   }
-  std::string log() {
-    std::lock_guard lock(mutex_);
-    return log_;
-  }
-
-  std::mutex mutex_;
-  std::string log_;
-  std::unique_ptr<lift::local::ApiGatewayEmulator> gateway_;  // last: it logs into the above until it stops
+  LogLines log_;
+  std::unique_ptr<lift::local::ApiGatewayEmulator> gateway_;  // after log_: it logs there until it stops
 };
 
 TEST_F(GatewayStreaming, PiecesReachEachClientAsTheyCome) {
@@ -68,8 +61,7 @@ TEST_F(GatewayStreaming, AFailureAfterTheFirstByteCutsTheConnection) {
   EXPECT_EQ(answer.status, 200);
   EXPECT_EQ(answer.body(), "first\n");
   EXPECT_FALSE(answer.complete);
-  for (int i = 0; i < 300 && log().find("Fake.Failed") == std::string::npos; ++i) std::this_thread::sleep_for(10ms);
-  EXPECT_NE(log().find("Fake.Failed"), std::string::npos) << log();
+  EXPECT_TRUE(log_.wait_for("Fake.Failed")) << log_.text();
   // Buffered answers are as before.
   const auto echoed = timed_get(gateway_->port(), "/echo");
   EXPECT_EQ(echoed.status, 200);
