@@ -17,6 +17,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "lift/app/errors.hpp"
+#include "lift/app/stream.hpp"
 #include "lift/aws/deadline.hpp"
 #include "lift/core/json_text.hpp"
 #include "lift/core/log_line.hpp"
@@ -165,10 +166,13 @@ struct App::Impl {
     default_render(ctx, error);
   }
 
-  // Runs the middleware and the route (or the 404/405 answer) for an HTTP request.
-  void dispatch(Context& ctx) const {
+  // Runs the middleware and the route (or the 404/405 answer) for an HTTP request. A streaming
+  // route writes through `stream` (null: its pieces are collected into the body). Returns the
+  // error that came back after a streamed answer had started, which can no longer be rendered.
+  Result<void> dispatch(Context& ctx, runtime::ResponseStream* stream = nullptr) const {
     Result<void> result;
     bool strip_body = false;
+    std::optional<ResponseWriter> writer;
     try {
       auto& request = ctx.request();
       std::string_view target = request.raw_path.empty() ? std::string_view(request.path) : std::string_view(request.raw_path);
@@ -186,6 +190,10 @@ struct App::Impl {
         const auto& route = routes[match.route];
         detail::ContextAccess::set_route(ctx, route.pattern);
         strip_body = match.automatic_head;
+        if (route.handler.streaming) {
+          writer.emplace(ctx, stream);
+          detail::ContextAccess::set_writer(ctx, &*writer);
+        }
         result = run_chain(route.chain, route.handler.endpoint, ctx);
       } else if (match.kind == Kind::method_not_allowed) {
         std::string allow = std::move(match.allow);
@@ -204,9 +212,46 @@ struct App::Impl {
       log_exception("a handler", ctx.request_id());
       result = errors::internal();
     }
+    detail::ContextAccess::set_writer(ctx, nullptr);
+    if (writer) {
+      writer->end();
+      if (writer->streaming() && writer->started()) return result;
+    }
     if (!result) render(ctx, result.error());
     if (strip_body) ctx.response().body.clear();
+    return {};
   }
+
+  // The answer to an HTTP request dispatched for an invocation (see finish_http).
+  Result<runtime::Response> answer_http(Context& ctx, runtime::ResponseStream* stream) const {
+    stream = http_stream(stream, ctx.request().source);
+    if (auto late = dispatch(ctx, stream); !late) return std::move(late).error();
+    return finish_http(ctx, stream);
+  }
+
+  // Buffered (`stream` null): the answer in the source's shape, returned. Streaming: the status,
+  // headers and cookies then the body, sent through the stream unless a streaming route sent
+  // them already (nothing is returned).
+  static Result<runtime::Response> finish_http(Context& ctx, runtime::ResponseStream* stream) {
+    if (stream == nullptr) return runtime::Response{http::serialize_response(ctx.response(), ctx.request())};
+    if (!stream->started()) {
+      ResponseWriter whole(ctx, stream);
+      if (auto sent = whole.flush(); !sent) return std::move(sent).error();
+    }
+    return runtime::Response{};
+  }
+
+  // The stream an HTTP answer goes through, or null for a buffered answer. Function URLs and
+  // API Gateway (REST APIs on AWS; HTTP APIs locally, as `lift dev` serves them) read the
+  // HTTP-integration stream; ALB and WebSocket APIs read only buffered answers, which are then
+  // the stream's JSON body.
+  static runtime::ResponseStream* http_stream(runtime::ResponseStream* stream, http::Source source) noexcept {
+    const bool streams = source == http::Source::function_url || source == http::Source::api_gateway_rest ||
+                         source == http::Source::api_gateway_http;
+    return streams ? stream : nullptr;
+  }
+
+  Result<runtime::Response> invoke(const runtime::Invocation& invocation, runtime::ResponseStream* stream) const;
 };
 
 App::App() : impl_(std::make_unique<Impl>()) {}
@@ -365,12 +410,30 @@ http::Response App::handle(http::Request request, const runtime::InvocationConte
   const auto kind = http::kind_of(request.source);
   Context ctx(std::move(request), invocation);
   detail::ContextAccess::set_event(ctx, kind, nullptr);
-  impl_->dispatch(ctx);
+  (void)impl_->dispatch(ctx);
   return std::move(ctx.response());
 }
 
 Result<runtime::Response> App::invoke(const runtime::Invocation& invocation) const {
   impl_->freeze();
+  return impl_->invoke(invocation, nullptr);
+}
+
+bool App::streams() const noexcept {
+  return std::any_of(impl_->routes.begin(), impl_->routes.end(), [](const Route& route) { return route.handler.streaming; });
+}
+
+Result<void> App::invoke_streaming(const runtime::Invocation& invocation, runtime::ResponseStream& stream) const {
+  impl_->freeze();
+  auto answer = impl_->invoke(invocation, &stream);
+  if (!answer) return std::move(answer).error();
+  if (stream.started()) return {};
+  // Not an HTTP answer streamed: the buffered answer is the stream's body.
+  if (auto typed = stream.set_content_type(std::string(answer->media_type())); !typed) return typed;
+  return stream.write(answer->body);
+}
+
+Result<runtime::Response> App::Impl::invoke(const runtime::Invocation& invocation, runtime::ResponseStream* stream) const {
   const aws::InvocationDeadline deadline(steady_deadline(&invocation.context));
   // The common case, an HTTP API or Function URL request, is read without building a DOM;
   // everything else (and anything unusual about such an event) takes the DOM path below.
@@ -380,12 +443,11 @@ Result<runtime::Response> App::invoke(const runtime::Invocation& invocation) con
       const Impl& impl;
       std::unique_ptr<Context> ctx;
       ~Lease() { impl.give_back(std::move(ctx)); }
-    } lease{*impl_, impl_->take_context(&invocation.context)};
+    } lease{*this, take_context(&invocation.context)};
     auto& ctx = *lease.ctx;
     if (http::read_http_api_event(invocation.payload, ctx.request())) {
       detail::ContextAccess::set_event_text(ctx, http::kind_of(ctx.request().source), invocation.payload);
-      impl_->dispatch(ctx);
-      return runtime::Response{http::serialize_response(ctx.response(), ctx.request())};
+      return answer_http(ctx, stream);
     }
   }
   // Most events fit in the stack buffer: parsing then allocates nothing.
@@ -399,28 +461,22 @@ Result<runtime::Response> App::invoke(const runtime::Invocation& invocation) con
 
   if (http::is_http(kind)) {
     auto request = http::request_from_event(event, kind);
-    http::Request answered_as;
-    http::Response response;
     if (!request) {
       // Answer in the shape of the source so the caller gets a 400, not a Lambda error.
+      http::Request answered_as;
       answered_as.source = http::source_of(kind);
       answered_as.request_id = context.request_id;
       Context ctx(std::move(answered_as), &context);
-      impl_->render(ctx, request.error());
-      response = std::move(ctx.response());
-      answered_as = std::move(ctx.request());
-    } else {
-      Context ctx(std::move(*request), &context);
-      detail::ContextAccess::set_event(ctx, kind, &event);
-      impl_->dispatch(ctx);
-      response = std::move(ctx.response());
-      answered_as = std::move(ctx.request());
+      render(ctx, request.error());
+      return finish_http(ctx, http_stream(stream, ctx.request().source));
     }
-    return runtime::Response{http::serialize_response(response, answered_as)};
+    Context ctx(std::move(*request), &context);
+    detail::ContextAccess::set_event(ctx, kind, &event);
+    return answer_http(ctx, stream);
   }
 
-  const detail::EventDispatch dispatch{context, kind, event, impl_->app_chain, impl_->on_event};
-  auto answer = detail::dispatch_event(dispatch, impl_->sources);
+  const detail::EventDispatch dispatch{context, kind, event, app_chain, on_event};
+  auto answer = detail::dispatch_event(dispatch, sources);
   if (!answer) return std::move(answer).error();
   return runtime::Response{boost::json::serialize(*answer)};
 }

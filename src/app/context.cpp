@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "lift/app/database.hpp"
+#include "lift/app/stream.hpp"
 #include "lift/http/fields.hpp"
 #include "context_access.hpp"
 #include "lift/json/document.hpp"
@@ -57,11 +58,14 @@ void ContextAccess::reset(Context& ctx, const runtime::InvocationContext* invoca
   ctx.route_ = {};
   ctx.request_id_.clear();
   ctx.responded_ = false;
+  ctx.writer_ = nullptr;
   ctx.values_.clear();
   ctx.typed_values_.clear();
 }
 
 }  // namespace detail
+
+bool Context::response_started() const noexcept { return writer_ != nullptr && writer_->streaming() && writer_->started(); }
 
 aws::DynamoDbClient& Context::db() const { return dynamodb(); }
 

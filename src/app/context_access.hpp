@@ -16,6 +16,10 @@ namespace lift::detail {
 struct ContextAccess {
   static void set_route(Context& ctx, std::string_view pattern) noexcept { ctx.route_ = pattern; }
 
+  // The writer of a streaming route while its chain runs (null after).
+  static void set_writer(Context& ctx, ResponseWriter* writer) noexcept { ctx.writer_ = writer; }
+  static ResponseWriter* writer(const Context& ctx) noexcept { return ctx.writer_; }
+
   static void set_event(Context& ctx, events::Kind kind, const boost::json::value* event) noexcept {
     ctx.kind_ = kind;
     ctx.event_ = event;

@@ -22,6 +22,13 @@ int print_openapi(const App& app) {
 
 int serve(runtime::Runtime& runtime, App& app) {
   if (auto checked = app.check(); !checked) runtime.fail_init(runtime::ErrorReport::from(checked.error()));
+  // Lambda has no way to say whether an invocation wants a stream; the function's URL (or API
+  // integration) is set to stream or not as a whole, so an app with a streaming route streams
+  // every answer.
+  if (app.streams()) {
+    return runtime.run(runtime::StreamingHandler(
+        [&app](const runtime::Invocation& invocation, runtime::ResponseStream& stream) { return app.invoke_streaming(invocation, stream); }));
+  }
   return runtime.run([&app](const runtime::Invocation& invocation) { return app.invoke(invocation); });
 }
 

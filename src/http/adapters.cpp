@@ -734,6 +734,20 @@ std::string serialize_response(const Response& response, const Request& request)
   return out;
 }
 
+SingleValueFields single_value_fields(const Response& response) {
+  SingleValueFields fields;
+  for_each_group(response.headers, false, [&](const HeaderGroup& g) {
+    std::string joined;
+    g.each_value([&joined](std::string_view value) {
+      if (!joined.empty()) joined += ", ";
+      joined += value;
+    });
+    fields.headers.emplace_back(std::string(g.name()), std::move(joined));
+  });
+  for_each_cookie(response, [&fields](std::string_view cookie) { fields.cookies.emplace_back(cookie); });
+  return fields;
+}
+
 bj::value response_to_event(const Response& response, const Request& request) {
   // One writer for both forms keeps them identical; this form is for tests and tools.
   return bj::parse(serialize_response(response, request));

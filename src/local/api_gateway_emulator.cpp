@@ -240,7 +240,24 @@ std::optional<std::string> management_id(std::string_view target) {
 struct Reply {
   GatewayAnswer answer;
   bool close = false;
+  // Set when the answer was streamed to the client already: whether all of it was (false: the
+  // connection is to be closed, as a Function URL cuts a stream whose function failed).
+  std::optional<bool> written{};
 };
+
+// A streamed answer on its way from the function to the client: filled by the Runtime API
+// emulator's connection thread (on_stream) and by the invoking pool thread, drained by the
+// I/O thread.
+struct StreamRelay {
+  std::mutex mutex;
+  std::string pending;  // bytes the I/O thread has not taken yet
+  std::string content_type;
+  std::optional<Result<InvokeResult>> result;  // set once invoke() has returned
+  net::steady_timer* waker = nullptr;  // the I/O thread's own, while it waits for more
+};
+
+// A prelude that has not ended within this many bytes is not one.
+constexpr std::size_t kMaxPreludeBytes = 128 * 1024;
 
 }  // namespace
 
@@ -637,6 +654,34 @@ struct ApiGatewayEmulator::Impl {
         net::use_awaitable, std::move(payload));
   }
 
+  // Runs emulator.invoke on the pool with the function's streamed pieces and then its result
+  // handed to `relay`, waking the I/O thread for each.
+  void start_streaming_invoke(std::string payload, const std::shared_ptr<StreamRelay>& relay) {
+    net::post(*invokers, [this, relay, event = std::move(payload)]() mutable {
+      InvokeRequest request{.payload = std::move(event)};
+      request.on_stream = [this, relay](std::string_view type, std::string_view piece) {
+        {
+          std::lock_guard lock(relay->mutex);
+          relay->content_type.assign(type);
+          relay->pending.append(piece);
+        }
+        wake(relay);
+      };
+      auto result = runtime->invoke(std::move(request));
+      {
+        std::lock_guard lock(relay->mutex);
+        relay->result = std::move(result);
+      }
+      wake(relay);
+    });
+  }
+
+  void wake(const std::shared_ptr<StreamRelay>& relay) {
+    net::post(io, [relay] {
+      if (relay->waker != nullptr) relay->waker->cancel();
+    });
+  }
+
   // How API Gateway answers for an invocation; `reader` reads a successful answer.
   GatewayAnswer answer_of(const Result<InvokeResult>& result, GatewayAnswer (*reader)(std::string_view)) {
     if (!result) {
@@ -878,14 +923,14 @@ struct ApiGatewayEmulator::Impl {
       } else if (auto id = management_id(request.target)) {
         reply = management(request.method, *id, std::move(request.body));
       } else {
-        reply = co_await through_function(std::move(request), peer);
+        reply = co_await through_function(std::move(request), peer, head ? nullptr : stream.get(), keep_alive);
       }
       if (!reply.answer.problem.empty() || !reply.answer.notice.empty()) {
         explain(std::string(message.method_string()) + " " + std::string(message.target().substr(0, 200)), reply.answer);
       }
       const int status = reply.answer.status;
       const bool keep = keep_alive && !reply.close;
-      const bool written = co_await write_answer(*stream, std::move(reply.answer), head, keep);
+      const bool written = reply.written ? *reply.written : co_await write_answer(*stream, std::move(reply.answer), head, keep);
       access(message.method_string(), message.target(), status, Clock::now() - started);
       if (!written) co_return;
       if (!keep) {
@@ -968,7 +1013,10 @@ struct ApiGatewayEmulator::Impl {
     return request;
   }
 
-  net::awaitable<Reply> through_function(IncomingRequest incoming, std::string peer) {
+  // `stream`: the client's connection, to pass a streamed answer through as it comes (null: the
+  // answer is returned whole, as for HEAD).
+  net::awaitable<Reply> through_function(IncomingRequest incoming, std::string peer, beast::tcp_stream* stream = nullptr,
+                                         bool keep_alive = true) {
     IncomingRequest request = describe(std::move(incoming), peer, http_stage);
     const std::string request_id = config.api == ApiFlavor::http ? random_id() : lift::uuid();
     request.request_id = request_id;
@@ -982,20 +1030,121 @@ struct ApiGatewayEmulator::Impl {
       problem(what, "the event is " + std::to_string(payload.size()) + " bytes; Lambda refuses synchronous invocations over " +
                         std::to_string(kMaxSyncInvokePayload) + " bytes");
     }
-    auto result = co_await invoke(std::move(payload));
+    const auto request_id_header = std::make_pair(std::string(config.api == ApiFlavor::http ? "apigw-requestid" : "x-amzn-RequestId"), request_id);
+    Result<InvokeResult> result = Error{"Emulator.NoAnswer", "no answer", 502};
+    if (stream != nullptr) {
+      Reply streamed;
+      result = co_await relay_stream(std::move(payload), *stream, keep_alive, request_id_header, what, streamed);
+      if (streamed.written) co_return streamed;
+    } else {
+      result = co_await invoke(std::move(payload));
+    }
     GatewayAnswer answer =
         answer_of(result, config.api == ApiFlavor::http ? &detail::http_api_answer : &detail::rest_api_answer);
-    answer.headers.emplace_back(config.api == ApiFlavor::http ? "apigw-requestid" : "x-amzn-RequestId", request_id);
+    answer.headers.push_back(request_id_header);
     co_return Reply{std::move(answer), false};
   }
 
-  net::awaitable<bool> write_answer(beast::tcp_stream& stream, GatewayAnswer answer, bool head, bool keep_alive) {
-    http::response<http::string_body> response;
+  // Invokes the function and passes a streamed HTTP answer (the HTTP-integration prelude, then
+  // the body) on to the client as it comes: the prelude as the status line and headers, each
+  // piece as a chunk. Once the client has the status, a function that fails (an error in the
+  // stream's trailers, a timeout, a crash) gets its connection cut, as a Function URL does: the
+  // body ends without its last chunk. `streamed.written` is set when the answer went out this
+  // way; otherwise (not streamed, or not in the HTTP-integration format) the result is returned
+  // with the body collected, to be answered as a buffered one.
+  net::awaitable<Result<InvokeResult>> relay_stream(std::string payload, beast::tcp_stream& stream, bool keep_alive,
+                                                    const std::pair<std::string, std::string>& request_id_header,
+                                                    const std::string& what, Reply& streamed) {
+    static constexpr std::string_view kDelimiter("\0\0\0\0\0\0\0\0", 8);
+    auto relay = std::make_shared<StreamRelay>();
+    net::steady_timer waker(io);
+    relay->waker = &waker;
+    struct Unhook {
+      StreamRelay& relay;
+      ~Unhook() { relay.waker = nullptr; }
+    } unhook{*relay};
+    start_streaming_invoke(std::move(payload), relay);
+
+    std::string held;  // what came before the answer could start: the prelude, or all of it
+    bool collect = false;  // not an HTTP-integration stream: collected, answered whole
+    bool client_gone = false;
+    std::optional<Result<InvokeResult>> result;
+    boost::system::error_code ec;
+    const auto send = [&](auto&& buffers) -> net::awaitable<void> {
+      if (client_gone) co_return;
+      stream.expires_after(kIdleTimeout);
+      co_await net::async_write(stream, std::forward<decltype(buffers)>(buffers), net::redirect_error(net::use_awaitable, ec));
+      if (ec) client_gone = true;
+    };
+    for (;;) {
+      std::string piece;
+      std::string type;
+      {
+        std::lock_guard lock(relay->mutex);
+        piece.swap(relay->pending);
+        type = relay->content_type;
+        if (piece.empty() && relay->result) result = std::move(relay->result);
+      }
+      if (result) break;
+      if (piece.empty()) {
+        waker.expires_at(Clock::time_point::max());
+        co_await waker.async_wait(net::redirect_error(net::use_awaitable, ec));
+        continue;
+      }
+      if (!streamed.written) {
+        held += piece;
+        if (collect || type != runtime::protocol::kHttpIntegrationContentType) continue;
+        const auto end = held.find(kDelimiter);
+        if (end == std::string::npos) {
+          collect = held.size() > kMaxPreludeBytes;
+          continue;
+        }
+        GatewayAnswer head = detail::streamed_answer(std::string_view(held).substr(0, end + kDelimiter.size()));
+        if (!head.problem.empty()) {
+          collect = true;  // answered at the end as the malformed answer it is
+          continue;
+        }
+        head.headers.push_back(request_id_header);
+        auto header = answer_header(head, keep_alive);
+        header.chunked(true);
+        http::response_serializer<http::empty_body> serializer{header};
+        stream.expires_after(kIdleTimeout);
+        co_await http::async_write_header(stream, serializer, net::redirect_error(net::use_awaitable, ec));
+        client_gone = static_cast<bool>(ec);
+        streamed.answer.status = head.status;
+        streamed.written = true;
+        piece = held.substr(end + kDelimiter.size());
+        held = std::string();
+        if (piece.empty()) continue;
+      }
+      co_await send(http::make_chunk(net::buffer(piece)));
+    }
+    if (!streamed.written) {
+      // Not streamed to the client: the collected body is the answer.
+      if (*result && result->value().payload.empty()) result->value().payload = std::move(held);
+      co_return std::move(*result);
+    }
+    if (*result && result->value().ok()) {
+      co_await send(http::make_chunk_last());
+      streamed.written = !client_gone;
+    } else {
+      const std::string why = !*result ? result->error().message : describe_error(result->value());
+      problem(what, "the function failed after its answer had started, so the connection was cut: " + why);
+      streamed.written = false;
+    }
+    if (*result && result->value().init_duration) function_started();
+    if (*result && config.pretty_logs && !result->value().logs.empty()) show_function_logs(result->value().logs);
+    co_return std::move(*result);
+  }
+
+  // The status line and headers of an answer.
+  static http::response<http::empty_body> answer_header(const GatewayAnswer& answer, bool keep_alive) {
+    http::response<http::empty_body> response;
     response.version(11);
     response.result(static_cast<unsigned>(answer.status));
     if (http::int_to_status(static_cast<unsigned>(answer.status)) == http::status::unknown) response.reason("Unknown");
     response.set(http::field::date, http_date(SystemClock::now()));
-    for (auto& [name, value] : answer.headers) {
+    for (const auto& [name, value] : answer.headers) {
       // A header that would split the response is dropped, never sent.
       if (framing_header(name) || name.empty() || name.find_first_of("\r\n: ") != std::string::npos ||
           value.find_first_of("\r\n") != std::string::npos) {
@@ -1004,6 +1153,11 @@ struct ApiGatewayEmulator::Impl {
       response.insert(name, value);
     }
     response.keep_alive(keep_alive);
+    return response;
+  }
+
+  net::awaitable<bool> write_answer(beast::tcp_stream& stream, GatewayAnswer answer, bool head, bool keep_alive) {
+    http::response<http::string_body> response(answer_header(answer, keep_alive).base());
     boost::system::error_code ec;
     if (head) {
       http::response<http::empty_body> headers_only(std::move(response.base()));

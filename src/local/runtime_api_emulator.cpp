@@ -528,11 +528,32 @@ struct RuntimeEmulator::Impl {
     return kMaxOtherBody;
   }
 
+  // Where a streamed response's body goes as it arrives: to its invocation's on_stream, when
+  // it has one (empty otherwise: the body is collected).
+  detail::BodySink stream_sink(const WireRequest& request) {
+    const std::string_view target = request.target;
+    if (!target.starts_with(protocol::kInvocationPrefix) || !target.ends_with("/response") ||
+        detail::lower(request.header(protocol::kResponseMode)) != "streaming") {
+      return {};
+    }
+    const auto rest = target.substr(protocol::kInvocationPrefix.size());
+    const std::string id(rest.substr(0, rest.find('/')));
+    std::lock_guard lock(mutex);
+    reclaim_delivered(id);
+    const auto it = running.find(id);
+    if (it == running.end() || !it->second->request.on_stream) return {};
+    return [on_stream = it->second->request.on_stream, type = std::string(request.header("content-type"))](std::string_view piece) {
+      on_stream(type, piece);
+    };
+  }
+
   void serve(tcp::socket& socket, int fd, int connection_generation) {
     boost::beast::flat_buffer buffer;
     for (;;) {
       WireRequest request;
-      if (!detail::read_request(socket, buffer, request, [this](const WireRequest& r) { return body_limit(r); })) {
+      if (!detail::read_request(
+              socket, buffer, request, [this](const WireRequest& r) { return body_limit(r); },
+              [this](const WireRequest& r) { return stream_sink(r); })) {
         return;  // closed, broken, not HTTP, or far too large: drop the connection
       }
       // Taken before dispatch, which may move the body into a result.

@@ -36,7 +36,8 @@ std::string_view WireRequest::header(std::string_view name) const { return find(
 std::string_view WireRequest::trailer(std::string_view name) const { return find(trailers, name); }
 
 bool read_request(boost::asio::ip::tcp::socket& socket, boost::beast::flat_buffer& buffer, WireRequest& request,
-                  const std::function<std::size_t(const WireRequest&)>& body_limit) {
+                  const std::function<std::size_t(const WireRequest&)>& body_limit,
+                  const std::function<BodySink(const WireRequest&)>& body_sink) {
   // buffer_body: the body arrives in pieces, so a limit can drop the excess instead of
   // holding it, and a chunked body needs no special path.
   http::request_parser<http::buffer_body> parser;
@@ -57,16 +58,24 @@ bool read_request(boost::asio::ip::tcp::socket& socket, boost::beast::flat_buffe
   }
 
   const std::size_t limit = body_limit(request);
+  const BodySink sink = body_sink ? body_sink(request) : BodySink{};
   std::string chunk(kReadChunk, '\0');
   while (!parser.is_done()) {
     message.body().data = chunk.data();
     message.body().size = chunk.size();
-    http::read(socket, buffer, parser, ec);
+    // read_some: a streamed body's piece is passed on when it arrives, not when 64 KiB have.
+    http::read_some(socket, buffer, parser, ec);
     if (ec == http::error::need_buffer) ec = {};
     if (ec) return false;
     const std::size_t n = chunk.size() - message.body().size;
     request.body_bytes += n;
     if (request.body_bytes > limit) request.too_large = true;
+    if (sink) {
+      const std::size_t before = request.body_bytes - n;
+      const std::size_t room = limit > before ? limit - before : 0;
+      if (std::min(n, room) > 0) sink(std::string_view(chunk.data(), std::min(n, room)));
+      continue;
+    }
     const std::size_t room = limit > request.body.size() ? limit - request.body.size() : 0;
     request.body.append(chunk.data(), std::min(n, room));
   }

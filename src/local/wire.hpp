@@ -39,8 +39,12 @@ inline constexpr std::size_t kMaxDiscardedBody = 64 * 1024 * 1024;
 
 // Reads one request. `body_limit` sees the method, target and headers and says how much of
 // the body to keep. False when the connection is closed, broken or not speaking HTTP.
+// `body_sink`, when it gives a function for the request (it sees the same), receives the kept
+// part of the body piece by piece as it arrives instead of `request.body`.
+using BodySink = std::function<void(std::string_view piece)>;
 bool read_request(boost::asio::ip::tcp::socket& socket, boost::beast::flat_buffer& buffer, WireRequest& request,
-                  const std::function<std::size_t(const WireRequest&)>& body_limit);
+                  const std::function<std::size_t(const WireRequest&)>& body_limit,
+                  const std::function<BodySink(const WireRequest&)>& body_sink = {});
 
 struct WireResponse {
   int status = 200;

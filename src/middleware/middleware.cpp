@@ -74,6 +74,8 @@ Middleware request_id(std::string header) {
     } else if (ctx.request_id().empty()) {
       ctx.set_request_id(uuid());
     }  // else ctx.request_id() is already the Lambda (or API Gateway) one
+    // A streamed answer's headers leave with its first piece, before next() returns.
+    if (ctx.streaming()) ctx.set_header(header, ctx.request_id());
     auto result = next();
     ctx.set_header(header, ctx.request_id());
     return result;
@@ -136,15 +138,18 @@ Middleware cors(CorsOptions options) {
       return {};
     }
 
-    auto result = next();
-    if (allowed) {
+    const auto add_headers = [&] {
       auto& r = ctx.response().headers;
       r.set("access-control-allow-origin", allow_origin);
       if (options.allow_credentials) r.set("access-control-allow-credentials", "true");
       if (!expose.empty()) r.set("access-control-expose-headers", expose);
       // Added to, never replaced: the handler or other middleware may vary the answer on more.
       if (allow_origin != "*") http::add_token(r, "vary", "Origin");
-    }
+    };
+    // A streamed answer's headers leave with its first piece, before next() returns.
+    if (allowed && ctx.streaming()) add_headers();
+    auto result = next();
+    if (allowed) add_headers();
     return result;
   };
 }
@@ -183,6 +188,13 @@ Middleware security_headers() {
       {"cache-control", "no-store"},
   };
   return [](Context& ctx, const Next& next) -> Result<void> {
+    if (ctx.streaming()) {
+      // A streamed answer's headers leave with its first piece, before next() returns.
+      auto& h = ctx.response().headers;
+      for (std::size_t i = 0; i + 1 < std::size(kFields); ++i) {
+        if (!h.contains(kFields[i].name)) h.add(kFields[i].name, kFields[i].value);
+      }
+    }
     auto result = next();
     auto& h = ctx.response().headers;
     const std::size_t wanted = !result || ctx.response().status >= 400 ? std::size(kFields) : std::size(kFields) - 1;
@@ -198,7 +210,8 @@ Middleware security_headers() {
 Middleware compression(std::size_t min_bytes) {
   return [min_bytes](Context& ctx, const Next& next) -> Result<void> {
     auto result = next();
-    if (!result) return result;
+    // A streamed body is never held whole: it goes as it is written.
+    if (!result || ctx.streaming()) return result;
     auto& response = ctx.response();
     // q=0 is not looked at: clients that refuse gzip do not list it.
     auto accept = ctx.header("accept-encoding");

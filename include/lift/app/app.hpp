@@ -48,6 +48,7 @@
 #include "lift/events/sns.hpp"
 #include "lift/events/sqs.hpp"
 #include "lift/app/middleware.hpp"
+#include "lift/app/stream.hpp"
 #include "lift/core/result.hpp"
 #include "lift/http/message.hpp"
 #include "lift/runtime/context.hpp"
@@ -270,6 +271,16 @@ class App : public detail::Registrations<App> {
   // matches "NoRoute", a failed event handler) are returned so the runtime reports them to
   // Lambda. Never throws.
   [[nodiscard]] Result<runtime::Response> invoke(const runtime::Invocation& invocation) const;
+
+  // Whether a route streams its answer (lift::stream). lift::run then serves every invocation
+  // through Lambda's streaming transport, with invoke_streaming.
+  [[nodiscard]] bool streams() const noexcept;
+  // Dispatches one Lambda invocation as invoke() does, its answer sent through `stream`: an HTTP
+  // answer (Function URL, API Gateway) as the HTTP-integration stream (status, headers and
+  // cookies, then the body; a streaming route's pieces as they are written), any other answer
+  // as the stream's body. The error returned is sent as an /error before the first byte, in
+  // the stream's trailers after it. Never throws.
+  [[nodiscard]] Result<void> invoke_streaming(const runtime::Invocation& invocation, runtime::ResponseStream& stream) const;
 
   // The title, version and description of the OpenAPI document (`lift openapi`); by default
   // the title is the service's name (OpenApiInfo).

@@ -25,6 +25,7 @@ namespace lift {
 namespace aws {
 class DynamoDbClient;
 }
+class ResponseWriter;
 namespace detail {
 struct ContextAccess;
 }
@@ -69,6 +70,15 @@ class Context {
     responded_ = true;
   }
   [[nodiscard]] bool responded() const noexcept { return responded_; }
+
+  // Whether the matched route streams its answer (lift::stream, lift/app/stream.hpp). Its
+  // status, headers and cookies leave when the handler first writes: middleware that adds
+  // headers does so before calling next() for such a route, and what rewrites the body
+  // (compression, an ETag) leaves it alone.
+  [[nodiscard]] bool streaming() const noexcept { return writer_ != nullptr; }
+  // Whether the status and headers of a streamed answer have been sent already (changing
+  // ctx.response() then changes nothing for the client).
+  [[nodiscard]] bool response_started() const noexcept;
 
   // The Lambda invocation: request id, deadline, ARN, trace id, tenant id.
   [[nodiscard]] const runtime::InvocationContext& invocation() const noexcept;
@@ -177,6 +187,7 @@ class Context {
   std::string_view route_;
   std::string request_id_;  // set_request_id's
   bool responded_ = false;
+  ResponseWriter* writer_ = nullptr;  // the streaming route's, while it runs
   // Inline: the few values middleware sets per request cost no allocation of their own.
   boost::container::small_vector<std::pair<std::string, std::any>, 4> values_;
   boost::container::small_vector<std::any, 2> typed_values_;

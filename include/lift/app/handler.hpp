@@ -22,6 +22,8 @@
 // handler declared `-> lift::Result<lift::Created<Todo>>` (or `lift::Reply<Todo>`). A handler
 // may also `throw lift::errors::not_found();`: a thrown lift::Error is answered exactly as a
 // returned one (its status, the one error body), whatever the handler returns.
+// lift::stream(handler) binds a streaming route's handler, (Context&, ResponseWriter&) ->
+// Result<void> (lift/app/stream.hpp).
 
 #include <concepts>
 #include <cstddef>
@@ -43,6 +45,7 @@
 #include "lift/app/context.hpp"
 #include "lift/app/errors.hpp"
 #include "lift/app/middleware.hpp"
+#include "lift/app/stream.hpp"
 #include "lift/core/result.hpp"
 #include "lift/http/message.hpp"
 #include "lift/json/binding.hpp"
@@ -135,6 +138,7 @@ struct HandlerDoc {
 struct BoundHandler {
   Endpoint endpoint;
   HandlerDoc doc;
+  bool streaming = false;  // made by lift::stream: the answer is streamed (lift/app/stream.hpp)
 };
 
 namespace detail {
@@ -420,12 +424,17 @@ void append_parameter_docs(boost::json::array& out) {
 template <class Fn, class F, class... A>
 BoundHandler bind_arguments(F&& handler, boost::mp11::mp_list<A...>);
 
+// A streaming route's endpoint: its handler gets the route's ResponseWriter (src/app/stream.cpp).
+BoundHandler bind_stream(StreamHandler handler);
+
 }  // namespace detail
 
 template <class F>
 BoundHandler bind_handler(F&& handler) {
   using Fn = std::decay_t<F>;
-  if constexpr (detail::ContextHandler<Fn>) {
+  if constexpr (std::is_same_v<Fn, StreamHandler>) {
+    return detail::bind_stream(std::forward<F>(handler));
+  } else if constexpr (detail::ContextHandler<Fn>) {
     using R = std::invoke_result_t<Fn&, Context&>;
     using Body = typename detail::body_type<detail::unwrap_result_t<std::remove_cvref_t<R>>>::type;
     BoundHandler bound;

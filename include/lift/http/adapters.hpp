@@ -22,6 +22,8 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <boost/json/fwd.hpp>
 
@@ -67,6 +69,15 @@ Result<Request> request_from_event(const boost::json::value& event);  // detects
 [[nodiscard]] boost::json::value response_to_event(const Response& response, const Request& request);
 // The same answer as JSON text, written directly (what the runtime sends).
 [[nodiscard]] std::string serialize_response(const Response& response, const Request& request);
+
+// The headers and cookies of a response as a Function URL or an HTTP API answer carries them:
+// one value per name (repeats joined with ", "), every Set-Cookie (header or cookie) among the
+// cookies. What the prelude of a streamed HTTP answer holds.
+struct SingleValueFields {
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::vector<std::string> cookies;
+};
+[[nodiscard]] SingleValueFields single_value_fields(const Response& response);
 
 // "OK", "Not Found", ... for a status code ("" when unknown).
 [[nodiscard]] std::string_view reason_phrase(int status) noexcept;

@@ -9,6 +9,10 @@
 //   if (auto started = gateway.start(); !started) return fail(started.error());
 //   std::cout << gateway.url() << '\n';   // http://127.0.0.1:PORT
 //
+// A streamed answer in the HTTP-integration format (a Function URL's or a streaming REST API's)
+// is passed on as it comes: the prelude as the status line and headers, each piece as a chunk;
+// when the function fails after that, the connection is cut before the last chunk (as a
+// Function URL does) and a line says why.
 // Like API Gateway: a request body over 10 MB is answered 413 without invoking; an answer over
 // 6 MB, a crash or an answer that cannot be read is 502 {"message":"Internal Server Error"}
 // (with a log line saying why; the next request starts the function again); a timeout is 504;

@@ -10,9 +10,11 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -57,11 +59,18 @@ struct InvokeRequest {
   std::string cognito_identity{};  // Lambda-Runtime-Cognito-Identity
   std::string tenant_id{};         // Lambda-Runtime-Aws-Tenant-Id
   std::string invocation_id{};     // Lambda-Runtime-Invocation-Id
+  // Receives a streamed response's body (Lambda-Runtime-Function-Response-Mode: streaming)
+  // piece by piece as the function sends it, before invoke() returns, with the stream's
+  // content type; InvokeResult::payload then stays empty. Called on an emulator thread, one
+  // call at a time, and possibly still after invoke() has returned (an invocation that timed
+  // out while streaming): what it uses must outlive the emulator or be shared.
+  std::function<void(std::string_view content_type, std::string_view piece)> on_stream{};
 };
 
 struct InvokeResult {
   std::string request_id{};
-  // The response body; for errors what the function reported (the error JSON,
+  // The response body (empty when InvokeRequest::on_stream took a streamed one); for errors
+  // what the function reported (the error JSON,
   // {"errorMessage","errorType",...}, of a well-behaved runtime; an init error that is not
   // JSON becomes the errorMessage of one).
   std::string payload{};

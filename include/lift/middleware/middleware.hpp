@@ -9,6 +9,10 @@
 //
 // Thread safety: each returns a Middleware that keeps only its settings; lift::run(app) calls it
 // from every worker at once, and what it knows of a request lives in that request's Context.
+//
+// On a streaming route (lift::stream) the status and headers leave with the first piece of the
+// body, before next() returns: request_id, cors and security_headers then add their headers on
+// the way in; compression leaves a streamed body alone.
 
 #include <chrono>
 #include <cstddef>

@@ -7,7 +7,9 @@
 //   Each event is {"action": ...}: echo | env {"names":[...]} | sleep {"ms"} | exit {"code"} |
 //   abort | log {"lines":[...]} | error | fds
 //   HTTP API events (from the local API Gateway) are echoed, except POST /answer, answered with
-//   the request's body as it is, /sleep?ms=N, echoed after N ms, and /exit, which exits.
+//   the request's body as it is, /sleep?ms=N, echoed after N ms, /exit, which exits, and
+//   /stream?ms=N, a streamed HTTP-integration answer: "first", N ms later "second" (/stream-fail:
+//   "first", then an error in the trailers).
 #include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -16,6 +18,7 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
@@ -27,6 +30,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace {
 
@@ -40,6 +44,33 @@ class Api {
   explicit Api(const std::string& endpoint) : socket_(io_) {
     const auto colon = endpoint.rfind(':');
     socket_.connect({net::ip::make_address(endpoint.substr(0, colon)), static_cast<unsigned short>(std::stoi(endpoint.substr(colon + 1)))});
+    socket_.set_option(tcp::no_delay(true));  // a streamed piece leaves when it is written
+  }
+
+  // A streamed response: `pieces` as chunks, `pause` before each piece after the first, and an
+  // error in the trailers when `error_type` is not empty.
+  void stream(const std::string& target, const std::vector<std::string>& pieces, std::chrono::milliseconds pause,
+              const std::string& error_type) {
+    std::string head = "POST " + target + " HTTP/1.1\r\nHost: runtime\r\n"
+                       "Content-Type: application/vnd.awslambda.http-integration-response\r\n"
+                       "Lambda-Runtime-Function-Response-Mode: streaming\r\nTransfer-Encoding: chunked\r\n"
+                       "Trailer: Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body\r\n\r\n";
+    net::write(socket_, net::buffer(head));
+    for (std::size_t i = 0; i < pieces.size(); ++i) {
+      if (i > 0) std::this_thread::sleep_for(pause);
+      char size[32];
+      std::snprintf(size, sizeof size, "%zx\r\n", pieces[i].size());
+      net::write(socket_, net::buffer(std::string(size) + pieces[i] + "\r\n"));
+    }
+    std::string last = "0\r\n";
+    if (!error_type.empty()) {
+      last += "Lambda-Runtime-Function-Error-Type: " + error_type + "\r\n";
+      last += "Lambda-Runtime-Function-Error-Body: eyJlcnJvck1lc3NhZ2UiOiJmYWlsZWQiLCJlcnJvclR5cGUiOiJGYWtlLkZhaWxlZCJ9\r\n";
+    }
+    last += "\r\n";
+    net::write(socket_, net::buffer(last));
+    http::response_parser<http::string_body> parser;
+    http::read(socket_, buffer_, parser);
   }
 
   http::response<http::string_body> send(http::verb verb, const std::string& target, std::string body = {},
@@ -177,6 +208,18 @@ int main(int argc, char** argv) {
           continue;
         }
         if (raw_path->as_string() == "/exit") std::_Exit(3);
+        if (raw_path->as_string() == "/stream" || raw_path->as_string() == "/stream-fail") {
+          const bool fail = raw_path->as_string() == "/stream-fail";
+          int ms = 0;
+          if (const auto* query = body.if_contains("queryStringParameters"); query != nullptr && query->is_object()) {
+            if (const auto* given = query->as_object().if_contains("ms")) ms = std::stoi(std::string(given->as_string()));
+          }
+          const std::string prelude = R"({"statusCode":200,"headers":{"content-type":"text/plain"},"cookies":["s=1"]})";
+          std::vector<std::string> pieces{prelude + std::string(8, '\0') + "first\n"};
+          if (!fail) pieces.emplace_back("second\n");
+          api.stream(response, pieces, std::chrono::milliseconds(ms), fail ? "Fake.Failed" : "");
+          continue;
+        }
         if (raw_path->as_string() == "/sleep") {
           const std::string ms(body.at("queryStringParameters").at("ms").as_string());
           std::this_thread::sleep_for(std::chrono::milliseconds(std::stoi(ms)));
