@@ -21,25 +21,9 @@ include(CMakePackageConfigHelpers)
 set(LIFT_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/lift CACHE STRING
   "Where `cmake --install` puts lift's CMake package (liftConfig.cmake), relative to the prefix")
 
-# The library targets defined in `dir` and the directories below it.
-function(_lift_library_targets dir out)
-  set(found "")
-  get_property(targets DIRECTORY ${dir} PROPERTY BUILDSYSTEM_TARGETS)
-  foreach(target IN LISTS targets)
-    get_target_property(type ${target} TYPE)
-    if(type MATCHES "^(STATIC_LIBRARY|OBJECT_LIBRARY|INTERFACE_LIBRARY)$")
-      list(APPEND found ${target})
-    endif()
-  endforeach()
-  get_property(subdirs DIRECTORY ${dir} PROPERTY SUBDIRECTORIES)
-  foreach(subdir IN LISTS subdirs)
-    _lift_library_targets(${subdir} below)
-    list(APPEND found ${below})
-  endforeach()
-  set(${out} ${found} PARENT_SCOPE)
-endfunction()
-
-_lift_library_targets(${PROJECT_SOURCE_DIR}/src _lift_exported)
+# The library targets defined in src and the directories below it.
+include(LiftTargets)
+lift_targets_below(${PROJECT_SOURCE_DIR}/src "^(STATIC_LIBRARY|OBJECT_LIBRARY|INTERFACE_LIBRARY)$" _lift_exported)
 # The warning flags: static libraries name it in their link interface, so it is exported too,
 # empty outside this build (its options are BUILD_INTERFACE only, see LiftCompilerOptions).
 list(APPEND _lift_exported lift_build_options)
