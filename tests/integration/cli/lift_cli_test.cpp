@@ -4,6 +4,8 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
+#include <set>
+#include <sstream>
 #include <unistd.h>
 
 #include "support/subprocess.hpp"
@@ -142,6 +144,53 @@ TEST(LiftInvoke, CountReportsLatency) {
   EXPECT_NE(result.err.find("median"), std::string::npos);
   EXPECT_NE(result.err.find("p99"), std::string::npos);
   EXPECT_NE(result.out.find("hello, n"), std::string::npos);
+}
+
+TEST(LiftInvoke, ConcurrencyRunsInvocationsAtOnceAsManagedInstancesDo) {
+  // The probe answers once 4 invocations are inside its handler at the same time (it gives up
+  // after 5 s), which only 4 workers fed 4 at a time can reach.
+  auto result = run_command({LIFT_CLI, "invoke", LIFT_PROBE_FUNCTION, "--concurrency", "4"},
+                            R"({"action":"rendezvous","count":4})");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(json_of(result.out).at("peak").as_int64(), 4) << result.out;
+  EXPECT_NE(result.err.find("4 invocations (4 at a time), 0 errors"), std::string::npos) << result.err;
+  auto seen = run_command({LIFT_CLI, "invoke", LIFT_PROBE_FUNCTION, "--concurrency", "3", "--count", "1"},
+                          R"({"action":"env","name":"AWS_LAMBDA_MAX_CONCURRENCY"})");
+  ASSERT_EQ(seen.exit_code, 0) << seen.err;
+  EXPECT_EQ(json_of(seen.out), "3");
+  // Out of range or not a number: a usage error naming the option.
+  for (const char* bad : {"0", "65", "-1", "four"}) {
+    auto refused = run_command({LIFT_CLI, "invoke", LIFT_PROBE_FUNCTION, "--concurrency", bad}, "{}");
+    EXPECT_EQ(refused.exit_code, 2) << bad;
+    EXPECT_NE(refused.err.find("--concurrency"), std::string::npos) << bad << ": " << refused.err;
+  }
+}
+
+TEST(LiftInvoke, TodoApiUnderFourWorkersAnswersEveryRequestAndLogsOneJsonObjectPerLine) {
+  auto event = run_command({LIFT_CLI, "events", "generate", "apigw-http", "--method", "POST", "--path", "/todos",
+                            "--header", "content-type: application/json", "--body", R"({"title":"at once"})"});
+  ASSERT_EQ(event.exit_code, 0) << event.err;
+  auto result = run_command({LIFT_CLI, "invoke", LIFT_TODO_API, "--concurrency", "4", "--count", "40", "--env",
+                             "LIFT_DYNAMODB_ENDPOINT=memory:"},
+                            event.out);
+  ASSERT_EQ(result.exit_code, 0) << result.err.substr(0, 4000);
+  EXPECT_NE(result.err.find("40 invocations (4 at a time), 0 errors"), std::string::npos) << result.err.substr(0, 4000);
+  EXPECT_EQ(json_of(result.out).at("statusCode").as_int64(), 201) << result.out;
+  // Every line the function wrote is one JSON object; each invocation's EMF document names it.
+  std::set<std::string> documents;
+  std::istringstream lines(result.err);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line.starts_with("lift invoke: ")) continue;
+    boost::system::error_code ec;
+    const auto value = boost::json::parse(line, ec);
+    ASSERT_FALSE(ec) << "not one JSON object: " << line;
+    ASSERT_TRUE(value.is_object()) << line;
+    const auto& object = value.as_object();
+    if (object.contains("_aws") && object.contains("function_request_id")) {
+      EXPECT_TRUE(documents.insert(std::string(object.at("function_request_id").as_string())).second) << line;
+    }
+  }
+  EXPECT_EQ(documents.size(), 40u);
 }
 
 TEST(LiftAws, SignsGetVanillaFromTheAwsSuite) {

@@ -48,7 +48,7 @@ Response http_answer(int status, std::string body, std::string content_type = "a
 }  // namespace
 
 int main() {
-  int handled = 0;
+  std::atomic<int> handled = 0;  // several workers with `lift dev --concurrency N`
   return lift::runtime::run([&handled](const Invocation& in) -> lift::Result<Response> {
     ++handled;
     const json::value event = json::parse(in.payload);
@@ -66,7 +66,7 @@ int main() {
                                                    {"body", text_at(event, {"body"})},
                                                    {"isBase64Encoded", base64 != nullptr && base64->as_bool()}})};
     }
-    if (path == "/count") return http_answer(200, std::to_string(handled), "text/plain");
+    if (path == "/count") return http_answer(200, std::to_string(handled.load()), "text/plain");
     if (path == "/version") return http_answer(200, LIFT_DEV_FUNCTION_VERSION, "text/plain");
     if (path == "/cookies") {
       return Response{json::serialize(json::object{{"statusCode", 201},

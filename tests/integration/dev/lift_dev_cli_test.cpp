@@ -15,6 +15,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <regex>
 #include <sstream>
 #include <cctype>
@@ -268,7 +269,27 @@ TEST(LiftDev, RestApiAndTheFunctionsEnvironment) {
   EXPECT_EQ(dev.stop(SIGTERM), 0) << dev.err();
 }
 
+TEST(LiftDev, ConcurrencyLetsRequestsRunInTheFunctionAtOnce) {
+  DevServer dev({LIFT_DEV_FUNCTION, "--port", "0", "--no-reload", "--concurrency", "4"});
+  ASSERT_FALSE(dev.wait_for_url().empty()) << dev.err();
+  EXPECT_EQ(get(dev.port(), "/env?name=AWS_LAMBDA_MAX_CONCURRENCY").body(), "4");
+  // Four requests that each take 600 ms: one at a time they would need 2.4 s.
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::future<unsigned>> statuses;
+  for (int i = 0; i < 4; ++i) {
+    statuses.push_back(std::async(std::launch::async, [&dev] { return get(dev.port(), "/sleep?ms=600").result_int(); }));
+  }
+  for (auto& status : statuses) EXPECT_EQ(status.get(), 200u);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1800ms);
+  EXPECT_EQ(dev.stop(SIGTERM), 0) << dev.err();
+}
+
 TEST(LiftDev, RefusesBadArguments) {
+  for (const char* bad : {"0", "65", "many"}) {
+    auto refused = run_command({LIFT_CLI, "dev", LIFT_HELLO, "--port", "0", "--concurrency", bad});
+    EXPECT_EQ(refused.exit_code, 2) << bad << ": " << refused.err;
+    EXPECT_NE(refused.err.find("--concurrency"), std::string::npos) << bad << ": " << refused.err;
+  }
   auto run = run_command({LIFT_CLI, "dev", LIFT_HELLO, "--api", "graphql"});
   EXPECT_EQ(run.exit_code, 2) << run.err;
   run = run_command({LIFT_CLI, "dev", "/nonexistent/function", "--port", "0"});
