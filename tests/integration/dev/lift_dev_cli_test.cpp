@@ -17,6 +17,7 @@
 #include <fstream>
 #include <future>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <cctype>
 #include <iterator>
@@ -182,6 +183,22 @@ http::response<http::string_body> get(unsigned short port, const std::string& ta
   return response;
 }
 
+http::response<http::string_body> post_json(unsigned short port, const std::string& target, std::string body) {
+  net::io_context io;
+  net::ip::tcp::socket socket(io);
+  socket.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+  http::request<http::string_body> request{http::verb::post, target, 11};
+  request.set(http::field::host, "127.0.0.1");
+  request.set(http::field::content_type, "application/json");
+  request.body() = std::move(body);
+  request.prepare_payload();
+  http::write(socket, request);
+  boost::beast::flat_buffer buffer;
+  http::response<http::string_body> response;
+  http::read(socket, buffer, response);
+  return response;
+}
+
 bool accepts(unsigned short port) {
   net::io_context io;
   net::ip::tcp::socket socket(io);
@@ -281,6 +298,27 @@ TEST(LiftDev, ConcurrencyLetsRequestsRunInTheFunctionAtOnce) {
   }
   for (auto& status : statuses) EXPECT_EQ(status.get(), 200u);
   EXPECT_LT(std::chrono::steady_clock::now() - start, 1800ms);
+  EXPECT_EQ(dev.stop(SIGTERM), 0) << dev.err();
+}
+
+TEST(LiftDev, TodoApiUnderFourWorkersAnswersEveryRequest) {
+  DevServer dev({LIFT_TODO_API, "--port", "0", "--no-reload", "--concurrency", "4", "--env", "LIFT_DYNAMODB_ENDPOINT=memory:"});
+  ASSERT_FALSE(dev.wait_for_url().empty()) << dev.err();
+  std::vector<std::future<http::response<http::string_body>>> created;
+  for (int i = 0; i < 12; ++i) {
+    created.push_back(std::async(std::launch::async, [&dev, i] {
+      return post_json(dev.port(), "/todos", R"({"title":"todo )" + std::to_string(i) + R"("})");
+    }));
+  }
+  std::set<std::string> ids;
+  for (auto& answer : created) {
+    const auto response = answer.get();
+    ASSERT_EQ(response.result_int(), 201u) << response.body();
+    ids.insert(std::string(json_of(response.body()).at("id").as_string()));
+  }
+  EXPECT_EQ(ids.size(), 12u);
+  const auto list = json_of(get(dev.port(), "/todos?limit=100").body());
+  EXPECT_EQ(list.at("items").as_array().size(), 12u) << list;
   EXPECT_EQ(dev.stop(SIGTERM), 0) << dev.err();
 }
 
