@@ -28,10 +28,13 @@ endif()
 
 # Asio orders handlers with a stand-alone fence, which TSan does not model (g++ refuses it under
 # -Werror); its scheduler's mutex already orders them, so the TSan build leaves the fence out.
+# A target may opt out with the property LIFT_NO_TSAN (a helper process the tests start, not code
+# under test).
 if(LIFT_TSAN)
-  target_compile_options(lift_build_options INTERFACE "$<BUILD_INTERFACE:-fsanitize=thread;-fno-omit-frame-pointer>")
+  set(lift_tsan "$<NOT:$<BOOL:$<TARGET_PROPERTY:LIFT_NO_TSAN>>>")
+  target_compile_options(lift_build_options INTERFACE "$<BUILD_INTERFACE:$<${lift_tsan}:-fsanitize=thread;-fno-omit-frame-pointer>>")
   target_compile_definitions(lift_build_options INTERFACE "$<BUILD_INTERFACE:BOOST_ASIO_DISABLE_FENCED_BLOCK>")
-  target_link_options(lift_build_options INTERFACE "$<BUILD_INTERFACE:-fsanitize=thread>")
+  target_link_options(lift_build_options INTERFACE "$<BUILD_INTERFACE:$<${lift_tsan}:-fsanitize=thread>>")
 endif()
 
 # The fuzz build instruments lift's own code, not only the fuzz targets: libFuzzer steers by the
