@@ -3,6 +3,8 @@
 #include <string>
 #include <utility>
 
+#include "request_parts.hpp"
+
 namespace lift::http {
 
 bool detail::iequals_same_size(std::string_view a, std::string_view b) noexcept {
@@ -15,16 +17,6 @@ bool detail::iequals_same_size(std::string_view a, std::string_view b) noexcept 
   return true;
 }
 
-namespace {
-
-std::string_view trim(std::string_view text) noexcept {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
-}  // namespace
-
 bool lists_token(std::string_view value, std::string_view token) noexcept {
   std::size_t start = 0;
   while (start <= value.size()) {
@@ -32,7 +24,7 @@ bool lists_token(std::string_view value, std::string_view token) noexcept {
     if (end == std::string_view::npos) end = value.size();
     auto item = value.substr(start, end - start);
     if (auto semi = item.find(';'); semi != std::string_view::npos) item = item.substr(0, semi);
-    if (iequals(trim(item), token)) return true;
+    if (iequals(detail::trim(item), token)) return true;
     start = end + 1;
   }
   return false;
@@ -43,7 +35,7 @@ void add_token(Headers& headers, std::string_view name, std::string_view token) 
   for (const auto& [field, value] : headers) {
     if (!iequals(field, name)) continue;
     if (lists_token(value, token)) return;
-    const auto listed = trim(value);
+    const auto listed = detail::trim(value);
     if (listed.empty()) continue;
     if (!joined.empty()) joined += ", ";
     joined += listed;
