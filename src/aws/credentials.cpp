@@ -10,6 +10,7 @@
 
 #include "lift/aws/http_client.hpp"
 #include "lift/core/env.hpp"
+#include "lift/core/text.hpp"
 #include "service.hpp"
 
 namespace lift::aws {
@@ -19,10 +20,10 @@ constexpr std::string_view kNotFound = "aws.credentials_not_found";
 
 Error not_found(std::string message) { return Error{std::string(kNotFound), std::move(message), 500}; }
 
+// A line of a shared config or credentials file, without blanks and a CRLF file's '\r'.
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
+  if (s.ends_with('\r')) s.remove_suffix(1);
+  return trim_blanks(s);
 }
 
 using Section = std::map<std::string, std::string>;

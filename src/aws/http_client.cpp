@@ -23,6 +23,7 @@
 
 #include "lift/core/base64.hpp"
 #include "lift/core/env.hpp"
+#include "lift/core/text.hpp"
 
 namespace lift::aws {
 namespace {
@@ -40,12 +41,6 @@ constexpr std::string_view kUserAgent = "lift/0.1";
 
 Error http_error(std::string_view code, std::string message, int status = 502) {
   return Error{std::string(code), std::move(message), status};
-}
-
-char lower_char(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower_char(x) == lower_char(y); });
 }
 
 bool is_token(std::string_view s) {

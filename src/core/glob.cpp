@@ -2,11 +2,11 @@
 
 #include <cstddef>
 
+#include "lift/core/text.hpp"
+
 namespace lift {
 
 namespace {
-
-constexpr char ascii_lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 template <class Same>
 bool match(std::string_view pattern, std::string_view text, Same same) noexcept {

@@ -14,6 +14,7 @@
 #include "lift/core/time.hpp"
 #include "lift/core/utf8.hpp"
 #include "lift/events/source.hpp"
+#include "lift/core/text.hpp"
 
 namespace lift::events {
 namespace {
@@ -46,12 +47,6 @@ bool iequal(std::string_view a, std::string_view b) noexcept {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
          });
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
 }
 
 // Name/value pairs of a query string as sent, in order; "a" and "a=" both give an empty value.
@@ -152,7 +147,7 @@ void put_multi_value_headers(json::object& event, const HttpHeaderList& headers)
 
 bool is_binary_body(std::string_view content_type, std::string_view body) {
   if (!valid_utf8(body)) return true;
-  const std::string type = lower(trim(content_type.substr(0, content_type.find(';'))));
+  const std::string type = lower(trim_blanks(content_type.substr(0, content_type.find(';'))));
   if (type.empty()) return false;  // untyped text stays text
   if (lower(content_type).find("charset=") != std::string::npos) return false;
   if (type.starts_with("text/")) return false;
@@ -193,7 +188,7 @@ json::object http_api_event(const HttpRequestDescription& request) {
       std::string_view rest = value;
       while (!rest.empty()) {
         const auto semicolon = rest.find(';');
-        const auto cookie = trim(rest.substr(0, semicolon));
+        const auto cookie = trim_blanks(rest.substr(0, semicolon));
         if (!cookie.empty()) cookies.emplace_back(text(cookie));
         rest = semicolon == std::string_view::npos ? std::string_view() : rest.substr(semicolon + 1);
       }
@@ -365,7 +360,7 @@ Result<HttpRequestDescription> sample_request(std::string method, std::string_vi
     const auto separator = header.find_first_of(":=");
     const auto name = separator == std::string_view::npos ? std::string_view() : header.substr(0, separator);
     if (!is_http_token(name)) return invalid_sample("a header is Name: value, not \"" + std::string(header) + "\"");
-    given.emplace_back(std::string(name), std::string(trim(header.substr(separator + 1))));
+    given.emplace_back(std::string(name), std::string(trim_blanks(header.substr(separator + 1))));
   }
   std::erase_if(defaults, [&given](const auto& fallback) {
     return std::any_of(given.begin(), given.end(), [&fallback](const auto& header) { return iequal(header.first, fallback.first); });

@@ -16,6 +16,7 @@
 #include "lift/core/percent.hpp"
 #include "lift/core/utf8.hpp"
 #include "lift/http/router.hpp"
+#include "lift/core/text.hpp"
 #include "request_parts.hpp"
 
 namespace lift::http {
@@ -26,25 +27,19 @@ namespace bj = boost::json;
 
 namespace detail {
 
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // "a=1; b=2" into cookies. A cookie without '=' has an empty name and the text as its value,
 // as browsers read it (RFC 6265bis 5.6).
 void parse_cookie_header(std::string_view header, Cookies& out) {
   while (!header.empty()) {
     const auto semi = header.find(';');
-    const auto pair = trim(header.substr(0, semi));
+    const auto pair = trim_blanks(header.substr(0, semi));
     header = semi == std::string_view::npos ? std::string_view{} : header.substr(semi + 1);
     if (pair.empty()) continue;
     const auto eq = pair.find('=');
     if (eq == std::string_view::npos) {
       out.add({}, pair);
     } else {
-      out.add(trim(pair.substr(0, eq)), trim(pair.substr(eq + 1)));
+      out.add(trim_blanks(pair.substr(0, eq)), trim_blanks(pair.substr(eq + 1)));
     }
   }
 }
@@ -126,7 +121,6 @@ using detail::cookies_from_headers;
 using detail::decode_path;
 using detail::parse_cookie_header;
 using detail::parse_raw_query;
-using detail::trim;
 using detail::upper_case;
 
 Error invalid(std::string_view field, std::string_view problem) {
@@ -309,7 +303,7 @@ void read_body(Reader& r, Request& request) {
 void source_ip_from_forwarded_for(Request& request) {
   if (!request.source_ip.empty()) return;
   if (auto forwarded = request.headers.get("x-forwarded-for")) {
-    request.source_ip.assign(trim(forwarded->substr(0, forwarded->find(','))));
+    request.source_ip.assign(trim_blanks(forwarded->substr(0, forwarded->find(','))));
   }
 }
 

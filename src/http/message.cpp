@@ -1,4 +1,5 @@
 #include "lift/http/message.hpp"
+#include "lift/core/text.hpp"
 
 #include <string>
 #include <utility>
@@ -7,16 +8,6 @@
 
 namespace lift::http {
 
-bool detail::iequals_same_size(std::string_view a, std::string_view b) noexcept {
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    auto x = static_cast<unsigned char>(a[i]);
-    auto y = static_cast<unsigned char>(b[i]);
-    if (x == y) continue;
-    if ((x | 0x20) != (y | 0x20) || (x | 0x20) < 'a' || (x | 0x20) > 'z') return false;
-  }
-  return true;
-}
-
 bool lists_token(std::string_view value, std::string_view token) noexcept {
   std::size_t start = 0;
   while (start <= value.size()) {
@@ -24,7 +15,7 @@ bool lists_token(std::string_view value, std::string_view token) noexcept {
     if (end == std::string_view::npos) end = value.size();
     auto item = value.substr(start, end - start);
     if (auto semi = item.find(';'); semi != std::string_view::npos) item = item.substr(0, semi);
-    if (iequals(detail::trim(item), token)) return true;
+    if (iequals(trim_blanks(item), token)) return true;
     start = end + 1;
   }
   return false;
@@ -35,7 +26,7 @@ void add_token(Headers& headers, std::string_view name, std::string_view token) 
   for (const auto& [field, value] : headers) {
     if (!iequals(field, name)) continue;
     if (lists_token(value, token)) return;
-    const auto listed = detail::trim(value);
+    const auto listed = trim_blanks(value);
     if (listed.empty()) continue;
     if (!joined.empty()) joined += ", ";
     joined += listed;

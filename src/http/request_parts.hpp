@@ -9,7 +9,6 @@
 
 namespace lift::http::detail {
 
-std::string_view trim(std::string_view s) noexcept;
 // "a=1; b=2" into cookies; a pair without '=' has an empty name (RFC 6265bis 5.6).
 void parse_cookie_header(std::string_view header, Cookies& out);
 // HTTP API's rawQueryString ("a=1&b=x%20y&a=2"), '+' as space; false on a bad escape.

@@ -7,6 +7,7 @@
 #include "lift/core/failure_kind.hpp"
 #include "lift/core/glob.hpp"
 #include "lift/resilience/errors.hpp"
+#include "lift/core/text.hpp"
 
 namespace lift::resilience {
 namespace {
@@ -15,12 +16,6 @@ constexpr std::string_view kVariable = "LIFT_FAULTS";
 constexpr std::string_view kFaults = "latency:DURATION, error:STATUS, throttling, unavailable, timeout or exception";
 // Lambda's longest timeout: a longer latency could only be a typo.
 constexpr std::chrono::milliseconds kLongestLatency = std::chrono::minutes(15);
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
 
 Error bad_rule(std::string_view rule, std::string_view why) {
   return invalid_configuration("fault injection", kVariable, "rule \"" + std::string(rule) + "\": " + std::string(why));
@@ -56,33 +51,33 @@ Result<FaultRule> parse_rule(std::string_view text) {
   rule.text = std::string(text);
   const auto equals = text.rfind('=');
   if (equals == std::string_view::npos) return bad_rule(text, "expected TARGET=FAULT[@PERCENT%]");
-  auto target = trim(text.substr(0, equals));
-  auto fault = trim(text.substr(equals + 1));
+  auto target = trim_blanks(text.substr(0, equals));
+  auto fault = trim_blanks(text.substr(equals + 1));
   if (target.starts_with("route:")) {
     rule.route = true;
-    target = trim(target.substr(6));
+    target = trim_blanks(target.substr(6));
   }
   if (target.empty()) return bad_rule(text, "names no target");
   rule.target = std::string(target);
 
   if (const auto at = fault.rfind('@'); at != std::string_view::npos) {
-    auto share = trim(fault.substr(at + 1));
+    auto share = trim_blanks(fault.substr(at + 1));
     if (share.ends_with('%')) share.remove_suffix(1);
     const auto percent = number<double>(share);
     if (!percent || !(*percent >= 0 && *percent <= 100))
       return bad_rule(text, "the percentage must be a number from 0 to 100, got \"" + std::string(share) + "\"");
     rule.percent = *percent;
-    fault = trim(fault.substr(0, at));
+    fault = trim_blanks(fault.substr(0, at));
   }
 
   if (fault.starts_with("latency:")) {
-    const auto latency = duration(trim(fault.substr(8)));
+    const auto latency = duration(trim_blanks(fault.substr(8)));
     if (!latency || latency->count() <= 0 || *latency > kLongestLatency)
       return bad_rule(text, "a latency is a duration over 0 and at most 15 minutes, in ms or s (300ms, 2s)");
     rule.kind = FaultKind::latency;
     rule.latency = *latency;
   } else if (fault.starts_with("error:")) {
-    const auto status = number<int>(trim(fault.substr(6)));
+    const auto status = number<int>(trim_blanks(fault.substr(6)));
     if (!status || *status < 400 || *status > 599) return bad_rule(text, "an error is an HTTP status from 400 to 599");
     rule.kind = FaultKind::error;
     rule.status = *status;
@@ -109,7 +104,7 @@ Result<FaultPlan> FaultPlan::parse(std::string_view text, RetryEnvironment envir
   plan.environment_ = std::move(environment);
   while (!text.empty()) {
     const auto end = text.find(';');
-    const auto rule = trim(text.substr(0, end));
+    const auto rule = trim_blanks(text.substr(0, end));
     text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
     if (rule.empty()) continue;
     LIFT_TRY(parsed, parse_rule(rule));

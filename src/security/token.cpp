@@ -1,26 +1,12 @@
 #include "lift/security/token.hpp"
 
 #include "lift/core/percent.hpp"
+#include "lift/core/text.hpp"
 #include "lift/security/errors.hpp"
 
 namespace lift::security {
 
 namespace {
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
 
 // RFC 6750 section 2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
 bool is_b64token(std::string_view token) {
@@ -40,12 +26,12 @@ bool is_b64token(std::string_view token) {
 }  // namespace
 
 Result<std::string_view> bearer_token(std::string_view authorization) {
-  authorization = trim(authorization);
+  authorization = trim_blanks(authorization);
   const auto space = authorization.find(' ');
   const auto scheme = authorization.substr(0, space);
   if (authorization.empty() || !iequals(scheme, "bearer"))
     return unauthorized(AuthReason::no_token, "no bearer token");
-  const auto token = space == std::string_view::npos ? std::string_view{} : trim(authorization.substr(space));
+  const auto token = space == std::string_view::npos ? std::string_view{} : trim_blanks(authorization.substr(space));
   if (token.empty() || !is_b64token(token)) return unauthorized(AuthReason::malformed, "the bearer token is malformed");
   return token;
 }
@@ -53,11 +39,11 @@ Result<std::string_view> bearer_token(std::string_view authorization) {
 std::optional<std::string_view> cookie_value(std::string_view cookie_header, std::string_view name) {
   while (!cookie_header.empty()) {
     const auto end = cookie_header.find(';');
-    const auto pair = trim(cookie_header.substr(0, end));
+    const auto pair = trim_blanks(cookie_header.substr(0, end));
     cookie_header = end == std::string_view::npos ? std::string_view{} : cookie_header.substr(end + 1);
     const auto equals = pair.find('=');
-    if (equals == std::string_view::npos || trim(pair.substr(0, equals)) != name) continue;
-    auto value = trim(pair.substr(equals + 1));
+    if (equals == std::string_view::npos || trim_blanks(pair.substr(0, equals)) != name) continue;
+    auto value = trim_blanks(pair.substr(equals + 1));
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
     return value;
   }
@@ -91,7 +77,7 @@ Result<std::string> extract_token(const TokenLookups& lookups, std::span<const T
       }
       case TokenSource::header:
         if (!lookups.header) break;
-        if (const auto value = lookups.header(source.name); value && !trim(*value).empty()) return std::string(trim(*value));
+        if (const auto value = lookups.header(source.name); value && !trim_blanks(*value).empty()) return std::string(trim_blanks(*value));
         break;
       case TokenSource::cookie:
         if (!lookups.cookie) break;

@@ -12,16 +12,12 @@
 #include <utility>
 #include <vector>
 
+#include "lift/core/text.hpp"
+
 namespace lift::http {
 
-namespace detail {
-bool iequals_same_size(std::string_view a, std::string_view b) noexcept;
-}
-// ASCII case-insensitive equality, as HTTP field names compare. Most names that differ differ
-// in length or in their first byte (ignoring case's bit): that is decided inline, without a call.
-inline bool iequals(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size() && (a.empty() || ((a[0] ^ b[0]) & ~0x20) == 0) && detail::iequals_same_size(a, b);
-}
+// ASCII case-insensitive equality, as HTTP field names compare (the core's one).
+using lift::iequals;
 
 // A cleared map keeps its slots and their string buffers: a map reused from one invocation to
 // the next (the app reuses its contexts) stores fields of similar sizes without allocating.
