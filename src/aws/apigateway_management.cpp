@@ -12,7 +12,7 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr std::string_view kPrefix = "ApiGatewayManagement";
+constexpr std::string_view kManagementPrefix = "ApiGatewayManagement";
 constexpr const char* kEndpointVariable = "LIFT_APIGATEWAYMANAGEMENTAPI_ENDPOINT";
 
 // "abc123.execute-api.eu-west-1.amazonaws.com" -> "eu-west-1"; empty for any other host.
@@ -54,14 +54,14 @@ Result<ConnectionInfo> parse_connection_info(std::string_view body) {
   boost::system::error_code ec;
   const auto value = json::parse(body, ec);
   if (ec || !value.is_object())
-    return detail::malformed_answer(kPrefix, "API Gateway answered GetConnection with a body that is not a JSON object: " +
+    return detail::malformed_answer(kManagementPrefix, "API Gateway answered GetConnection with a body that is not a JSON object: " +
                                                  detail::excerpt(body));
-  detail::AnswerReader read(kPrefix, value.as_object());
+  detail::AnswerReader read(kManagementPrefix, value.as_object());
   ConnectionInfo info;
   info.connected_at = read.timestamp("connectedAt");
   info.last_active_at = read.timestamp("lastActiveAt");
   if (const auto* identity = read.object("identity")) {
-    detail::AnswerReader inner(kPrefix, *identity);
+    detail::AnswerReader inner(kManagementPrefix, *identity);
     info.identity.source_ip = inner.string("sourceIp");
     info.identity.user_agent = inner.string("userAgent");
     if (inner.failed()) return inner.error();
@@ -71,7 +71,7 @@ Result<ConnectionInfo> parse_connection_info(std::string_view body) {
 }
 
 Error parse_apigateway_management_error(int http_status, std::string_view body, std::string_view error_type) {
-  auto error = detail::parse_json_error(kPrefix, http_status, body, error_type);
+  auto error = detail::parse_json_error(kManagementPrefix, http_status, body, error_type);
   if (error.code != kApiGatewayMalformedResponse) return error;
   // No readable type (an HTML page from a proxy, an empty body): the statuses the API documents
   // still say what happened, and a gone connection must be told apart from any other failure.
@@ -128,7 +128,7 @@ Result<ApiGatewayManagementClient> ApiGatewayManagementClient::create(ApiGateway
   if (region.empty()) region = execute_api_region(options.endpoint);
   if (region.empty()) region = resolve_region().value_or("us-east-1");
   return ApiGatewayManagementClient(std::make_unique<Impl>(detail::ServiceClient::Config{
-      std::string(kPrefix), "execute-api", std::move(endpoint), std::move(region), options.retry, std::move(options.http),
+      std::string(kManagementPrefix), "execute-api", std::move(endpoint), std::move(region), options.retry, std::move(options.http),
       std::move(options.credentials)}));
 }
 

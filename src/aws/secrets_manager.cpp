@@ -13,7 +13,7 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr std::string_view kPrefix = "SecretsManager";
+constexpr std::string_view kSecretsPrefix = "SecretsManager";
 constexpr std::string_view kContentType = "application/x-amz-json-1.1";
 
 }  // namespace
@@ -30,9 +30,9 @@ Result<SecretValue> parse_secret_value(std::string_view body) {
   const auto value = json::parse(body, ec);
   // No excerpt of the body: a successful answer carries the secret, and messages get logged.
   if (ec || !value.is_object())
-    return detail::malformed_answer(kPrefix, "Secrets Manager answered with a body of " + std::to_string(body.size()) +
+    return detail::malformed_answer(kSecretsPrefix, "Secrets Manager answered with a body of " + std::to_string(body.size()) +
                                                  " bytes that is not a JSON object");
-  detail::AnswerReader read(kPrefix, value.as_object());
+  detail::AnswerReader read(kSecretsPrefix, value.as_object());
   SecretValue secret;
   secret.arn = read.string("ARN");
   secret.name = read.string("Name");
@@ -40,7 +40,7 @@ Result<SecretValue> parse_secret_value(std::string_view body) {
   secret.secret_string = read.optional_string("SecretString");
   if (auto encoded = read.optional_string("SecretBinary")) {
     auto bytes = base64::decode(*encoded);
-    if (!bytes) return detail::malformed_answer(kPrefix, "Secrets Manager answered with a SecretBinary that is not base64");
+    if (!bytes) return detail::malformed_answer(kSecretsPrefix, "Secrets Manager answered with a SecretBinary that is not base64");
     secret.secret_binary = std::move(*bytes);
   }
   secret.version_stages = read.strings("VersionStages");
@@ -50,7 +50,7 @@ Result<SecretValue> parse_secret_value(std::string_view body) {
 }
 
 Error parse_secrets_manager_error(int http_status, std::string_view body, std::string_view error_type) {
-  return detail::parse_json_error(kPrefix, http_status, body, error_type);
+  return detail::parse_json_error(kSecretsPrefix, http_status, body, error_type);
 }
 
 struct SecretsManagerClient::Impl {
@@ -69,7 +69,7 @@ Result<SecretsManagerClient> SecretsManagerClient::create(SecretsManagerOptions 
                                            "Secrets Manager");
   if (!endpoint) return std::move(endpoint).error();
   return SecretsManagerClient(std::make_unique<Impl>(detail::ServiceClient::Config{
-      std::string(kPrefix), "secretsmanager", std::move(*endpoint), std::move(region), options.retry, std::move(options.http),
+      std::string(kSecretsPrefix), "secretsmanager", std::move(*endpoint), std::move(region), options.retry, std::move(options.http),
       std::move(options.credentials)}));
 }
 

@@ -16,7 +16,7 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr std::string_view kPrefix = "SSM";
+constexpr std::string_view kSsmPrefix = "SSM";
 constexpr std::string_view kContentType = "application/x-amz-json-1.1";
 
 Result<json::object> answer_object(std::string_view body) {
@@ -24,7 +24,7 @@ Result<json::object> answer_object(std::string_view body) {
   auto value = json::parse(body, ec);
   // No excerpt of the body: it may hold decrypted SecureString values, and messages get logged.
   if (ec || !value.is_object())
-    return detail::malformed_answer(kPrefix, "SSM answered with a body of " + std::to_string(body.size()) +
+    return detail::malformed_answer(kSsmPrefix, "SSM answered with a body of " + std::to_string(body.size()) +
                                                  " bytes that is not a JSON object");
   return std::move(value.as_object());
 }
@@ -72,11 +72,11 @@ std::string get_parameters_body(std::span<const std::string> names, bool with_de
 Result<Parameter> parse_get_parameter(std::string_view body) {
   auto object = answer_object(body);
   if (!object) return std::move(object).error();
-  detail::AnswerReader outer(kPrefix, *object);
+  detail::AnswerReader outer(kSsmPrefix, *object);
   const auto* inner = outer.object("Parameter");
   if (outer.failed()) return outer.error();
-  if (inner == nullptr) return detail::malformed_answer(kPrefix, "SSM answered GetParameter without a Parameter");
-  detail::AnswerReader read(kPrefix, *inner);
+  if (inner == nullptr) return detail::malformed_answer(kSsmPrefix, "SSM answered GetParameter without a Parameter");
+  detail::AnswerReader read(kSsmPrefix, *inner);
   auto parameter = read_parameter(read);
   if (read.failed()) return read.error();
   return parameter;
@@ -85,7 +85,7 @@ Result<Parameter> parse_get_parameter(std::string_view body) {
 Result<Parameters> parse_get_parameters(std::string_view body) {
   auto object = answer_object(body);
   if (!object) return std::move(object).error();
-  detail::AnswerReader read(kPrefix, *object);
+  detail::AnswerReader read(kSsmPrefix, *object);
   Parameters result;
   if (const auto* list = read.array("Parameters")) {
     result.parameters.reserve(list->size());
@@ -94,7 +94,7 @@ Result<Parameters> parse_get_parameters(std::string_view body) {
         read.fail("a Parameters entry that is not an object");
         break;
       }
-      detail::AnswerReader entry(kPrefix, element.as_object());
+      detail::AnswerReader entry(kSsmPrefix, element.as_object());
       result.parameters.push_back(read_parameter(entry));
       if (entry.failed()) return entry.error();
     }
@@ -105,7 +105,7 @@ Result<Parameters> parse_get_parameters(std::string_view body) {
 }
 
 Error parse_ssm_error(int http_status, std::string_view body, std::string_view error_type) {
-  return detail::parse_json_error(kPrefix, http_status, body, error_type);
+  return detail::parse_json_error(kSsmPrefix, http_status, body, error_type);
 }
 
 struct SsmClient::Impl {
@@ -130,7 +130,7 @@ Result<SsmClient> SsmClient::create(SsmOptions options) {
   std::string region = !options.region.empty() ? std::move(options.region) : resolve_region().value_or("us-east-1");
   auto endpoint = detail::resolve_endpoint(std::move(options.endpoint), "LIFT_SSM_ENDPOINT", "ssm", region, "SSM");
   if (!endpoint) return std::move(endpoint).error();
-  return SsmClient(std::make_unique<Impl>(detail::ServiceClient::Config{std::string(kPrefix), "ssm", std::move(*endpoint),
+  return SsmClient(std::make_unique<Impl>(detail::ServiceClient::Config{std::string(kSsmPrefix), "ssm", std::move(*endpoint),
                                                                         std::move(region), options.retry,
                                                                         std::move(options.http), std::move(options.credentials)}));
 }

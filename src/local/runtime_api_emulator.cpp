@@ -130,22 +130,22 @@ class AnsweredIds {
 };
 
 // What a connection thread does with a request.
-struct Reply {
+struct RuntimeReply {
   WireResponse response;
   std::shared_ptr<Invocation> handed_out;  // /next: back to the queue if it cannot be delivered
   std::string shutdown_for;  // extension identifier whose SHUTDOWN event this is
   bool drop = false;  // the client went away while waiting: close without answering
 };
 
-Reply json_reply(int status, std::string body) { return Reply{WireResponse{status, std::move(body), {}, false}, nullptr, {}, false}; }
+RuntimeReply json_reply(int status, std::string body) { return RuntimeReply{WireResponse{status, std::move(body), {}, false}, nullptr, {}, false}; }
 
-Reply dropped() { return Reply{{}, nullptr, {}, true}; }
+RuntimeReply dropped() { return RuntimeReply{{}, nullptr, {}, true}; }
 
-Reply error_reply(int status, std::string_view type, std::string_view message) {
+RuntimeReply error_reply(int status, std::string_view type, std::string_view message) {
   return json_reply(status, error_json(type, message));
 }
 
-Reply accepted() { return json_reply(202, R"({"status":"OK"})"); }
+RuntimeReply accepted() { return json_reply(202, R"({"status":"OK"})"); }
 
 }  // namespace
 
@@ -558,7 +558,7 @@ struct RuntimeEmulator::Impl {
       }
       // Taken before dispatch, which may move the body into a result.
       std::string excerpt = request.body.substr(0, kTranscriptBodyBytes);
-      Reply reply = request.too_large ? oversize(request) : dispatch(request, fd, connection_generation);
+      RuntimeReply reply = request.too_large ? oversize(request) : dispatch(request, fd, connection_generation);
       if (reply.drop) return;
       record(request, std::move(excerpt), reply.response.status);
       const bool keep_alive = request.keep_alive && !reply.response.close;
@@ -616,11 +616,11 @@ struct RuntimeEmulator::Impl {
     changed.notify_all();
   }
 
-  Reply dispatch(WireRequest& request, int fd, int connection_generation) {
+  RuntimeReply dispatch(WireRequest& request, int fd, int connection_generation) {
     const std::string_view target = request.target;
     const std::string_view method = request.method;
     auto wrong_method = [&](std::string_view allowed) {
-      Reply reply = error_reply(405, "MethodNotAllowed", std::string(method) + " is not allowed here; use " + std::string(allowed));
+      RuntimeReply reply = error_reply(405, "MethodNotAllowed", std::string(method) + " is not allowed here; use " + std::string(allowed));
       reply.response.headers.emplace_back("Allow", std::string(allowed));
       return reply;
     };
@@ -644,7 +644,7 @@ struct RuntimeEmulator::Impl {
     return error_reply(404, "NotFound", "no such Runtime API path: " + std::string(target.substr(0, 200)));
   }
 
-  Reply next(int fd, int connection_generation) {
+  RuntimeReply next(int fd, int connection_generation) {
     std::unique_lock lock(mutex);
     ++waiting_next;
     runtime_seen = true;
@@ -657,7 +657,7 @@ struct RuntimeEmulator::Impl {
     for (;;) {
       if (stopping || connection_generation != generation) {
         --waiting_next;
-        Reply gone = error_reply(410, "Emulator.Stopped", "this runtime environment has been shut down");
+        RuntimeReply gone = error_reply(410, "Emulator.Stopped", "this runtime environment has been shut down");
         gone.response.close = true;
         return gone;
       }
@@ -695,7 +695,7 @@ struct RuntimeEmulator::Impl {
 
     const auto& r = invocation->request;
     // Lambda hands an empty Invoke payload to the function as {}.
-    Reply reply = json_reply(200, r.payload.empty() ? std::string("{}") : r.payload);
+    RuntimeReply reply = json_reply(200, r.payload.empty() ? std::string("{}") : r.payload);
     auto& headers = reply.response.headers;
     headers = {{std::string(protocol::kRequestId), invocation->id},
                {std::string(protocol::kDeadlineMs),
@@ -710,7 +710,7 @@ struct RuntimeEmulator::Impl {
     return reply;
   }
 
-  Reply answer(const std::string& id, bool is_error, WireRequest& request) {
+  RuntimeReply answer(const std::string& id, bool is_error, WireRequest& request) {
     if (!protocol::valid_request_id(id)) return error_reply(400, "InvalidRequestID", "malformed request id");
     std::lock_guard lock(mutex);
     reclaim_delivered(id);
@@ -747,7 +747,7 @@ struct RuntimeEmulator::Impl {
     return accepted();
   }
 
-  Reply oversize(const WireRequest& request) {
+  RuntimeReply oversize(const WireRequest& request) {
     const auto limit = body_limit(request);
     const std::string message =
         "Response payload size exceeded maximum allowed payload size (" + std::to_string(limit) + " bytes).";
@@ -763,7 +763,7 @@ struct RuntimeEmulator::Impl {
     return error_reply(413, "RequestEntityTooLarge", message);
   }
 
-  Reply init_error(const WireRequest& request) {
+  RuntimeReply init_error(const WireRequest& request) {
     std::lock_guard lock(mutex);
     InvokeResult failure;
     std::string type(request.header(protocol::kErrorType));
@@ -784,7 +784,7 @@ struct RuntimeEmulator::Impl {
     return accepted();
   }
 
-  Reply register_extension(const WireRequest& request) {
+  RuntimeReply register_extension(const WireRequest& request) {
     const std::string name(request.header(protocol::kExtensionName));
     if (name.empty()) return error_reply(400, "InvalidRequest", "the Lambda-Extension-Name header is required");
     boost::system::error_code ec;
@@ -796,14 +796,14 @@ struct RuntimeEmulator::Impl {
     std::lock_guard lock(mutex);
     const auto id = uuid();
     extensions[id] = false;
-    Reply reply = json_reply(200, boost::json::serialize(boost::json::object{{"functionName", config.function_name},
+    RuntimeReply reply = json_reply(200, boost::json::serialize(boost::json::object{{"functionName", config.function_name},
                                                                              {"functionVersion", config.function_version},
                                                                              {"handler", handler_name()}}));
     reply.response.headers.emplace_back(protocol::kExtensionIdentifier, id);
     return reply;
   }
 
-  Reply extension_next(const WireRequest& request, int fd, int connection_generation) {
+  RuntimeReply extension_next(const WireRequest& request, int fd, int connection_generation) {
     const std::string id(request.header(protocol::kExtensionIdentifier));
     if (id.empty()) return error_reply(400, "Extension.MissingExtensionIdentifier", "the Lambda-Extension-Identifier header is required");
     std::unique_lock lock(mutex);
@@ -818,7 +818,7 @@ struct RuntimeEmulator::Impl {
     }
     const auto deadline = shutdown_deadline_ms != 0 ? shutdown_deadline_ms
                                                     : epoch_ms(std::chrono::system_clock::now() + config.shutdown_grace);
-    Reply reply = json_reply(200, boost::json::serialize(boost::json::object{
+    RuntimeReply reply = json_reply(200, boost::json::serialize(boost::json::object{
                                       {"eventType", "SHUTDOWN"}, {"shutdownReason", "spindown"}, {"deadlineMs", deadline}}));
     reply.shutdown_for = id;
     return reply;

@@ -10,7 +10,7 @@
 namespace lift::cli {
 namespace {
 
-Error invalid(std::string message) { return Error{"InvalidElf", std::move(message), 400, {}}; }
+Error invalid_elf(std::string message) { return Error{"InvalidElf", std::move(message), 400, {}}; }
 
 // Copies a T out of the file at `offset`, or fails when it does not fit.
 template <class T>
@@ -41,22 +41,22 @@ struct Parsed {
 Result<Parsed> parse_headers(std::string_view bytes) {
   Parsed parsed;
   if (bytes.size() < EI_NIDENT || std::memcmp(bytes.data(), ELFMAG, SELFMAG) != 0) {
-    return invalid(bytes.starts_with("#!") ? "a script, not an ELF executable" : "not an ELF file");
+    return invalid_elf(bytes.starts_with("#!") ? "a script, not an ELF executable" : "not an ELF file");
   }
-  if (static_cast<unsigned char>(bytes[EI_CLASS]) != ELFCLASS64) return invalid("not a 64-bit ELF file");
-  if (static_cast<unsigned char>(bytes[EI_DATA]) != ELFDATA2LSB) return invalid("not a little-endian ELF file");
-  if (!read_at(bytes, 0, parsed.header)) return invalid("the ELF header is truncated");
+  if (static_cast<unsigned char>(bytes[EI_CLASS]) != ELFCLASS64) return invalid_elf("not a 64-bit ELF file");
+  if (static_cast<unsigned char>(bytes[EI_DATA]) != ELFDATA2LSB) return invalid_elf("not a little-endian ELF file");
+  if (!read_at(bytes, 0, parsed.header)) return invalid_elf("the ELF header is truncated");
   const auto& h = parsed.header;
-  if (h.e_type != ET_EXEC && h.e_type != ET_DYN) return invalid("not an executable (ELF type " + std::to_string(h.e_type) + ")");
-  if (h.e_phnum == 0) return invalid("no program headers");
-  if (h.e_phentsize != sizeof(Elf64_Phdr)) return invalid("unexpected program header size");
+  if (h.e_type != ET_EXEC && h.e_type != ET_DYN) return invalid_elf("not an executable (ELF type " + std::to_string(h.e_type) + ")");
+  if (h.e_phnum == 0) return invalid_elf("no program headers");
+  if (h.e_phentsize != sizeof(Elf64_Phdr)) return invalid_elf("unexpected program header size");
   for (std::uint16_t i = 0; i < h.e_phnum; ++i) {
     Elf64_Phdr segment{};
     if (!read_at(bytes, h.e_phoff + std::uint64_t{i} * sizeof(Elf64_Phdr), segment)) {
-      return invalid("the program header table runs past the end of the file");
+      return invalid_elf("the program header table runs past the end of the file");
     }
     if (segment.p_offset > bytes.size() || bytes.size() - segment.p_offset < segment.p_filesz) {
-      return invalid("segment " + std::to_string(i) + " runs past the end of the file");
+      return invalid_elf("segment " + std::to_string(i) + " runs past the end of the file");
     }
     parsed.segments.push_back(segment);
   }
@@ -121,7 +121,7 @@ Result<ElfInfo> read_elf(std::string_view bytes) {
   for (const auto& s : segments) {
     if (s.p_type == PT_INTERP) {
       auto text = string_at(bytes, s.p_offset, s.p_filesz, 0);
-      if (!text) return invalid("the interpreter path is not a string");
+      if (!text) return invalid_elf("the interpreter path is not a string");
       info.interpreter = std::move(*text);
     } else if (s.p_type == PT_DYNAMIC) {
       dynamic = &s;
@@ -148,30 +148,30 @@ Result<ElfInfo> read_elf(std::string_view bytes) {
   }
   if (!have_strtab) {
     if (needed_offsets.empty()) return info;
-    return invalid("DT_NEEDED entries without a string table");
+    return invalid_elf("DT_NEEDED entries without a string table");
   }
   const auto strings = offset_of(segments, strtab);
-  if (!strings) return invalid("the dynamic string table is outside every loaded segment");
+  if (!strings) return invalid_elf("the dynamic string table is outside every loaded segment");
   for (const auto index : needed_offsets) {
     auto name = string_at(bytes, *strings, strsz, index);
-    if (!name) return invalid("a DT_NEEDED name is outside the string table");
+    if (!name) return invalid_elf("a DT_NEEDED name is outside the string table");
     info.needed.push_back(std::move(*name));
   }
 
   if (have_verneed) {
     auto at = offset_of(segments, verneed);
-    if (!at) return invalid("the version needs table is outside every loaded segment");
+    if (!at) return invalid_elf("the version needs table is outside every loaded segment");
     std::uint64_t offset = *at;
     // vn_next/vna_next chains are bounded by the declared counts; a loop cannot go on forever.
     for (std::uint64_t n = 0; n < verneednum; ++n) {
       Elf64_Verneed need{};
-      if (!read_at(bytes, offset, need)) return invalid("a version needs entry is truncated");
+      if (!read_at(bytes, offset, need)) return invalid_elf("a version needs entry is truncated");
       std::uint64_t aux_offset = offset + need.vn_aux;
       for (std::uint16_t a = 0; a < need.vn_cnt; ++a) {
         Elf64_Vernaux aux{};
-        if (!read_at(bytes, aux_offset, aux)) return invalid("a version needs entry is truncated");
+        if (!read_at(bytes, aux_offset, aux)) return invalid_elf("a version needs entry is truncated");
         auto name = string_at(bytes, *strings, strsz, aux.vna_name);
-        if (!name) return invalid("a version name is outside the string table");
+        if (!name) return invalid_elf("a version name is outside the string table");
         if (auto glibc = glibc_version_of(*name); glibc && (!info.newest_glibc || *glibc > *info.newest_glibc)) {
           info.newest_glibc = glibc;
         }
@@ -204,7 +204,7 @@ Result<std::string> strip_to_segments(std::string_view bytes) {
   auto after = read_elf(out);
   if (!before || !after || before->interpreter != after->interpreter || before->needed != after->needed ||
       before->versions != after->versions) {
-    return invalid("a segment overlaps the ELF header's section fields; stripping would change what the loader reads");
+    return invalid_elf("a segment overlaps the ELF header's section fields; stripping would change what the loader reads");
   }
   return out;
 }

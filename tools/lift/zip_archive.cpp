@@ -18,7 +18,7 @@ constexpr std::uint16_t kMadeByUnix = (3u << 8) | kVersion;
 constexpr std::uint16_t kUtf8Names = 0x0800;
 constexpr std::uint16_t kDosDate1980 = (0u << 9) | (1u << 5) | 1u;  // 1980-01-01, the earliest DOS date
 
-Error invalid(std::string message) { return Error{"InvalidZip", std::move(message), 400, {}}; }
+Error invalid_zip(std::string message) { return Error{"InvalidZip", std::move(message), 400, {}}; }
 
 void put16(std::string& out, std::uint16_t v) {
   out += static_cast<char>(v & 0xff);
@@ -83,10 +83,10 @@ Result<std::string> deflate_raw(std::string_view data) {
 }
 
 Result<std::string> inflate_raw(std::string_view data, std::uint64_t expected, std::uint64_t limit) {
-  if (expected > limit) return invalid("an entry of " + std::to_string(expected) + " bytes is over the limit");
+  if (expected > limit) return invalid_zip("an entry of " + std::to_string(expected) + " bytes is over the limit");
   auto out = compression::inflate(data, compression::Framing::raw, static_cast<std::size_t>(expected));
   // Exactly the declared size: more is refused, less is a lie in the directory.
-  if (!out || out->size() != expected) return invalid("an entry's compressed data is corrupt");
+  if (!out || out->size() != expected) return invalid_zip("an entry's compressed data is corrupt");
   return out;
 }
 
@@ -96,8 +96,8 @@ Result<std::string> write_zip(const std::vector<ZipEntry>& entries) {
   std::string out;
   std::string directory;
   for (const auto& entry : entries) {
-    if (entry.name.empty() || entry.name.size() > 0xffff) return invalid("an entry name is empty or too long");
-    if (entry.data.size() >= std::numeric_limits<std::uint32_t>::max()) return invalid(entry.name + " is too large for a zip without Zip64");
+    if (entry.name.empty() || entry.name.size() > 0xffff) return invalid_zip("an entry name is empty or too long");
+    if (entry.data.size() >= std::numeric_limits<std::uint32_t>::max()) return invalid_zip(entry.name + " is too large for a zip without Zip64");
     auto deflated = deflate_raw(entry.data);
     if (!deflated) return std::move(deflated).error();
     // Store what deflate does not shrink (already compressed data).
@@ -105,7 +105,7 @@ Result<std::string> write_zip(const std::vector<ZipEntry>& entries) {
     const std::string_view body = store ? std::string_view(entry.data) : std::string_view(*deflated);
     const std::uint16_t method = store ? 0 : 8;
     const std::uint32_t crc = crc_of(entry.data);
-    if (out.size() >= std::numeric_limits<std::uint32_t>::max()) return invalid("the archive is too large without Zip64");
+    if (out.size() >= std::numeric_limits<std::uint32_t>::max()) return invalid_zip("the archive is too large without Zip64");
     const auto offset = static_cast<std::uint32_t>(out.size());
 
     put32(out, kLocalHeader);
@@ -141,7 +141,7 @@ Result<std::string> write_zip(const std::vector<ZipEntry>& entries) {
     put32(directory, offset);
     directory += entry.name;
   }
-  if (entries.size() > 0xffff) return invalid("too many entries for a zip without Zip64");
+  if (entries.size() > 0xffff) return invalid_zip("too many entries for a zip without Zip64");
   const auto directory_offset = static_cast<std::uint32_t>(out.size());
   out += directory;
   put32(out, kEndOfCentralDirectory);
@@ -158,7 +158,7 @@ Result<std::string> write_zip(const std::vector<ZipEntry>& entries) {
 Result<std::vector<ZipEntry>> read_zip(std::string_view archive, bool with_data, std::uint64_t max_entry_bytes) {
   // The end record is the last 22 bytes, unless a comment (at most 65535 bytes) follows it.
   constexpr std::size_t kEndSize = 22;
-  if (archive.size() < kEndSize) return invalid("too short to be a zip file");
+  if (archive.size() < kEndSize) return invalid_zip("too short to be a zip file");
   std::optional<std::size_t> end_at;
   const std::size_t lowest = archive.size() >= kEndSize + 0xffff ? archive.size() - kEndSize - 0xffff : 0;
   for (std::size_t at = archive.size() - kEndSize + 1; at-- > lowest;) {
@@ -168,7 +168,7 @@ Result<std::vector<ZipEntry>> read_zip(std::string_view archive, bool with_data,
       break;
     }
   }
-  if (!end_at) return invalid("no end of central directory record: not a zip file");
+  if (!end_at) return invalid_zip("no end of central directory record: not a zip file");
   Cursor end(archive, *end_at + 4);
   const auto disk = end.u16();
   const auto directory_disk = end.u16();
@@ -176,14 +176,14 @@ Result<std::vector<ZipEntry>> read_zip(std::string_view archive, bool with_data,
   const auto count = end.u16();
   const auto directory_size = end.u32();
   const auto directory_offset = end.u32();
-  if (disk != 0 || directory_disk != 0) return invalid("multi-part zip files are not supported");
-  if (count == 0xffff || directory_offset == 0xffffffff) return invalid("Zip64 archives are not supported");
-  if (std::uint64_t{directory_offset} + directory_size > *end_at) return invalid("the central directory is outside the file");
+  if (disk != 0 || directory_disk != 0) return invalid_zip("multi-part zip files are not supported");
+  if (count == 0xffff || directory_offset == 0xffffffff) return invalid_zip("Zip64 archives are not supported");
+  if (std::uint64_t{directory_offset} + directory_size > *end_at) return invalid_zip("the central directory is outside the file");
 
   std::vector<ZipEntry> entries;
   Cursor c(archive, directory_offset);
   for (std::uint16_t i = 0; i < count; ++i) {
-    if (c.u32() != kCentralHeader) return invalid("central directory entry " + std::to_string(i) + " is corrupt");
+    if (c.u32() != kCentralHeader) return invalid_zip("central directory entry " + std::to_string(i) + " is corrupt");
     c.u16();  // made by
     c.u16();  // needed
     const auto flags = c.u16();
@@ -204,31 +204,31 @@ Result<std::vector<ZipEntry>> read_zip(std::string_view archive, bool with_data,
     entry.name = std::string(c.text(name_length));
     c.skip(extra_length);
     c.skip(comment_length);
-    if (!c.ok()) return invalid("the central directory is truncated");
+    if (!c.ok()) return invalid_zip("the central directory is truncated");
     if (entry.compressed_size == 0xffffffff || entry.size == 0xffffffff || local_offset == 0xffffffff) {
-      return invalid("Zip64 entries are not supported");
+      return invalid_zip("Zip64 entries are not supported");
     }
-    if ((flags & 1) != 0) return invalid(entry.name + " is encrypted");
-    if (method != 0 && method != 8) return invalid(entry.name + " uses compression method " + std::to_string(method));
+    if ((flags & 1) != 0) return invalid_zip(entry.name + " is encrypted");
+    if (method != 0 && method != 8) return invalid_zip(entry.name + " uses compression method " + std::to_string(method));
     if (with_data) {
       Cursor local(archive, local_offset);
-      if (local.u32() != kLocalHeader) return invalid(entry.name + ": local header is corrupt");
+      if (local.u32() != kLocalHeader) return invalid_zip(entry.name + ": local header is corrupt");
       local.skip(22);
       const auto local_name = local.u16();
       const auto local_extra = local.u16();
       local.skip(std::uint64_t{local_name} + local_extra);
       const auto body = local.text(entry.compressed_size);
-      if (!local.ok()) return invalid(entry.name + ": data runs past the end of the file");
+      if (!local.ok()) return invalid_zip(entry.name + ": data runs past the end of the file");
       if (method == 0) {
-        if (entry.compressed_size != entry.size) return invalid(entry.name + ": stored sizes disagree");
-        if (entry.size > max_entry_bytes) return invalid(entry.name + " is over the size limit");
+        if (entry.compressed_size != entry.size) return invalid_zip(entry.name + ": stored sizes disagree");
+        if (entry.size > max_entry_bytes) return invalid_zip(entry.name + " is over the size limit");
         entry.data = std::string(body);
       } else {
         auto inflated = inflate_raw(body, entry.size, max_entry_bytes);
-        if (!inflated) return invalid(entry.name + ": " + inflated.error().message);
+        if (!inflated) return invalid_zip(entry.name + ": " + inflated.error().message);
         entry.data = std::move(*inflated);
       }
-      if (crc_of(entry.data) != entry.crc32) return invalid(entry.name + ": CRC-32 mismatch");
+      if (crc_of(entry.data) != entry.crc32) return invalid_zip(entry.name + ": CRC-32 mismatch");
     }
     entries.push_back(std::move(entry));
   }

@@ -21,7 +21,7 @@ constexpr std::size_t kMaxSortKeyBytes = 1024;
 
 std::string key_type_text(AttributeType type) { return std::string(to_string(type)); }
 
-std::size_t key_bytes(const AttributeValue& value) {
+std::size_t key_size(const AttributeValue& value) {
   if (const auto* s = value.as_string()) return s->size();
   if (const auto* b = value.as_binary()) return b->bytes.size();
   return 0;  // numbers are always small enough
@@ -34,7 +34,7 @@ bool empty_key_value(const AttributeValue& value) {
 }
 
 Result<void> check_key_size(const AttributeValue& value, bool partition) {
-  const std::size_t size = key_bytes(value);
+  const std::size_t size = key_size(value);
   if (partition && size > kMaxPartitionKeyBytes)
     return validation_error("One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes");
   if (!partition && size > kMaxSortKeyBytes)

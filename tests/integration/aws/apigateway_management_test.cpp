@@ -19,7 +19,7 @@ using lift::testing_support::SeenRequest;
 constexpr const char* kJson = "application/json";
 constexpr const char* kConnectionId = "L0SM9cOFvHcCIhw=";
 
-ApiGatewayManagementClient client_for(const FakeService& fake, RetryPolicy retry = lift::testing_support::quick_retries()) {
+ApiGatewayManagementClient management_client_for(const FakeService& fake, RetryPolicy retry = lift::testing_support::quick_retries()) {
   auto options = lift::testing_support::options_for<ApiGatewayManagementOptions>(fake.endpoint() + "/production", retry);
   options.region = "eu-west-1";
   auto client = ApiGatewayManagementClient::create(std::move(options));
@@ -38,7 +38,7 @@ void expect_signed_for_execute_api(const SeenRequest& request) {
 
 TEST(ApiGatewayManagementClient, PostToConnectionSendsTheRawBody) {
   FakeService fake([](const SeenRequest&, int) { return FakeAnswer{200, "", kJson}; });
-  auto client = client_for(fake);
+  auto client = management_client_for(fake);
   const std::string message("{\"text\":\"h\xc3\xa9llo\"}\0\xff", 21);
   auto sent = client.post_to_connection(kConnectionId, message, Clock::now() + 5s);
   ASSERT_TRUE(sent) << sent.error().code << ": " << sent.error().message;
@@ -57,7 +57,7 @@ TEST(ApiGatewayManagementClient, GetConnectionReadsTheAnswer) {
     return FakeAnswer{200, R"json({"connectedAt": "2024-05-01T12:34:56.789Z", "identity": {"sourceIp": "192.0.2.10",
         "userAgent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/124.0"}, "lastActiveAt": "2024-05-01T12:40:00.000Z"})json", kJson};
   });
-  auto client = client_for(fake);
+  auto client = management_client_for(fake);
   auto info = client.get_connection("a b/c", Clock::now() + 5s);
   ASSERT_TRUE(info) << info.error().message;
   EXPECT_EQ(info->identity.source_ip, "192.0.2.10");
@@ -73,7 +73,7 @@ TEST(ApiGatewayManagementClient, GetConnectionReadsTheAnswer) {
 
 TEST(ApiGatewayManagementClient, DeleteConnectionAccepts204) {
   FakeService fake([](const SeenRequest&, int) { return FakeAnswer{204}; });
-  auto client = client_for(fake);
+  auto client = management_client_for(fake);
   auto deleted = client.delete_connection(kConnectionId, Clock::now() + 5s);
   ASSERT_TRUE(deleted) << deleted.error().message;
   const auto seen = fake.seen();
@@ -87,7 +87,7 @@ TEST(ApiGatewayManagementClient, GoneIsTypedAndNotRetried) {
   FakeService fake([](const SeenRequest&, int) {
     return FakeAnswer{410, R"({"message":null})", kJson, "GoneException:http://internal.amazon.com/coral/com.amazonaws.apigatewaymanagementapi/"};
   });
-  auto client = client_for(fake);
+  auto client = management_client_for(fake);
   for (int round = 0; round < 3; ++round) {
     const auto deadline = Clock::now() + 5s;
     const auto error = round == 0   ? client.post_to_connection(kConnectionId, "x", deadline).error()
@@ -105,7 +105,7 @@ TEST(ApiGatewayManagementClient, LimitExceededThenSuccessIsRetried) {
     if (number == 2) return FakeAnswer{502, "<html>Bad Gateway</html>", "text/html"};
     return FakeAnswer{200, "", kJson};
   });
-  auto client = client_for(fake);
+  auto client = management_client_for(fake);
   auto sent = client.post_to_connection(kConnectionId, "hello", Clock::now() + 5s);
   ASSERT_TRUE(sent) << sent.error().message;
   EXPECT_EQ(fake.requests(), 3);
@@ -125,7 +125,7 @@ TEST(ApiGatewayManagementClient, OtherErrorsAreTyped) {
   };
   for (const auto& c : cases) {
     FakeService fake([&](const SeenRequest&, int) { return c.answer; });
-    auto client = client_for(fake);
+    auto client = management_client_for(fake);
     auto sent = client.post_to_connection(kConnectionId, std::string(200, 'x'), Clock::now() + 5s);
     ASSERT_FALSE(sent) << c.code;
     EXPECT_EQ(sent.error().code, c.code);
@@ -135,7 +135,7 @@ TEST(ApiGatewayManagementClient, OtherErrorsAreTyped) {
 
 TEST(ApiGatewayManagementClient, ASlowAnswerPastTheDeadlineTimesOut) {
   FakeService fake([](const SeenRequest&, int) { return FakeAnswer{200, "", kJson, "", 3s}; });
-  auto client = client_for(fake);
+  auto client = management_client_for(fake);
   const auto start = Clock::now();
   auto sent = client.post_to_connection(kConnectionId, "late", start + 400ms);
   ASSERT_FALSE(sent);

@@ -20,7 +20,7 @@ using lift::testing_support::FakeAnswer;
 using lift::testing_support::FakeService;
 using lift::testing_support::SeenRequest;
 
-SsmClient client_for(const FakeService& fake, RetryPolicy retry = lift::testing_support::quick_retries()) {
+SsmClient ssm_client_for(const FakeService& fake, RetryPolicy retry = lift::testing_support::quick_retries()) {
   auto client = SsmClient::create(lift::testing_support::options_for<SsmOptions>(fake.endpoint(), retry));
   if (!client) throw std::runtime_error(client.error().message);
   return std::move(*client);
@@ -43,7 +43,7 @@ TEST(SsmClient, GetParameterOnTheWire) {
         "DataType": "text", "LastModifiedDate": 1582657288.8, "Name": "/todo/db-password", "Type": "SecureString",
         "Value": "EXAMPLE-PASSWORD", "Version": 3}})"};
   });
-  auto client = client_for(fake);
+  auto client = ssm_client_for(fake);
   auto parameter = client.get_parameter("/todo/db-password", true, Clock::now() + 5s);
   ASSERT_TRUE(parameter) << parameter.error().code << ": " << parameter.error().message;
   EXPECT_EQ(parameter->value, "EXAMPLE-PASSWORD");
@@ -80,7 +80,7 @@ TEST(SsmClient, GetParametersSplitsByTenAndMerges) {
     }
     return FakeAnswer{200, json::serialize(json::object{{"InvalidParameters", invalid}, {"Parameters", found}})};
   });
-  auto client = client_for(fake);
+  auto client = ssm_client_for(fake);
   std::vector<std::string> names;
   for (int i = 0; i < 21; ++i) names.push_back("/app/key" + std::to_string(i));
   names.emplace_back("/missing/a");
@@ -109,7 +109,7 @@ TEST(SsmClient, AFailedChunkFailsTheWhole) {
     if (number == 2) return FakeAnswer{400, R"({"__type":"AccessDeniedException","Message":"not allowed"})"};
     return FakeAnswer{200, R"({"Parameters": [], "InvalidParameters": []})"};
   });
-  auto client = client_for(fake);
+  auto client = ssm_client_for(fake);
   std::vector<std::string> names;
   for (int i = 0; i < 25; ++i) names.push_back("/k" + std::to_string(i));
   auto answer = client.get_parameters(names, true, Clock::now() + 5s);
@@ -123,7 +123,7 @@ TEST(SsmClient, ThrottlingThenSuccessIsRetried) {
     if (number <= 2) return FakeAnswer{400, R"({"__type":"ThrottlingException","message":"Rate exceeded"})"};
     return FakeAnswer{200, json::serialize(json::object{{"Parameter", parameter_json("/a", 7)}})};
   });
-  auto client = client_for(fake);
+  auto client = ssm_client_for(fake);
   auto parameter = client.get_parameter("/a", false, Clock::now() + 5s);
   ASSERT_TRUE(parameter) << parameter.error().message;
   EXPECT_EQ(parameter->version, 7);
@@ -145,7 +145,7 @@ TEST(SsmClient, ErrorsAreTypedAndNotRetried) {
   };
   for (const auto& c : cases) {
     FakeService fake([&](const SeenRequest&, int) { return c.answer; });
-    auto client = client_for(fake);
+    auto client = ssm_client_for(fake);
     auto parameter = client.get_parameter("/a", true, Clock::now() + 5s);
     ASSERT_FALSE(parameter) << c.code;
     EXPECT_EQ(parameter.error().code, c.code);
@@ -158,7 +158,7 @@ TEST(SsmClient, ASlowAnswerPastTheDeadlineTimesOut) {
   FakeService fake([](const SeenRequest&, int) {
     return FakeAnswer{200, R"({"Parameter": {"Name": "/a"}})", "application/x-amz-json-1.1", "", 3s};
   });
-  auto client = client_for(fake);
+  auto client = ssm_client_for(fake);
   const auto start = Clock::now();
   auto parameter = client.get_parameter("/a", false, start + 400ms);
   ASSERT_FALSE(parameter);

@@ -14,6 +14,7 @@
 #include "lift/app/app.hpp"
 #include "lift/app/errors.hpp"
 #include "support/invocation.hpp"
+#include "support/invoke.hpp"
 #include "support/json.hpp"
 
 namespace appsync_routes_test {
@@ -28,18 +29,18 @@ inline void lift_rules(lift::json::Rules<GetTodoArgs>& r) {
   r.field(&GetTodoArgs::limit).min(1).max(100);
 }
 
-struct Todo {
+struct TodoItem {
   std::string id;
   std::string title;
 };
-BOOST_DESCRIBE_STRUCT(Todo, (), (id, title))
+BOOST_DESCRIBE_STRUCT(TodoItem, (), (id, title))
 
 }  // namespace appsync_routes_test
 
 namespace {
 
 using appsync_routes_test::GetTodoArgs;
-using appsync_routes_test::Todo;
+using appsync_routes_test::TodoItem;
 using lift::App;
 using lift::Context;
 using lift::Next;
@@ -51,11 +52,7 @@ using Json = boost::json::value;
 
 using lift::testing_support::invocation;
 
-Result<Json> invoke(const App& app, const Json& event) {
-  auto answer = app.invoke(invocation(boost::json::serialize(event)));
-  if (!answer) return std::move(answer).error();
-  return json_of(answer->body);
-}
+using lift::testing_support::invoke;
 
 // A direct resolver's context for `type`.`field`, called by a Cognito user.
 Json field_event(const std::string& type, const std::string& field, Json arguments = boost::json::object{}, Json source = nullptr) {
@@ -147,9 +144,9 @@ TEST(AppSyncRoutes, APatternWithoutATypeIsRefused) {
 
 TEST(AppSyncRoutes, ASingleFieldsErrorFailsTheInvocationWithItsCodeAndMessage) {
   App app;
-  app.graphql("Query.getTodo", [](Context&, const AppSyncResolverEvent& e) -> Result<Todo> {
+  app.graphql("Query.getTodo", [](Context&, const AppSyncResolverEvent& e) -> Result<TodoItem> {
     if (e.arguments.at("id") == "missing") return lift::Error{"NotFound", "no todo missing", 404};
-    return Todo{"t-1", "milk"};
+    return TodoItem{"t-1", "milk"};
   });
   auto found = invoke(app, field_event("Query", "getTodo", {{"id", "t-1"}}));
   ASSERT_TRUE(found) << found.error().message;
@@ -193,9 +190,9 @@ TEST(AppSyncRoutes, ABatchAnswersEachItemInOrderWithPerItemErrors) {
 
 TEST(AppSyncRoutes, TypedArgumentsBindWithTheirRules) {
   App app;
-  app.graphql("Query.getTodo", [](Context& ctx, const GetTodoArgs& args) -> Todo {
+  app.graphql("Query.getTodo", [](Context& ctx, const GetTodoArgs& args) -> TodoItem {
     EXPECT_NE(ctx.record<AppSyncResolverEvent>(), nullptr);
-    return Todo{args.id, "limit " + std::to_string(args.limit)};
+    return TodoItem{args.id, "limit " + std::to_string(args.limit)};
   });
   ASSERT_TRUE(app.check());
   auto bound = invoke(app, field_event("Query", "getTodo", {{"id", "t-1"}, {"limit", 5}}));
@@ -308,8 +305,8 @@ TEST(AppSyncRoutes, AWholeBatchHandlerAnswersEveryItemInOneCall) {
 TEST(AppSyncRoutes, WholeBatchHandlersTakeAVectorOrTheInvocation) {
   App app;
   app.graphql("Post.author", [](Context&, const std::vector<AppSyncResolverEvent>& posts) {
-    std::vector<Todo> out;
-    for (const auto& post : posts) out.push_back(Todo{std::string(post.source->at("id").as_string()), "t"});
+    std::vector<TodoItem> out;
+    for (const auto& post : posts) out.push_back(TodoItem{std::string(post.source->at("id").as_string()), "t"});
     return out;
   });
   app.graphql("Post.tags", [](Context&, const events::AppSyncInvocation& invocation) -> Result<std::vector<std::vector<std::string>>> {

@@ -69,7 +69,7 @@ using lift::testing_support::json_of;
 namespace events = lift::events;
 using Json = boost::json::value;
 
-Request request(std::string method, std::string path, std::vector<std::pair<std::string, std::string>> query = {},
+Request http_request(std::string method, std::string path, std::vector<std::pair<std::string, std::string>> query = {},
                 std::string body = {}) {
   Request r;
   r.method = std::move(method);
@@ -81,7 +81,7 @@ Request request(std::string method, std::string path, std::vector<std::pair<std:
   return r;
 }
 
-Json sqs_event(const std::vector<std::string>& bodies) {
+Json sqs_batch(const std::vector<std::string>& bodies) {
   boost::json::array records;
   for (std::size_t i = 0; i < bodies.size(); ++i) {
     records.push_back(Json{{"messageId", "m" + std::to_string(i + 1)},
@@ -106,14 +106,14 @@ TEST(ThrownError, AnHttpHandlerThrowingALiftErrorAnswersItsStatusAndTheOneErrorB
     if (ctx.param("id") == "missing") throw lift::errors::not_found("no order missing");
     return Echo{};
   });
-  auto got = app.handle(request("GET", "/orders/missing"));
+  auto got = app.handle(http_request("GET", "/orders/missing"));
   EXPECT_EQ(got.status, 404);
   EXPECT_EQ(got.headers.get("content-type"), "application/json");
   const auto body = json_of(got.body);
   EXPECT_EQ(body.at("error").at("code"), "NotFound");
   EXPECT_EQ(body.at("error").at("message"), "no order missing");
   EXPECT_EQ(body.at("error").at("request_id"), "req-1");
-  EXPECT_EQ(app.handle(request("GET", "/orders/7")).status, 200);
+  EXPECT_EQ(app.handle(http_request("GET", "/orders/7")).status, 200);
 }
 
 TEST(ThrownError, MiddlewareSeesAThrownErrorAsAReturnedOne) {
@@ -132,10 +132,10 @@ TEST(ThrownError, MiddlewareSeesAThrownErrorAsAReturnedOne) {
     if (in.title == "taken") throw lift::Error{"Conflict", "title taken", 409, {{"title", "is taken"}}};
     return in;
   });
-  auto conflict = app.handle(request("POST", "/things", {}, R"({"title":"taken"})"));
+  auto conflict = app.handle(http_request("POST", "/things", {}, R"({"title":"taken"})"));
   EXPECT_EQ(conflict.status, 409);
   EXPECT_EQ(json_of(conflict.body).at("error").at("details").at(0).at("field"), "title");
-  auto blocked_request = request("POST", "/things", {}, R"({"title":"x"})");
+  auto blocked_request = http_request("POST", "/things", {}, R"({"title":"x"})");
   blocked_request.headers.add("X-Block", "1");
   EXPECT_EQ(app.handle(blocked_request).status, 403);
   EXPECT_EQ(seen, (std::vector<std::string>{"Conflict/409", "Forbidden/403"}));
@@ -147,7 +147,7 @@ TEST(ThrownError, AnSqsRecordThrowingALiftErrorFailsAloneAndIsLoggedAsAFailedRec
     if (m.body == "unknown") throw lift::errors::not_found("no such order");
   });
   testing::internal::CaptureStderr();
-  auto answer = lift::testing_support::invoke(app, sqs_event({"a", "unknown", "b"}));
+  auto answer = lift::testing_support::invoke(app, sqs_batch({"a", "unknown", "b"}));
   const auto log = testing::internal::GetCapturedStderr();
   ASSERT_TRUE(answer) << answer.error().message;
   ASSERT_EQ(answer->at("batchItemFailures").as_array().size(), 1u);
@@ -169,8 +169,8 @@ TEST(ThrownError, LiftTryInAHandlerReturnsTheErrorItMeets) {
     out.version = id;
     return out;
   });
-  EXPECT_EQ(json_of(app.handle(request("GET", "/orders/12")).body).at("version"), 12);
-  EXPECT_EQ(app.handle(request("GET", "/orders/x1")).status, 400);
+  EXPECT_EQ(json_of(app.handle(http_request("GET", "/orders/12")).body).at("version"), 12);
+  EXPECT_EQ(app.handle(http_request("GET", "/orders/x1")).status, 400);
 }
 
 // ---- Query<P> and Headers<H> ----
@@ -198,11 +198,11 @@ App params_app() {
 
 TEST(QueryParams, BindToTheStructWithDefaultsRepeatsAndTypes) {
   const auto app = params_app();
-  auto defaults = json_of(app.handle(request("GET", "/todos")).body);
+  auto defaults = json_of(app.handle(http_request("GET", "/todos")).body);
   EXPECT_EQ(defaults.at("limit"), 25);
   EXPECT_EQ(defaults.at("cursor"), "");
   EXPECT_EQ(defaults.at("done"), false);
-  auto given = app.handle(request("GET", "/todos", {{"limit", "10"}, {"cursor", "abc"}, {"tag", "a"}, {"tag", "b"}, {"done", "true"}}));
+  auto given = app.handle(http_request("GET", "/todos", {{"limit", "10"}, {"cursor", "abc"}, {"tag", "a"}, {"tag", "b"}, {"done", "true"}}));
   ASSERT_EQ(given.status, 200) << given.body;
   auto body = json_of(given.body);
   EXPECT_EQ(body.at("limit"), 10);
@@ -210,13 +210,13 @@ TEST(QueryParams, BindToTheStructWithDefaultsRepeatsAndTypes) {
   EXPECT_EQ(body.at("tag"), json_of(R"(["a","b"])"));
   EXPECT_EQ(body.at("done"), true);
   // A string member takes any text, numbers included.
-  EXPECT_EQ(json_of(app.handle(request("GET", "/todos", {{"cursor", "12"}})).body).at("cursor"), "12");
+  EXPECT_EQ(json_of(app.handle(http_request("GET", "/todos", {{"cursor", "12"}})).body).at("cursor"), "12");
 }
 
 TEST(QueryParams, BadParametersAre400NamingEachBeforeTheHandlerRuns) {
   const auto app = params_app();
   const auto refused = [&](std::vector<std::pair<std::string, std::string>> query) {
-    auto got = app.handle(request("GET", "/todos", std::move(query)));
+    auto got = app.handle(http_request("GET", "/todos", std::move(query)));
     EXPECT_EQ(got.status, 400) << got.body;
     return json_of(got.body).at("error");
   };
@@ -239,7 +239,7 @@ TEST(QueryParams, BadParametersAre400NamingEachBeforeTheHandlerRuns) {
 
 TEST(HeaderParams, BindByHeaderNameInAnyCaseWithBodyAndQueryInAnyOrder) {
   const auto app = params_app();
-  auto r = request("PATCH", "/todos/1", {{"limit", "3"}}, R"({"title":"new"})");
+  auto r = http_request("PATCH", "/todos/1", {{"limit", "3"}}, R"({"title":"new"})");
   r.headers.add("IF-MATCH", "7");
   r.headers.add("x-tenant", "acme");
   auto got = app.handle(r);
@@ -251,7 +251,7 @@ TEST(HeaderParams, BindByHeaderNameInAnyCaseWithBodyAndQueryInAnyOrder) {
   EXPECT_EQ(body.at("limit"), 3);
 
   // A header that does not convert, and a required one that is missing, are named as headers.
-  auto weak = request("PATCH", "/todos/1", {}, R"({"title":"new"})");
+  auto weak = http_request("PATCH", "/todos/1", {}, R"({"title":"new"})");
   weak.headers.add("If-Match", "W/\"7\"");
   weak.headers.add("X-Tenant", "acme");
   auto refused = app.handle(weak);
@@ -260,7 +260,7 @@ TEST(HeaderParams, BindByHeaderNameInAnyCaseWithBodyAndQueryInAnyOrder) {
   EXPECT_EQ(error.at("code"), "InvalidHeader");
   EXPECT_EQ(error.at("message"), "header If-Match: expected integer");
   EXPECT_EQ(error.at("details").at(0).at("field"), "If-Match");
-  auto missing = request("PATCH", "/todos/1", {}, R"({"title":"new"})");
+  auto missing = http_request("PATCH", "/todos/1", {}, R"({"title":"new"})");
   missing.headers.add("If-Match", "7");
   error = json_of(app.handle(missing).body).at("error");
   EXPECT_EQ(error.at("code"), "InvalidHeader");
@@ -268,7 +268,7 @@ TEST(HeaderParams, BindByHeaderNameInAnyCaseWithBodyAndQueryInAnyOrder) {
   EXPECT_EQ(error.at("details").at(0).at("field"), "X-Tenant");
 
   // Parameters are bound in the handler's order: the headers' error comes before the body's.
-  auto both_bad = request("PATCH", "/todos/1", {}, "{not json");
+  auto both_bad = http_request("PATCH", "/todos/1", {}, "{not json");
   EXPECT_EQ(json_of(app.handle(both_bad).body).at("error").at("code"), "InvalidHeader");
   both_bad.headers.add("x-tenant", "acme");
   EXPECT_EQ(json_of(app.handle(both_bad).body).at("error").at("code"), "InvalidJson");

@@ -62,7 +62,7 @@ TEST(ElfFile, StrippingKeepsWhatTheLoaderReads) {
   EXPECT_EQ(*strip_to_segments(*stripped), *stripped);
 }
 
-void expect_invalid(const std::string& bytes, const std::string& fragment) {
+void expect_invalid_elf(const std::string& bytes, const std::string& fragment) {
   auto elf = read_elf(bytes);
   ASSERT_FALSE(elf) << fragment;
   EXPECT_EQ(elf.error().code, "InvalidElf");
@@ -71,21 +71,21 @@ void expect_invalid(const std::string& bytes, const std::string& fragment) {
 }
 
 TEST(ElfFile, NotAnExecutableIsATypedError) {
-  expect_invalid("", "not an ELF file");
-  expect_invalid("#!/bin/sh\nexec ./real-bootstrap\n", "a script");
-  expect_invalid(std::string("\x7f" "ELF\x01\x01\x01", 7) + std::string(60, '\0'), "not a 64-bit");
-  expect_invalid(std::string("\x7f" "ELF\x02\x02\x01", 7) + std::string(60, '\0'), "not a little-endian");
+  expect_invalid_elf("", "not an ELF file");
+  expect_invalid_elf("#!/bin/sh\nexec ./real-bootstrap\n", "a script");
+  expect_invalid_elf(std::string("\x7f" "ELF\x01\x01\x01", 7) + std::string(60, '\0'), "not a 64-bit");
+  expect_invalid_elf(std::string("\x7f" "ELF\x02\x02\x01", 7) + std::string(60, '\0'), "not a little-endian");
 
   auto bytes = own_executable();
   auto relocatable = bytes.substr(0, 4096);
   const std::uint16_t rel = ET_REL;
   std::memcpy(relocatable.data() + offsetof(Elf64_Ehdr, e_type), &rel, sizeof rel);
-  expect_invalid(relocatable, "not an executable");
+  expect_invalid_elf(relocatable, "not an executable");
 
   auto far_table = bytes.substr(0, 4096);
   const std::uint64_t far = 1ull << 40;
   std::memcpy(far_table.data() + offsetof(Elf64_Ehdr, e_phoff), &far, sizeof far);
-  expect_invalid(far_table, "program header table");
+  expect_invalid_elf(far_table, "program header table");
 }
 
 TEST(ElfFile, StrippingIsRefusedWhenItWouldChangeWhatTheLoaderReads) {

@@ -66,7 +66,7 @@ TEST(ZipArchive, ACommentAfterTheEndRecordIsSkipped) {
   EXPECT_EQ(back->size(), 3u);
 }
 
-void expect_invalid(const std::string& archive, const std::string& why, std::uint64_t limit = 512ull << 20) {
+void expect_invalid_zip(const std::string& archive, const std::string& why, std::uint64_t limit = 512ull << 20) {
   auto back = read_zip(archive, true, limit);
   ASSERT_FALSE(back) << why;
   EXPECT_EQ(back.error().code, "InvalidZip") << why;
@@ -75,32 +75,32 @@ void expect_invalid(const std::string& archive, const std::string& why, std::uin
 
 TEST(ZipArchive, BrokenArchivesAreTypedErrors) {
   const auto zip = sample_zip();
-  expect_invalid("", "empty");
-  expect_invalid("not a zip file at all, just text that is long enough", "text");
-  expect_invalid(zip.substr(0, zip.size() - 1), "end record cut");
-  expect_invalid(zip.substr(zip.size() / 2), "first half missing");
+  expect_invalid_zip("", "empty");
+  expect_invalid_zip("not a zip file at all, just text that is long enough", "text");
+  expect_invalid_zip(zip.substr(0, zip.size() - 1), "end record cut");
+  expect_invalid_zip(zip.substr(zip.size() / 2), "first half missing");
 
   auto corrupt = zip;
   corrupt[40] = static_cast<char>(corrupt[40] ^ 0x55);  // inside the first (stored) entry's data
-  expect_invalid(corrupt, "CRC mismatch");
+  expect_invalid_zip(corrupt, "CRC mismatch");
 
   auto encrypted = zip;
   const auto central = encrypted.find(std::string("PK\x01\x02", 4));
   ASSERT_NE(central, std::string::npos);
   encrypted[central + 8] = 1;  // general purpose flag bit 0
-  expect_invalid(encrypted, "encrypted");
+  expect_invalid_zip(encrypted, "encrypted");
 
   auto method = zip;
   method[central + 10] = 12;  // bzip2
-  expect_invalid(method, "unsupported method");
+  expect_invalid_zip(method, "unsupported method");
 
   auto zip64 = zip;
   for (int i = 0; i < 4; ++i) zip64[zip64.size() - 6 + i] = static_cast<char>(0xff);  // directory offset
-  expect_invalid(zip64, "Zip64 marker");
+  expect_invalid_zip(zip64, "Zip64 marker");
 
   auto lying = zip;
   lying[central + 24] = static_cast<char>(lying[central + 24] + 1);  // declared size one larger
-  expect_invalid(lying, "declared size disagrees");
+  expect_invalid_zip(lying, "declared size disagrees");
 }
 
 TEST(ZipArchive, InflatedSizeIsBounded) {
@@ -108,7 +108,7 @@ TEST(ZipArchive, InflatedSizeIsBounded) {
   auto bomb = write_zip({ZipEntry{.name = "bootstrap", .data = std::string(10u << 20, '\0'), .mode = 0100755}});
   ASSERT_TRUE(bomb);
   EXPECT_LT(bomb->size(), 20000u);
-  expect_invalid(*bomb, "over the limit", 1u << 20);
+  expect_invalid_zip(*bomb, "over the limit", 1u << 20);
   EXPECT_TRUE(read_zip(*bomb, true, 16u << 20));
 }
 

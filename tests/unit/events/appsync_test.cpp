@@ -41,7 +41,7 @@ using lift::testing_support::json_of;
 using Json = boost::json::value;
 
 // AWS's samples of the source, by file (events-new/appsync-resolver/... and events/unknown/...).
-Json sample(const std::string& path) { return json_of(lift::testing_support::read_file(std::string(LIFT_TESTDATA_DIR) + "/" + path)); }
+Json appsync_sample(const std::string& path) { return json_of(lift::testing_support::read_file(std::string(LIFT_TESTDATA_DIR) + "/" + path)); }
 
 bool samples_available() { return !lift::testing_support::read_file(std::string(LIFT_TESTDATA_DIR) + "/events-new/manifest.tsv").empty(); }
 
@@ -92,7 +92,7 @@ void member_names(const Json& json, std::set<std::string>& names) {
 TEST(AppSync, EverySampleIsDetectedAndParses) {
   if (!samples_available()) LIFT_SKIP_WITHOUT() << "sample events not available";
   for (const auto& path : kSamples) {
-    const auto event = sample(path);
+    const auto event = appsync_sample(path);
     EXPECT_EQ(events::detect(event), events::kind_of<AppSyncResolver>) << path;
     auto invocation = events::parse_appsync(event);
     ASSERT_TRUE(invocation) << path << ": " << invocation.error().message;
@@ -110,7 +110,7 @@ TEST(AppSync, EverySampleIsDetectedAndParses) {
 
 TEST(AppSync, DirectResolverSample) {
   if (!samples_available()) LIFT_SKIP_WITHOUT() << "sample events not available";
-  const auto e = parsed_one(sample(kSamples[0]));
+  const auto e = parsed_one(appsync_sample(kSamples[0]));
   EXPECT_EQ(e.field_path(), "Mutation.createSomething");
   EXPECT_EQ(e.parent_type_name(), "Mutation");
   EXPECT_EQ(e.field_name(), "createSomething");
@@ -139,7 +139,7 @@ TEST(AppSync, DirectResolverSample) {
 
 TEST(AppSync, BatchSample) {
   if (!samples_available()) LIFT_SKIP_WITHOUT() << "sample events not available";
-  auto invocation = events::parse_appsync(sample(kSamples[1]));
+  auto invocation = events::parse_appsync(appsync_sample(kSamples[1]));
   ASSERT_TRUE(invocation);
   EXPECT_TRUE(invocation->batch);
   ASSERT_EQ(invocation->items.size(), 2u);
@@ -152,7 +152,7 @@ TEST(AppSync, BatchSample) {
     EXPECT_FALSE(e.request);
     EXPECT_TRUE(e.claims().is_null());
   }
-  const auto summary = events::inspect(sample(kSamples[1]));
+  const auto summary = events::inspect(appsync_sample(kSamples[1]));
   EXPECT_EQ(summary.at("records"), 2);
   EXPECT_EQ(summary.at("field"), "Mutation.createSomething");
   EXPECT_EQ(summary.at("batch"), true);
@@ -162,7 +162,7 @@ TEST(AppSync, BatchSample) {
 TEST(AppSync, AmplifyFunctionSampleNamesTheFieldAtTheTop) {
   if (!samples_available()) LIFT_SKIP_WITHOUT() << "sample events not available";
   for (const auto& path : {kSamples[2], kSamples[3]}) {
-    const auto e = parsed_one(sample(path));
+    const auto e = parsed_one(appsync_sample(path));
     EXPECT_FALSE(e.info) << path;
     EXPECT_EQ(e.field_path(), "Merchant.locations") << path;
     EXPECT_EQ(e.arguments.at("page"), 2) << path;
@@ -173,7 +173,7 @@ TEST(AppSync, AmplifyFunctionSampleNamesTheFieldAtTheTop) {
     EXPECT_EQ(e.username(), "mike") << path;
     EXPECT_EQ(e.claims().at("name"), "Michael Brewer") << path;
     EXPECT_TRUE(e.selection_set().empty()) << path;
-    const auto summary = events::inspect(sample(path));
+    const auto summary = events::inspect(appsync_sample(path));
     EXPECT_EQ(summary.at("field"), "Merchant.locations") << path;
     EXPECT_EQ(summary.at("auth"), "AMAZON_COGNITO_USER_POOLS") << path;
   }
@@ -376,7 +376,7 @@ TEST(AppSync, GeneratedSampleIsAnAppSyncEventInAwsShape) {
   EXPECT_FALSE(events::inspect(*generated).contains("error"));
   if (samples_available()) {
     std::set<std::string> aws;
-    for (const auto& path : kSamples) member_names(sample(path), aws);
+    for (const auto& path : kSamples) member_names(appsync_sample(path), aws);
     std::set<std::string> ours;
     member_names(*generated, ours);
     for (const auto& name : ours) EXPECT_TRUE(aws.contains(name)) << name << " is in no AWS sample";

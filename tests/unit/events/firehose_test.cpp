@@ -20,7 +20,7 @@ namespace {
 namespace ev = lift::events;
 using boost::json::parse;
 
-const std::vector<std::string> kSampleFiles = {"events-new/firehose/go-kinesis-firehose-event.json",
+const std::vector<std::string> kFirehoseSamples = {"events-new/firehose/go-kinesis-firehose-event.json",
                                                "events-new/firehose/pt-kinesisFirehoseKinesisEvent.json",
                                                "events-new/firehose/pt-kinesisFirehosePutEvent.json",
                                                "events/unknown/go-kinesis-firehose-event.json"};
@@ -28,14 +28,14 @@ const std::vector<std::string> kSampleFiles = {"events-new/firehose/go-kinesis-f
 using lift_test::expect_invalid;
 using lift_test::read_testdata;
 
-void collect_names(const boost::json::value& v, std::set<std::string>& names) {
+void collect_keys(const boost::json::value& v, std::set<std::string>& names) {
   if (const auto* object = v.if_object()) {
     for (const auto& member : *object) {
       names.emplace(member.key());
-      collect_names(member.value(), names);
+      collect_keys(member.value(), names);
     }
   } else if (const auto* array = v.if_array()) {
-    for (const auto& item : *array) collect_names(item, names);
+    for (const auto& item : *array) collect_keys(item, names);
   }
 }
 
@@ -44,7 +44,7 @@ const char* kStream = "arn:aws:firehose:us-east-2:123456789012:deliverystream/de
 // ---- the samples ----
 
 TEST(Firehose, EverySampleParsesDetectsAndWritesBackWhatItRead) {
-  for (const auto& file : kSampleFiles) {
+  for (const auto& file : kFirehoseSamples) {
     const auto event = read_testdata(file);
     if (event.is_null()) LIFT_SKIP_WITHOUT() << "sample events not available";
     EXPECT_EQ(ev::detect(event), ev::kind_of<ev::Firehose>) << file;
@@ -257,10 +257,10 @@ TEST(Firehose, DetectionNeedsTheInvocationTheStreamAndARecordsArray) {
 
 TEST(Firehose, SampleEventsLookLikeAwsSamples) {
   std::set<std::string> aws_names;
-  for (const auto& file : kSampleFiles) {
+  for (const auto& file : kFirehoseSamples) {
     const auto event = read_testdata(file);
     if (event.is_null()) LIFT_SKIP_WITHOUT() << "sample events not available";
-    collect_names(event, aws_names);
+    collect_keys(event, aws_names);
   }
   ev::FirehoseSampleOptions kinesis;
   kinesis.source_stream = "clicks";
@@ -274,7 +274,7 @@ TEST(Firehose, SampleEventsLookLikeAwsSamples) {
     ASSERT_TRUE(parsed) << parsed.error().message;
     EXPECT_FALSE(ev::inspect(*sample).contains("error"));
     std::set<std::string> names;
-    collect_names(*sample, names);
+    collect_keys(*sample, names);
     for (const auto& name : names) EXPECT_TRUE(aws_names.contains(name)) << name;
   }
   auto three = ev::parse_firehose(*ev::Firehose::sample(kinesis));

@@ -20,6 +20,7 @@
 
 #include "lift/json/binding.hpp"
 #include "unit/json/print_error.hpp"
+#include "support/json.hpp"
 
 namespace binding_test {
 
@@ -96,18 +97,16 @@ BOOST_DESCRIBE_STRUCT(WithDefaults, (), (name, size))
 
 }  // namespace binding_test
 
-namespace {
-
-using namespace binding_test;
+namespace binding_test {
 namespace lj = lift::json;
 using Clock = std::chrono::system_clock;
 
-boost::json::value json(std::string_view text) { return boost::json::parse(text); }
+using lift::testing_support::json_of;
 
 // Serialize and to_json must describe the same document.
 template <class T>
 void expect_same_document(const T& value) {
-  EXPECT_EQ(json(lj::serialize(value)), lj::to_json(value)) << lj::serialize(value);
+  EXPECT_EQ(json_of(lj::serialize(value)), lj::to_json(value)) << lj::serialize(value);
 }
 
 template <class T>
@@ -262,8 +261,8 @@ TEST(JsonBinding, ContainersRoundTrip) {
   c.grid = {{"a"}, {}, {"b", "c"}};
   c.bits = {true, false};
   expect_same_document(c);
-  EXPECT_EQ(lj::to_json(c).at("holes"), json("[1,null,3]"));
-  EXPECT_EQ(lj::to_json(c).at("tags"), json(R"(["a","b"])"));
+  EXPECT_EQ(lj::to_json(c).at("holes"), json_of("[1,null,3]"));
+  EXPECT_EQ(lj::to_json(c).at("tags"), json_of(R"(["a","b"])"));
   auto back = lj::parse_unvalidated<Containers>(lj::serialize(c));
   ASSERT_TRUE(back) << back.error().message;
   EXPECT_EQ(back->numbers, c.numbers);
@@ -285,13 +284,13 @@ TEST(JsonBinding, JsonValuesPassThroughAndOutliveTheParse) {
   lift::Result<Passthrough> p = lj::parse_unvalidated<Passthrough>(R"({"any":[1,{"k":"v"}],"obj":{"a":null},"arr":[true,"x"]})");
   ASSERT_TRUE(p) << p.error().message;
   // Parsing used a short-lived arena: the values must own their memory now.
-  EXPECT_EQ(p->any, json(R"([1,{"k":"v"}])"));
-  EXPECT_EQ(p->obj, json(R"({"a":null})").as_object());
-  EXPECT_EQ(p->arr, json(R"([true,"x"])").as_array());
+  EXPECT_EQ(p->any, json_of(R"([1,{"k":"v"}])"));
+  EXPECT_EQ(p->obj, json_of(R"({"a":null})").as_object());
+  EXPECT_EQ(p->arr, json_of(R"([true,"x"])").as_array());
   expect_same_document(*p);
   auto whole = lj::parse_unvalidated<boost::json::value>(R"({"z":1})");
   ASSERT_TRUE(whole);
-  EXPECT_EQ(*whole, json(R"({"z":1})"));
+  EXPECT_EQ(*whole, json_of(R"({"z":1})"));
   EXPECT_EQ(error_of<Passthrough>(R"({"obj":[]})").message, "obj: expected object");
   EXPECT_EQ(error_of<Passthrough>(R"({"arr":{}})").message, "arr: expected array");
 }
@@ -553,12 +552,12 @@ TEST(JsonBinding, HugeArraysBindAndErrorsAreBounded) {
 }
 
 TEST(JsonBinding, FromJsonReadsADom) {
-  const auto dom = json(R"({"sku":"z","qty":4})");
+  const auto dom = json_of(R"({"sku":"z","qty":4})");
   auto line = lj::from_json<Line>(dom);
   ASSERT_TRUE(line);
   EXPECT_EQ(line->sku, "z");
   EXPECT_EQ(line->qty, 4);
-  EXPECT_EQ(lj::from_json<Line>(json(R"({"qty":"4"})")).error().message, "qty: expected integer");
+  EXPECT_EQ(lj::from_json<Line>(json_of(R"({"qty":"4"})")).error().message, "qty: expected integer");
 }
 
 TEST(JsonBinding, NonFiniteNumbersWriteNull) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "lift/json/schema.hpp"
+#include "support/json.hpp"
 
 namespace schema_test {
 
@@ -99,12 +100,10 @@ struct UsesBothItems {
 BOOST_DESCRIBE_STRUCT(UsesBothItems, (), (mine, theirs))
 }  // namespace schema_test
 
-namespace {
-
-using namespace schema_test;
+namespace schema_test {
 namespace lj = lift::json;
 
-boost::json::value json(std::string_view text) { return boost::json::parse(text); }
+using lift::testing_support::json_of;
 
 const char* const kItemSchema = R"({
   "type": "object",
@@ -138,33 +137,33 @@ const char* const kCreateTodoSchema = R"({
 
 TEST(JsonSchema, NestedTypeWithRulesBecomesComponents) {
   lj::SchemaRegistry registry;
-  EXPECT_EQ(registry.schema_of<CreateTodo>(), json(R"({"$ref": "#/components/schemas/CreateTodo"})"));
+  EXPECT_EQ(registry.schema_of<CreateTodo>(), json_of(R"({"$ref": "#/components/schemas/CreateTodo"})"));
   const auto& components = registry.components();
   ASSERT_EQ(components.size(), 2u) << components;
-  EXPECT_EQ(components.at("CreateTodo"), json(kCreateTodoSchema)) << components.at("CreateTodo");
-  EXPECT_EQ(components.at("Item"), json(kItemSchema)) << components.at("Item");
+  EXPECT_EQ(components.at("CreateTodo"), json_of(kCreateTodoSchema)) << components.at("CreateTodo");
+  EXPECT_EQ(components.at("Item"), json_of(kItemSchema)) << components.at("Item");
   // Asking again (or for a type that uses it) adds nothing new.
   EXPECT_EQ(registry.schema_of<std::vector<CreateTodo>>(),
-            json(R"({"type": "array", "items": {"$ref": "#/components/schemas/CreateTodo"}})"));
+            json_of(R"({"type": "array", "items": {"$ref": "#/components/schemas/CreateTodo"}})"));
   EXPECT_EQ(registry.components().size(), 2u);
 }
 
 TEST(JsonSchema, StandaloneSchemaInlinesTheRootAndKeepsTheRestInDefs) {
-  auto expected = json(kCreateTodoSchema).as_object();
-  expected["properties"].as_object()["items"].as_object()["items"] = json(R"({"$ref": "#/$defs/Item"})");
+  auto expected = json_of(kCreateTodoSchema).as_object();
+  expected["properties"].as_object()["items"].as_object()["items"] = json_of(R"({"$ref": "#/$defs/Item"})");
   expected["$schema"] = "https://json-schema.org/draft/2020-12/schema";
-  expected["$defs"] = boost::json::object{{"Item", json(kItemSchema)}};
+  expected["$defs"] = boost::json::object{{"Item", json_of(kItemSchema)}};
   EXPECT_EQ(boost::json::value(lj::schema<CreateTodo>()), boost::json::value(expected)) << lj::schema<CreateTodo>();
 
-  auto item = json(kItemSchema).as_object();
+  auto item = json_of(kItemSchema).as_object();
   item["$schema"] = "https://json-schema.org/draft/2020-12/schema";
   EXPECT_EQ(lj::schema<Item>(), item);
-  EXPECT_EQ(lj::schema<std::vector<int>>(), json(R"({"$schema": "https://json-schema.org/draft/2020-12/schema",
+  EXPECT_EQ(lj::schema<std::vector<int>>(), json_of(R"({"$schema": "https://json-schema.org/draft/2020-12/schema",
     "type": "array", "items": {"type": "integer", "format": "int32"}})").as_object());
 }
 
 TEST(JsonSchema, RecursiveTypesReferToThemselves) {
-  EXPECT_EQ(lj::schema<Tree>(), json(R"({
+  EXPECT_EQ(lj::schema<Tree>(), json_of(R"({
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "type": "object",
     "properties": {"label": {"type": "string"}, "children": {"type": "array", "items": {"$ref": "#/$defs/Tree"}}},
@@ -176,28 +175,28 @@ TEST(JsonSchema, RecursiveTypesReferToThemselves) {
 TEST(JsonSchema, ComponentNamesDropNamespacesAndStayUnique) {
   lj::SchemaRegistry registry;
   (void)registry.schema_of<UsesBothItems>();
-  EXPECT_EQ(registry.components().at("UsesBothItems"), json(R"({"type": "object", "properties": {
+  EXPECT_EQ(registry.components().at("UsesBothItems"), json_of(R"({"type": "object", "properties": {
     "mine": {"$ref": "#/components/schemas/Item"}, "theirs": {"$ref": "#/components/schemas/Item_2"}}})"));
-  EXPECT_EQ(registry.components().at("Item_2"), json(R"({"type": "object", "properties": {"a": {"type": "integer", "format": "int32"}}})"));
+  EXPECT_EQ(registry.components().at("Item_2"), json_of(R"({"type": "object", "properties": {"a": {"type": "integer", "format": "int32"}}})"));
   EXPECT_EQ(registry.name_of<Page<Item>>(), "Page_Item");
   EXPECT_EQ(lj::detail::component_base_name(typeid(std::map<std::string, int>).name()).find(':'), std::string::npos);
 }
 
 TEST(JsonSchema, ScalarSchemas) {
   lj::SchemaRegistry registry;
-  EXPECT_EQ(registry.schema_of<bool>(), json(R"({"type": "boolean"})"));
-  EXPECT_EQ(registry.schema_of<std::int64_t>(), json(R"({"type": "integer", "format": "int64"})"));
-  EXPECT_EQ(registry.schema_of<std::uint16_t>(), json(R"({"type": "integer", "minimum": 0, "maximum": 65535})"));
-  EXPECT_EQ(registry.schema_of<std::int8_t>(), json(R"({"type": "integer", "minimum": -128, "maximum": 127})"));
-  EXPECT_EQ(registry.schema_of<std::uint64_t>(), json(R"({"type": "integer", "minimum": 0, "maximum": 18446744073709551615})"));
-  EXPECT_EQ(registry.schema_of<std::optional<std::string>>(), json(R"({"type": "string"})"));
-  EXPECT_EQ(registry.schema_of<boost::json::object>(), json(R"({"type": "object"})"));
-  EXPECT_EQ(registry.schema_of<boost::json::array>(), json(R"({"type": "array"})"));
+  EXPECT_EQ(registry.schema_of<bool>(), json_of(R"({"type": "boolean"})"));
+  EXPECT_EQ(registry.schema_of<std::int64_t>(), json_of(R"({"type": "integer", "format": "int64"})"));
+  EXPECT_EQ(registry.schema_of<std::uint16_t>(), json_of(R"({"type": "integer", "minimum": 0, "maximum": 65535})"));
+  EXPECT_EQ(registry.schema_of<std::int8_t>(), json_of(R"({"type": "integer", "minimum": -128, "maximum": 127})"));
+  EXPECT_EQ(registry.schema_of<std::uint64_t>(), json_of(R"({"type": "integer", "minimum": 0, "maximum": 18446744073709551615})"));
+  EXPECT_EQ(registry.schema_of<std::optional<std::string>>(), json_of(R"({"type": "string"})"));
+  EXPECT_EQ(registry.schema_of<boost::json::object>(), json_of(R"({"type": "object"})"));
+  EXPECT_EQ(registry.schema_of<boost::json::array>(), json_of(R"({"type": "array"})"));
   EXPECT_TRUE(registry.components().empty());
 }
 
 TEST(JsonSchema, RulesDeclaredAsAStaticMemberAreInTheSchema) {
-  EXPECT_EQ(lj::schema<Quantity>(), json(R"({
+  EXPECT_EQ(lj::schema<Quantity>(), json_of(R"({
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "type": "object",
     "properties": {"value": {"type": "integer", "format": "int32", "minimum": 1, "maximum": 100}},
@@ -207,7 +206,7 @@ TEST(JsonSchema, RulesDeclaredAsAStaticMemberAreInTheSchema) {
 
 TEST(JsonSchema, CustomRefPrefix) {
   lj::SchemaRegistry registry("#/definitions/");
-  EXPECT_EQ(registry.schema_of<Item>(), json(R"({"$ref": "#/definitions/Item"})"));
+  EXPECT_EQ(registry.schema_of<Item>(), json_of(R"({"$ref": "#/definitions/Item"})"));
 }
 
 }  // namespace

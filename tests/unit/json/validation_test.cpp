@@ -155,9 +155,7 @@ inline void lift_rules(lift::json::Rules<validation_test_app::Order>& r) {
   r.field(&validation_test_app::Order::quantity).min(1).max(100);
 }
 
-namespace {
-
-using namespace validation_test;
+namespace validation_test {
 namespace lj = lift::json;
 using Details = std::vector<lift::ErrorDetail>;
 

@@ -19,10 +19,10 @@ using lift::resilience::FallbackOptions;
 using lift::resilience::with_fallback;
 using lift::resilience::testing::CapturedLog;
 
-const Error kDown{"Backend.Unavailable", "the backend is down", 503};
+const Error kBackendDown{"Backend.Unavailable", "the backend is down", 503};
 
 Result<std::string> fresh() { return std::string("fresh"); }
-Result<std::string> broken() { return kDown; }
+Result<std::string> broken() { return kBackendDown; }
 
 FallbackOptions quiet() { return {.log = nullptr}; }
 
@@ -49,7 +49,7 @@ TEST(Fallback, AFailureIsAnsweredByTheFallbackInEveryForm) {
 
 TEST(Fallback, VoidCallsTakeAFunction) {
   bool fell_back = false;
-  auto result = with_fallback([]() -> Result<void> { return kDown; }, [&] { fell_back = true; }, quiet());
+  auto result = with_fallback([]() -> Result<void> { return kBackendDown; }, [&] { fell_back = true; }, quiet());
   EXPECT_TRUE(result);
   EXPECT_TRUE(fell_back);
 }
