@@ -49,4 +49,12 @@ Result<void> mount(App& app, std::shared_ptr<Checker> checker, EndpointOptions o
   return {};
 }
 
+Middleware except_probes(Middleware middleware, std::string prefix) {
+  return [middleware = std::move(middleware), live = prefix + "/live", ready = prefix + "/ready"](Context& ctx, const Next& next) -> Result<void> {
+    const auto& request = ctx.request();
+    if ((request.method == "GET" || request.method == "HEAD") && (request.path == live || request.path == ready)) return next();
+    return middleware(ctx, next);
+  };
+}
+
 }  // namespace lift::health

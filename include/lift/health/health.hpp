@@ -222,6 +222,12 @@ struct EndpointOptions {
 // checker.
 Result<void> mount(App& app, std::shared_ptr<Checker> checker, EndpointOptions options = {});
 
+// `middleware` for every request except the liveness and readiness probes under `prefix`: an
+// app-wide authentication (app.use) that load balancers, which carry no credentials, must get
+// past. The detail endpoint stays behind it.
+//   app.use(lift::health::except_probes(lift::mw::jwt_auth(verifier)));
+[[nodiscard]] Middleware except_probes(Middleware middleware, std::string prefix = "/health");
+
 // The answers, for code that serves them its own way (mount uses these).
 [[nodiscard]] http::Response live_response();
 [[nodiscard]] http::Response ready_response(const Report& report);

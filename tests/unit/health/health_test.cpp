@@ -324,6 +324,26 @@ TEST(HealthEndpoints, DetailMiddlewareGuardsOnlyTheDetail) {
   EXPECT_EQ(body_of(detail).at("status").as_string(), "pass");
 }
 
+TEST(HealthEndpoints, ExceptProbesLetsProbesPastAppWideMiddleware) {
+  lift::App app;
+  lift::Middleware operators_only = [](lift::Context& ctx, const lift::Next& next) -> lift::Result<void> {
+    if (ctx.request().headers.get("x-operator") != "yes") return lift::Error{"Unauthorized", "operators only", 401};
+    return next();
+  };
+  app.use(health::except_probes(operators_only, "/ops"));
+  auto checker = make({fixed("db", health::Outcome::pass())}, {.include_breakers = false});
+  ASSERT_TRUE(health::mount(app, checker, {.prefix = "/ops"}));
+  app.get("/todos", [](lift::Context&) { return std::string("todos"); });
+  EXPECT_EQ(app.handle(get("/ops/live")).status, 200);
+  EXPECT_EQ(app.handle(get("/ops/ready")).status, 200);
+  EXPECT_EQ(app.handle(get("/ops")).status, 401);
+  EXPECT_EQ(app.handle(get("/todos")).status, 401);
+  EXPECT_EQ(app.handle(get("/ops/live/x")).status, 401);
+  auto allowed = get("/ops");
+  allowed.headers.add("X-Operator", "yes");
+  EXPECT_EQ(app.handle(allowed).status, 200);
+}
+
 TEST(HealthBreakers, BreakerCheckFollowsItsStates) {
   namespace rs = lift::resilience;
   auto breaker = rs::breakers().get_or_create("health-test-breaker",
