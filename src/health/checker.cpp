@@ -31,7 +31,6 @@ struct Run {
   bool done = false;
   Outcome outcome;
   SteadyClock::duration took{};
-  SystemTime finished_at{};
 };
 
 Outcome run_guarded(const std::function<Outcome(Deadline)>& fn, Deadline deadline) {
@@ -129,15 +128,15 @@ std::shared_ptr<const Report> Checker::Impl::run_checks() {
     auto run = std::make_shared<Run>();
     const Deadline deadline = started + slot.check.timeout;
     try {
-      std::thread([run, fn = slot.check.run, deadline, wall_clock = options.wall_clock] {
+      // The thread owns what it touches (the run, the check's function); nothing of the
+      // Checker, which may be gone when an overrunning check finishes.
+      std::thread([run, fn = slot.check.run, deadline] {
         const auto begun = SteadyClock::now();
         Outcome outcome = run_guarded(*fn, deadline);
         const auto took = SteadyClock::now() - begun;
-        const auto at = wall_clock();
         const std::lock_guard lock(run->mutex);
         run->outcome = std::move(outcome);
         run->took = took;
-        run->finished_at = at;
         run->done = true;
         run->finished.notify_all();
       }).detach();
@@ -158,7 +157,7 @@ std::shared_ptr<const Report> Checker::Impl::run_checks() {
       result.status = run.outcome.status;
       result.output = std::move(run.outcome.output);
       result.latency = std::chrono::duration_cast<std::chrono::microseconds>(run.took);
-      result.time = run.finished_at;
+      result.time = options.wall_clock();
     } else {
       lock.unlock();
       result.status = Status::fail;

@@ -158,7 +158,7 @@ struct CheckReport {
   Status status = Status::pass;
   std::chrono::microseconds latency{0};  // how long the run took (its timeout when it overran)
   std::string output;
-  SystemTime time{};  // when the run finished
+  SystemTime time{};  // when the run's outcome was taken (its end, or its timeout)
 };
 
 struct BreakerReport {
