@@ -9,11 +9,7 @@
 namespace lift::health {
 
 Check circuit_breaker(std::string breaker, CheckOptions options) {
-  if (breaker.empty()) {
-    Check refused;
-    refused.configuration_error = resilience::invalid_configuration("health check", "breaker", "must name a circuit breaker");
-    return refused;
-  }
+  if (breaker.empty()) return detail::refused_check({}, resilience::invalid_configuration("health check", "breaker", "must name a circuit breaker"));
   auto run = [breaker](Deadline) -> Outcome {
     const auto found = resilience::breakers().find(breaker);
     if (!found) return Outcome::pass();  // not made yet: no call has failed

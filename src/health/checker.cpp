@@ -65,6 +65,13 @@ Outcome Outcome::of(const Result<void>& result) {
 
 namespace detail {
 
+Check refused_check(std::string name, Error error) {
+  Check check;
+  check.name = std::move(name);
+  check.configuration_error = std::move(error);
+  return check;
+}
+
 Check make_check(std::string name, std::string default_component_type, const CheckOptions& options,
                  std::function<Outcome(Deadline)> run) {
   Check check;

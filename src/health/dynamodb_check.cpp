@@ -11,12 +11,7 @@ namespace lift::health {
 
 Check dynamodb_table(std::string table, DynamoDbCheckOptions options) {
   std::string name = options.name.empty() ? table : options.name;
-  if (table.empty()) {
-    Check refused;
-    refused.name = std::move(name);
-    refused.configuration_error = resilience::invalid_configuration("health check", "table", "must name a DynamoDB table");
-    return refused;
-  }
+  if (table.empty()) return detail::refused_check(std::move(name), resilience::invalid_configuration("health check", "table", "must name a DynamoDB table"));
   auto run = [table = std::move(table), client = std::move(options.client)](Deadline deadline) -> Outcome {
     // lift::dynamodb() lives as long as the process, so a run may use it after its Checker went.
     aws::DynamoDbClient& dynamodb = client ? *client : lift::dynamodb();

@@ -10,20 +10,13 @@
 namespace lift::health {
 
 Check http_dependency(std::string name, std::string url, HttpCheckOptions options) {
-  if (auto parsed = aws::parse_url(url); !parsed) {
-    Check refused;
-    refused.name = std::move(name);
-    refused.configuration_error = resilience::invalid_configuration("health check \"" + refused.name + "\"", "url", parsed.error().message);
-    return refused;
-  }
+  const std::string what = "health check \"" + name + "\"";
+  if (auto parsed = aws::parse_url(url); !parsed)
+    return detail::refused_check(std::move(name), resilience::invalid_configuration(what, "url", parsed.error().message));
   for (const int status : options.expected_statuses) {
-    if (status < 100 || status > 599) {
-      Check refused;
-      refused.name = std::move(name);
-      refused.configuration_error = resilience::invalid_configuration("health check \"" + refused.name + "\"", "expected_statuses",
-                                                                      "holds " + std::to_string(status) + ", not an HTTP status");
-      return refused;
-    }
+    if (status < 100 || status > 599)
+      return detail::refused_check(std::move(name), resilience::invalid_configuration(what, "expected_statuses",
+                                                                                      "holds " + std::to_string(status) + ", not an HTTP status"));
   }
   auto client = options.client ? std::move(options.client) : std::make_shared<aws::HttpClient>();
   auto run = [url = std::move(url), expected = std::move(options.expected_statuses), client = std::move(client)](Deadline deadline) -> Outcome {

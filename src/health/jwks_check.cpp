@@ -10,11 +10,9 @@
 namespace lift::health {
 
 Check jwks(std::string name, std::string url, JwksCheckOptions options) {
-  if (auto allowed = security::check_fetch_url(url, true); !allowed) {
-    Check refused;
-    refused.name = std::move(name);
-    refused.configuration_error = resilience::invalid_configuration("health check \"" + refused.name + "\"", "url", allowed.error().message);
-    return refused;
+  if (auto allowed = security::check_fetch_url(url, /*allow_file=*/true); !allowed) {
+    const std::string what = "health check \"" + name + "\"";
+    return detail::refused_check(std::move(name), resilience::invalid_configuration(what, "url", allowed.error().message));
   }
   auto run = [url = std::move(url), fetch = security::http_fetcher(std::move(options.client))](Deadline deadline) -> Outcome {
     auto body = fetch(url, deadline);

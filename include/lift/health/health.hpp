@@ -234,6 +234,8 @@ Result<void> mount(App& app, std::shared_ptr<Checker> checker, EndpointOptions o
 [[nodiscard]] http::Response detail_response(const Report& report);
 
 namespace detail {
+// A check a factory refuses: Checker::create answers `error`.
+Check refused_check(std::string name, Error error);
 Check make_check(std::string name, std::string default_component_type, const CheckOptions& options,
                  std::function<Outcome(Deadline)> run);
 }  // namespace detail

@@ -2,15 +2,14 @@
 // checks that the README still holds these exact lines).
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 
 #include <boost/json.hpp>
 
 #include "lift/aws/dynamodb.hpp"
 #include "lift/dynamorm/memory_engine.hpp"
+#include "support/readme_example.hpp"
 
 // README begin
 #include <lift/health/health.hpp>
@@ -54,20 +53,7 @@ TEST(HealthReadme, TheExampleServesItsChecks) {
 }
 
 TEST(HealthReadme, TheReadmeShowsThisExample) {
-  const auto read = [](const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-  };
-  const auto source = read(std::string(LIFT_TEST_SOURCE_DIR) + "/tests/unit/health/readme_example_test.cpp");
-  const auto begin = source.find("// README begin\n");
-  const auto end = source.find("// README end");
-  ASSERT_NE(begin, std::string::npos);
-  ASSERT_NE(end, std::string::npos);
-  const auto example = source.substr(begin + 16, end - begin - 16);
-  EXPECT_NE(read(std::string(LIFT_TEST_SOURCE_DIR) + "/README.md").find(example), std::string::npos)
-      << "README.md no longer shows the example of tests/unit/health/readme_example_test.cpp";
+  EXPECT_EQ(lift::testing_support::readme_example_problem("tests/unit/health/readme_example_test.cpp"), "");
 }
 
 }  // namespace
