@@ -57,6 +57,7 @@ int main() {
       options.cursor_key = lift::random_hex(64);
       obs.logger.warn("LIFT_CURSOR_KEY is unset: list cursors are signed with a key of this process only");
     }
+    LIFT_TRY_VOID(todo_api::add_health(app, nullptr, options));
     todo_api::add_routes(app, lift::dynamodb(), std::move(options));
     return app;
   });

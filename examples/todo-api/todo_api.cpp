@@ -13,6 +13,7 @@
 #include "lift/core/uuid.hpp"
 #include "lift/dynamorm/errors.hpp"
 #include "lift/dynamorm/table.hpp"
+#include "lift/health/health.hpp"
 #include "lift/middleware/auth.hpp"
 
 namespace todo_api {
@@ -126,7 +127,8 @@ class TodoStore {
 }  // namespace
 
 void add_routes(lift::App& app, lift::aws::DynamoDbClient& db, Options options) {
-  if (options.verifier) app.use(lift::mw::jwt_auth(options.verifier));
+  // Load balancers probe without a token; the health detail names dependencies and stays behind it.
+  if (options.verifier) app.use(lift::health::except_probes(lift::mw::jwt_auth(options.verifier)));
   auto store = std::make_shared<TodoStore>(db, options);
 
   app.post("/todos", [store](lift::Context& ctx, CreateTodo in) -> lift::Result<lift::Created<Todo>> {
@@ -203,6 +205,30 @@ void add_routes(lift::App& app, lift::aws::DynamoDbClient& db, Options options) 
     store->count("TodoDeleted");
     return lift::no_content();
   }).errors({404, 409});
+}
+
+lift::Result<void> add_health(lift::App& app, std::shared_ptr<lift::aws::DynamoDbClient> db, const Options& options) {
+  namespace health = lift::health;
+  auto describe = health::dynamodb_table(options.table, {.component_type = {}, .name = {}, .client = db});
+  if (describe.configuration_error) return *describe.configuration_error;
+  std::vector<health::Check> checks;
+  if (options.create_table.value_or(db ? lift::dynamodb_is_local(*db) : lift::dynamodb_is_local())) {
+    // The routes make the table on first use here; readiness makes it first, once. The client
+    // is shared (or the process's), so a run that outlives its timeout still has it.
+    auto table = std::make_shared<const dynamorm::Table<TodoRecord>>(db ? *db : lift::dynamodb(), todo_model(options.table));
+    auto created = std::make_shared<lift::detail::CreateOnce>();
+    checks.push_back(health::function(
+        options.table,
+        [db, table, created, describe = describe.run](health::Deadline deadline) -> health::Outcome {
+          if (auto made = created->run([&] { return table->create_table(/*if_not_exists=*/true); }); !made) return health::Outcome::of(made);
+          return (*describe)(deadline);
+        },
+        {.timeout = describe.timeout, .component_type = "datastore"}));
+  } else {
+    checks.push_back(std::move(describe));
+  }
+  LIFT_TRY(checker, health::Checker::create(std::move(checks), {.cache_for = std::chrono::seconds(5), .service_id = "todo-api"}));
+  return health::mount(app, std::move(checker));
 }
 
 }  // namespace todo_api

@@ -7,8 +7,9 @@
 //   GET    /todos/:id                                 -> 200 Todo | 404
 //   PATCH  /todos/:id  If-Match: <version>            -> 200 Todo (version + 1) | 404 | 409 stale | 428
 //   DELETE /todos/:id  [If-Match: <version>]          -> 204 | 404 | 409 stale
+//   GET    /health/live, /health/ready, /health       -> the health endpoints (add_health)
 //
-// With a JWT verifier every route needs a bearer token whose tenant_id claim scopes the data:
+// With a JWT verifier every route but the liveness and readiness probes needs a bearer token whose tenant_id claim scopes the data:
 // a tenant never sees, lists, changes or deletes another tenant's todos (they are 404 to it).
 
 #include <chrono>
@@ -85,5 +86,11 @@ struct Options {
 
 // Adds the middleware and routes to `app`. `db` must outlive the app.
 void add_routes(lift::App& app, lift::aws::DynamoDbClient& db, Options options);
+
+// Adds /health/live, /health/ready and /health, with a check of the table (DescribeTable; where
+// the table is made on first use, readiness makes it first, so that a fresh local function is
+// ready before its first write). `db` null: lift::dynamodb(). InvalidConfiguration for an empty
+// table name.
+lift::Result<void> add_health(lift::App& app, std::shared_ptr<lift::aws::DynamoDbClient> db, const Options& options);
 
 }  // namespace todo_api

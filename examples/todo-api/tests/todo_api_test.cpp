@@ -44,12 +44,17 @@ lift::aws::DynamoDbClient memory_client() {
 
 class TodoApi : public ::testing::Test {
  protected:
-  void build(std::shared_ptr<const lift::security::JwtVerifier> verifier = nullptr) {
+  void build(std::shared_ptr<const lift::security::JwtVerifier> verifier = nullptr, bool health = false, bool create_table = true) {
     todo_api::Options options;
     options.table = "todos_" + lift::uuid().substr(0, 8);
     options.verifier = std::move(verifier);
-    options.create_table = true;
+    options.create_table = create_table;
     options.cursor_key = std::string(32, 'c');
+    table_ = options.table;
+    if (health) {
+      auto added = todo_api::add_health(app_, std::make_shared<lift::aws::DynamoDbClient>(memory_client()), options);
+      ASSERT_TRUE(added) << added.error().message;
+    }
     todo_api::add_routes(app_, db_, std::move(options));
   }
 
@@ -112,6 +117,7 @@ class TodoApi : public ::testing::Test {
 
   lift::aws::DynamoDbClient db_ = memory_client();
   lift::App app_;
+  std::string table_;
   int requests_ = 0;
 };
 
@@ -299,6 +305,42 @@ TEST_F(TodoApi, AMissingTableIsAServerError) {
   EXPECT_EQ(message.find("ResourceNotFound"), std::string::npos) << message;
   EXPECT_NE(log.find("todos_missing"), std::string::npos) << log;
   EXPECT_NE(log.find("ResourceNotFound"), std::string::npos) << log;
+}
+
+// The health endpoints: the probes answer without a token, readiness makes the local table first
+// and checks it with DescribeTable, the detail is the IETF draft's shape behind authentication.
+TEST_F(TodoApi, HealthEndpoints) {
+  const auto key = lift::security::Key::hmac(lift::security::Algorithm::HS256, std::string(32, 's')).value();
+  build(std::make_shared<lift::security::JwtVerifier>(key, lift::security::VerifyOptions{}), /*health=*/true);
+  const auto live = call("GET", "/health/live");
+  EXPECT_EQ(live.status, 200);
+  EXPECT_EQ(live.header("content-type"), "application/health+json");
+  EXPECT_EQ(json::serialize(live.body), R"({"status":"pass"})");
+  const auto ready = call("GET", "/health/ready");
+  EXPECT_EQ(ready.status, 200) << json::serialize(ready.body);
+  EXPECT_EQ(ready.body.at("status"), "pass");
+
+  EXPECT_EQ(call("GET", "/health").status, 401);
+  EXPECT_EQ(call("GET", "/todos").status, 401);
+  const auto detail = call("GET", "/health", "", {{"authorization", "Bearer " + token(key, {{"sub", "ops"}, {"tenant_id", "ops"}})}});
+  ASSERT_EQ(detail.status, 200) << json::serialize(detail.body);
+  EXPECT_EQ(detail.body.at("serviceId"), "todo-api");
+  const auto& check = detail.body.at("checks").at(table_ + ":responseTime").at(0);
+  EXPECT_EQ(check.at("componentType"), "datastore");
+  EXPECT_EQ(check.at("status"), "pass");
+  EXPECT_EQ(check.at("observedUnit"), "ms");
+  EXPECT_TRUE(detail.body.at("breakers").is_object());
+}
+
+TEST_F(TodoApi, ReadinessFailsNamingAMissingTable) {
+  build(nullptr, /*health=*/true, /*create_table=*/false);
+  EXPECT_EQ(call("GET", "/health/live").status, 200);
+  const auto ready = call("GET", "/health/ready");
+  EXPECT_EQ(ready.status, 503);
+  EXPECT_EQ(ready.body.at("status"), "fail");
+  const auto& check = ready.body.at("checks").at(table_ + ":responseTime").at(0);
+  EXPECT_EQ(check.at("status"), "fail");
+  EXPECT_NE(json::serialize(check.at("output")).find("ResourceNotFound"), std::string::npos) << json::serialize(check);
 }
 
 }  // namespace

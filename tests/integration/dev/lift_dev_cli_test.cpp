@@ -322,6 +322,24 @@ TEST(LiftDev, TodoApiUnderFourWorkersAnswersEveryRequest) {
   EXPECT_EQ(dev.stop(SIGTERM), 0) << dev.err();
 }
 
+// The health endpoints of the built todo-api as a load balancer reaches them: a fresh function
+// on the embedded engine is ready before its first write (readiness makes the local table).
+TEST(LiftDev, TodoApiHealthEndpoints) {
+  DevServer dev({LIFT_TODO_API, "--port", "0", "--no-reload", "--concurrency", "2", "--env", "LIFT_DYNAMODB_ENDPOINT=memory:",
+                 "--env", "TODO_TABLE=health_todos"});
+  ASSERT_FALSE(dev.wait_for_url().empty()) << dev.err();
+  const auto live = get(dev.port(), "/health/live");
+  EXPECT_EQ(live.result_int(), 200u);
+  EXPECT_EQ(live[http::field::content_type], "application/health+json");
+  EXPECT_EQ(live.body(), R"({"status":"pass"})");
+  const auto ready = get(dev.port(), "/health/ready");
+  EXPECT_EQ(ready.result_int(), 200u) << ready.body();
+  const auto detail = json_of(get(dev.port(), "/health").body());
+  EXPECT_EQ(detail.at("status"), "pass") << detail;
+  EXPECT_EQ(detail.at("checks").at("health_todos:responseTime").at(0).at("componentType"), "datastore") << detail;
+  EXPECT_EQ(dev.stop(SIGTERM), 0) << dev.err();
+}
+
 TEST(LiftDev, RefusesBadArguments) {
   for (const char* bad : {"0", "65", "many"}) {
     auto refused = run_command({LIFT_CLI, "dev", LIFT_HELLO, "--port", "0", "--concurrency", bad});

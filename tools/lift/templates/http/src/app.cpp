@@ -2,9 +2,12 @@
 // URLs, each in its own response shape; unknown paths get 404, wrong methods 405.
 #include "app.hpp"
 
+#include <chrono>
 #include <string>
 
-lift::App make_app() {
+#include "lift/health/health.hpp"
+
+lift::Result<lift::App> make_app() {
   lift::App app;
   app.use(lift::mw::recover(), lift::mw::request_id(), lift::mw::access_log());
 
@@ -17,5 +20,12 @@ lift::App make_app() {
   app.post("/items", [](lift::Context&, NewItem in) -> lift::Result<lift::Created<Item>> {
     return lift::created(Item{lift::uuid(), in.name, in.quantity});
   });
+
+  // GET /health/live, /health/ready and /health for load balancers and operators. Add a check
+  // per dependency as the function gains them, e.g. lift::health::dynamodb_table("my-table") or
+  // lift::health::http_dependency("payments", "https://payments.example.com/ping"); a check or
+  // option that cannot work fails the start (Lambda's init error).
+  LIFT_TRY(checker, lift::health::Checker::create({}, {.cache_for = std::chrono::seconds(5), .service_id = "{{name}}"}));
+  LIFT_TRY_VOID(lift::health::mount(app, checker));
   return app;
 }

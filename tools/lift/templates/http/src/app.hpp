@@ -5,6 +5,8 @@
 //   POST /items {"name","quantity"?}    201 {"id","name","quantity"}
 //                                       400 when the body is not JSON of that shape,
 //                                       422 naming every field that breaks a rule
+//   GET  /health/live, /health/ready     200 {"status":"pass"} (application/health+json)
+//   GET  /health                         every health check, in the IETF health check format
 
 #include <string>
 
@@ -41,4 +43,5 @@ struct Item {
 };
 BOOST_DESCRIBE_STRUCT(Item, (), (id, name, quantity))
 
-lift::App make_app();
+// The app, or why it cannot be built (reported to Lambda as the init error).
+lift::Result<lift::App> make_app();
