@@ -1,6 +1,8 @@
 // The idempotency logic over the Store: the local cache, the calls in flight in this process,
 // the lock, the stored answer.
 
+#include <algorithm>
+#include <cctype>
 #include <condition_variable>
 #include <list>
 #include <mutex>
@@ -159,6 +161,12 @@ struct Idempotency::State {
 Result<Idempotency> Idempotency::create(aws::DynamoDbClient& client, Options options) {
   constexpr std::string_view what = "idempotency";
   if (options.table.empty()) return resilience::invalid_configuration(what, "table", "is required");
+  // DynamoDB's rule for table names, checked here so that a typo fails at start-up, not per request.
+  const bool name_ok = options.table.size() >= 3 && options.table.size() <= 255 &&
+                       std::all_of(options.table.begin(), options.table.end(), [](unsigned char c) {
+                         return std::isalnum(c) != 0 || c == '_' || c == '-' || c == '.';
+                       });
+  if (!name_ok) return resilience::invalid_configuration(what, "table", "must be 3 to 255 letters, digits, '_', '-' or '.'");
   if (options.expires_after < std::chrono::seconds(1)) return resilience::invalid_configuration(what, "expires_after", "must be at least one second");
   // A DynamoDB partition key holds 2048 bytes; the id adds the prefix and a 24-byte hash, but
   // the key itself is hashed, so the limit guards memory and logs rather than DynamoDB.

@@ -148,6 +148,11 @@ struct Route {
     } else if (auto header = ctx.header(options.header); header && !header->empty()) {
       key = text_key(*header);
     }
+    if (!key.is_null() && options.caller) {
+      auto caller = options.caller(ctx);
+      if (!caller) return std::move(caller).error();
+      key = boost::json::array{boost::json::string(*caller), std::move(key)};
+    }
     if (key.is_null()) {
       if (!options.require_key) return next();
       const std::string what = options.key_pointers.empty() ? "the " + options.header + " header" : "a key in the body";

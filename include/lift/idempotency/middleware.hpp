@@ -29,6 +29,7 @@
 //
 // Thread safety: the middleware is immutable and the Idempotency it uses is thread-safe.
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,10 @@ struct RouteOptions {
   bool require_key = true;
   // Whether the same HTTP key with another body or path is refused (422).
   bool validate_payload = true;
+  // Whom a key belongs to (a tenant, a user): keys of different callers never meet, so one
+  // tenant's key cannot replay another's answer. Its error (401, 403) is the request's answer.
+  // Unset: keys are shared by every caller of the route.
+  std::function<Result<std::string>(const Context&)> caller{};
   // The scope in the record's id. Empty: "METHOD /route/pattern" for HTTP, the route's source
   // for records ("sqs"), so that routes never share keys.
   std::string scope{};

@@ -606,7 +606,7 @@ TEST(IdempotencyStore, AnUnreachableStoreRefusesTheCallWith503) {
   auto client = DynamoDbClient::create(std::move(options));
   ASSERT_TRUE(client);
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> log{std::tmpfile(), &std::fclose};
-  auto idempotency = idem::Idempotency::create(*client, {.table = "t", .create_table = false, .log = log.get()});
+  auto idempotency = idem::Idempotency::create(*client, {.table = "payments", .create_table = false, .log = log.get()});
   ASSERT_TRUE(idempotency);
   int runs = 0;
   auto answer = idempotency->run("", "k", nullptr, [&]() -> lift::Result<std::string> { return std::to_string(++runs); });
