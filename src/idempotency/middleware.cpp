@@ -127,7 +127,7 @@ Result<void> refuse(Context& ctx, Error error) {
     std::string seconds = "1";
     for (const auto& detail : error.details)
       if (detail.field == kRetryAfterDetail) seconds = detail.message;
-    ctx.set_header("Retry-After", seconds);
+    ctx.set_header("retry-after", seconds);
   }
   return error;
 }

@@ -38,7 +38,8 @@
 
 namespace lift::idempotency {
 
-inline constexpr std::string_view kReplayHeader = "X-Idempotent-Replay";
+// Header names are written in lower case, as the rest of lift writes them (HTTP/2 requires it).
+inline constexpr std::string_view kReplayHeader = "x-idempotent-replay";
 
 struct RouteOptions {
   // The request header that carries the key.
