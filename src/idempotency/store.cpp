@@ -3,11 +3,14 @@
 #include <algorithm>
 #include <charconv>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include "lift/core/base64.hpp"
 #include "lift/core/digest.hpp"
@@ -87,6 +90,43 @@ Result<std::optional<std::string>> read_string(const boost::json::object& item, 
   return std::optional<std::string>(std::string(s->get_string()));
 }
 
+// A `data` attribute of another type than S: Powertools for TypeScript (v2) stores the answer as
+// the DynamoDB form of its JSON (an M for an object). Read back as JSON text, so a record a Node
+// function wrote replays here; lift itself writes JSON text (S), as Powertools for Python does.
+Result<boost::json::value> plain_json(const boost::json::value& attribute, int depth = 0) {
+  const auto* typed = attribute.if_object();
+  if (typed == nullptr || typed->size() != 1 || depth > 64) return damaged("data is not a DynamoDB value");
+  const auto& [type, payload] = *typed->begin();
+  if (type == "S" && payload.is_string()) return boost::json::value(payload.get_string());
+  if (type == "BOOL" && payload.is_bool()) return boost::json::value(payload.get_bool());
+  if (type == "NULL") return boost::json::value();
+  if (type == "N" && payload.is_string()) {
+    boost::system::error_code ec;
+    auto number = boost::json::parse(payload.get_string(), ec);
+    if (ec || !number.is_number()) return damaged("data holds a number that is not one");
+    return number;
+  }
+  if (type == "L" && payload.is_array()) {
+    boost::json::array out;
+    for (const auto& element : payload.get_array()) {
+      auto value = plain_json(element, depth + 1);
+      if (!value) return std::move(value).error();
+      out.push_back(std::move(*value));
+    }
+    return boost::json::value(std::move(out));
+  }
+  if (type == "M" && payload.is_object()) {
+    boost::json::object out;
+    for (const auto& [name, element] : payload.get_object()) {
+      auto value = plain_json(element, depth + 1);
+      if (!value) return std::move(value).error();
+      out[name] = std::move(*value);
+    }
+    return boost::json::value(std::move(out));
+  }
+  return damaged("data holds a DynamoDB " + std::string(type) + ", which JSON cannot");
+}
+
 boost::json::object key_of(std::string_view id) { return {{std::string(kIdAttribute), string_attribute(id)}}; }
 
 }  // namespace
@@ -132,9 +172,15 @@ Result<Record> Store::parse(const boost::json::object& item) {
     if (!in_progress) return damaged(record.id + ": " + in_progress.error().message);
     record.in_progress_expiration = *in_progress;
   }
-  auto data = read_string(item, kDataAttribute);
-  if (!data) return damaged(record.id + ": " + data.error().message);
-  record.data = std::move(*data);
+  if (const auto* data = item.if_contains(kDataAttribute); data != nullptr && data->is_object() && data->get_object().contains("S")) {
+    auto text = read_string(item, kDataAttribute);
+    if (!text) return damaged(record.id + ": " + text.error().message);
+    record.data = std::move(*text);
+  } else if (data != nullptr) {
+    auto value = plain_json(*data);
+    if (!value) return damaged(record.id + ": " + value.error().message);
+    record.data = boost::json::serialize(*value);
+  }
   auto validation = read_string(item, kValidationAttribute);
   if (!validation) return damaged(record.id + ": " + validation.error().message);
   if (*validation) record.validation = std::move(**validation);
@@ -239,6 +285,17 @@ Result<void> Store::create_table(Deadline deadline) {
   };
   auto created = client_->create_table(request, deadline);
   if (!created && created.error().code != "DynamoDB.ResourceInUse") return std::move(created).error();
+  // A new table answers writes once ACTIVE (dynalite and DynamoDB Local take a moment).
+  for (;;) {
+    auto described = client_->describe_table({{"TableName", table_}}, deadline);
+    if (!described) return std::move(described).error();
+    const auto* table = described->if_contains("Table");
+    const auto* status = table != nullptr && table->is_object() ? table->get_object().if_contains("TableStatus") : nullptr;
+    if (status == nullptr || !status->is_string() || status->get_string() == "ACTIVE") break;
+    if (std::chrono::steady_clock::now() + std::chrono::milliseconds(20) >= deadline)
+      return Error{std::string(kStoreError), "the idempotency table " + table_ + " did not become active in time", 503};
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   // The table's TTL removes expired records; where the store cannot set it (an older local
   // DynamoDB), the lock's condition treats them as gone anyway.
   (void)client_->update_time_to_live(

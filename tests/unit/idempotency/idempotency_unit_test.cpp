@@ -80,7 +80,14 @@ TEST(IdempotencyRecord, StoredRecordsAreReadOrRefusedAsDamaged) {
       R"({"id":{"S":"f#h"},"status":{"S":"INPROGRESS"},"expiration":{"N":"1700000000"},"in_progress_expiration":{"N":"1700000000123"}})").as_object());
   ASSERT_TRUE(lock);
   EXPECT_EQ(lock->in_progress_expiration, 1700000000123);
+  // Powertools for TypeScript stores the answer as a map: read back as JSON text.
+  auto from_node = idem::Store::parse(boost::json::parse(R"({"id":{"S":"f#h"},"status":{"S":"COMPLETED"},"expiration":{"N":"1"},
+      "data":{"M":{"ok":{"BOOL":true},"n":{"N":"1.5"},"l":{"L":[{"NULL":true},{"S":"x"}]}}}})").as_object());
+  ASSERT_TRUE(from_node) << from_node.error().message;
+  EXPECT_EQ(boost::json::parse(*from_node->data), boost::json::parse(R"({"ok":true,"n":1.5,"l":[null,"x"]})"));
   for (const char* damaged : {
+           R"({"id":{"S":"f#h"},"status":{"S":"COMPLETED"},"expiration":{"N":"1"},"data":{"SS":["a"]}})",
+           R"({"id":{"S":"f#h"},"status":{"S":"COMPLETED"},"expiration":{"N":"1"},"data":{"M":{"n":{"N":"x"}}}})",
            R"({"status":{"S":"COMPLETED"},"expiration":{"N":"1"},"data":{"S":"1"}})",
            R"({"id":{"S":"f#h"},"status":{"S":"EXPIRED"},"expiration":{"N":"1"}})",
            R"({"id":{"S":"f#h"},"status":{"S":"COMPLETED"},"expiration":{"N":"1"}})",
