@@ -624,6 +624,48 @@ TEST_P(Idempotency, ARedeliveredSqsBatchSkipsTheRecordsThatSucceeded) {
   EXPECT_EQ(handled, std::vector<std::string>{"b"});
 }
 
+TEST_P(Idempotency, ARetriedKinesisBatchSkipsTheRecordsThatSucceeded) {
+  const auto idempotency = make(options());
+  std::vector<std::string> handled;
+  bool fail_two = true;
+  lift::App app;
+  app.use(idem::middleware(idempotency));
+  app.kinesis("*", [&](lift::Context&, const lift::events::KinesisRecord& record) -> lift::Result<void> {
+    auto data = record.data();
+    if (!data) return std::move(data).error();
+    handled.push_back(*data);
+    if (*data == "two" && fail_two) return lift::Error{"Downstream", "not now", 503};
+    return {};
+  });
+  const auto record = [](const char* sequence, const char* base64) {
+    return boost::json::value{{"kinesis",
+                               {{"kinesisSchemaVersion", "1.0"},
+                                {"partitionKey", "p"},
+                                {"sequenceNumber", sequence},
+                                {"data", base64},
+                                {"approximateArrivalTimestamp", 1545084650.987}}},
+                              {"eventSource", "aws:kinesis"},
+                              {"eventVersion", "1.0"},
+                              {"eventID", std::string("shardId-000000000006:") + sequence},
+                              {"eventName", "aws:kinesis:record"},
+                              {"invokeIdentityArn", "arn:aws:iam::123456789012:role/fn"},
+                              {"awsRegion", "us-east-1"},
+                              {"eventSourceARN", "arn:aws:kinesis:us-east-1:123456789012:stream/orders"}};
+  };
+  // "one", "two", "three" in base64.
+  const boost::json::value batch{{"Records", {record("101", "b25l"), record("102", "dHdv"), record("103", "dGhyZWU=")}}};
+  auto answer = lift::testing::invoke(app, batch);
+  ASSERT_TRUE(answer) << answer.error().message;
+  EXPECT_EQ(answer->failed_items(), std::vector<std::string>{"102"});  // the shard restarts there
+  EXPECT_EQ(handled, (std::vector<std::string>{"one", "two", "three"}));
+  fail_two = false;
+  handled.clear();
+  answer = lift::testing::invoke(app, batch);  // the whole batch again
+  ASSERT_TRUE(answer) << answer.error().message;
+  EXPECT_TRUE(answer->failed_items().empty());
+  EXPECT_EQ(handled, std::vector<std::string>{"two"});  // one and three had succeeded
+}
+
 TEST(IdempotencyStore, AnUnreachableStoreRefusesTheCallWith503) {
   DynamoDbOptions options;
   options.region = "us-east-1";
