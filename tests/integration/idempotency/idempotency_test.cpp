@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <mutex>
@@ -198,6 +199,49 @@ TEST_P(Idempotency, ARecordPowertoolsForTypeScriptWroteReplaysHere) {
   auto refused = idempotency.call<Receipt>("", boost::json::value("order-1"), [&]() -> lift::Result<Receipt> { return Receipt{}; }, &other);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, idem::kPayloadMismatch);
+}
+
+// The same, live: @aws-lambda-powertools/idempotency (npm) and lift on one dynalite table, each
+// replaying what the other stored. Node's side prints what its handler call returned.
+TEST_P(Idempotency, PowertoolsForTypeScriptAndLiftReplayEachOthersRecords) {
+  if (GetParam() == Backend::engine) GTEST_SKIP() << "the peer reaches the table over HTTP";
+  const std::string peer = std::string(LIFT_TEST_SOURCE_DIR) + "/tests/integration/idempotency/powertools_peer.mjs";
+  if (!std::filesystem::exists(std::string(LIFT_TEST_SOURCE_DIR) + "/node_modules/@aws-lambda-powertools/idempotency/package.json"))
+    LIFT_SKIP_WITHOUT() << "node_modules/@aws-lambda-powertools/idempotency is missing (run scripts/setup)";
+  const auto idempotency = make(options());  // key_prefix orders-fn: the function's name
+  ASSERT_TRUE(idempotency.store().create_table(deadline()));
+  const auto node = [&](const std::string& event) {
+    const std::string command = "AWS_LAMBDA_FUNCTION_NAME=orders-fn AWS_REGION=us-east-1 POWERTOOLS_IDEMPOTENCY_DISABLED=false '" +
+                                std::string(LIFT_TEST_NODE) + "' '" + peer + "' '" + dynalite_->endpoint() + "' '" + table_ + "' '" +
+                                event + "' 2>/dev/null";
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> pipe(::popen(command.c_str(), "r"), &::pclose);
+    std::string out;
+    char buffer[1024];
+    while (const auto n = std::fread(buffer, 1, sizeof buffer, pipe.get())) out.append(buffer, n);
+    return boost::json::parse(out).as_object();
+  };
+  // Node first: lift replays its answer and refuses its key with another payload.
+  const auto written = node(R"({"order":"order-1","payload":{"amount":10,"currency":"EUR"}})");
+  ASSERT_EQ(written.at("ran"), true) << boost::json::serialize(written);
+  const boost::json::value payload = {{"currency", "EUR"}, {"amount", 10}};
+  int runs = 0;
+  const auto lift_call = [&] { return lift::Result<Receipt>(Receipt{"from-lift", ++runs}); };
+  auto replayed = idempotency.call<Receipt>("", boost::json::value("order-1"), lift_call, &payload);
+  ASSERT_TRUE(replayed) << replayed.error().message;
+  EXPECT_EQ(replayed->id, "from-node");
+  EXPECT_EQ(runs, 0);
+  const boost::json::value other = {{"amount", 11}};
+  EXPECT_EQ(idempotency.call<Receipt>("", boost::json::value("order-1"), lift_call, &other).error().code, idem::kPayloadMismatch);
+
+  // lift first: Node finds lift's record under the same id, validates the same hash, and replays
+  // lift's answer (the JSON text Powertools for TypeScript gives back as it is stored).
+  const boost::json::value payload2 = {{"amount", 3}};
+  ASSERT_TRUE(idempotency.call<Receipt>("", boost::json::value("order-2"), lift_call, &payload2));
+  const auto read = node(R"({"order":"order-2","payload":{"amount":3}})");
+  EXPECT_EQ(read.at("ran"), false) << boost::json::serialize(read);
+  EXPECT_EQ(read.at("result"), R"({"id":"from-lift","amount":1})") << boost::json::serialize(read);
+  const auto refused = node(R"({"order":"order-2","payload":{"amount":4}})");
+  EXPECT_EQ(refused.at("error"), "IdempotencyValidationError") << boost::json::serialize(refused);
 }
 
 TEST_P(Idempotency, TheSameKeyWithAnotherPayloadIsRefusedWith422) {
