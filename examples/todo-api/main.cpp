@@ -9,8 +9,9 @@
 //                           turn authentication on (lift/security/environment.hpp)
 //   LIFT_CURSOR_KEY         the key list cursors are signed with (32 random bytes, the same
 //                           for every instance); unset: a key of this process, with a warning
-//   TODO_IDEMPOTENCY_TABLE  the table of Idempotency-Key records (default "todo-idempotency";
-//                           created on first use when local); "off": keys are ignored
+//   TODO_IDEMPOTENCY_TABLE  the table of Idempotency-Key records (local default
+//                           "todo-idempotency", created on first use; in AWS unset or "off":
+//                           keys are ignored)
 
 #include <string>
 
@@ -61,10 +62,14 @@ int main() {
       obs.logger.warn("LIFT_CURSOR_KEY is unset: list cursors are signed with a key of this process only");
     }
     // Idempotency-Key on POST /todos: the records live in their own table (partition key `id`,
-    // TTL on `expiration`), created on first use when local. TODO_IDEMPOTENCY_TABLE=off: none.
-    if (const auto table = lift::env_or("TODO_IDEMPOTENCY_TABLE", "todo-idempotency"); table != "off") {
+    // TTL on `expiration`), created on first use when local. In AWS the table is deployed with
+    // the function and named by TODO_IDEMPOTENCY_TABLE; without it, keys are ignored.
+    const std::string table = lift::env_or("TODO_IDEMPOTENCY_TABLE", lift::dynamodb_is_local() ? "todo-idempotency" : "off");
+    if (table != "off") {
       LIFT_TRY(idempotency, lift::idempotency::Idempotency::create(lift::dynamodb(), {.table = table}));
       options.idempotency = std::move(idempotency);
+    } else {
+      obs.logger.warn("TODO_IDEMPOTENCY_TABLE is unset: Idempotency-Key is ignored on POST /todos");
     }
     todo_api::add_routes(app, lift::dynamodb(), std::move(options));
     return app;
