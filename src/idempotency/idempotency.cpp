@@ -259,11 +259,11 @@ Result<Idempotency::Answer> Idempotency::run(std::string_view scope, const boost
   }
 
   // This thread leads the key: whatever happens, duplicates waiting on it are told.
-  const auto finish = [&](Flight::State state, std::string data = {}) {
+  const auto finish = [&](Flight::State state, std::string data = {}, std::string_view stored_validation = {}) {
     const std::lock_guard lock(s.flights_mutex);
     flight->state = state;
     flight->data = std::move(data);
-    flight->validation = validation;
+    flight->validation = stored_validation.empty() ? validation : std::string(stored_validation);
     s.flights.erase(id);
     flight->done.notify_all();
   };
@@ -293,15 +293,20 @@ Result<Idempotency::Answer> Idempotency::run(std::string_view scope, const boost
     return Error{std::string(kStoreError), "the idempotency store is unavailable", 503};
   }
   if (!locked->taken) {
-    finish(Flight::State::failed);
     Record& existing = *locked->existing;
-    if (auto refused = mismatch(existing.validation)) return *refused;
+    if (auto refused = mismatch(existing.validation)) {
+      finish(Flight::State::failed);
+      return *refused;
+    }
     if (existing.status == kStatusCompleted) {
       const auto until = std::min(SystemClock::time_point(std::chrono::seconds(existing.expiration)), now + s.options.local_cache_ttl);
       s.cache.put(id, {*existing.data, existing.validation, until});
+      // Duplicates that waited on this read get the stored answer too, without a write each.
+      finish(Flight::State::succeeded, *existing.data, existing.validation);
       s.emit(EventKind::replayed, id);
       return Answer{std::move(*existing.data), true};
     }
+    finish(Flight::State::failed);
     s.emit(EventKind::in_progress, id);
     std::int64_t wait_ms = 1000;
     if (existing.in_progress_expiration) wait_ms = std::max<std::int64_t>(wait_ms, *existing.in_progress_expiration - to_ms(now));

@@ -86,6 +86,33 @@ TEST(IdempotencyConcurrency, AFailedFirstCallLetsAWaitingDuplicateRun) {
   EXPECT_EQ(succeeded.load(), 3);
 }
 
+// A key completed before (by another environment): duplicates arriving at once share the one read
+// of it, rather than each making its own conditional write.
+TEST(IdempotencyConcurrency, DuplicatesOfAStoredKeyShareOneRead) {
+  lift::dynamorm::MemoryEngine engine;
+  std::atomic<int> puts{0};
+  auto counting = lift::aws::DynamoDbClient::create({.transport = [transport = lift::dynamorm::memory_transport(engine), &puts](
+                                                                      std::string_view op, std::string_view body) {
+    if (op == "PutItem") ++puts;
+    return transport(op, body);
+  }});
+  ASSERT_TRUE(counting);
+  auto other_client = client_of(engine);
+  ASSERT_TRUE(make(other_client).run("", "k", nullptr, [] { return lift::Result<std::string>(std::string("1")); }));
+  const auto idempotency = make(*counting);
+  std::vector<std::thread> threads;
+  std::atomic<int> replayed{0};
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      auto answer = idempotency.run("", "k", nullptr, [] { return lift::Result<std::string>(std::string("2")); });
+      if (answer && answer->replayed && answer->data == "1") ++replayed;
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(replayed.load(), 8);
+  EXPECT_EQ(puts.load(), 1);  // the first read; the rest waited on it or found it in the cache
+}
+
 TEST(IdempotencyConcurrency, TwoEnvironmentsRunAKeyOnce) {
   lift::dynamorm::MemoryEngine engine;
   auto client_a = client_of(engine);
