@@ -54,7 +54,8 @@ struct RouteOptions {
   bool validate_payload = true;
   // Whom a key belongs to (a tenant, a user): keys of different callers never meet, so one
   // tenant's key cannot replay another's answer. Its error (401, 403) is the request's answer.
-  // Unset: keys are shared by every caller of the route.
+  // Unset: keys are shared by every caller of the route, so whoever sends a key gets its stored
+  // answer: set it on any route whose answers are not for everyone.
   std::function<Result<std::string>(const Context&)> caller{};
   // The scope in the record's id. Empty: "METHOD /route/pattern" for HTTP, the route's source
   // for records ("sqs"), so that routes never share keys.
