@@ -61,6 +61,11 @@ echo "## Health endpoints micro benchmarks (cached report)"
   --benchmark_min_time=0.2
 
 echo
+echo "## Idempotency on an HTTP route: first call, replay from the table and from the local cache"
+"$build/bin/lift_idempotency_micro_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+  --benchmark_min_time=0.2
+
+echo
 echo "## lift dev: GET /hello through the local API Gateway (keep-alive, bounded Node client)"
 if command -v node >/dev/null; then
   out=$(mktemp)

@@ -9,12 +9,16 @@
 //                           turn authentication on (lift/security/environment.hpp)
 //   LIFT_CURSOR_KEY         the key list cursors are signed with (32 random bytes, the same
 //                           for every instance); unset: a key of this process, with a warning
+//   TODO_IDEMPOTENCY_TABLE  the table of Idempotency-Key records (local default
+//                           "todo-idempotency", created on first use; in AWS unset or "off":
+//                           keys are ignored)
 
 #include <string>
 
 #include "lift/app/database.hpp"
 #include "lift/core/env.hpp"
 #include "lift/core/random.hpp"
+#include "lift/idempotency/idempotency.hpp"
 #include "lift/lift.hpp"
 #include "lift/middleware/observability.hpp"
 #include "lift/security/environment.hpp"
@@ -56,6 +60,16 @@ int main() {
     if (options.cursor_key.empty()) {
       options.cursor_key = lift::random_hex(64);
       obs.logger.warn("LIFT_CURSOR_KEY is unset: list cursors are signed with a key of this process only");
+    }
+    // Idempotency-Key on POST /todos: the records live in their own table (partition key `id`,
+    // TTL on `expiration`), created on first use when local. In AWS the table is deployed with
+    // the function and named by TODO_IDEMPOTENCY_TABLE; without it, keys are ignored.
+    const std::string table = lift::env_or("TODO_IDEMPOTENCY_TABLE", lift::dynamodb_is_local() ? "todo-idempotency" : "off");
+    if (table != "off") {
+      LIFT_TRY(idempotency, lift::idempotency::Idempotency::create(lift::dynamodb(), {.table = table}));
+      options.idempotency = std::move(idempotency);
+    } else {
+      obs.logger.warn("TODO_IDEMPOTENCY_TABLE is unset: Idempotency-Key is ignored on POST /todos");
     }
     LIFT_TRY_VOID(todo_api::add_health(app, nullptr, options));
     todo_api::add_routes(app, lift::dynamodb(), std::move(options));

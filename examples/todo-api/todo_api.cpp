@@ -14,6 +14,7 @@
 #include "lift/dynamorm/errors.hpp"
 #include "lift/dynamorm/table.hpp"
 #include "lift/health/health.hpp"
+#include "lift/idempotency/middleware.hpp"
 #include "lift/middleware/auth.hpp"
 
 namespace todo_api {
@@ -131,7 +132,7 @@ void add_routes(lift::App& app, lift::aws::DynamoDbClient& db, Options options) 
   if (options.verifier) app.use(lift::health::except_probes(lift::mw::jwt_auth(options.verifier)));
   auto store = std::make_shared<TodoStore>(db, options);
 
-  app.post("/todos", [store](lift::Context& ctx, CreateTodo in) -> lift::Result<lift::Created<Todo>> {
+  const auto create = [store](lift::Context& ctx, CreateTodo in) -> lift::Result<lift::Created<Todo>> {
     LIFT_TRY(table, store->for_request(ctx));
     TodoRecord record;
     record.id = store->new_id();
@@ -144,7 +145,23 @@ void add_routes(lift::App& app, lift::aws::DynamoDbClient& db, Options options) 
     reply.headers.set("etag", etag(reply.body.version));
     reply.headers.set("location", "/todos/" + reply.body.id);
     return reply;
-  });
+  };
+  if (options.idempotency) {
+    // Keys belong to the tenant, so that one tenant's key never answers another's todo.
+    lift::idempotency::RouteOptions route;
+    route.require_key = false;  // a POST without a key creates a todo each time, as before
+    route.caller = [verified = options.verifier != nullptr](const lift::Context& ctx) -> lift::Result<std::string> {
+      if (!verified) return std::string(kDefaultTenant);
+      auto tenant = lift::mw::tenant_of(ctx);
+      if (!tenant) return std::move(tenant).error();
+      return std::string(*tenant);
+    };
+    auto todos = app.group("/todos");
+    todos.use(lift::idempotency::middleware(*options.idempotency, std::move(route)));
+    todos.post("/", create);
+  } else {
+    app.post("/todos", create);
+  }
 
   app.get("/todos", [store](lift::Context& ctx, lift::Query<ListQuery> in) -> lift::Result<TodoPage> {
     LIFT_TRY(table, store->for_request(ctx));

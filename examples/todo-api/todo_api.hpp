@@ -22,6 +22,7 @@
 #include <boost/describe.hpp>
 
 #include "lift/aws/dynamodb.hpp"
+#include "lift/idempotency/idempotency.hpp"
 #include "lift/json/validation.hpp"
 #include "lift/lift.hpp"
 #include "lift/middleware/observability.hpp"
@@ -80,6 +81,10 @@ struct Options {
   std::optional<bool> create_table{};
   // Signs the list's cursors, so that a client cannot make one up (see dynamorm/table.hpp).
   std::string cursor_key{};
+  // Makes POST /todos honour an `Idempotency-Key` header (per tenant): a retry with the same key
+  // and body answers the first todo again, with `X-Idempotent-Replay: true`; the same key with
+  // another body is 422. Unset: keys are ignored.
+  std::optional<lift::idempotency::Idempotency> idempotency{};
   // Where request logs and metrics go; null: none.
   lift::mw::Observability* observability = nullptr;
 };

@@ -24,12 +24,15 @@ namespace json = boost::json;
 constexpr int kClients = 8;
 constexpr int kTodosPerClient = 12;
 
-std::string http_event(const std::string& method, const std::string& path, const std::string& body = "") {
+std::string http_event(const std::string& method, const std::string& path, const std::string& body = "",
+                       const std::string& idempotency_key = "") {
+  json::object headers{{"content-type", "application/json"}};
+  if (!idempotency_key.empty()) headers["idempotency-key"] = idempotency_key;
   json::object event{{"version", "2.0"},
                      {"routeKey", "$default"},
                      {"rawPath", path},
                      {"rawQueryString", ""},
-                     {"headers", json::object{{"content-type", "application/json"}}},
+                     {"headers", std::move(headers)},
                      {"requestContext", json::object{{"http", json::object{{"method", method}, {"path", path}, {"sourceIp", "203.0.113.9"}}},
                                                      {"requestId", "r-1"},
                                                      {"stage", "$default"},
@@ -151,6 +154,39 @@ TEST(TodoApiManagedInstances, FourWorkersAnswerRightAndLogOneObjectPerLine) {
   EXPECT_EQ(results.size(), static_cast<std::size_t>(kClients * kTodosPerClient * 3));
   for (const auto& [id, count] : documents_per_request) EXPECT_EQ(count, 1) << id;
   EXPECT_EQ(documents_per_request.size(), results.size());
+}
+
+// Ten POSTs with one Idempotency-Key at once, on four workers of one environment: one todo is
+// made; the duplicates wait for it inside the process (no write of their own) and answer it.
+TEST(TodoApiManagedInstances, TenConcurrentPostsWithOneIdempotencyKeyMakeOneTodo) {
+  lift::local::FunctionConfig config;
+  config.command = {TODO_API_FUNCTION};
+  config.function_name = "todo-api";
+  config.concurrency = 4;
+  config.capture_logs = true;
+  config.timeout = std::chrono::seconds(30);
+  config.environment = {{"LIFT_DYNAMODB_ENDPOINT", "memory:"}, {"TSAN_OPTIONS", "halt_on_error=1"}};
+  lift::local::RuntimeEmulator emulator(std::move(config));
+  ASSERT_TRUE(emulator.start());
+  std::vector<std::optional<Answer>> answers(10);
+  std::vector<std::thread> clients;
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    clients.emplace_back([&, i] {
+      auto result = emulator.invoke({.payload = http_event("POST", "/todos", R"({"title":"once"})", "one-key")});
+      if (result && result->ok()) answers[i] = answer_of(*result);
+    });
+  }
+  for (auto& client : clients) client.join();
+  auto listed = emulator.invoke({.payload = http_event("GET", "/todos")});
+  emulator.stop();
+  ASSERT_TRUE(answers[0]);
+  for (const auto& answer : answers) {
+    ASSERT_TRUE(answer);
+    EXPECT_EQ(answer->status, 201) << json::serialize(answer->body);
+    EXPECT_EQ(answer->body.at("id"), answers[0]->body.at("id"));
+  }
+  ASSERT_TRUE(listed && listed->ok());
+  EXPECT_EQ(answer_of(*listed).body.at("items").as_array().size(), 1U);
 }
 
 }  // namespace

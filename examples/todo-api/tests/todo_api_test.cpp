@@ -2,10 +2,12 @@
 // adapters, middleware and routes) on the embedded DynamoDB engine.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <boost/json.hpp>
@@ -13,6 +15,7 @@
 #include "lift/aws/dynamodb.hpp"
 #include "lift/core/uuid.hpp"
 #include "lift/dynamorm/memory_engine.hpp"
+#include "lift/idempotency/idempotency.hpp"
 #include "lift/security/jwt.hpp"
 #include "lift/security/key.hpp"
 #include "todo_api.hpp"
@@ -50,6 +53,7 @@ class TodoApi : public ::testing::Test {
     options.verifier = std::move(verifier);
     options.create_table = create_table;
     options.cursor_key = std::string(32, 'c');
+    options.idempotency = lift::idempotency::Idempotency::create(db_, {.table = options.table + "_idempotency", .create_table = true}).value();
     table_ = options.table;
     if (health) {
       auto added = todo_api::add_health(app_, std::make_shared<lift::aws::DynamoDbClient>(memory_client()), options);
@@ -118,7 +122,7 @@ class TodoApi : public ::testing::Test {
   lift::aws::DynamoDbClient db_ = memory_client();
   lift::App app_;
   std::string table_;
-  int requests_ = 0;
+  std::atomic<int> requests_{0};
 };
 
 TEST_F(TodoApi, CreateReadChangeDelete) {
@@ -268,6 +272,60 @@ TEST_F(TodoApi, TenantsNeverSeeEachOthersTodos) {
   EXPECT_EQ(mine.body.at("title"), "acme's secret");
   EXPECT_EQ(mine.body.at("version"), 1);
   EXPECT_EQ(call("GET", "/todos", "", {{"authorization", acme}}).body.at("items").as_array().size(), 1u);
+}
+
+// POST /todos with an Idempotency-Key: a retry answers the same todo, another body with the same
+// key is refused, and ten requests at once with one key make one todo.
+TEST_F(TodoApi, AnIdempotencyKeyMakesOneTodoPerKey) {
+  build();
+  const auto first = call("POST", "/todos", R"({"title":"pay rent","priority":2})", {{"idempotency-key", "rent-2026-12"}});
+  ASSERT_EQ(first.status, 201);
+  EXPECT_EQ(first.header("x-idempotent-replay"), "");
+  const auto retry = call("POST", "/todos", R"({"priority":2, "title":"pay rent"})", {{"idempotency-key", "rent-2026-12"}});
+  ASSERT_EQ(retry.status, 201);
+  EXPECT_EQ(retry.header("x-idempotent-replay"), "true");
+  EXPECT_EQ(retry.body.at("id"), first.body.at("id"));
+  EXPECT_EQ(retry.header("location"), first.header("location"));
+  EXPECT_EQ(retry.header("etag"), first.header("etag"));
+
+  const auto other = call("POST", "/todos", R"({"title":"pay the gas bill"})", {{"idempotency-key", "rent-2026-12"}});
+  EXPECT_EQ(other.status, 422);
+  EXPECT_EQ(other.error_code(), "IdempotencyPayloadMismatch");
+  // A key the body would fail validation with keeps nothing: fixed, it creates.
+  EXPECT_EQ(call("POST", "/todos", R"({"title":""})", {{"idempotency-key", "k2"}}).status, 422);
+  EXPECT_EQ(call("POST", "/todos", R"({"title":"fixed"})", {{"idempotency-key", "k2"}}).status, 201);
+  // Without a key, each POST creates.
+  EXPECT_EQ(call("POST", "/todos", R"({"title":"pay rent","priority":2})").status, 201);
+  EXPECT_EQ(call("POST", "/todos", R"({"title":"too long a key"})", {{"idempotency-key", std::string(2000, 'k')}}).status, 400);
+
+  std::vector<Answer> answers(10);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < answers.size(); ++i)
+    threads.emplace_back([&, i] { answers[i] = call("POST", "/todos", R"({"title":"once"})", {{"idempotency-key", "ten-at-once"}}); });
+  for (auto& t : threads) t.join();
+  for (const auto& a : answers) {
+    EXPECT_EQ(a.status, 201);
+    EXPECT_EQ(a.body.at("id"), answers[0].body.at("id"));
+  }
+  const auto listed = call("GET", "/todos?limit=100").body.at("items").as_array();
+  std::size_t once = 0;
+  for (const auto& todo : listed) once += todo.at("title") == "once" ? 1 : 0;
+  EXPECT_EQ(once, 1U);
+  EXPECT_EQ(listed.size(), 4U);  // rent, fixed, rent without a key, once
+}
+
+TEST_F(TodoApi, IdempotencyKeysBelongToTheirTenant) {
+  const auto key = lift::security::Key::hmac(lift::security::Algorithm::HS256, std::string(32, 's')).value();
+  build(std::make_shared<lift::security::JwtVerifier>(key, lift::security::VerifyOptions{}));
+  const std::string acme = "Bearer " + token(key, {{"sub", "ann"}, {"tenant_id", "acme"}});
+  const std::string umbrella = "Bearer " + token(key, {{"sub", "bob"}, {"tenant_id", "umbrella"}});
+  const auto a = call("POST", "/todos", R"({"title":"same"})", {{"authorization", acme}, {"idempotency-key", "k"}});
+  const auto b = call("POST", "/todos", R"({"title":"same"})", {{"authorization", umbrella}, {"idempotency-key", "k"}});
+  ASSERT_EQ(a.status, 201);
+  ASSERT_EQ(b.status, 201);
+  EXPECT_NE(a.body.at("id"), b.body.at("id"));
+  EXPECT_EQ(b.header("x-idempotent-replay"), "");
+  EXPECT_EQ(call("POST", "/todos", R"({"title":"same"})", {{"idempotency-key", "k"}}).status, 401);
 }
 
 // A tenant claim the store cannot scope by gets one answer, 403, whatever is wrong with it: too
