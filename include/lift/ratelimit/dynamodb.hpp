@@ -95,8 +95,7 @@ class DynamoDbLimiter final : public Limiter {
 
   // Creates the table (on-demand capacity, the key schema of the options) and turns TTL on for
   // ttl_attribute (where the store has TTL: dynalite has none); a table that exists already is
-  // left as it is. For local stores and tests: on
-  // AWS the table is deployed with the function.
+  // left as it is. For local stores and tests: on AWS the table is deployed with the function.
   Result<void> create_table();
 
   [[nodiscard]] const DynamoDbLimiterOptions& options() const noexcept;
