@@ -9,14 +9,20 @@
 //                           turn authentication on (lift/security/environment.hpp)
 //   LIFT_CURSOR_KEY         the key list cursors are signed with (32 random bytes, the same
 //                           for every instance); unset: a key of this process, with a warning
+//   TODO_WRITE_LIMIT        writes a minute per tenant (a DynamoDB sliding window); unset: no limit
+//   TODO_RATE_LIMIT_TABLE   the table of its counters (default "todo-rate-limits")
 
+#include <charconv>
+#include <cstdint>
 #include <string>
+#include <system_error>
 
 #include "lift/app/database.hpp"
 #include "lift/core/env.hpp"
 #include "lift/core/random.hpp"
 #include "lift/lift.hpp"
 #include "lift/middleware/observability.hpp"
+#include "lift/resilience/errors.hpp"
 #include "lift/security/environment.hpp"
 #include "todo_api.hpp"
 
@@ -56,6 +62,15 @@ int main() {
     if (options.cursor_key.empty()) {
       options.cursor_key = lift::random_hex(64);
       obs.logger.warn("LIFT_CURSOR_KEY is unset: list cursors are signed with a key of this process only");
+    }
+    if (const auto limit = lift::env_or("TODO_WRITE_LIMIT", ""); !limit.empty()) {
+      std::int64_t per_minute = 0;
+      const auto [end, ec] = std::from_chars(limit.data(), limit.data() + limit.size(), per_minute);
+      if (ec != std::errc{} || end != limit.data() + limit.size() || per_minute < 1)
+        return lift::resilience::invalid_configuration("todo-api", "TODO_WRITE_LIMIT",
+                                                       "must be a whole number of writes a minute (at least 1), got \"" + limit + "\"");
+      LIFT_TRY(writes, todo_api::write_limit(lift::dynamodb(), per_minute, lift::env_or("TODO_RATE_LIMIT_TABLE", "todo-rate-limits")));
+      options.write_limit = std::move(writes);
     }
     todo_api::add_routes(app, lift::dynamodb(), std::move(options));
     return app;
