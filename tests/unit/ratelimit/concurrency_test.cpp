@@ -13,6 +13,7 @@
 #include "lift/dynamorm/memory_engine.hpp"
 #include "lift/ratelimit/dynamodb.hpp"
 #include "lift/ratelimit/token_bucket.hpp"
+#include "support/dynamodb_clients.hpp"
 
 namespace {
 
@@ -56,9 +57,7 @@ class DynamoDbWindows : public ::testing::TestWithParam<lift::ratelimit::Window>
 
 TEST_P(DynamoDbWindows, AllowExactlyTheLimit) {
   lift::dynamorm::MemoryEngine engine;
-  lift::aws::DynamoDbOptions options;
-  options.transport = lift::dynamorm::memory_transport(engine);
-  auto client = lift::aws::DynamoDbClient::create(std::move(options));
+  auto client = lift::aws::DynamoDbClient::create(lift::testing_support::memory_client_options(engine));
   ASSERT_TRUE(client);
   // Inside one window, 30 s into it, the previous one empty.
   const auto at = std::chrono::system_clock::time_point(std::chrono::seconds(4102444800 + 30));

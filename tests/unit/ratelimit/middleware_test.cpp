@@ -20,6 +20,7 @@
 #include "lift/ratelimit/dynamodb.hpp"
 #include "lift/ratelimit/middleware.hpp"
 #include "lift/ratelimit/token_bucket.hpp"
+#include "support/dynamodb_clients.hpp"
 #include "lift/resilience/errors.hpp"
 #include "lift/testing/invoke.hpp"
 #include "unit/middleware/observability_capture.hpp"
@@ -273,9 +274,7 @@ TEST(RateLimitMiddleware, AFailingStoreFailsClosedWith503WhenAsked) {
 
 TEST(RateLimitMiddleware, OverDynamoDbAMissingTableIsAStoreFailure) {
   lift::dynamorm::MemoryEngine engine;
-  lift::aws::DynamoDbOptions options;
-  options.transport = lift::dynamorm::memory_transport(engine);
-  auto client = lift::aws::DynamoDbClient::create(std::move(options));
+  auto client = lift::aws::DynamoDbClient::create(lift::testing_support::memory_client_options(engine));
   ASSERT_TRUE(client);
   auto limiter = *lift::ratelimit::DynamoDbLimiter::create(*client, {.table = "absent"});
   lift::App open_app;

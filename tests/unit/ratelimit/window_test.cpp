@@ -22,6 +22,7 @@
 #include "lift/ratelimit/dynamodb.hpp"
 #include "lift/resilience/errors.hpp"
 #include "support/dynalite.hpp"
+#include "support/dynamodb_clients.hpp"
 #include "support/requirements.hpp"
 
 extern char** environ;
@@ -49,21 +50,18 @@ class Windows : public ::testing::TestWithParam<Backend> {
 
   void SetUp() override {
     lift::aws::DynamoDbOptions options;
-    options.region = "us-east-1";
     if (GetParam() == Backend::engine) {
       engine_ = std::make_unique<lift::dynamorm::MemoryEngine>();
-      auto inner = lift::dynamorm::memory_transport(*engine_);
-      options.transport = [inner, calls = calls_](std::string_view operation, std::string_view body) {
+      options = lift::testing_support::memory_client_options(*engine_);
+      // Counts the calls a request makes.
+      options.transport = [inner = std::move(options.transport), calls = calls_](std::string_view operation, std::string_view body) {
         if (operation == "GetItem" || operation == "UpdateItem") calls->fetch_add(1);
         return inner(operation, body);
       };
     } else {
       if (!dynalite_) dynalite_ = std::make_unique<lift::testing_support::Dynalite>(LIFT_TEST_NODE, LIFT_TEST_SOURCE_DIR);
       if (!dynalite_->available()) LIFT_SKIP_WITHOUT() << "dynalite: " << dynalite_->why_unavailable();
-      options.endpoint = dynalite_->endpoint();
-      lift::aws::HttpClientOptions http;
-      http.proxy = "";
-      options.http = std::make_shared<lift::aws::HttpClient>(http);
+      options = lift::testing_support::dynalite_client_options(dynalite_->endpoint());
     }
     auto client = lift::aws::DynamoDbClient::create(std::move(options));
     ASSERT_TRUE(client) << client.error().message;
@@ -305,13 +303,7 @@ TEST(RateLimitWorker, Run) {
   std::string endpoint, table;
   int limit = 0, requests = 0;
   in >> endpoint >> table >> limit >> requests;
-  lift::aws::DynamoDbOptions options;
-  options.region = "us-east-1";
-  options.endpoint = endpoint;
-  lift::aws::HttpClientOptions http;
-  http.proxy = "";
-  options.http = std::make_shared<lift::aws::HttpClient>(http);
-  auto client = lift::aws::DynamoDbClient::create(std::move(options));
+  auto client = lift::aws::DynamoDbClient::create(lift::testing_support::dynalite_client_options(endpoint));
   if (!client) std::_Exit(255);
   // A year's window: the processes all count in the same one.
   auto limiter = DynamoDbLimiter::create(*client, {.table = table, .window = Window::fixed, .timeout = 10s});
