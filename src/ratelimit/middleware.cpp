@@ -92,6 +92,9 @@ class RateLimiter {
   }
 
   Result<void> operator()(Context& ctx, const Next& next) const {
+    // Only HTTP requests and WebSocket messages: an app's middleware also runs for its queue and
+    // stream records, which have no caller to limit.
+    if (ctx.request().source == http::Source::direct && ctx.request().method.empty()) return next();
     const auto limit = resolve(ctx);
     if (!limit) return next();
     LIFT_TRY(caller, o_.key(ctx));

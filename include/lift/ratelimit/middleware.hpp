@@ -19,7 +19,8 @@
 //
 // The limit of a request, first found: the tenant's plan (`tenant_limit`, else the principal's
 // `plan_claim`), the route's entry in `routes`, else `limit`; with none, the request is not
-// limited and passes untouched. Counters are per route (the matched pattern) unless
+// limited and passes untouched, as do events that are not HTTP requests or WebSocket messages
+// (queue and stream records through the app's middleware). Counters are per route (the matched pattern) unless
 // `per_route` is false, and per limit `name`, so that two middleware never share a count.
 //
 // Every limited route's answers carry RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset

@@ -318,6 +318,31 @@ TEST(RateLimitMiddleware, BadKeysAreHashedOrRefusedNeverACrash) {
   EXPECT_EQ(http.request("GET", "/x", "", "", {{"x-client", huge}}).status, 429);
 }
 
+TEST(RateLimitMiddleware, OtherEventsPassUntouched) {
+  lift::App app;
+  app.use(limit_or_fail({.limiter = bucket(), .limit = Limit{1, 60s}}));
+  std::atomic<int> handled{0};
+  app.sqs("orders", [&handled](lift::Context&, const lift::events::SqsMessage&) -> lift::Result<void> {
+    ++handled;
+    return {};
+  });
+  const json::object event{{"Records", json::array{json::object{{"messageId", "m1"},
+                                                                {"receiptHandle", "r"},
+                                                                {"body", "{}"},
+                                                                {"attributes", json::object{}},
+                                                                {"messageAttributes", json::object{}},
+                                                                {"md5OfBody", "99914b932bd37a50b983c5e7c90ae93b"},
+                                                                {"eventSource", "aws:sqs"},
+                                                                {"eventSourceARN", "arn:aws:sqs:us-east-1:123456789012:orders"},
+                                                                {"awsRegion", "us-east-1"}}}}};
+  for (int i = 0; i < 3; ++i) {
+    auto answer = lift::testing::invoke(app, event);
+    ASSERT_TRUE(answer) << answer.error().message;
+    EXPECT_TRUE(answer->failed_items().empty());
+  }
+  EXPECT_EQ(handled.load(), 3);
+}
+
 TEST(RateLimitMiddleware, ConfigurationsThatCannotWorkAreRefusedAtStartUp) {
   const auto refused = [](lift::mw::RateLimitOptions options) {
     auto made = lift::mw::rate_limit(std::move(options));
