@@ -194,8 +194,12 @@ Result<std::string> rate_limit_caller_key(const Context& ctx) {
     if (!principal->subject.empty()) return "user:" + principal->subject;
     if (principal->tenant && !principal->tenant->empty()) return "tenant:" + *principal->tenant;
   }
-  if (const auto api_key = identity_field(ctx, "apiKey"); !api_key.empty())
-    return "apikey:" + hex::encode(digest::sha256(api_key));  // never the key itself in a table
+  // Only REST and WebSocket APIs have API keys (and only their events need a DOM to read them).
+  const auto source = ctx.request().source;
+  if (source == http::Source::api_gateway_rest || source == http::Source::websocket) {
+    if (const auto api_key = identity_field(ctx, "apiKey"); !api_key.empty())
+      return "apikey:" + hex::encode(digest::sha256(api_key));  // never the key itself in a table
+  }
   if (auto ip = trusted_source_ip(ctx); !ip.empty()) return "ip:" + ip;
   return no_key("the request has no principal, API key or source address to rate-limit it by");
 }
