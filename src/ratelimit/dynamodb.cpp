@@ -23,6 +23,8 @@ namespace {
 
 using Seconds = std::chrono::duration<double>;
 
+constexpr std::chrono::seconds kCreateTableTimeout{60};
+
 // Where "now" falls: the current window's start (epoch seconds) and how far into it.
 struct WindowPosition {
   std::int64_t start = 0;  // epoch seconds
@@ -249,6 +251,7 @@ Result<Decision> DynamoDbLimiter::acquire(std::string_view key, const Limit& lim
   const double wait = sliding_wait(static_cast<double>(previous), static_cast<double>(current), limit_requests,
                                    static_cast<double>(period), at.elapsed);
   decision.retry_after = std::max(std::chrono::seconds(1), ceil_seconds(Seconds(wait)));
+  decision.reset = std::max(decision.reset, decision.retry_after);  // never a reset before a request may go
   return decision;
 }
 
@@ -264,12 +267,17 @@ Result<void> DynamoDbLimiter::create_table() {
                              {"AttributeDefinitions", std::move(attributes)},
                              {"KeySchema", std::move(schema)},
                              {"BillingMode", "PAY_PER_REQUEST"}};
-  auto created = impl_->client->create_table(request, impl_->deadline());
+  // Creating a table takes DynamoDB seconds: this bound is its own, not a request's.
+  const auto deadline = std::chrono::steady_clock::now() + kCreateTableTimeout;
+  auto created = impl_->client->create_table(request, deadline);
   if (!created && created.error().code != "DynamoDB.ResourceInUse") return created.error();
-  if (!created) return {};  // it exists: its TTL setting is the deployment's
+  auto active = aws::wait_for_active_table(*impl_->client, o.table, deadline);
+  if (!active) return std::move(active).error();
+  if (!*active) return store_error("table " + o.table + " did not become ACTIVE within " + std::to_string(kCreateTableTimeout.count()) + " s");
+  if (!created) return {};  // it existed: its TTL setting is the deployment's
   const json::object ttl{{"TableName", o.table},
                          {"TimeToLiveSpecification", json::object{{"Enabled", true}, {"AttributeName", o.ttl_attribute}}}};
-  auto enabled = impl_->client->update_time_to_live(ttl, impl_->deadline());
+  auto enabled = impl_->client->update_time_to_live(ttl, deadline);
   // dynalite has no TTL: its tables keep their items, which the window keys make harmless.
   if (!enabled && enabled.error().code != "DynamoDB.UnknownOperation") return enabled.error();
   return {};

@@ -93,9 +93,10 @@ class DynamoDbLimiter final : public Limiter {
   Result<Decision> acquire(std::string_view key, const Limit& limit) override;
   [[nodiscard]] std::string_view algorithm() const noexcept override;
 
-  // Creates the table (on-demand capacity, the key schema of the options) and turns TTL on for
-  // ttl_attribute (where the store has TTL: dynalite has none); a table that exists already is
-  // left as it is. For local stores and tests: on AWS the table is deployed with the function.
+  // Creates the table (on-demand capacity, the key schema of the options), waits up to a minute
+  // for it to be ACTIVE and turns TTL on for ttl_attribute (where the store has TTL: dynalite has
+  // none); a table that exists already keeps its settings. For local stores and tests: on AWS the
+  // table is deployed with the function.
   Result<void> create_table();
 
   [[nodiscard]] const DynamoDbLimiterOptions& options() const noexcept;

@@ -179,6 +179,14 @@ TEST_P(Windows, SlidingWindowWeighsThePreviousWindow) {
   auto blocked = other->acquire("full", limit);
   EXPECT_FALSE(blocked->allowed);
   EXPECT_EQ(blocked->retry_after, 6s);  // 10 * (1 - t/60) + 1 <= 10 at t = 6 s
+  // A full current window keeps a refused caller out past its end: Reset is never before Retry-After.
+  auto crowded = limiter(Window::sliding);
+  at(kEpoch + 290);
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(crowded->acquire("busy", limit)->allowed);
+  auto late = crowded->acquire("busy", limit);
+  EXPECT_FALSE(late->allowed);
+  EXPECT_EQ(late->retry_after, 16s);  // 10 s to the window's end, then 10 * (1 - e/60) + 1 <= 10 at e = 6 s
+  EXPECT_EQ(late->reset, 16s);
   // Two windows later the old count no longer weighs at all.
   at(kEpoch + 300);
   EXPECT_EQ(other->acquire("full", limit)->remaining, 9);
