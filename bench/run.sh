@@ -66,6 +66,11 @@ echo "## Idempotency on an HTTP route: first call, replay from the table and fro
   --benchmark_min_time=0.2
 
 echo
+echo "## Rate limiting micro benchmarks (token bucket; DynamoDB windows on the embedded engine)"
+"$build/bin/lift_ratelimit_micro_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+  --benchmark_min_time=0.2
+
+echo
 echo "## lift dev: GET /hello through the local API Gateway (keep-alive, bounded Node client)"
 if command -v node >/dev/null; then
   out=$(mktemp)

@@ -12,8 +12,13 @@
 //   TODO_IDEMPOTENCY_TABLE  the table of Idempotency-Key records (local default
 //                           "todo-idempotency", created on first use; in AWS unset or "off":
 //                           keys are ignored)
+//   TODO_WRITE_LIMIT        writes a minute per tenant (a DynamoDB sliding window); unset: no limit
+//   TODO_RATE_LIMIT_TABLE   the table of its counters (default "todo-rate-limits")
 
+#include <charconv>
+#include <cstdint>
 #include <string>
+#include <system_error>
 
 #include "lift/app/database.hpp"
 #include "lift/core/env.hpp"
@@ -21,6 +26,7 @@
 #include "lift/idempotency/idempotency.hpp"
 #include "lift/lift.hpp"
 #include "lift/middleware/observability.hpp"
+#include "lift/resilience/errors.hpp"
 #include "lift/security/environment.hpp"
 #include "todo_api.hpp"
 
@@ -70,6 +76,15 @@ int main() {
       options.idempotency = std::move(idempotency);
     } else {
       obs.logger.warn("TODO_IDEMPOTENCY_TABLE is unset: Idempotency-Key is ignored on POST /todos");
+    }
+    if (const auto limit = lift::env_or("TODO_WRITE_LIMIT", ""); !limit.empty()) {
+      std::int64_t per_minute = 0;
+      const auto [end, ec] = std::from_chars(limit.data(), limit.data() + limit.size(), per_minute);
+      if (ec != std::errc{} || end != limit.data() + limit.size() || per_minute < 1)
+        return lift::resilience::invalid_configuration("todo-api", "TODO_WRITE_LIMIT",
+                                                       "must be a whole number of writes a minute (at least 1), got \"" + limit + "\"");
+      LIFT_TRY(writes, todo_api::write_limit(lift::dynamodb(), per_minute, lift::env_or("TODO_RATE_LIMIT_TABLE", "todo-rate-limits")));
+      options.write_limit = std::move(writes);
     }
     LIFT_TRY_VOID(todo_api::add_health(app, nullptr, options));
     todo_api::add_routes(app, lift::dynamodb(), std::move(options));

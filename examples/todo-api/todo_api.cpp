@@ -16,6 +16,8 @@
 #include "lift/health/health.hpp"
 #include "lift/idempotency/middleware.hpp"
 #include "lift/middleware/auth.hpp"
+#include "lift/ratelimit/dynamodb.hpp"
+#include "lift/ratelimit/middleware.hpp"
 
 namespace todo_api {
 
@@ -127,9 +129,24 @@ class TodoStore {
 
 }  // namespace
 
+lift::Result<lift::Middleware> write_limit(lift::aws::DynamoDbClient& db, std::int64_t per_minute, std::string table,
+                                           std::optional<bool> create_table) {
+  const lift::ratelimit::Limit limit{per_minute, std::chrono::minutes(1)};
+  LIFT_TRY_VOID(lift::ratelimit::validate(limit, "TODO_WRITE_LIMIT"));
+  LIFT_TRY(limiter, lift::ratelimit::DynamoDbLimiter::create(db, {.table = std::move(table), .window = lift::ratelimit::Window::sliding}));
+  if (create_table.value_or(lift::dynamodb_is_local(db))) LIFT_TRY_VOID(limiter->create_table());
+  return lift::mw::rate_limit({.limiter = std::move(limiter),
+                               .routes = {{"POST", "/todos", limit}, {"PATCH", "/todos/:id", limit}, {"DELETE", "/todos/:id", limit}},
+                               .key = lift::mw::rate_limit_tenant_key,
+                               .name = "todo-writes",
+                               .per_route = false});  // one count for all of a tenant's writes
+}
+
 void add_routes(lift::App& app, lift::aws::DynamoDbClient& db, Options options) {
   // Load balancers probe without a token; the health detail names dependencies and stays behind it.
   if (options.verifier) app.use(lift::health::except_probes(lift::mw::jwt_auth(options.verifier)));
+  // After authentication: the limit is per tenant.
+  if (options.write_limit) app.use(std::move(options.write_limit));
   auto store = std::make_shared<TodoStore>(db, options);
 
   const auto create = [store](lift::Context& ctx, CreateTodo in) -> lift::Result<lift::Created<Todo>> {

@@ -87,7 +87,17 @@ struct Options {
   std::optional<lift::idempotency::Idempotency> idempotency{};
   // Where request logs and metrics go; null: none.
   lift::mw::Observability* observability = nullptr;
+  // The limit on writes (write_limit below); empty: none.
+  lift::Middleware write_limit{};
 };
+
+// A per-tenant limit on writes (POST, PATCH and DELETE together): `per_minute` a minute per
+// tenant (per caller without authentication), a DynamoDB sliding window in `table` (partition
+// key "pk", TTL attribute "ttl"), created when `create_table` says so (unset: when the client is
+// local). Over it, 429 with Retry-After; every write carries the RateLimit-* headers. The store
+// failing lets writes through (logged, counted). InvalidConfiguration for a per_minute below 1.
+lift::Result<lift::Middleware> write_limit(lift::aws::DynamoDbClient& db, std::int64_t per_minute, std::string table,
+                                           std::optional<bool> create_table = {});
 
 // Adds the middleware and routes to `app`. `db` must outlive the app.
 void add_routes(lift::App& app, lift::aws::DynamoDbClient& db, Options options);

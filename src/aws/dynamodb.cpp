@@ -110,6 +110,18 @@ std::optional<json::object> condition_failed_item(const Error& error) {
   return std::nullopt;
 }
 
+Result<bool> wait_for_active_table(DynamoDbClient& client, std::string_view table, DynamoDbClient::Deadline deadline) {
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto described = client.describe_table(json::object{{"TableName", table}}, deadline);
+    if (!described) return std::move(described).error();
+    const auto* about = described->if_contains("Table");
+    const auto* status = about != nullptr && about->is_object() ? about->as_object().if_contains("TableStatus") : nullptr;
+    if (status == nullptr || *status == "ACTIVE") return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
 struct DynamoDbClient::Impl {
   explicit Impl(detail::ServiceClient::Config config) : service(std::in_place, std::move(config)) {}
   Impl(DynamoDbTransport transport, std::string endpoint, std::string region, RetryPolicy retry)

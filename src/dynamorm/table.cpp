@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <set>
-#include <thread>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -297,13 +296,9 @@ Result<void> TableCore::create_table(bool if_not_exists) const {
     return translate(std::move(created).error(), s, "CreateTable");
   }
   // Tables are usable once ACTIVE; local backends get there at once, DynamoDB in seconds.
-  while (std::chrono::steady_clock::now() < d) {
-    auto described = client_->describe_table(json::object{{"TableName", s.table}}, d);
-    if (!described) return translate(std::move(described).error(), s, "DescribeTable");
-    const auto* status = described->contains("Table") ? (*described)["Table"].as_object().if_contains("TableStatus") : nullptr;
-    if (status == nullptr || *status == "ACTIVE") return {};
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  auto active = aws::wait_for_active_table(*client_, s.table, d);
+  if (!active) return translate(std::move(active).error(), s, "DescribeTable");
+  if (*active) return {};
   return Error{std::string(kTimeout), "table " + s.table + " did not become ACTIVE before the deadline", 504};
 }
 

@@ -47,8 +47,10 @@ lift::aws::DynamoDbClient memory_client() {
 
 class TodoApi : public ::testing::Test {
  protected:
-  void build(std::shared_ptr<const lift::security::JwtVerifier> verifier = nullptr, bool health = false, bool create_table = true) {
+  void build(std::shared_ptr<const lift::security::JwtVerifier> verifier = nullptr, bool health = false, bool create_table = true,
+             lift::Middleware write_limit = {}) {
     todo_api::Options options;
+    options.write_limit = std::move(write_limit);
     options.table = "todos_" + lift::uuid().substr(0, 8);
     options.verifier = std::move(verifier);
     options.create_table = create_table;
@@ -399,6 +401,56 @@ TEST_F(TodoApi, ReadinessFailsNamingAMissingTable) {
   const auto& check = ready.body.at("checks").at(table_ + ":responseTime").at(0);
   EXPECT_EQ(check.at("status"), "fail");
   EXPECT_NE(json::serialize(check.at("output")).find("ResourceNotFound"), std::string::npos) << json::serialize(check);
+}
+
+}  // namespace
+
+namespace {
+
+// TODO_WRITE_LIMIT: writes a minute per tenant, a DynamoDB sliding window; reads are not limited.
+TEST_F(TodoApi, WritesAreLimitedPerTenant) {
+  const auto key = lift::security::Key::hmac(lift::security::Algorithm::HS256, std::string(32, 's')).value();
+  lift::security::VerifyOptions verify;
+  verify.issuers = {"https://issuer.example"};
+  auto limit = todo_api::write_limit(db_, 3, "todo_limits_" + lift::uuid().substr(0, 8), true);
+  ASSERT_TRUE(limit) << limit.error().message;
+  build(std::make_shared<lift::security::JwtVerifier>(key, verify), /*health=*/false, /*create_table=*/true, std::move(*limit));
+  const std::string acme = "Bearer " + token(key, {{"sub", "ann"}, {"tenant_id", "acme"}, {"iss", "https://issuer.example"}});
+  const std::string acme_too = "Bearer " + token(key, {{"sub", "al"}, {"tenant_id", "acme"}, {"iss", "https://issuer.example"}});
+  const std::string umbrella = "Bearer " + token(key, {{"sub", "bob"}, {"tenant_id", "umbrella"}, {"iss", "https://issuer.example"}});
+
+  auto created = call("POST", "/todos", R"({"title":"one"})", {{"authorization", acme}});
+  ASSERT_EQ(created.status, 201);
+  EXPECT_EQ(created.header("ratelimit-limit"), "3");
+  EXPECT_EQ(created.header("ratelimit-remaining"), "2");
+  EXPECT_EQ(created.header("x-ratelimit-limit"), "3");
+  EXPECT_FALSE(created.header("ratelimit-reset").empty());
+  const std::string id(created.body.at("id").as_string());
+  // Every write of the tenant counts, whoever of it makes it.
+  EXPECT_EQ(call("PATCH", "/todos/" + id, R"({"done":true})", {{"authorization", acme_too}, {"if-match", "1"}}).status, 200);
+  EXPECT_EQ(call("POST", "/todos", R"({"title":"three"})", {{"authorization", acme}}).status, 201);
+  auto refused = call("POST", "/todos", R"({"title":"four"})", {{"authorization", acme_too}});
+  EXPECT_EQ(refused.status, 429);
+  EXPECT_EQ(refused.error_code(), "TooManyRequests");
+  EXPECT_FALSE(refused.header("retry-after").empty());
+  EXPECT_EQ(refused.header("ratelimit-remaining"), "0");
+  EXPECT_EQ(refused.header("x-ratelimit-remaining"), "0");
+  EXPECT_EQ(call("DELETE", "/todos/" + id, "", {{"authorization", acme}}).status, 429);
+
+  // Reads are not limited, and another tenant has its own count.
+  auto listed = call("GET", "/todos", "", {{"authorization", acme}});
+  EXPECT_EQ(listed.status, 200);
+  EXPECT_EQ(listed.body.at("items").as_array().size(), 2U);  // the refused write created nothing
+  EXPECT_TRUE(listed.header("ratelimit-limit").empty());
+  EXPECT_EQ(call("POST", "/todos", R"({"title":"theirs"})", {{"authorization", umbrella}}).status, 201);
+}
+
+TEST_F(TodoApi, AWriteLimitBelowOneIsRefusedAtStartUp) {
+  for (const std::int64_t bad : {0, -5}) {
+    auto limit = todo_api::write_limit(db_, bad, "todo_limits", true);
+    ASSERT_FALSE(limit);
+    EXPECT_EQ(limit.error().code, "InvalidConfiguration");
+  }
 }
 
 }  // namespace

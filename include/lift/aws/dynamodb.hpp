@@ -129,4 +129,9 @@ std::vector<CancellationReason> cancellation_reasons(const Error& error);
 // The item returned with a ConditionalCheckFailed error (ReturnValuesOnConditionCheckFailure).
 std::optional<boost::json::object> condition_failed_item(const Error& error);
 
+// Waits for `table` to be usable after CreateTable: DescribeTable every 20 ms until its status is
+// ACTIVE (true) or `deadline` passes (false). Local stores are ACTIVE at once or nearly (dynalite
+// a moment later), DynamoDB in seconds. Errors: DescribeTable's.
+Result<bool> wait_for_active_table(DynamoDbClient& client, std::string_view table, DynamoDbClient::Deadline deadline);
+
 }  // namespace lift::aws
