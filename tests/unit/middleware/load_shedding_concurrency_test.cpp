@@ -12,18 +12,13 @@
 #include "lift/app/app.hpp"
 #include "lift/middleware/resilience.hpp"
 #include "lift/runtime/protocol.hpp"
+#include "support/http_request.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
 
-lift::http::Request request(std::string method, std::string path) {
-  lift::http::Request r;
-  r.method = std::move(method);
-  r.path = path;
-  r.raw_path = std::move(path);
-  return r;
-}
+using lift::testing_support::request;
 
 TEST(LoadSheddingConcurrency, EightWorkersShareTheRouteWindowsAndTheInFlightCount) {
   // Each thread's handler "takes" a latency read from a per-thread fake clock.

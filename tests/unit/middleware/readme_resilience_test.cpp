@@ -2,11 +2,11 @@
 // run as it is written there (the last test checks that the README still holds these lines).
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "lift/resilience/circuit_breaker.hpp"
+#include "support/http_request.hpp"
+#include "support/readme_example.hpp"
 #include "support/scoped_env.hpp"
 
 // README begin
@@ -35,13 +35,7 @@ lift::Result<lift::App> make_app() {
 
 namespace {
 
-lift::http::Request request(std::string method, std::string path) {
-  lift::http::Request r;
-  r.method = std::move(method);
-  r.path = path;
-  r.raw_path = std::move(path);
-  return r;
-}
+using lift::testing_support::request;
 
 TEST(ResilienceMiddlewareReadme, TheExampleRunsAndItsFaultsAnswer) {
   {
@@ -58,19 +52,7 @@ TEST(ResilienceMiddlewareReadme, TheExampleRunsAndItsFaultsAnswer) {
 }
 
 TEST(ResilienceMiddlewareReadme, TheReadmeShowsThisExample) {
-  const auto read = [](const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-  };
-  const auto source = read(std::string(LIFT_TEST_SOURCE_DIR) + "/tests/unit/middleware/readme_resilience_test.cpp");
-  const auto begin = source.find("// README begin\n");
-  const auto end = source.find("// README end");
-  ASSERT_NE(begin, std::string::npos);
-  ASSERT_NE(end, std::string::npos);
-  const auto example = source.substr(begin + 16, end - begin - 16);
-  EXPECT_NE(read(std::string(LIFT_TEST_SOURCE_DIR) + "/README.md").find(example), std::string::npos)
+  EXPECT_TRUE(lift::testing_support::readme_shows_example_of("tests/unit/middleware/readme_resilience_test.cpp"))
       << "README.md no longer shows the example of tests/unit/middleware/readme_resilience_test.cpp";
 }
 

@@ -20,7 +20,9 @@
 #include "lift/core/deadline.hpp"
 #include "lift/runtime/protocol.hpp"
 #include "lift/middleware/middleware.hpp"
+#include "support/http_request.hpp"
 #include "support/scoped_env.hpp"
+#include "unit/resilience/test_support.hpp"
 
 namespace {
 
@@ -28,41 +30,11 @@ using namespace std::chrono_literals;
 using lift::App;
 using lift::Context;
 using lift::Result;
-using lift::http::Request;
 using lift::resilience::FaultPlan;
 
-Request request(std::string method, std::string path) {
-  Request r;
-  r.method = std::move(method);
-  r.path = path;
-  r.raw_path = std::move(path);
-  return r;
-}
+using lift::testing_support::request;
 
-// A stream whose lines can be read back.
-class CapturedLog {
- public:
-  CapturedLog() : file_(std::tmpfile(), &std::fclose) {}
-  [[nodiscard]] std::FILE* stream() const { return file_.get(); }
-  [[nodiscard]] std::vector<std::string> lines() const {
-    std::fflush(file_.get());
-    std::rewind(file_.get());
-    std::vector<std::string> out;
-    std::string line;
-    for (int c = std::fgetc(file_.get()); c != EOF; c = std::fgetc(file_.get())) {
-      if (c == '\n') {
-        out.push_back(std::exchange(line, {}));
-      } else {
-        line += static_cast<char>(c);
-      }
-    }
-    std::fseek(file_.get(), 0, SEEK_END);
-    return out;
-  }
-
- private:
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_;
-};
+using lift::resilience::testing::CapturedLog;
 
 // Draws that always hit, and sleeps that are only counted.
 struct Sleeps {

@@ -3,11 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "lift/core/result.hpp"
+#include "support/readme_example.hpp"
 
 // What the example takes as the function's own: its types, its call to the rates API (here a
 // fake that fails on demand) and its cache of the last good answer.
@@ -90,19 +89,7 @@ TEST(ResilienceReadme, RetriesThenFailsFastAndFallsBack) {
 }
 
 TEST(ResilienceReadme, TheReadmeShowsThisExample) {
-  const auto read = [](const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-  };
-  const auto source = read(std::string(LIFT_TEST_SOURCE_DIR) + "/tests/unit/resilience/readme_example_test.cpp");
-  const auto begin = source.find("// README begin\n");
-  const auto end = source.find("// README end");
-  ASSERT_NE(begin, std::string::npos);
-  ASSERT_NE(end, std::string::npos);
-  const auto example = source.substr(begin + 16, end - begin - 16);
-  EXPECT_NE(read(std::string(LIFT_TEST_SOURCE_DIR) + "/README.md").find(example), std::string::npos)
+  EXPECT_TRUE(lift::testing_support::readme_shows_example_of("tests/unit/resilience/readme_example_test.cpp"))
       << "README.md no longer shows the example of tests/unit/resilience/readme_example_test.cpp";
 }
 
