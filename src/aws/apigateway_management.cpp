@@ -127,9 +127,10 @@ Result<ApiGatewayManagementClient> ApiGatewayManagementClient::create(ApiGateway
   if (region.empty()) region = execute_api_region(endpoint);
   if (region.empty()) region = execute_api_region(options.endpoint);
   if (region.empty()) region = resolve_region().value_or("us-east-1");
+  LIFT_TRY(faults, detail::resolve_faults(std::move(options.faults)));
   return ApiGatewayManagementClient(std::make_unique<Impl>(detail::ServiceClient::Config{
       std::string(kManagementPrefix), "execute-api", std::move(endpoint), std::move(region), options.retry, std::move(options.http),
-      std::move(options.credentials)}));
+      std::move(options.credentials), std::move(options.breaker), std::move(faults)}));
 }
 
 const std::string& ApiGatewayManagementClient::endpoint() const { return impl_->service.endpoint(); }

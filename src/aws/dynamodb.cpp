@@ -124,8 +124,14 @@ Result<bool> wait_for_active_table(DynamoDbClient& client, std::string_view tabl
 
 struct DynamoDbClient::Impl {
   explicit Impl(detail::ServiceClient::Config config) : service(std::in_place, std::move(config)) {}
-  Impl(DynamoDbTransport transport, std::string endpoint, std::string region, RetryPolicy retry)
-      : transport(std::move(transport)), endpoint(std::move(endpoint)), region(std::move(region)), retry(retry) {}
+  Impl(DynamoDbTransport transport, std::string endpoint, std::string region, RetryPolicy retry,
+       std::optional<resilience::CircuitBreaker> breaker, resilience::FaultPlan faults)
+      : transport(std::move(transport)),
+        endpoint(std::move(endpoint)),
+        region(std::move(region)),
+        retry(retry),
+        breaker(std::move(breaker)),
+        faults(std::move(faults)) {}
   [[nodiscard]] const std::string& endpoint_name() const { return service ? service->endpoint() : endpoint; }
   [[nodiscard]] const std::string& region_name() const { return service ? service->region() : region; }
   [[nodiscard]] const RetryPolicy& retry_policy() const { return service ? service->retry() : retry; }
@@ -135,6 +141,10 @@ struct DynamoDbClient::Impl {
   std::string endpoint;
   std::string region;
   RetryPolicy retry;
+  // The transport's own breaker, faults and retry quota (over HTTP, the service client's).
+  std::optional<resilience::CircuitBreaker> breaker;
+  resilience::FaultPlan faults;
+  RetryQuota quota;
 };
 
 DynamoDbClient::DynamoDbClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -145,9 +155,10 @@ DynamoDbClient::~DynamoDbClient() = default;
 Result<DynamoDbClient> DynamoDbClient::create(DynamoDbOptions options) {
   std::string region = !options.region.empty() ? std::move(options.region) : resolve_region().value_or("us-east-1");
   std::string configured = !options.endpoint.empty() ? std::move(options.endpoint) : env_or("LIFT_DYNAMODB_ENDPOINT", "");
+  LIFT_TRY(faults, detail::resolve_faults(std::move(options.faults)));
   if (options.transport) {
     return DynamoDbClient(std::make_unique<Impl>(std::move(options.transport), configured.empty() ? "memory:" : std::move(configured),
-                                                 std::move(region), options.retry));
+                                                 std::move(region), options.retry, std::move(options.breaker), std::move(faults)));
   }
   if (configured.starts_with("memory:"))
     return detail::config_error("the DynamoDB endpoint 'memory:' is the embedded engine: set DynamoDbOptions::transport to "
@@ -157,7 +168,7 @@ Result<DynamoDbClient> DynamoDbClient::create(DynamoDbOptions options) {
   if (!endpoint) return std::move(endpoint).error();
   return DynamoDbClient(std::make_unique<Impl>(detail::ServiceClient::Config{
       std::string(kPrefix), "dynamodb", std::move(*endpoint), std::move(region), options.retry, std::move(options.http),
-      std::move(options.credentials)}));
+      std::move(options.credentials), std::move(options.breaker), std::move(faults)}));
 }
 
 const std::string& DynamoDbClient::endpoint() const { return impl_->endpoint_name(); }
@@ -167,17 +178,39 @@ Result<json::object> DynamoDbClient::call(std::string_view operation, const json
   if (operation.empty() || operation.find_first_of("\r\n ") != std::string_view::npos)
     return Error{std::string(kDynamoDbValidation), "invalid DynamoDB operation name", 400};
   if (impl_->transport) {
-    auto [status, body] = impl_->transport(operation, json::serialize(request));
-    if (status < 200 || status > 299) return parse_dynamodb_error(status, body);
-    boost::system::error_code ec;
-    auto answer = json::parse(body, ec);
-    if (!ec && answer.is_object()) return std::move(answer.as_object());
-    return Error{std::string(kDynamoDbMalformedResponse), "DynamoDB answered with a body that is not a JSON object", 502};
+    return detail::through_breaker(impl_->breaker, [&] { return call_transport(operation, request, deadline); });
   }
   std::string target(kTargetPrefix);
   target += operation;
   return impl_->service->call_json("application/x-amz-json-1.0", std::move(target), request, deadline,
                                    [](const HttpResponse& response) { return parse_dynamodb_error(response.status, response.body); });
+}
+
+Result<json::object> DynamoDbClient::call_transport(std::string_view operation, const json::object& request, Deadline deadline) {
+  const std::string body = json::serialize(request);
+  // With faults planned, the attempts are retried as over HTTP: the engine itself never
+  // throttles, but injected faults do, and a chaos test must see the retries a deployed function
+  // would make. Without, one attempt, as ever (an in-process call has no deadline to respect).
+  const std::function<Attempt<json::object>(std::chrono::milliseconds)> attempt =
+      [&](std::chrono::milliseconds) -> Attempt<json::object> {
+    if (auto go_ahead = detail::inject_faults(impl_->faults, kDynamoDbService); !go_ahead) {
+      const auto kind = classify_error(go_ahead.error());
+      return {std::move(go_ahead).error(), kind};
+    }
+    auto [status, answer_body] = impl_->transport(operation, body);
+    if (status < 200 || status > 299) {
+      auto error = parse_dynamodb_error(status, answer_body);
+      const auto kind = classify_error(error);
+      return {std::move(error), kind};
+    }
+    boost::system::error_code ec;
+    auto answer = json::parse(answer_body, ec);
+    if (!ec && answer.is_object()) return {std::move(answer.as_object()), FailureKind::fatal};
+    return {Error{std::string(kDynamoDbMalformedResponse), "DynamoDB answered with a body that is not a JSON object", 502},
+            FailureKind::fatal};
+  };
+  if (impl_->faults.empty()) return std::move(attempt(std::chrono::milliseconds::max()).result);
+  return with_retries<json::object>(impl_->retry, impl_->quota, deadline, attempt);
 }
 
 namespace {

@@ -68,9 +68,10 @@ Result<SecretsManagerClient> SecretsManagerClient::create(SecretsManagerOptions 
   auto endpoint = detail::resolve_endpoint(std::move(options.endpoint), "LIFT_SECRETSMANAGER_ENDPOINT", "secretsmanager", region,
                                            "Secrets Manager");
   if (!endpoint) return std::move(endpoint).error();
+  LIFT_TRY(faults, detail::resolve_faults(std::move(options.faults)));
   return SecretsManagerClient(std::make_unique<Impl>(detail::ServiceClient::Config{
       std::string(kSecretsPrefix), "secretsmanager", std::move(*endpoint), std::move(region), options.retry, std::move(options.http),
-      std::move(options.credentials)}));
+      std::move(options.credentials), std::move(options.breaker), std::move(faults)}));
 }
 
 const std::string& SecretsManagerClient::endpoint() const { return impl_->service.endpoint(); }

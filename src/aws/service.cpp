@@ -241,8 +241,20 @@ Result<void> check_crc32(std::string_view prefix, const HttpResponse& response) 
                502};
 }
 
+Result<resilience::FaultPlan> resolve_faults(std::optional<resilience::FaultPlan> configured) {
+  if (configured) return std::move(*configured);
+  return resilience::FaultPlan::from_environment();
+}
+
 Result<HttpResponse> ServiceClient::send(std::string_view method, std::string_view path, std::vector<Header> headers,
                                          std::string body, Deadline deadline, const ErrorParser& parse_error) {
+  return through_breaker(config_.breaker, [&] {
+    return send_unguarded(method, path, std::move(headers), std::move(body), deadline, parse_error);
+  });
+}
+
+Result<HttpResponse> ServiceClient::send_unguarded(std::string_view method, std::string_view path, std::vector<Header> headers,
+                                                   std::string body, Deadline deadline, const ErrorParser& parse_error) {
   auto credentials = signing_credentials();
   if (!credentials) return std::move(credentials).error();
 
@@ -272,6 +284,11 @@ Result<HttpResponse> ServiceClient::send(std::string_view method, std::string_vi
     const auto now = Clock::now();
     const auto attempt_deadline = budget >= std::chrono::duration_cast<milliseconds>(deadline - now) ? deadline : now + budget;
     ++outcome.attempts;
+    if (auto go_ahead = inject_faults(config_.faults, config_.signing_name); !go_ahead) {
+      outcome.status = go_ahead.error().status;
+      const auto kind = classify_error(go_ahead.error());
+      return {std::move(go_ahead).error(), kind};
+    }
     if (before_attempt) {
       if (auto go_ahead = before_attempt(info); !go_ahead) {
         outcome.status = go_ahead.error().status;

@@ -20,6 +20,7 @@
 
 #include "lift/aws/credentials.hpp"
 #include "lift/aws/http_client.hpp"
+#include "lift/aws/protection.hpp"
 #include "lift/aws/retry.hpp"
 #include "lift/core/result.hpp"
 
@@ -106,6 +107,24 @@ class AnswerReader {
 // ("application/x-amz-json-1.0" or "-1.1"), X-Amz-Target `target`, no compression.
 std::vector<Header> json_protocol_headers(std::string_view content_type, std::string target);
 
+// The fault plan a client's attempts follow: `configured` when set, else LIFT_FAULTS
+// (InvalidConfiguration when it cannot be read: a typo must not silently test nothing).
+Result<resilience::FaultPlan> resolve_faults(std::optional<resilience::FaultPlan> configured);
+
+// Carries out the faults `plan` draws for one attempt to `service` (nothing when it has no
+// rules): ok when the attempt should go ahead; throws resilience::InjectedFault for an
+// `exception` fault.
+inline Result<void> inject_faults(const resilience::FaultPlan& plan, std::string_view service) {
+  if (plan.empty()) return {};
+  return plan.apply(plan.decide_for_dependency(service));
+}
+
+// `call()` (a lift::Result) through `breaker` when there is one.
+template <class F>
+auto through_breaker(const std::optional<resilience::CircuitBreaker>& breaker, F&& call) {
+  return breaker ? breaker->call(std::forward<F>(call)) : std::invoke(call);
+}
+
 // The signing and retrying core of a client. Not movable (the retry quota holds a mutex): a
 // client keeps it behind its own pointer.
 class ServiceClient {
@@ -118,6 +137,10 @@ class ServiceClient {
     RetryPolicy retry{};
     std::shared_ptr<HttpClient> http{};               // null: a client of its own
     std::shared_ptr<CredentialsChain> credentials{};  // null: the standard chain
+    // Around every call (all its attempts); unset: none.
+    std::optional<resilience::CircuitBreaker> breaker{};
+    // Drawn for every attempt under the name `signing_name` (resolved by resolve_faults).
+    resilience::FaultPlan faults{};
   };
   // Reads the service's answer to a failed call (any status but 2xx).
   using ErrorParser = std::function<Error(const HttpResponse&)>;
@@ -128,7 +151,8 @@ class ServiceClient {
 
   // Sends `method` to the endpoint followed by `path` (empty: the endpoint itself), signed again
   // for every attempt. Throttling, 5xx and lost connections are retried with backoff while the
-  // deadline allows. A 2xx answer is returned as it is; any other becomes `parse_error`'s Error.
+  // deadline allows. The whole call goes through the breaker (CircuitOpen at once while it is
+  // open); the faults are drawn for each attempt. A 2xx answer is returned as it is; any other becomes `parse_error`'s Error.
   Result<HttpResponse> send(std::string_view method, std::string_view path, std::vector<Header> headers, std::string body,
                             Deadline deadline, const ErrorParser& parse_error);
 
@@ -145,6 +169,8 @@ class ServiceClient {
   [[nodiscard]] const RetryPolicy& retry() const { return config_.retry; }
 
  private:
+  Result<HttpResponse> send_unguarded(std::string_view method, std::string_view path, std::vector<Header> headers,
+                                      std::string body, Deadline deadline, const ErrorParser& parse_error);
   Result<Credentials> signing_credentials();
   // What the call observer is told about a call before it starts.
   CallInfo call_info(std::string_view method, std::string_view path, const std::vector<Header>& headers,

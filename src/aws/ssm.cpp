@@ -130,9 +130,10 @@ Result<SsmClient> SsmClient::create(SsmOptions options) {
   std::string region = !options.region.empty() ? std::move(options.region) : resolve_region().value_or("us-east-1");
   auto endpoint = detail::resolve_endpoint(std::move(options.endpoint), "LIFT_SSM_ENDPOINT", "ssm", region, "SSM");
   if (!endpoint) return std::move(endpoint).error();
+  LIFT_TRY(faults, detail::resolve_faults(std::move(options.faults)));
   return SsmClient(std::make_unique<Impl>(detail::ServiceClient::Config{std::string(kSsmPrefix), "ssm", std::move(*endpoint),
                                                                         std::move(region), options.retry,
-                                                                        std::move(options.http), std::move(options.credentials)}));
+                                                                        std::move(options.http), std::move(options.credentials), std::move(options.breaker), std::move(faults)}));
 }
 
 const std::string& SsmClient::endpoint() const { return impl_->service.endpoint(); }

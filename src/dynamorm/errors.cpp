@@ -7,6 +7,7 @@
 
 #include "lift/aws/dynamodb.hpp"
 #include "lift/core/json_text.hpp"
+#include "lift/resilience/errors.hpp"
 
 namespace lift::dynamorm {
 
@@ -76,6 +77,13 @@ Error from_dynamodb_error(Error error, std::string_view table, std::string_view 
   if (error.code == aws::kDynamoDbValidation && about_a_value(error.message)) {
     error.code = kValidation;
     error.status = 400;
+    return error;
+  }
+  // The client's breaker refused the call: DynamoDB has been failing and was not asked. Said
+  // once by the breaker's own log line, not again per refused call.
+  if (error.code == resilience::kCircuitOpen) {
+    error.message = "the data store is unavailable right now";
+    error.details.clear();
     return error;
   }
   // Whatever else DynamoDB refuses with a 4xx, no caller of the function caused.

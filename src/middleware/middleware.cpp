@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <exception>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <typeinfo>
@@ -10,10 +11,12 @@
 
 #include "lift/app/errors.hpp"
 #include "lift/core/compression.hpp"
+#include "lift/core/deadline.hpp"
 #include "lift/core/json_text.hpp"
 #include "lift/core/log_line.hpp"
 #include "lift/core/uuid.hpp"
 #include "lift/http/fields.hpp"
+#include "lift/resilience/errors.hpp"
 
 namespace lift::mw {
 
@@ -171,6 +174,61 @@ Middleware deadline(std::chrono::milliseconds margin) {
     if (result && ctx.has_invocation() && ctx.invocation().expired()) return errors::timeout();
     return result;
   };
+}
+
+Result<Middleware> deadline(DeadlineOptions options) {
+  const auto invalid = [](std::string field, std::string message) {
+    return resilience::invalid_configuration("lift::mw::deadline", field, std::move(message));
+  };
+  if (options.margin.count() < 0) return invalid("margin", "must not be negative");
+  for (const auto& [route, budget] : options.routes) {
+    const auto slash = route.find('/');
+    if (slash == std::string::npos || (slash > 0 && (slash < 2 || route[slash - 1] != ' ')))
+      return invalid("routes", "\"" + route + "\" is not \"METHOD /pattern\" or \"/pattern\"");
+    if (budget.count() <= 0) return invalid("routes", "the budget of \"" + route + "\" must be over zero");
+  }
+  for (const auto& [tenant, budget] : options.tenants) {
+    if (budget.count() <= 0) return invalid("tenants", "the budget of tenant \"" + tenant + "\" must be over zero");
+  }
+  return Middleware([options = std::move(options)](Context& ctx, const Next& next) -> Result<void> {
+    if (ctx.remaining_time() <= options.margin) return errors::timeout("not enough time left to handle the request");
+    const auto budget = [&]() -> std::optional<std::chrono::milliseconds> {
+      if (!options.tenants.empty()) {
+        std::string_view tenant;
+        if (options.tenant) {
+          if (auto found = options.tenant(ctx)) tenant = *found;
+        } else if (ctx.has_invocation()) {
+          tenant = ctx.invocation().tenant_id;
+        }
+        if (const auto found = options.tenants.find(tenant); !tenant.empty() && found != options.tenants.end()) return found->second;
+      }
+      if (options.routes.empty() || ctx.route().empty()) return std::nullopt;
+      std::string key(ctx.method());
+      key += ' ';
+      key += ctx.route();
+      if (const auto found = options.routes.find(key); found != options.routes.end()) return found->second;
+      if (const auto found = options.routes.find(ctx.route()); found != options.routes.end()) return found->second;
+      return std::nullopt;
+    }();
+    if (!budget) {
+      auto result = next();
+      if (result && ctx.has_invocation() && ctx.invocation().expired()) return errors::timeout();
+      return result;
+    }
+    const auto started = std::chrono::steady_clock::now();
+    auto own = started + *budget;
+    if (const auto outer = InvocationDeadline::current(); outer && *outer < own) own = *outer;
+    Result<void> result;
+    {
+      const InvocationDeadline scope(own);
+      result = next();
+    }
+    if (!result) return result;
+    if (std::chrono::steady_clock::now() - started > *budget)
+      return errors::timeout("the request took longer than its budget of " + std::to_string(budget->count()) + " ms");
+    if (ctx.has_invocation() && ctx.invocation().expired()) return errors::timeout();
+    return result;
+  });
 }
 
 Middleware security_headers() {

@@ -87,8 +87,26 @@ Observability* observability_of(const Context& ctx) noexcept {
   return found != nullptr ? *found : nullptr;
 }
 
+namespace {
+
+// Every state change of the process's breakers, as one EMF document each (the breaker's own log
+// line says it in words). Its own document, so that the invocation it happened in keeps its
+// dimensions and the metric keeps only breaker and state.
+std::shared_ptr<resilience::BreakerSubscription> count_breaker_changes(Observability& obs) {
+  return std::make_shared<resilience::BreakerSubscription>(
+      resilience::breakers().on_state_change([&obs](const resilience::BreakerTransition& change) {
+        const auto written = obs.metrics.write_event("CircuitBreakerStateChange", 1, observability::Unit::count,
+                                                     {{"breaker", change.breaker}, {"state", resilience::to_string(change.to)}});
+        if (!written)
+          obs.logger.warn("circuit breaker state change not counted", {{"breaker", change.breaker}, {"error", written.error().message}});
+      }));
+}
+
+}  // namespace
+
 Middleware observability(Observability& obs, ObservabilityOptions options) {
-  return [&obs, options = std::move(options)](Context& ctx, const Next& next) -> Result<void> {
+  auto breaker_changes = options.breaker_metrics ? count_breaker_changes(obs) : nullptr;
+  return [&obs, options = std::move(options), breaker_changes = std::move(breaker_changes)](Context& ctx, const Next& next) -> Result<void> {
     const auto began = std::chrono::steady_clock::now();
     const auto& invocation = ctx.invocation();
     obs.logger.begin_invocation(invocation);

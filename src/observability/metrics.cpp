@@ -617,6 +617,28 @@ void Metrics::begin_invocation(const runtime::InvocationContext& /*context*/) no
   }
 }
 
+Result<void> Metrics::write_event(MetricName name, double value, Unit unit,
+                                  std::initializer_list<std::pair<std::string_view, std::string_view>> dimensions) {
+  if (!std::isfinite(value) || std::fabs(value) > kMaxSafeInteger)
+    return metrics_error("invalid_metric_value", "metric '" + std::string(name.view()) + "' needs a finite value within ±2^53");
+  auto& s = *state_;
+  Batch single;
+  single.ns = metrics_namespace();
+  {
+    const std::lock_guard lock(s.mutex);
+    single.defaults = s.outside.defaults;
+  }
+  for (const auto& [dimension, dimension_value] : dimensions) {
+    if (auto checked = single.check_dimension(dimension, dimension_value); !checked) return checked;
+    single.dimensions.emplace_back(dimension, dimension_value);
+  }
+  single.metrics.push_back(Metric{std::string(name.view()), unit, StorageResolution::standard, {value}});
+  auto documents = single.documents();
+  if (!documents) return std::move(documents).error();
+  for (const auto& document : *documents) s.write(document);
+  return ok();
+}
+
 Result<void> Metrics::end_invocation() noexcept {
   auto& s = *state_;
   // Metrics recorded outside an invocation (at init) go out with the first that ends after them.

@@ -7,6 +7,7 @@
 
 #include "lift/resilience/errors.hpp"
 #include "log_event.hpp"
+#include "text.hpp"
 
 namespace lift::resilience {
 namespace detail {
@@ -334,6 +335,57 @@ Result<void> validate(std::string_view name, const CircuitBreakerOptions& option
 
 }  // namespace
 
+Result<CircuitBreakerOptions> parse_breaker_options(std::string_view text, std::string_view source, CircuitBreakerOptions base) {
+  const auto bad = [&](std::string_view pair, std::string why) {
+    return invalid_configuration("circuit breaker options", source, "\"" + std::string(pair) + "\": " + std::move(why));
+  };
+  const auto percent = [](std::string_view value) {
+    if (value.ends_with('%')) value.remove_suffix(1);
+    return detail::number<double>(detail::trim(value));
+  };
+  text = detail::trim(text);
+  if (text == "on") return base;
+  if (text.empty()) return bad(text, "names no option (\"on\" for the defaults)");
+  while (!text.empty()) {
+    const auto comma = text.find(',');
+    const auto pair = detail::trim(text.substr(0, comma));
+    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+    const auto equals = pair.find('=');
+    if (equals == std::string_view::npos) return bad(pair, "expected KEY=VALUE");
+    const auto key = detail::trim(pair.substr(0, equals));
+    const auto value = detail::trim(pair.substr(equals + 1));
+    if (key == "failure_rate" || key == "slow_rate") {
+      const auto rate = percent(value);
+      if (!rate) return bad(pair, "expected a percentage (50%)");
+      (key == "failure_rate" ? base.failure_rate_threshold : base.slow_call_rate_threshold) = *rate;
+    } else if (key == "window") {
+      if (const auto seconds = detail::duration(value)) {
+        if (seconds->count() % 1000 != 0) return bad(pair, "a time-based window is a whole number of seconds");
+        base.window = SlidingWindow::time_based;
+        base.window_size = static_cast<int>(std::min<std::int64_t>(seconds->count() / 1000, detail::kMaxTimeWindowSeconds + 1));
+      } else if (const auto calls = detail::number<int>(value)) {
+        base.window = SlidingWindow::count_based;
+        base.window_size = *calls;
+      } else {
+        return bad(pair, "expected a number of calls (20) or seconds (30s)");
+      }
+    } else if (key == "min_calls" || key == "probes") {
+      const auto count = detail::number<int>(value);
+      if (!count) return bad(pair, "expected a whole number");
+      (key == "min_calls" ? base.minimum_calls : base.half_open_calls) = *count;
+    } else if (key == "open_for" || key == "slow_call") {
+      const auto length = detail::duration(value);
+      if (!length) return bad(pair, "expected a duration in ms or s (500ms, 5s)");
+      (key == "open_for" ? base.open_duration : base.slow_call_duration) = *length;
+    } else {
+      return bad(pair, "unknown option \"" + std::string(key) +
+                           "\" (failure_rate, slow_rate, window, min_calls, slow_call, open_for, probes)");
+    }
+  }
+  LIFT_TRY_VOID(validate(source, base));
+  return base;
+}
+
 Result<CircuitBreaker> CircuitBreaker::create(std::string name, CircuitBreakerOptions options) {
   LIFT_TRY_VOID(validate(name, options));
   return CircuitBreaker(std::make_shared<detail::BreakerCore>(std::move(name), std::move(options)));
@@ -363,10 +415,46 @@ Error CircuitBreaker::rejection() const {
   return error;
 }
 
+// The registry's listeners, shared with the callbacks of the breakers it made (which may outlive
+// a registry that is not the process's).
+struct BreakerRegistry::Listeners {
+  // Held while listeners run, so that a subscription's end waits for a call in progress.
+  std::mutex mutex;
+  std::map<std::uint64_t, std::function<void(const BreakerTransition&)>> by_id;
+  std::uint64_t next_id = 0;
+
+  void notify(const BreakerTransition& change) {
+    const std::lock_guard lock(mutex);
+    for (const auto& [id, listener] : by_id) listener(change);
+  }
+};
+
+BreakerRegistry::BreakerRegistry() : listeners_(std::make_shared<Listeners>()) {}
+
+BreakerSubscription BreakerRegistry::on_state_change(std::function<void(const BreakerTransition&)> listener) {
+  if (!listener) return {};
+  std::uint64_t id = 0;
+  {
+    const std::lock_guard lock(listeners_->mutex);
+    id = listeners_->next_id++;
+    listeners_->by_id.emplace(id, std::move(listener));
+  }
+  return BreakerSubscription([weak = std::weak_ptr<Listeners>(listeners_), id] {
+    if (const auto listeners = weak.lock()) {
+      const std::lock_guard lock(listeners->mutex);
+      listeners->by_id.erase(id);
+    }
+  });
+}
+
 Result<CircuitBreaker> BreakerRegistry::get_or_create(std::string_view name, CircuitBreakerOptions options) {
   LIFT_TRY_VOID(validate(name, options));
   const std::lock_guard lock(mutex_);
   if (const auto found = breakers_.find(name); found != breakers_.end()) return found->second;
+  options.on_state_change = [own = std::move(options.on_state_change), listeners = listeners_](const BreakerTransition& change) {
+    if (own) own(change);
+    listeners->notify(change);
+  };
   auto made = CircuitBreaker::create(std::string(name), std::move(options));
   if (!made) return made;
   breakers_.emplace(std::string(name), *made);

@@ -1,16 +1,19 @@
 #include "lift/resilience/faults.hpp"
 
-#include <charconv>
 #include <cmath>
 
 #include "lift/core/env.hpp"
 #include "lift/core/failure_kind.hpp"
 #include "lift/core/glob.hpp"
 #include "lift/resilience/errors.hpp"
-#include "lift/core/text.hpp"
+#include "text.hpp"
 
 namespace lift::resilience {
 namespace {
+
+using detail::duration;
+using detail::number;
+using detail::trim;
 
 constexpr std::string_view kVariable = "LIFT_FAULTS";
 constexpr std::string_view kFaults = "latency:DURATION, error:STATUS, throttling, unavailable, timeout or exception";
@@ -19,31 +22,6 @@ constexpr std::chrono::milliseconds kLongestLatency = std::chrono::minutes(15);
 
 Error bad_rule(std::string_view rule, std::string_view why) {
   return invalid_configuration("fault injection", kVariable, "rule \"" + std::string(rule) + "\": " + std::string(why));
-}
-
-// The whole of `text` as a number, or nullopt.
-template <class Number>
-std::optional<Number> number(std::string_view text) {
-  Number value{};
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
-  return value;
-}
-
-std::optional<std::chrono::milliseconds> duration(std::string_view text) {
-  double scale = 0;
-  if (text.ends_with("ms")) {
-    text.remove_suffix(2);
-    scale = 1;
-  } else if (text.ends_with("s")) {
-    text.remove_suffix(1);
-    scale = 1000;
-  } else {
-    return std::nullopt;
-  }
-  const auto value = number<double>(text);
-  if (!value || !std::isfinite(*value)) return std::nullopt;
-  return std::chrono::milliseconds(std::llround(*value * scale));
 }
 
 Result<FaultRule> parse_rule(std::string_view text) {

@@ -50,13 +50,14 @@ inline bool accepts_connections(std::uint16_t port) {
 
 class Dynalite {
  public:
-  Dynalite(const std::string& node, const std::string& source_dir) {
+  // On `port` when given (to start it again where a client already points), else a free one.
+  Dynalite(const std::string& node, const std::string& source_dir, std::uint16_t on_port = 0) {
     const std::string cli = source_dir + "/node_modules/dynalite/cli.js";
     if (node.empty() || !std::filesystem::exists(node) || !std::filesystem::exists(cli)) {
       why_unavailable_ = "node or node_modules/dynalite is missing (run scripts/setup)";
       return;
     }
-    port_ = free_local_port();
+    port_ = on_port != 0 ? on_port : free_local_port();
     const std::string port = std::to_string(port_);
     std::vector<std::string> argv{node, cli, "--host", "127.0.0.1", "--port", port, "--createTableMs", "0",
                                   "--deleteTableMs", "0", "--updateTableMs", "0"};

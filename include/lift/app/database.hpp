@@ -16,6 +16,14 @@
 //   LIFT_DYNAMODB_ENDPOINT unset      DynamoDB in AWS_REGION (credentials as the AWS SDKs find them)
 //   LIFT_DYNAMODB_ENDPOINT=memory:    the embedded engine (in-process; tests and `make demo`)
 //   LIFT_DYNAMODB_ENDPOINT=http://... a local DynamoDB (dynalite, DynamoDB Local)
+// and behind a circuit breaker (the registry's "dynamodb") when lift::use_dynamodb_breaker() was
+// called before its first use, or when LIFT_DYNAMODB_BREAKER is set (which wins, so operators
+// can tune or turn it off without a build):
+//   LIFT_DYNAMODB_BREAKER=on                                       the breaker's defaults
+//   LIFT_DYNAMODB_BREAKER=failure_rate=50%,window=20,min_calls=5,open_for=5s
+//   LIFT_DYNAMODB_BREAKER=off                                      no breaker, whatever the code says
+// (every option: lift::resilience::parse_breaker_options). While it is open, every call fails at
+// once with CircuitOpen (503, the one error body) instead of waiting for timeouts.
 // Part of lift::lift (target lift::database); a function that never calls it links none of it.
 
 #include <atomic>
@@ -36,6 +44,7 @@
 #include "lift/core/result.hpp"
 #include "lift/dynamorm/table.hpp"
 #include "lift/dynamorm/tenant.hpp"
+#include "lift/resilience/circuit_breaker.hpp"
 
 namespace lift {
 
@@ -43,6 +52,14 @@ namespace lift {
 // a deployment mistake, not a request's: it throws std::runtime_error naming the variable, which
 // at init becomes Lambda's init error and in a handler a 500 through the recover middleware.
 aws::DynamoDbClient& dynamodb();
+
+// Puts the process's client behind the breaker "dynamodb" (lift::aws::service_breaker: refused
+// connections, timeouts, 5xx and throttling count; 4xx answers such as ConditionalCheckFailed do
+// not). One line in the app's factory, before anything uses lift::dynamodb():
+//   LIFT_TRY_VOID(lift::use_dynamodb_breaker({.minimum_calls = 5, .open_duration = std::chrono::seconds(5)}));
+// InvalidConfiguration when `options` cannot work, or when the client was already made without
+// a breaker (too late to add one); called again once it has one: ok, the first options stay.
+Result<void> use_dynamodb_breaker(resilience::CircuitBreakerOptions options = {});
 
 // Whether LIFT_DYNAMODB_ENDPOINT names the embedded engine or a loopback endpoint, where a
 // function may create the tables it needs on first use (never against AWS).

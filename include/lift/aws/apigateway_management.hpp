@@ -16,6 +16,7 @@
 
 #include "lift/aws/credentials.hpp"
 #include "lift/aws/http_client.hpp"
+#include "lift/aws/protection.hpp"
 #include "lift/aws/retry.hpp"
 #include "lift/core/result.hpp"
 
@@ -46,7 +47,12 @@ struct ApiGatewayManagementOptions {
   std::string region{};
   RetryPolicy retry{};
   std::shared_ptr<HttpClient> http{};               // null: a client of its own
-  std::shared_ptr<CredentialsChain> credentials{};  // null: the standard chain
+  std::shared_ptr<CredentialsChain> credentials{};  // null: the standard chain  // Every call, with all its retries, goes through this breaker: while it is open, calls fail at
+  // once with CircuitOpen (503). lift::aws::service_breaker("execute-api") gives the process's breaker
+  // for the service (lift/aws/protection.hpp says what counts as a failure). Unset: none.
+  std::optional<resilience::CircuitBreaker> breaker{};
+  // Faults drawn for every attempt under the name "execute-api". Unset: LIFT_FAULTS.
+  std::optional<resilience::FaultPlan> faults{};
 };
 
 struct ConnectionIdentity {

@@ -23,6 +23,7 @@
 
 #include "lift/aws/credentials.hpp"
 #include "lift/aws/http_client.hpp"
+#include "lift/aws/protection.hpp"
 #include "lift/aws/retry.hpp"
 #include "lift/core/result.hpp"
 
@@ -50,12 +51,18 @@ using DynamoDbTransport = std::function<std::pair<int, std::string>(std::string_
 struct DynamoDbOptions {
   // "http(s)://host[:port]"; empty: LIFT_DYNAMODB_ENDPOINT, else https://dynamodb.<region>.amazonaws.com.
   std::string endpoint{};
-  // Set: every call goes to it (no HTTP, no signing, no retries) and `endpoint` is only a label.
+  // Set: every call goes to it (no HTTP, no signing) and `endpoint` is only a label; the breaker,
+  // the faults and the retries below apply as over HTTP.
   DynamoDbTransport transport{};
   std::string region{};  // empty: AWS_REGION, AWS_DEFAULT_REGION, the profile, else us-east-1
   RetryPolicy retry{};
   std::shared_ptr<HttpClient> http{};                // null: a client of its own
-  std::shared_ptr<CredentialsChain> credentials{};   // null: the standard chain
+  std::shared_ptr<CredentialsChain> credentials{};   // null: the standard chain  // Every call, with all its retries, goes through this breaker: while it is open, calls fail at
+  // once with CircuitOpen (503). lift::aws::service_breaker("dynamodb") gives the process's breaker
+  // for the service (lift/aws/protection.hpp says what counts as a failure). Unset: none.
+  std::optional<resilience::CircuitBreaker> breaker{};
+  // Faults drawn for every attempt under the name "dynamodb". Unset: LIFT_FAULTS.
+  std::optional<resilience::FaultPlan> faults{};
 };
 
 // Thread safety: settings are fixed once created and the HTTP client and credentials chain it
@@ -107,6 +114,7 @@ class DynamoDbClient {
  private:
   struct Impl;
   explicit DynamoDbClient(std::unique_ptr<Impl> impl);
+  Result<boost::json::object> call_transport(std::string_view operation, const boost::json::object& request, Deadline deadline);
   std::unique_ptr<Impl> impl_;
 };
 

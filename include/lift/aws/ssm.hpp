@@ -20,6 +20,7 @@
 
 #include "lift/aws/credentials.hpp"
 #include "lift/aws/http_client.hpp"
+#include "lift/aws/protection.hpp"
 #include "lift/aws/retry.hpp"
 #include "lift/core/result.hpp"
 
@@ -45,7 +46,12 @@ struct SsmOptions {
   std::string region{};  // empty: AWS_REGION, AWS_DEFAULT_REGION, the profile, else us-east-1
   RetryPolicy retry{};
   std::shared_ptr<HttpClient> http{};               // null: a client of its own
-  std::shared_ptr<CredentialsChain> credentials{};  // null: the standard chain
+  std::shared_ptr<CredentialsChain> credentials{};  // null: the standard chain  // Every call, with all its retries, goes through this breaker: while it is open, calls fail at
+  // once with CircuitOpen (503). lift::aws::service_breaker("ssm") gives the process's breaker
+  // for the service (lift/aws/protection.hpp says what counts as a failure). Unset: none.
+  std::optional<resilience::CircuitBreaker> breaker{};
+  // Faults drawn for every attempt under the name "ssm". Unset: LIFT_FAULTS.
+  std::optional<resilience::FaultPlan> faults{};
 };
 
 struct Parameter {

@@ -17,10 +17,14 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdio>
+#include <functional>
+#include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lift/app/middleware.hpp"
+#include "lift/core/result.hpp"
 
 namespace lift::mw {
 
@@ -56,6 +60,30 @@ Middleware body_limit(std::size_t max_bytes);
 // Refuses to start a handler with less than `margin` of the invocation left (504 Timeout), so
 // work that cannot finish is not begun, and fails a handler that overran the deadline.
 Middleware deadline(std::chrono::milliseconds margin = std::chrono::milliseconds(500));
+
+// The deadline with budgets: a route or a tenant that must finish sooner than the invocation.
+//
+//   LIFT_TRY(timeouts, lift::mw::deadline({.routes = {{"GET /search", 800ms}},
+//                                           .tenants = {{"free-tier", 2s}},
+//                                           .tenant = lift::mw::tenant_of}));   // the principal's
+//
+// A request's budget is its tenant's when `tenants` names it, else its route's ("METHOD
+// /pattern" first, then "/pattern" for any method), else none (the invocation's deadline, as
+// above). With a budget, the calls a handler makes through the invocation's deadline
+// (lift::InvocationDeadline: the AWS clients, lift::resilience::retry) are bounded by it too,
+// and a handler that overran it answers 504 Timeout. A request with less than `margin` left in
+// the invocation is refused as above.
+struct DeadlineOptions {
+  std::chrono::milliseconds margin{500};
+  std::map<std::string, std::chrono::milliseconds, std::less<>> routes{};
+  std::map<std::string, std::chrono::milliseconds, std::less<>> tenants{};
+  // The caller's tenant; unset: the invocation's tenant id (Lambda's tenant isolation mode). A
+  // request whose tenant cannot be told (an error) gets its route's budget.
+  std::function<Result<std::string_view>(const Context&)> tenant{};
+};
+// InvalidConfiguration for a negative margin, a budget that is not over zero, or a route key
+// that is not "[METHOD ]/pattern".
+Result<Middleware> deadline(DeadlineOptions options);
 
 // Conservative security headers for APIs (only where the handler did not set them):
 // Strict-Transport-Security, X-Content-Type-Options, X-Frame-Options, Referrer-Policy,

@@ -33,6 +33,7 @@
 #include "lift/observability/logger.hpp"
 #include "lift/observability/metrics.hpp"
 #include "lift/observability/tracer.hpp"
+#include "lift/resilience/circuit_breaker.hpp"
 
 namespace lift::mw {
 
@@ -55,6 +56,11 @@ struct ObservabilityOptions {
   bool request_metrics = true;  // Requests, Latency and Errors per route, method and status class
   bool trace_handler = true;    // the "## handler" subsegment around each invocation
   bool log_failures = true;     // one ERROR line for a 5xx or failed invocation
+  // A CircuitBreakerStateChange metric (Count 1; dimensions service, breaker and the new state:
+  // open, half_open, closed) in its own document for every state change of the process's
+  // breakers (lift::resilience::breakers(), which the AWS clients' breakers are in), for as long
+  // as the middleware lives.
+  bool breaker_metrics = true;
   std::string handler_name = "handler";
 };
 

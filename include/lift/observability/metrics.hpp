@@ -189,6 +189,14 @@ class Metrics {
   // invocation, this thread's invocation's metrics; outside, the shared ones.
   Result<void> flush() noexcept;
 
+  // Writes one document now, on its own: `name` with `value`, the service and default
+  // dimensions plus `dimensions` as its one dimension set, in the namespace in effect. Nothing
+  // pending is touched, so an event seen in the middle of an invocation (a circuit breaker's
+  // state change) neither takes nor gives the invocation's dimensions. Errors: as add() and
+  // add_dimension(), or no namespace.
+  Result<void> write_event(MetricName name, double value, Unit unit,
+                           std::initializer_list<std::pair<std::string_view, std::string_view>> dimensions);
+
   void begin_invocation(const runtime::InvocationContext& context) noexcept;
   // flush() of this thread's invocation, with the warning when nothing was recorded, and of
   // what was recorded outside an invocation since the last flush.

@@ -89,6 +89,18 @@ struct CircuitBreakerOptions {
   std::function<std::chrono::steady_clock::time_point()> now = std::chrono::steady_clock::now;
 };
 
+// Options written as text, for an environment variable such as LIFT_DYNAMODB_BREAKER: "on"
+// (the defaults) or KEY=VALUE pairs separated by ',', each changing one option of `base`:
+//   failure_rate=50%    failure_rate_threshold        slow_rate=80%   slow_call_rate_threshold
+//   window=20           the last 20 calls             window=30s      the calls of the last 30 s
+//   min_calls=5         minimum_calls                 slow_call=2s    slow_call_duration
+//   open_for=5s         open_duration                 probes=3        half_open_calls
+// Durations in ms or s ("500ms", "5s"), percentages with or without '%'. InvalidConfiguration
+// (detail field `source`, the variable's name) naming the pair that cannot be read, or the
+// option that cannot work, as CircuitBreaker::create checks them.
+Result<CircuitBreakerOptions> parse_breaker_options(std::string_view text, std::string_view source,
+                                                    CircuitBreakerOptions base = {});
+
 namespace detail {
 
 class BreakerCore;
@@ -147,9 +159,36 @@ class CircuitBreaker {
   std::shared_ptr<detail::BreakerCore> core_;
 };
 
+// A listener's registration (BreakerRegistry::on_state_change): the listener is called until
+// this is destroyed. Movable, not copyable.
+class BreakerSubscription {
+ public:
+  BreakerSubscription() = default;
+  explicit BreakerSubscription(std::function<void()> cancel) : cancel_(std::move(cancel)) {}
+  BreakerSubscription(BreakerSubscription&& other) noexcept : cancel_(std::exchange(other.cancel_, {})) {}
+  BreakerSubscription& operator=(BreakerSubscription&& other) noexcept {
+    if (this != &other) {
+      cancel();
+      cancel_ = std::exchange(other.cancel_, {});
+    }
+    return *this;
+  }
+  BreakerSubscription(const BreakerSubscription&) = delete;
+  BreakerSubscription& operator=(const BreakerSubscription&) = delete;
+  ~BreakerSubscription() { cancel(); }
+
+ private:
+  void cancel() noexcept {
+    if (cancel_) std::exchange(cancel_, {})();
+  }
+  std::function<void()> cancel_;
+};
+
 // Named breakers, one per dependency, shared by whoever asks for the same name. Thread-safe.
 class BreakerRegistry {
  public:
+  BreakerRegistry();
+
   // The breaker named `name`, made with `options` on first use. A later call with the same name
   // gets the same breaker and its first options (which cannot be compared to these), but invalid
   // `options` are refused every time.
@@ -158,7 +197,16 @@ class BreakerRegistry {
   // Every breaker, by name (health checks report their states).
   [[nodiscard]] std::vector<CircuitBreaker> all() const;
 
+  // Calls `listener` after every state change of every breaker this registry made (after the
+  // breaker's own on_state_change), on the thread that made the change, until the subscription
+  // is destroyed; once destroyed, the listener is not running and will not run again. For what
+  // watches every breaker of the process: EMF metrics (lift::mw::observability), health checks.
+  // A listener must not subscribe or unsubscribe from within.
+  [[nodiscard]] BreakerSubscription on_state_change(std::function<void(const BreakerTransition&)> listener);
+
  private:
+  struct Listeners;
+  std::shared_ptr<Listeners> listeners_;
   mutable std::mutex mutex_;
   std::map<std::string, CircuitBreaker, std::less<>> breakers_;
 };

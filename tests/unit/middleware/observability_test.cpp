@@ -192,3 +192,65 @@ TEST(ObservabilityMiddleware, TheColdStartIsLoggedAndMeasuredOnce) {
 }
 
 }  // namespace
+
+namespace {
+
+// A breaker of the process's registry opening inside a request: one CircuitBreakerStateChange
+// document of its own (breaker and state as its dimensions, in the function's namespace), the
+// request's document untouched; nothing more once the middleware is gone.
+TEST(ObservabilityMiddleware, BreakerStateChangesAreCountedInTheirOwnDocuments) {
+  Captured out;
+  auto o = make_observability(out);
+  auto breaker = lift::resilience::breakers()
+                     .get_or_create("observability-test-payments",
+                                    {.window_size = 1, .minimum_calls = 1, .open_duration = std::chrono::hours(1), .log = nullptr})
+                     .value();
+  {
+    lift::App app;
+    app.use(lift::mw::observability(o));
+    app.get("/pay", [&](lift::Context&) -> lift::Result<boost::json::value> {
+      return breaker.call([]() -> lift::Result<boost::json::value> { return lift::errors::unavailable("payments down"); });
+    });
+    auto answer = app.invoke(invocation(http_event("GET", "/pay")));
+    ASSERT_TRUE(answer) << answer.error().message;
+
+    ASSERT_EQ(out.documents.size(), 2u);
+    const auto change = boost::json::parse(out.documents[0]).as_object();
+    EXPECT_EQ(change.at("CircuitBreakerStateChange"), 1);
+    EXPECT_EQ(change.at("breaker"), "observability-test-payments");
+    EXPECT_EQ(change.at("state"), "open");
+    EXPECT_EQ(change.at("service"), "orders");
+    EXPECT_FALSE(change.contains("route"));
+    const auto& directive = change.at("_aws").at("CloudWatchMetrics").at(0);
+    EXPECT_EQ(directive.at("Namespace"), "Shop");
+    EXPECT_EQ(directive.at("Dimensions"), boost::json::parse(R"([["service","breaker","state"]])"));
+    EXPECT_EQ(directive.at("Metrics"), boost::json::parse(R"([{"Name":"CircuitBreakerStateChange","Unit":"Count"}])"));
+
+    const auto request = boost::json::parse(out.documents[1]).as_object();
+    EXPECT_EQ(request.at("route"), "/pay");
+    EXPECT_FALSE(request.contains("breaker"));
+    EXPECT_FALSE(request.contains("CircuitBreakerStateChange"));
+
+    breaker.reset();  // closed again, outside any invocation
+    ASSERT_EQ(out.documents.size(), 3u);
+    EXPECT_EQ(boost::json::parse(out.documents[2]).at("state"), "closed");
+  }
+  out.documents.clear();
+  (void)breaker.call([]() -> lift::Result<int> { return lift::errors::unavailable("payments down"); });
+  EXPECT_EQ(breaker.state(), lift::resilience::BreakerState::open);
+  EXPECT_TRUE(out.documents.empty());
+}
+
+TEST(ObservabilityMiddleware, BreakerMetricsCanBeTurnedOff) {
+  Captured out;
+  auto o = make_observability(out);
+  auto breaker = lift::resilience::breakers()
+                     .get_or_create("observability-test-off", {.window_size = 1, .minimum_calls = 1, .log = nullptr})
+                     .value();
+  const auto middleware = lift::mw::observability(o, {.breaker_metrics = false});
+  (void)breaker.call([]() -> lift::Result<int> { return lift::errors::unavailable("down"); });
+  EXPECT_EQ(breaker.state(), lift::resilience::BreakerState::open);
+  EXPECT_TRUE(out.documents.empty());
+}
+
+}  // namespace

@@ -508,3 +508,110 @@ TEST(CircuitBreaker, InvalidOptionsAreRefusedWithTheFieldNamed) {
 }
 
 }  // namespace
+
+namespace {
+
+using lift::resilience::parse_breaker_options;
+
+TEST(BreakerOptionsText, EveryKeyIsRead) {
+  const auto options = parse_breaker_options(
+      " failure_rate=40%, slow_rate=80 ,window=20,min_calls=5,slow_call=1.5s,open_for=500ms,probes=2", "LIFT_X");
+  ASSERT_TRUE(options) << options.error().message;
+  EXPECT_EQ(options->failure_rate_threshold, 40);
+  EXPECT_EQ(options->slow_call_rate_threshold, 80);
+  EXPECT_EQ(options->window, SlidingWindow::count_based);
+  EXPECT_EQ(options->window_size, 20);
+  EXPECT_EQ(options->minimum_calls, 5);
+  EXPECT_EQ(options->slow_call_duration, 1500ms);
+  EXPECT_EQ(options->open_duration, 500ms);
+  EXPECT_EQ(options->half_open_calls, 2);
+}
+
+TEST(BreakerOptionsText, ASecondsWindowIsTimeBasedAndOnKeepsTheBase) {
+  const auto timed = parse_breaker_options("window=30s,min_calls=50", "LIFT_X");
+  ASSERT_TRUE(timed) << timed.error().message;
+  EXPECT_EQ(timed->window, SlidingWindow::time_based);
+  EXPECT_EQ(timed->window_size, 30);
+  EXPECT_EQ(timed->minimum_calls, 50);
+
+  CircuitBreakerOptions base;
+  base.minimum_calls = 7;
+  const auto on = parse_breaker_options("on", "LIFT_X", base);
+  ASSERT_TRUE(on);
+  EXPECT_EQ(on->minimum_calls, 7);
+  const auto changed = parse_breaker_options("open_for=2s", "LIFT_X", base);
+  ASSERT_TRUE(changed);
+  EXPECT_EQ(changed->minimum_calls, 7);
+  EXPECT_EQ(changed->open_duration, 2s);
+}
+
+TEST(BreakerOptionsText, BadTextIsAnErrorNamingTheVariableAndThePair) {
+  for (const char* text : {"", "failure_rate", "failure_rate=lots", "window=0.5s", "window=many", "min_calls=2.5",
+                           "open_for=5", "open_for=5 minutes", "probes=x", "colour=red", "failure_rate=50%,,"}) {
+    const auto parsed = parse_breaker_options(text, "LIFT_X");
+    ASSERT_FALSE(parsed) << text;
+    EXPECT_EQ(parsed.error().code, lift::resilience::kInvalidConfiguration) << text;
+    EXPECT_NE(parsed.error().message.find("LIFT_X"), std::string::npos) << parsed.error().message;
+  }
+}
+
+TEST(BreakerOptionsText, OptionsThatCannotWorkAreRefusedAsCreateRefusesThem) {
+  for (const char* text : {"failure_rate=0", "failure_rate=150%", "window=0", "window=10,min_calls=11", "open_for=0s",
+                           "probes=0", "min_calls=-1", "window=7200s", "window=99999999999s", "slow_call=-1s"}) {
+    const auto parsed = parse_breaker_options(text, "LIFT_X");
+    ASSERT_FALSE(parsed) << text;
+    EXPECT_EQ(parsed.error().code, lift::resilience::kInvalidConfiguration) << text;
+    EXPECT_NE(parsed.error().message.find("LIFT_X"), std::string::npos) << parsed.error().message;
+  }
+}
+
+}  // namespace
+
+namespace {
+
+TEST(BreakerRegistry, ListenersHearEveryStateChangeUntilTheirSubscriptionEnds) {
+  FakeClock clock;
+  lift::resilience::BreakerRegistry registry;
+  std::vector<std::string> heard;
+  std::vector<std::string> own;
+  auto options = on(clock, {.window_size = 2, .minimum_calls = 2, .open_duration = 1s, .half_open_calls = 1});
+  options.on_state_change = [&](const BreakerTransition& change) { own.emplace_back(lift::resilience::to_string(change.to)); };
+  auto breaker = registry.get_or_create("listened", options).value();
+  {
+    auto subscription = registry.on_state_change([&](const BreakerTransition& change) {
+      heard.push_back(std::string(change.breaker) + ":" + std::string(lift::resilience::to_string(change.to)));
+    });
+    (void)breaker.call(fail);
+    (void)breaker.call(fail);
+    clock.advance(1s);
+    (void)breaker.call(succeed);
+    auto moved = std::move(subscription);
+    breaker.reset();  // already closed: no change
+    (void)breaker.call(fail);
+    (void)breaker.call(fail);
+  }
+  (void)breaker.call(fail);
+  clock.advance(1s);
+  (void)breaker.call(succeed);  // after the subscription ended: not heard
+  EXPECT_EQ(heard, (std::vector<std::string>{"listened:open", "listened:half_open", "listened:closed", "listened:open"}));
+  EXPECT_EQ(own, (std::vector<std::string>{"open", "half_open", "closed", "open", "half_open", "closed"}));
+}
+
+TEST(BreakerRegistry, BreakersAndSubscriptionsMayOutliveTheirRegistry) {
+  FakeClock clock;
+  int heard = 0;
+  std::optional<lift::resilience::BreakerSubscription> subscription;
+  std::optional<CircuitBreaker> breaker;
+  {
+    lift::resilience::BreakerRegistry registry;
+    breaker = registry.get_or_create("outlives", on(clock, {.window_size = 1, .minimum_calls = 1, .open_duration = 1s})).value();
+    subscription.emplace(registry.on_state_change([&](const BreakerTransition&) { ++heard; }));
+  }
+  (void)breaker->call(fail);
+  EXPECT_EQ(heard, 1);
+  subscription.reset();
+  breaker->reset();
+  EXPECT_EQ(heard, 1);
+}
+
+}  // namespace
