@@ -77,11 +77,11 @@ std::string canonical_path(std::string_view path, bool normalize) {
   return out;
 }
 
-using Parameters = std::vector<std::pair<std::string, std::string>>;
+using QueryParameters = std::vector<std::pair<std::string, std::string>>;
 
 // The query's parameters, decoded.
-Parameters parse_query(std::string_view query) {
-  Parameters parameters;
+QueryParameters parse_query(std::string_view query) {
+  QueryParameters parameters;
   std::size_t start = 0;
   while (start <= query.size()) {
     const auto amp = query.find('&', start);
@@ -97,7 +97,7 @@ Parameters parse_query(std::string_view query) {
   return parameters;
 }
 
-std::string canonical_query(const Parameters& parameters) {
+std::string canonical_query(const QueryParameters& parameters) {
   std::vector<std::pair<std::string, std::string>> encoded;
   encoded.reserve(parameters.size());
   for (const auto& [key, value] : parameters) encoded.emplace_back(uri_encode(key), uri_encode(value));
@@ -186,7 +186,7 @@ Result<SignedRequest> sign(const RawHttpRequest& request, const SigningParams& p
   auto parameters = parse_query(query);
 
   CanonicalHeaders headers;
-  Parameters added;  // query mode: in the order they are appended to the URL
+  QueryParameters added;  // query mode: in the order they are appended to the URL
   if (query_mode) {
     headers = canonical_headers(request.headers);
     added = {{"X-Amz-Algorithm", std::string(kAlgorithm)},

@@ -24,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/files.hpp"
 #include "support/json.hpp"
 #include "support/subprocess.hpp"
 #include "support/temp_dir.hpp"
@@ -139,10 +140,7 @@ class Background {
   pid_t pid_ = -1;
 };
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using lift::testing_support::read_file;
 
 std::vector<std::string> spawning(const fs::path& pid_file, const std::string& mode) {
   return {LIFT_CLI, "invoke", LIFT_SPAWNING_FUNCTION, "--env", "LIFT_TEST_PID_FILE=" + pid_file.string(), "--env",
