@@ -17,6 +17,7 @@
 
 #include "commands.hpp"
 #include "elf_file.hpp"
+#include "file_io.hpp"
 #include "function_path.hpp"
 #include "lift/local/runtime_emulator.hpp"
 #include "zip_archive.hpp"
@@ -55,13 +56,6 @@ class Report {
   }
   int errors_ = 0;
 };
-
-bool read_file(const std::filesystem::path& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  return !in.bad();
-}
 
 std::string megabytes(std::uint64_t bytes) {
   char text[32];

@@ -11,6 +11,7 @@
 
 #include "commands.hpp"
 #include "elf_file.hpp"
+#include "file_io.hpp"
 #include "function_path.hpp"
 #include "zip_archive.hpp"
 
@@ -23,13 +24,6 @@ struct PackageOptions {
   std::string arch;
   bool no_strip = false;
 };
-
-bool read_file(const std::filesystem::path& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  return !in.bad();
-}
 
 // Written beside the target and renamed over it: a failed run never leaves half a zip.
 bool write_file_atomically(const std::filesystem::path& path, const std::string& bytes) {
