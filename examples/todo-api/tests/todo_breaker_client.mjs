@@ -16,6 +16,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { startDev, stopDev } from './lift_dev.mjs';
+
 const [cli, fn] = process.argv.slice(2);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const dynaliteCli = path.join(root, 'node_modules', 'dynalite', 'cli.js');
@@ -74,28 +76,6 @@ async function stopDynalite(child) {
   await exited;
 }
 
-// `lift dev` on a free port; resolves once it prints its URL.
-function startDev(env) {
-  const args = ['dev', fn, '--port', '0', '--no-reload'];
-  for (const [k, v] of Object.entries(env)) args.push('--env', `${k}=${v}`);
-  const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`lift dev did not start: ${stderr}`)), 15000);
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/listening on (http:\/\/[0-9.:]+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, base: m[1], stderr: () => stderr });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`lift dev exited ${code}: ${stderr}`)));
-  });
-}
-
 // One request, with how long it took from sending to the last byte of the answer.
 async function call(base, method, target, body) {
   const headers = body === undefined ? {} : { 'content-type': 'application/json' };
@@ -114,7 +94,7 @@ let dev;
 try {
   const port = await freePort();
   dynalite = await startDynalite(port, store);
-  dev = await startDev({
+  dev = await startDev(cli, fn, {
     LIFT_DYNAMODB_ENDPOINT: `http://127.0.0.1:${port}`,
     LIFT_DYNAMODB_BREAKER: kBreaker,
     AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'test-secret',
@@ -198,11 +178,7 @@ try {
   assert.match(dev.stderr(), /"open"/, 'the breaker logged its state changes');
   console.log('ok');
 } finally {
-  if (dev) {
-    const exited = new Promise((resolve) => dev.child.once('exit', resolve));
-    dev.child.kill('SIGTERM');
-    await exited;
-  }
+  if (dev) await stopDev(dev);
   if (dynalite) await stopDynalite(dynalite);
   rmSync(store, { recursive: true, force: true });
 }
