@@ -14,8 +14,10 @@
 //                           keys are ignored)
 //   TODO_WRITE_LIMIT        writes a minute per tenant (a DynamoDB sliding window); unset: no limit
 //   TODO_RATE_LIMIT_TABLE   the table of its counters (default "todo-rate-limits")
+//   LIFT_DYNAMODB_BREAKER   tunes (or, "off", removes) the breaker in front of DynamoDB
 
 #include <charconv>
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <system_error>
@@ -51,6 +53,13 @@ int main() {
     LIFT_TRY(verifier, lift::security::jwt_verifier_from_environment());
     if (!verifier)
       obs.logger.warn("authentication is off: every caller shares one tenant; set LIFT_JWT_JWKS or LIFT_JWT_SECRET");
+
+    // Every DynamoDB call goes through the breaker "dynamodb": once half of the last 10 calls
+    // (at least 5) failed on the service (refused, timed out, 5xx, throttled), requests answer
+    // 503 CircuitOpen at once for 5 s instead of each waiting for its timeouts and retries; then
+    // 3 probe calls decide whether it closes. /health shows it; readiness fails while it is open.
+    LIFT_TRY_VOID(lift::use_dynamodb_breaker(
+        {.window_size = 10, .minimum_calls = 5, .failure_rate_threshold = 50, .open_duration = std::chrono::seconds(5)}));
 
     lift::App app;
     app.use(lift::mw::recover(), lift::mw::request_id(), lift::mw::observability(obs), lift::mw::deadline(),

@@ -10,6 +10,7 @@
 
 #include "lift/app/database.hpp"
 #include "lift/aws/dynamodb.hpp"
+#include "lift/aws/protection.hpp"
 #include "lift/core/uuid.hpp"
 #include "lift/dynamorm/errors.hpp"
 #include "lift/dynamorm/table.hpp"
@@ -261,6 +262,9 @@ lift::Result<void> add_health(lift::App& app, std::shared_ptr<lift::aws::DynamoD
   } else {
     checks.push_back(std::move(describe));
   }
+  // The breaker in front of DynamoDB (lift::use_dynamodb_breaker): open fails readiness at once,
+  // naming it, without waiting for the table check; none made (no breaker, no call yet) passes.
+  checks.push_back(health::circuit_breaker(std::string(lift::aws::kDynamoDbService), {.component_type = "datastore"}));
   LIFT_TRY(checker, health::Checker::create(std::move(checks), {.cache_for = std::chrono::seconds(5), .service_id = "todo-api"}));
   return health::mount(app, std::move(checker));
 }

@@ -104,7 +104,8 @@ void add_routes(lift::App& app, lift::aws::DynamoDbClient& db, Options options);
 
 // Adds /health/live, /health/ready and /health, with a check of the table (DescribeTable; where
 // the table is made on first use, readiness makes it first, so that a fresh local function is
-// ready before its first write). `db` null: lift::dynamodb(). InvalidConfiguration for an empty
+// ready before its first write), and of the breaker "dynamodb" (lift::use_dynamodb_breaker): open
+// fails readiness (503 naming it). `db` null: lift::dynamodb(). InvalidConfiguration for an empty
 // table name.
 lift::Result<void> add_health(lift::App& app, std::shared_ptr<lift::aws::DynamoDbClient> db, const Options& options);
 

@@ -4,12 +4,14 @@
 // Usage: node todo_dev_client.mjs LIFT_CLI TODO_API_FUNCTION
 // Exits 0 after printing "ok"; 77 (skipped) when the npm test peers are missing.
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { startDev as startLiftDev, stopDev } from './lift_dev.mjs';
 
 const [cli, fn] = process.argv.slice(2);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -21,33 +23,8 @@ try {
   process.exit(77);
 }
 
-// `lift dev` on a free port; resolves once it prints its URL.
-function startDev(env) {
-  const args = ['dev', fn, '--port', '0', '--no-reload', '--env', 'LIFT_DYNAMODB_ENDPOINT=memory:'];
-  for (const [k, v] of Object.entries(env)) args.push('--env', `${k}=${v}`);
-  const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`lift dev did not start: ${stderr}`)), 15000);
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/listening on (http:\/\/[0-9.:]+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, base: m[1], stderr: () => stderr, stdout: () => out });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`lift dev exited ${code}: ${stderr}`)));
-  });
-}
-
-async function stopDev(server) {
-  const exited = new Promise((resolve) => server.child.once('exit', (code) => resolve(code)));
-  server.child.kill('SIGTERM');
-  assert.equal(await exited, 0, 'lift dev stops cleanly on SIGTERM');
-}
+// `lift dev` on a free port, on the embedded engine.
+const startDev = (env) => startLiftDev(cli, fn, { LIFT_DYNAMODB_ENDPOINT: 'memory:', ...env });
 
 async function call(base, method, target, { token, body, headers = {} } = {}) {
   const h = { ...headers };
