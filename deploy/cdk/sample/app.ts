@@ -64,8 +64,9 @@ export class LiftExamplesStack extends Stack {
       memorySize: 256,
       environment: { TODO_TABLE: table.tableName, ...jwt },
     });
-    // Exactly what todo-api calls, on its table only.
-    table.grant(todoApi, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query');
+    // Exactly what todo-api calls, on its table only (DescribeTable: the readiness check).
+    table.grant(todoApi, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query',
+      'dynamodb:DescribeTable');
     const todos = new HttpLambdaIntegration('TodoApiIntegration', todoApi);
     api.addRoutes({ path: '/todos', methods: [HttpMethod.GET, HttpMethod.POST], integration: todos });
     api.addRoutes({ path: '/todos/{id}', methods: [HttpMethod.GET, HttpMethod.PATCH, HttpMethod.DELETE], integration: todos });

@@ -202,7 +202,8 @@ void check_permissions(const Assembly& a) {
   const std::set<std::string> xray{"xray:PutTraceSegments", "xray:PutTelemetryRecords"};
   EXPECT_EQ(granted["hello"], xray);
   std::set<std::string> todo = xray;
-  todo.insert({"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"});
+  todo.insert({"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query",
+               "dynamodb:DescribeTable"});
   EXPECT_EQ(granted["todo-api"], todo);
   for (const char* needed : {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"})
     EXPECT_TRUE(granted["sqs-worker"].contains(needed)) << needed;

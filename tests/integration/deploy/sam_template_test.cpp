@@ -203,8 +203,9 @@ TEST_F(SamTemplate, PoliciesAreLeastPrivilege) {
     const bool dynamodb = s.actions.begin()->starts_with("dynamodb:");
     EXPECT_EQ(r.Scalar(), dynamodb ? "TodoTable.Arn" : "OrdersQueue.Arn");
   }
+  // DescribeTable: todo-api's readiness check (GET /health/ready) describes its table.
   EXPECT_EQ(actions["TodoApiFunction"], (std::set<std::string>{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
-                                                               "dynamodb:DeleteItem", "dynamodb:Query"}));
+                                                               "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:DescribeTable"}));
   EXPECT_EQ(actions["SqsWorkerFunction"], (std::set<std::string>{"sqs:ReceiveMessage", "sqs:DeleteMessage",
                                                                  "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"}));
   EXPECT_FALSE(actions.contains("HelloFunction"));
