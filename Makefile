@@ -7,8 +7,9 @@ TSAN_BUILD  ?= build-tsan
 FUZZ_BUILD  ?= build-fuzz
 CMAKE_FLAGS ?=
 JOBS        ?= $(shell nproc)
-# Unity builds (several sources compiled as one) halve what a clean build of each configuration
-# costs: headers are parsed and templates instantiated once per batch rather than once per file.
+# Unity builds (several sources compiled as one) cut what a clean build of each configuration
+# costs: headers are parsed and templates instantiated once per batch rather than once per file
+# (three test files under ASan: 19 s as one batch, 36.5 s one by one).
 # UNITY=OFF for a build tree in which editing one file recompiles only that file.
 UNITY       ?= ON
 

@@ -14,10 +14,10 @@ if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_G
   target_compile_options(lift_build_options INTERFACE $<BUILD_INTERFACE:-Wno-restrict>)
 endif()
 
-# A unity build (CMAKE_UNITY_BUILD, which make test uses to compile each configuration in about
-# half the time) includes each source file into a generated one, so g++ takes the types a source
-# file defines in its anonymous namespace for types of a header and warns when a class of the
-# file holds one. The ordinary build still runs that check on the real headers.
+# A unity build (CMAKE_UNITY_BUILD, which make test uses to compile faster) includes each source
+# file into a generated one, so g++ takes the types a source file defines in its anonymous
+# namespace for types of a header and warns when a class of the file holds one. The ordinary
+# build still runs that check on the real headers.
 if(CMAKE_UNITY_BUILD AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
   target_compile_options(lift_build_options INTERFACE $<BUILD_INTERFACE:-Wno-subobject-linkage>)
 endif()
