@@ -46,7 +46,7 @@ foreach(target IN LISTS _lift_exported)
     # A package liftConfig.cmake does not know would leave users' projects with an unknown target.
     string(REGEX MATCHALL "[A-Za-z0-9_.+-]+::" namespaces "${links}")
     list(REMOVE_DUPLICATES namespaces)
-    # (yaml-cpp is linked by the path of its static library: no package to find.)
+    # (yaml-cpp and expat are linked by the paths of their static libraries: no package to find.)
     list(REMOVE_ITEM namespaces "lift::" "Boost::" "Threads::" "OpenSSL::" "ZLIB::")
     if(namespaces)
       message(WARNING "${name} links ${namespaces}...: add its find_dependency to cmake/liftConfig.cmake.in "

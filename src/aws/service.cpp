@@ -339,6 +339,8 @@ CallInfo ServiceClient::call_info(std::string_view method, std::string_view path
     // JSON protocols name the action in X-Amz-Target: "DynamoDB_20120810.GetItem".
     if (name == "X-Amz-Target") info.operation = value.substr(value.find('.') + 1);
   }
+  // The query protocol names it first in the body: "Action=AssumeRole&...".
+  if (info.operation.empty() && body.starts_with("Action=")) info.operation = body.substr(7, body.find('&') - 7);
   if (info.operation.empty()) info.operation = std::string(method) + " " + std::string(path);
   if (config_.prefix == "DynamoDB") {
     boost::system::error_code ec;
@@ -364,6 +366,15 @@ Result<json::object> ServiceClient::call_json(std::string_view content_type, std
   auto answer = json::parse(response->body, ec);
   if (!ec && answer.is_object()) return std::move(answer.as_object());
   return malformed_answer(config_.prefix, config_.prefix + " answered with a body that is not a JSON object: " + excerpt(response->body));
+}
+
+Result<XmlElement> ServiceClient::call_query(std::string_view action, std::string_view version,
+                                             const std::vector<std::pair<std::string, std::string>>& parameters, Deadline deadline) {
+  auto response = send("POST", "", {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}},
+                       query_protocol_body(action, version, parameters), deadline,
+                       [this](const HttpResponse& answer) { return parse_xml_error(config_.prefix, answer.status, answer.body); });
+  if (!response) return std::move(response).error();
+  return parse_xml(config_.prefix, response->body);
 }
 
 }  // namespace lift::aws::detail

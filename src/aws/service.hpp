@@ -23,6 +23,7 @@
 #include "lift/aws/protection.hpp"
 #include "lift/aws/retry.hpp"
 #include "lift/core/result.hpp"
+#include "xml.hpp"
 
 namespace lift::aws::detail {
 
@@ -162,6 +163,13 @@ class ServiceClient {
   // unless `parse_error` is given.
   Result<boost::json::object> call_json(std::string_view content_type, std::string target, const boost::json::object& request,
                                         Deadline deadline, const ErrorParser& parse_error = {});
+
+  // One operation of the AWS query protocol (STS, SNS): a form-encoded POST of
+  // query_protocol_body(action, version, parameters) to the endpoint. The answer's root element
+  // (e.g. <AssumeRoleResponse>) is returned; errors are read by parse_xml_error, an answer that
+  // is not XML is "<prefix>.MalformedResponse".
+  Result<XmlElement> call_query(std::string_view action, std::string_view version,
+                                const std::vector<std::pair<std::string, std::string>>& parameters, Deadline deadline);
 
   [[nodiscard]] const std::string& endpoint() const { return config_.endpoint; }
   [[nodiscard]] const std::string& region() const { return config_.region; }
