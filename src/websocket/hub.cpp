@@ -322,7 +322,10 @@ Result<SendReport> Hub::to_connections(const Context& ctx, std::vector<std::stri
     switch (outcomes[i]) {
       case Outcome::sent: ++report.sent; break;
       case Outcome::gone: ++report.gone; break;
-      case Outcome::failed: report.failed.emplace_back(std::move(ids[i]), std::move(failures[i])); break;
+      case Outcome::failed:
+        log_line("WARN", "a WebSocket message could not be sent", ids[i], &failures[i]);
+        report.failed.emplace_back(std::move(ids[i]), std::move(failures[i]));
+        break;
     }
   }
   count("WebSocketMessagesOut", report.sent);

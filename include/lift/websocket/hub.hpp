@@ -33,7 +33,8 @@
 // Sending. Messages over kMaxMessageBytes are WebSocket.MessageTooLarge before any call. A
 // broadcast posts with at most send_concurrency posts at once and stops starting posts at the
 // invocation's deadline (less a margin). A 410 Gone removes the connection from the store and is
-// counted in SendReport::gone: it is no failure of the send. Other failures are listed.
+// counted in SendReport::gone: it is no failure of the send. Other failures are listed (and
+// logged, one line each).
 //
 // Metrics (EMF, when `metrics` is given): WebSocketConnectionsOpened, WebSocketConnectionsClosed,
 // WebSocketConnectionsRefused, WebSocketMessagesIn, WebSocketMessagesOut, WebSocketGone,

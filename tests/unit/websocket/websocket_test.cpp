@@ -23,10 +23,39 @@
 #include "lift/testing/invoke.hpp"
 #include "lift/websocket/hub.hpp"
 #include "support/dynamodb_clients.hpp"
+#include "support/readme_example.hpp"
+
+#include "lift/app/database.hpp"
+
+// README begin
+#include <lift/websocket/hub.hpp>
+
+namespace ws = lift::websocket;
+
+// In lift::run's factory. `verifier` null: anonymous connections.
+lift::Result<std::shared_ptr<ws::Hub>> add_chat(lift::App& app, std::shared_ptr<const lift::security::JwtVerifier> verifier) {
+  LIFT_TRY(hub, ws::Hub::create(lift::dynamodb(), {
+      .store = {.table = "connections"},
+      .verifier = std::move(verifier),
+      .on_connect = [](lift::Context& ctx, ws::Connection& connection) -> lift::Result<void> {
+        connection.rooms = {std::string(ctx.query("room").value_or("lobby"))};
+        return {};  // an error here refuses the connection with its status
+      },
+      .message_limit = lift::ratelimit::Limit{20, std::chrono::seconds(1)},  // per connection
+  }));
+  ws::Hub::mount(hub, app);  // $connect, $disconnect, and the connection restored on messages
+  app.websocket("say", [hub](lift::Context& ctx) -> lift::Result<void> {
+    const ws::Connection& me = *ws::Hub::connection_of(ctx);  // from the store: id, user, tenant, rooms
+    auto sent = hub->to_room(ctx, *me.rooms.begin(), ctx.body());
+    if (!sent) return std::move(sent).error();  // the store failed, or over 128 KB
+    return {};  // sent->sent, sent->gone (removed from the store), sent->failed (logged)
+  });
+  return hub;
+}
+// README end
 
 namespace {
 
-namespace ws = lift::websocket;
 namespace json = boost::json;
 using namespace std::chrono_literals;
 using Ids = std::vector<std::string>;
@@ -362,6 +391,25 @@ TEST(ConnectToken, SourcesInOrderAndBadValues) {
   EXPECT_TRUE(ws::connect_token(request)->protocol.empty());
   request.headers.set("authorization", "Basic abc");
   EXPECT_EQ(ws::connect_token(request).error().status, 401);
+}
+
+// The README's example, as written there, over the process's client (memory:, set by the test's
+// registration): connections stored in their room on $connect, refused without a valid token.
+TEST(ReadmeExample, StoresConnectionsInTheirRoomAndRefusesForgedTokens) {
+  EXPECT_EQ(lift::testing_support::readme_example_problem("tests/unit/websocket/websocket_test.cpp"), "");
+  lift::App open_app;
+  auto hub = add_chat(open_app, nullptr);
+  ASSERT_TRUE(hub) << hub.error().message;
+  EXPECT_EQ(lift::testing::invoke_http(open_app, event("$connect", "CONNECT", "readme-1", {}, {}, "room=tea")).status, 200);
+  EXPECT_EQ(*(*hub)->store().in_room("tea", soon()), (Ids{"readme-1"}));
+
+  lift::App closed_app;
+  auto verifier = std::make_shared<const lift::security::JwtVerifier>(*lift::security::Key::hmac(lift::security::Algorithm::HS256, kSecret));
+  ASSERT_TRUE(add_chat(closed_app, verifier));
+  EXPECT_EQ(lift::testing::invoke_http(closed_app, event("$connect", "CONNECT", "readme-2", {}, {}, "room=tea&token=a.b.c")).status, 401);
+  EXPECT_EQ(*(*hub)->store().in_room("tea", soon()), (Ids{"readme-1"}));
+  EXPECT_EQ(lift::testing::invoke_http(open_app, event("$disconnect", "DISCONNECT", "readme-1")).status, 200);
+  EXPECT_TRUE((*hub)->store().in_room("tea", soon())->empty());
 }
 
 }  // namespace
