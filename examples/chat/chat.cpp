@@ -30,6 +30,14 @@ lift::Result<std::string> string_member(const json::object& message, std::string
   return std::string(member->get_string());
 }
 
+// The sender; null when the route was reached by something else than a WebSocket message (an HTTP
+// POST to the same path).
+lift::Result<const ws::Connection*> sender(const lift::Context& ctx) {
+  const auto* me = ws::Hub::connection_of(ctx);
+  if (me == nullptr) return lift::errors::bad_request("a WebSocket message was expected");
+  return me;
+}
+
 // Where the sender is: the one room a chat connection is in.
 std::string room_of(const ws::Connection& me) { return me.rooms.empty() ? std::string(kDefaultRoom) : *me.rooms.begin(); }
 
@@ -59,7 +67,7 @@ lift::Result<std::shared_ptr<ws::Hub>> add_routes(lift::App& app, lift::aws::Dyn
     if (text.size() > kMaxTextBytes)
       return lift::errors::payload_too_large("text may be at most " + std::to_string(kMaxTextBytes) + " bytes, not " +
                                              std::to_string(text.size()));
-    const auto* me = ws::Hub::connection_of(ctx);
+    LIFT_TRY(me, sender(ctx));
     const std::string room = room_of(*me);
     const json::object out{{"from", me->user.empty() ? me->id : me->user}, {"room", room}, {"text", std::move(text)}};
     // Posts that failed (other than Gone, which the hub cleans up) are logged by the hub: they are
@@ -72,7 +80,7 @@ lift::Result<std::shared_ptr<ws::Hub>> add_routes(lift::App& app, lift::aws::Dyn
     LIFT_TRY(message, message_of(ctx));
     LIFT_TRY(room, string_member(message, "room"));
     if (!ws::is_valid_name(room)) return lift::errors::bad_request("room must be 1 to 256 bytes of text");
-    const auto* me = ws::Hub::connection_of(ctx);
+    LIFT_TRY(me, sender(ctx));
     const auto current = me->rooms;
     // Join first: a failure leaves the sender where it was.
     LIFT_TRY_VOID(hub->join(ctx, room));

@@ -28,6 +28,7 @@ int main() {
       if (user == nullptr || !user->is_string() || text == nullptr || !text->is_string())
         return lift::errors::bad_request("notify needs \"user\" and \"text\" strings");
       const auto* me = lift::websocket::Hub::connection_of(ctx);
+      if (me == nullptr) return lift::errors::bad_request("a WebSocket message was expected");
       const boost::json::object out{{"from", me->user}, {"text", text->get_string()}};
       LIFT_TRY_VOID(hub->to_user(ctx, user->get_string(), boost::json::serialize(out)));
       return {};

@@ -45,8 +45,9 @@ lift::Result<std::shared_ptr<ws::Hub>> add_chat(lift::App& app, std::shared_ptr<
   }));
   ws::Hub::mount(hub, app);  // $connect, $disconnect, and the connection restored on messages
   app.websocket("say", [hub](lift::Context& ctx) -> lift::Result<void> {
-    const ws::Connection& me = *ws::Hub::connection_of(ctx);  // from the store: id, user, tenant, rooms
-    auto sent = hub->to_room(ctx, *me.rooms.begin(), ctx.body());
+    const ws::Connection* me = ws::Hub::connection_of(ctx);  // from the store: id, user, tenant, rooms
+    if (me == nullptr || me->rooms.empty()) return lift::errors::bad_request("not in a room");
+    auto sent = hub->to_room(ctx, *me->rooms.begin(), ctx.body());
     if (!sent) return std::move(sent).error();  // the store failed, or over 128 KB
     return {};  // sent->sent, sent->gone (removed from the store), sent->failed (logged)
   });
