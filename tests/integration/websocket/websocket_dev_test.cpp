@@ -14,7 +14,6 @@
 #include <thread>
 
 #include "lift/aws/dynamodb.hpp"
-#include "lift/events/http_events.hpp"
 #include "lift/local/api_gateway_emulator.hpp"
 #include "lift/testing/invoke.hpp"
 #include "lift/websocket/hub.hpp"
@@ -23,6 +22,7 @@
 #include "support/log_lines.hpp"
 #include "support/requirements.hpp"
 #include "support/subprocess.hpp"
+#include "support/websocket_events.hpp"
 
 namespace {
 
@@ -152,24 +152,13 @@ TEST_F(WebSocketDev, TwoEnvironmentsShareTheStore) {
       return {};
     });
   }
-  auto event = [](const char* route, const char* type, const char* id, std::string body = {}) {
-    lift::events::HttpRequestDescription request;
-    request.method = "POST";
-    request.body = std::move(body);
-    request.domain_name = "abc.execute-api.eu-west-1.amazonaws.com";
-    request.stage = "prod";
-    lift::events::WebSocketEventInfo info;
-    info.route_key = route;
-    info.event_type = type;
-    info.connection_id = id;
-    return lift::events::websocket_event(request, info);
-  };
-  ASSERT_EQ(lift::testing::invoke_http(app_a, event("$connect", "CONNECT", "on-a")).status, 200);
-  ASSERT_EQ(lift::testing::invoke_http(app_b, event("$connect", "CONNECT", "on-b")).status, 200);
-  ASSERT_EQ(lift::testing::invoke_http(app_b, event("$connect", "CONNECT", "gone-b")).status, 200);
+  using lift::testing_support::websocket_event;
+  ASSERT_EQ(lift::testing::invoke_http(app_a, websocket_event("$connect", "CONNECT", "on-a")).status, 200);
+  ASSERT_EQ(lift::testing::invoke_http(app_b, websocket_event("$connect", "CONNECT", "on-b")).status, 200);
+  ASSERT_EQ(lift::testing::invoke_http(app_b, websocket_event("$connect", "CONNECT", "gone-b")).status, 200);
   fake->mark_gone("gone-b");
   // Sent from A: its own connection, B's, and B's gone one removed.
-  EXPECT_EQ(lift::testing::invoke_http(app_a, event("say", "MESSAGE", "on-a", "from a")).status, 200);
+  EXPECT_EQ(lift::testing::invoke_http(app_a, websocket_event("say", "MESSAGE", "on-a", "from a")).status, 200);
   EXPECT_EQ(fake->received("on-a"), std::vector<std::string>{"from a"});
   EXPECT_EQ(fake->received("on-b"), std::vector<std::string>{"from a"});
   auto remaining = (*hub_b)->store().in_room("lobby", std::chrono::steady_clock::now() + 5s);
@@ -177,7 +166,7 @@ TEST_F(WebSocketDev, TwoEnvironmentsShareTheStore) {
   std::sort(remaining->begin(), remaining->end());
   EXPECT_EQ(*remaining, (std::vector<std::string>{"on-a", "on-b"}));
   // B's message from a connection A stored: B restores it from the table.
-  EXPECT_EQ(lift::testing::invoke_http(app_b, event("say", "MESSAGE", "on-a", "from b")).status, 200);
+  EXPECT_EQ(lift::testing::invoke_http(app_b, websocket_event("say", "MESSAGE", "on-a", "from b")).status, 200);
   EXPECT_EQ(fake->received("on-a").back(), "from b");
 }
 

@@ -12,27 +12,16 @@
 
 #include "lift/app/app.hpp"
 #include "lift/dynamorm/memory_engine.hpp"
-#include "lift/events/http_events.hpp"
 #include "lift/testing/invoke.hpp"
 #include "lift/websocket/hub.hpp"
 #include "support/dynamodb_clients.hpp"
+#include "support/websocket_events.hpp"
 
 namespace {
 
 namespace ws = lift::websocket;
 
-boost::json::object event(const std::string& route, const std::string& type, const std::string& id, std::string body = {}) {
-  lift::events::HttpRequestDescription request;
-  request.method = "POST";
-  request.body = std::move(body);
-  request.domain_name = "abc.execute-api.eu-west-1.amazonaws.com";
-  request.stage = "prod";
-  lift::events::WebSocketEventInfo info;
-  info.route_key = route;
-  info.event_type = type;
-  info.connection_id = id;
-  return lift::events::websocket_event(request, info);
-}
+using lift::testing_support::websocket_event;
 
 TEST(HubConcurrency, FourWorkersShareOneHub) {
   constexpr int kWorkers = 4;
@@ -62,12 +51,12 @@ TEST(HubConcurrency, FourWorkersShareOneHub) {
   };
   run([&](int w) {
     for (int i = 0; i < kPerWorker; ++i) {
-      EXPECT_EQ(lift::testing::invoke_http(app, event("$connect", "CONNECT", id(w, i))).status, 200);
-      EXPECT_EQ(lift::testing::invoke_http(app, event("join", "MESSAGE", id(w, i))).status, 200);
+      EXPECT_EQ(lift::testing::invoke_http(app, websocket_event("$connect", "CONNECT", id(w, i))).status, 200);
+      EXPECT_EQ(lift::testing::invoke_http(app, websocket_event("join", "MESSAGE", id(w, i))).status, 200);
     }
   });
   // Each worker's first connection says one thing to the whole room.
-  run([&](int w) { EXPECT_EQ(lift::testing::invoke_http(app, event("say", "MESSAGE", id(w, 0), "from " + std::to_string(w))).status, 200); });
+  run([&](int w) { EXPECT_EQ(lift::testing::invoke_http(app, websocket_event("say", "MESSAGE", id(w, 0), "from " + std::to_string(w))).status, 200); });
   for (int w = 0; w < kWorkers; ++w) {
     for (int i = 0; i < kPerWorker; ++i) {
       auto received = fake->received(id(w, i));

@@ -16,7 +16,6 @@
 #include "lift/app/app.hpp"
 #include "lift/aws/dynamodb.hpp"
 #include "lift/dynamorm/memory_engine.hpp"
-#include "lift/events/http_events.hpp"
 #include "lift/middleware/auth.hpp"
 #include "lift/security/jwt.hpp"
 #include "lift/security/key.hpp"
@@ -24,6 +23,7 @@
 #include "lift/websocket/hub.hpp"
 #include "support/dynamodb_clients.hpp"
 #include "support/readme_example.hpp"
+#include "support/websocket_events.hpp"
 
 #include "lift/app/database.hpp"
 
@@ -175,22 +175,7 @@ TEST_F(WebSocketTest, StoreRefusesBadNamesAndOptions) {
 
 // ---- the hub on an App ----
 
-json::object event(std::string route, std::string type, std::string id, std::string body = {}, lift::events::HttpHeaderList headers = {},
-                   std::string query = {}) {
-  lift::events::HttpRequestDescription request;
-  request.method = "POST";
-  request.body = std::move(body);
-  request.headers = std::move(headers);
-  request.query = std::move(query);
-  request.domain_name = "abc123.execute-api.eu-west-1.amazonaws.com";
-  request.stage = "prod";
-  lift::events::WebSocketEventInfo info;
-  info.route_key = std::move(route);
-  info.event_type = std::move(type);
-  info.connection_id = std::move(id);
-  if (info.event_type == "MESSAGE") info.message_id = "m-" + info.connection_id;
-  return lift::events::websocket_event(request, info);
-}
+using lift::testing_support::websocket_event;
 
 class HubTest : public WebSocketTest {
  protected:
@@ -223,10 +208,10 @@ class HubTest : public WebSocketTest {
   }
 
   lift::testing::HttpResponse connect(const std::string& id, lift::events::HttpHeaderList headers = {}, std::string query = {}) {
-    return lift::testing::invoke_http(*app_, event("$connect", "CONNECT", id, {}, std::move(headers), std::move(query)));
+    return lift::testing::invoke_http(*app_, websocket_event("$connect", "CONNECT", id, {}, std::move(headers), std::move(query)));
   }
   lift::testing::HttpResponse message(const std::string& id, const std::string& route, std::string body = "{}") {
-    return lift::testing::invoke_http(*app_, event(route, "MESSAGE", id, std::move(body)));
+    return lift::testing::invoke_http(*app_, websocket_event(route, "MESSAGE", id, std::move(body)));
   }
 
   static std::string token(json::object claims, std::string_view secret = kSecret) {
@@ -265,7 +250,7 @@ TEST_F(HubTest, ARoomBroadcastReachesExactlyItsRoom) {
   EXPECT_EQ(fake_->received("a"), (Ids{"hello red"}));
   EXPECT_EQ(fake_->received("b"), (Ids{"hello red"}));
   EXPECT_TRUE(fake_->received("c").empty());
-  EXPECT_EQ(lift::testing::invoke_http(*app_, event("$disconnect", "DISCONNECT", "b")).status, 200);
+  EXPECT_EQ(lift::testing::invoke_http(*app_, websocket_event("$disconnect", "DISCONNECT", "b")).status, 200);
   fake_->clear();
   (void)message("a", "say", "again");
   EXPECT_EQ(fake_->received("a"), (Ids{"again"}));
@@ -401,15 +386,15 @@ TEST(ReadmeExample, StoresConnectionsInTheirRoomAndRefusesForgedTokens) {
   lift::App open_app;
   auto hub = add_chat(open_app, nullptr);
   ASSERT_TRUE(hub) << hub.error().message;
-  EXPECT_EQ(lift::testing::invoke_http(open_app, event("$connect", "CONNECT", "readme-1", {}, {}, "room=tea")).status, 200);
+  EXPECT_EQ(lift::testing::invoke_http(open_app, websocket_event("$connect", "CONNECT", "readme-1", {}, {}, "room=tea")).status, 200);
   EXPECT_EQ(*(*hub)->store().in_room("tea", soon()), (Ids{"readme-1"}));
 
   lift::App closed_app;
   auto verifier = std::make_shared<const lift::security::JwtVerifier>(*lift::security::Key::hmac(lift::security::Algorithm::HS256, kSecret));
   ASSERT_TRUE(add_chat(closed_app, verifier));
-  EXPECT_EQ(lift::testing::invoke_http(closed_app, event("$connect", "CONNECT", "readme-2", {}, {}, "room=tea&token=a.b.c")).status, 401);
+  EXPECT_EQ(lift::testing::invoke_http(closed_app, websocket_event("$connect", "CONNECT", "readme-2", {}, {}, "room=tea&token=a.b.c")).status, 401);
   EXPECT_EQ(*(*hub)->store().in_room("tea", soon()), (Ids{"readme-1"}));
-  EXPECT_EQ(lift::testing::invoke_http(open_app, event("$disconnect", "DISCONNECT", "readme-1")).status, 200);
+  EXPECT_EQ(lift::testing::invoke_http(open_app, websocket_event("$disconnect", "DISCONNECT", "readme-1")).status, 200);
   EXPECT_TRUE((*hub)->store().in_room("tea", soon())->empty());
 }
 
