@@ -71,6 +71,11 @@ echo "## Rate limiting micro benchmarks (token bucket; DynamoDB windows on the e
   --benchmark_min_time=0.2
 
 echo
+echo "## WebSocket room broadcast per recipient (embedded engine, in-memory Management API)"
+"$build/bin/lift_websocket_micro_bench" --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
+  --benchmark_min_time=0.2
+
+echo
 echo "## lift dev: GET /hello through the local API Gateway (keep-alive, bounded Node client)"
 if command -v node >/dev/null; then
   out=$(mktemp)

@@ -1327,8 +1327,12 @@ struct ApiGatewayEmulator::Impl {
       if (verdict.status == 404 && verdict.problem.empty() && !routes_known()) verdict.status = 200;  // no $connect route
     }
     if (verdict.status / 100 != 2) {
-      // The client sees 403 whatever the function said (or the 502 of a failed invocation).
-      GatewayAnswer refusal = verdict.problem.empty() ? detail::gateway_error(403, "Forbidden") : std::move(verdict);
+      // As API Gateway answers a $connect integration's refusal: a 4xx status reaches the client as
+      // it is (401 for a missing or forged token), anything else is 403 (or the 502 of a failed
+      // invocation).
+      GatewayAnswer refusal = !verdict.problem.empty()       ? std::move(verdict)
+                              : verdict.status / 100 == 4 ? detail::gateway_error(verdict.status, verdict.status == 401 ? "Unauthorized" : "Forbidden")
+                                                          : detail::gateway_error(403, "Forbidden");
       ws_access("$connect", id, refusal, Clock::now() - started);
       (void)co_await write_answer(beast::get_lowest_layer(connection->ws), std::move(refusal), false, false);
       co_return;

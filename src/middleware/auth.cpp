@@ -41,6 +41,8 @@ const boost::json::object* object_at(const boost::json::value& v, std::string_vi
 
 const security::Principal* principal_of(const Context& ctx) noexcept { return ctx.get<security::Principal>(kKey); }
 
+void set_principal(Context& ctx, security::Principal principal) { ctx.set(kKey, std::move(principal)); }
+
 Middleware jwt_auth(std::shared_ptr<const security::JwtVerifier> verifier, JwtAuthOptions options) {
   return [verifier = std::move(verifier), options = std::move(options)](Context& ctx, const Next& next) -> Result<void> {
     security::TokenLookups lookups;

@@ -22,7 +22,7 @@
 // rebinding); on 0.0.0.0 or :: every name is. Everything a client can make it hold is bounded:
 // open connections, request bodies held at once (a body that does not fit waits), messages
 // waiting for a WebSocket client that does not read (429 LimitExceededException past that).
-// WebSocket routes: $connect on the upgrade (a non-2xx answer refuses the handshake with 403),
+// WebSocket routes: $connect on the upgrade (a non-2xx answer refuses the handshake: a 4xx with its status, anything else with 403),
 // `$request.body.action` selects the route of a message, $disconnect on close. The emulator
 // is not told which routes the function has unless `websocket_routes` lists them; without the
 // list an answer 404 means "no such route": a 404 to $connect accepts the connection (as API

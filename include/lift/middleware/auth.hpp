@@ -92,6 +92,9 @@ jwt_simple_authorizer(std::shared_ptr<const security::JwtVerifier> verifier, Jwt
 
 // The principal of this request, or null (no auth middleware, or an optional one found none).
 const security::Principal* principal_of(const Context& ctx) noexcept;
+// Sets the principal of this request, for authentication done outside these middleware (a
+// WebSocket message's connection restored from its store).
+void set_principal(Context& ctx, security::Principal principal);
 
 // The security layer's PII masking as the logger's mask hook: a value under a sensitive key
 // (password, token, authorization, ...) is replaced, and emails, card numbers and tokens in any

@@ -1,0 +1,46 @@
+// examples/chat: a WebSocket chat (chat.hpp says what it answers) on API Gateway WebSocket APIs
+// or `lift dev`:
+//
+//   CHAT_TABLE              the connection table (default "chat-connections"; created on first
+//                           use when LIFT_DYNAMODB_ENDPOINT is memory: or a local endpoint)
+//   LIFT_DYNAMODB_ENDPOINT  unset: DynamoDB; memory: the embedded engine; http://...: local
+//   LIFT_JWT_JWKS | LIFT_JWT_SECRET, LIFT_JWT_ISSUER, LIFT_JWT_AUDIENCE
+//                           require a token on $connect (lift/security/environment.hpp);
+//                           unset: anonymous connections, with a warning at start-up
+
+#include <string>
+
+#include "chat.hpp"
+#include "lift/app/database.hpp"
+#include "lift/core/env.hpp"
+#include "lift/lift.hpp"
+#include "lift/middleware/observability.hpp"
+#include "lift/security/environment.hpp"
+
+int main() {
+  const std::string service = lift::env_or("POWERTOOLS_SERVICE_NAME", "chat");
+  lift::observability::LoggerOptions log_options;
+  log_options.service = service;
+  lift::observability::MetricsOptions metric_options;
+  metric_options.metrics_namespace = lift::env_or("POWERTOOLS_METRICS_NAMESPACE", "lift-examples");
+  metric_options.service = service;
+  lift::observability::TracerOptions trace_options;
+  trace_options.service = service;
+  lift::mw::Observability obs{lift::observability::Logger(std::move(log_options)),
+                              lift::observability::Metrics(std::move(metric_options)),
+                              lift::observability::Tracer(std::move(trace_options))};
+
+  return lift::run([&obs]() -> lift::Result<lift::App> {
+    LIFT_TRY(verifier, lift::security::jwt_verifier_from_environment());
+    if (!verifier) obs.logger.warn("authentication is off: connections are anonymous; set LIFT_JWT_JWKS or LIFT_JWT_SECRET");
+
+    lift::App app;
+    app.use(lift::mw::recover(), lift::mw::request_id(), lift::mw::observability(obs));
+    chat::Options options;
+    options.table = lift::env_or("CHAT_TABLE", "chat-connections");
+    options.verifier = std::move(verifier);
+    options.metrics = &obs.metrics;
+    LIFT_TRY_VOID(chat::add_routes(app, lift::dynamodb(), std::move(options)));
+    return app;
+  });
+}
