@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 """What examples/hello and examples/todo-api add over a raw-socket Runtime API client (the floor).
 
-usage: floor_bench.py --shared DIR [--build build] [--rounds 3] [--n 3000] [--memory] [--only NAME,...]
+usage: floor_bench.py --shared DIR [--build build] [--baseline OTHER_BUILD] [--rounds 3] [--n 3000] [--memory]
+                      [--only NAME,...]
 
 DIR holds rapi_bench.py (an independent Runtime API server that starts a function and reports its
 cold start, invocations per second and peak RSS) and floor.c (the least a runtime client can do).
 Each round runs every subject once, taking turns, so that all of them see the machine's load of
 the moment; the additions (function minus floor) are taken per round and their medians printed:
 absolute figures move with the load, the differences of one round much less.
+
+--baseline runs the same subjects from another build tree in the same rounds, taking turns with
+this one's (before -> after figures of one sitting).
 
 --memory adds the RSS check: todo-api with 1,000 stored todos, GET /todos 1,000 and 10,000 times.
 """
@@ -22,6 +26,7 @@ import tempfile
 ap = argparse.ArgumentParser()
 ap.add_argument("--shared", required=True, help="the directory of rapi_bench.py and floor.c")
 ap.add_argument("--build", default="build")
+ap.add_argument("--baseline", default="", help="another build tree to measure in the same rounds")
 ap.add_argument("--rounds", type=int, default=3)
 ap.add_argument("--n", type=int, default=3000)
 ap.add_argument("--memory", action="store_true")
@@ -38,8 +43,13 @@ work = tempfile.mkdtemp(prefix="lift-bench-e2e-")
 floor = os.path.join(work, "floor")
 subprocess.run(["cc", "-O2", "-o", floor, floor_c], check=True)
 lift = os.path.join(a.build, "bin", "lift")
-hello = os.path.join(a.build, "bin", "examples", "hello")
-todo = os.path.join(a.build, "bin", "examples", "todo-api")
+
+
+def examples(build):
+    return os.path.join(build, "bin", "examples", "hello"), os.path.join(build, "bin", "examples", "todo-api")
+
+
+hello, todo = examples(a.build)
 
 
 def event(name, *args):
@@ -65,6 +75,10 @@ subjects = [
 if a.only:
     wanted = [w.strip() for w in a.only.split(",")]
     subjects = [s for s in subjects if any(w in s[0] for w in wanted)]
+if a.baseline:
+    base_hello, base_todo = examples(a.baseline)
+    renamed = {hello: base_hello, todo: base_todo}
+    subjects = [x for s in subjects for x in ((s[0] + " [baseline]", renamed[s[1]], s[2], s[3]), s)]
 
 
 def run(command, ev, env, n):
@@ -102,12 +116,13 @@ print("| --- | --- | --- | --- |")
 for name, *_ in subjects:
     xs = rows[name]
     print(f"| {name} | {med(x['cold_ms'] for x in xs):+.3f} ms | {med(x['inv_us'] for x in xs):+.1f} µs | "
-          f"{med(x['rss_kib'] for x in xs) / 1024:.1f} MiB |")
+          f"{med(x['rss_kib'] for x in xs) / 1024:.2f} MiB |")
 
 if a.memory:
     print()
     print("| todo-api, 1,000 stored todos, GET /todos | peak RSS |")
     print("| --- | --- |")
-    for n in (1000, 10000):
-        s = run(todo, list_event, todo_env + ["TODO_SEED=1000"], n)
-        print(f"| after {n:,} invocations | {s['peak_rss_kib'] / 1024:.2f} MiB ({s['peak_rss_kib']} KiB) |")
+    for label, command in ([("baseline ", examples(a.baseline)[1])] if a.baseline else []) + [("", todo)]:
+        for n in (1000, 10000):
+            s = run(command, list_event, todo_env + ["TODO_SEED=1000"], n)
+            print(f"| {label}after {n:,} invocations | {s['peak_rss_kib'] / 1024:.2f} MiB ({s['peak_rss_kib']} KiB) |")
