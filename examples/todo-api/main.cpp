@@ -14,6 +14,7 @@
 //                           keys are ignored)
 //   TODO_WRITE_LIMIT        writes a minute per tenant (a DynamoDB sliding window); unset: no limit
 //   TODO_RATE_LIMIT_TABLE   the table of its counters (default "todo-rate-limits")
+//   TODO_SEED               on a local table only: store this many todos at start-up (benchmarks, demos)
 //   LIFT_DYNAMODB_BREAKER   tunes (or, "off", removes) the breaker in front of DynamoDB
 
 #include <charconv>
@@ -94,6 +95,13 @@ int main() {
                                                        "must be a whole number of writes a minute (at least 1), got \"" + limit + "\"");
       LIFT_TRY(writes, todo_api::write_limit(lift::dynamodb(), per_minute, lift::env_or("TODO_RATE_LIMIT_TABLE", "todo-rate-limits")));
       options.write_limit = std::move(writes);
+    }
+    if (const auto seed = lift::env_or("TODO_SEED", ""); !seed.empty()) {
+      std::int64_t count = 0;
+      const auto [end, ec] = std::from_chars(seed.data(), seed.data() + seed.size(), count);
+      if (ec != std::errc{} || end != seed.data() + seed.size())
+        return lift::resilience::invalid_configuration("todo-api", "TODO_SEED", "must be a number of todos, got \"" + seed + "\"");
+      LIFT_TRY_VOID(todo_api::seed(lift::dynamodb(), options, count));
     }
     LIFT_TRY_VOID(todo_api::add_health(app, nullptr, options));
     todo_api::add_routes(app, lift::dynamodb(), std::move(options));

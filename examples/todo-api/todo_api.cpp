@@ -19,6 +19,7 @@
 #include "lift/middleware/auth.hpp"
 #include "lift/ratelimit/dynamodb.hpp"
 #include "lift/ratelimit/middleware.hpp"
+#include "lift/resilience/errors.hpp"
 
 namespace todo_api {
 
@@ -141,6 +142,24 @@ lift::Result<lift::Middleware> write_limit(lift::aws::DynamoDbClient& db, std::i
                                .key = lift::mw::rate_limit_tenant_key,
                                .name = "todo-writes",
                                .per_route = false});  // one count for all of a tenant's writes
+}
+
+lift::Result<void> seed(lift::aws::DynamoDbClient& db, const Options& options, std::int64_t count) {
+  if (!lift::dynamodb_is_local(db))
+    return lift::resilience::invalid_configuration("todo-api", "TODO_SEED", "seeds only a local table (LIFT_DYNAMODB_ENDPOINT=memory: or a loopback endpoint)");
+  if (count < 1 || count > 10000)
+    return lift::resilience::invalid_configuration("todo-api", "TODO_SEED", "must be a number of todos from 1 to 10000, got " + std::to_string(count));
+  const dynamorm::Table<TodoRecord> table(db, todo_model(options.table));
+  LIFT_TRY_VOID(table.create_table(/*if_not_exists=*/true));
+  LIFT_TRY(scoped, table.for_tenant(std::string(kDefaultTenant)));
+  lift::UuidV7Generator ids;
+  for (std::int64_t i = 1; i <= count; ++i) {
+    TodoRecord record;
+    record.id = ids.next();
+    record.title = "todo " + std::to_string(i);
+    LIFT_TRY_VOID(scoped.create(record));
+  }
+  return {};
 }
 
 void add_routes(lift::App& app, lift::aws::DynamoDbClient& db, Options options) {

@@ -102,6 +102,12 @@ lift::Result<lift::Middleware> write_limit(lift::aws::DynamoDbClient& db, std::i
 // Adds the middleware and routes to `app`. `db` must outlive the app.
 void add_routes(lift::App& app, lift::aws::DynamoDbClient& db, Options options);
 
+// Stores `count` todos ("todo 1" ... "todo N") for the unauthenticated tenant, creating the table
+// first: a local table (the embedded engine) starts empty in every process, and benchmarks and
+// demos of the list need some. InvalidConfiguration against a non-local endpoint (seeding is never
+// something to do to a deployed table) or for a count outside 1..10000.
+lift::Result<void> seed(lift::aws::DynamoDbClient& db, const Options& options, std::int64_t count);
+
 // Adds /health/live, /health/ready and /health, with a check of the table (DescribeTable; where
 // the table is made on first use, readiness makes it first, so that a fresh local function is
 // ready before its first write), and of the breaker "dynamodb" (lift::use_dynamodb_breaker): open

@@ -43,6 +43,9 @@ Result<std::optional<resilience::CircuitBreakerOptions>> breaker_options(std::op
 aws::DynamoDbClient make_client() {
   aws::DynamoDbOptions options;
   options.transport = dynamorm::transport_from_environment();
+  // The embedded engine answers in-process without its JSON text (the same values; see
+  // bench/RESULTS.md for what the text cost per call).
+  options.object_transport = dynamorm::object_transport_from_environment();
   {
     auto& settings = client_settings();
     const std::lock_guard lock(settings.mutex);

@@ -6,37 +6,41 @@
 #include <sys/uio.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <cstring>
 #include <mutex>
+#include <utility>
+#include <vector>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/write.hpp>
-#include <boost/beast/core/error.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 
 #include "lift/core/base64.hpp"
+#include "lift/core/text.hpp"
 #include "lift/runtime/protocol.hpp"
+
+// The Runtime API speaks a small, fixed part of HTTP/1.1 over one kept-alive loopback
+// connection: this client writes its requests and reads the answers itself (status line, header
+// fields, a Content-Length or chunked body) into buffers it keeps from one invocation to the
+// next. An invocation then costs its system calls (one send and one receive each way when the
+// answers fit the buffer) and no heap allocation in the exchange; a general HTTP library built a
+// field container, a request object and a body copy for every message.
 
 namespace lift::runtime::detail {
 namespace {
 
 namespace net = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
 using tcp = net::ip::tcp;
 
 // Answers of the Runtime API other than an event are small; anything larger is a fault.
 constexpr std::size_t kMaxApiAnswerBytes = 1024 * 1024;
 constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
-// Room reserved for reading answers. Beast reads as much as the buffer has room for (at least
-// 512 bytes); the parser empties the buffer as it goes, so without room reserved it never grows
-// past 512 bytes and a 1.2 KB API Gateway event took three recv calls. 16 KB takes a typical
-// event in one.
+// The read buffer's first size: an answer's header block and a typical event arrive in one
+// receive (a 1.2 KB API Gateway event took three when the buffer started at 512 bytes).
 constexpr std::size_t kReadBufferBytes = 16 * 1024;
 constexpr std::string_view kErrorTrailers = "Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body";
 
@@ -48,140 +52,79 @@ constexpr std::string_view kErrorTrailers = "Lambda-Runtime-Function-Error-Type,
 // never sent twice either way.
 constexpr auto kIdleBeforeStaleCheck = std::chrono::milliseconds(1);
 
-Error transport_error(const std::string& what, const boost::system::error_code& ec) {
-  return Error{"Runtime.TransportError", what + ": " + ec.message(), 502};
-}
+// What went wrong in an exchange, before it becomes an Error.
+struct IoFailure {
+  enum Kind { none, not_connected, closed, timeout, header_too_large, body_too_large, malformed, system };
+  Kind kind = none;
+  int error_number = 0;
+  const char* detail = "";
 
-// The connection's socket as Beast's sync stream: blocking recv and send on the descriptor,
-// one system call per read or write as with Asio's socket. The connection's SO_RCVTIMEO and
-// SO_SNDTIMEO (set once, when it is made) bound each wait for the other side: after that much
-// silence the call fails with EAGAIN. A bounded stream (a POST) reports that as
-// beast::error::timeout; an unbounded one (GET /next, which waits for as long as the
-// environment is frozen) simply waits again. Asio's own blocking calls cannot be used for
-// this: on EAGAIN they wait in poll with no limit. The limit is on silence, not on the whole
-// exchange: every byte that moves restarts it.
-class SocketStream {
- public:
-  SocketStream(int fd, bool bounded) noexcept : fd_(fd), bounded_(bounded) {}
-
-  template <class MutableBuffers>
-  std::size_t read_some(const MutableBuffers& buffers, boost::system::error_code& ec) {
-    Vectors vectors(buffers);
-    if (vectors.count == 0) return ok(ec, 0);
-    for (;;) {
-      // One buffer (what Beast's parser reads into) is a plain recv, like Asio's.
-      ssize_t got;
-      if (vectors.count == 1) {
-        got = ::recv(fd_, vectors.items[0].iov_base, vectors.items[0].iov_len, 0);
-      } else {
-        msghdr message{};
-        message.msg_iov = vectors.items;
-        message.msg_iovlen = vectors.count;
-        got = ::recvmsg(fd_, &message, 0);
-      }
-      if (got > 0) return ok(ec, static_cast<std::size_t>(got));
-      if (got == 0) {
-        ec = boost::asio::error::eof;
-        return 0;
-      }
-      if (!again(ec)) return 0;
+  explicit operator bool() const noexcept { return kind != none; }
+  [[nodiscard]] std::string message() const {
+    switch (kind) {
+      case none: return "no error";
+      case not_connected: return "no connection";
+      case closed: return "the connection was closed";
+      case timeout: return "timed out";
+      case header_too_large: return "the answer's header is larger than " + std::to_string(kMaxHeaderBytes) + " bytes";
+      case body_too_large: return "the answer's body is larger than allowed";
+      case malformed: return std::string("the answer is not valid HTTP/1.1 (") + detail + ")";
+      case system: return std::strerror(error_number);
     }
+    return "unknown failure";
   }
-
-  template <class ConstBuffers>
-  std::size_t write_some(const ConstBuffers& buffers, boost::system::error_code& ec) {
-    Vectors vectors(buffers);
-    if (vectors.count == 0) return ok(ec, 0);
-    for (;;) {
-      msghdr message{};
-      message.msg_iov = vectors.items;
-      message.msg_iovlen = vectors.count;
-      // MSG_NOSIGNAL: a closed connection is an error, not SIGPIPE. A send that timed out
-      // after some bytes went returns their count (progress); only one that moved none fails.
-      const ssize_t sent = ::sendmsg(fd_, &message, MSG_NOSIGNAL);
-      if (sent >= 0) {
-        written_ += static_cast<std::size_t>(sent);
-        return ok(ec, static_cast<std::size_t>(sent));
-      }
-      if (!again(ec)) return 0;
-    }
-  }
-
-  // The throwing forms Beast's stream concepts ask for; lift only calls the others.
-  template <class MutableBuffers>
-  std::size_t read_some(const MutableBuffers& buffers) {
-    boost::system::error_code ec;
-    const auto n = read_some(buffers, ec);
-    if (ec) throw boost::system::system_error(ec);
-    return n;
-  }
-  template <class ConstBuffers>
-  std::size_t write_some(const ConstBuffers& buffers) {
-    boost::system::error_code ec;
-    const auto n = write_some(buffers, ec);
-    if (ec) throw boost::system::system_error(ec);
-    return n;
-  }
-
-  // Bytes the kernel has taken so far: once there are any, the other side may have read them.
-  [[nodiscard]] std::size_t written() const noexcept { return written_; }
-
- private:
-  // Up to 16 non-empty buffers of a sequence (Beast hands over a few: header, body, chunk parts).
-  struct Vectors {
-    iovec items[16];
-    int count = 0;
-    template <class Buffers>
-    explicit Vectors(const Buffers& buffers) {
-      for (auto it = net::buffer_sequence_begin(buffers); it != net::buffer_sequence_end(buffers) && count < 16; ++it) {
-        const net::const_buffer buffer = *it;
-        if (buffer.size() == 0) continue;
-        items[count++] = iovec{const_cast<void*>(static_cast<const void*>(buffer.data())), buffer.size()};
-      }
-    }
-  };
-
-  static std::size_t ok(boost::system::error_code& ec, std::size_t n) {
-    ec = {};
-    return n;
-  }
-
-  // After a failed call: true to make it again (interrupted by a signal, or a timed-out wait of
-  // an unbounded stream); otherwise false with the error in `ec` (beast::error::timeout for a
-  // timed-out wait of a bounded one).
-  bool again(boost::system::error_code& ec) const {
-    const int error = errno;
-    if (error == EINTR) return true;
-    if (error == EAGAIN || error == EWOULDBLOCK) {
-      if (!bounded_) return true;
-      ec = beast::error::timeout;
-      return false;
-    }
-    ec.assign(error, boost::system::system_category());
-    return false;
-  }
-
-  int fd_;
-  bool bounded_;
-  std::size_t written_ = 0;
 };
 
-std::string_view view(beast::string_view s) { return {s.data(), s.size()}; }
+IoFailure malformed(const char* what) { return IoFailure{IoFailure::malformed, 0, what}; }
+
+Error transport_error(const std::string& what, const std::string& why) { return Error{"Runtime.TransportError", what + ": " + why, 502}; }
+
+// One answer of the API. The header views point into the client's header copy and stay valid
+// until its next exchange.
+struct Answer {
+  unsigned status = 0;
+  bool keep_alive = true;
+  bool header_done = false;
+  bool got_some = false;  // any byte of it arrived
+  std::vector<std::pair<std::string_view, std::string_view>> fields;
+
+  [[nodiscard]] std::optional<std::string_view> find(std::string_view name) const {
+    for (const auto& [key, value] : fields)
+      if (iequals(key, name)) return value;
+    return std::nullopt;
+  }
+};
 
 // Turns a Runtime API answer to a POST into a Result: 2xx is success, anything else an
 // Error carrying the HTTP status and, when the body says so, the API's errorType.
-Result<void> accepted(const http::response<http::string_body>& answer, std::string_view what) {
-  const unsigned status = answer.result_int();
+Result<void> accepted(const Answer& answer, std::string_view body, std::string_view what) {
+  const unsigned status = answer.status;
   if (status >= 200 && status < 300) return ok();
   std::string type = status == 413 ? "Runtime.PayloadTooLarge" : "Runtime.ApiError";
   boost::system::error_code ec;
-  auto body = boost::json::parse(answer.body(), ec);
-  if (!ec && body.is_object()) {
-    if (auto* t = body.as_object().if_contains("errorType"); t && t->is_string()) type = "Runtime." + std::string(t->as_string());
+  auto parsed = boost::json::parse(body, ec);
+  if (!ec && parsed.is_object()) {
+    if (auto* t = parsed.as_object().if_contains("errorType"); t && t->is_string()) type = "Runtime." + std::string(t->as_string());
   }
-  std::string excerpt = answer.body().substr(0, 200);
-  return Error{type, std::string(what) + " was refused with HTTP " + std::to_string(status) + ": " + excerpt,
+  return Error{type, std::string(what) + " was refused with HTTP " + std::to_string(status) + ": " + std::string(body.substr(0, 200)),
                static_cast<int>(status)};
+}
+
+bool parse_size(std::string_view text, std::size_t& out, int base = 10) {
+  if (text.empty()) return false;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out, base);
+  return ec == std::errc{} && end == text.data() + text.size();
+}
+
+// True when the comma-separated list `value` holds `token` (case-insensitive).
+bool has_token(std::string_view value, std::string_view token) {
+  while (!value.empty()) {
+    const auto comma = value.find(',');
+    if (iequals(trim_blanks(value.substr(0, comma)), token)) return true;
+    if (comma == std::string_view::npos) break;
+    value.remove_prefix(comma + 1);
+  }
+  return false;
 }
 
 }  // namespace
@@ -194,7 +137,18 @@ struct Client::Impl {
   std::chrono::milliseconds post_timeout;  // for each wait of a POST; zero: none
   net::io_context io;
   tcp::socket socket{io};
-  beast::flat_buffer buffer;
+  // Bytes received and not yet used: [in_begin, in_end) of `in`.
+  std::vector<char> in = std::vector<char>(kReadBufferBytes);
+  std::size_t in_begin = 0;
+  std::size_t in_end = 0;
+  std::string header_block;  // the last answer's header, which its field views point into
+  std::string request_head;  // the request being sent (its header; the body goes beside it)
+  std::string answer_body;   // the body of the last answer to a POST
+  std::string chunk_head;    // a streamed chunk's size line
+  std::string next_request;  // GET /next, the same bytes every time
+  Answer answer;
+  std::size_t written = 0;  // bytes of the current request the kernel took
+  std::optional<Error> connect_failure;  // why the last connection could not be made
   // When the connection last finished reading an answer (or was made): how long it has been idle.
   std::chrono::steady_clock::time_point idle_since;
   // Guards the socket's descriptor against interrupt() from another thread.
@@ -219,14 +173,14 @@ struct Client::Impl {
       port = "80";
     }
     if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-    buffer.reserve(kReadBufferBytes);
+    next_request.append("GET ").append(protocol::kNextPath).append(" HTTP/1.1\r\nHost: ").append(authority).append("\r\n\r\n");
   }
 
   void close() {
     std::lock_guard lock(descriptor_mutex);
     boost::system::error_code ignored;
     socket.close(ignored);
-    buffer.clear();
+    in_begin = in_end = 0;
   }
 
   Result<void> connect() {
@@ -241,22 +195,24 @@ struct Client::Impl {
     } else {
       tcp::resolver resolver(io);
       auto endpoints = resolver.resolve(host, port, ec);
-      if (ec) return transport_error("cannot resolve the Runtime API host " + authority, ec);
+      if (ec) return transport_error("cannot resolve the Runtime API host " + authority, ec.message());
       net::connect(fresh, endpoints, ec);
     }
-    if (ec) return transport_error("cannot connect to the Runtime API at " + authority, ec);
+    if (ec) return transport_error("cannot connect to the Runtime API at " + authority, ec.message());
     fresh.set_option(tcp::no_delay(true), ec);  // small requests; Nagle would add latency
     if (post_timeout.count() > 0) {
-      // The bound on each wait of a POST (see SocketStream), set once per connection so that an
-      // exchange costs no system call beyond its sends and receives.
+      // The bound on each wait of a POST, set once per connection so that an exchange costs no
+      // system call beyond its sends and receives: after that much silence a blocking call fails
+      // with EAGAIN. A POST reports that as a timeout; GET /next (which waits for as long as the
+      // environment is frozen) simply waits again. The limit is on silence, not on the whole
+      // exchange: every byte that moves restarts it.
       const auto whole = std::chrono::duration_cast<std::chrono::seconds>(post_timeout);
       const timeval limit{static_cast<time_t>(whole.count()),
                           static_cast<suseconds_t>(std::chrono::microseconds(post_timeout - whole).count())};
       const int fd = fresh.native_handle();
       if (::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit) != 0 ||
           ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit) != 0)
-        return transport_error("cannot bound the waits of the connection to " + authority,
-                               boost::system::error_code(errno, boost::system::system_category()));
+        return transport_error("cannot bound the waits of the connection to " + authority, std::strerror(errno));
     }
     std::lock_guard lock(descriptor_mutex);
     if (interrupted) return Error{"Runtime.Interrupted", "the client was interrupted", 503};
@@ -276,82 +232,291 @@ struct Client::Impl {
     return ::poll(&p, 1, 0) != 0;
   }
 
-  template <class Body>
-  void prepare(http::request<Body>& request, const InvocationContext* context) {
-    request.set(http::field::host, authority);
-    if (context != nullptr && !context->invocation_id.empty())
-      request.set(beast::string_view(protocol::kInvocationId.data(), protocol::kInvocationId.size()), context->invocation_id);
+  // After a failed call: true to make it again (interrupted by a signal, or a timed-out wait
+  // of an unbounded exchange); otherwise false with the failure in `failure`.
+  static bool again(bool bounded, IoFailure& failure) {
+    const int error = errno;
+    if (error == EINTR) return true;
+    if (error == EAGAIN || error == EWOULDBLOCK) {
+      if (!bounded) return true;
+      failure = IoFailure{IoFailure::timeout};
+      return false;
+    }
+    failure = IoFailure{IoFailure::system, error};
+    return false;
   }
 
-  // The socket for one exchange; a POST's waits are bounded, a GET's are not (GET /next waits
-  // for as long as the environment is frozen between invocations).
-  SocketStream stream_for(bool post) { return SocketStream(socket.native_handle(), post); }
+  // Sends all of `parts` (a POST's waits bounded by the post timeout). MSG_NOSIGNAL: a closed
+  // connection is an error, not SIGPIPE. A send that timed out after some bytes went returns
+  // their count (progress); only one that moved none fails.
+  IoFailure send_all(iovec* parts, int count, bool bounded) {
+    while (count > 0) {
+      msghdr message{};
+      message.msg_iov = parts;
+      message.msg_iovlen = static_cast<std::size_t>(count);
+      const ssize_t sent = ::sendmsg(socket.native_handle(), &message, MSG_NOSIGNAL);
+      if (sent < 0) {
+        IoFailure failure;
+        if (again(bounded, failure)) continue;
+        return failure;
+      }
+      written += static_cast<std::size_t>(sent);
+      auto left = static_cast<std::size_t>(sent);
+      while (count > 0 && left >= parts->iov_len) {
+        left -= parts->iov_len;
+        ++parts;
+        --count;
+      }
+      if (count > 0) {
+        parts->iov_base = static_cast<char*>(parts->iov_base) + left;
+        parts->iov_len -= left;
+      }
+    }
+    return {};
+  }
+
+  IoFailure send(std::string_view head, std::string_view body, bool bounded) {
+    std::array<iovec, 2> parts{iovec{const_cast<char*>(head.data()), head.size()}, iovec{const_cast<char*>(body.data()), body.size()}};
+    return send_all(parts.data(), body.empty() ? 1 : 2, bounded);
+  }
+
+  // One receive into `to`; the count, or 0 with `failure` set (`closed` at the end of the stream).
+  std::size_t receive(char* to, std::size_t room, bool bounded, IoFailure& failure) {
+    for (;;) {
+      const ssize_t got = ::recv(socket.native_handle(), to, room, 0);
+      if (got > 0) {
+        answer.got_some = true;
+        return static_cast<std::size_t>(got);
+      }
+      if (got == 0) {
+        failure = IoFailure{IoFailure::closed};
+        return 0;
+      }
+      if (!again(bounded, failure)) return 0;
+    }
+  }
+
+  // Receives more into the read buffer, moving what is unread to its front or growing it
+  // when it is full.
+  IoFailure fill(bool bounded) {
+    if (in_end == in.size()) {
+      if (in_begin > 0) {
+        std::memmove(in.data(), in.data() + in_begin, in_end - in_begin);
+        in_end -= in_begin;
+        in_begin = 0;
+      } else {
+        in.resize(in.size() * 2);
+      }
+    }
+    IoFailure failure;
+    in_end += receive(in.data() + in_end, in.size() - in_end, bounded, failure);
+    return failure;
+  }
+
+  [[nodiscard]] std::string_view unread() const { return {in.data() + in_begin, in_end - in_begin}; }
+
+  // A line of the read buffer (a chunk's size line or a trailer), without its CRLF.
+  IoFailure read_line(bool bounded, std::string_view& line) {
+    for (;;) {
+      const auto end = unread().find("\r\n");
+      if (end != std::string_view::npos) {
+        line = unread().substr(0, end);
+        in_begin += end + 2;
+        return {};
+      }
+      if (unread().size() > kMaxHeaderBytes) return IoFailure{IoFailure::header_too_large};
+      if (auto failed = fill(bounded)) return failed;
+    }
+  }
+
+  // Reads an answer's status line and header fields into `answer` (views into header_block).
+  IoFailure read_header(bool bounded) {
+    answer.status = 0;
+    answer.keep_alive = true;
+    answer.header_done = false;
+    answer.got_some = false;
+    answer.fields.clear();
+    std::size_t scanned = 0;
+    std::size_t end = std::string_view::npos;
+    while ((end = unread().find("\r\n\r\n", scanned)) == std::string_view::npos) {
+      if (unread().size() > kMaxHeaderBytes) return IoFailure{IoFailure::header_too_large};
+      scanned = unread().size() < 3 ? 0 : unread().size() - 3;
+      if (auto failed = fill(bounded)) return failed.kind == IoFailure::closed && answer.got_some ? malformed("it ends within its header") : failed;
+    }
+    header_block.assign(unread().substr(0, end + 2));  // the last field's CRLF included
+    in_begin += end + 4;
+    std::string_view rest = header_block;
+    const auto line_end = rest.find("\r\n");
+    const std::string_view status_line = rest.substr(0, line_end);
+    rest.remove_prefix(line_end + 2);
+    // HTTP/1.x SSS reason
+    if (status_line.size() < 12 || !status_line.starts_with("HTTP/1.") || status_line[8] != ' ')
+      return malformed("its status line");
+    std::size_t status = 0;
+    if (!parse_size(status_line.substr(9, 3), status) || status < 100 || (status_line.size() > 12 && status_line[12] != ' '))
+      return malformed("its status code");
+    answer.status = static_cast<unsigned>(status);
+    answer.keep_alive = status_line[7] == '1';
+    while (!rest.empty()) {
+      const auto eol = rest.find("\r\n");
+      const std::string_view line = rest.substr(0, eol);
+      rest.remove_prefix(eol + 2);
+      const auto colon = line.find(':');
+      if (colon == 0 || colon == std::string_view::npos || line.front() == ' ' || line.front() == '\t')
+        return malformed("a header field");
+      answer.fields.emplace_back(line.substr(0, colon), trim_blanks(line.substr(colon + 1)));
+    }
+    if (const auto connection = answer.find("Connection")) {
+      if (has_token(*connection, "close")) answer.keep_alive = false;
+      else if (has_token(*connection, "keep-alive")) answer.keep_alive = true;
+    }
+    answer.header_done = true;
+    return {};
+  }
+
+  // Reads the body of the answer whose header was just read into `body` (at most `limit` bytes:
+  // body_too_large beyond, the rest left on the wire).
+  IoFailure read_body(bool bounded, std::size_t limit, std::string& body) {
+    body.clear();
+    if (answer.status < 200 || answer.status == 204 || answer.status == 304) return {};
+    const auto encoding = answer.find("Transfer-Encoding");
+    if (encoding && !encoding->empty()) {
+      if (!has_token(*encoding, "chunked")) return malformed("a transfer coding other than chunked");
+      return read_chunked(bounded, limit, body);
+    }
+    const auto length_field = answer.find("Content-Length");
+    if (!length_field) {
+      // The body runs to the end of the connection.
+      answer.keep_alive = false;
+      for (;;) {
+        body.append(unread());
+        in_begin = in_end = 0;
+        if (body.size() > limit) return IoFailure{IoFailure::body_too_large};
+        const auto failed = fill(bounded);
+        if (failed.kind == IoFailure::closed) return {};
+        if (failed) return failed;
+      }
+    }
+    std::size_t length = 0;
+    if (!parse_size(*length_field, length)) return malformed("its Content-Length");
+    if (length > limit) return IoFailure{IoFailure::body_too_large};
+    // Straight into `body`: what the header's receive brought along, then the rest from the socket.
+    body.resize(length);
+    const std::size_t have = std::min(length, unread().size());
+    std::memcpy(body.data(), in.data() + in_begin, have);
+    in_begin += have;
+    for (std::size_t at = have; at < length;) {
+      IoFailure failure;
+      const auto got = receive(body.data() + at, length - at, bounded, failure);
+      if (failure) return failure.kind == IoFailure::closed ? malformed("it ends within its body") : failure;
+      at += got;
+    }
+    if (in_begin == in_end) in_begin = in_end = 0;
+    return {};
+  }
+
+  IoFailure read_chunked(bool bounded, std::size_t limit, std::string& body) {
+    for (;;) {
+      std::string_view line;
+      if (auto failed = read_line(bounded, line)) return failed;
+      std::size_t size = 0;
+      if (!parse_size(trim_blanks(line.substr(0, line.find(';'))), size, 16)) return malformed("a chunk size");
+      if (size == 0) break;
+      if (size > limit - body.size()) return IoFailure{IoFailure::body_too_large};
+      while (unread().size() < size + 2) {
+        if (auto failed = fill(bounded)) return failed.kind == IoFailure::closed ? malformed("it ends within a chunk") : failed;
+      }
+      body.append(in.data() + in_begin, size);
+      if (unread().substr(size, 2) != "\r\n") return malformed("a chunk's end");
+      in_begin += size + 2;
+    }
+    // Trailers (ignored) up to the empty line.
+    for (;;) {
+      std::string_view line;
+      if (auto failed = read_line(bounded, line)) return failed;
+      if (line.empty()) break;
+    }
+    if (in_begin == in_end) in_begin = in_end = 0;
+    return {};
+  }
+
+  // The head of a request: its request line and Host, the invocation id when the API gave one,
+  // then `fields` (already "Name: value\r\n" lines) and the body's length when it has one.
+  void start_request(std::string_view method, std::string_view target_prefix, std::string_view request_id,
+                     std::string_view target_suffix, const InvocationContext* context) {
+    request_head.clear();
+    request_head.append(method).append(" ").append(target_prefix).append(request_id).append(target_suffix);
+    request_head.append(" HTTP/1.1\r\nHost: ").append(authority).append("\r\n");
+    if (context != nullptr && !context->invocation_id.empty())
+      field(protocol::kInvocationId, context->invocation_id);
+  }
+  void field(std::string_view name, std::string_view value) { request_head.append(name).append(": ").append(value).append("\r\n"); }
+  void end_request(std::size_t content_length) {
+    char digits[24];
+    const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, content_length);
+    request_head.append("Content-Length: ").append(digits, static_cast<std::size_t>(end - digits)).append("\r\n\r\n");
+  }
 
   // What a failed exchange reports; a POST's wait that timed out says so.
-  Error io_error(const std::string& what, const boost::system::error_code& ec) const {
-    if (ec == beast::error::timeout)
+  Error io_error(const std::string& what, const IoFailure& failure) const {
+    if (failure.kind == IoFailure::not_connected && connect_failure) return *connect_failure;
+    if (failure.kind == IoFailure::timeout)
       return Error{"Runtime.Timeout", what + ": the Runtime API made no progress for " + std::to_string(post_timeout.count()) + " ms", 504};
-    return transport_error(what, ec);
+    return transport_error(what, failure.message());
   }
 
-  // Sends `request` and reads the answer with a parser prepared by `limit`. A request is sent
-  // again (once, on a new connection) only when the server cannot have acted on it: a GET on a
-  // kept-alive connection that the server had closed while idle (it fails before any answer
-  // byte), a POST none of whose bytes left. A POST that may have been read is never sent again:
-  // the API may have taken it, and an invocation must not be answered twice. So a POST checks
-  // its kept-alive connection before it starts instead.
-  template <class Request, class OnAnswer>
-  auto round_trip(Request& request, std::size_t limit, OnAnswer&& on_answer) -> decltype(on_answer(std::declval<http::response_parser<http::string_body>&>(), boost::system::error_code{})) {
-    const bool post = request.method() != http::verb::get;
+  // Sends `head` and `body` and reads the answer (its body into `answer_into`, at most `limit`
+  // bytes). A request is sent again (once, on a new connection) only when the server cannot have
+  // acted on it: a GET on a kept-alive connection that the server had closed while idle (it fails
+  // before any answer byte), a POST none of whose bytes left. A POST that may have been read is
+  // never sent again: the API may have taken it, and an invocation must not be answered twice.
+  // So a POST checks its kept-alive connection before it starts instead.
+  IoFailure round_trip(bool post, std::string_view head, std::string_view body, std::size_t limit, std::string& answer_into) {
     for (int attempt = 0;; ++attempt) {
       if (post && socket.is_open() && stale()) close();
       const bool fresh_connection = !socket.is_open();
       if (fresh_connection) {
-        if (auto connected = connect(); !connected) return connected.error();
+        if (auto connected = connect(); !connected) {
+          connect_failure = std::move(connected).error();
+          return IoFailure{IoFailure::not_connected};
+        }
       }
-      auto stream = stream_for(post);
-      boost::system::error_code ec;
-      http::write(stream, request, ec);
-      http::response_parser<http::string_body> parser;
-      parser.header_limit(kMaxHeaderBytes);
-      parser.body_limit(limit);
-      if (!ec) http::read(stream, buffer, parser, ec);
+      written = 0;
+      answer.got_some = false;
+      IoFailure failure = send(head, body, post);
+      if (!failure) failure = read_header(post);
+      if (!failure) failure = read_body(post, limit, answer_into);
       idle_since = std::chrono::steady_clock::now();
-      const bool unread = !post || stream.written() == 0;
-      if (ec && unread && !fresh_connection && attempt == 0 && !parser.got_some() && ec != http::error::body_limit) {
+      const bool unread_request = !post || written == 0;
+      if (failure && failure.kind != IoFailure::not_connected && unread_request && !fresh_connection && attempt == 0 && !answer.got_some && failure.kind != IoFailure::body_too_large) {
         close();
         continue;
       }
-      return on_answer(parser, ec);
+      return failure;
     }
   }
 
-  // POST of an error report (/error or /init/error): the JSON body plus its type in a header.
-  Result<void> post_report(std::string target, const InvocationContext* context, const ErrorReport& report,
-                           std::string_view what) {
-    http::request<http::string_body> request{http::verb::post, std::move(target), 11};
-    prepare(request, context);
-    request.set(http::field::content_type, "application/json");
-    request.set(beast::string_view(protocol::kErrorType.data(), protocol::kErrorType.size()), report.type);
-    request.body() = report.to_json();
-    request.prepare_payload();
-    auto answer = exchange(request, what);
-    if (!answer) return std::move(answer).error();
-    return accepted(*answer, what);
+  // One exchange whose answer must come back whole: on a failure the connection is dropped.
+  // The answer's body is in answer_body.
+  Result<void> exchange(bool post, std::string_view body, std::string_view what) {
+    if (auto failure = round_trip(post, request_head, body, kMaxApiAnswerBytes, answer_body)) {
+      close();
+      return io_error(std::string(what) + " failed", failure);
+    }
+    if (!answer.keep_alive) close();
+    return ok();
   }
 
-  template <class Request>
-  Result<http::response<http::string_body>> exchange(Request& request, std::string_view what) {
-    return round_trip(request, kMaxApiAnswerBytes,
-                      [&](http::response_parser<http::string_body>& parser,
-                          boost::system::error_code ec) -> Result<http::response<http::string_body>> {
-                        if (ec) {
-                          close();
-                          return io_error(std::string(what) + " failed", ec);
-                        }
-                        if (!parser.keep_alive()) close();
-                        return parser.release();
-                      });
+  // POST of an error report (/error or /init/error): the JSON body plus its type in a header.
+  Result<void> post_report(const InvocationContext* context, const ErrorReport& report, std::string_view what) {
+    if (context != nullptr) start_request("POST", protocol::kInvocationPrefix, context->request_id, "/error", context);
+    else start_request("POST", protocol::kInitErrorPath, "", "", nullptr);
+    field("Content-Type", "application/json");
+    field(protocol::kErrorType, report.type);
+    const std::string body = report.to_json();
+    end_request(body.size());
+    if (auto sent = exchange(true, body, what); !sent) return sent;
+    return accepted(answer, answer_body, what);
   }
 };
 
@@ -365,65 +530,54 @@ void Client::interrupt() {
   if (impl_->socket.is_open()) ::shutdown(impl_->socket.native_handle(), SHUT_RDWR);
 }
 
+Result<void> Client::next(Next& next) {
+  auto& impl = *impl_;
+  next.rejected.reset();
+  const auto failure = impl.round_trip(false, impl.next_request, {}, impl.max_event_bytes, next.invocation.payload);
+  const bool too_large = failure.kind == IoFailure::body_too_large && impl.answer.header_done;
+  if (failure && !too_large) {
+    impl.close();
+    return impl.io_error("GET /next failed", failure);
+  }
+  if (impl.answer.status != 200) {
+    impl.close();
+    return Error{"Runtime.ApiError", "GET /next answered HTTP " + std::to_string(impl.answer.status), static_cast<int>(impl.answer.status)};
+  }
+  const Answer& answer = impl.answer;
+  const protocol::HeaderLookup header = [&answer](std::string_view name) { return answer.find(name); };
+  if (auto read = protocol::read_invocation_headers(header, next.invocation.context); !read) next.rejected = std::move(read).error();
+  if (too_large) {
+    // The rest of the event is still on the wire: this connection is done for.
+    impl.close();
+    next.invocation.payload.clear();
+    next.rejected = Error{"Runtime.EventTooLarge",
+                          "the event is larger than the " + std::to_string(impl.max_event_bytes) + " bytes this function accepts", 413};
+    return ok();
+  }
+  if (!answer.keep_alive) impl.close();
+  return ok();
+}
+
 Result<Client::Next> Client::next() {
-  http::request<http::empty_body> request{http::verb::get, std::string(protocol::kNextPath), 11};
-  impl_->prepare(request, nullptr);
-  return impl_->round_trip(
-      request, impl_->max_event_bytes,
-      [&](http::response_parser<http::string_body>& parser, boost::system::error_code ec) -> Result<Next> {
-        const bool too_large = ec == http::error::body_limit && parser.is_header_done();
-        if (ec && !too_large) {
-          impl_->close();
-          return transport_error("GET /next failed", ec);
-        }
-        const auto& answer = parser.get();
-        if (answer.result_int() != 200) {
-          impl_->close();
-          return Error{"Runtime.ApiError", "GET /next answered HTTP " + std::to_string(answer.result_int()),
-                       static_cast<int>(answer.result_int())};
-        }
-        Next next;
-        auto header = [&answer](std::string_view name) -> std::optional<std::string_view> {
-          auto it = answer.find(beast::string_view(name.data(), name.size()));
-          if (it == answer.end()) return std::nullopt;
-          return view(it->value());
-        };
-        auto context = protocol::parse_invocation_headers(header, &next.invocation.context);
-        if (!context) next.rejected = std::move(context).error();
-        if (too_large) {
-          // The rest of the event is still on the wire: this connection is done for.
-          impl_->close();
-          next.rejected = Error{"Runtime.EventTooLarge",
-                                "the event is larger than the " + std::to_string(impl_->max_event_bytes) +
-                                    " bytes this function accepts",
-                                413};
-          return next;
-        }
-        if (!parser.keep_alive()) impl_->close();
-        next.invocation.payload = std::move(parser.get().body());
-        return next;
-      });
+  Next next;
+  if (auto read = this->next(next); !read) return std::move(read).error();
+  return next;
 }
 
 Result<void> Client::post_response(const InvocationContext& context, const Response& response) {
-  http::request<http::string_body> request{http::verb::post, protocol::invocation_path(context.request_id, "response"), 11};
-  impl_->prepare(request, &context);
-  const auto media_type = response.media_type();
-  request.set(http::field::content_type, beast::string_view(media_type.data(), media_type.size()));
-  request.body() = response.body;
-  request.prepare_payload();
-  auto answer = impl_->exchange(request, "POST /response");
-  if (!answer) return std::move(answer).error();
-  return accepted(*answer, "the response");
+  auto& impl = *impl_;
+  impl.start_request("POST", protocol::kInvocationPrefix, context.request_id, "/response", &context);
+  impl.field("Content-Type", response.media_type());
+  impl.end_request(response.body.size());
+  if (auto sent = impl.exchange(true, response.body, "POST /response"); !sent) return sent;
+  return accepted(impl.answer, impl.answer_body, "the response");
 }
 
 Result<void> Client::post_error(const InvocationContext& context, const ErrorReport& report) {
-  return impl_->post_report(protocol::invocation_path(context.request_id, "error"), &context, report, "the error report");
+  return impl_->post_report(&context, report, "the error report");
 }
 
-Result<void> Client::post_init_error(const ErrorReport& report) {
-  return impl_->post_report(std::string(protocol::kInitErrorPath), nullptr, report, "the init error report");
-}
+Result<void> Client::post_init_error(const ErrorReport& report) { return impl_->post_report(nullptr, report, "the init error report"); }
 
 Result<void> Client::Stream::begin(std::string_view content_type) {
   if (begun_) return ok();
@@ -431,17 +585,13 @@ Result<void> Client::Stream::begin(std::string_view content_type) {
   if (impl.stale()) {
     if (auto connected = impl.connect(); !connected) return connected;
   }
-  http::request<http::empty_body> request{http::verb::post, protocol::invocation_path(context_.request_id, "response"), 11};
-  impl.prepare(request, &context_);
-  request.set(http::field::content_type, beast::string_view(content_type.data(), content_type.size()));
-  request.set(beast::string_view(protocol::kResponseMode.data(), protocol::kResponseMode.size()), "streaming");
-  request.set(http::field::trailer, beast::string_view(kErrorTrailers.data(), kErrorTrailers.size()));
-  request.chunked(true);
-  http::request_serializer<http::empty_body> serializer{request};
-  boost::system::error_code ec;
-  auto stream = impl.stream_for(true);
-  http::write_header(stream, serializer, ec);
-  if (ec) return lose(impl.io_error("starting the response stream failed", ec));
+  impl.start_request("POST", protocol::kInvocationPrefix, context_.request_id, "/response", &context_);
+  impl.field("Content-Type", content_type);
+  impl.field(protocol::kResponseMode, "streaming");
+  impl.field("Trailer", kErrorTrailers);
+  impl.request_head.append("Transfer-Encoding: chunked\r\n\r\n");
+  impl.written = 0;
+  if (auto failure = impl.send(impl.request_head, {}, true)) return lose(impl.io_error("starting the response stream failed", failure));
   begun_ = true;
   return ok();
 }
@@ -456,10 +606,13 @@ Result<void> Client::Stream::lose(Error error) {
 Result<void> Client::Stream::write(std::string_view bytes) {
   if (!begun_ || ended_) return Error{"Runtime.StreamClosed", "the response stream is not open", 500};
   if (bytes.empty()) return ok();
-  boost::system::error_code ec;
-  auto stream = client_.impl_->stream_for(true);
-  net::write(stream, http::make_chunk(net::const_buffer(bytes.data(), bytes.size())), ec);
-  if (ec) return lose(client_.impl_->io_error("writing the response stream failed", ec));
+  auto& impl = *client_.impl_;
+  char size[20];
+  const auto [end, ec] = std::to_chars(size, size + sizeof size, bytes.size(), 16);
+  impl.chunk_head.assign(size, end).append("\r\n");
+  std::array<iovec, 3> parts{iovec{impl.chunk_head.data(), impl.chunk_head.size()}, iovec{const_cast<char*>(bytes.data()), bytes.size()},
+                             iovec{const_cast<char*>("\r\n"), 2}};
+  if (auto failure = impl.send_all(parts.data(), 3, true)) return lose(impl.io_error("writing the response stream failed", failure));
   return ok();
 }
 
@@ -474,53 +627,45 @@ Result<void> Client::Stream::end(const ErrorReport* report) {
   }
   ended_ = true;
   auto& impl = *client_.impl_;
-  http::fields trailers;
+  std::string last = "0\r\n";
   if (report != nullptr) {
-    trailers.set(beast::string_view(protocol::kErrorType.data(), protocol::kErrorType.size()), report->type);
-    trailers.set(beast::string_view(protocol::kErrorBody.data(), protocol::kErrorBody.size()),
-                 base64::encode(report->to_json()));
+    last.append(protocol::kErrorType).append(": ").append(report->type).append("\r\n");
+    last.append(protocol::kErrorBody).append(": ").append(base64::encode(report->to_json())).append("\r\n");
   }
-  boost::system::error_code ec;
-  auto stream = impl.stream_for(true);
-  net::write(stream, http::make_chunk_last(trailers), ec);
-  http::response_parser<http::string_body> parser;
-  parser.header_limit(kMaxHeaderBytes);
-  parser.body_limit(kMaxApiAnswerBytes);
-  if (!ec) http::read(stream, impl.buffer, parser, ec);
+  last.append("\r\n");
+  IoFailure failure = impl.send(last, {}, true);
+  if (!failure) failure = impl.read_header(true);
+  if (!failure) failure = impl.read_body(true, kMaxApiAnswerBytes, impl.answer_body);
   impl.idle_since = std::chrono::steady_clock::now();
-  if (ec) return lose(impl.io_error("ending the response stream failed", ec));
-  if (!parser.keep_alive()) impl.close();
-  return accepted(parser.get(), "the streamed response");
+  if (failure) return lose(impl.io_error("ending the response stream failed", failure));
+  if (!impl.answer.keep_alive) impl.close();
+  return accepted(impl.answer, impl.answer_body, "the streamed response");
 }
 
 Result<std::string> Client::register_extension(std::string_view name) {
-  http::request<http::string_body> request{http::verb::post, std::string(protocol::kExtensionRegisterPath), 11};
-  impl_->prepare(request, nullptr);
-  request.set(beast::string_view(protocol::kExtensionName.data(), protocol::kExtensionName.size()),
-              beast::string_view(name.data(), name.size()));
-  request.set(http::field::content_type, "application/json");
-  request.body() = R"({"events":[]})";
-  request.prepare_payload();
-  auto answer = impl_->exchange(request, "extension registration");
-  if (!answer) return std::move(answer).error();
-  if (auto accepted_answer = accepted(*answer, "the extension registration"); !accepted_answer)
+  auto& impl = *impl_;
+  impl.start_request("POST", protocol::kExtensionRegisterPath, "", "", nullptr);
+  impl.field(protocol::kExtensionName, name);
+  impl.field("Content-Type", "application/json");
+  constexpr std::string_view body = R"({"events":[]})";
+  impl.end_request(body.size());
+  if (auto sent = impl.exchange(true, body, "extension registration"); !sent) return std::move(sent).error();
+  if (auto accepted_answer = accepted(impl.answer, impl.answer_body, "the extension registration"); !accepted_answer)
     return std::move(accepted_answer).error();
-  auto id = answer->find(beast::string_view(protocol::kExtensionIdentifier.data(), protocol::kExtensionIdentifier.size()));
-  if (id == answer->end() || id->value().empty())
-    return Error{"Runtime.ApiError", "the extension registration answer has no Lambda-Extension-Identifier", 502};
-  return std::string(view(id->value()));
+  const auto id = impl.answer.find(protocol::kExtensionIdentifier);
+  if (!id || id->empty()) return Error{"Runtime.ApiError", "the extension registration answer has no Lambda-Extension-Identifier", 502};
+  return std::string(*id);
 }
 
 Result<std::string> Client::next_extension_event(std::string_view identifier) {
-  http::request<http::empty_body> request{http::verb::get, std::string(protocol::kExtensionNextPath), 11};
-  impl_->prepare(request, nullptr);
-  request.set(beast::string_view(protocol::kExtensionIdentifier.data(), protocol::kExtensionIdentifier.size()),
-              beast::string_view(identifier.data(), identifier.size()));
-  auto answer = impl_->exchange(request, "GET extension event");
-  if (!answer) return std::move(answer).error();
-  if (auto accepted_answer = accepted(*answer, "the extension event request"); !accepted_answer)
+  auto& impl = *impl_;
+  impl.start_request("GET", protocol::kExtensionNextPath, "", "", nullptr);
+  impl.field(protocol::kExtensionIdentifier, identifier);
+  impl.request_head.append("\r\n");
+  if (auto sent = impl.exchange(false, {}, "GET extension event"); !sent) return std::move(sent).error();
+  if (auto accepted_answer = accepted(impl.answer, impl.answer_body, "the extension event request"); !accepted_answer)
     return std::move(accepted_answer).error();
-  return std::move(answer->body());
+  return impl.answer_body;
 }
 
 }  // namespace lift::runtime::detail

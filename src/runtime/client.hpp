@@ -1,7 +1,7 @@
 #pragma once
 // A blocking client for one connection to the Lambda Runtime API (and the Extensions API).
 // Private to the runtime layer: users see Runtime. Each worker owns one Client and with it
-// one kept-alive TCP connection; Beast stays inside client.cpp.
+// one kept-alive TCP connection.
 
 #include <chrono>
 #include <cstddef>
@@ -35,6 +35,9 @@ class Client {
   // GET /next; blocks for as long as it takes (the process may be frozen in between).
   // Errors are transport failures (code Runtime.TransportError) or a non-200 answer.
   Result<Next> next();
+  // The same into `next`, whose strings keep their capacity from one invocation to the next
+  // (the runtime's loop reads every event into the same one).
+  Result<void> next(Next& next);
 
   // The POSTs below are sent once: after a failure once their bytes may have been read (the
   // connection failed, or the API went silent for the post timeout: Runtime.TransportError,

@@ -47,24 +47,30 @@ bool valid_request_id(std::string_view request_id) {
   return true;
 }
 
-Result<InvocationContext> parse_invocation_headers(const HeaderLookup& header, InvocationContext* partial) {
-  InvocationContext context;
+Result<void> read_invocation_headers(const HeaderLookup& header, InvocationContext& out) {
   std::string problem;
   auto note = [&problem](std::string what) {
     if (!problem.empty()) problem += "; ";
     problem += what;
   };
+  // Each member is assigned, never rebuilt: a context read again keeps its strings' capacity.
+  auto set = [](std::string& member, std::optional<std::string_view> value) {
+    if (value) member.assign(*value);
+    else member.clear();
+  };
 
+  out.request_id.clear();
   if (auto id = header(kRequestId); id && !id->empty()) {
-    if (valid_request_id(*id)) context.request_id = std::string(*id);
+    if (valid_request_id(*id)) out.request_id.assign(*id);
     else note("invalid " + std::string(kRequestId));
   } else {
     note("missing " + std::string(kRequestId));
   }
 
+  out.deadline = {};
   if (auto deadline = header(kDeadlineMs); deadline && !deadline->empty()) {
     if (auto at = parse_deadline(*deadline)) {
-      context.deadline = *at;
+      out.deadline = *at;
     } else {
       note("invalid " + std::string(kDeadlineMs) + " '" + std::string(deadline->substr(0, 40)) + "'");
     }
@@ -72,17 +78,27 @@ Result<InvocationContext> parse_invocation_headers(const HeaderLookup& header, I
     note("missing " + std::string(kDeadlineMs));
   }
 
-  if (auto arn = header(kFunctionArn); arn && !arn->empty()) context.invoked_function_arn = std::string(*arn);
-  else note("missing " + std::string(kFunctionArn));
+  auto arn = header(kFunctionArn);
+  if (arn && arn->empty()) arn.reset();
+  set(out.invoked_function_arn, arn);
+  if (!arn) note("missing " + std::string(kFunctionArn));
 
-  if (auto v = header(kTraceId)) context.trace_id = std::string(*v);
-  if (auto v = header(kClientContext)) context.client_context = std::string(*v);
-  if (auto v = header(kCognitoIdentity)) context.cognito_identity = std::string(*v);
-  if (auto v = header(kTenantId)) context.tenant_id = std::string(*v);
-  if (auto v = header(kInvocationId)) context.invocation_id = std::string(*v);
+  set(out.trace_id, header(kTraceId));
+  set(out.client_context, header(kClientContext));
+  set(out.cognito_identity, header(kCognitoIdentity));
+  set(out.tenant_id, header(kTenantId));
+  set(out.invocation_id, header(kInvocationId));
+  out.cold_start.reset();
 
-  if (partial != nullptr) *partial = context;
   if (!problem.empty()) return Error{"Runtime.MalformedInvocation", "the Runtime API sent an invalid invocation: " + problem, 502};
+  return {};
+}
+
+Result<InvocationContext> parse_invocation_headers(const HeaderLookup& header, InvocationContext* partial) {
+  InvocationContext context;
+  auto read = read_invocation_headers(header, context);
+  if (partial != nullptr) *partial = context;
+  if (!read) return std::move(read).error();
   return context;
 }
 

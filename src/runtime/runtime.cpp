@@ -297,23 +297,25 @@ struct Runtime::Impl {
   int work(const Handle& handle, bool export_trace) {
     detail::Client client(endpoint, options.max_event_bytes, options.post_timeout);
     int failures = 0;
+    // One invocation read after another into the same object: its strings keep their capacity.
+    detail::Client::Next next;
     for (;;) {
       std::call_once(first_next, [this] { first_next_at = std::chrono::steady_clock::now(); });
-      auto next = client.next();
-      if (!next) {
+      auto got = client.next(next);
+      if (!got) {
         if (++failures >= kMaxConsecutiveFailures) {
-          log_line("ERROR", "giving up on the Runtime API", {{"error_type", next.error().code}, {"error", next.error().message}});
+          log_line("ERROR", "giving up on the Runtime API", {{"error_type", got.error().code}, {"error", got.error().message}});
           return 1;
         }
         back_off(failures);
         continue;
       }
-      if (next->rejected) {
-        const auto& context = next->invocation.context;
+      if (next.rejected) {
+        const auto& context = next.invocation.context;
         log_line("ERROR", "rejected an invocation",
-                 {{"request_id", context.request_id}, {"error_type", next->rejected->code}, {"error", next->rejected->message}});
+                 {{"request_id", context.request_id}, {"error_type", next.rejected->code}, {"error", next.rejected->message}});
         if (protocol::valid_request_id(context.request_id)) {
-          if (!settle(client.post_error(context, ErrorReport::from(*next->rejected)), context.request_id) &&
+          if (!settle(client.post_error(context, ErrorReport::from(*next.rejected)), context.request_id) &&
               ++failures >= kMaxConsecutiveFailures) {
             log_line("ERROR", "giving up on the Runtime API: answers get no reply");
             return 1;
@@ -326,9 +328,9 @@ struct Runtime::Impl {
         }
         continue;
       }
-      if (!cold_start_given.exchange(true)) next->invocation.context.cold_start = init_timing();
-      if (export_trace) trace_environment.set(next->invocation.context.trace_id);
-      if (handle(client, next->invocation)) {
+      if (!cold_start_given.exchange(true)) next.invocation.context.cold_start = init_timing();
+      if (export_trace) trace_environment.set(next.invocation.context.trace_id);
+      if (handle(client, next.invocation)) {
         failures = 0;
       } else if (++failures >= kMaxConsecutiveFailures) {
         log_line("ERROR", "giving up on the Runtime API: answers get no reply");

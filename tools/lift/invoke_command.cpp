@@ -52,7 +52,54 @@ struct InvokeOptions {
   int memory_mb = 128;
   int count = 0;        // 0: 1, or --concurrency when that is given
   unsigned concurrency = 1;
+  bool floor = false;  // also measure lift-runtime-floor and print what the function adds over it
 };
+
+// The same invocations of lift-runtime-floor (the least a runtime client does) under the same
+// emulator: what the function's figures are compared with.
+struct FloorRun {
+  std::vector<std::chrono::microseconds> durations;  // sorted
+  std::optional<std::chrono::microseconds> init;
+  long peak_kb = 0;
+};
+
+// lift-runtime-floor beside this executable (the build puts it there).
+std::optional<std::filesystem::path> floor_executable() {
+  std::error_code error;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (error) return std::nullopt;
+  auto floor = self.parent_path() / "lift-runtime-floor";
+  if (!std::filesystem::exists(floor, error)) return std::nullopt;
+  return floor;
+}
+
+Result<FloorRun> run_floor(const std::filesystem::path& floor, const std::string& event, int count, const local::FunctionConfig& like) {
+  local::FunctionConfig config;
+  config.command = {floor.string()};
+  config.function_name = like.function_name;
+  config.timeout = like.timeout;
+  config.memory_mb = like.memory_mb;
+  local::RuntimeEmulator emulator(std::move(config));
+  LIFT_TRY_VOID(emulator.start());
+  FloorRun run;
+  run.durations.reserve(static_cast<std::size_t>(count));
+  for (int i = 0; i < count; ++i) {
+    LIFT_TRY(result, emulator.invoke({.payload = event}));
+    if (!result.ok()) return Error{"Floor", "lift-runtime-floor failed: " + result.payload};
+    run.durations.push_back(result.duration);
+    if (result.init_duration && !run.init) run.init = result.init_duration;
+  }
+  run.peak_kb = proc_status_kb(emulator.function_pid(), "VmHWM:");
+  emulator.stop();
+  std::sort(run.durations.begin(), run.durations.end());
+  return run;
+}
+
+std::string signed_ms(double ms) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%+.3f ms", ms);
+  return text;
+}
 
 std::string read_event(const std::string& source, std::string& problem) {
   if (source == "-") return {std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
@@ -101,6 +148,18 @@ int run_invoke(InvokeOptions options) {
   // --concurrency N alone sends the event N times at once, what a user trying Managed
   // Instances expects; with --count M, M invocations go, N at a time.
   if (options.count == 0) options.count = static_cast<int>(options.concurrency);
+  std::optional<std::filesystem::path> floor;
+  if (options.floor) {
+    if (options.concurrency > 1 || options.count < 2) {
+      std::cerr << "lift invoke: --floor compares one invocation at a time over --count N (at least 2), without --concurrency\n";
+      return kExitUsage;
+    }
+    floor = floor_executable();
+    if (!floor) {
+      std::cerr << "lift invoke: --floor needs lift-runtime-floor beside lift (the build makes it with lift)\n";
+      return kExitUsage;
+    }
+  }
   std::string problem;
   const std::string event = read_event(options.event, problem);
   if (!problem.empty()) {
@@ -147,6 +206,7 @@ int run_invoke(InvokeOptions options) {
     config.environment.emplace_back(assignment.substr(0, equals), assignment.substr(equals + 1));
   }
   config.capture_logs = show_progress;
+  const local::FunctionConfig floor_like = config;
 
   // Ctrl-C, SIGTERM or SIGHUP stop the function and everything it started (its own process
   // group) before lift exits. Blocked here, after the event was read from stdin, and before
@@ -249,6 +309,28 @@ int run_invoke(InvokeOptions options) {
     if (peak_kb > 0) std::cerr << "; max memory used " << peak_kb << " KB";
     std::cerr << '\n';
   }
+  if (floor) {
+    // After the function, the same event as often through the floor: the differences are what
+    // the function itself costs (the emulator's and the machine's share is the floor's too).
+    auto measured = run_floor(*floor, event, options.count, floor_like);
+    if (!measured) {
+      std::cerr << "lift invoke: " << measured.error().message << '\n';
+      return kExitUsage;
+    }
+    std::sort(durations.begin(), durations.end());
+    const auto median = [](const std::vector<std::chrono::microseconds>& sorted) { return sorted[sorted.size() / 2]; };
+    const auto added_us = median(durations) - median(measured->durations);
+    std::cerr << "lift invoke: over the floor (lift-runtime-floor, the same " << options.count << " invocations after it): ";
+    if (init && measured->init)
+      std::cerr << "cold start " << signed_ms(static_cast<double>((*init - *measured->init).count()) / 1000.0) << " ("
+                << milliseconds(*init) << " against " << milliseconds(*measured->init) << "), ";
+    std::cerr << "median invocation " << (added_us.count() >= 0 ? "+" : "") << added_us.count() << " us (" << milliseconds(median(durations))
+              << " against " << milliseconds(median(measured->durations)) << ")";
+    if (peak_kb > 0 && measured->peak_kb > 0)
+      std::cerr << ", max memory used " << (peak_kb - measured->peak_kb >= 0 ? "+" : "") << peak_kb - measured->peak_kb << " KB ("
+                << peak_kb << " against " << measured->peak_kb << " KB)";
+    std::cerr << '\n';
+  }
   print_payload(*last);
   return errors == 0 ? kExitOk : kExitFunctionError;
 }
@@ -271,6 +353,9 @@ void add_invoke_command(CLI::App& app, int& exit_code) {
                      "(AWS_LAMBDA_MAX_CONCURRENCY=N), and send the event N at a time (N times unless --count)")
       ->check(CLI::Range(1u, kMaxConcurrency))
       ->capture_default_str();
+  invoke->add_flag("--floor", options->floor,
+                   "with --count N: then run the same N invocations through lift-runtime-floor (a raw-socket runtime client) "
+                   "and print what the function adds over it: cold start, median invocation, memory");
   invoke->callback([options, &exit_code] { exit_code = run_invoke(*options); });
 }
 

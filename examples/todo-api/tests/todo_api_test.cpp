@@ -64,6 +64,15 @@ class TodoApi : public ::testing::Test {
     todo_api::add_routes(app_, db_, std::move(options));
   }
 
+  // The routes over an existing table (no create, no idempotency).
+  void build_over(const std::string& table) {
+    todo_api::Options options;
+    options.table = table;
+    options.cursor_key = std::string(32, 'c');
+    table_ = table;
+    todo_api::add_routes(app_, db_, std::move(options));
+  }
+
   // One API Gateway HTTP API (v2) event, answered as Lambda would return it.
   Answer call(const std::string& method, const std::string& target, const std::string& body = "",
               std::map<std::string, std::string> headers = {}) {
@@ -451,6 +460,37 @@ TEST_F(TodoApi, AWriteLimitBelowOneIsRefusedAtStartUp) {
     ASSERT_FALSE(limit);
     EXPECT_EQ(limit.error().code, "InvalidConfiguration");
   }
+}
+
+// TODO_SEED's store: the seeded todos are the unauthenticated tenant's first page, newest first.
+TEST_F(TodoApi, SeedingStoresTodosTheListShows) {
+  todo_api::Options options;
+  options.table = "todos_seed_" + lift::uuid().substr(0, 8);
+  ASSERT_TRUE(todo_api::seed(db_, options, 3));
+  build_over(options.table);
+  const auto list = call("GET", "/todos");
+  ASSERT_EQ(list.status, 200);
+  const auto& items = list.body.at("items").as_array();
+  ASSERT_EQ(items.size(), 3U);
+  EXPECT_EQ(items[0].at("title").as_string(), "todo 3");
+  EXPECT_EQ(items[2].at("title").as_string(), "todo 1");
+}
+
+TEST_F(TodoApi, SeedingRefusesABadCountAndARemoteTable) {
+  todo_api::Options options;
+  for (const std::int64_t bad : {0, -1, 10001}) {
+    const auto seeded = todo_api::seed(db_, options, bad);
+    ASSERT_FALSE(seeded);
+    EXPECT_EQ(seeded.error().code, "InvalidConfiguration");
+  }
+  lift::aws::DynamoDbOptions remote;
+  remote.endpoint = "https://dynamodb.eu-west-1.amazonaws.com";
+  remote.region = "eu-west-1";
+  auto client = lift::aws::DynamoDbClient::create(std::move(remote));
+  ASSERT_TRUE(client) << client.error().message;
+  const auto seeded = todo_api::seed(*client, options, 5);
+  ASSERT_FALSE(seeded);
+  EXPECT_EQ(seeded.error().code, "InvalidConfiguration");
 }
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 
 #include "lift/aws/credentials.hpp"
 #include "lift/aws/http_client.hpp"
@@ -48,12 +49,21 @@ inline constexpr std::string_view kConfigError = "Config";
 // for the embedded engine.
 using DynamoDbTransport = std::function<std::pair<int, std::string>(std::string_view operation, std::string_view request_json)>;
 
+// The in-process form of a transport: the request as a JSON object; the answer as one (a 2xx
+// status) or as the error body's text (a JSON string; any other status), the values DynamoDB's
+// text would parse to. It saves writing and reading that text both ways.
+// lift::dynamorm::memory_object_transport() gives one for the embedded engine.
+using DynamoDbObjectTransport = std::function<std::pair<int, boost::json::value>(std::string_view operation, const boost::json::object& request)>;
+
 struct DynamoDbOptions {
   // "http(s)://host[:port]"; empty: LIFT_DYNAMODB_ENDPOINT, else https://dynamodb.<region>.amazonaws.com.
   std::string endpoint{};
   // Set: every call goes to it (no HTTP, no signing) and `endpoint` is only a label; the breaker,
   // the faults and the retries below apply as over HTTP.
   DynamoDbTransport transport{};
+  // Set: preferred over `transport` (which may then be empty), with the same breaker, faults and
+  // retries.
+  DynamoDbObjectTransport object_transport{};
   std::string region{};  // empty: AWS_REGION, AWS_DEFAULT_REGION, the profile, else us-east-1
   RetryPolicy retry{};
   std::shared_ptr<HttpClient> http{};                // null: a client of its own

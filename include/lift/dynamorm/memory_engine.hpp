@@ -36,6 +36,9 @@
 #include <string_view>
 #include <utility>
 
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
 namespace lift::dynamorm {
 
 // What DynamoDB answers on the wire: the HTTP status and the JSON body.
@@ -63,6 +66,10 @@ class MemoryEngine {
   // Answers one operation ("PutItem") with its request body (DynamoDB JSON). Never throws for
   // any input: malformed JSON is a SerializationException, as DynamoDB answers it.
   EngineAnswer handle(std::string_view operation, std::string_view request_json);
+  // The in-process path: the request as a JSON object; the answer as one (a 2xx status) or as
+  // the error body's text (a JSON string; any other status). The same dispatch as handle(), and
+  // the same values handle()'s text would parse to, without writing and reading that text.
+  std::pair<int, boost::json::value> handle(std::string_view operation, const boost::json::object& request);
 
   // Drops every table.
   void clear();
@@ -81,8 +88,16 @@ MemoryEngine& process_engine();
 // takes: (operation, request body) → (HTTP status, answer body).
 using Transport = std::function<std::pair<int, std::string>(std::string_view operation, std::string_view request_json)>;
 
+// Its in-process form, the shape lift::aws::DynamoDbOptions::object_transport takes.
+using ObjectTransport = std::function<std::pair<int, boost::json::value>(std::string_view operation, const boost::json::object& request)>;
+
 // A transport to the process-wide engine.
 Transport memory_transport();
+// The in-process transports (set beside the text one: the client then uses these).
+ObjectTransport memory_object_transport();
+ObjectTransport memory_object_transport(MemoryEngine& engine);
+// memory_object_transport() when LIFT_DYNAMODB_ENDPOINT starts with "memory:", else empty.
+ObjectTransport object_transport_from_environment();
 // A transport to `engine`, which must outlive every client using it.
 Transport memory_transport(MemoryEngine& engine);
 // memory_transport() when LIFT_DYNAMODB_ENDPOINT starts with "memory:", else an empty function

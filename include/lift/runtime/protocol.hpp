@@ -49,6 +49,9 @@ using HeaderLookup = std::function<std::optional<std::string_view>(std::string_v
 // The deadline is milliseconds since the epoch, digits only; one more than kDeadlineHorizon
 // away, however large, is read as that far away.
 Result<InvocationContext> parse_invocation_headers(const HeaderLookup& header, InvocationContext* partial = nullptr);
+// The same into `out`, which holds what could be read either way; its strings are assigned, so
+// a context read again and again (the runtime's loop) allocates nothing once they have grown.
+Result<void> read_invocation_headers(const HeaderLookup& header, InvocationContext& out);
 
 // The JSON prelude of an HTTP-integration streaming response: {"statusCode","headers","cookies"}.
 std::string http_integration_prelude(int status_code, const std::vector<std::pair<std::string, std::string>>& headers,

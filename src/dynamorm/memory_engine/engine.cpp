@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
@@ -1047,6 +1048,39 @@ EngineAnswer MemoryEngine::handle(std::string_view operation, std::string_view r
   return EngineAnswer{200, json::serialize(*answer)};
 }
 
+namespace {
+// What reading the answer's text back would give: JSON text has no unsigned integers, so a
+// count the engine holds as std::size_t reads back as a signed one (what callers then ask for).
+void as_parsed(json::value& value) {
+  switch (value.kind()) {
+    case json::kind::uint64:
+      if (value.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) value = static_cast<std::int64_t>(value.get_uint64());
+      break;
+    case json::kind::object:
+      for (auto& member : value.get_object()) as_parsed(member.value());
+      break;
+    case json::kind::array:
+      for (auto& element : value.get_array()) as_parsed(element);
+      break;
+    default: break;
+  }
+}
+}  // namespace
+
+std::pair<int, json::value> MemoryEngine::handle(std::string_view operation, const json::object& request) {
+  Result<json::object> answer = [&] {
+    std::lock_guard lock(mutex_);
+    return state_->dispatch(operation, request);
+  }();
+  if (!answer) {
+    auto error = error_answer(answer.error());
+    return {error.status, json::string(error.body)};
+  }
+  json::value out(std::move(*answer));
+  as_parsed(out);
+  return {200, std::move(out)};
+}
+
 void MemoryEngine::clear() {
   std::lock_guard lock(mutex_);
   state_->tables.clear();
@@ -1065,6 +1099,17 @@ Transport memory_transport(MemoryEngine& engine) {
 }
 
 Transport memory_transport() { return memory_transport(process_engine()); }
+
+ObjectTransport memory_object_transport(MemoryEngine& engine) {
+  return [&engine](std::string_view operation, const json::object& request) { return engine.handle(operation, request); };
+}
+
+ObjectTransport memory_object_transport() { return memory_object_transport(process_engine()); }
+
+ObjectTransport object_transport_from_environment() {
+  if (env_or("LIFT_DYNAMODB_ENDPOINT", "").starts_with("memory:")) return memory_object_transport();
+  return {};
+}
 
 Transport transport_from_environment() {
   if (env_or("LIFT_DYNAMODB_ENDPOINT", "").starts_with("memory:")) return memory_transport();

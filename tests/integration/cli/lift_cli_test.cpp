@@ -146,6 +146,28 @@ TEST(LiftInvoke, CountReportsLatency) {
   EXPECT_NE(result.out.find("hello, n"), std::string::npos);
 }
 
+// --floor: the same invocations through lift-runtime-floor, and what the function adds over it.
+TEST(LiftInvoke, FloorPrintsWhatTheFunctionAddsOverARawClient) {
+  auto result = run_command({LIFT_CLI, "invoke", LIFT_HELLO, "--count", "30", "--floor"}, hello_event("n"));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto line = result.err.find("over the floor (lift-runtime-floor, the same 30 invocations after it): cold start ");
+  ASSERT_NE(line, std::string::npos) << result.err;
+  const std::string report = result.err.substr(line);
+  EXPECT_NE(report.find("median invocation "), std::string::npos) << report;
+  EXPECT_NE(report.find("max memory used "), std::string::npos) << report;
+  EXPECT_NE(result.out.find("hello, n"), std::string::npos);
+}
+
+TEST(LiftInvoke, FloorNeedsACountAndNoConcurrency) {
+  for (const auto& arguments : {std::vector<std::string>{"--floor"}, std::vector<std::string>{"--floor", "--count", "4", "--concurrency", "2"}}) {
+    std::vector<std::string> command{LIFT_CLI, "invoke", LIFT_HELLO};
+    command.insert(command.end(), arguments.begin(), arguments.end());
+    auto result = run_command(command, hello_event("n"));
+    EXPECT_NE(result.exit_code, 0);
+    EXPECT_NE(result.err.find("--floor compares one invocation at a time"), std::string::npos) << result.err;
+  }
+}
+
 TEST(LiftInvoke, ConcurrencyRunsInvocationsAtOnceAsManagedInstancesDo) {
   // The probe answers once 4 invocations are inside its handler at the same time (it gives up
   // after 5 s), which only 4 workers fed 4 at a time can reach.

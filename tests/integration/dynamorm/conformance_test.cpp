@@ -30,7 +30,8 @@ using namespace std::chrono_literals;
 using lift::aws::DynamoDbClient;
 using lift::aws::DynamoDbOptions;
 
-enum class Backend { engine, dynalite };
+// The embedded engine through its JSON text, the same engine in-process (no text), and dynalite.
+enum class Backend { engine, in_process, dynalite };
 
 // ---- answers, normalised for comparison ----
 
@@ -80,22 +81,31 @@ class CompareBackends : public ::testing::Environment {
  public:
   void TearDown() override {
     std::size_t compared = 0;
-    for (const auto& [name, runs] : transcript()) {
-      const auto engine = runs.find(Backend::engine);
-      const auto dynalite = runs.find(Backend::dynalite);
-      if (engine == runs.end() || dynalite == runs.end()) continue;
-      ++compared;
-      const auto& a = engine->second;
-      const auto& b = dynalite->second;
+    std::size_t compared_in_process = 0;
+    const auto differ = [](const std::string& name, const std::vector<std::string>& a, const std::vector<std::string>& b,
+                           const char* what) {
       for (std::size_t i = 0; i < std::max(a.size(), b.size()); ++i) {
         const std::string x = i < a.size() ? a[i] : "(nothing)";
         const std::string y = i < b.size() ? b[i] : "(nothing)";
         if (x != y) {
-          ADD_FAILURE() << name << ", call " << i + 1 << ": the engine and dynalite differ\n  engine:   " << x << "\n  dynalite: " << y;
+          ADD_FAILURE() << name << ", call " << i + 1 << ": " << what << " differ\n  first:  " << x << "\n  second: " << y;
           break;
         }
       }
+    };
+    for (const auto& [name, runs] : transcript()) {
+      const auto engine = runs.find(Backend::engine);
+      const auto in_process = runs.find(Backend::in_process);
+      const auto dynalite = runs.find(Backend::dynalite);
+      if (engine != runs.end() && in_process != runs.end()) {
+        ++compared_in_process;
+        differ(name, engine->second, in_process->second, "the engine through its JSON text and in-process");
+      }
+      if (engine == runs.end() || dynalite == runs.end()) continue;
+      ++compared;
+      differ(name, engine->second, dynalite->second, "the engine and dynalite");
     }
+    std::printf("[ conformance ] %zu cases compared call for call between the engine's text and in-process paths\n", compared_in_process);
     std::printf("[ conformance ] %zu cases compared call for call between the engine and dynalite\n", compared);
   }
 };
@@ -108,9 +118,10 @@ class Conformance : public ::testing::TestWithParam<Backend> {
   void SetUp() override {
     DynamoDbOptions options;
     options.region = "us-east-1";
-    if (GetParam() == Backend::engine) {
+    if (GetParam() != Backend::dynalite) {
       engine_ = std::make_unique<lift::dynamorm::MemoryEngine>();
       options.transport = lift::dynamorm::memory_transport(*engine_);
+      if (GetParam() == Backend::in_process) options.object_transport = lift::dynamorm::memory_object_transport(*engine_);
     } else {
       if (!dynalite_) dynalite_ = std::make_unique<lift::testing_support::Dynalite>(LIFT_TEST_NODE, LIFT_TEST_SOURCE_DIR);
       if (!dynalite_->available()) LIFT_SKIP_WITHOUT() << "dynalite: " << dynalite_->why_unavailable();
@@ -949,8 +960,10 @@ TEST_P(Conformance, TimeToLive) {
             json::parse(R"j({"TimeToLiveDescription": {"TimeToLiveStatus": "ENABLED", "AttributeName": "expires"}})j"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, Conformance, ::testing::Values(Backend::engine, Backend::dynalite),
-                         [](const ::testing::TestParamInfo<Backend>& info) { return info.param == Backend::engine ? "Engine" : "Dynalite"; });
+INSTANTIATE_TEST_SUITE_P(Backends, Conformance, ::testing::Values(Backend::engine, Backend::in_process, Backend::dynalite),
+                         [](const ::testing::TestParamInfo<Backend>& info) {
+                           return info.param == Backend::engine ? "Engine" : info.param == Backend::in_process ? "EngineInProcess" : "Dynalite";
+                         });
 
 // The client reaches the process-wide engine when LIFT_DYNAMODB_ENDPOINT is memory: and the
 // transport comes from the environment.

@@ -59,6 +59,44 @@ class Engine : public ::testing::Test {
   MemoryEngine engine_{EngineOptions{.clock = [this] { return std::chrono::system_clock::time_point(std::chrono::seconds(now_)); }}};
 };
 
+// The in-process path gives exactly what the text path's answer parses to: values, number kinds
+// (the counts the engine holds unsigned read back signed), and errors as their body text.
+TEST_F(Engine, TheInProcessPathAnswersWhatTheTextParsesTo) {
+  create_table();
+  const auto same = [this](std::string_view operation, const json::object& request) {
+    const auto text = engine_.handle(operation, json::serialize(request));
+    const auto [status, value] = engine_.handle(operation, request);
+    EXPECT_EQ(status, text.status) << operation;
+    if (status == 200) {
+      EXPECT_EQ(json::serialize(value), text.body) << operation;
+      EXPECT_EQ(value, json::parse(text.body)) << operation;
+      return value;
+    }
+    EXPECT_TRUE(value.is_string()) << operation;
+    if (value.is_string()) {
+      EXPECT_EQ(value.get_string(), text.body) << operation;
+    }
+    return value;
+  };
+  for (int i = 1; i <= 3; ++i) {
+    json::object put{{"TableName", "items"},
+                     {"Item", {{"PK", {{"S", "a"}}}, {"SK", {{"N", std::to_string(i)}}}, {"n", {{"N", "1.50"}}}, {"b", {{"BOOL", true}}}}}};
+    (void)engine_.handle("PutItem", put);
+  }
+  const json::object query{{"TableName", "items"},
+                           {"KeyConditionExpression", "PK = :p"},
+                           {"ExpressionAttributeValues", {{":p", {{"S", "a"}}}}},
+                           {"Limit", 2U}};
+  const auto page = same("Query", query);
+  ASSERT_TRUE(page.is_object());
+  EXPECT_TRUE(page.at("Count").is_int64());
+  EXPECT_EQ(page.at("Count").as_int64(), 2);
+  (void)same("Scan", {{"TableName", "items"}, {"Select", "COUNT"}});
+  (void)same("GetItem", {{"TableName", "missing"}, {"Key", {{"PK", {{"S", "a"}}}, {"SK", {{"N", "1"}}}}}});
+  (void)same("PutItem", {{"TableName", "items"}, {"Item", {{"PK", {{"S", "a"}}}}}});
+  (void)same("NoSuchOperation", {});
+}
+
 TEST_F(Engine, TransportAndWireErrors) {
   auto unknown = call("Frobnicate", "{}");
   EXPECT_EQ(unknown.status, 400);

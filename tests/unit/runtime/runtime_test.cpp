@@ -279,6 +279,31 @@ TEST(Runtime, SurvivesBrokenAnswers) {
   ASSERT_EQ(api.requests_to("/response").size(), 1u);
 }
 
+// The client reads the API's answers itself: any case of field names, no reason phrase, a
+// chunked body (with a chunk extension and a trailer), and a Connection: close it honours. Each
+// event is read into the same context, which must not keep a header of the one before.
+TEST(Runtime, ReadsEveryFramingOfTheApiAnswersIntoAFreshContext) {
+  ScriptedAnswer chunked;
+  chunked.raw =
+      "HTTP/1.1 200\r\nlambda-runtime-aws-request-id: chunked\r\nLAMBDA-RUNTIME-DEADLINE-MS: 4102444800000\r\n"
+      "Lambda-Runtime-Invoked-Function-Arn:arn:aws:lambda:us-east-1:123456789012:function:test\r\n"
+      "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+      "5;part=one\r\n{\"a\":\r\n2\r\n1}\r\n0\r\nX-Trailer: ignored\r\n\r\n";
+  FakeRuntimeApi api({invocation("traced", "{\"first\":true}", {{"Lambda-Runtime-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793"},
+                                                                  {"Lambda-Runtime-Client-Context", "{\"client\":1}"}}),
+                      chunked, invocation("last", "{}")});
+  std::vector<std::string> seen;
+  (void)run(
+      [&](const Invocation& in) -> lift::Result<Response> {
+        seen.push_back(in.context.request_id + " " + in.payload + " [" + in.context.trace_id + "][" + in.context.client_context + "]");
+        return Response{"{}"};
+      },
+      options_for(api));
+  EXPECT_EQ(seen, (std::vector<std::string>{"traced {\"first\":true} [Root=1-5759e988-bd862e3fe1be46a994272793][{\"client\":1}]",
+                                            "chunked {\"a\":1} [][]", "last {} [][]"}));
+  EXPECT_EQ(api.requests_to("/response").size(), 3u);
+}
+
 TEST(Runtime, GivesUpAfterFiveBrokenAnswersInARow) {
   ScriptedAnswer garbage;
   garbage.raw = "garbage\r\n\r\n";
