@@ -64,6 +64,14 @@ models:
         projection: { type: "KEYS_ONLY" }
 )";
 
+// A document nested `depth` maps deep in block style, two spaces a level.
+std::string deep_blocks(int depth) {
+  std::string text;
+  for (int i = 0; i < depth; ++i) text += std::string(static_cast<std::size_t>(i) * 2, ' ') + "k:\n";
+  text += std::string(static_cast<std::size_t>(depth) * 2, ' ') + "v\n";
+  return text;
+}
+
 std::string replaced(std::string_view from, std::string_view to) {
   std::string text = kGood;
   const auto at = text.find(from);
@@ -180,7 +188,7 @@ TEST(Dms, EveryMistakeIsATypedErrorNamingThePlace) {
       {"duplicate index", replaced(R"(name: "by-price")", R"(name: "by-category")"), "index \"by-category\" is declared twice"},
       {"no models", "dms_version: \"0.1\"\nmodels: []\n", "models: required: a non-empty list"},
       {"table name too short", replaced(R"(table: { name: "items" })", R"(table: { name: "it" })"), "shorter than 3 characters"},
-      {"anchor", replaced(R"(table: { name: "items" })", R"(table: &t { name: "items" })"), "good.yml:5: anchors are not allowed"},
+      {"anchor", replaced(R"(table: { name: "items" })", R"(table: &t { name: "items" })"), "good.yml:5:12: anchors are not allowed"},
       {"tag", replaced(R"(name: "Item")", R"(name: !!str Item)"), "tags are not allowed"},
       {"merge key", replaced(R"(table: { name: "items" })", "table: { <<: { name: \"items\" } }"), "merge keys are not allowed"},
       {"duplicate key", replaced(R"(table: { name: "items" })", R"(table: { name: "items", name: "other" })"), "duplicate key \"name\""},
@@ -188,7 +196,10 @@ TEST(Dms, EveryMistakeIsATypedErrorNamingThePlace) {
       {"empty", "", "empty document"},
       {"two documents", std::string(kGood) + "---\n" + kGood, "more than one YAML document"},
       {"not a map", "- 1\n- 2\n", "expected a map"},
-      {"deep", "dms_version: " + std::string(100, '[') + std::string(100, ']') + "\n", "nesting deeper than 64 levels"},
+      {"deep", "dms_version: " + std::string(100, '[') + std::string(100, ']') + "\n", "good.yml:1:77: nesting deeper than 64 levels"},
+      // Deeper than yaml-cpp's own guard (500), which said "bad file".
+      {"deeper", "dms_version: " + std::string(600, '[') + std::string(600, ']') + "\n", "good.yml:1:77: nesting deeper than 64 levels"},
+      {"deep blocks", deep_blocks(80), "good.yml:65:129: nesting deeper than 64 levels"},
   };
   for (const auto& c : cases) {
     auto doc = dms::parse(c.text, "good.yml");
@@ -204,6 +215,48 @@ TEST(Dms, AliasesAreRefused) {
   const auto doc = dms::parse("a: &x 1\nb: *x\n", "alias.yml");
   ASSERT_FALSE(doc);
   EXPECT_NE(doc.error().message.find("not allowed"), std::string::npos) << doc.error().message;
+}
+
+// JSON spells a character beyond the BMP as a UTF-16 surrogate pair; YAML reads it in its
+// JSON-compatible subset too.
+TEST(Dms, YamlReadsSurrogatePairEscapesAsJsonDoes) {
+  auto v = dms::yaml_to_json(R"({"a":"\ud83d\ude00", "b": ["x\uD83D\uDE00y", "\u00e9\ud834\udd1e"], "c": {"d" : "\ud83d\ude00\ud83d\ude00"}})");
+  ASSERT_TRUE(v) << v.error().message;
+  EXPECT_EQ(v->at("a"), json::value("\xF0\x9F\x98\x80"));
+  EXPECT_EQ(v->at("b").at(0), json::value("x\xF0\x9F\x98\x80y"));
+  EXPECT_EQ(v->at("b").at(1), json::value("\xC3\xA9\xF0\x9D\x84\x9E"));
+  EXPECT_EQ(v->at("c").at("d"), json::value("\xF0\x9F\x98\x80\xF0\x9F\x98\x80"));
+
+  // Block style, and a whole DMS document with one in a tag.
+  auto block = dms::yaml_to_json("a:\n  - \"\\ud83d\\ude00\"  # comment \"\\ud83d\n  - b: \"\\ud83d\\ude00\"\n");
+  ASSERT_TRUE(block) << block.error().message;
+  EXPECT_EQ(block->at("a").at(1).at("b"), json::value("\xF0\x9F\x98\x80"));
+  auto doc = dms::parse(replaced(R"("title", type: "S",)", R"("title", type: "S", tags: { "label": "\ud83d\ude00" },)"), "good.yml");
+  ASSERT_TRUE(doc) << doc.error().message;
+
+  // Backslashes outside double quotes are literal and stay as written.
+  auto literal = dms::yaml_to_json("p: a\\ud83d\\ude00\nq: '\\ud83d\\ude00'\nr: |\n  \"\\ud83d\\ude00\"\ns: x # \"\\ud83d\\ude00\"\n");
+  ASSERT_TRUE(literal) << literal.error().message;
+  EXPECT_EQ(literal->at("p"), json::value("a\\ud83d\\ude00"));
+  EXPECT_EQ(literal->at("q"), json::value("\\ud83d\\ude00"));
+  EXPECT_EQ(literal->at("r"), json::value("\"\\ud83d\\ude00\"\n"));
+  EXPECT_EQ(literal->at("s"), json::value("x"));
+}
+
+TEST(Dms, YamlRefusesALoneOrReversedSurrogateSayingWhere) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"a": "\ud83d"})", "a high UTF-16 surrogate not followed by a low one"},
+      {R"({"a": "\ud83dx"})", "\\ud83d is a high UTF-16 surrogate"},
+      {R"({"a": "\ude00"})", "\\ude00 is a low UTF-16 surrogate not preceded by a high one"},
+      {R"({"a": "\ude00\ud83d"})", "a low UTF-16 surrogate"},
+      {"a: 1\nb: \"\\ud83d\\u0041\"\n", "bad.yml:2:"},
+  };
+  for (const auto& [text, expected] : cases) {
+    auto v = dms::yaml_to_json(text, "bad.yml");
+    ASSERT_FALSE(v) << text;
+    EXPECT_EQ(v.error().code, dms::kInvalidModel) << text;
+    EXPECT_NE(v.error().message.find(expected), std::string::npos) << text << ": " << v.error().message;
+  }
 }
 
 TEST(Dms, YamlScalarsAreTypedByTheCoreSchemaOnlyWhenPlain) {
