@@ -14,6 +14,7 @@
 #include "lift/dynamorm/contract.hpp"
 #include "lift/dynamorm/dms.hpp"
 #include "lift/dynamorm/memory_engine.hpp"
+#include "lift/dynamorm/table.hpp"
 #include "support/requirements.hpp"
 
 namespace {
@@ -348,12 +349,42 @@ TEST_F(Values, WrongValuesNameTheAttribute) {
   }
 }
 
-TEST(Dms, EncryptedAttributesFailClosed) {
+// A DMS document's encrypted attributes load; a table of the model seals them with a key
+// provider and fails closed without one.
+TEST(Dms, EncryptedAttributesLoadAndFailClosedWithoutAKeyProvider) {
   auto doc = dms::parse(replaced(R"({ attribute: "title", type: "S",)", R"({ attribute: "title", type: "S", encryption: { kms: "k" },)"));
   ASSERT_TRUE(doc) << doc.error().message;
-  auto i = dms::item_from_json(doc->models[0], json::parse(R"({"PK":"a","SK":1,"title":"secret"})").as_object());
-  ASSERT_FALSE(i);
-  EXPECT_EQ(i.error().code, dms::kEncryptionNotConfigured);
+  const auto& model = doc->models[0];
+  ASSERT_TRUE(model.attribute("title")->encrypted);
+  EXPECT_TRUE(model.schema.encrypted("title"));
+  auto i = dms::item_from_json(model, json::parse(R"({"PK":"a","SK":1,"title":"secret","category":"c"})").as_object());
+  ASSERT_TRUE(i) << i.error().message;
+
+  MemoryEngine engine;
+  lift::aws::DynamoDbOptions options;
+  options.region = "us-east-1";
+  options.transport = memory_transport(engine);
+  auto client = lift::aws::DynamoDbClient::create(std::move(options));
+  ASSERT_TRUE(client) << client.error().message;
+  detail::TableCore core(*client, std::make_shared<const ModelSchema>(model.schema));
+  ASSERT_TRUE(core.create_table(true));
+  const auto refused = core.put(*i, {});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, dms::kEncryptionNotConfigured);
+  EXPECT_EQ(contract::error_name(refused.error()), "ErrEncryptionNotConfigured");
+
+  core.set_key_provider(LocalKeyProvider::create(std::string(32, 'k')).value());
+  ASSERT_TRUE(core.put(*i, {}));
+  auto got = core.get(Key("a", 1), true);
+  ASSERT_TRUE(got) << got.error().message;
+  EXPECT_EQ(got->at("title"), AttributeValue::string("secret"));
+  auto filtered = core.scan({.filter = attr("title") == "secret"});
+  ASSERT_FALSE(filtered);
+  EXPECT_EQ(contract::error_name(filtered.error()), "ErrEncryptedFieldNotQueryable");
+  EXPECT_EQ(contract::error_name(Error{std::string(kInvalidEncryptedEnvelope), "x", 500}), "ErrInvalidEncryptedEnvelope");
+
+  // Code generation marks the member.
+  EXPECT_NE(dms::generate_header(*doc).find(".encrypted("), std::string::npos);
 }
 
 TEST(Dms, GeneratesAHeaderWithTheModelApi) {
