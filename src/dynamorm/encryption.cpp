@@ -92,8 +92,10 @@ std::optional<SecretBytes> open(std::string_view key, std::string_view nonce, st
       EVP_DecryptUpdate(c.get(), o, &n, bytes(sealed), static_cast<int>(length)) != 1 ||
       EVP_CIPHER_CTX_ctrl(c.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(kTagBytes), tag.data()) != 1)
     throw std::runtime_error("OpenSSL's AES-256-GCM failed");
+  // The tag is checked last: what was decrypted before it is wiped when it does not match.
+  const bool authentic = EVP_DecryptFinal_ex(c.get(), o + n, &n) == 1;
   SecretBytes plain(std::move(out));
-  if (EVP_DecryptFinal_ex(c.get(), o + n, &n) != 1) return std::nullopt;
+  if (!authentic) return std::nullopt;
   return plain;
 }
 

@@ -3,7 +3,9 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <mutex>
@@ -23,6 +25,7 @@ namespace {
 
 constexpr std::string_view kWhat = "IP allow-list";
 constexpr std::string_view kUnavailable = "IpAllowListUnavailable";
+constexpr std::chrono::seconds kQuietAfterFailure{30};
 
 // An address as 16 bytes, IPv4 as IPv4-mapped IPv6 (::ffff:a.b.c.d), so that both spellings of
 // an IPv4 client meet the same ranges. The bits an IPv4 address adds to a prefix: 96.
@@ -108,27 +111,35 @@ class AllowList {
 
   // The parameter's ranges now (the cache fetches again when its TTL has run out).
   Result<std::shared_ptr<const std::vector<IpRange>>> dynamic_ranges(bool at_start) {
+    const auto now = std::chrono::steady_clock::now();
+    {
+      // After a failed fetch the last good list answers for a while: an outage of SSM must not
+      // make every request wait for its own failed fetch.
+      std::lock_guard lock(mutex_);
+      if (last_good_ && now < quiet_until_) return last_good_;
+    }
     auto text = parameters_->parameter(parameter_);
     std::unique_lock lock(mutex_);
     if (!text) {
-      if (last_good_) return last_good_;  // the cache could not refresh: keep what was known
-      return std::move(text).error();
+      if (!last_good_) return std::move(text).error();
+      log_line("the IP allow-list parameter cannot be read; the last good list is kept", parameter_, text.error().message);
+      quiet_until_ = now + kQuietAfterFailure;
+      return last_good_;
     }
-    if (last_good_ && *text == last_text_) return last_good_;
+    if (last_good_ && (*text == last_text_ || *text == rejected_text_)) return last_good_;
     lock.unlock();
     auto parsed = parse_ranges(split_ranges(*text), "parameter " + parameter_);
-    if (!parsed) {
-      if (at_start) return std::move(parsed).error();
-      log_line("the IP allow-list parameter holds ranges that do not parse; the last good list is kept", parameter_, parsed.error().message);
-      lock.lock();
-      if (last_good_) return last_good_;
-      return errors::unavailable("the IP allow-list is unavailable");
-    }
-    auto ranges = std::make_shared<const std::vector<IpRange>>(std::move(*parsed));
     lock.lock();
+    if (!parsed) {
+      if (at_start || !last_good_) return std::move(parsed).error();
+      // Logged once per bad value, not once per request.
+      log_line("the IP allow-list parameter holds ranges that do not parse; the last good list is kept", parameter_, parsed.error().message);
+      rejected_text_ = std::move(*text);
+      return last_good_;
+    }
     last_text_ = std::move(*text);
-    last_good_ = ranges;
-    return ranges;
+    last_good_ = std::make_shared<const std::vector<IpRange>>(std::move(*parsed));
+    return last_good_;
   }
 
   Result<bool> allows(std::string_view address) {
@@ -136,10 +147,7 @@ class AllowList {
       if (ip_in_range(address, r)) return true;
     if (parameter_.empty()) return false;
     auto ranges = dynamic_ranges(false);
-    if (!ranges) {
-      log_line("the IP allow-list parameter cannot be read; requests are refused", parameter_, ranges.error().message);
-      return Error{std::string(kUnavailable), "the IP allow-list is unavailable", 503};
-    }
+    if (!ranges) return Error{std::string(kUnavailable), "the IP allow-list is unavailable", 503};  // fails closed
     for (const auto& r : **ranges)
       if (ip_in_range(address, r)) return true;
     return false;
@@ -152,8 +160,10 @@ class AllowList {
   const std::string parameter_;
   const std::shared_ptr<security::SecretsProvider> parameters_;
   std::mutex mutex_;
-  std::string last_text_;
+  std::string last_text_;      // the value last_good_ was read from
+  std::string rejected_text_;  // the last value that did not parse
   std::shared_ptr<const std::vector<IpRange>> last_good_;
+  std::chrono::steady_clock::time_point quiet_until_{};
 };
 
 }  // namespace

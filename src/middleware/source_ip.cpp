@@ -7,20 +7,13 @@
 
 namespace lift::mw {
 
-namespace {
-
-// requestContext.identity.<name> of a REST or WebSocket event, else empty.
-std::string identity_field(const Context& ctx, std::string_view name) {
+std::string request_identity_field(const Context& ctx, std::string_view name) {
   const auto* event = ctx.event().if_object();
   const auto* context = event != nullptr ? event->if_contains("requestContext") : nullptr;
   const auto* identity = context != nullptr && context->is_object() ? context->as_object().if_contains("identity") : nullptr;
   const auto* value = identity != nullptr && identity->is_object() ? identity->as_object().if_contains(name) : nullptr;
   return value != nullptr && value->is_string() ? std::string(value->get_string()) : std::string();
 }
-
-}  // namespace
-
-std::string request_identity_field(const Context& ctx, std::string_view name) { return identity_field(ctx, name); }
 
 std::string trusted_source_ip(const Context& ctx) {
   const auto& request = ctx.request();
@@ -32,7 +25,7 @@ std::string trusted_source_ip(const Context& ctx) {
       return request.source_ip;
     case http::Source::api_gateway_rest:
     case http::Source::websocket:
-      return identity_field(ctx, "sourceIp");  // request.source_ip may have come from X-Forwarded-For
+      return request_identity_field(ctx, "sourceIp");  // request.source_ip may have come from X-Forwarded-For
     case http::Source::alb: {
       // The balancer appends the address it saw: the last one. Earlier ones are the client's to write.
       const auto forwarded = request.headers.get("x-forwarded-for");

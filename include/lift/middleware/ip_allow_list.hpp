@@ -14,9 +14,10 @@
 // meant) or a prefix too long for its family is an InvalidConfiguration error at start-up naming
 // every bad range; so is an empty list. An SSM parameter is read once at start-up (its ranges
 // checked the same way), so a function never starts without a good list. Later, a value that
-// does not parse, or SSM out of reach once the cache's TTL has run out, is logged and the last
-// good list is kept (an outage of SSM does not lock every client out; a removed range stops
-// being allowed at the first good read after the TTL). An IPv4 client matches IPv4 ranges whether
+// does not parse (logged once per value), or SSM out of reach once the cache's TTL has run out
+// (logged, then not asked again for 30 s so that requests do not each wait for a failed fetch),
+// keeps the last good list: an outage of SSM does not lock every client out, and a removed range
+// stops being allowed at the first good read after the TTL. An IPv4 client matches IPv4 ranges whether
 // it arrives as "192.0.2.1" or IPv4-mapped ("::ffff:192.0.2.1"), and the other way round.
 //
 // The client address (trusted_source_ip, lift/middleware/source_ip.hpp) comes from the event's

@@ -229,7 +229,11 @@ TEST_F(FromParameter, AMalformedValueOrAnOutageKeepsTheLastGoodList) {
   fail_ = true;
   now_ += std::chrono::seconds(61);
   EXPECT_EQ(status(app, event("203.0.113.5")), 200);  // still the last good list
+  // After a failed fetch, requests do not each wait for another one.
+  const int fetched = fetches_.load();
   EXPECT_EQ(status(app, event("192.0.2.5")), 403);
+  EXPECT_EQ(status(app, event("203.0.113.5")), 200);
+  EXPECT_EQ(fetches_.load(), fetched);
 
   // At start-up: a malformed or unreadable parameter is a configuration error.
   fail_ = false;
