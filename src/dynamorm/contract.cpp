@@ -361,7 +361,9 @@ std::string error_name(const Error& error) {
   if (error.code == kConditionFailed) return "ErrConditionFailed";
   if (error.code == kItemNotFound) return "ErrItemNotFound";
   if (error.code == dms::kInvalidModel) return "ErrInvalidModel";
-  if (error.code == dms::kEncryptionNotConfigured) return "ErrEncryptionNotConfigured";
+  if (error.code == kEncryptionNotConfigured) return "ErrEncryptionNotConfigured";
+  if (error.code == kEncryptedFieldNotQueryable) return "ErrEncryptedFieldNotQueryable";
+  if (error.code == kInvalidEncryptedEnvelope) return "ErrInvalidEncryptedEnvelope";
   if (error.code == kValidation && (error.message.starts_with("missing partition key") || error.message.starts_with("missing sort key")))
     return "ErrMissingPrimaryKey";
   if (error.code == kValidation && error.message.starts_with("invalid model")) return "ErrInvalidModel";

@@ -374,7 +374,7 @@ std::optional<Model> read_model(Reader& r, const YamlNode& node, const std::stri
   s.naming = Naming::exact;
   s.initial_version = 0;  // DMS: an empty version is written as 0
   for (const auto& a : m.attributes) {
-    s.fields.push_back(FieldSchema{a.name, a.name, Role::none, key_char(a.type), true});
+    s.fields.push_back(FieldSchema{a.name, a.name, Role::none, key_char(a.type), true, a.encrypted});
     s.codecs.push_back(lift::dynamorm::detail::FieldCodec{a.name, a.omit_empty,
                                                           a.format == Format::unix_seconds ? TimeFormat::epoch_seconds : TimeFormat::rfc3339});
   }
@@ -769,9 +769,6 @@ Result<AttributeMap> item_from_json(const Model& model, const json::object& item
     const std::string name(e.key());
     const auto* a = model.attribute(name);
     if (a == nullptr) return value_error(name, "not an attribute of model " + model.name);
-    if (a->encrypted)
-      return Error{std::string(kEncryptionNotConfigured),
-                   name + ": attribute of model " + model.name + " is encrypted and no encryption is configured (nothing written)", 400};
     auto v = value_from_json(*a, e.value(), apply_omit_empty);
     if (!v) return std::move(v).error();
     if (*v) out.insert_or_assign(name, std::move(**v));

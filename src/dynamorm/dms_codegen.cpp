@@ -153,6 +153,7 @@ void generate_model(std::ostringstream& out, const Model& m) {
   for (std::size_t i = 0; i < members.size(); ++i) {
     const auto& a = m.attributes[i];
     if (a.omit_empty) out << "      .omit_empty(" << ref(i) << ")\n";
+    if (a.encrypted) out << "      .encrypted(" << ref(i) << ")\n";
     if (s.fields[i].role != Role::ttl && a.type == AttributeType::N && members[i].type.find(kTime) != std::string::npos)
       out << "      .epoch_seconds(" << ref(i) << ")\n";
   }

@@ -48,8 +48,9 @@ inline constexpr int kMaxDepth = 64;
 Result<YamlNode> parse_yaml(std::string_view text, std::string_view source, std::string_view code);
 // A node as JSON (core-schema typing of plain scalars).
 boost::json::value to_json(const YamlNode& node);
-// "<source>:<line>: <path>: <problem>" with one detail {path, problem}.
-Error located(std::string_view code, std::string_view source, int line, std::string path, std::string problem);
+// "<source>:<line>[:<column>]: <path>: <problem>" with one detail {path, problem}; a column of 0
+// is left out.
+Error located(std::string_view code, std::string_view source, int line, std::string path, std::string problem, int column = 0);
 
 // What the DMS and scenario readers share: reading a tree into typed values, stopping at the
 // first problem, which is kept with its line and path and reported with error code `code`.

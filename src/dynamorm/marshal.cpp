@@ -186,7 +186,27 @@ Result<void> ModelSchema::check() const {
   }
   if (tenant && fields[*partition_key].key_type != 'S')
     return validation_error("invalid model " + table + ": a tenant-scoped partition key must be a string");
+  // Ciphertext is different on every write: it cannot be looked up, sorted or stamped.
+  for (const auto& f : fields)
+    if (f.encrypted && f.role != Role::none)
+      return validation_error("invalid model " + table + ": encrypted member " + f.member + " cannot be a key or hold a role");
+  for (const auto& ix : indexes)
+    for (const auto field : {ix.partition_field, ix.sort_field})
+      if (field && fields[*field].encrypted)
+        return validation_error("invalid model " + table + ": encrypted member " + fields[*field].member + " cannot be a key of index " + ix.name);
   return {};
+}
+
+bool ModelSchema::encrypted(std::string_view attribute) const {
+  for (const auto& f : fields)
+    if (f.encrypted && f.attribute == attribute) return true;
+  return false;
+}
+
+bool ModelSchema::has_encrypted() const {
+  for (const auto& f : fields)
+    if (f.encrypted) return true;
+  return false;
 }
 
 }  // namespace lift::dynamorm

@@ -11,6 +11,7 @@
 #include "lift/core/base64.hpp"
 #include "lift/core/digest.hpp"
 #include "lift/core/time.hpp"
+#include "lift/dynamorm/encryption.hpp"
 #include "lift/dynamorm/tenant.hpp"
 
 namespace lift::dynamorm {
@@ -178,7 +179,62 @@ Result<void> usable(const ModelSchema& schema, const std::optional<std::string>&
 
 std::string tenant_prefix(const std::string& tenant) { return "tenant#" + tenant + "#"; }
 
+Error not_queryable(const ModelSchema& s, std::string_view attribute, std::string_view where) {
+  return Error{std::string(kEncryptedFieldNotQueryable),
+               std::string(attribute) + ": attribute of table " + s.table + " is encrypted and cannot be used in " + std::string(where), 400};
+}
+
+// A caller's condition or filter in the model's names; refused when it names an encrypted
+// attribute (its ciphertext differs on every write: nothing could match).
+Result<Condition> bind_condition(const ModelSchema& s, const Condition& condition, std::string_view where) {
+  auto bound = condition.bind(s);
+  if (!bound || !s.has_encrypted()) return bound;
+  Expressions e;
+  (void)e.render(*bound);
+  for (const auto& [placeholder, name] : e.names())
+    if (s.encrypted(name)) return not_queryable(s, name, where);
+  return bound;
+}
+
+Error encryption_not_configured(const ModelSchema& s, std::string_view attribute) {
+  return Error{std::string(kEncryptionNotConfigured),
+               std::string(attribute) + ": attribute of table " + s.table + " is encrypted and the table has no key provider (nothing written or read)",
+               500};
+}
+
 }  // namespace
+
+Result<AttributeValue> TableCore::seal(const std::string& attribute, const AttributeValue& value) const {
+  if (!keys_) return encryption_not_configured(*schema_, attribute);
+  return encrypt_attribute(*keys_, schema_->table, attribute, value);
+}
+
+Result<void> TableCore::seal_all(AttributeMap& stored) const {
+  for (const auto& f : schema_->fields) {
+    if (!f.encrypted) continue;
+    const auto found = stored.find(f.attribute);
+    if (found == stored.end()) continue;
+    auto sealed = seal(f.attribute, found->second);
+    if (!sealed) return std::move(sealed).error();
+    found->second = std::move(*sealed);
+  }
+  return {};
+}
+
+Result<std::optional<AttributeMap>> TableCore::shown(AttributeMap item) const {
+  auto mine = visible(std::move(item));
+  if (!mine || !schema_->has_encrypted()) return mine;
+  for (const auto& f : schema_->fields) {
+    if (!f.encrypted) continue;
+    const auto found = mine->find(f.attribute);
+    if (found == mine->end()) continue;
+    if (!keys_) return encryption_not_configured(*schema_, f.attribute);
+    auto opened = decrypt_attribute(*keys_, schema_->table, f.attribute, found->second);
+    if (!opened) return std::move(opened).error();
+    found->second = std::move(*opened);
+  }
+  return mine;
+}
 
 std::optional<AttributeMap> TableCore::visible(AttributeMap item) const {
   if (!tenant_) return item;
@@ -320,11 +376,12 @@ Result<boost::json::object> TableCore::put_request(AttributeMap& item, const Wri
   if (s.sort_key && !item.contains(*s.sort_attribute())) return validation_error("missing sort key " + *s.sort_attribute());
   AttributeMap stored = item;
   if (auto ok = to_storage(s, tenant_, stored); !ok) return std::move(ok).error();
+  if (auto ok = seal_all(stored); !ok) return std::move(ok).error();
   json::object request{{"TableName", s.table}, {"Item", item_to_dynamodb_json(stored)}};
   std::optional<Condition> condition;
   if (options.if_not_exists) condition = attribute_not_exists(s.partition_attribute());
   if (options.condition) {
-    auto mine = options.condition->bind(s);
+    auto mine = bind_condition(s, *options.condition, "a condition");
     if (!mine) return std::move(mine).error();
     condition = condition ? std::move(*condition) && std::move(*mine) : std::move(*mine);
   }
@@ -353,9 +410,10 @@ Result<AttributeMap> TableCore::get(const Key& key, bool consistent) const {
   auto item = read_item(answer->if_contains("Item"));
   if (!item) return std::move(item).error();
   if (!answer->contains("Item")) return item_not_found(schema_->table);
-  auto shown = visible(std::move(*item));
-  if (!shown) return item_not_found(schema_->table);
-  return std::move(*shown);
+  auto shown = this->shown(std::move(*item));
+  if (!shown) return std::move(shown).error();
+  if (!*shown) return item_not_found(schema_->table);
+  return std::move(**shown);
 }
 
 Result<boost::json::object> TableCore::update_request(const Key& key, const Update& update, std::optional<std::int64_t> expected_version,
@@ -365,6 +423,11 @@ Result<boost::json::object> TableCore::update_request(const Key& key, const Upda
   const auto& s = *schema_;
   auto bound = update.bind(s);
   if (!bound) return std::move(bound).error();
+  // update(item) seals the values it sets (keys_prefixed); an expression's values are plaintext.
+  if (!keys_prefixed)
+    for (const auto& f : s.fields)
+      if (f.encrypted && bound->touches(f.attribute))
+        return not_queryable(s, f.attribute, "an update expression (write it with put or update(item))");
   if (tenant_ && !keys_prefixed) {
     for (const auto& name : tenant_key_attributes(s))
       if (bound->touches(name)) return validation_error(name + ": a tenant-scoped key is written by put or update(item), not an update expression");
@@ -377,7 +440,7 @@ Result<boost::json::object> TableCore::update_request(const Key& key, const Upda
   Condition c = attribute_exists(s.partition_attribute());
   if (s.version && expected_version) c = std::move(c) && attr(s.attribute(*s.version)) == *expected_version;
   if (condition) {
-    auto mine = condition->bind(s);
+    auto mine = bind_condition(s, *condition, "a condition");
     if (!mine) return std::move(mine).error();
     c = std::move(c) && std::move(*mine);
   }
@@ -421,9 +484,10 @@ Result<AttributeMap> TableCore::update(const Key& key, const Update& update, std
   if (!answer) return condition_failure(*this, key, std::move(answer).error(), "UpdateItem");
   auto item = read_item(answer->if_contains("Attributes"));
   if (!item) return std::move(item).error();
-  auto shown = visible(std::move(*item));
-  if (!shown) return item_not_found(schema_->table);
-  return std::move(*shown);
+  auto shown = this->shown(std::move(*item));
+  if (!shown) return std::move(shown).error();
+  if (!*shown) return item_not_found(schema_->table);
+  return std::move(**shown);
 }
 
 Result<AttributeMap> TableCore::update_fields(AttributeMap item, const std::vector<AttributePath>& fields,
@@ -472,8 +536,15 @@ Result<AttributeMap> TableCore::update_fields(AttributeMap item, const std::vect
   for (const auto i : chosen) {
     const auto& name = s.attribute(i);
     const auto value = stored.find(name);
-    if (value != stored.end()) u.set(name, value->second);
-    else u.remove(name);
+    if (value == stored.end()) {
+      u.remove(name);
+    } else if (s.fields[i].encrypted) {
+      auto sealed = seal(name, value->second);
+      if (!sealed) return std::move(sealed).error();
+      u.set(name, std::move(*sealed));
+    } else {
+      u.set(name, value->second);
+    }
   }
   return update(key, u, expected, condition, true);
 }
@@ -486,7 +557,7 @@ Result<boost::json::object> TableCore::delete_request(const Key& key, std::optio
   Condition c = attribute_exists(s.partition_attribute());
   if (s.version && expected_version) c = std::move(c) && attr(s.attribute(*s.version)) == *expected_version;
   if (condition) {
-    auto mine = condition->bind(s);
+    auto mine = bind_condition(s, *condition, "a condition");
     if (!mine) return std::move(mine).error();
     c = std::move(c) && std::move(*mine);
   }
@@ -508,7 +579,7 @@ Result<void> TableCore::remove(const Key& key, std::optional<std::int64_t> expec
 Result<boost::json::object> TableCore::check_request(const Key& key, const Condition& condition) const {
   auto request = key_request(key);
   if (!request) return request;
-  auto bound = condition.bind(*schema_);
+  auto bound = bind_condition(*schema_, condition, "a condition");
   if (!bound) return std::move(bound).error();
   Expressions e;
   (*request)["ConditionExpression"] = e.render(*bound);
@@ -548,7 +619,7 @@ Result<void> finish_read(const ModelSchema& s, const std::optional<std::string>&
                          const std::optional<Cursor>& cursor, const ReadPlan& plan) {
   std::optional<Condition> f = filter;
   if (f) {
-    auto bound = f->bind(s);
+    auto bound = bind_condition(s, *f, "a filter");
     if (!bound) return std::move(bound).error();
     f = std::move(*bound);
   }
@@ -610,7 +681,9 @@ Result<Page<AttributeMap>> read_page(const TableCore& core, const json::object& 
     for (const auto& v : items->get_array()) {
       auto item = item_from_dynamodb_json(v, ReadOptions{true, true, 64});
       if (!item) return std::move(item).error();
-      if (auto shown = core.visible(std::move(*item))) page.items.push_back(std::move(*shown));
+      auto shown = core.shown(std::move(*item));
+      if (!shown) return std::move(shown).error();
+      if (*shown) page.items.push_back(std::move(**shown));
     }
   }
   if (const auto* last = answer.if_contains("LastEvaluatedKey"); last != nullptr && last->is_object() && !last->get_object().empty()) {
@@ -745,7 +818,9 @@ Result<std::vector<AttributeMap>> TableCore::batch_get(const std::vector<Key>& k
     for (const auto& v : items->get_array()) {
       auto item = item_from_dynamodb_json(v, ReadOptions{true, true, 64});
       if (!item) return std::move(item).error();
-      if (auto shown = visible(std::move(*item))) out.push_back(std::move(*shown));
+      auto shown = this->shown(std::move(*item));
+      if (!shown) return std::move(shown).error();
+      if (*shown) out.push_back(std::move(**shown));
     }
   }
   return out;

@@ -25,15 +25,6 @@ constexpr std::string_view kWhat = "rate limit middleware";
 
 Error no_key(std::string message) { return Error{std::string(ratelimit::kKeyInvalid), std::move(message), 400, {}}; }
 
-// requestContext.identity.<name> of a REST or WebSocket event, else empty.
-std::string identity_field(const Context& ctx, std::string_view name) {
-  const auto* event = ctx.event().if_object();
-  const auto* context = event != nullptr ? event->if_contains("requestContext") : nullptr;
-  const auto* identity = context != nullptr && context->is_object() ? context->as_object().if_contains("identity") : nullptr;
-  const auto* value = identity != nullptr && identity->is_object() ? identity->as_object().if_contains(name) : nullptr;
-  return value != nullptr && value->is_string() ? std::string(value->get_string()) : std::string();
-}
-
 bool valid_name(std::string_view name) {
   if (name.empty() || name.size() > 64) return false;
   return std::all_of(name.begin(), name.end(), [](char c) {
@@ -164,31 +155,6 @@ class RateLimiter {
 
 }  // namespace
 
-std::string trusted_source_ip(const Context& ctx) {
-  const auto& request = ctx.request();
-  switch (request.source) {
-    case http::Source::api_gateway_http:
-    case http::Source::function_url:
-    case http::Source::direct:
-      // requestContext.http.sourceIp (or the connection the local server accepted): never a header.
-      return request.source_ip;
-    case http::Source::api_gateway_rest:
-    case http::Source::websocket:
-      return identity_field(ctx, "sourceIp");  // request.source_ip may have come from X-Forwarded-For
-    case http::Source::alb: {
-      // The balancer appends the address it saw: the last one. Earlier ones are the client's to write.
-      const auto forwarded = request.headers.get("x-forwarded-for");
-      if (!forwarded) return {};
-      std::string_view last = *forwarded;
-      if (const auto comma = last.rfind(','); comma != std::string_view::npos) last.remove_prefix(comma + 1);
-      while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
-      while (!last.empty() && last.back() == ' ') last.remove_suffix(1);
-      return std::string(last);
-    }
-  }
-  return {};
-}
-
 Result<std::string> rate_limit_caller_key(const Context& ctx) {
   if (const auto* principal = principal_of(ctx)) {
     if (!principal->subject.empty()) return "user:" + principal->subject;
@@ -197,7 +163,7 @@ Result<std::string> rate_limit_caller_key(const Context& ctx) {
   // Only REST and WebSocket APIs have API keys (and only their events need a DOM to read them).
   const auto source = ctx.request().source;
   if (source == http::Source::api_gateway_rest || source == http::Source::websocket) {
-    if (const auto api_key = identity_field(ctx, "apiKey"); !api_key.empty())
+    if (const auto api_key = request_identity_field(ctx, "apiKey"); !api_key.empty())
       return "apikey:" + hex::encode(digest::sha256(api_key));  // never the key itself in a table
   }
   if (auto ip = trusted_source_ip(ctx); !ip.empty()) return "ip:" + ip;

@@ -79,6 +79,9 @@ struct RequestTableOptions {
   // Signs the table's cursors (dynamorm::Table::with_cursor_key). Unset: LIFT_CURSOR_KEY when
   // it is set, else unsigned cursors (the Go SDK's text).
   std::optional<std::string> cursor_key{};
+  // Seals the model's encrypted members (dynamorm::Table::with_encryption). Unset: a model with
+  // encrypted members fails closed (DynamORM.EncryptionNotConfigured).
+  std::shared_ptr<const dynamorm::KeyProvider> keys{};
 };
 
 namespace detail {
@@ -135,7 +138,7 @@ class RequestTable {
       : RequestTable(dynamodb(), std::move(model), std::move(options)) {}
   // Over `client`, which must outlive the table.
   RequestTable(aws::DynamoDbClient& client, dynamorm::Model<T> model, RequestTableOptions options = {})
-      : table_(dynamorm::Table<T>(client, std::move(model)).with_cursor_key(detail::cursor_key_from(options))),
+      : table_(dynamorm::Table<T>(client, std::move(model)).with_cursor_key(detail::cursor_key_from(options)).with_encryption(options.keys)),
         create_(options.create_table.value_or(dynamodb_is_local(client))),
         options_(std::move(options)) {}
 

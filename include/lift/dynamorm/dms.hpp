@@ -32,14 +32,16 @@
 
 #include "lift/core/result.hpp"
 #include "lift/dynamorm/attribute_value.hpp"
+#include "lift/dynamorm/encryption.hpp"
 #include "lift/dynamorm/model.hpp"
 
 namespace lift::dynamorm::dms {
 
 // DMS's ErrInvalidModel.
 inline constexpr std::string_view kInvalidModel = "DynamORM.InvalidModel";
-// DMS's ErrEncryptionNotConfigured: lift writes no encrypted DMS attribute (it fails closed).
-inline constexpr std::string_view kEncryptionNotConfigured = "DynamORM.EncryptionNotConfigured";
+// DMS's ErrEncryptionNotConfigured: a table without a key provider writes and reads no
+// encrypted attribute (encryption.hpp).
+inline constexpr std::string_view kEncryptionNotConfigured = dynamorm::kEncryptionNotConfigured;
 
 enum class Format : unsigned char { none, rfc3339nano, unix_seconds, integer };
 enum class NamingConvention : unsigned char { none, camel_case, snake_case };

@@ -25,6 +25,7 @@
 //   ttl         a time point stored as epoch seconds (N)
 //   tenant      the tenant scope (see table.hpp): the partition keys of the table and of every
 //               GSI are stored as `tenant#<tenant id>#<value>`
+// A member marked encrypted(&T::member) is stored sealed (encryption.hpp).
 //
 // A mistake in the definition (a member that is not described, a key without a value type S,
 // N or B, two roles on one member, a duplicate attribute name) is kept and reported as a
@@ -69,6 +70,7 @@ struct FieldSchema {
   Role role = Role::none;
   char key_type = 0;  // 'S', 'N', 'B' when the member can be a key; 0 otherwise
   bool renamed = false;
+  bool encrypted = false;  // stored as an encrypted envelope (encryption.hpp)
 };
 
 // The type-erased part of a model: what the table operations need.
@@ -87,6 +89,9 @@ struct ModelSchema {
   [[nodiscard]] const std::string& partition_attribute() const { return fields[*partition_key].attribute; }
   [[nodiscard]] const std::string* sort_attribute() const { return sort_key ? &fields[*sort_key].attribute : nullptr; }
   [[nodiscard]] const IndexSchema* index(std::string_view name) const;
+  // Whether a top-level attribute is stored encrypted.
+  [[nodiscard]] bool encrypted(std::string_view attribute) const;
+  [[nodiscard]] bool has_encrypted() const;
   // Every problem of the definition, or success.
   [[nodiscard]] Result<void> check() const;
   // Applies the naming convention to every field not renamed; rebuilds the codecs.
@@ -169,6 +174,14 @@ class Model {
   template <class M>
   Model& epoch_seconds(M T::*member) {
     if (auto i = find(member)) schema_.codecs[*i].time = TimeFormat::epoch_seconds;
+    return *this;
+  }
+  // Stores the member as an encrypted envelope (lift/dynamorm/encryption.hpp): the table needs a
+  // key provider (Table::with_encryption). Such a member cannot be a key, an index key or hold
+  // a role, and cannot be named in a condition, a filter or an update expression.
+  template <class M>
+  Model& encrypted(M T::*member) {
+    if (auto i = find(member)) schema_.fields[*i].encrypted = true;
     return *this;
   }
   // The version a put writes when the item's version is empty (DMS writes 0; lift 1).

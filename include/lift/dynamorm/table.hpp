@@ -8,6 +8,8 @@
 //   auto page = scoped->query("1", {.limit = 20, .cursor = c});  // page->items, page->next_cursor
 //
 // Lifecycle roles are applied on every write (see model.hpp). Errors are errors.hpp's codes.
+// Members marked encrypted are sealed on write and opened on read with the table's key
+// provider (with_encryption; encryption.hpp), failing closed without one.
 //
 // Tenancy. A model with a tenant member is usable only through for_tenant(id). The tenant id
 // is 1 to 128 letters, digits and - _ . : @ (tenant.hpp). Every partition key of the table and
@@ -52,6 +54,7 @@
 #include "lift/aws/dynamodb.hpp"
 #include "lift/core/result.hpp"
 #include "lift/dynamorm/attribute_value.hpp"
+#include "lift/dynamorm/encryption.hpp"
 #include "lift/dynamorm/errors.hpp"
 #include "lift/dynamorm/expression.hpp"
 #include "lift/dynamorm/model.hpp"
@@ -172,6 +175,12 @@ class TableCore {
 
   // A stored item as the caller sees it; nullopt when it is not this tenant's.
   [[nodiscard]] std::optional<AttributeMap> visible(AttributeMap item) const;
+  // visible() with its encrypted attributes opened (encryption.hpp's errors when one does not).
+  [[nodiscard]] Result<std::optional<AttributeMap>> shown(AttributeMap item) const;
+  void set_key_provider(std::shared_ptr<const KeyProvider> keys) { keys_ = std::move(keys); }
+  // `value` of encrypted `attribute` as its envelope; every encrypted attribute of `stored`.
+  [[nodiscard]] Result<AttributeValue> seal(const std::string& attribute, const AttributeValue& value) const;
+  [[nodiscard]] Result<void> seal_all(AttributeMap& stored) const;
 
  private:
   aws::DynamoDbClient* client_;
@@ -179,6 +188,7 @@ class TableCore {
   std::optional<std::string> tenant_{};
   std::optional<Deadline> deadline_{};
   std::shared_ptr<const std::string> cursor_key_{};  // null: unsigned cursors
+  std::shared_ptr<const KeyProvider> keys_{};        // null: encrypted attributes fail closed
 };
 
 }  // namespace detail
@@ -209,6 +219,14 @@ class Table {
   [[nodiscard]] Table with_cursor_key(std::string key) const {
     Table copy = *this;
     copy.core_.set_cursor_key(std::move(key));
+    return copy;
+  }
+
+  // The same table, sealing the model's encrypted members with data keys from `keys`
+  // (encryption.hpp); without one they fail closed. The provider is shared, not copied.
+  [[nodiscard]] Table with_encryption(std::shared_ptr<const KeyProvider> keys) const {
+    Table copy = *this;
+    copy.core_.set_key_provider(std::move(keys));
     return copy;
   }
 
@@ -291,9 +309,10 @@ class Table {
 
   // A stored item (from a TransactGet, a stream image) as a T of this table's scope.
   Result<T> from_item(AttributeMap item) const {
-    auto visible = core_.visible(std::move(item));
-    if (!visible) return item_not_found(model_->schema().table);
-    return model_->from_item(*visible);
+    auto shown = core_.shown(std::move(item));
+    if (!shown) return std::move(shown).error();
+    if (!*shown) return item_not_found(model_->schema().table);
+    return model_->from_item(**shown);
   }
 
  private:

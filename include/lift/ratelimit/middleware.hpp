@@ -47,6 +47,7 @@
 #include "lift/app/context.hpp"
 #include "lift/app/middleware.hpp"
 #include "lift/core/result.hpp"
+#include "lift/middleware/source_ip.hpp"  // trusted_source_ip, the address rate limits key by
 #include "lift/ratelimit/limiter.hpp"
 
 namespace lift::mw {
@@ -90,7 +91,5 @@ Result<std::string> rate_limit_caller_key(const Context& ctx);
 Result<std::string> rate_limit_tenant_key(const Context& ctx);
 // "connection:<id>" of a WebSocket message; RateLimitKeyInvalid for any other request.
 Result<std::string> rate_limit_connection_key(const Context& ctx);
-// The client's address as the event's request context gives it (see above); empty when it has none.
-std::string trusted_source_ip(const Context& ctx);
 
 }  // namespace lift::mw

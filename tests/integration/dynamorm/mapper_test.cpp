@@ -7,6 +7,9 @@
 #include <algorithm>
 #include <memory>
 
+#include <boost/json/serialize.hpp>
+
+#include "lift/dynamorm/encryption.hpp"
 #include "lift/dynamorm/memory_engine.hpp"
 #include "lift/dynamorm/table.hpp"
 #include "support/dynalite.hpp"
@@ -48,6 +51,16 @@ struct User {
 };
 BOOST_DESCRIBE_STRUCT(User, (), (PK, SK, email_hash, nickname, tags, created_at, updated_at, version, ttl))
 
+// A record with encrypted members.
+struct Patient {
+  std::string id{};
+  std::string ward{};
+  std::string diagnosis{};
+  std::optional<std::vector<std::string>> medications{};
+  std::int64_t version = 0;
+};
+BOOST_DESCRIBE_STRUCT(Patient, (), (id, ward, diagnosis, medications, version))
+
 }  // namespace mapper_it
 
 namespace {
@@ -56,6 +69,7 @@ using namespace lift::dynamorm;
 using namespace std::chrono_literals;
 using mapper_it::Note;
 using mapper_it::Order;
+using mapper_it::Patient;
 
 enum class Backend { engine, dynalite };
 
@@ -481,6 +495,133 @@ TEST_P(Mapper, AnExactlyFullLastPageLeadsToAnEmptyPage) {
   ASSERT_TRUE(rest) << rest.error().message;
   EXPECT_EQ(rest->items.size(), 1u);
   EXPECT_TRUE(rest->next_cursor.empty());
+}
+
+// Field encryption through the tables: sealed at rest, opened on read, failing closed.
+TEST_P(Mapper, EncryptedMembersAreSealedAtRestAndOpenedOnRead) {
+  const auto keys = LocalKeyProvider::create(std::string(32, 'm')).value();
+  const auto model = Model<Patient>("patients_" + suffix_)
+                         .partition_key(&Patient::id, "PK")
+                         .version(&Patient::version)
+                         .global_index("by-ward", &Patient::ward)
+                         .encrypted(&Patient::diagnosis)
+                         .encrypted(&Patient::medications);
+  const Table<Patient> plain(*client_, model);
+  ASSERT_TRUE(plain.create_table());
+  const auto patients = plain.with_encryption(keys);
+  Patient p{"p1", "north", "influenza", std::vector<std::string>{"rest", "fluids"}};
+  const auto created = patients.create(p);
+  ASSERT_TRUE(created) << created.error().message;
+  EXPECT_EQ(created->diagnosis, "influenza");
+
+  // At rest: DMS's envelope, no plaintext.
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  auto raw = client_->get_item(boost::json::object{{"TableName", model.schema().table}, {"Key", {{"PK", {{"S", "p1"}}}}}, {"ConsistentRead", true}},
+                               deadline);
+  ASSERT_TRUE(raw) << raw.error().message;
+  const auto stored = item_from_dynamodb_json(raw->at("Item")).value();
+  for (const char* name : {"diagnosis", "medications"}) {
+    const auto* envelope = stored.at(name).as_map();
+    ASSERT_NE(envelope, nullptr) << name;
+    EXPECT_EQ(envelope->at("v"), AttributeValue::number(1));
+    for (const char* member : {"edk", "nonce", "ct"}) EXPECT_NE(envelope->at(member).as_binary(), nullptr) << member;
+  }
+  EXPECT_EQ(boost::json::serialize(raw->at("Item")).find("influenza"), std::string::npos);
+  EXPECT_EQ(stored.at("ward"), AttributeValue::string("north"));
+
+  // Read back by every path.
+  auto got = patients.get("p1", true);
+  ASSERT_TRUE(got) << got.error().message;
+  EXPECT_EQ(got->diagnosis, "influenza");
+  EXPECT_EQ(got->medications, (std::vector<std::string>{"rest", "fluids"}));
+  auto page = patients.scan({.consistent_read = true});
+  ASSERT_TRUE(page) << page.error().message;
+  ASSERT_EQ(page->items.size(), 1U);
+  EXPECT_EQ(page->items[0].diagnosis, "influenza");
+  auto batch = patients.batch_get({Key("p1")}, true);
+  ASSERT_TRUE(batch) << batch.error().message;
+  ASSERT_EQ(batch->size(), 1U);
+  EXPECT_EQ((*batch)[0].diagnosis, "influenza");
+
+  // update(item) seals what it sets, with a fresh data key.
+  got->diagnosis = "recovered";
+  auto updated = patients.update(*got, {"diagnosis"});
+  ASSERT_TRUE(updated) << updated.error().message;
+  EXPECT_EQ(updated->diagnosis, "recovered");
+  EXPECT_EQ(updated->version, 2);
+  auto raw_after = client_->get_item(boost::json::object{{"TableName", model.schema().table}, {"Key", {{"PK", {{"S", "p1"}}}}}, {"ConsistentRead", true}},
+                                     deadline);
+  const auto stored_after = item_from_dynamodb_json(raw_after.value().at("Item")).value();
+  EXPECT_NE(stored_after.at("diagnosis").as_map()->at("edk"), stored.at("diagnosis").as_map()->at("edk"));
+  EXPECT_EQ(patients.get("p1", true)->diagnosis, "recovered");
+
+  // Without a provider: nothing written, nothing read.
+  const auto refused = plain.put(Patient{"p2", "south", "measles"});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, kEncryptionNotConfigured);
+  EXPECT_EQ(patients.get("p2", true).error().code, kItemNotFound);
+  const auto unread = plain.get("p1", true);
+  ASSERT_FALSE(unread);
+  EXPECT_EQ(unread.error().code, kEncryptionNotConfigured);
+  EXPECT_EQ(plain.scan({.consistent_read = true}).error().code, kEncryptionNotConfigured);
+  // Another master key: the envelope does not open.
+  const auto other = plain.with_encryption(LocalKeyProvider::create(std::string(32, 'x')).value());
+  EXPECT_EQ(other.get("p1", true).error().code, kInvalidEncryptedEnvelope);
+
+  // An envelope moved to another attribute (or another item's attribute swapped in) is refused.
+  auto moved = stored_after;
+  moved.at("medications") = stored_after.at("diagnosis");
+  ASSERT_TRUE(client_->put_item(boost::json::object{{"TableName", model.schema().table}, {"Item", item_to_dynamodb_json(moved)}}, deadline));
+  const auto swapped = patients.get("p1", true);
+  ASSERT_FALSE(swapped);
+  EXPECT_EQ(swapped.error().code, kInvalidEncryptedEnvelope);
+  EXPECT_EQ(swapped.error().message.find("recovered"), std::string::npos);
+  // A tampered byte.
+  auto tampered = stored_after;
+  (*tampered.at("diagnosis").as_map())["ct"].as_binary()->bytes[0] ^= 0x20;
+  ASSERT_TRUE(client_->put_item(boost::json::object{{"TableName", model.schema().table}, {"Item", item_to_dynamodb_json(tampered)}}, deadline));
+  EXPECT_EQ(patients.get("p1", true).error().code, kInvalidEncryptedEnvelope);
+}
+
+TEST_P(Mapper, EncryptedMembersAreNeitherKeysNorQueryable) {
+  const auto keys = LocalKeyProvider::create(std::string(32, 'm')).value();
+  const auto good = Model<Patient>("patients_" + suffix_).partition_key(&Patient::id, "PK").encrypted(&Patient::diagnosis);
+  const auto patients = Table<Patient>(*client_, good).with_encryption(keys);
+  ASSERT_TRUE(patients.create_table());
+  ASSERT_TRUE(patients.put(Patient{"p1", "north", "influenza"}));
+
+  const auto filtered = patients.scan({.filter = attr("diagnosis") == "influenza"});
+  ASSERT_FALSE(filtered);
+  EXPECT_EQ(filtered.error().code, kEncryptedFieldNotQueryable);
+  EXPECT_EQ(filtered.error().status, 400);
+  EXPECT_EQ(patients.put(Patient{"p1", "north", "x"}, {.condition = attribute_exists("diagnosis")}).error().code, kEncryptedFieldNotQueryable);
+  EXPECT_EQ(patients.remove("p1", std::nullopt, attr("diagnosis") == "x").error().code, kEncryptedFieldNotQueryable);
+  EXPECT_EQ(patients.update("p1", Update().set("diagnosis", "plain")).error().code, kEncryptedFieldNotQueryable);
+  // The member name names it too.
+  EXPECT_EQ(patients.update(Key("p1"), Update().set(&Patient::diagnosis, std::string("plain"))).error().code, kEncryptedFieldNotQueryable);
+  // Other attributes stay usable.
+  auto ok = patients.scan({.filter = attr("ward") == "north", .consistent_read = true});
+  ASSERT_TRUE(ok) << ok.error().message;
+  ASSERT_EQ(ok->items.size(), 1U);
+  EXPECT_EQ(ok->items[0].diagnosis, "influenza");
+  EXPECT_EQ(patients.get("p1", true)->diagnosis, "influenza");
+
+  // Keys and index keys: refused by every operation, naming the member.
+  const auto as_key = Table<Patient>(*client_, Model<Patient>("patients_k" + suffix_).partition_key(&Patient::id, "PK").encrypted(&Patient::id))
+                          .with_encryption(keys);
+  const auto key_error = as_key.put(Patient{"p1"});
+  ASSERT_FALSE(key_error);
+  EXPECT_EQ(key_error.error().code, kValidation);
+  EXPECT_NE(key_error.error().message.find("encrypted member id cannot be a key"), std::string::npos) << key_error.error().message;
+  const auto as_index = Table<Patient>(*client_, Model<Patient>("patients_i" + suffix_)
+                                                      .partition_key(&Patient::id, "PK")
+                                                      .global_index("by-ward", &Patient::ward)
+                                                      .encrypted(&Patient::ward))
+                            .with_encryption(keys);
+  const auto index_error = as_index.create_table();
+  ASSERT_FALSE(index_error);
+  EXPECT_NE(index_error.error().message.find("encrypted member ward cannot be a key of index by-ward"), std::string::npos)
+      << index_error.error().message;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, Mapper, ::testing::Values(Backend::engine, Backend::dynalite),

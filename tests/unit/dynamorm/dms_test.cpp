@@ -14,6 +14,7 @@
 #include "lift/dynamorm/contract.hpp"
 #include "lift/dynamorm/dms.hpp"
 #include "lift/dynamorm/memory_engine.hpp"
+#include "lift/dynamorm/table.hpp"
 #include "support/requirements.hpp"
 
 namespace {
@@ -63,6 +64,14 @@ models:
         sort: { attribute: "price", type: "N" }
         projection: { type: "KEYS_ONLY" }
 )";
+
+// A document nested `depth` maps deep in block style, two spaces a level.
+std::string deep_blocks(int depth) {
+  std::string text;
+  for (int i = 0; i < depth; ++i) text += std::string(static_cast<std::size_t>(i) * 2, ' ') + "k:\n";
+  text += std::string(static_cast<std::size_t>(depth) * 2, ' ') + "v\n";
+  return text;
+}
 
 std::string replaced(std::string_view from, std::string_view to) {
   std::string text = kGood;
@@ -180,7 +189,7 @@ TEST(Dms, EveryMistakeIsATypedErrorNamingThePlace) {
       {"duplicate index", replaced(R"(name: "by-price")", R"(name: "by-category")"), "index \"by-category\" is declared twice"},
       {"no models", "dms_version: \"0.1\"\nmodels: []\n", "models: required: a non-empty list"},
       {"table name too short", replaced(R"(table: { name: "items" })", R"(table: { name: "it" })"), "shorter than 3 characters"},
-      {"anchor", replaced(R"(table: { name: "items" })", R"(table: &t { name: "items" })"), "good.yml:5: anchors are not allowed"},
+      {"anchor", replaced(R"(table: { name: "items" })", R"(table: &t { name: "items" })"), "good.yml:5:12: anchors are not allowed"},
       {"tag", replaced(R"(name: "Item")", R"(name: !!str Item)"), "tags are not allowed"},
       {"merge key", replaced(R"(table: { name: "items" })", "table: { <<: { name: \"items\" } }"), "merge keys are not allowed"},
       {"duplicate key", replaced(R"(table: { name: "items" })", R"(table: { name: "items", name: "other" })"), "duplicate key \"name\""},
@@ -188,7 +197,10 @@ TEST(Dms, EveryMistakeIsATypedErrorNamingThePlace) {
       {"empty", "", "empty document"},
       {"two documents", std::string(kGood) + "---\n" + kGood, "more than one YAML document"},
       {"not a map", "- 1\n- 2\n", "expected a map"},
-      {"deep", "dms_version: " + std::string(100, '[') + std::string(100, ']') + "\n", "nesting deeper than 64 levels"},
+      {"deep", "dms_version: " + std::string(100, '[') + std::string(100, ']') + "\n", "good.yml:1:77: nesting deeper than 64 levels"},
+      // Deeper than yaml-cpp's own guard (500), which said "bad file".
+      {"deeper", "dms_version: " + std::string(600, '[') + std::string(600, ']') + "\n", "good.yml:1:77: nesting deeper than 64 levels"},
+      {"deep blocks", deep_blocks(80), "good.yml:65:129: nesting deeper than 64 levels"},
   };
   for (const auto& c : cases) {
     auto doc = dms::parse(c.text, "good.yml");
@@ -204,6 +216,48 @@ TEST(Dms, AliasesAreRefused) {
   const auto doc = dms::parse("a: &x 1\nb: *x\n", "alias.yml");
   ASSERT_FALSE(doc);
   EXPECT_NE(doc.error().message.find("not allowed"), std::string::npos) << doc.error().message;
+}
+
+// JSON spells a character beyond the BMP as a UTF-16 surrogate pair; YAML reads it in its
+// JSON-compatible subset too.
+TEST(Dms, YamlReadsSurrogatePairEscapesAsJsonDoes) {
+  auto v = dms::yaml_to_json(R"({"a":"\ud83d\ude00", "b": ["x\uD83D\uDE00y", "\u00e9\ud834\udd1e"], "c": {"d" : "\ud83d\ude00\ud83d\ude00"}})");
+  ASSERT_TRUE(v) << v.error().message;
+  EXPECT_EQ(v->at("a"), json::value("\xF0\x9F\x98\x80"));
+  EXPECT_EQ(v->at("b").at(0), json::value("x\xF0\x9F\x98\x80y"));
+  EXPECT_EQ(v->at("b").at(1), json::value("\xC3\xA9\xF0\x9D\x84\x9E"));
+  EXPECT_EQ(v->at("c").at("d"), json::value("\xF0\x9F\x98\x80\xF0\x9F\x98\x80"));
+
+  // Block style, and a whole DMS document with one in a tag.
+  auto block = dms::yaml_to_json("a:\n  - \"\\ud83d\\ude00\"  # comment \"\\ud83d\n  - b: \"\\ud83d\\ude00\"\n");
+  ASSERT_TRUE(block) << block.error().message;
+  EXPECT_EQ(block->at("a").at(1).at("b"), json::value("\xF0\x9F\x98\x80"));
+  auto doc = dms::parse(replaced(R"("title", type: "S",)", R"("title", type: "S", tags: { "label": "\ud83d\ude00" },)"), "good.yml");
+  ASSERT_TRUE(doc) << doc.error().message;
+
+  // Backslashes outside double quotes are literal and stay as written.
+  auto literal = dms::yaml_to_json("p: a\\ud83d\\ude00\nq: '\\ud83d\\ude00'\nr: |\n  \"\\ud83d\\ude00\"\ns: x # \"\\ud83d\\ude00\"\n");
+  ASSERT_TRUE(literal) << literal.error().message;
+  EXPECT_EQ(literal->at("p"), json::value("a\\ud83d\\ude00"));
+  EXPECT_EQ(literal->at("q"), json::value("\\ud83d\\ude00"));
+  EXPECT_EQ(literal->at("r"), json::value("\"\\ud83d\\ude00\"\n"));
+  EXPECT_EQ(literal->at("s"), json::value("x"));
+}
+
+TEST(Dms, YamlRefusesALoneOrReversedSurrogateSayingWhere) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"a": "\ud83d"})", "a high UTF-16 surrogate not followed by a low one"},
+      {R"({"a": "\ud83dx"})", "\\ud83d is a high UTF-16 surrogate"},
+      {R"({"a": "\ude00"})", "\\ude00 is a low UTF-16 surrogate not preceded by a high one"},
+      {R"({"a": "\ude00\ud83d"})", "a low UTF-16 surrogate"},
+      {"a: 1\nb: \"\\ud83d\\u0041\"\n", "bad.yml:2:"},
+  };
+  for (const auto& [text, expected] : cases) {
+    auto v = dms::yaml_to_json(text, "bad.yml");
+    ASSERT_FALSE(v) << text;
+    EXPECT_EQ(v.error().code, dms::kInvalidModel) << text;
+    EXPECT_NE(v.error().message.find(expected), std::string::npos) << text << ": " << v.error().message;
+  }
 }
 
 TEST(Dms, YamlScalarsAreTypedByTheCoreSchemaOnlyWhenPlain) {
@@ -295,12 +349,42 @@ TEST_F(Values, WrongValuesNameTheAttribute) {
   }
 }
 
-TEST(Dms, EncryptedAttributesFailClosed) {
+// A DMS document's encrypted attributes load; a table of the model seals them with a key
+// provider and fails closed without one.
+TEST(Dms, EncryptedAttributesLoadAndFailClosedWithoutAKeyProvider) {
   auto doc = dms::parse(replaced(R"({ attribute: "title", type: "S",)", R"({ attribute: "title", type: "S", encryption: { kms: "k" },)"));
   ASSERT_TRUE(doc) << doc.error().message;
-  auto i = dms::item_from_json(doc->models[0], json::parse(R"({"PK":"a","SK":1,"title":"secret"})").as_object());
-  ASSERT_FALSE(i);
-  EXPECT_EQ(i.error().code, dms::kEncryptionNotConfigured);
+  const auto& model = doc->models[0];
+  ASSERT_TRUE(model.attribute("title")->encrypted);
+  EXPECT_TRUE(model.schema.encrypted("title"));
+  auto i = dms::item_from_json(model, json::parse(R"({"PK":"a","SK":1,"title":"secret","category":"c"})").as_object());
+  ASSERT_TRUE(i) << i.error().message;
+
+  MemoryEngine engine;
+  lift::aws::DynamoDbOptions options;
+  options.region = "us-east-1";
+  options.transport = memory_transport(engine);
+  auto client = lift::aws::DynamoDbClient::create(std::move(options));
+  ASSERT_TRUE(client) << client.error().message;
+  detail::TableCore core(*client, std::make_shared<const ModelSchema>(model.schema));
+  ASSERT_TRUE(core.create_table(true));
+  const auto refused = core.put(*i, {});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, dms::kEncryptionNotConfigured);
+  EXPECT_EQ(contract::error_name(refused.error()), "ErrEncryptionNotConfigured");
+
+  core.set_key_provider(LocalKeyProvider::create(std::string(32, 'k')).value());
+  ASSERT_TRUE(core.put(*i, {}));
+  auto got = core.get(Key("a", 1), true);
+  ASSERT_TRUE(got) << got.error().message;
+  EXPECT_EQ(got->at("title"), AttributeValue::string("secret"));
+  auto filtered = core.scan({.filter = attr("title") == "secret"});
+  ASSERT_FALSE(filtered);
+  EXPECT_EQ(contract::error_name(filtered.error()), "ErrEncryptedFieldNotQueryable");
+  EXPECT_EQ(contract::error_name(Error{std::string(kInvalidEncryptedEnvelope), "x", 500}), "ErrInvalidEncryptedEnvelope");
+
+  // Code generation marks the member.
+  EXPECT_NE(dms::generate_header(*doc).find(".encrypted("), std::string::npos);
 }
 
 TEST(Dms, GeneratesAHeaderWithTheModelApi) {

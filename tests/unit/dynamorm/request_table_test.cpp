@@ -255,4 +255,18 @@ TEST(RequestTable, SignsCursorsWithTheConfiguredKey) {
   EXPECT_FALSE(things.table().scan({.limit = 1, .cursor = page.next_cursor.substr(0, page.next_cursor.rfind('.'))}));
 }
 
+TEST(RequestTable, SealsEncryptedMembersWithTheConfiguredKeys) {
+  auto client = memory_client();
+  const auto model = plain_model().encrypted(&Thing::name);
+  lift::RequestTableOptions options;
+  options.keys = dynamorm::LocalKeyProvider::create(std::string(32, 'e')).value();
+  const lift::RequestTable<Thing> things(client, model, options);
+  ASSERT_TRUE(things.table().create_table());
+  ASSERT_TRUE(things.table().put(Thing{.id = "a", .name = "secret"}));
+  EXPECT_EQ(things.table().get("a", true)->name, "secret");
+  // Without keys the same table fails closed.
+  const lift::RequestTable<Thing> unkeyed(client, model);
+  EXPECT_EQ(unkeyed.table().get("a", true).error().code, dynamorm::kEncryptionNotConfigured);
+}
+
 }  // namespace
