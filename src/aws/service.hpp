@@ -145,6 +145,9 @@ class ServiceClient {
   };
   // Reads the service's answer to a failed call (any status but 2xx).
   using ErrorParser = std::function<Error(const HttpResponse&)>;
+  // `none`: the request goes out without credentials or a signature (STS's
+  // AssumeRoleWithWebIdentity, whose token is the proof).
+  enum class Signing { sigv4, none };
 
   explicit ServiceClient(Config config);
   ServiceClient(const ServiceClient&) = delete;
@@ -155,7 +158,7 @@ class ServiceClient {
   // deadline allows. The whole call goes through the breaker (CircuitOpen at once while it is
   // open); the faults are drawn for each attempt. A 2xx answer is returned as it is; any other becomes `parse_error`'s Error.
   Result<HttpResponse> send(std::string_view method, std::string_view path, std::vector<Header> headers, std::string body,
-                            Deadline deadline, const ErrorParser& parse_error);
+                            Deadline deadline, const ErrorParser& parse_error, Signing signing = Signing::sigv4);
 
   // One operation of an AWS JSON protocol: POST to the endpoint with `content_type`
   // ("application/x-amz-json-1.0" or "-1.1") and X-Amz-Target `target`. The answer must be a
@@ -169,7 +172,8 @@ class ServiceClient {
   // (e.g. <AssumeRoleResponse>) is returned; errors are read by parse_xml_error, an answer that
   // is not XML is "<prefix>.MalformedResponse".
   Result<XmlElement> call_query(std::string_view action, std::string_view version,
-                                const std::vector<std::pair<std::string, std::string>>& parameters, Deadline deadline);
+                                const std::vector<std::pair<std::string, std::string>>& parameters, Deadline deadline,
+                                Signing signing = Signing::sigv4);
 
   [[nodiscard]] const std::string& endpoint() const { return config_.endpoint; }
   [[nodiscard]] const std::string& region() const { return config_.region; }
@@ -178,7 +182,7 @@ class ServiceClient {
 
  private:
   Result<HttpResponse> send_unguarded(std::string_view method, std::string_view path, std::vector<Header> headers,
-                                      std::string body, Deadline deadline, const ErrorParser& parse_error);
+                                      std::string body, Deadline deadline, const ErrorParser& parse_error, Signing signing);
   Result<Credentials> signing_credentials();
   // What the call observer is told about a call before it starts.
   CallInfo call_info(std::string_view method, std::string_view path, const std::vector<Header>& headers,
