@@ -28,9 +28,20 @@ constexpr std::size_t kMaxExcerpt = 200;
 
 Error config_error(std::string message) { return Error{"Config", std::move(message), 500}; }
 
+std::string service_id_of(std::string_view host_prefix, std::string_view label) {
+  static constexpr std::pair<std::string_view, std::string_view> kIds[] = {
+      {"dynamodb", "DynamoDB"}, {"sts", "STS"}, {"sns", "SNS"}, {"sqs", "SQS"}, {"events", "EventBridge"}, {"s3", "S3"},
+      {"kms", "KMS"}, {"secretsmanager", "Secrets Manager"}, {"ssm", "SSM"}, {"execute-api", "ApiGatewayManagementApi"},
+      {"lambda", "Lambda"}, {"logs", "CloudWatch Logs"}, {"monitoring", "CloudWatch"}, {"xray", "XRay"}};
+  for (const auto& [prefix, id] : kIds)
+    if (prefix == host_prefix) return std::string(id);
+  return std::string(label);
+}
+
 Result<std::string> resolve_endpoint(std::string configured, const char* env_name, std::string_view host_prefix,
                                      const std::string& region, std::string_view label) {
-  std::string endpoint = !configured.empty() ? std::move(configured) : env_or(env_name, "");
+  std::string endpoint = !configured.empty() ? std::move(configured) : env_name != nullptr ? env_or(env_name, "") : std::string();
+  if (endpoint.empty()) endpoint = configured_endpoint_url(service_id_of(host_prefix, label)).value_or("");
   if (endpoint.empty()) {
     if (region.empty() || region.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos)
       return config_error("the region '" + region + "' is not a region name");

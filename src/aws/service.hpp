@@ -34,11 +34,19 @@ using Header = std::pair<std::string, std::string>;
 Error config_error(std::string message);
 
 // The endpoint of a service: `configured` when set, else the environment variable `env_name`
-// when set, else "https://<host_prefix>.<region>.amazonaws.com" (".com.cn" in China).
+// when set (lift's own, e.g. LIFT_DYNAMODB_ENDPOINT; null: none), else the standard endpoint
+// configuration of the AWS SDKs (configured_endpoint_url: AWS_ENDPOINT_URL_<SERVICE>,
+// AWS_ENDPOINT_URL, the profile's settings) for the service id service_id_of(host_prefix,
+// label), else "https://<host_prefix>.<region>.amazonaws.com" (".com.cn" in China).
 // `label` names the service in messages. Errors: "Config" for a region that is not a region
 // name or an endpoint that is not an http(s) URL.
 Result<std::string> resolve_endpoint(std::string configured, const char* env_name, std::string_view host_prefix,
                                      const std::string& region, std::string_view label);
+
+// The AWS SDKs' service id of the service whose endpoints start with `host_prefix` ("events" ->
+// "EventBridge", "secretsmanager" -> "Secrets Manager", "execute-api" ->
+// "ApiGatewayManagementApi"), else `label`.
+std::string service_id_of(std::string_view host_prefix, std::string_view label);
 
 // The start of a body, for error messages.
 std::string excerpt(std::string_view body);

@@ -194,7 +194,7 @@ StsClient::~StsClient() = default;
 
 Result<StsClient> StsClient::create(StsOptions options) {
   std::string region = !options.region.empty() ? std::move(options.region) : resolve_region().value_or("us-east-1");
-  LIFT_TRY(endpoint, detail::resolve_endpoint(std::move(options.endpoint), "AWS_ENDPOINT_URL_STS", "sts", region, "STS"));
+  LIFT_TRY(endpoint, detail::resolve_endpoint(std::move(options.endpoint), nullptr, "sts", region, "STS"));
   LIFT_TRY(faults, detail::resolve_faults(std::move(options.faults)));
   return StsClient(std::make_unique<Impl>(detail::ServiceClient::Config{std::string(kStsPrefix), "sts", std::move(endpoint),
                                                                         std::move(region), options.retry, std::move(options.http),
@@ -218,6 +218,26 @@ Result<AssumedRole> StsClient::assume_role_with_web_identity(const AssumeRoleWit
 
 Result<CallerIdentity> StsClient::get_caller_identity(Deadline deadline) {
   return impl_->call("GetCallerIdentity", {}, deadline, detail::ServiceClient::Signing::sigv4, parse_caller_identity_answer);
+}
+
+std::string default_role_session_name() {
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
+  return "lift-" + std::to_string(now.count());
+}
+
+Result<std::shared_ptr<CredentialsChain>> assume_role_credentials(AssumeRoleRequest role, StsOptions sts) {
+  if (role.role_session_name.empty()) role.role_session_name = default_role_session_name();
+  LIFT_TRY_VOID(assume_role_parameters(role));
+  LIFT_TRY(client, StsClient::create(std::move(sts)));
+  // The provider owns the client; the chain around it does the caching and refreshing.
+  auto shared = std::make_shared<StsClient>(std::move(client));
+  CredentialsProvider provider = [shared, role = std::move(role)]() -> Result<Credentials> {
+    auto assumed = shared->assume_role(role, std::chrono::steady_clock::now() + std::chrono::seconds(10));
+    if (!assumed) return std::move(assumed).error();
+    assumed->credentials.source = "assumed role " + role.role_arn;
+    return std::move(assumed->credentials);
+  };
+  return std::make_shared<CredentialsChain>(std::vector<CredentialsProvider>{std::move(provider)});
 }
 
 }  // namespace lift::aws

@@ -130,6 +130,21 @@ class StsClient {
   std::unique_ptr<Impl> impl_;
 };
 
+// Credentials of `role` assumed through STS with the credentials of `sts.credentials` (null: the
+// standard chain), as a chain that refreshes them 5 minutes before they expire, one refresh at a
+// time, and keeps serving them while a refresh fails and they are still valid (CredentialsChain).
+// Give it to any client's `credentials` option. An empty role_session_name becomes
+// "lift-<epoch ms>". Errors, at once: "Config" as StsClient::create, kStsInvalidParameter for a
+// request STS would refuse; the STS call itself happens at the first use.
+//
+//   auto kernel = lift::aws::assume_role_credentials(
+//       {.role_arn = "arn:aws:iam::111122223333:role/kernel-reader", .external_id = "partner-42"});
+//   auto db = lift::aws::DynamoDbClient::create({.credentials = *kernel});
+Result<std::shared_ptr<CredentialsChain>> assume_role_credentials(AssumeRoleRequest role, StsOptions sts = {});
+
+// "lift-<epoch milliseconds>": a role session name when none is configured.
+std::string default_role_session_name();
+
 // The query parameters (after Action and Version) of each request, in the order the AWS SDKs
 // send them. Errors: kStsInvalidParameter, as above.
 Result<std::vector<std::pair<std::string, std::string>>> assume_role_parameters(const AssumeRoleRequest& request);
