@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "fake_service.hpp"
+#include "lift/aws/accounts.hpp"
 #include "lift/aws/credentials.hpp"
 #include "lift/aws/sts.hpp"
 #include "lift/core/time.hpp"
@@ -365,6 +366,56 @@ TEST(AssumeRoleCredentials, CachedWithTypedErrors) {
   ASSERT_TRUE(denied_at_use);
   deny = true;
   EXPECT_EQ((*denied_at_use)->get().error().code, kStsAccessDenied);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Accounts, OneCredentialsChainAndClientPerRoleSignedAsTheRole) {
+  FakeService sts([](const SeenRequest& request, int number) {
+    return sts_credentials("AssumeRole", "ASIAKERNEL" + std::to_string(number) + form_value(request.body, "ExternalId"));
+  });
+  FakeService dynamodb([](const SeenRequest&, int) { return FakeAnswer{200, R"({"Item": {"pk": {"S": "a"}}})", "application/x-amz-json-1.0"}; });
+  AccountsOptions options;
+  options.sts = lift::testing_support::options_for<StsOptions>(sts.endpoint());
+  options.dynamodb.endpoint = dynamodb.endpoint();
+  options.dynamodb.region = "eu-west-1";
+  options.max_roles = 2;
+  Accounts accounts(std::move(options));
+  const AccountRole kernel{.role_arn = "arn:aws:iam::111122223333:role/kernel-reader", .external_id = "partner-42"};
+
+  auto db = accounts.dynamodb(kernel);
+  ASSERT_TRUE(db) << db.error().message;
+  EXPECT_EQ(accounts.dynamodb(kernel)->get(), db->get()) << "created once";
+  auto item = (*db)->call("GetItem", boost::json::object{{"TableName", "kernel-table"}, {"Key", {{"pk", {{"S", "a"}}}}}},
+                          std::chrono::steady_clock::now() + 5s);
+  ASSERT_TRUE(item) << item.error().message;
+  const auto call = dynamodb.seen().at(0);
+  EXPECT_EQ(lift::testing_support::split_authorization(call.header("Authorization"))->access_key_id, "ASIAKERNEL1partner-42");
+  EXPECT_EQ(call.header("X-Amz-Security-Token"), "token-ASIAKERNEL1partner-42");
+  EXPECT_EQ(lift::testing_support::check_signature(call, "secret-ASIAKERNEL1partner-42"), "");
+  EXPECT_EQ(sts.requests(), 1);
+
+  // The same role signs an IAM-authorised API request, with the cached credentials.
+  HttpRequest request{"GET", "https://abc123.execute-api.eu-west-1.amazonaws.com/prod/orders", {}, {}};
+  auto signed_request = accounts.sign(kernel, request, "execute-api", "eu-west-1");
+  ASSERT_TRUE(signed_request) << signed_request.error().message;
+  EXPECT_NE(signed_request->string_to_sign.find("/eu-west-1/execute-api/aws4_request"), std::string::npos);
+  EXPECT_EQ(sts.requests(), 1);
+
+  // Another external id is another role; the cache keeps two.
+  EXPECT_NE(accounts.dynamodb({.role_arn = kernel.role_arn, .external_id = "partner-7"})->get(), db->get());
+  EXPECT_TRUE(accounts.credentials({.role_arn = "arn:aws:iam::444455556666:role/other"}));
+  EXPECT_EQ(accounts.size(), 2u);
+  EXPECT_NE(accounts.dynamodb(kernel)->get(), db->get()) << "the least recently used role was dropped";
+  EXPECT_TRUE((*db)->call("GetItem", boost::json::object{{"TableName", "t"}, {"Key", {{"pk", {{"S", "a"}}}}}},
+                          std::chrono::steady_clock::now() + 5s))
+      << "a client handed out stays usable";
+
+  auto refused = accounts.dynamodb({.role_arn = "kernel-reader"});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, kStsInvalidParameter);
 }
 
 }  // namespace

@@ -1,13 +1,15 @@
 // CredentialsChain under concurrency (also built and run under ThreadSanitizer): credentials are
 // fetched again ahead of expiry by one worker at a time while the others keep using the still
 // valid ones; workers without usable credentials wait for that one fetch and share its answer or
-// its error; a failed refresh keeps serving unexpired credentials.
+// its error; a failed refresh keeps serving unexpired credentials. Accounts hands every worker
+// the same client per role.
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <thread>
 #include <vector>
 
+#include "lift/aws/accounts.hpp"
 #include "lift/aws/credentials.hpp"
 
 namespace {
@@ -105,6 +107,40 @@ TEST(CredentialsRefresh, AFailedRefreshKeepsServingUnexpiredCredentials) {
   EXPECT_LT(fixture.calls - before, 6);
   fixture.fail = false;
   EXPECT_TRUE(chain.get());
+}
+
+TEST(AccountsConcurrency, EveryWorkerGetsTheSameClientPerRole) {
+  AccountsOptions options;
+  options.sts.endpoint = "http://127.0.0.1:9";  // never called: no credentials are fetched
+  options.sts.region = "eu-west-1";
+  options.dynamodb.endpoint = "http://127.0.0.1:9";
+  options.dynamodb.region = "eu-west-1";
+  options.max_roles = 3;
+  Accounts accounts(std::move(options));
+  std::vector<AccountRole> roles;
+  for (int i = 0; i < 4; ++i) roles.push_back({.role_arn = "arn:aws:iam::11112222333" + std::to_string(i) + ":role/r"});
+  std::vector<std::vector<DynamoDbClient*>> seen(8);
+  std::vector<std::thread> workers;
+  for (std::size_t t = 0; t < seen.size(); ++t) {
+    workers.emplace_back([&, t] {
+      for (int round = 0; round < 50; ++round) {
+        auto client = accounts.dynamodb(roles[static_cast<std::size_t>(round) % 3]);
+        ASSERT_TRUE(client);
+        if (round < 3) seen[t].push_back(client->get());
+      }
+    });
+  }
+  for (auto& worker : workers) worker.join();
+  EXPECT_EQ(accounts.size(), 3u);
+  for (const auto& per_thread : seen) EXPECT_EQ(per_thread, seen[0]);
+  // A fourth role drops the least recently used one; concurrent lookups stay consistent.
+  std::vector<std::thread> more;
+  for (int t = 0; t < 4; ++t)
+    more.emplace_back([&, t] {
+      for (int round = 0; round < 20; ++round) EXPECT_TRUE(accounts.dynamodb(roles[static_cast<std::size_t>(round + t) % 4]));
+    });
+  for (auto& worker : more) worker.join();
+  EXPECT_EQ(accounts.size(), 3u);
 }
 
 }  // namespace
