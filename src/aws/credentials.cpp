@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <fstream>
 #include <iterator>
@@ -545,8 +546,14 @@ CredentialsProvider imds_credentials(ImdsOptions options) {
     http.connect_timeout = options.timeout;
     options.http = std::make_shared<HttpClient>(std::move(http));
   }
-  return [options]() -> Result<Credentials> {
+  // Off EC2 the service never answers: after one silent attempt, this provider says "not
+  // found" at once for a minute, so a chain that ends here does not wait on every call.
+  auto silent_until = std::make_shared<std::atomic<std::int64_t>>(0);
+  return [options, silent_until]() -> Result<Credentials> {
     if (iequals(env_or("AWS_EC2_METADATA_DISABLED", ""), "true")) return not_found("AWS_EC2_METADATA_DISABLED is true");
+    const auto steady_now = std::chrono::steady_clock::now().time_since_epoch().count();
+    if (steady_now < silent_until->load(std::memory_order_relaxed))
+      return not_found("the EC2 instance metadata service did not answer a moment ago");
     std::string endpoint = options.endpoint;
     if (endpoint.empty()) endpoint = env_or("AWS_EC2_METADATA_SERVICE_ENDPOINT", "");
     if (endpoint.empty())
@@ -563,9 +570,12 @@ CredentialsProvider imds_credentials(ImdsOptions options) {
 
     auto token = options.http->send({"PUT", endpoint + "/latest/api/token", {{"X-aws-ec2-metadata-token-ttl-seconds", "21600"}}, {}},
                                     deadline);
-    if (!token && unreachable(token.error()))
+    if (!token && unreachable(token.error())) {
+      silent_until->store(
+          (std::chrono::steady_clock::now() + std::chrono::minutes(1)).time_since_epoch().count(), std::memory_order_relaxed);
       return not_found("no EC2 instance metadata service answered at " + endpoint +
                        " (in a container on EC2, the instance's metadata hop limit must be 2)");
+    }
     if (!token) return failed("failed: " + token.error().message);
     // 403: the instance's metadata service is turned off. 
     if (token->status == 403) return not_found("the EC2 instance metadata service is disabled on this instance");

@@ -94,7 +94,8 @@ struct ImdsOptions {
   std::chrono::milliseconds timeout{1000};
   std::shared_ptr<HttpClient> http{};  // null: a client of its own that never uses a proxy
 };
-// Not found when AWS_EC2_METADATA_DISABLED is "true" or nothing answers in time;
+// Not found when AWS_EC2_METADATA_DISABLED is "true" or nothing answers in time (and then, for
+// a minute, at once without asking: a laptop's chain is not slowed down on every call);
 // "aws.credentials_fetch_failed" for an endpoint that answers with an error, "aws.invalid_credentials"
 // for credentials it cannot read.
 CredentialsProvider imds_credentials(ImdsOptions options = {});

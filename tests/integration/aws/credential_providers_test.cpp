@@ -419,3 +419,20 @@ TEST(Accounts, OneCredentialsChainAndClientPerRoleSignedAsTheRole) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ImdsCredentials, AfterASilentAttemptItIsSkippedForAWhile) {
+  ScopedEnv enabled("AWS_EC2_METADATA_DISABLED", nullptr);
+  FakeService silent([](const SeenRequest&, int) { return FakeAnswer{200, "late", "text/plain", {}, 2000ms}; });
+  auto provider = imds_credentials({.endpoint = silent.endpoint(), .timeout = 200ms});
+  ASSERT_EQ(provider().error().code, "aws.credentials_not_found");
+  const auto started = std::chrono::steady_clock::now();
+  auto again = provider();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 100ms);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, "aws.credentials_not_found");
+  EXPECT_EQ(silent.requests(), 1);
+}
+
+}  // namespace
