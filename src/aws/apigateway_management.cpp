@@ -116,6 +116,9 @@ ApiGatewayManagementClient::~ApiGatewayManagementClient() = default;
 
 Result<ApiGatewayManagementClient> ApiGatewayManagementClient::create(ApiGatewayManagementOptions options) {
   std::string endpoint = !options.endpoint_override.empty() ? std::move(options.endpoint_override) : env_or(kEndpointVariable, "");
+  // The AWS SDKs' endpoint settings (AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI, ...) override the
+  // API's own endpoint too, as in the SDKs.
+  if (endpoint.empty()) endpoint = configured_endpoint_url("ApiGatewayManagementApi").value_or("");
   if (endpoint.empty()) endpoint = options.endpoint;
   if (endpoint.empty())
     return detail::config_error("the API Gateway Management API needs the WebSocket API's endpoint "

@@ -28,9 +28,20 @@ constexpr std::size_t kMaxExcerpt = 200;
 
 Error config_error(std::string message) { return Error{"Config", std::move(message), 500}; }
 
+std::string service_id_of(std::string_view host_prefix, std::string_view label) {
+  static constexpr std::pair<std::string_view, std::string_view> kIds[] = {
+      {"dynamodb", "DynamoDB"}, {"sts", "STS"}, {"sns", "SNS"}, {"sqs", "SQS"}, {"events", "EventBridge"}, {"s3", "S3"},
+      {"kms", "KMS"}, {"secretsmanager", "Secrets Manager"}, {"ssm", "SSM"}, {"execute-api", "ApiGatewayManagementApi"},
+      {"lambda", "Lambda"}, {"logs", "CloudWatch Logs"}, {"monitoring", "CloudWatch"}, {"xray", "XRay"}};
+  for (const auto& [prefix, id] : kIds)
+    if (prefix == host_prefix) return std::string(id);
+  return std::string(label);
+}
+
 Result<std::string> resolve_endpoint(std::string configured, const char* env_name, std::string_view host_prefix,
                                      const std::string& region, std::string_view label) {
-  std::string endpoint = !configured.empty() ? std::move(configured) : env_or(env_name, "");
+  std::string endpoint = !configured.empty() ? std::move(configured) : env_name != nullptr ? env_or(env_name, "") : std::string();
+  if (endpoint.empty()) endpoint = configured_endpoint_url(service_id_of(host_prefix, label)).value_or("");
   if (endpoint.empty()) {
     if (region.empty() || region.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos)
       return config_error("the region '" + region + "' is not a region name");
@@ -247,16 +258,20 @@ Result<resilience::FaultPlan> resolve_faults(std::optional<resilience::FaultPlan
 }
 
 Result<HttpResponse> ServiceClient::send(std::string_view method, std::string_view path, std::vector<Header> headers,
-                                         std::string body, Deadline deadline, const ErrorParser& parse_error) {
+                                         std::string body, Deadline deadline, const ErrorParser& parse_error, Signing signing) {
   return through_breaker(config_.breaker, [&] {
-    return send_unguarded(method, path, std::move(headers), std::move(body), deadline, parse_error);
+    return send_unguarded(method, path, std::move(headers), std::move(body), deadline, parse_error, signing);
   });
 }
 
 Result<HttpResponse> ServiceClient::send_unguarded(std::string_view method, std::string_view path, std::vector<Header> headers,
-                                                   std::string body, Deadline deadline, const ErrorParser& parse_error) {
-  auto credentials = signing_credentials();
-  if (!credentials) return std::move(credentials).error();
+                                                   std::string body, Deadline deadline, const ErrorParser& parse_error,
+                                                   Signing signing) {
+  Result<Credentials> credentials = Credentials{};
+  if (signing == Signing::sigv4) {
+    credentials = signing_credentials();
+    if (!credentials) return std::move(credentials).error();
+  }
 
   std::string url = config_.endpoint;
   if (!path.empty()) {
@@ -299,8 +314,10 @@ Result<HttpResponse> ServiceClient::send_unguarded(std::string_view method, std:
     request.headers = headers;  // signed again: the time is part of the signature
     if (!trace_header.empty()) request.headers.emplace_back("X-Amzn-Trace-Id", trace_header);
     params.time = std::chrono::system_clock::now();
-    if (auto signed_request = sign_in_place(request, params); !signed_request)
-      return {std::move(signed_request).error(), FailureKind::fatal};
+    if (signing == Signing::sigv4) {
+      if (auto signed_request = sign_in_place(request, params); !signed_request)
+        return {std::move(signed_request).error(), FailureKind::fatal};
+    }
     auto response = config_.http->send(request, attempt_deadline);
     if (response) {
       outcome.status = response->status;
@@ -369,10 +386,12 @@ Result<json::object> ServiceClient::call_json(std::string_view content_type, std
 }
 
 Result<XmlElement> ServiceClient::call_query(std::string_view action, std::string_view version,
-                                             const std::vector<std::pair<std::string, std::string>>& parameters, Deadline deadline) {
+                                             const std::vector<std::pair<std::string, std::string>>& parameters, Deadline deadline,
+                                             Signing signing) {
   auto response = send("POST", "", {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}},
                        query_protocol_body(action, version, parameters), deadline,
-                       [this](const HttpResponse& answer) { return parse_xml_error(config_.prefix, answer.status, answer.body); });
+                       [this](const HttpResponse& answer) { return parse_xml_error(config_.prefix, answer.status, answer.body); },
+                       signing);
   if (!response) return std::move(response).error();
   return parse_xml(config_.prefix, response->body);
 }

@@ -34,11 +34,19 @@ using Header = std::pair<std::string, std::string>;
 Error config_error(std::string message);
 
 // The endpoint of a service: `configured` when set, else the environment variable `env_name`
-// when set, else "https://<host_prefix>.<region>.amazonaws.com" (".com.cn" in China).
+// when set (lift's own, e.g. LIFT_DYNAMODB_ENDPOINT; null: none), else the standard endpoint
+// configuration of the AWS SDKs (configured_endpoint_url: AWS_ENDPOINT_URL_<SERVICE>,
+// AWS_ENDPOINT_URL, the profile's settings) for the service id service_id_of(host_prefix,
+// label), else "https://<host_prefix>.<region>.amazonaws.com" (".com.cn" in China).
 // `label` names the service in messages. Errors: "Config" for a region that is not a region
 // name or an endpoint that is not an http(s) URL.
 Result<std::string> resolve_endpoint(std::string configured, const char* env_name, std::string_view host_prefix,
                                      const std::string& region, std::string_view label);
+
+// The AWS SDKs' service id of the service whose endpoints start with `host_prefix` ("events" ->
+// "EventBridge", "secretsmanager" -> "Secrets Manager", "execute-api" ->
+// "ApiGatewayManagementApi"), else `label`.
+std::string service_id_of(std::string_view host_prefix, std::string_view label);
 
 // The start of a body, for error messages.
 std::string excerpt(std::string_view body);
@@ -145,6 +153,9 @@ class ServiceClient {
   };
   // Reads the service's answer to a failed call (any status but 2xx).
   using ErrorParser = std::function<Error(const HttpResponse&)>;
+  // `none`: the request goes out without credentials or a signature (STS's
+  // AssumeRoleWithWebIdentity, whose token is the proof).
+  enum class Signing { sigv4, none };
 
   explicit ServiceClient(Config config);
   ServiceClient(const ServiceClient&) = delete;
@@ -155,7 +166,7 @@ class ServiceClient {
   // deadline allows. The whole call goes through the breaker (CircuitOpen at once while it is
   // open); the faults are drawn for each attempt. A 2xx answer is returned as it is; any other becomes `parse_error`'s Error.
   Result<HttpResponse> send(std::string_view method, std::string_view path, std::vector<Header> headers, std::string body,
-                            Deadline deadline, const ErrorParser& parse_error);
+                            Deadline deadline, const ErrorParser& parse_error, Signing signing = Signing::sigv4);
 
   // One operation of an AWS JSON protocol: POST to the endpoint with `content_type`
   // ("application/x-amz-json-1.0" or "-1.1") and X-Amz-Target `target`. The answer must be a
@@ -169,7 +180,8 @@ class ServiceClient {
   // (e.g. <AssumeRoleResponse>) is returned; errors are read by parse_xml_error, an answer that
   // is not XML is "<prefix>.MalformedResponse".
   Result<XmlElement> call_query(std::string_view action, std::string_view version,
-                                const std::vector<std::pair<std::string, std::string>>& parameters, Deadline deadline);
+                                const std::vector<std::pair<std::string, std::string>>& parameters, Deadline deadline,
+                                Signing signing = Signing::sigv4);
 
   [[nodiscard]] const std::string& endpoint() const { return config_.endpoint; }
   [[nodiscard]] const std::string& region() const { return config_.region; }
@@ -178,7 +190,7 @@ class ServiceClient {
 
  private:
   Result<HttpResponse> send_unguarded(std::string_view method, std::string_view path, std::vector<Header> headers,
-                                      std::string body, Deadline deadline, const ErrorParser& parse_error);
+                                      std::string body, Deadline deadline, const ErrorParser& parse_error, Signing signing);
   Result<Credentials> signing_credentials();
   // What the call observer is told about a call before it starts.
   CallInfo call_info(std::string_view method, std::string_view path, const std::vector<Header>& headers,

@@ -1,4 +1,5 @@
 #include "lift/aws/sigv4.hpp"
+#include "lift/core/text.hpp"
 
 #include <algorithm>
 #include <ctime>
@@ -27,12 +28,13 @@ std::string lower(std::string_view text) {
   return out;
 }
 
-// Trims the value and collapses each run of spaces or tabs into one space.
+// Trims the value and collapses each run of spaces or tabs into one space. Line breaks count as
+// spaces: a value folded over several lines (obsolete line folding) signs as one line.
 std::string canonical_header_value(std::string_view value) {
   std::string out;
   bool in_space = false;
   for (char c : value) {
-    if (c == ' ' || c == '\t') {
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
       in_space = true;
       continue;
     }
@@ -194,10 +196,12 @@ Result<SignedRequest> sign(const RawHttpRequest& request, const SigningParams& p
              {"X-Amz-Date", date_time},
              {"X-Amz-SignedHeaders", headers.signed_names},
              {"X-Amz-Expires", std::to_string(params.expires.count())}};
-    if (!credentials.session_token.empty()) added.emplace_back("X-Amz-Security-Token", credentials.session_token);
+    if (!credentials.session_token.empty() && !params.omit_session_token)
+      added.emplace_back("X-Amz-Security-Token", credentials.session_token);
     parameters.insert(parameters.end(), added.begin(), added.end());
   } else {
-    if (!credentials.session_token.empty()) out.headers.emplace_back("X-Amz-Security-Token", credentials.session_token);
+    if (!credentials.session_token.empty() && !params.omit_session_token)
+      out.headers.emplace_back("X-Amz-Security-Token", credentials.session_token);
     out.headers.emplace_back("X-Amz-Date", date_time);
     if (params.sign_body) out.headers.emplace_back("x-amz-content-sha256", payload_hash);
     headers = canonical_headers(out.headers);
@@ -215,8 +219,11 @@ Result<SignedRequest> sign(const RawHttpRequest& request, const SigningParams& p
   key = digest::hmac_sha256(key, "aws4_request");
   result.signature = hex::encode(digest::hmac_sha256(key, result.string_to_sign));
 
+  // omit_session_token: the token travels with the request but is not part of what was signed.
+  const bool token_after = !credentials.session_token.empty() && params.omit_session_token;
   if (query_mode) {
     added.emplace_back("X-Amz-Signature", result.signature);
+    if (token_after) added.emplace_back("X-Amz-Security-Token", credentials.session_token);
     std::string target = request.target;
     char separator = question == std::string::npos ? '?' : '&';
     if (question != std::string::npos && question + 1 == target.size()) separator = '\0';  // "/path?" already ends in '?'
@@ -229,6 +236,7 @@ Result<SignedRequest> sign(const RawHttpRequest& request, const SigningParams& p
   } else {
     out.headers.emplace_back("Authorization", std::string(kAlgorithm) + " Credential=" + credential +
                                                   ", SignedHeaders=" + headers.signed_names + ", Signature=" + result.signature);
+    if (token_after) out.headers.emplace_back("X-Amz-Security-Token", credentials.session_token);
   }
   return result;
 }
@@ -279,6 +287,15 @@ Result<RawHttpRequest> parse_http_request(std::string_view raw) {
   request.target = std::string(request_line->substr(first_space + 1, last_space - first_space - 1));
   while (auto line = next_line()) {
     if (line->empty()) break;
+    // Obsolete line folding: a line starting with a space or tab continues the value above, and
+    // the fold reads as one space (RFC 9112, 5.2), which is how SigV4 signs it.
+    if (line->front() == ' ' || line->front() == '\t') {
+      if (request.headers.empty()) return invalid("the first header line starts with a space");
+      auto& value = request.headers.back().second;
+      value += ' ';
+      value += trim_blanks(*line);
+      continue;
+    }
     const auto colon = line->find(':');
     if (colon == std::string_view::npos || colon == 0) return invalid("a header line has no name: '" + std::string(line->substr(0, 80)) + "'");
     request.headers.emplace_back(std::string(line->substr(0, colon)), std::string(line->substr(colon + 1)));

@@ -31,6 +31,7 @@ struct SignOptions {
   bool no_normalize = false;
   bool sign_body = false;
   bool unsigned_payload = false;
+  bool omit_session_token = false;
   long long expires = 3600;
   bool dry_run = false;
 };
@@ -87,6 +88,7 @@ int run_sign(SignOptions options) {
   params.normalize_path = !options.no_normalize;
   params.sign_body = options.sign_body;
   params.unsigned_payload = options.unsigned_payload;
+  params.omit_session_token = options.omit_session_token;
   params.expires = std::chrono::seconds(options.expires);
 
   auto signed_request = aws::sign(*request, params);
@@ -113,6 +115,7 @@ struct CurlOptions {
   std::string date;
   double timeout_seconds = 30;
   bool include = false;
+  bool omit_session_token = false;
   bool dry_run = false;
 };
 
@@ -156,6 +159,7 @@ int run_curl(const CurlOptions& options) {
   }
   params.region = options.region.empty() ? aws::resolve_region().value_or("") : options.region;
   params.service = options.service.empty() ? service_from_host(url->host) : options.service;
+  params.omit_session_token = options.omit_session_token;
   if (!options.date.empty()) {
     auto time = parse_amz_date(options.date);
     if (!time) return fail("--date expects YYYYMMDDTHHMMSSZ, got '" + options.date + "'");
@@ -201,7 +205,7 @@ void add_aws_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<SignOptions>();
   auto* sign = aws->add_subcommand("sign", "SigV4-sign a raw HTTP request and print each step");
   sign->add_option("-r,--request", options->request_file, "raw HTTP request file, or - for stdin")->capture_default_str();
-  sign->add_option("--access-key", options->access_key, "access key id (default: environment, then AWS_PROFILE)");
+  sign->add_option("--access-key", options->access_key, "access key id (default: the credentials chain: environment, web identity, AWS_PROFILE, container, IMDS)");
   sign->add_option("--secret-key", options->secret_key, "secret access key");
   sign->add_option("--token", options->token, "session token");
   sign->add_option("--region", options->region, "region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile)");
@@ -212,6 +216,8 @@ void add_aws_command(CLI::App& app, int& exit_code) {
   sign->add_flag("--no-normalize", options->no_normalize, "S3 style: sign the path as sent");
   sign->add_flag("--sign-body", options->sign_body, "add x-amz-content-sha256");
   sign->add_flag("--unsigned-payload", options->unsigned_payload, "sign UNSIGNED-PAYLOAD instead of the body hash");
+  sign->add_flag("--omit-session-token", options->omit_session_token,
+                 "sign without the session token, then add X-Amz-Security-Token");
   sign->add_flag("--dry-run", options->dry_run, "print the steps only, not the signed request");
   sign->callback([options, &exit_code] { exit_code = run_sign(*options); });
 
@@ -229,6 +235,8 @@ void add_aws_command(CLI::App& app, int& exit_code) {
   curl->add_option("--date", curl_options->date, "signing time YYYYMMDDTHHMMSSZ (default now)");
   curl->add_option("--timeout", curl_options->timeout_seconds, "seconds for the whole exchange")->capture_default_str();
   curl->add_flag("-i,--include", curl_options->include, "print the status line and headers before the body");
+  curl->add_flag("--omit-session-token", curl_options->omit_session_token,
+                 "sign without the session token, then add X-Amz-Security-Token");
   curl->add_flag("--dry-run", curl_options->dry_run, "print canonical request, string to sign and Authorization; send nothing");
   curl->callback([curl_options, &exit_code] { exit_code = run_curl(*curl_options); });
 }

@@ -40,7 +40,8 @@ struct ApiGatewayManagementOptions {
   // (management_endpoint() builds it from an event's domainName and stage).
   std::string endpoint{};
   // Used instead of `endpoint` when set (a local emulator: "http://127.0.0.1:3001/local");
-  // empty: LIFT_APIGATEWAYMANAGEMENTAPI_ENDPOINT when that is set.
+  // empty: LIFT_APIGATEWAYMANAGEMENTAPI_ENDPOINT when that is set, else the AWS SDKs' endpoint
+  // settings (AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI, AWS_ENDPOINT_URL, the profile's).
   std::string endpoint_override{};
   // Empty: the region of an execute-api host, else AWS_REGION, AWS_DEFAULT_REGION, the profile,
   // else us-east-1.

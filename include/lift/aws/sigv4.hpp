@@ -40,6 +40,9 @@ struct SigningParams {
   bool sign_body = false;
   // Signs "UNSIGNED-PAYLOAD" instead of the body's hash.
   bool unsigned_payload = false;
+  // Signs without the session token, then adds it (X-Amz-Security-Token, header or query) to
+  // the signed request: what some services expect (AWS IoT's presigned WebSocket URLs, ...).
+  bool omit_session_token = false;
   // Lifetime of a presigned URL (query mode), 1 s to 7 days.
   std::chrono::seconds expires{3600};
 };
@@ -66,7 +69,8 @@ Result<RawHttpRequest> to_raw_request(const HttpRequest& request);
 Result<SignedRequest> sign_in_place(HttpRequest& request, const SigningParams& params);
 
 // Reads a raw HTTP/1.1 request ("METHOD TARGET HTTP/1.1", header lines "Name:value", a blank
-// line, the body), CRLF or LF line ends; the target may contain spaces.
+// line, the body), CRLF or LF line ends; the target may contain spaces. A header line starting
+// with spaces or tabs continues the previous value (obsolete line folding), joined by one space.
 Result<RawHttpRequest> parse_http_request(std::string_view raw);
 // Writes it back in the same form (CRLF line ends).
 std::string format_http_request(const RawHttpRequest& request);

@@ -101,3 +101,75 @@ TEST(LiftAwsCurl, TalksToDynalite) {
 }
 
 }  // namespace
+
+#include <fstream>
+
+#include "fake_service.hpp"
+#include "support/scoped_env.hpp"
+#include "support/temp_dir.hpp"
+
+namespace {
+
+using lift::testing_support::FakeAnswer;
+using lift::testing_support::FakeService;
+using lift::testing_support::ScopedEnv;
+using lift::testing_support::SeenRequest;
+
+// A profile that assumes a role through a local STS (AWS_ENDPOINT_URL_STS): `lift aws sign` and
+// `lift aws curl` sign with the role's credentials.
+struct AssumedRoleProfile {
+  FakeService sts{[](const SeenRequest&, int) {
+    return FakeAnswer{200,
+                      "<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>ASIAROLE</AccessKeyId>"
+                      "<SecretAccessKey>role-secret</SecretAccessKey><SessionToken>role-token</SessionToken>"
+                      "<Expiration>2099-01-01T00:00:00Z</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>",
+                      "text/xml"};
+  }};
+  lift::testing_support::TempDir dir{"lift-curl-profile"};
+  ScopedEnv key{"AWS_ACCESS_KEY_ID", nullptr}, secret{"AWS_SECRET_ACCESS_KEY", nullptr}, token{"AWS_SESSION_TOKEN", nullptr};
+  ScopedEnv web{"AWS_WEB_IDENTITY_TOKEN_FILE", nullptr}, relative{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", nullptr};
+  ScopedEnv full{"AWS_CONTAINER_CREDENTIALS_FULL_URI", nullptr}, imds{"AWS_EC2_METADATA_DISABLED", "true"};
+  ScopedEnv config{"AWS_CONFIG_FILE", (dir / "config").string()}, credentials{"AWS_SHARED_CREDENTIALS_FILE", (dir / "credentials").string()};
+  ScopedEnv profile{"AWS_PROFILE", "kernel"}, region{"AWS_REGION", "eu-west-1"};
+  ScopedEnv endpoint{"AWS_ENDPOINT_URL_STS", sts.endpoint()};
+
+  AssumedRoleProfile() {
+    std::ofstream(dir / "credentials") << "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = base-secret\n";
+    std::ofstream(dir / "config") << "[profile kernel]\nrole_arn = arn:aws:iam::111122223333:role/kernel-reader\n"
+                                     "source_profile = base\nexternal_id = partner-42\n";
+  }
+};
+
+TEST(LiftAwsSign, AProfileThatAssumesARoleFoldedHeadersAndOmitSessionToken) {
+  AssumedRoleProfile profile;
+  auto result = run_command({LIFT_CLI, "aws", "sign", "--service", "execute-api", "--omit-session-token", "--date", "20150830T123600Z"},
+                            "GET /prod/orders HTTP/1.1\r\nHost:abc.execute-api.eu-west-1.amazonaws.com\r\nMy-Header1:value1\r\n"
+                            "  value2\r\n\r\n");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(profile.sts.requests(), 1);
+  EXPECT_NE(result.out.find("Authorization:AWS4-HMAC-SHA256 Credential=ASIAROLE/20150830/eu-west-1/execute-api/aws4_request, "
+                            "SignedHeaders=host;my-header1;x-amz-date, "),
+            std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("My-Header1:value1 value2\r\n"), std::string::npos) << result.out;
+  EXPECT_GT(result.out.find("X-Amz-Security-Token:role-token"), result.out.find("Authorization:")) << result.out;
+}
+
+TEST(LiftAwsCurl, AProfileThatAssumesARole) {
+  AssumedRoleProfile profile;
+  FakeService api([](const SeenRequest&, int) { return FakeAnswer{200, "{\"ok\":true}", "application/json"}; });
+  auto result = run_command({LIFT_CLI, "aws", "curl", "GET", api.endpoint() + "/prod/orders", "--service", "execute-api"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out, "{\"ok\":true}\n");
+  const auto seen = api.seen();
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(lift::testing_support::split_authorization(seen[0].header("Authorization"))->access_key_id, "ASIAROLE");
+  EXPECT_EQ(seen[0].header("X-Amz-Security-Token"), "role-token");
+  EXPECT_EQ(lift::testing_support::check_signature(seen[0], "role-secret"), "");
+  // The source profile's keys signed the AssumeRole call, with the profile's external id.
+  const auto assume = profile.sts.seen().at(0);
+  EXPECT_EQ(lift::testing_support::split_authorization(assume.header("Authorization"))->access_key_id, "AKIDBASE");
+  EXPECT_NE(assume.body.find("ExternalId=partner-42"), std::string::npos);
+}
+
+}  // namespace

@@ -119,9 +119,13 @@ TEST(ApiGatewayManagementClientConfig, EndpointRegionAndOverride) {
   options.endpoint_override.clear();
   EXPECT_EQ(ApiGatewayManagementClient::create(options)->endpoint(), "http://127.0.0.1:3002/dev");
 
+  ScopedEnv unset_again("LIFT_APIGATEWAYMANAGEMENTAPI_ENDPOINT", nullptr);
+  {
+    ScopedEnv standard("AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI", "http://127.0.0.1:3003/emulated");
+    EXPECT_EQ(ApiGatewayManagementClient::create(options)->endpoint(), "http://127.0.0.1:3003/emulated");
+  }
   ApiGatewayManagementOptions custom_domain;
   custom_domain.endpoint = "https://ws.example.com/v1";
-  ScopedEnv unset_again("LIFT_APIGATEWAYMANAGEMENTAPI_ENDPOINT", nullptr);
   EXPECT_EQ(ApiGatewayManagementClient::create(custom_domain)->region(), "us-west-2");
 }
 

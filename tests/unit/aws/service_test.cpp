@@ -6,7 +6,10 @@
 
 #include <boost/json.hpp>
 
+#include <fstream>
+
 #include "support/scoped_env.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -121,6 +124,66 @@ TEST(ServiceCrc32, BodiesAreCheckedAgainstTheHeaderWhenItIsThere) {
   EXPECT_EQ(damaged.error().status, 502);
   response.headers.back().second = "not a number";
   EXPECT_FALSE(check_crc32("DynamoDB", response));
+}
+
+}  // namespace
+
+namespace {
+
+// The standard endpoint configuration of the AWS SDKs, for every client through resolve_endpoint.
+class StandardEndpoints : public ::testing::Test {
+ protected:
+  lift::testing_support::TempDir dir{"lift-endpoints"};
+  ScopedEnv config{"AWS_CONFIG_FILE", (dir / "config").string()};
+  ScopedEnv credentials{"AWS_SHARED_CREDENTIALS_FILE", (dir / "credentials").string()};
+  ScopedEnv profile{"AWS_PROFILE", nullptr}, all{"AWS_ENDPOINT_URL", nullptr}, dynamodb{"AWS_ENDPOINT_URL_DYNAMODB", nullptr};
+  ScopedEnv secrets{"AWS_ENDPOINT_URL_SECRETS_MANAGER", nullptr}, ignore{"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", nullptr};
+  ScopedEnv lift_dynamodb{"LIFT_DYNAMODB_ENDPOINT", nullptr};
+
+  static std::string resolved(const char* lift_variable, std::string_view host_prefix, std::string_view label) {
+    auto endpoint = resolve_endpoint("", lift_variable, host_prefix, "eu-west-1", label);
+    EXPECT_TRUE(endpoint) << endpoint.error().message;
+    return endpoint ? *endpoint : std::string();
+  }
+};
+
+TEST_F(StandardEndpoints, ServiceVariableThenGlobalThenProfileThenDefault) {
+  std::ofstream(dir / "config") << "[default]\nendpoint_url = http://127.0.0.1:4566\nservices = local\n"
+                                   "[services local]\ndynamodb =\n  endpoint_url = http://127.0.0.1:8000\n"
+                                   "secrets_manager =\n  endpoint_url = http://127.0.0.1:8001\n"
+                                   "[profile plain]\nregion = eu-west-1\n";
+  EXPECT_EQ(resolved("LIFT_DYNAMODB_ENDPOINT", "dynamodb", "DynamoDB"), "http://127.0.0.1:8000");
+  EXPECT_EQ(resolved("LIFT_SECRETSMANAGER_ENDPOINT", "secretsmanager", "Secrets Manager"), "http://127.0.0.1:8001");
+  EXPECT_EQ(resolved(nullptr, "sts", "STS"), "http://127.0.0.1:4566") << "the profile's endpoint_url";
+  {
+    ScopedEnv global("AWS_ENDPOINT_URL", "http://127.0.0.1:9000");
+    EXPECT_EQ(resolved("LIFT_DYNAMODB_ENDPOINT", "dynamodb", "DynamoDB"), "http://127.0.0.1:9000");
+    ScopedEnv service("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:9001");
+    EXPECT_EQ(resolved("LIFT_DYNAMODB_ENDPOINT", "dynamodb", "DynamoDB"), "http://127.0.0.1:9001");
+    EXPECT_EQ(resolved(nullptr, "sts", "STS"), "http://127.0.0.1:9000");
+    ScopedEnv lift_variable("LIFT_DYNAMODB_ENDPOINT", "http://127.0.0.1:9002");
+    EXPECT_EQ(resolved("LIFT_DYNAMODB_ENDPOINT", "dynamodb", "DynamoDB"), "http://127.0.0.1:9002") << "lift's variable wins";
+    ScopedEnv ignored("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true");
+    EXPECT_EQ(resolved(nullptr, "sts", "STS"), "https://sts.eu-west-1.amazonaws.com");
+    EXPECT_EQ(resolved("LIFT_DYNAMODB_ENDPOINT", "dynamodb", "DynamoDB"), "http://127.0.0.1:9002");
+  }
+  ScopedEnv plain("AWS_PROFILE", "plain");
+  EXPECT_EQ(resolved(nullptr, "sts", "STS"), "https://sts.eu-west-1.amazonaws.com");
+  // Clients added later are covered by their host prefix (or their label).
+  ScopedEnv events("AWS_ENDPOINT_URL_EVENTBRIDGE", "http://127.0.0.1:9003");
+  EXPECT_EQ(resolved("LIFT_EVENTBRIDGE_ENDPOINT", "events", "EventBridge"), "http://127.0.0.1:9003");
+  EXPECT_EQ(service_id_of("execute-api", "API Gateway Management"), "ApiGatewayManagementApi");
+  EXPECT_EQ(service_id_of("newservice", "New Service"), "New Service");
+  ScopedEnv bad("AWS_ENDPOINT_URL_STS", "not a url");
+  auto refused = resolve_endpoint("", nullptr, "sts", "eu-west-1", "STS");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, "Config");
+}
+
+TEST_F(StandardEndpoints, ProfileIgnoreSetting) {
+  std::ofstream(dir / "config") << "[default]\nendpoint_url = http://127.0.0.1:4566\nignore_configured_endpoint_urls = true\n";
+  EXPECT_EQ(resolved(nullptr, "sns", "SNS"), "https://sns.eu-west-1.amazonaws.com");
+  EXPECT_EQ(lift::aws::configured_endpoint_url("SNS"), std::nullopt);
 }
 
 }  // namespace
