@@ -377,4 +377,14 @@ Result<XmlElement> ServiceClient::call_query(std::string_view action, std::strin
   return parse_xml(config_.prefix, response->body);
 }
 
+Result<ServiceClient::Config> service_config(ServiceOptions options, std::string_view prefix, std::string_view signing_name,
+                                             const char* env_name, std::string_view host_prefix, std::string_view label) {
+  std::string region = !options.region.empty() ? std::move(options.region) : resolve_region().value_or("us-east-1");
+  LIFT_TRY(endpoint, resolve_endpoint(std::move(options.endpoint), env_name, host_prefix, region, label));
+  LIFT_TRY(faults, resolve_faults(std::move(options.faults)));
+  return ServiceClient::Config{std::string(prefix),        std::string(signing_name),   std::move(endpoint),
+                               std::move(region),          options.retry,               std::move(options.http),
+                               std::move(options.credentials), std::move(options.breaker), std::move(faults)};
+}
+
 }  // namespace lift::aws::detail

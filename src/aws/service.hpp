@@ -22,6 +22,7 @@
 #include "lift/aws/http_client.hpp"
 #include "lift/aws/protection.hpp"
 #include "lift/aws/retry.hpp"
+#include "lift/aws/service_options.hpp"
 #include "lift/core/result.hpp"
 #include "xml.hpp"
 
@@ -188,5 +189,11 @@ class ServiceClient {
   bool local_ = false;
   RetryQuota quota_;
 };
+
+// The service core's settings from a client's ServiceOptions: the region resolved (AWS_REGION,
+// ..., else us-east-1), the endpoint by resolve_endpoint with `env_name`, the faults by
+// resolve_faults. Errors: those of resolve_endpoint and resolve_faults.
+Result<ServiceClient::Config> service_config(ServiceOptions options, std::string_view prefix, std::string_view signing_name,
+                                             const char* env_name, std::string_view host_prefix, std::string_view label);
 
 }  // namespace lift::aws::detail

@@ -1,6 +1,6 @@
 // Fuzzes what the aws layer reads from the network: DynamoDB error answers (and the
 // cancellation reasons and item read back from the typed error), container credentials JSON,
-// URLs, and the Secrets Manager, SSM and API Gateway Management answers and errors. Any input
+// URLs, and the Secrets Manager, SSM, API Gateway Management and SQS answers and errors. Any input
 // gives a value or a typed error; nothing crashes.
 #include <cstddef>
 #include <cstdint>
@@ -12,6 +12,7 @@
 #include "lift/aws/dynamodb.hpp"
 #include "lift/aws/http_client.hpp"
 #include "lift/aws/secrets_manager.hpp"
+#include "lift/aws/sqs.hpp"
 #include "lift/aws/ssm.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -41,7 +42,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!parameters && parameters.error().code.empty()) std::abort();
   auto connection = lift::aws::parse_connection_info(input);
   if (!connection && connection.error().code.empty()) std::abort();
+  // SQS: a value or SQS.MalformedResponse, whatever the body and its digests say.
+  const auto sqs_malformed = [](const lift::Error& e) { return e.code == lift::aws::kSqsMalformedResponse && e.status == 502; };
+  const lift::aws::SendMessageRequest sent{.queue_url = "q", .body = "x", .attributes = {{"a", lift::aws::MessageAttribute::string("v")}}};
+  if (auto r = lift::aws::parse_send_message(input, sent); !r && !sqs_malformed(r.error())) std::abort();
+  if (auto r = lift::aws::parse_send_message_batch(input, {.queue_url = "q", .entries = {{.id = "m1", .body = "x"}}});
+      !r && !sqs_malformed(r.error()))
+    std::abort();
+  if (auto r = lift::aws::parse_receive_message(input); !r && !sqs_malformed(r.error())) std::abort();
+  if (auto r = lift::aws::parse_delete_message_batch(input); !r && !sqs_malformed(r.error())) std::abort();
   for (const int status : {400, 410, 429, 500}) {
+    if (!lift::aws::parse_sqs_error(status, input).code.starts_with("SQS.")) std::abort();
     if (lift::aws::parse_secrets_manager_error(status, input).code.empty()) std::abort();
     if (lift::aws::parse_ssm_error(status, input).code.empty()) std::abort();
     if (lift::aws::parse_apigateway_management_error(status, input).code.empty()) std::abort();
