@@ -1,6 +1,6 @@
 // Fuzzes what the aws layer reads from the network: DynamoDB error answers (and the
 // cancellation reasons and item read back from the typed error), container credentials JSON,
-// URLs, and the Secrets Manager, SSM, API Gateway Management and SQS answers and errors. Any input
+// URLs, and the Secrets Manager, SSM, API Gateway Management, SQS and SNS answers and errors. Any input
 // gives a value or a typed error; nothing crashes.
 #include <cstddef>
 #include <cstdint>
@@ -12,6 +12,7 @@
 #include "lift/aws/dynamodb.hpp"
 #include "lift/aws/http_client.hpp"
 #include "lift/aws/secrets_manager.hpp"
+#include "lift/aws/sns.hpp"
 #include "lift/aws/sqs.hpp"
 #include "lift/aws/ssm.hpp"
 
@@ -51,7 +52,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::abort();
   if (auto r = lift::aws::parse_receive_message(input); !r && !sqs_malformed(r.error())) std::abort();
   if (auto r = lift::aws::parse_delete_message_batch(input); !r && !sqs_malformed(r.error())) std::abort();
+  // SNS (XML): a value or SNS.MalformedResponse.
+  const auto sns_malformed = [](const lift::Error& e) { return e.code == lift::aws::kSnsMalformedResponse && e.status == 502; };
+  if (auto r = lift::aws::parse_publish(input); !r && !sns_malformed(r.error())) std::abort();
+  if (auto r = lift::aws::parse_publish_batch(input); !r && !sns_malformed(r.error())) std::abort();
   for (const int status : {400, 410, 429, 500}) {
+    if (!lift::aws::parse_sns_error(status, input).code.starts_with("SNS.")) std::abort();
     if (!lift::aws::parse_sqs_error(status, input).code.starts_with("SQS.")) std::abort();
     if (lift::aws::parse_secrets_manager_error(status, input).code.empty()) std::abort();
     if (lift::aws::parse_ssm_error(status, input).code.empty()) std::abort();

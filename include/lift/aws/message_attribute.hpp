@@ -1,5 +1,5 @@
 #pragma once
-// A message attribute as SQS and SNS carry them beside a message body: a data type ("String",
+// What SQS and SNS messages share. A message attribute as SQS and SNS carry them beside a message body: a data type ("String",
 // "Number", "Binary", or one of those followed by ".<custom label>", SNS also "String.Array")
 // and a string or binary value.
 //
@@ -28,5 +28,13 @@ struct MessageAttribute {
 
 // By name; sorted, which is also the order SQS hashes them in.
 using MessageAttributes = std::map<std::string, MessageAttribute>;
+
+// An entry of an SQS or SNS batch the service refused, the others having gone through.
+struct BatchEntryFailure {
+  std::string id{};
+  std::string code{};  // the service's code, as it gives it ("InvalidParameterValue", ...)
+  std::string message{};
+  bool sender_fault = false;  // true: sending it again as it is will fail again
+};
 
 }  // namespace lift::aws

@@ -77,14 +77,6 @@ struct SendMessageBatchRequest {
   std::vector<SendMessageBatchEntry> entries{};  // 1..10
 };
 
-// An entry of a batch SQS refused, the others having gone through.
-struct BatchEntryFailure {
-  std::string id{};
-  std::string code{};  // SQS's code, as it gives it ("InvalidParameterValue", ...)
-  std::string message{};
-  bool sender_fault = false;  // true: sending it again as it is will fail again
-};
-
 struct SentBatchEntry {
   std::string id{};
   SentMessage message{};
