@@ -1,6 +1,6 @@
 // Fuzzes what the aws layer reads from the network: DynamoDB error answers (and the
 // cancellation reasons and item read back from the typed error), container credentials JSON,
-// URLs, and the Secrets Manager, SSM, API Gateway Management, SQS and SNS answers and errors. Any input
+// URLs, and the Secrets Manager, SSM, API Gateway Management, SQS, SNS and EventBridge answers and errors. Any input
 // gives a value or a typed error; nothing crashes.
 #include <cstddef>
 #include <cstdint>
@@ -10,6 +10,7 @@
 #include "lift/aws/apigateway_management.hpp"
 #include "lift/aws/credentials.hpp"
 #include "lift/aws/dynamodb.hpp"
+#include "lift/aws/eventbridge.hpp"
 #include "lift/aws/http_client.hpp"
 #include "lift/aws/secrets_manager.hpp"
 #include "lift/aws/sns.hpp"
@@ -56,7 +57,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto sns_malformed = [](const lift::Error& e) { return e.code == lift::aws::kSnsMalformedResponse && e.status == 502; };
   if (auto r = lift::aws::parse_publish(input); !r && !sns_malformed(r.error())) std::abort();
   if (auto r = lift::aws::parse_publish_batch(input); !r && !sns_malformed(r.error())) std::abort();
+  for (const std::size_t expected : {0u, 1u, 2u}) {
+    auto put = lift::aws::parse_put_events(input, expected);
+    if (put && (put->entries.size() != expected || put->failed_count > expected)) std::abort();
+    if (!put && put.error().code != lift::aws::kEventBridgeMalformedResponse) std::abort();
+  }
   for (const int status : {400, 410, 429, 500}) {
+    if (!lift::aws::parse_eventbridge_error(status, input).code.starts_with("EventBridge.")) std::abort();
     if (!lift::aws::parse_sns_error(status, input).code.starts_with("SNS.")) std::abort();
     if (!lift::aws::parse_sqs_error(status, input).code.starts_with("SQS.")) std::abort();
     if (lift::aws::parse_secrets_manager_error(status, input).code.empty()) std::abort();
