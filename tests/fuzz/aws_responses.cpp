@@ -1,6 +1,6 @@
 // Fuzzes what the aws layer reads from the network: DynamoDB error answers (and the
 // cancellation reasons and item read back from the typed error), container credentials JSON,
-// URLs, and the Secrets Manager, SSM, API Gateway Management, SQS, SNS and EventBridge answers and errors. Any input
+// URLs, and the Secrets Manager, SSM, API Gateway Management, SQS, SNS, EventBridge and KMS answers and errors. Any input
 // gives a value or a typed error; nothing crashes.
 #include <cstddef>
 #include <cstdint>
@@ -12,6 +12,7 @@
 #include "lift/aws/dynamodb.hpp"
 #include "lift/aws/eventbridge.hpp"
 #include "lift/aws/http_client.hpp"
+#include "lift/aws/kms.hpp"
 #include "lift/aws/secrets_manager.hpp"
 #include "lift/aws/sns.hpp"
 #include "lift/aws/sqs.hpp"
@@ -62,7 +63,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (put && (put->entries.size() != expected || put->failed_count > expected)) std::abort();
     if (!put && put.error().code != lift::aws::kEventBridgeMalformedResponse) std::abort();
   }
+  // KMS: bytes decoded, or KMS.MalformedResponse.
+  const auto kms_malformed = [](const lift::Error& e) { return e.code == lift::aws::kKmsMalformedResponse && e.status == 502; };
+  if (auto r = lift::aws::parse_kms_encrypt(input); r ? r->ciphertext_blob.empty() : !kms_malformed(r.error())) std::abort();
+  if (auto r = lift::aws::parse_kms_decrypt(input); r ? r->plaintext.empty() : !kms_malformed(r.error())) std::abort();
+  if (auto r = lift::aws::parse_kms_generate_data_key(input); r ? r->plaintext.empty() || r->ciphertext_blob.empty() : !kms_malformed(r.error()))
+    std::abort();
   for (const int status : {400, 410, 429, 500}) {
+    if (!lift::aws::parse_kms_error(status, input).code.starts_with("KMS.")) std::abort();
     if (!lift::aws::parse_eventbridge_error(status, input).code.starts_with("EventBridge.")) std::abort();
     if (!lift::aws::parse_sns_error(status, input).code.starts_with("SNS.")) std::abort();
     if (!lift::aws::parse_sqs_error(status, input).code.starts_with("SQS.")) std::abort();
