@@ -1,0 +1,115 @@
+// The AWS SDK for JavaScript as an independent client of SQS, SNS, EventBridge and KMS, for the
+// C++ clients' tests:
+//   node clients_crosscheck.js ENDPOINT OPERATION INPUT_JSON
+// sends one call to ENDPOINT (the tests' fake service) and prints what the SDK read from the
+// answer as JSON: bytes as base64, and a failure as {"error": NAME, "status": HTTP_STATUS}.
+// Bytes in INPUT_JSON (message attributes' BinaryValue, KMS blobs) are given as base64. No
+// retries, so the fake sees exactly one request.
+'use strict';
+const sqs = require('@aws-sdk/client-sqs');
+const sns = require('@aws-sdk/client-sns');
+const eventbridge = require('@aws-sdk/client-eventbridge');
+const kms = require('@aws-sdk/client-kms');
+
+const config = (endpoint) => ({
+  endpoint,
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'AKIDSDK', secretAccessKey: 'sdk-secret' },
+  maxAttempts: 1,
+});
+
+const bytes = (base64) => Buffer.from(base64, 'base64');
+const base64 = (value) => (value === undefined ? undefined : Buffer.from(value).toString('base64'));
+
+// Message attributes with their binary values as Buffers (in) or base64 (out).
+function attributesIn(attributes) {
+  if (!attributes) return attributes;
+  const out = {};
+  for (const [name, value] of Object.entries(attributes)) {
+    out[name] = { ...value };
+    if (value.BinaryValue !== undefined) out[name].BinaryValue = bytes(value.BinaryValue);
+  }
+  return out;
+}
+function attributesOut(attributes) {
+  if (!attributes) return attributes;
+  const out = {};
+  for (const [name, value] of Object.entries(attributes)) {
+    out[name] = { DataType: value.DataType, StringValue: value.StringValue, BinaryValue: base64(value.BinaryValue) };
+  }
+  return out;
+}
+const strip = (out) => { const { $metadata, ...rest } = out; return rest; };
+
+const operations = {
+  async 'sqs-send'(endpoint, input) {
+    const out = await new sqs.SQSClient(config(endpoint)).send(
+      new sqs.SendMessageCommand({ ...input, MessageAttributes: attributesIn(input.MessageAttributes) }));
+    return strip(out);
+  },
+  async 'sqs-send-batch'(endpoint, input) {
+    const Entries = input.Entries.map((e) => ({ ...e, MessageAttributes: attributesIn(e.MessageAttributes) }));
+    return strip(await new sqs.SQSClient(config(endpoint)).send(new sqs.SendMessageBatchCommand({ ...input, Entries })));
+  },
+  async 'sqs-receive'(endpoint, input) {
+    const out = await new sqs.SQSClient(config(endpoint)).send(new sqs.ReceiveMessageCommand(input));
+    return { Messages: (out.Messages || []).map((m) => ({ ...m, MessageAttributes: attributesOut(m.MessageAttributes) })) };
+  },
+  async 'sqs-delete'(endpoint, input) {
+    return strip(await new sqs.SQSClient(config(endpoint)).send(new sqs.DeleteMessageCommand(input)));
+  },
+  async 'sqs-delete-batch'(endpoint, input) {
+    return strip(await new sqs.SQSClient(config(endpoint)).send(new sqs.DeleteMessageBatchCommand(input)));
+  },
+  async 'sqs-visibility'(endpoint, input) {
+    return strip(await new sqs.SQSClient(config(endpoint)).send(new sqs.ChangeMessageVisibilityCommand(input)));
+  },
+  async 'sqs-queue-url'(endpoint, input) {
+    return strip(await new sqs.SQSClient(config(endpoint)).send(new sqs.GetQueueUrlCommand(input)));
+  },
+  async 'sns-publish'(endpoint, input) {
+    return strip(await new sns.SNSClient(config(endpoint)).send(
+      new sns.PublishCommand({ ...input, MessageAttributes: attributesIn(input.MessageAttributes) })));
+  },
+  async 'sns-publish-batch'(endpoint, input) {
+    const PublishBatchRequestEntries = input.PublishBatchRequestEntries.map(
+      (e) => ({ ...e, MessageAttributes: attributesIn(e.MessageAttributes) }));
+    return strip(await new sns.SNSClient(config(endpoint)).send(
+      new sns.PublishBatchCommand({ ...input, PublishBatchRequestEntries })));
+  },
+  async 'events-put'(endpoint, input) {
+    const Entries = input.Entries.map((e) => ({ ...e, Time: e.Time === undefined ? undefined : new Date(e.Time * 1000) }));
+    return strip(await new eventbridge.EventBridgeClient(config(endpoint)).send(new eventbridge.PutEventsCommand({ Entries })));
+  },
+  async 'kms-encrypt'(endpoint, input) {
+    const out = await new kms.KMSClient(config(endpoint)).send(new kms.EncryptCommand({ ...input, Plaintext: bytes(input.Plaintext) }));
+    return { ...strip(out), CiphertextBlob: base64(out.CiphertextBlob) };
+  },
+  async 'kms-decrypt'(endpoint, input) {
+    const out = await new kms.KMSClient(config(endpoint)).send(
+      new kms.DecryptCommand({ ...input, CiphertextBlob: bytes(input.CiphertextBlob) }));
+    return { ...strip(out), Plaintext: base64(out.Plaintext) };
+  },
+  async 'kms-data-key'(endpoint, input) {
+    const out = await new kms.KMSClient(config(endpoint)).send(new kms.GenerateDataKeyCommand(input));
+    return { ...strip(out), Plaintext: base64(out.Plaintext), CiphertextBlob: base64(out.CiphertextBlob) };
+  },
+};
+
+async function main() {
+  const [endpoint, operation, input] = process.argv.slice(2);
+  if (!operations[operation]) throw new Error(`unknown operation ${operation}`);
+  let result;
+  try {
+    result = await operations[operation](endpoint, JSON.parse(input));
+  } catch (error) {
+    if (!error.$metadata) throw error;
+    result = { error: error.name, status: error.$metadata.httpStatusCode };
+  }
+  process.stdout.write(JSON.stringify(result));
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error.name}: ${error.message}\n`);
+  process.exit(1);
+});
