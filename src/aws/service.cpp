@@ -248,26 +248,47 @@ Result<resilience::FaultPlan> resolve_faults(std::optional<resilience::FaultPlan
 
 Result<HttpResponse> ServiceClient::send(std::string_view method, std::string_view path, std::vector<Header> headers,
                                          std::string body, Deadline deadline, const ErrorParser& parse_error) {
-  return through_breaker(config_.breaker, [&] {
-    return send_unguarded(method, path, std::move(headers), std::move(body), deadline, parse_error);
-  });
-}
-
-Result<HttpResponse> ServiceClient::send_unguarded(std::string_view method, std::string_view path, std::vector<Header> headers,
-                                                   std::string body, Deadline deadline, const ErrorParser& parse_error) {
-  auto credentials = signing_credentials();
-  if (!credentials) return std::move(credentials).error();
-
   std::string url = config_.endpoint;
   if (!path.empty()) {
     while (url.ends_with('/')) url.pop_back();
     url += path;
   }
+  return through_breaker(config_.breaker, [&] {
+    return send_unguarded(method, std::move(url), path, std::move(headers), std::move(body), deadline, parse_error, nullptr);
+  });
+}
+
+Result<HttpResponse> ServiceClient::send_url(std::string_view method, std::string url, std::vector<Header> headers, std::string body,
+                                             Deadline deadline, const ErrorParser& parse_error, const HttpClient::BodySink* sink) {
+  const auto parsed = parse_url(url);
+  const std::string path = parsed ? parsed->target.substr(0, parsed->target.find('?')) : std::string();
+  return through_breaker(config_.breaker, [&] {
+    return send_unguarded(method, std::move(url), path, std::move(headers), std::move(body), deadline, parse_error, sink);
+  });
+}
+
+Result<HttpResponse> ServiceClient::send_unguarded(std::string_view method, std::string url, std::string_view path,
+                                                   std::vector<Header> headers, std::string body, Deadline deadline,
+                                                   const ErrorParser& parse_error, const HttpClient::BodySink* sink) {
+  auto credentials = signing_credentials();
+  if (!credentials) return std::move(credentials).error();
+
   HttpRequest request{std::string(method), std::move(url), {}, std::move(body)};
   SigningParams params;
   params.credentials = std::move(*credentials);
   params.region = config_.region;
   params.service = config_.signing_name;
+  params.normalize_path = !config_.s3_signing;
+  params.sign_body = config_.s3_signing;
+  // Bytes a streamed body has given the caller's sink: past the first, an attempt cannot be made again.
+  std::size_t delivered = 0;
+  HttpClient::BodySink counting_sink;
+  if (sink != nullptr) {
+    counting_sink = [&](std::string_view piece) {
+      delivered += piece.size();
+      return (*sink)(piece);
+    };
+  }
 
   // The observer (tracing) sees the call once, around all its attempts; the before_attempt hook
   // (fault injection) each attempt.
@@ -301,7 +322,8 @@ Result<HttpResponse> ServiceClient::send_unguarded(std::string_view method, std:
     params.time = std::chrono::system_clock::now();
     if (auto signed_request = sign_in_place(request, params); !signed_request)
       return {std::move(signed_request).error(), FailureKind::fatal};
-    auto response = config_.http->send(request, attempt_deadline);
+    auto response = sink != nullptr ? config_.http->send(request, attempt_deadline, counting_sink) : config_.http->send(request, attempt_deadline);
+    if (!response && delivered > 0) return {std::move(response).error(), FailureKind::fatal};
     if (response) {
       outcome.status = response->status;
       outcome.request_id = std::string(response->header("x-amzn-RequestId"));

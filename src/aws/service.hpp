@@ -143,6 +143,9 @@ class ServiceClient {
     std::optional<resilience::CircuitBreaker> breaker{};
     // Drawn for every attempt under the name `signing_name` (resolved by resolve_faults).
     resilience::FaultPlan faults{};
+    // Signs as S3 wants: the path as sent (not normalized) and the body's SHA-256 in
+    // x-amz-content-sha256.
+    bool s3_signing = false;
   };
   // Reads the service's answer to a failed call (any status but 2xx).
   using ErrorParser = std::function<Error(const HttpResponse&)>;
@@ -157,6 +160,12 @@ class ServiceClient {
   // open); the faults are drawn for each attempt. A 2xx answer is returned as it is; any other becomes `parse_error`'s Error.
   Result<HttpResponse> send(std::string_view method, std::string_view path, std::vector<Header> headers, std::string body,
                             Deadline deadline, const ErrorParser& parse_error);
+
+  // As send, to `url` (any host, e.g. an S3 bucket's virtual host) instead of the endpoint and a
+  // path. With a `sink`, a 2xx answer's body goes to it as it arrives (HttpClient's streaming
+  // send); an attempt that has given the sink any byte is not retried.
+  Result<HttpResponse> send_url(std::string_view method, std::string url, std::vector<Header> headers, std::string body,
+                                Deadline deadline, const ErrorParser& parse_error, const HttpClient::BodySink* sink = nullptr);
 
   // One operation of an AWS JSON protocol: POST to the endpoint with `content_type`
   // ("application/x-amz-json-1.0" or "-1.1") and X-Amz-Target `target`. The answer must be a
@@ -176,11 +185,14 @@ class ServiceClient {
   [[nodiscard]] const std::string& region() const { return config_.region; }
   [[nodiscard]] const std::string& prefix() const { return config_.prefix; }
   [[nodiscard]] const RetryPolicy& retry() const { return config_.retry; }
+  [[nodiscard]] const std::string& signing_name() const { return config_.signing_name; }
+  // The credentials calls are signed with (placeholder keys for a local endpoint without any).
+  Result<Credentials> signing_credentials();
 
  private:
-  Result<HttpResponse> send_unguarded(std::string_view method, std::string_view path, std::vector<Header> headers,
-                                      std::string body, Deadline deadline, const ErrorParser& parse_error);
-  Result<Credentials> signing_credentials();
+  Result<HttpResponse> send_unguarded(std::string_view method, std::string url, std::string_view path, std::vector<Header> headers,
+                                      std::string body, Deadline deadline, const ErrorParser& parse_error,
+                                      const HttpClient::BodySink* sink);
   // What the call observer is told about a call before it starts.
   CallInfo call_info(std::string_view method, std::string_view path, const std::vector<Header>& headers,
                      std::string_view body) const;

@@ -10,6 +10,16 @@ const sqs = require('@aws-sdk/client-sqs');
 const sns = require('@aws-sdk/client-sns');
 const eventbridge = require('@aws-sdk/client-eventbridge');
 const kms = require('@aws-sdk/client-kms');
+const s3 = require('@aws-sdk/client-s3');
+const { S3RequestPresigner } = require('@aws-sdk/s3-request-presigner');
+const crypto = require('crypto');
+
+// SHA-256 and HMAC-SHA256 in the shape the SDK's signer takes.
+class Sha256 {
+  constructor(secret) { this.hash = secret ? crypto.createHmac('sha256', secret) : crypto.createHash('sha256'); }
+  update(data) { this.hash.update(data); }
+  async digest() { return new Uint8Array(this.hash.digest()); }
+}
 
 const config = (endpoint) => ({
   endpoint,
@@ -93,6 +103,38 @@ const operations = {
   async 'kms-data-key'(endpoint, input) {
     const out = await new kms.KMSClient(config(endpoint)).send(new kms.GenerateDataKeyCommand(input));
     return { ...strip(out), Plaintext: base64(out.Plaintext), CiphertextBlob: base64(out.CiphertextBlob) };
+  },
+  async 's3-put'(endpoint, input) {
+    const client = new s3.S3Client({ ...config(endpoint), forcePathStyle: true });
+    return strip(await client.send(new s3.PutObjectCommand(input)));
+  },
+  async 's3-get'(endpoint, input) {
+    const client = new s3.S3Client({ ...config(endpoint), forcePathStyle: true });
+    const out = await client.send(new s3.GetObjectCommand(input));
+    return { Body: Buffer.from(await out.Body.transformToByteArray()).toString('base64'), ContentLength: out.ContentLength };
+  },
+  async 's3-list'(endpoint, input) {
+    const client = new s3.S3Client({ ...config(endpoint), forcePathStyle: true });
+    const out = await client.send(new s3.ListObjectsV2Command(input));
+    return {
+      Contents: (out.Contents || []).map((c) => ({ Key: c.Key, Size: c.Size, ETag: c.ETag })),
+      CommonPrefixes: (out.CommonPrefixes || []).map((p) => p.Prefix),
+      IsTruncated: out.IsTruncated, NextContinuationToken: out.NextContinuationToken,
+    };
+  },
+  // Presigns exactly the request given (no SDK command, so no extra query parameter).
+  async 's3-presign'(endpoint, input) {
+    const presigner = new S3RequestPresigner({
+      region: 'us-east-1', sha256: Sha256,
+      credentials: { accessKeyId: input.AccessKeyId, secretAccessKey: input.SecretAccessKey },
+    });
+    const url = new URL(input.Url);
+    const signed = await presigner.presign({
+      method: input.Method, protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined,
+      path: url.pathname, query: {}, headers: { host: url.host },
+    }, { expiresIn: input.ExpiresIn, signingDate: new Date(input.SigningDate * 1000) });
+    const query = Object.entries(signed.query).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+    return { Url: `${url.protocol}//${url.host}${signed.path}?${query}`, Query: signed.query };
   },
 };
 
