@@ -1,6 +1,6 @@
 // Fuzzes what the aws layer reads from the network: DynamoDB error answers (and the
 // cancellation reasons and item read back from the typed error), container credentials JSON,
-// URLs, and the Secrets Manager, SSM, API Gateway Management, SQS, SNS, EventBridge and KMS answers and errors. Any input
+// URLs, and the Secrets Manager, SSM, API Gateway Management, SQS, SNS, EventBridge, KMS and S3 answers and errors. Any input
 // gives a value or a typed error; nothing crashes.
 #include <cstddef>
 #include <cstdint>
@@ -13,6 +13,7 @@
 #include "lift/aws/eventbridge.hpp"
 #include "lift/aws/http_client.hpp"
 #include "lift/aws/kms.hpp"
+#include "lift/aws/s3.hpp"
 #include "lift/aws/secrets_manager.hpp"
 #include "lift/aws/sns.hpp"
 #include "lift/aws/sqs.hpp"
@@ -69,7 +70,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (auto r = lift::aws::parse_kms_decrypt(input); r ? r->plaintext.empty() : !kms_malformed(r.error())) std::abort();
   if (auto r = lift::aws::parse_kms_generate_data_key(input); r ? r->plaintext.empty() || r->ciphertext_blob.empty() : !kms_malformed(r.error()))
     std::abort();
+  // S3: a page or S3.MalformedResponse; headers with any value read or refused.
+  if (auto r = lift::aws::parse_list_objects(input); r ? r->is_truncated && r->next_continuation_token.empty()
+                                                       : r.error().code != lift::aws::kS3MalformedResponse)
+    std::abort();
+  if (auto r = lift::aws::object_info(200, {{"Content-Length", std::string(input.substr(0, 30))}, {"Last-Modified", std::string(input.substr(0, 40))}});
+      !r && r.error().code != lift::aws::kS3MalformedResponse)
+    std::abort();
   for (const int status : {400, 410, 429, 500}) {
+    if (!lift::aws::parse_s3_error(status, input).code.starts_with("S3.")) std::abort();
     if (!lift::aws::parse_kms_error(status, input).code.starts_with("KMS.")) std::abort();
     if (!lift::aws::parse_eventbridge_error(status, input).code.starts_with("EventBridge.")) std::abort();
     if (!lift::aws::parse_sns_error(status, input).code.starts_with("SNS.")) std::abort();
