@@ -16,6 +16,7 @@
 #include "lift/app/errors.hpp"
 #include "lift/middleware/middleware.hpp"
 #include "lift/runtime/context.hpp"
+#include "support/http_request.hpp"
 
 namespace {
 
@@ -31,10 +32,7 @@ using namespace std::chrono_literals;
 constexpr const char* kTopic = "arn:aws:sns:us-east-1:123456789012:partner-a-prod-errors";
 
 lift::http::Request request(std::string method, std::string path, std::string body = {}) {
-  lift::http::Request r;
-  r.method = std::move(method);
-  r.path = path;
-  r.raw_path = std::move(path);
+  auto r = lift::testing_support::request(std::move(method), std::move(path));
   r.body = std::move(body);
   return r;
 }
