@@ -29,7 +29,7 @@ TEST(S3Addressing, VirtualHostedWhenTheNameAllowsItElsePathStyle) {
   EXPECT_EQ(*s3_object_url("https://10.0.0.5:9000/minio", "bucket", "k", false), "https://10.0.0.5:9000/minio/bucket/k");
   // Keys keep their slashes; everything outside RFC 3986's unreserved set is encoded once.
   EXPECT_EQ(*s3_object_url("http://127.0.0.1:1", "b12", "a//b/ü~%", false), "http://127.0.0.1:1/b12/a//b/%C3%BC~%25");
-  for (const char* bucket : {"", "ab", "Upper", "-start", "end-", "a..b", "under_score", std::string(64, 'a').c_str()})
+  for (const std::string& bucket : std::vector<std::string>{"", "ab", "Upper", "-start", "end-", "a..b", "under_score", std::string(64, 'a')})
     EXPECT_EQ(code(s3_object_url("https://s3.amazonaws.com", bucket, "k", false)), kS3Validation) << bucket;
 }
 
