@@ -431,7 +431,7 @@ struct HttpClient::Impl {
     return ok();
   }
 
-  Result<HttpResponse> send(const HttpRequest& request, Clock::time_point deadline) {
+  Result<HttpResponse> send(const HttpRequest& request, Clock::time_point deadline, const BodySink* sink = nullptr) {
     auto url = parse_url(request.url);
     if (!url) return std::move(url).error();
     if (!is_token(request.method)) return http_error(kHttpInvalidRequest, "invalid HTTP method '" + request.method.substr(0, 40) + "'", 400);
@@ -483,6 +483,25 @@ struct HttpClient::Impl {
       if (ec && reused && attempt == 0) continue;
       if (ec) return http_error(kHttpConnectionLost, "sending to " + url->authority + " failed: " + ec.message());
 
+      const auto read_failure = [&](const error_code& e, std::size_t limit) {
+        if (e == http::error::body_limit || e == http::error::header_limit || e == http::error::buffer_overflow)
+          return http_error(kHttpResponseTooLarge, "the answer of " + url->authority + " is larger than " +
+                                                       std::to_string(e == http::error::body_limit ? limit : kMaxHeaderBytes) + " bytes");
+        if (is_connection_loss(e))
+          return http_error(kHttpConnectionLost, "the connection to " + url->authority + " was lost: " + e.message());
+        return http_error(kHttpMalformedResponse, url->authority + " sent a malformed HTTP answer: " + e.message());
+      };
+      if (sink != nullptr) {
+        auto streamed = read_streaming(*connection, *url, head, deadline, *sink, read_failure);
+        if (!streamed && streamed.error().code == kRetryOnFreshConnection) {
+          if (reused && attempt == 0) continue;
+          return read_failure(boost::asio::error::connection_reset, 0);
+        }
+        if (streamed && streamed->second) give_back(key, std::move(connection));
+        if (!streamed) return std::move(streamed).error();
+        return std::move(streamed->first);
+      }
+
       http::response_parser<http::string_body> parser;
       parser.header_limit(kMaxHeaderBytes);
       parser.body_limit(options.max_response_bytes);
@@ -497,14 +516,7 @@ struct HttpClient::Impl {
       if (!connection->run_until(done, deadline)) return timeout();
       if (ec) {
         if (reused && attempt == 0 && !parser.got_some() && is_connection_loss(ec)) continue;
-        if (ec == http::error::body_limit || ec == http::error::header_limit || ec == http::error::buffer_overflow)
-          return http_error(kHttpResponseTooLarge, "the answer of " + url->authority + " is larger than " +
-                                                       std::to_string(ec == http::error::body_limit ? options.max_response_bytes
-                                                                                                    : kMaxHeaderBytes) +
-                                                       " bytes");
-        if (is_connection_loss(ec))
-          return http_error(kHttpConnectionLost, "the connection to " + url->authority + " was lost: " + ec.message());
-        return http_error(kHttpMalformedResponse, url->authority + " sent a malformed HTTP answer: " + ec.message());
+        return read_failure(ec, options.max_response_bytes);
       }
 
       auto& answer = parser.get();
@@ -518,6 +530,64 @@ struct HttpClient::Impl {
       return response;
     }
   }
+
+  // Marks a read that failed before any byte of the answer arrived on a reused connection.
+  static constexpr std::string_view kRetryOnFreshConnection = "Http.RetryOnFreshConnection";
+
+  // Reads an answer whose 2xx body goes to `sink` piece by piece (no size limit: the sink holds
+  // what it wants), any other body into the response (bounded by max_response_bytes). Returns
+  // the response and whether the connection can be reused.
+  template <class ReadFailure>
+  Result<std::pair<HttpResponse, bool>> read_streaming(Connection& connection, const ParsedUrl& url, bool head, Clock::time_point deadline,
+                                                       const BodySink& sink, const ReadFailure& read_failure) {
+    constexpr std::size_t kPiece = 64 * 1024;
+    const auto timeout = [&] { return http_error(kHttpTimeout, url.authority + " did not answer in time", 504); };
+    http::response_parser<http::buffer_body> parser;
+    parser.header_limit(kMaxHeaderBytes);
+    parser.body_limit(boost::none);
+    if (head) parser.skip(true);
+    error_code ec;
+    bool done = false;
+    connection.with_stream([&](auto& stream) {
+      http::async_read_header(stream, connection.buffer, parser, [&](const error_code& e, std::size_t) {
+        ec = e;
+        done = true;
+      });
+    });
+    if (!connection.run_until(done, deadline)) return timeout();
+    if (ec) {
+      if (!parser.got_some() && is_connection_loss(ec)) return Error{std::string(kRetryOnFreshConnection), "", 0};
+      return read_failure(ec, options.max_response_bytes);
+    }
+    HttpResponse response;
+    response.status = static_cast<int>(parser.get().result_int());
+    for (const auto& field : parser.get()) response.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    const bool to_sink = response.status >= 200 && response.status < 300;
+    std::vector<char> piece(kPiece);
+    while (!parser.is_done()) {
+      parser.get().body().data = piece.data();
+      parser.get().body().size = piece.size();
+      done = false;
+      connection.with_stream([&](auto& stream) {
+        http::async_read(stream, connection.buffer, parser, [&](const error_code& e, std::size_t) {
+          ec = e;
+          done = true;
+        });
+      });
+      if (!connection.run_until(done, deadline)) return timeout();
+      if (ec == http::error::need_buffer) ec = {};
+      if (ec) return read_failure(ec, options.max_response_bytes);
+      const std::string_view got(piece.data(), piece.size() - parser.get().body().size);
+      if (to_sink) {
+        if (auto taken = sink(got); !taken) return std::move(taken).error();  // the connection is dropped mid-body
+      } else {
+        if (response.body.size() + got.size() > options.max_response_bytes) return read_failure(http::error::body_limit, options.max_response_bytes);
+        response.body.append(got);
+      }
+    }
+    const bool reusable = parser.keep_alive() && connection.buffer.size() == 0;
+    return std::pair<HttpResponse, bool>{std::move(response), reusable};
+  }
 };
 
 HttpClient::HttpClient(HttpClientOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
@@ -525,6 +595,10 @@ HttpClient::~HttpClient() = default;
 
 Result<HttpResponse> HttpClient::send(const HttpRequest& request, std::chrono::steady_clock::time_point deadline) {
   return impl_->send(request, deadline);
+}
+
+Result<HttpResponse> HttpClient::send(const HttpRequest& request, std::chrono::steady_clock::time_point deadline, const BodySink& sink) {
+  return impl_->send(request, deadline, &sink);
 }
 
 std::size_t HttpClient::connections_opened() const { return impl_->opened.load(); }

@@ -259,13 +259,30 @@ Result<resilience::FaultPlan> resolve_faults(std::optional<resilience::FaultPlan
 
 Result<HttpResponse> ServiceClient::send(std::string_view method, std::string_view path, std::vector<Header> headers,
                                          std::string body, Deadline deadline, const ErrorParser& parse_error, Signing signing) {
+  std::string url = config_.endpoint;
+  if (!path.empty()) {
+    while (url.ends_with('/')) url.pop_back();
+    url += path;
+  }
   return through_breaker(config_.breaker, [&] {
-    return send_unguarded(method, path, std::move(headers), std::move(body), deadline, parse_error, signing);
+    return send_unguarded(method, std::move(url), path, std::move(headers), std::move(body), deadline, parse_error, nullptr,
+                          signing);
   });
 }
 
-Result<HttpResponse> ServiceClient::send_unguarded(std::string_view method, std::string_view path, std::vector<Header> headers,
-                                                   std::string body, Deadline deadline, const ErrorParser& parse_error,
+Result<HttpResponse> ServiceClient::send_url(std::string_view method, std::string url, std::vector<Header> headers, std::string body,
+                                             Deadline deadline, const ErrorParser& parse_error, const HttpClient::BodySink* sink) {
+  const auto parsed = parse_url(url);
+  const std::string path = parsed ? parsed->target.substr(0, parsed->target.find('?')) : std::string();
+  return through_breaker(config_.breaker, [&] {
+    return send_unguarded(method, std::move(url), path, std::move(headers), std::move(body), deadline, parse_error, sink,
+                          Signing::sigv4);
+  });
+}
+
+Result<HttpResponse> ServiceClient::send_unguarded(std::string_view method, std::string url, std::string_view path,
+                                                   std::vector<Header> headers, std::string body, Deadline deadline,
+                                                   const ErrorParser& parse_error, const HttpClient::BodySink* sink,
                                                    Signing signing) {
   Result<Credentials> credentials = Credentials{};
   if (signing == Signing::sigv4) {
@@ -273,16 +290,22 @@ Result<HttpResponse> ServiceClient::send_unguarded(std::string_view method, std:
     if (!credentials) return std::move(credentials).error();
   }
 
-  std::string url = config_.endpoint;
-  if (!path.empty()) {
-    while (url.ends_with('/')) url.pop_back();
-    url += path;
-  }
   HttpRequest request{std::string(method), std::move(url), {}, std::move(body)};
   SigningParams params;
   params.credentials = std::move(*credentials);
   params.region = config_.region;
   params.service = config_.signing_name;
+  params.normalize_path = !config_.s3_signing;
+  params.sign_body = config_.s3_signing;
+  // Bytes a streamed body has given the caller's sink: past the first, an attempt cannot be made again.
+  std::size_t delivered = 0;
+  HttpClient::BodySink counting_sink;
+  if (sink != nullptr) {
+    counting_sink = [&](std::string_view piece) {
+      delivered += piece.size();
+      return (*sink)(piece);
+    };
+  }
 
   // The observer (tracing) sees the call once, around all its attempts; the before_attempt hook
   // (fault injection) each attempt.
@@ -318,7 +341,8 @@ Result<HttpResponse> ServiceClient::send_unguarded(std::string_view method, std:
       if (auto signed_request = sign_in_place(request, params); !signed_request)
         return {std::move(signed_request).error(), FailureKind::fatal};
     }
-    auto response = config_.http->send(request, attempt_deadline);
+    auto response = sink != nullptr ? config_.http->send(request, attempt_deadline, counting_sink) : config_.http->send(request, attempt_deadline);
+    if (!response && delivered > 0) return {std::move(response).error(), FailureKind::fatal};
     if (response) {
       outcome.status = response->status;
       outcome.request_id = std::string(response->header("x-amzn-RequestId"));
@@ -394,6 +418,16 @@ Result<XmlElement> ServiceClient::call_query(std::string_view action, std::strin
                        signing);
   if (!response) return std::move(response).error();
   return parse_xml(config_.prefix, response->body);
+}
+
+Result<ServiceClient::Config> service_config(ServiceOptions options, std::string_view prefix, std::string_view signing_name,
+                                             const char* env_name, std::string_view host_prefix, std::string_view label) {
+  std::string region = !options.region.empty() ? std::move(options.region) : resolve_region().value_or("us-east-1");
+  LIFT_TRY(endpoint, resolve_endpoint(std::move(options.endpoint), env_name, host_prefix, region, label));
+  LIFT_TRY(faults, resolve_faults(std::move(options.faults)));
+  return ServiceClient::Config{std::string(prefix),        std::string(signing_name),   std::move(endpoint),
+                               std::move(region),          options.retry,               std::move(options.http),
+                               std::move(options.credentials), std::move(options.breaker), std::move(faults)};
 }
 
 }  // namespace lift::aws::detail

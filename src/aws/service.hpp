@@ -22,6 +22,7 @@
 #include "lift/aws/http_client.hpp"
 #include "lift/aws/protection.hpp"
 #include "lift/aws/retry.hpp"
+#include "lift/aws/service_options.hpp"
 #include "lift/core/result.hpp"
 #include "xml.hpp"
 
@@ -150,6 +151,9 @@ class ServiceClient {
     std::optional<resilience::CircuitBreaker> breaker{};
     // Drawn for every attempt under the name `signing_name` (resolved by resolve_faults).
     resilience::FaultPlan faults{};
+    // Signs as S3 wants: the path as sent (not normalized) and the body's SHA-256 in
+    // x-amz-content-sha256.
+    bool s3_signing = false;
   };
   // Reads the service's answer to a failed call (any status but 2xx).
   using ErrorParser = std::function<Error(const HttpResponse&)>;
@@ -167,6 +171,12 @@ class ServiceClient {
   // open); the faults are drawn for each attempt. A 2xx answer is returned as it is; any other becomes `parse_error`'s Error.
   Result<HttpResponse> send(std::string_view method, std::string_view path, std::vector<Header> headers, std::string body,
                             Deadline deadline, const ErrorParser& parse_error, Signing signing = Signing::sigv4);
+
+  // As send, to `url` (any host, e.g. an S3 bucket's virtual host) instead of the endpoint and a
+  // path. With a `sink`, a 2xx answer's body goes to it as it arrives (HttpClient's streaming
+  // send); an attempt that has given the sink any byte is not retried.
+  Result<HttpResponse> send_url(std::string_view method, std::string url, std::vector<Header> headers, std::string body,
+                                Deadline deadline, const ErrorParser& parse_error, const HttpClient::BodySink* sink = nullptr);
 
   // One operation of an AWS JSON protocol: POST to the endpoint with `content_type`
   // ("application/x-amz-json-1.0" or "-1.1") and X-Amz-Target `target`. The answer must be a
@@ -187,11 +197,14 @@ class ServiceClient {
   [[nodiscard]] const std::string& region() const { return config_.region; }
   [[nodiscard]] const std::string& prefix() const { return config_.prefix; }
   [[nodiscard]] const RetryPolicy& retry() const { return config_.retry; }
+  [[nodiscard]] const std::string& signing_name() const { return config_.signing_name; }
+  // The credentials calls are signed with (placeholder keys for a local endpoint without any).
+  Result<Credentials> signing_credentials();
 
  private:
-  Result<HttpResponse> send_unguarded(std::string_view method, std::string_view path, std::vector<Header> headers,
-                                      std::string body, Deadline deadline, const ErrorParser& parse_error, Signing signing);
-  Result<Credentials> signing_credentials();
+  Result<HttpResponse> send_unguarded(std::string_view method, std::string url, std::string_view path, std::vector<Header> headers,
+                                      std::string body, Deadline deadline, const ErrorParser& parse_error,
+                                      const HttpClient::BodySink* sink, Signing signing);
   // What the call observer is told about a call before it starts.
   CallInfo call_info(std::string_view method, std::string_view path, const std::vector<Header>& headers,
                      std::string_view body) const;
@@ -200,5 +213,11 @@ class ServiceClient {
   bool local_ = false;
   RetryQuota quota_;
 };
+
+// The service core's settings from a client's ServiceOptions: the region resolved (AWS_REGION,
+// ..., else us-east-1), the endpoint by resolve_endpoint with `env_name`, the faults by
+// resolve_faults. Errors: those of resolve_endpoint and resolve_faults.
+Result<ServiceClient::Config> service_config(ServiceOptions options, std::string_view prefix, std::string_view signing_name,
+                                             const char* env_name, std::string_view host_prefix, std::string_view label);
 
 }  // namespace lift::aws::detail

@@ -1,6 +1,6 @@
 // Fuzzes what the aws layer reads from the network: DynamoDB error answers (and the
 // cancellation reasons and item read back from the typed error), container credentials JSON,
-// URLs, and the Secrets Manager, SSM and API Gateway Management answers and errors. Any input
+// URLs, and the Secrets Manager, SSM, API Gateway Management, SQS, SNS, EventBridge, KMS and S3 answers and errors. Any input
 // gives a value or a typed error; nothing crashes.
 #include <cstddef>
 #include <cstdint>
@@ -10,8 +10,13 @@
 #include "lift/aws/apigateway_management.hpp"
 #include "lift/aws/credentials.hpp"
 #include "lift/aws/dynamodb.hpp"
+#include "lift/aws/eventbridge.hpp"
 #include "lift/aws/http_client.hpp"
+#include "lift/aws/kms.hpp"
+#include "lift/aws/s3.hpp"
 #include "lift/aws/secrets_manager.hpp"
+#include "lift/aws/sns.hpp"
+#include "lift/aws/sqs.hpp"
 #include "lift/aws/ssm.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -41,7 +46,43 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!parameters && parameters.error().code.empty()) std::abort();
   auto connection = lift::aws::parse_connection_info(input);
   if (!connection && connection.error().code.empty()) std::abort();
+  // SQS: a value or SQS.MalformedResponse, whatever the body and its digests say.
+  const auto sqs_malformed = [](const lift::Error& e) { return e.code == lift::aws::kSqsMalformedResponse && e.status == 502; };
+  const lift::aws::SendMessageRequest sent{.queue_url = "q", .body = "x", .attributes = {{"a", lift::aws::MessageAttribute::string("v")}}};
+  if (auto r = lift::aws::parse_send_message(input, sent); !r && !sqs_malformed(r.error())) std::abort();
+  if (auto r = lift::aws::parse_send_message_batch(input, {.queue_url = "q", .entries = {{.id = "m1", .body = "x"}}});
+      !r && !sqs_malformed(r.error()))
+    std::abort();
+  if (auto r = lift::aws::parse_receive_message(input); !r && !sqs_malformed(r.error())) std::abort();
+  if (auto r = lift::aws::parse_delete_message_batch(input); !r && !sqs_malformed(r.error())) std::abort();
+  // SNS (XML): a value or SNS.MalformedResponse.
+  const auto sns_malformed = [](const lift::Error& e) { return e.code == lift::aws::kSnsMalformedResponse && e.status == 502; };
+  if (auto r = lift::aws::parse_publish(input); !r && !sns_malformed(r.error())) std::abort();
+  if (auto r = lift::aws::parse_publish_batch(input); !r && !sns_malformed(r.error())) std::abort();
+  for (const std::size_t expected : {0u, 1u, 2u}) {
+    auto put = lift::aws::parse_put_events(input, expected);
+    if (put && (put->entries.size() != expected || put->failed_count > expected)) std::abort();
+    if (!put && put.error().code != lift::aws::kEventBridgeMalformedResponse) std::abort();
+  }
+  // KMS: bytes decoded, or KMS.MalformedResponse.
+  const auto kms_malformed = [](const lift::Error& e) { return e.code == lift::aws::kKmsMalformedResponse && e.status == 502; };
+  if (auto r = lift::aws::parse_kms_encrypt(input); r ? r->ciphertext_blob.empty() : !kms_malformed(r.error())) std::abort();
+  if (auto r = lift::aws::parse_kms_decrypt(input); r ? r->plaintext.empty() : !kms_malformed(r.error())) std::abort();
+  if (auto r = lift::aws::parse_kms_generate_data_key(input); r ? r->plaintext.empty() || r->ciphertext_blob.empty() : !kms_malformed(r.error()))
+    std::abort();
+  // S3: a page or S3.MalformedResponse; headers with any value read or refused.
+  if (auto r = lift::aws::parse_list_objects(input); r ? r->is_truncated && r->next_continuation_token.empty()
+                                                       : r.error().code != lift::aws::kS3MalformedResponse)
+    std::abort();
+  if (auto r = lift::aws::object_info(200, {{"Content-Length", std::string(input.substr(0, 30))}, {"Last-Modified", std::string(input.substr(0, 40))}});
+      !r && r.error().code != lift::aws::kS3MalformedResponse)
+    std::abort();
   for (const int status : {400, 410, 429, 500}) {
+    if (!lift::aws::parse_s3_error(status, input).code.starts_with("S3.")) std::abort();
+    if (!lift::aws::parse_kms_error(status, input).code.starts_with("KMS.")) std::abort();
+    if (!lift::aws::parse_eventbridge_error(status, input).code.starts_with("EventBridge.")) std::abort();
+    if (!lift::aws::parse_sns_error(status, input).code.starts_with("SNS.")) std::abort();
+    if (!lift::aws::parse_sqs_error(status, input).code.starts_with("SQS.")) std::abort();
     if (lift::aws::parse_secrets_manager_error(status, input).code.empty()) std::abort();
     if (lift::aws::parse_ssm_error(status, input).code.empty()) std::abort();
     if (lift::aws::parse_apigateway_management_error(status, input).code.empty()) std::abort();

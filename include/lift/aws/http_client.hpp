@@ -98,6 +98,14 @@ class HttpClient {
   // the server closed is replaced and the request sent again once, when nothing was received.
   Result<HttpResponse> send(const HttpRequest& request, std::chrono::steady_clock::time_point deadline);
 
+  // Receives a body piece by piece (pieces of at most 64 KiB); an error it returns ends the
+  // exchange (the connection is closed) and is what send returns.
+  using BodySink = std::function<Result<void>(std::string_view piece)>;
+  // As send, but a 2xx answer's body goes to `sink` as it arrives, with no size limit (the
+  // response's body stays empty), so a large download never sits in memory whole; any other
+  // answer's body is read into the response as send reads it, up to max_response_bytes.
+  Result<HttpResponse> send(const HttpRequest& request, std::chrono::steady_clock::time_point deadline, const BodySink& sink);
+
   // The observer given in the options, or null.
   [[nodiscard]] const std::shared_ptr<CallObserver>& observer() const noexcept;
   // The before_attempt hook given in the options, or an empty function.

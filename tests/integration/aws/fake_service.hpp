@@ -131,8 +131,9 @@ inline std::optional<AuthorizationParts> split_authorization(const std::string& 
 }
 
 // Signs the received request again with `secret` (the signed headers, at its X-Amz-Date) and
-// compares the signature: empty when it matches, else what differs.
-inline std::string check_signature(const SeenRequest& request, const std::string& secret) {
+// compares the signature: empty when it matches, else what differs. `s3`: signed as S3 wants
+// (the path as sent; the payload hash as given in x-amz-content-sha256).
+inline std::string check_signature(const SeenRequest& request, const std::string& secret, bool s3 = false) {
   const auto parts = split_authorization(request.header("Authorization"));
   if (!parts) return "not a SigV4 Authorization header: " + request.header("Authorization");
   const std::string amz_date = request.header("X-Amz-Date");
@@ -154,6 +155,10 @@ inline std::string check_signature(const SeenRequest& request, const std::string
   params.region = parts->region;
   params.service = parts->service;
   params.time = time;
+  if (s3) {
+    params.normalize_path = false;
+    params.unsigned_payload = request.header("x-amz-content-sha256") == "UNSIGNED-PAYLOAD";
+  }
   auto signed_request = aws::sign(raw, params);
   if (!signed_request) return "cannot sign again: " + signed_request.error().message;
   if (signed_request->signature != parts->signature)

@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 
 #include "fake_service.hpp"
+#include "sdk_crosscheck.hpp"
 #include "lift/aws/apigateway_management.hpp"
 #include "lift/aws/secrets_manager.hpp"
 #include "lift/aws/ssm.hpp"
@@ -31,22 +32,7 @@ json::value millis(const std::optional<std::chrono::system_clock::time_point>& w
   return std::chrono::duration_cast<std::chrono::milliseconds>(when->time_since_epoch()).count();
 }
 
-// Drops members whose value is null: the SDK leaves absent fields undefined, which
-// JSON.stringify omits.
-json::value without_nulls(const json::value& value) {
-  if (value.is_object()) {
-    json::object out;
-    for (const auto& member : value.as_object())
-      if (!member.value().is_null()) out[member.key()] = without_nulls(member.value());
-    return out;
-  }
-  if (value.is_array()) {
-    json::array out;
-    for (const auto& element : value.as_array()) out.push_back(without_nulls(element));
-    return out;
-  }
-  return value;
-}
+using lift::testing_support::without_nulls;
 
 json::value parameter_values(const Parameter& p) {
   return without_nulls(json::object{{"Name", p.name},
@@ -74,43 +60,15 @@ class ServicesCrosscheck : public ::testing::Test {
   // Runs one call through the SDK against `endpoint`; returns what it read, and what it sent.
   std::pair<json::value, SeenRequest> sdk(FakeService& fake, const std::string& endpoint, const char* operation,
                                           const json::object& input) {
-    fake.clear();
-    const auto run = lift::testing_support::run_command(
-        {LIFT_TEST_NODE, std::string(LIFT_TEST_SOURCE_DIR) + "/tests/integration/aws/services_crosscheck.js", endpoint,
-         operation, json::serialize(input)},
-        "", 60s);
-    EXPECT_EQ(run.exit_code, 0) << run.err;
-    const auto seen = fake.seen();
-    EXPECT_EQ(seen.size(), 1u) << run.err;
-    if (run.exit_code != 0 || seen.size() != 1) return {};
-    return {without_nulls(json::parse(run.out)), seen[0]};
+    return lift::testing_support::run_sdk(fake, std::string(LIFT_TEST_SOURCE_DIR) + "/tests/integration/aws/services_crosscheck.js",
+                                          endpoint, operation, input);
   }
 
   // What our client sent (the single request since the last clear).
-  static SeenRequest ours(FakeService& fake) {
-    const auto seen = fake.seen();
-    EXPECT_EQ(seen.size(), 1u);
-    return seen.empty() ? SeenRequest{} : seen[0];
-  }
+  static SeenRequest ours(FakeService& fake) { return lift::testing_support::only_request(fake); }
 
   static void expect_same_request(const SeenRequest& theirs, const SeenRequest& mine, bool json_body) {
-    EXPECT_EQ(mine.method, theirs.method);
-    EXPECT_EQ(mine.target, theirs.target);
-    EXPECT_EQ(mine.header("X-Amz-Target"), theirs.header("X-Amz-Target"));
-    EXPECT_EQ(mine.header("Content-Type"), theirs.header("Content-Type"));
-    if (json_body) {
-      EXPECT_EQ(json::parse(mine.body), json::parse(theirs.body)) << "ours: " << mine.body << "\nSDK's: " << theirs.body;
-    } else {
-      EXPECT_EQ(mine.body, theirs.body);
-    }
-    // Both signed for the same scope, and both signatures check out.
-    const auto a = lift::testing_support::split_authorization(theirs.header("Authorization"));
-    const auto b = lift::testing_support::split_authorization(mine.header("Authorization"));
-    ASSERT_TRUE(a && b) << theirs.header("Authorization") << "\n" << mine.header("Authorization");
-    EXPECT_EQ(b->region, a->region);
-    EXPECT_EQ(b->service, a->service);
-    EXPECT_EQ(lift::testing_support::check_signature(theirs, "sdk-secret"), "");
-    EXPECT_EQ(lift::testing_support::check_signature(mine, "test-secret"), "");
+    lift::testing_support::expect_same_request(theirs, mine, json_body);
   }
 };
 
