@@ -5,14 +5,20 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <memory>
+#include <mutex>
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "lift/core/base64.hpp"
 #include "lift/dynamorm/encryption.hpp"
+#include "lift/dynamorm/kms_key_provider.hpp"
 #include "lift/dynamorm/memory_engine.hpp"
 #include "lift/dynamorm/table.hpp"
 #include "support/dynalite.hpp"
+#include "support/local_server.hpp"
 #include "support/requirements.hpp"
 
 namespace mapper_it {
@@ -622,6 +628,96 @@ TEST_P(Mapper, EncryptedMembersAreNeitherKeysNorQueryable) {
   ASSERT_FALSE(index_error);
   EXPECT_NE(index_error.error().message.find("encrypted member ward cannot be a key of index by-ward"), std::string::npos)
       << index_error.error().message;
+}
+
+// A KMS on 127.0.0.1 that keeps the data keys it made and opens one only under the context and
+// key it was made with (InvalidCiphertextException otherwise), as KMS does.
+class FakeKms {
+ public:
+  [[nodiscard]] std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(server_.port()); }
+  [[nodiscard]] int decrypts() const {
+    std::lock_guard lock(mutex_);
+    return decrypts_;
+  }
+
+ private:
+  struct Made {
+    std::string key;
+    boost::json::value context;
+  };
+
+  lift::testing_support::HttpServerResponse respond(const lift::testing_support::HttpServerRequest& request) {
+    using lift::testing_support::make_response;
+    const auto action = std::string(request["X-Amz-Target"]);
+    const auto body = boost::json::parse(request.body()).as_object();
+    const auto context = body.contains("EncryptionContext") ? body.at("EncryptionContext") : boost::json::value(boost::json::object{});
+    std::lock_guard lock(mutex_);
+    if (action == "TrentService.GenerateDataKey") {
+      const std::string blob = "blob-" + std::to_string(made_.size());
+      const std::string key(32, static_cast<char>('a' + made_.size() % 26));
+      made_[blob] = Made{key, context};
+      return make_response(200, boost::json::serialize(boost::json::object{{"CiphertextBlob", lift::base64::encode(blob)},
+                                                                           {"Plaintext", lift::base64::encode(key)},
+                                                                           {"KeyId", kKeyArn}}),
+                           "application/x-amz-json-1.1");
+    }
+    if (action == "TrentService.Decrypt") {
+      ++decrypts_;
+      const auto blob = lift::base64::decode(body.at("CiphertextBlob").as_string()).value();
+      const auto found = made_.find(blob);
+      if (found == made_.end() || found->second.context != context)
+        return make_response(400, R"({"__type":"InvalidCiphertextException","message":"invalid ciphertext"})", "application/x-amz-json-1.1");
+      return make_response(200, boost::json::serialize(boost::json::object{{"Plaintext", lift::base64::encode(found->second.key)},
+                                                                           {"KeyId", kKeyArn}}),
+                           "application/x-amz-json-1.1");
+    }
+    return make_response(400, R"({"__type":"UnsupportedOperationException"})", "application/x-amz-json-1.1");
+  }
+
+  static constexpr const char* kKeyArn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+  mutable std::mutex mutex_;
+  std::map<std::string, Made> made_;
+  int decrypts_ = 0;
+  lift::testing_support::LocalServer server_{[this](lift::testing_support::LocalServer::Socket& socket) {
+    lift::testing_support::serve_http(socket, [this](const lift::testing_support::HttpServerRequest& request, int) { return respond(request); });
+  }};
+};
+
+// Field encryption with its data keys from KMS (KmsKeyProvider): one GenerateDataKey per
+// encrypted attribute written, one Decrypt per attribute read, the context binding the table
+// and the attribute.
+TEST_P(Mapper, EncryptedMembersWithDataKeysFromKms) {
+  FakeKms fake;
+  lift::aws::KmsOptions kms_options;
+  kms_options.endpoint = fake.endpoint();
+  kms_options.region = "us-east-1";
+  auto kms = lift::aws::KmsClient::create(kms_options);
+  ASSERT_TRUE(kms) << kms.error().message;
+  EXPECT_FALSE(KmsKeyProvider::create(std::move(*lift::aws::KmsClient::create(kms_options)), ""));
+  const auto keys = KmsKeyProvider::create(std::move(*kms), "alias/patients").value();
+
+  const auto model = Model<Patient>("kms_patients_" + suffix_).partition_key(&Patient::id, "PK").version(&Patient::version).encrypted(&Patient::diagnosis);
+  const Table<Patient> plain(*client_, model);
+  ASSERT_TRUE(plain.create_table());
+  const auto patients = plain.with_encryption(keys);
+  ASSERT_TRUE(patients.create(Patient{"p1", "north", "measles", std::nullopt}));
+  const auto read = patients.get("p1");
+  ASSERT_TRUE(read) << read.error().message;
+  EXPECT_EQ(read->diagnosis, "measles");
+  EXPECT_EQ(fake.decrypts(), 1);
+
+  // The same envelope copied under another attribute name: KMS refuses the data key's context.
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  auto raw = client_->get_item(boost::json::object{{"TableName", model.schema().table}, {"Key", {{"PK", {{"S", "p1"}}}}}, {"ConsistentRead", true}},
+                               deadline);
+  ASSERT_TRUE(raw) << raw.error().message;
+  const auto envelope = item_from_dynamodb_json(raw->at("Item")).value().at("diagnosis");
+  const auto moved = decrypt_attribute(*keys, model.schema().table, "ward", envelope);
+  ASSERT_FALSE(moved);
+  EXPECT_EQ(moved.error().code, lift::aws::kKmsInvalidCiphertext);
+  const auto opened = decrypt_attribute(*keys, model.schema().table, "diagnosis", envelope);
+  ASSERT_TRUE(opened) << opened.error().message;
+  EXPECT_EQ(*opened, AttributeValue::string("measles"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, Mapper, ::testing::Values(Backend::engine, Backend::dynalite),
