@@ -11,7 +11,7 @@ namespace {
 
 constexpr std::string_view kStsPrefix = "STS";
 constexpr std::string_view kVersion = "2011-06-15";
-using Parameters = std::vector<std::pair<std::string, std::string>>;
+using StsParameters = std::vector<std::pair<std::string, std::string>>;
 
 Error invalid(std::string message) { return Error{std::string(kStsInvalidParameter), std::move(message), 400}; }
 
@@ -41,7 +41,7 @@ Result<void> check_common(std::string_view role_arn, std::string_view session_na
   return {};
 }
 
-void add_policies(Parameters& out, const std::vector<std::string>& policy_arns, const std::string& policy) {
+void add_policies(StsParameters& out, const std::vector<std::string>& policy_arns, const std::string& policy) {
   for (std::size_t i = 0; i < policy_arns.size(); ++i)
     out.emplace_back("PolicyArns.member." + std::to_string(i + 1) + ".arn", policy_arns[i]);
   if (!policy.empty()) out.emplace_back("Policy", policy);
@@ -108,7 +108,7 @@ std::string account_of_arn(std::string_view arn) {
   return std::string(account);
 }
 
-Result<Parameters> assume_role_parameters(const AssumeRoleRequest& request) {
+Result<StsParameters> assume_role_parameters(const AssumeRoleRequest& request) {
   LIFT_TRY_VOID(check_common(request.role_arn, request.role_session_name, request.duration, request.policy_arns));
   if (!request.external_id.empty()) {
     const bool ok = request.external_id.size() >= 2 && request.external_id.size() <= 1224 &&
@@ -127,7 +127,7 @@ Result<Parameters> assume_role_parameters(const AssumeRoleRequest& request) {
   }
 
   // The AWS SDKs' order: the operation's members as STS's model lists them.
-  Parameters out{{"RoleArn", request.role_arn}, {"RoleSessionName", request.role_session_name}};
+  StsParameters out{{"RoleArn", request.role_arn}, {"RoleSessionName", request.role_session_name}};
   add_policies(out, request.policy_arns, request.policy);
   if (request.duration) out.emplace_back("DurationSeconds", std::to_string(request.duration->count()));
   for (std::size_t i = 0; i < request.tags.size(); ++i) {
@@ -142,10 +142,10 @@ Result<Parameters> assume_role_parameters(const AssumeRoleRequest& request) {
   return out;
 }
 
-Result<Parameters> assume_role_with_web_identity_parameters(const AssumeRoleWithWebIdentityRequest& request) {
+Result<StsParameters> assume_role_with_web_identity_parameters(const AssumeRoleWithWebIdentityRequest& request) {
   LIFT_TRY_VOID(check_common(request.role_arn, request.role_session_name, request.duration, request.policy_arns));
   if (request.web_identity_token.size() < 4) return invalid("AssumeRoleWithWebIdentity needs a web identity token");
-  Parameters out{{"RoleArn", request.role_arn},
+  StsParameters out{{"RoleArn", request.role_arn},
                  {"RoleSessionName", request.role_session_name},
                  {"WebIdentityToken", request.web_identity_token}};
   if (!request.provider_id.empty()) out.emplace_back("ProviderId", request.provider_id);
@@ -176,7 +176,7 @@ struct StsClient::Impl {
   // One query call; the answer's root is written back as the body the parsers read, so they
   // are the same functions the tests call on raw bodies.
   template <class Parse>
-  auto call(std::string_view action, const Parameters& parameters, Deadline deadline, detail::ServiceClient::Signing signing,
+  auto call(std::string_view action, const StsParameters& parameters, Deadline deadline, detail::ServiceClient::Signing signing,
             Parse parse) -> decltype(parse(std::string_view())) {
     auto response = service.send("POST", "", {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}},
                                  detail::query_protocol_body(action, kVersion, parameters), deadline,
