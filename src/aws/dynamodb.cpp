@@ -18,7 +18,7 @@ namespace json = boost::json;
 using Clock = std::chrono::steady_clock;
 using detail::string_field;
 
-constexpr std::string_view kPrefix = "DynamoDB";
+constexpr std::string_view kDynamoDbPrefix = "DynamoDB";
 constexpr std::string_view kTargetPrefix = "DynamoDB_20120810.";
 constexpr std::string_view kItemsPrefix = "TransactItems[";
 
@@ -48,7 +48,7 @@ std::size_t count_requests(const json::object& request_items, bool keys) {
 
 Error parse_dynamodb_error(int http_status, std::string_view body) {
   // DynamoDB names the error in the body's `__type`; the details are what it returns beside it.
-  return detail::parse_json_error(kPrefix, http_status, body, {}, [](const json::object& object, Error& error) {
+  return detail::parse_json_error(kDynamoDbPrefix, http_status, body, {}, [](const json::object& object, Error& error) {
     if (error.code == kDynamoDbConditionalCheckFailed) {
       if (const auto* item = object.if_contains("Item"); item != nullptr && item->is_object())
         error.details.push_back({"Item", json::serialize(*item)});
@@ -169,7 +169,7 @@ Result<DynamoDbClient> DynamoDbClient::create(DynamoDbOptions options) {
   auto endpoint = detail::resolve_endpoint(std::move(configured), "LIFT_DYNAMODB_ENDPOINT", "dynamodb", region, "DynamoDB");
   if (!endpoint) return std::move(endpoint).error();
   return DynamoDbClient(std::make_unique<Impl>(detail::ServiceClient::Config{
-      std::string(kPrefix), "dynamodb", std::move(*endpoint), std::move(region), options.retry, std::move(options.http),
+      std::string(kDynamoDbPrefix), "dynamodb", std::move(*endpoint), std::move(region), options.retry, std::move(options.http),
       std::move(options.credentials), std::move(options.breaker), std::move(faults)}));
 }
 

@@ -13,22 +13,22 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr std::string_view kPrefix = "EventBridge";
-constexpr std::string_view kContentType = "application/x-amz-json-1.1";
+constexpr std::string_view kEventBridgePrefix = "EventBridge";
+constexpr std::string_view kEventBridgeContentType = "application/x-amz-json-1.1";
 constexpr std::size_t kTimeBytes = 14;  // what EventBridge counts for an entry's Time
 
-Error invalid(std::size_t position, std::string why) {
+Error eventbridge_invalid(std::size_t position, std::string why) {
   return Error{std::string(kEventBridgeValidation), "event entry " + std::to_string(position) + ": " + std::move(why), 400};
 }
 
 Result<void> check_entry(const EventEntry& entry, std::size_t position) {
-  if (entry.source.empty()) return invalid(position, "a source is needed");
-  if (entry.detail_type.empty()) return invalid(position, "a detail type is needed");
+  if (entry.source.empty()) return eventbridge_invalid(position, "a source is needed");
+  if (entry.detail_type.empty()) return eventbridge_invalid(position, "a detail type is needed");
   boost::system::error_code ec;
   const auto detail = json::parse(entry.detail, ec);
-  if (ec || !detail.is_object()) return invalid(position, "the detail must be a JSON object");
+  if (ec || !detail.is_object()) return eventbridge_invalid(position, "the detail must be a JSON object");
   if (const auto size = event_entry_size(entry); size > kEventBridgeMaxCallBytes)
-    return invalid(position, "an entry weighs at most 256 KB, not " + std::to_string(size) + " bytes");
+    return eventbridge_invalid(position, "an entry weighs at most 256 KB, not " + std::to_string(size) + " bytes");
   return {};
 }
 
@@ -85,34 +85,34 @@ Result<PutEventsResult> parse_put_events(std::string_view body, std::size_t expe
   boost::system::error_code ec;
   const auto value = json::parse(body, ec);
   if (ec || !value.is_object())
-    return detail::malformed_answer(kPrefix, "EventBridge answered with a body that is not a JSON object: " + detail::excerpt(body));
-  detail::AnswerReader read(kPrefix, value.as_object());
+    return detail::malformed_answer(kEventBridgePrefix, "EventBridge answered with a body that is not a JSON object: " + detail::excerpt(body));
+  detail::AnswerReader read(kEventBridgePrefix, value.as_object());
   PutEventsResult result;
   const auto failed_count = read.integer("FailedEntryCount");
   const auto* entries = read.array("Entries");
   if (read.failed()) return read.error();
   if (entries == nullptr || entries->size() != expected)
-    return detail::malformed_answer(kPrefix, "EventBridge answered PutEvents with " +
+    return detail::malformed_answer(kEventBridgePrefix, "EventBridge answered PutEvents with " +
                                                  std::to_string(entries == nullptr ? 0 : entries->size()) + " entries for " +
                                                  std::to_string(expected) + " sent");
   for (const auto& element : *entries) {
-    if (!element.is_object()) return detail::malformed_answer(kPrefix, "EventBridge answered with an entry that is not an object");
-    detail::AnswerReader entry(kPrefix, element.as_object());
+    if (!element.is_object()) return detail::malformed_answer(kEventBridgePrefix, "EventBridge answered with an entry that is not an object");
+    detail::AnswerReader entry(kEventBridgePrefix, element.as_object());
     PutEventsResultEntry out{entry.string("EventId"), entry.string("ErrorCode"), entry.string("ErrorMessage")};
     if (entry.failed()) return entry.error();
     if (out.event_id.empty() == out.error_code.empty())
-      return detail::malformed_answer(kPrefix, "EventBridge answered with an entry that has neither an EventId nor an ErrorCode, or both");
+      return detail::malformed_answer(kEventBridgePrefix, "EventBridge answered with an entry that has neither an EventId nor an ErrorCode, or both");
     if (!out.ok()) ++result.failed_count;
     result.entries.push_back(std::move(out));
   }
   if (failed_count != static_cast<std::int64_t>(result.failed_count))
-    return detail::malformed_answer(kPrefix, "EventBridge answered with a FailedEntryCount of " + std::to_string(failed_count) +
+    return detail::malformed_answer(kEventBridgePrefix, "EventBridge answered with a FailedEntryCount of " + std::to_string(failed_count) +
                                                  " for " + std::to_string(result.failed_count) + " failed entries");
   return result;
 }
 
 Error parse_eventbridge_error(int http_status, std::string_view body, std::string_view error_type) {
-  return detail::parse_json_error(kPrefix, http_status, body, error_type);
+  return detail::parse_json_error(kEventBridgePrefix, http_status, body, error_type);
 }
 
 struct EventBridgeClient::Impl {
@@ -126,7 +126,7 @@ EventBridgeClient& EventBridgeClient::operator=(EventBridgeClient&&) noexcept = 
 EventBridgeClient::~EventBridgeClient() = default;
 
 Result<EventBridgeClient> EventBridgeClient::create(EventBridgeOptions options) {
-  LIFT_TRY(config, detail::service_config(std::move(options), kPrefix, "events", "AWS_ENDPOINT_URL_EVENTBRIDGE", "events", "EventBridge"));
+  LIFT_TRY(config, detail::service_config(std::move(options), kEventBridgePrefix, "events", "AWS_ENDPOINT_URL_EVENTBRIDGE", "events", "EventBridge"));
   return EventBridgeClient(std::make_unique<Impl>(std::move(config)));
 }
 
@@ -142,7 +142,7 @@ Result<PutEventsResult> EventBridgeClient::put_events(const std::vector<EventEnt
     std::vector<EventEntry> batch;
     batch.reserve(calls[c].size());
     for (const auto position : calls[c]) batch.push_back(entries[position]);
-    auto response = impl_->service.send("POST", "", detail::json_protocol_headers(kContentType, "AWSEvents.PutEvents"),
+    auto response = impl_->service.send("POST", "", detail::json_protocol_headers(kEventBridgeContentType, "AWSEvents.PutEvents"),
                                         put_events_body(batch), deadline, [](const HttpResponse& answer) {
                                           return parse_eventbridge_error(answer.status, answer.body, answer.header("x-amzn-ErrorType"));
                                         });

@@ -12,13 +12,13 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr std::string_view kPrefix = "KMS";
-constexpr std::string_view kContentType = "application/x-amz-json-1.1";
+constexpr std::string_view kKmsPrefix = "KMS";
+constexpr std::string_view kKmsContentType = "application/x-amz-json-1.1";
 
-Error invalid(std::string message) { return Error{std::string(kKmsValidation), std::move(message), 400}; }
+Error kms_invalid(std::string message) { return Error{std::string(kKmsValidation), std::move(message), 400}; }
 
 Result<void> check_key_id(std::string_view key_id, std::string_view operation) {
-  if (key_id.empty()) return invalid(std::string(operation) + " needs a key id, key ARN, alias name or alias ARN");
+  if (key_id.empty()) return kms_invalid(std::string(operation) + " needs a key id, key ARN, alias name or alias ARN");
   return {};
 }
 
@@ -40,7 +40,7 @@ Result<json::object> parse_object(std::string_view body, std::string_view operat
   boost::system::error_code ec;
   auto value = json::parse(body, ec);
   if (ec || !value.is_object())
-    return detail::malformed_answer(kPrefix, "KMS answered " + std::string(operation) + " with a body of " + std::to_string(body.size()) +
+    return detail::malformed_answer(kKmsPrefix, "KMS answered " + std::string(operation) + " with a body of " + std::to_string(body.size()) +
                                                  " bytes that is not a JSON object");
   return std::move(value.as_object());
 }
@@ -65,7 +65,7 @@ std::string blob(detail::AnswerReader& read, std::string_view key) {
 Result<std::string> kms_encrypt_body(const KmsEncryptRequest& request) {
   LIFT_TRY_VOID(check_key_id(request.key_id, "Encrypt"));
   if (request.plaintext.empty() || request.plaintext.size() > kKmsMaxPlaintextBytes)
-    return invalid("Encrypt takes 1 to 4096 bytes of plaintext, not " + std::to_string(request.plaintext.size()) +
+    return kms_invalid("Encrypt takes 1 to 4096 bytes of plaintext, not " + std::to_string(request.plaintext.size()) +
                    " (encrypt larger data with a data key)");
   json::object body{{"KeyId", request.key_id}, {"Plaintext", base64::encode(request.plaintext)}};
   add_common(body, request.context, request.grant_tokens);
@@ -75,7 +75,7 @@ Result<std::string> kms_encrypt_body(const KmsEncryptRequest& request) {
 
 Result<std::string> kms_decrypt_body(const KmsDecryptRequest& request) {
   if (request.ciphertext_blob.empty() || request.ciphertext_blob.size() > kKmsMaxCiphertextBytes)
-    return invalid("Decrypt takes 1 to 6144 bytes of ciphertext, not " + std::to_string(request.ciphertext_blob.size()));
+    return kms_invalid("Decrypt takes 1 to 6144 bytes of ciphertext, not " + std::to_string(request.ciphertext_blob.size()));
   json::object body{{"CiphertextBlob", base64::encode(request.ciphertext_blob)}};
   add_common(body, request.context, request.grant_tokens);
   if (!request.key_id.empty()) body["KeyId"] = request.key_id;
@@ -86,11 +86,11 @@ Result<std::string> kms_decrypt_body(const KmsDecryptRequest& request) {
 Result<std::string> kms_generate_data_key_body(const KmsGenerateDataKeyRequest& request) {
   LIFT_TRY_VOID(check_key_id(request.key_id, "GenerateDataKey"));
   if (request.number_of_bytes.has_value() == !request.key_spec.empty())
-    return invalid("GenerateDataKey takes either a key spec (AES_256, AES_128) or a number of bytes, not both or neither");
+    return kms_invalid("GenerateDataKey takes either a key spec (AES_256, AES_128) or a number of bytes, not both or neither");
   if (!request.key_spec.empty() && request.key_spec != "AES_256" && request.key_spec != "AES_128")
-    return invalid("the key spec '" + request.key_spec + "' is not AES_256 or AES_128");
+    return kms_invalid("the key spec '" + request.key_spec + "' is not AES_256 or AES_128");
   if (request.number_of_bytes && (*request.number_of_bytes < 1 || *request.number_of_bytes > 1024))
-    return invalid("a data key has 1 to 1024 bytes, not " + std::to_string(*request.number_of_bytes));
+    return kms_invalid("a data key has 1 to 1024 bytes, not " + std::to_string(*request.number_of_bytes));
   json::object body{{"KeyId", request.key_id}};
   add_common(body, request.context, request.grant_tokens);
   if (!request.key_spec.empty()) body["KeySpec"] = request.key_spec;
@@ -100,7 +100,7 @@ Result<std::string> kms_generate_data_key_body(const KmsGenerateDataKeyRequest& 
 
 Result<KmsEncryptResult> parse_kms_encrypt(std::string_view body) {
   LIFT_TRY(object, parse_object(body, "Encrypt"));
-  detail::AnswerReader read(kPrefix, object);
+  detail::AnswerReader read(kKmsPrefix, object);
   KmsEncryptResult result;
   result.ciphertext_blob = blob(read, "CiphertextBlob");
   result.key_id = read.string("KeyId");
@@ -111,7 +111,7 @@ Result<KmsEncryptResult> parse_kms_encrypt(std::string_view body) {
 
 Result<KmsDecryptResult> parse_kms_decrypt(std::string_view body) {
   LIFT_TRY(object, parse_object(body, "Decrypt"));
-  detail::AnswerReader read(kPrefix, object);
+  detail::AnswerReader read(kKmsPrefix, object);
   KmsDecryptResult result;
   result.plaintext = blob(read, "Plaintext");
   result.key_id = read.string("KeyId");
@@ -122,7 +122,7 @@ Result<KmsDecryptResult> parse_kms_decrypt(std::string_view body) {
 
 Result<KmsDataKey> parse_kms_generate_data_key(std::string_view body) {
   LIFT_TRY(object, parse_object(body, "GenerateDataKey"));
-  detail::AnswerReader read(kPrefix, object);
+  detail::AnswerReader read(kKmsPrefix, object);
   KmsDataKey key;
   key.plaintext = blob(read, "Plaintext");
   key.ciphertext_blob = blob(read, "CiphertextBlob");
@@ -132,14 +132,14 @@ Result<KmsDataKey> parse_kms_generate_data_key(std::string_view body) {
 }
 
 Error parse_kms_error(int http_status, std::string_view body, std::string_view error_type) {
-  return detail::parse_json_error(kPrefix, http_status, body, error_type);
+  return detail::parse_json_error(kKmsPrefix, http_status, body, error_type);
 }
 
 struct KmsClient::Impl {
   explicit Impl(detail::ServiceClient::Config config) : service(std::move(config)) {}
 
   Result<std::string> call(std::string_view operation, std::string body, Deadline deadline) {
-    auto response = service.send("POST", "", detail::json_protocol_headers(kContentType, "TrentService." + std::string(operation)),
+    auto response = service.send("POST", "", detail::json_protocol_headers(kKmsContentType, "TrentService." + std::string(operation)),
                                  std::move(body), deadline, [](const HttpResponse& answer) {
                                    return parse_kms_error(answer.status, answer.body, answer.header("x-amzn-ErrorType"));
                                  });
@@ -156,7 +156,7 @@ KmsClient& KmsClient::operator=(KmsClient&&) noexcept = default;
 KmsClient::~KmsClient() = default;
 
 Result<KmsClient> KmsClient::create(KmsOptions options) {
-  LIFT_TRY(config, detail::service_config(std::move(options), kPrefix, "kms", "AWS_ENDPOINT_URL_KMS", "kms", "KMS"));
+  LIFT_TRY(config, detail::service_config(std::move(options), kKmsPrefix, "kms", "AWS_ENDPOINT_URL_KMS", "kms", "KMS"));
   return KmsClient(std::make_unique<Impl>(std::move(config)));
 }
 

@@ -17,10 +17,10 @@
 namespace lift::aws {
 namespace {
 
-constexpr std::string_view kPrefix = "S3";
+constexpr std::string_view kS3Prefix = "S3";
 constexpr std::size_t kMaxKeyBytes = 1024;
 
-Error invalid(std::string message) { return Error{std::string(kS3Validation), std::move(message), 400}; }
+Error s3_invalid(std::string message) { return Error{std::string(kS3Validation), std::move(message), 400}; }
 
 bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
@@ -30,13 +30,13 @@ Result<void> check_bucket(std::string_view bucket) {
                      std::all_of(bucket.begin(), bucket.end(), [](char c) { return is_lower_alnum(c) || c == '-' || c == '.'; }) &&
                      bucket.find("..") == std::string_view::npos;
   if (!valid)
-    return invalid("the bucket name '" + std::string(bucket.substr(0, 80)) +
+    return s3_invalid("the bucket name '" + std::string(bucket.substr(0, 80)) +
                    "' is not 3 to 63 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit");
   return {};
 }
 
 Result<void> check_key(std::string_view key) {
-  if (key.empty() || key.size() > kMaxKeyBytes) return invalid("an object key has 1 to 1024 bytes, not " + std::to_string(key.size()));
+  if (key.empty() || key.size() > kMaxKeyBytes) return s3_invalid("an object key has 1 to 1024 bytes, not " + std::to_string(key.size()));
   return {};
 }
 
@@ -88,7 +88,7 @@ void add_query(std::string& url, std::string_view name, std::string_view value) 
 Result<std::string> s3_object_url(std::string_view endpoint, std::string_view bucket, std::string_view key, bool path_style) {
   LIFT_TRY_VOID(check_bucket(bucket));
   auto url = parse_url(endpoint);
-  if (!url) return invalid("the S3 endpoint '" + std::string(endpoint) + "' is not an http(s) URL");
+  if (!url) return s3_invalid("the S3 endpoint '" + std::string(endpoint) + "' is not an http(s) URL");
   const bool dotted = bucket.find('.') != std::string_view::npos;
   const bool ip_host = url->host.find_first_not_of("0123456789.") == std::string::npos || url->host.find(':') != std::string::npos;
   const bool virtual_hosted = !path_style && !dotted && !ip_host && !is_local_endpoint(*url);
@@ -112,11 +112,11 @@ Result<ObjectInfo> object_info(int status, const std::vector<std::pair<std::stri
   if (const auto length = header_of(headers, "Content-Length"); !length.empty()) {
     const auto [end, ec] = std::from_chars(length.data(), length.data() + length.size(), info.content_length);
     if (ec != std::errc{} || end != length.data() + length.size())
-      return detail::malformed_answer(kPrefix, "S3 answered with a Content-Length that is not a number");
+      return detail::malformed_answer(kS3Prefix, "S3 answered with a Content-Length that is not a number");
   }
   if (const auto modified = header_of(headers, "Last-Modified"); !modified.empty()) {
     info.last_modified = parse_http_date(modified);
-    if (!info.last_modified) return detail::malformed_answer(kPrefix, "S3 answered with a Last-Modified that is not an HTTP date");
+    if (!info.last_modified) return detail::malformed_answer(kS3Prefix, "S3 answered with a Last-Modified that is not an HTTP date");
   }
   info.content_type = header_of(headers, "Content-Type");
   info.content_range = header_of(headers, "Content-Range");
@@ -135,27 +135,27 @@ Result<ObjectInfo> object_info(int status, const std::vector<std::pair<std::stri
 }
 
 Result<ListObjectsPage> parse_list_objects(std::string_view body) {
-  LIFT_TRY(xml, detail::parse_xml(kPrefix, body));
+  LIFT_TRY(xml, detail::parse_xml(kS3Prefix, body));
   if (xml.name != "ListBucketResult")
-    return detail::malformed_answer(kPrefix, "S3 answered ListObjectsV2 with <" + xml.name + "> where <ListBucketResult> was expected");
+    return detail::malformed_answer(kS3Prefix, "S3 answered ListObjectsV2 with <" + xml.name + "> where <ListBucketResult> was expected");
   ListObjectsPage page;
   const auto truncated = xml.child_text("IsTruncated");
-  if (truncated != "true" && truncated != "false") return detail::malformed_answer(kPrefix, "S3 answered ListObjectsV2 without IsTruncated");
+  if (truncated != "true" && truncated != "false") return detail::malformed_answer(kS3Prefix, "S3 answered ListObjectsV2 without IsTruncated");
   page.is_truncated = truncated == "true";
   page.next_continuation_token = xml.child_text("NextContinuationToken");
   if (page.is_truncated && page.next_continuation_token.empty())
-    return detail::malformed_answer(kPrefix, "S3 answered a truncated page without a NextContinuationToken");
+    return detail::malformed_answer(kS3Prefix, "S3 answered a truncated page without a NextContinuationToken");
   for (const auto* contents : xml.all("Contents")) {
     ObjectSummary object;
     object.key = contents->child_text("Key");
     const auto size = contents->child_text("Size");
     const auto [end, ec] = std::from_chars(size.data(), size.data() + size.size(), object.size);
     if (object.key.empty() || ec != std::errc{} || end != size.data() + size.size())
-      return detail::malformed_answer(kPrefix, "S3 answered with an object without a Key or a Size");
+      return detail::malformed_answer(kS3Prefix, "S3 answered with an object without a Key or a Size");
     object.etag = contents->child_text("ETag");
     if (const auto modified = contents->child_text("LastModified"); !modified.empty()) {
       object.last_modified = detail::parse_iso8601(modified);
-      if (!object.last_modified) return detail::malformed_answer(kPrefix, "S3 answered with a LastModified that is not a time");
+      if (!object.last_modified) return detail::malformed_answer(kS3Prefix, "S3 answered with a LastModified that is not a time");
     }
     object.storage_class = contents->child_text("StorageClass");
     page.objects.push_back(std::move(object));
@@ -165,7 +165,7 @@ Result<ListObjectsPage> parse_list_objects(std::string_view body) {
 }
 
 Error parse_s3_error(int http_status, std::string_view body) {
-  if (!body.empty()) return detail::parse_xml_error(kPrefix, http_status, body);
+  if (!body.empty()) return detail::parse_xml_error(kS3Prefix, http_status, body);
   // HEAD answers and some others carry no body: the status is all there is.
   std::string code;
   switch (http_status) {
@@ -195,7 +195,7 @@ S3Client::~S3Client() = default;
 
 Result<S3Client> S3Client::create(S3Options options) {
   const bool path_style = options.path_style;
-  LIFT_TRY(config, detail::service_config(std::move(static_cast<ServiceOptions&>(options)), kPrefix, "s3", "AWS_ENDPOINT_URL_S3", "s3", "S3"));
+  LIFT_TRY(config, detail::service_config(std::move(static_cast<ServiceOptions&>(options)), kS3Prefix, "s3", "AWS_ENDPOINT_URL_S3", "s3", "S3"));
   config.s3_signing = true;
   return S3Client(std::make_unique<Impl>(std::move(config), path_style));
 }
@@ -213,7 +213,7 @@ Result<ObjectInfo> S3Client::get_object(const GetObjectRequest& request, const S
   if (!request.version_id.empty()) add_query(url, "versionId", request.version_id);
   std::vector<detail::Header> headers;
   if (!request.range.empty()) {
-    if (!request.range.starts_with("bytes=")) return invalid("a range reads \"bytes=<first>-<last>\", not '" + request.range + "'");
+    if (!request.range.starts_with("bytes=")) return s3_invalid("a range reads \"bytes=<first>-<last>\", not '" + request.range + "'");
     headers.emplace_back("Range", request.range);
   }
   if (!request.if_match.empty()) headers.emplace_back("If-Match", request.if_match);
@@ -235,7 +235,7 @@ Result<std::string> S3Client::get_object_bytes(const GetObjectRequest& request, 
                             },
                             deadline));
   if (info.content_length != bytes.size())
-    return detail::malformed_answer(kPrefix, "S3 sent " + std::to_string(bytes.size()) + " bytes of an answer of " +
+    return detail::malformed_answer(kS3Prefix, "S3 sent " + std::to_string(bytes.size()) + " bytes of an answer of " +
                                                  std::to_string(info.content_length));
   return bytes;
 }
@@ -247,7 +247,7 @@ Result<PutObjectResult> S3Client::put_object(const PutObjectRequest& request, De
   if (!request.cache_control.empty()) headers.emplace_back("Cache-Control", request.cache_control);
   if (!request.if_none_match.empty()) headers.emplace_back("If-None-Match", request.if_none_match);
   for (const auto& [name, value] : request.metadata) {
-    if (name.empty()) return invalid("a metadata name cannot be empty");
+    if (name.empty()) return s3_invalid("a metadata name cannot be empty");
     headers.emplace_back("x-amz-meta-" + name, value);
   }
   switch (request.checksum) {
@@ -284,7 +284,7 @@ Result<void> S3Client::delete_object(std::string_view bucket, std::string_view k
 
 Result<ListObjectsPage> S3Client::list_objects(const ListObjectsRequest& request, Deadline deadline) {
   LIFT_TRY_VOID(check_bucket(request.bucket));
-  if (request.max_keys < 1 || request.max_keys > 1000) return invalid("max_keys is 1 to 1000, not " + std::to_string(request.max_keys));
+  if (request.max_keys < 1 || request.max_keys > 1000) return s3_invalid("max_keys is 1 to 1000, not " + std::to_string(request.max_keys));
   // The bucket's URL with an empty key ends in "/", which is what ListObjectsV2 is sent to.
   auto base = s3_object_url(impl_->service.endpoint(), request.bucket, "", impl_->path_style);
   if (!base) return std::move(base).error();
@@ -302,8 +302,8 @@ Result<ListObjectsPage> S3Client::list_objects(const ListObjectsRequest& request
 
 Result<std::string> S3Client::presign(std::string_view method, std::string_view bucket, std::string_view key, std::chrono::seconds expires,
                                       std::chrono::system_clock::time_point now) {
-  if (method != "GET" && method != "PUT") return invalid("a presigned URL is for GET or PUT, not " + std::string(method));
-  if (expires.count() < 1 || expires.count() > 7 * 24 * 3600) return invalid("a presigned URL expires after 1 second to 7 days");
+  if (method != "GET" && method != "PUT") return s3_invalid("a presigned URL is for GET or PUT, not " + std::string(method));
+  if (expires.count() < 1 || expires.count() > 7 * 24 * 3600) return s3_invalid("a presigned URL expires after 1 second to 7 days");
   LIFT_TRY(url, object_url(bucket, key));
   LIFT_TRY(credentials, impl_->service.signing_credentials());
   HttpRequest request{std::string(method), std::move(url), {}, {}};

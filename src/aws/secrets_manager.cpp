@@ -14,7 +14,7 @@ namespace {
 namespace json = boost::json;
 
 constexpr std::string_view kSecretsPrefix = "SecretsManager";
-constexpr std::string_view kContentType = "application/x-amz-json-1.1";
+constexpr std::string_view kSecretsManagerContentType = "application/x-amz-json-1.1";
 
 }  // namespace
 
@@ -80,7 +80,7 @@ const std::string& SecretsManagerClient::region() const { return impl_->service.
 Result<SecretValue> SecretsManagerClient::get_secret_value(const GetSecretValueRequest& request, Deadline deadline) {
   if (request.secret_id.empty())
     return Error{std::string(kSecretsManagerInvalidParameter), "GetSecretValue needs a SecretId (a secret's name or ARN)", 400};
-  auto response = impl_->service.send("POST", "", detail::json_protocol_headers(kContentType, "secretsmanager.GetSecretValue"),
+  auto response = impl_->service.send("POST", "", detail::json_protocol_headers(kSecretsManagerContentType, "secretsmanager.GetSecretValue"),
                                       get_secret_value_body(request), deadline, [](const HttpResponse& answer) {
                                         return parse_secrets_manager_error(answer.status, answer.body, answer.header("x-amzn-ErrorType"));
                                       });

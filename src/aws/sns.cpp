@@ -12,7 +12,7 @@
 namespace lift::aws {
 namespace {
 
-constexpr std::string_view kPrefix = "SNS";
+constexpr std::string_view kSnsPrefix = "SNS";
 constexpr std::string_view kVersion = "2010-03-31";
 constexpr std::size_t kMaxSubject = 100;
 
@@ -44,7 +44,7 @@ Result<void> check_message(std::string_view message, std::string_view subject, s
       return refuse(kSnsInvalidParameter,
                     "with MessageStructure \"json\" the message must be a JSON object with a \"default\" text (and one per protocol)");
   }
-  LIFT_TRY_VOID(detail::check_message_attributes(kPrefix, attributes, 10, true));
+  LIFT_TRY_VOID(detail::check_message_attributes(kSnsPrefix, attributes, 10, true));
   if (payload_bytes(message, attributes) > kSnsMaxPayloadBytes)
     return refuse(kSnsInvalidParameter, "a message with its attributes weighs at most 256 KB, not " +
                                             std::to_string(payload_bytes(message, attributes)) + " bytes");
@@ -68,7 +68,7 @@ void add_if(QueryParameters& out, std::string name, const std::string& value) {
 
 Result<void> check_root(const detail::XmlElement& xml, std::string_view root) {
   if (xml.name != root)
-    return detail::malformed_answer(kPrefix, "SNS answered with <" + xml.name + "> where <" + std::string(root) + "> was expected");
+    return detail::malformed_answer(kSnsPrefix, "SNS answered with <" + xml.name + "> where <" + std::string(root) + "> was expected");
   return {};
 }
 
@@ -77,18 +77,18 @@ Result<PublishResult> read_publish(const detail::XmlElement& xml) {
   LIFT_TRY_VOID(check_root(xml, "PublishResponse"));
   const auto* result = xml.child("PublishResult");
   if (result == nullptr || result->child_text("MessageId").empty())
-    return detail::malformed_answer(kPrefix, "SNS answered Publish without a MessageId");
+    return detail::malformed_answer(kSnsPrefix, "SNS answered Publish without a MessageId");
   return PublishResult{std::string(result->child_text("MessageId")), std::string(result->child_text("SequenceNumber"))};
 }
 
 Result<PublishBatchResult> read_publish_batch(const detail::XmlElement& xml) {
   LIFT_TRY_VOID(check_root(xml, "PublishBatchResponse"));
   const auto* result = xml.child("PublishBatchResult");
-  if (result == nullptr) return detail::malformed_answer(kPrefix, "SNS answered PublishBatch without a PublishBatchResult");
+  if (result == nullptr) return detail::malformed_answer(kSnsPrefix, "SNS answered PublishBatch without a PublishBatchResult");
   PublishBatchResult out;
   if (const auto* successful = result->child("Successful")) {
     for (const auto* member : successful->all("member")) {
-      if (member->child_text("Id").empty()) return detail::malformed_answer(kPrefix, "SNS answered with a Successful entry without an Id");
+      if (member->child_text("Id").empty()) return detail::malformed_answer(kSnsPrefix, "SNS answered with a Successful entry without an Id");
       out.successful.push_back({std::string(member->child_text("Id")), std::string(member->child_text("MessageId")),
                                 std::string(member->child_text("SequenceNumber"))});
     }
@@ -97,7 +97,7 @@ Result<PublishBatchResult> read_publish_batch(const detail::XmlElement& xml) {
     for (const auto* member : failed->all("member")) {
       const auto sender_fault = member->child_text("SenderFault");
       if (member->child_text("Id").empty() || (sender_fault != "true" && sender_fault != "false"))
-        return detail::malformed_answer(kPrefix, "SNS answered with a Failed entry without an Id or SenderFault");
+        return detail::malformed_answer(kSnsPrefix, "SNS answered with a Failed entry without an Id or SenderFault");
       out.failed.push_back({std::string(member->child_text("Id")), std::string(member->child_text("Code")),
                             std::string(member->child_text("Message")), sender_fault == "true"});
     }
@@ -157,13 +157,13 @@ Result<QueryParameters> publish_batch_parameters(const PublishBatchRequest& requ
   return out;
 }
 
-Result<PublishResult> parse_publish(std::string_view body) { return detail::parse_xml(kPrefix, body).and_then(read_publish); }
+Result<PublishResult> parse_publish(std::string_view body) { return detail::parse_xml(kSnsPrefix, body).and_then(read_publish); }
 
 Result<PublishBatchResult> parse_publish_batch(std::string_view body) {
-  return detail::parse_xml(kPrefix, body).and_then(read_publish_batch);
+  return detail::parse_xml(kSnsPrefix, body).and_then(read_publish_batch);
 }
 
-Error parse_sns_error(int http_status, std::string_view body) { return detail::parse_xml_error(kPrefix, http_status, body); }
+Error parse_sns_error(int http_status, std::string_view body) { return detail::parse_xml_error(kSnsPrefix, http_status, body); }
 
 struct SnsClient::Impl {
   explicit Impl(detail::ServiceClient::Config config) : service(std::move(config)) {}
@@ -176,7 +176,7 @@ SnsClient& SnsClient::operator=(SnsClient&&) noexcept = default;
 SnsClient::~SnsClient() = default;
 
 Result<SnsClient> SnsClient::create(SnsOptions options) {
-  LIFT_TRY(config, detail::service_config(std::move(options), kPrefix, "sns", "AWS_ENDPOINT_URL_SNS", "sns", "SNS"));
+  LIFT_TRY(config, detail::service_config(std::move(options), kSnsPrefix, "sns", "AWS_ENDPOINT_URL_SNS", "sns", "SNS"));
   return SnsClient(std::make_unique<Impl>(std::move(config)));
 }
 

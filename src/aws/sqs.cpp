@@ -17,22 +17,22 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr std::string_view kPrefix = "SQS";
-constexpr std::string_view kContentType = "application/x-amz-json-1.0";
+constexpr std::string_view kSqsPrefix = "SQS";
+constexpr std::string_view kSqsContentType = "application/x-amz-json-1.0";
 constexpr int kMaxDelaySeconds = 900;
 constexpr int kMaxVisibilitySeconds = 43200;
 constexpr int kMaxWaitSeconds = 20;
 
-Error invalid(std::string message) { return Error{std::string(kSqsInvalidParameterValue), std::move(message), 400}; }
+Error sqs_invalid(std::string message) { return Error{std::string(kSqsInvalidParameterValue), std::move(message), 400}; }
 
 Result<void> check_range(std::string_view what, const std::optional<int>& value, int max) {
   if (value && (*value < 0 || *value > max))
-    return invalid(std::string(what) + " must be 0 to " + std::to_string(max) + ", not " + std::to_string(*value));
+    return sqs_invalid(std::string(what) + " must be 0 to " + std::to_string(max) + ", not " + std::to_string(*value));
   return {};
 }
 
 Result<void> check_queue_url(std::string_view queue_url) {
-  if (queue_url.empty()) return invalid("a queue URL is needed (SqsClient::get_queue_url finds it from the name)");
+  if (queue_url.empty()) return sqs_invalid("a queue URL is needed (SqsClient::get_queue_url finds it from the name)");
   return {};
 }
 
@@ -50,9 +50,9 @@ json::object attributes_json(const MessageAttributes& attributes) {
 // The members SendMessage and each SendMessageBatch entry share.
 Result<void> add_message(json::object& out, std::string_view body, const MessageAttributes& attributes,
                          const std::optional<int>& delay_seconds, const std::string& group_id, const std::string& dedup_id) {
-  if (body.empty()) return invalid("a message body cannot be empty");
+  if (body.empty()) return sqs_invalid("a message body cannot be empty");
   LIFT_TRY_VOID(check_range("DelaySeconds", delay_seconds, kMaxDelaySeconds));
-  LIFT_TRY_VOID(detail::check_message_attributes(kPrefix, attributes, 10, false));
+  LIFT_TRY_VOID(detail::check_message_attributes(kSqsPrefix, attributes, 10, false));
   out["MessageBody"] = body;
   if (delay_seconds) out["DelaySeconds"] = *delay_seconds;
   if (!attributes.empty()) out["MessageAttributes"] = attributes_json(attributes);
@@ -65,7 +65,7 @@ Result<json::object> parse_object(std::string_view body) {
   boost::system::error_code ec;
   auto value = json::parse(body, ec);
   if (ec || !value.is_object())
-    return detail::malformed_answer(kPrefix, "SQS answered with a body that is not a JSON object: " + detail::excerpt(body));
+    return detail::malformed_answer(kSqsPrefix, "SQS answered with a body that is not a JSON object: " + detail::excerpt(body));
   return std::move(value.as_object());
 }
 
@@ -75,7 +75,7 @@ Result<void> check_md5(std::string_view what, const std::string& given, const st
   // SQS's digests are lower-case hex; compare without regard to case as the SDKs do.
   if (given.empty() || given.size() != expected.size() ||
       !std::equal(given.begin(), given.end(), expected.begin(), [](char a, char b) { return std::tolower(a) == b; }))
-    return detail::malformed_answer(kPrefix, "SQS answered with an MD5 of the " + std::string(what) + " (" + given +
+    return detail::malformed_answer(kSqsPrefix, "SQS answered with an MD5 of the " + std::string(what) + " (" + given +
                                                  ") that is not the MD5 of what was " +
                                                  (what.starts_with("received") ? "received" : "sent") + " (" + expected + ")");
   return {};
@@ -101,7 +101,7 @@ std::vector<BatchEntryFailure> read_failures(detail::AnswerReader& read) {
         read.fail("a Failed entry that is not an object");
         break;
       }
-      detail::AnswerReader entry(kPrefix, element.as_object());
+      detail::AnswerReader entry(kSqsPrefix, element.as_object());
       BatchEntryFailure failure{entry.string("Id"), entry.string("Code"), entry.string("Message"), false};
       if (const auto* fault = element.as_object().if_contains("SenderFault"); fault != nullptr && !fault->is_null()) {
         if (!fault->is_bool()) entry.fail("a SenderFault that is not a boolean");
@@ -122,12 +122,12 @@ Result<MessageAttributes> read_attributes(const json::object* attributes) {
   if (attributes == nullptr) return out;
   for (const auto& member : *attributes) {
     if (!member.value().is_object())
-      return detail::malformed_answer(kPrefix, "SQS answered with a message attribute that is not an object");
-    detail::AnswerReader read(kPrefix, member.value().as_object());
+      return detail::malformed_answer(kSqsPrefix, "SQS answered with a message attribute that is not an object");
+    detail::AnswerReader read(kSqsPrefix, member.value().as_object());
     MessageAttribute attribute{read.string("DataType"), read.optional_string("StringValue"), std::nullopt};
     if (auto encoded = read.optional_string("BinaryValue")) {
       auto bytes = base64::decode(*encoded);
-      if (!bytes) return detail::malformed_answer(kPrefix, "SQS answered with a BinaryValue that is not base64");
+      if (!bytes) return detail::malformed_answer(kSqsPrefix, "SQS answered with a BinaryValue that is not base64");
       attribute.binary_value = std::move(*bytes);
     }
     if (read.failed()) return read.error();
@@ -198,7 +198,7 @@ Result<std::string> send_message_batch_body(const SendMessageBatchRequest& reque
 Result<std::string> receive_message_body(const ReceiveMessageRequest& request) {
   LIFT_TRY_VOID(check_queue_url(request.queue_url));
   if (request.max_messages < 1 || request.max_messages > 10)
-    return invalid("MaxNumberOfMessages must be 1 to 10, not " + std::to_string(request.max_messages));
+    return sqs_invalid("MaxNumberOfMessages must be 1 to 10, not " + std::to_string(request.max_messages));
   LIFT_TRY_VOID(check_range("WaitTimeSeconds", request.wait_time_seconds, kMaxWaitSeconds));
   LIFT_TRY_VOID(check_range("VisibilityTimeout", request.visibility_timeout, kMaxVisibilitySeconds));
   json::object body{{"QueueUrl", request.queue_url}, {"MaxNumberOfMessages", request.max_messages}};
@@ -217,27 +217,27 @@ Result<std::string> receive_message_body(const ReceiveMessageRequest& request) {
 
 Result<SentMessage> parse_send_message(std::string_view body, const SendMessageRequest& sent) {
   LIFT_TRY(object, parse_object(body));
-  detail::AnswerReader read(kPrefix, object);
+  detail::AnswerReader read(kSqsPrefix, object);
   auto message = read_sent(read);
   if (read.failed()) return read.error();
-  if (message.message_id.empty()) return detail::malformed_answer(kPrefix, "SQS answered SendMessage without a MessageId");
+  if (message.message_id.empty()) return detail::malformed_answer(kSqsPrefix, "SQS answered SendMessage without a MessageId");
   LIFT_TRY_VOID(check_sent(message, sent.body, sent.attributes));
   return message;
 }
 
 Result<SendMessageBatchResult> parse_send_message_batch(std::string_view body, const SendMessageBatchRequest& sent) {
   LIFT_TRY(object, parse_object(body));
-  detail::AnswerReader read(kPrefix, object);
+  detail::AnswerReader read(kSqsPrefix, object);
   SendMessageBatchResult result;
   if (const auto* successful = read.array("Successful")) {
     for (const auto& element : *successful) {
-      if (!element.is_object()) return detail::malformed_answer(kPrefix, "SQS answered with a Successful entry that is not an object");
-      detail::AnswerReader entry(kPrefix, element.as_object());
+      if (!element.is_object()) return detail::malformed_answer(kSqsPrefix, "SQS answered with a Successful entry that is not an object");
+      detail::AnswerReader entry(kSqsPrefix, element.as_object());
       SentBatchEntry sent_entry{entry.string("Id"), read_sent(entry)};
       if (entry.failed()) return entry.error();
       const auto match = std::find_if(sent.entries.begin(), sent.entries.end(), [&](const auto& e) { return e.id == sent_entry.id; });
       if (match == sent.entries.end())
-        return detail::malformed_answer(kPrefix, "SQS answered with a Successful entry '" + sent_entry.id + "' that was not sent");
+        return detail::malformed_answer(kSqsPrefix, "SQS answered with a Successful entry '" + sent_entry.id + "' that was not sent");
       LIFT_TRY_VOID(check_sent(sent_entry.message, match->body, match->attributes));
       result.successful.push_back(std::move(sent_entry));
     }
@@ -249,14 +249,14 @@ Result<SendMessageBatchResult> parse_send_message_batch(std::string_view body, c
 
 Result<std::vector<ReceivedMessage>> parse_receive_message(std::string_view body) {
   LIFT_TRY(object, parse_object(body));
-  detail::AnswerReader read(kPrefix, object);
+  detail::AnswerReader read(kSqsPrefix, object);
   std::vector<ReceivedMessage> out;
   const auto* messages = read.array("Messages");
   if (read.failed()) return read.error();
   if (messages == nullptr) return out;
   for (const auto& element : *messages) {
-    if (!element.is_object()) return detail::malformed_answer(kPrefix, "SQS answered with a message that is not an object");
-    detail::AnswerReader message(kPrefix, element.as_object());
+    if (!element.is_object()) return detail::malformed_answer(kSqsPrefix, "SQS answered with a message that is not an object");
+    detail::AnswerReader message(kSqsPrefix, element.as_object());
     ReceivedMessage received{message.string("MessageId"), message.string("ReceiptHandle"), message.string("Body"),
                              message.string("MD5OfBody"), {}, {}, message.string("MD5OfMessageAttributes")};
     if (const auto* attributes = message.object("Attributes")) {
@@ -272,7 +272,7 @@ Result<std::vector<ReceivedMessage>> parse_receive_message(std::string_view body
     if (message.failed()) return message.error();
     LIFT_TRY(attributes, read_attributes(message_attributes));
     received.message_attributes = std::move(attributes);
-    if (received.receipt_handle.empty()) return detail::malformed_answer(kPrefix, "SQS answered with a message without a ReceiptHandle");
+    if (received.receipt_handle.empty()) return detail::malformed_answer(kSqsPrefix, "SQS answered with a message without a ReceiptHandle");
     if (!received.md5_of_body.empty()) LIFT_TRY_VOID(check_md5("received body", received.md5_of_body, md5_hex(received.body)));
     if (!received.message_attributes.empty() && !received.md5_of_message_attributes.empty())
       LIFT_TRY_VOID(check_md5("received message attributes", received.md5_of_message_attributes,
@@ -284,12 +284,12 @@ Result<std::vector<ReceivedMessage>> parse_receive_message(std::string_view body
 
 Result<DeleteMessageBatchResult> parse_delete_message_batch(std::string_view body) {
   LIFT_TRY(object, parse_object(body));
-  detail::AnswerReader read(kPrefix, object);
+  detail::AnswerReader read(kSqsPrefix, object);
   DeleteMessageBatchResult result;
   if (const auto* successful = read.array("Successful")) {
     for (const auto& element : *successful) {
-      if (!element.is_object()) return detail::malformed_answer(kPrefix, "SQS answered with a Successful entry that is not an object");
-      detail::AnswerReader entry(kPrefix, element.as_object());
+      if (!element.is_object()) return detail::malformed_answer(kSqsPrefix, "SQS answered with a Successful entry that is not an object");
+      detail::AnswerReader entry(kSqsPrefix, element.as_object());
       result.successful.push_back(entry.string("Id"));
       if (entry.failed()) return entry.error();
     }
@@ -300,14 +300,14 @@ Result<DeleteMessageBatchResult> parse_delete_message_batch(std::string_view bod
 }
 
 Error parse_sqs_error(int http_status, std::string_view body, std::string_view error_type) {
-  return detail::parse_json_error(kPrefix, http_status, body, error_type);
+  return detail::parse_json_error(kSqsPrefix, http_status, body, error_type);
 }
 
 struct SqsClient::Impl {
   explicit Impl(detail::ServiceClient::Config config) : service(std::move(config)) {}
 
   Result<std::string> call_text(std::string_view operation, std::string body, Deadline deadline) {
-    auto response = service.send("POST", "", detail::json_protocol_headers(kContentType, "AmazonSQS." + std::string(operation)),
+    auto response = service.send("POST", "", detail::json_protocol_headers(kSqsContentType, "AmazonSQS." + std::string(operation)),
                                  std::move(body), deadline, [](const HttpResponse& answer) {
                                    return parse_sqs_error(answer.status, answer.body, answer.header("x-amzn-ErrorType"));
                                  });
@@ -331,7 +331,7 @@ SqsClient& SqsClient::operator=(SqsClient&&) noexcept = default;
 SqsClient::~SqsClient() = default;
 
 Result<SqsClient> SqsClient::create(SqsOptions options) {
-  LIFT_TRY(config, detail::service_config(std::move(options), kPrefix, "sqs", "AWS_ENDPOINT_URL_SQS", "sqs", "SQS"));
+  LIFT_TRY(config, detail::service_config(std::move(options), kSqsPrefix, "sqs", "AWS_ENDPOINT_URL_SQS", "sqs", "SQS"));
   return SqsClient(std::make_unique<Impl>(std::move(config)));
 }
 
@@ -358,7 +358,7 @@ Result<std::vector<ReceivedMessage>> SqsClient::receive_message(const ReceiveMes
 
 Result<void> SqsClient::delete_message(std::string_view queue_url, std::string_view receipt_handle, Deadline deadline) {
   LIFT_TRY_VOID(check_queue_url(queue_url));
-  if (receipt_handle.empty()) return invalid("DeleteMessage needs the receipt handle the message was received with");
+  if (receipt_handle.empty()) return sqs_invalid("DeleteMessage needs the receipt handle the message was received with");
   return impl_->call_void("DeleteMessage", json::serialize(json::object{{"QueueUrl", queue_url}, {"ReceiptHandle", receipt_handle}}),
                           deadline);
 }
@@ -379,7 +379,7 @@ Result<DeleteMessageBatchResult> SqsClient::delete_message_batch(std::string_vie
                    400};
     if (!ids.insert(entry.id).second)
       return Error{std::string(kSqsBatchEntryIdsNotDistinct), "the batch entry id '" + entry.id + "' is used twice", 400};
-    if (entry.receipt_handle.empty()) return invalid("batch entry '" + entry.id + "' has no receipt handle");
+    if (entry.receipt_handle.empty()) return sqs_invalid("batch entry '" + entry.id + "' has no receipt handle");
     list.push_back(json::object{{"Id", entry.id}, {"ReceiptHandle", entry.receipt_handle}});
   }
   LIFT_TRY(answer, impl_->call_text("DeleteMessageBatch",
@@ -390,7 +390,7 @@ Result<DeleteMessageBatchResult> SqsClient::delete_message_batch(std::string_vie
 Result<void> SqsClient::change_message_visibility(std::string_view queue_url, std::string_view receipt_handle, int visibility_timeout,
                                                   Deadline deadline) {
   LIFT_TRY_VOID(check_queue_url(queue_url));
-  if (receipt_handle.empty()) return invalid("ChangeMessageVisibility needs the receipt handle the message was received with");
+  if (receipt_handle.empty()) return sqs_invalid("ChangeMessageVisibility needs the receipt handle the message was received with");
   LIFT_TRY_VOID(check_range("VisibilityTimeout", visibility_timeout, kMaxVisibilitySeconds));
   return impl_->call_void("ChangeMessageVisibility",
                           json::serialize(json::object{
@@ -399,14 +399,14 @@ Result<void> SqsClient::change_message_visibility(std::string_view queue_url, st
 }
 
 Result<std::string> SqsClient::get_queue_url(std::string_view queue_name, Deadline deadline, std::string_view owner_account_id) {
-  if (queue_name.empty()) return invalid("GetQueueUrl needs a queue name");
+  if (queue_name.empty()) return sqs_invalid("GetQueueUrl needs a queue name");
   json::object body{{"QueueName", queue_name}};
   if (!owner_account_id.empty()) body["QueueOwnerAWSAccountId"] = owner_account_id;
   LIFT_TRY(answer, impl_->call("GetQueueUrl", json::serialize(body), deadline));
-  detail::AnswerReader read(kPrefix, answer);
+  detail::AnswerReader read(kSqsPrefix, answer);
   auto url = read.string("QueueUrl");
   if (read.failed()) return read.error();
-  if (url.empty()) return detail::malformed_answer(kPrefix, "SQS answered GetQueueUrl without a QueueUrl");
+  if (url.empty()) return detail::malformed_answer(kSqsPrefix, "SQS answered GetQueueUrl without a QueueUrl");
   return url;
 }
 

@@ -17,7 +17,7 @@ namespace {
 namespace json = boost::json;
 
 constexpr std::string_view kSsmPrefix = "SSM";
-constexpr std::string_view kContentType = "application/x-amz-json-1.1";
+constexpr std::string_view kSsmContentType = "application/x-amz-json-1.1";
 
 Result<json::object> answer_object(std::string_view body) {
   boost::system::error_code ec;
@@ -112,7 +112,7 @@ struct SsmClient::Impl {
   explicit Impl(detail::ServiceClient::Config config) : service(std::move(config)) {}
 
   Result<HttpResponse> call(std::string operation, std::string body, Deadline deadline) {
-    return service.send("POST", "", detail::json_protocol_headers(kContentType, "AmazonSSM." + operation), std::move(body),
+    return service.send("POST", "", detail::json_protocol_headers(kSsmContentType, "AmazonSSM." + operation), std::move(body),
                         deadline, [](const HttpResponse& answer) {
                           return parse_ssm_error(answer.status, answer.body, answer.header("x-amzn-ErrorType"));
                         });

@@ -13,7 +13,7 @@ constexpr std::string_view kStsPrefix = "STS";
 constexpr std::string_view kVersion = "2011-06-15";
 using StsParameters = std::vector<std::pair<std::string, std::string>>;
 
-Error invalid(std::string message) { return Error{std::string(kStsInvalidParameter), std::move(message), 400}; }
+Error sts_invalid(std::string message) { return Error{std::string(kStsInvalidParameter), std::move(message), 400}; }
 
 // STS's pattern for session names and source identities: [\w+=,.@-].
 bool session_name_character(char c) {
@@ -23,7 +23,7 @@ bool session_name_character(char c) {
 
 Result<void> check_name(std::string_view what, std::string_view value, std::size_t min, std::size_t max) {
   if (value.size() < min || value.size() > max || !std::all_of(value.begin(), value.end(), session_name_character))
-    return invalid(std::string(what) + " '" + std::string(value) + "' must be " + std::to_string(min) + " to " +
+    return sts_invalid(std::string(what) + " '" + std::string(value) + "' must be " + std::to_string(min) + " to " +
                    std::to_string(max) + " characters of letters, digits and _+=,.@-");
   return {};
 }
@@ -31,13 +31,13 @@ Result<void> check_name(std::string_view what, std::string_view value, std::size
 Result<void> check_common(std::string_view role_arn, std::string_view session_name, const std::optional<std::chrono::seconds>& duration,
                           const std::vector<std::string>& policy_arns) {
   if (!role_arn.starts_with("arn:") || role_arn.size() < 20 || role_arn.size() > 2048)
-    return invalid("the role ARN '" + std::string(role_arn) + "' is not an ARN");
+    return sts_invalid("the role ARN '" + std::string(role_arn) + "' is not an ARN");
   LIFT_TRY_VOID(check_name("the role session name", session_name, 2, 64));
   if (duration && (*duration < std::chrono::seconds(900) || *duration > std::chrono::hours(12)))
-    return invalid("the duration " + std::to_string(duration->count()) + " s is outside 900 s to 12 h");
-  if (policy_arns.size() > 10) return invalid("at most 10 policy ARNs may be passed, not " + std::to_string(policy_arns.size()));
+    return sts_invalid("the duration " + std::to_string(duration->count()) + " s is outside 900 s to 12 h");
+  if (policy_arns.size() > 10) return sts_invalid("at most 10 policy ARNs may be passed, not " + std::to_string(policy_arns.size()));
   for (const auto& arn : policy_arns)
-    if (!arn.starts_with("arn:")) return invalid("the policy ARN '" + arn + "' is not an ARN");
+    if (!arn.starts_with("arn:")) return sts_invalid("the policy ARN '" + arn + "' is not an ARN");
   return {};
 }
 
@@ -114,16 +114,16 @@ Result<StsParameters> assume_role_parameters(const AssumeRoleRequest& request) {
     const bool ok = request.external_id.size() >= 2 && request.external_id.size() <= 1224 &&
                     std::all_of(request.external_id.begin(), request.external_id.end(),
                                 [](char c) { return session_name_character(c) || c == ':' || c == '/'; });
-    if (!ok) return invalid("the external id must be 2 to 1224 characters of letters, digits and _+=,.@:/-");
+    if (!ok) return sts_invalid("the external id must be 2 to 1224 characters of letters, digits and _+=,.@:/-");
   }
   if (!request.source_identity.empty()) LIFT_TRY_VOID(check_name("the source identity", request.source_identity, 2, 64));
-  if (request.tags.size() > 50) return invalid("at most 50 session tags may be passed");
+  if (request.tags.size() > 50) return sts_invalid("at most 50 session tags may be passed");
   for (const auto& tag : request.tags)
     if (tag.key.empty() || tag.key.size() > 128 || tag.value.size() > 256)
-      return invalid("a session tag's key must be 1 to 128 characters and its value at most 256: '" + tag.key + "'");
+      return sts_invalid("a session tag's key must be 1 to 128 characters and its value at most 256: '" + tag.key + "'");
   for (const auto& key : request.transitive_tag_keys) {
     const bool tagged = std::any_of(request.tags.begin(), request.tags.end(), [&](const SessionTag& tag) { return tag.key == key; });
-    if (!tagged) return invalid("the transitive tag key '" + key + "' is not one of the session tags");
+    if (!tagged) return sts_invalid("the transitive tag key '" + key + "' is not one of the session tags");
   }
 
   // The AWS SDKs' order: the operation's members as STS's model lists them.
@@ -144,7 +144,7 @@ Result<StsParameters> assume_role_parameters(const AssumeRoleRequest& request) {
 
 Result<StsParameters> assume_role_with_web_identity_parameters(const AssumeRoleWithWebIdentityRequest& request) {
   LIFT_TRY_VOID(check_common(request.role_arn, request.role_session_name, request.duration, request.policy_arns));
-  if (request.web_identity_token.size() < 4) return invalid("AssumeRoleWithWebIdentity needs a web identity token");
+  if (request.web_identity_token.size() < 4) return sts_invalid("AssumeRoleWithWebIdentity needs a web identity token");
   StsParameters out{{"RoleArn", request.role_arn},
                  {"RoleSessionName", request.role_session_name},
                  {"WebIdentityToken", request.web_identity_token}};

@@ -54,7 +54,7 @@ json::value role_values(const AssumedRole& role) {
   return out;
 }
 
-StsClient client_for(const FakeService& fake) {
+StsClient sts_client_for(const FakeService& fake) {
   auto client = StsClient::create(lift::testing_support::options_for<StsOptions>(fake.endpoint()));
   EXPECT_TRUE(client) << client.error().message;
   return std::move(*client);
@@ -124,7 +124,7 @@ TEST_F(StsCrosscheck, AssumeRoleWithEveryParameter) {
                            {"ExternalId", "partner-42"},
                            {"SourceIdentity", "alice"}};
   const auto [theirs, their_request] = sdk(fake, "assume-role", input);
-  auto client = client_for(fake);
+  auto client = sts_client_for(fake);
   auto role = client.assume_role({.role_arn = kRole,
                                   .role_session_name = "partner-api",
                                   .external_id = "partner-42",
@@ -166,7 +166,7 @@ TEST_F(StsCrosscheck, GetCallerIdentityAndErrors) {
                     "<UserId>AIDAEXAMPLE</UserId><Account>123456789012</Account></GetCallerIdentityResult></GetCallerIdentityResponse>");
   });
   const auto [theirs, their_request] = sdk(fake, "caller-identity", {});
-  auto client = client_for(fake);
+  auto client = sts_client_for(fake);
   auto identity = client.get_caller_identity(Clock::now() + 5s);
   ASSERT_TRUE(identity) << identity.error().message;
   expect_same_request(their_request, ours(fake), true);
@@ -179,7 +179,7 @@ TEST_F(StsCrosscheck, GetCallerIdentityAndErrors) {
                              "</Code><Message>User is not authorized</Message></Error><RequestId>r</RequestId></ErrorResponse>");
     });
     const auto [their_error, unused] = sdk(failing, "assume-role", json::object{{"RoleArn", kRole}, {"RoleSessionName", "s1"}});
-    auto failing_client = client_for(failing);
+    auto failing_client = sts_client_for(failing);
     auto role = failing_client.assume_role({.role_arn = kRole, .role_session_name = "s1"}, Clock::now() + 5s);
     ASSERT_FALSE(role);
     EXPECT_EQ(role.error().code, expected);
@@ -195,7 +195,7 @@ TEST(StsClient, ThrottlingIsRetriedAndMalformedAnswersAreTyped) {
     if (number == 3) return xml(200, "<AssumeRoleResponse><AssumeRoleResult/></AssumeRoleResponse>");
     return xml(200, "{\"not\": \"xml\"}");
   });
-  auto client = client_for(fake);
+  auto client = sts_client_for(fake);
   auto role = client.assume_role({.role_arn = kRole, .role_session_name = "s1"}, Clock::now() + 5s);
   ASSERT_TRUE(role) << role.error().message;
   EXPECT_EQ(fake.requests(), 2);

@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include "support/scoped_env.hpp"
+#include "support/result_code.hpp"
 
 namespace {
 
@@ -14,10 +15,7 @@ namespace json = boost::json;
 using namespace lift::aws;
 using lift::Result;
 
-template <class T>
-std::string code(const Result<T>& r) {
-  return r ? std::string("ok") : r.error().code;
-}
+using lift::testing_support::code;
 
 constexpr const char* kKey = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 

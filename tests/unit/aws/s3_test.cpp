@@ -5,16 +5,14 @@
 #include <gtest/gtest.h>
 
 #include "support/scoped_env.hpp"
+#include "support/result_code.hpp"
 
 namespace {
 
 using namespace lift::aws;
 using lift::Result;
 
-template <class T>
-std::string code(const Result<T>& r) {
-  return r ? std::string("ok") : r.error().code;
-}
+using lift::testing_support::code;
 
 TEST(S3Addressing, VirtualHostedWhenTheNameAllowsItElsePathStyle) {
   EXPECT_EQ(*s3_object_url("https://s3.eu-west-1.amazonaws.com", "reports", "2024/05/a b+c.json", false),

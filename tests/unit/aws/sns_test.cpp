@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "support/scoped_env.hpp"
+#include "support/result_code.hpp"
 
 namespace {
 
@@ -14,10 +15,7 @@ using lift::testing_support::ScopedEnv;
 
 constexpr const char* kTopic = "arn:aws:sns:us-east-1:123456789012:alerts";
 
-template <class T>
-std::string code(const Result<T>& r) {
-  return r ? std::string("ok") : r.error().code;
-}
+using lift::testing_support::code;
 
 TEST(SnsRequest, PublishWritesEveryMemberInTheSdksOrder) {
   auto parameters = publish_parameters({.topic_arn = std::string(kTopic) + ".fifo",

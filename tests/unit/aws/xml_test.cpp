@@ -18,7 +18,7 @@ using lift::testing_support::make_response;
 using lift::testing_support::serve_http;
 
 // The shape of STS's AssumeRole answer, as the API reference shows it.
-constexpr const char* kAssumeRoleAnswer = R"(<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+constexpr const char* kXmlAssumeRoleAnswer = R"(<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
   <AssumeRoleResult>
     <SourceIdentity>Alice</SourceIdentity>
     <AssumedRoleUser>
@@ -39,7 +39,7 @@ constexpr const char* kAssumeRoleAnswer = R"(<AssumeRoleResponse xmlns="https://
 </AssumeRoleResponse>)";
 
 TEST(Xml, ReadsAnAnswerIntoATree) {
-  auto root = parse_xml("STS", kAssumeRoleAnswer);
+  auto root = parse_xml("STS", kXmlAssumeRoleAnswer);
   ASSERT_TRUE(root) << root.error().message;
   EXPECT_EQ(root->name, "AssumeRoleResponse");
   const auto* credentials = root->find({"AssumeRoleResult", "Credentials"});
