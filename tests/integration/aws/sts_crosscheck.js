@@ -43,20 +43,4 @@ const operations = {
   },
 };
 
-async function main() {
-  const [endpoint, operation, input] = process.argv.slice(2);
-  if (!operations[operation]) throw new Error(`unknown operation ${operation}`);
-  let result;
-  try {
-    result = await operations[operation](endpoint, JSON.parse(input));
-  } catch (error) {
-    if (!error.$metadata) throw error;
-    result = { error: error.name, status: error.$metadata.httpStatusCode };
-  }
-  process.stdout.write(JSON.stringify(result));
-}
-
-main().catch((error) => {
-  process.stderr.write(`${error.name}: ${error.message}\n`);
-  process.exit(1);
-});
+require('./crosscheck_main').run(operations);
