@@ -3,6 +3,8 @@
 // The static libstdc++ and libgcc of a glibc 2.35+ system (Debian 12, Ubuntu 22.04 and later)
 // call two functions that glibc 2.34 lacks: arc4random (glibc 2.36; std::random_device) and
 // _dl_find_object (glibc 2.35; the exception unwinder looks up the code of each frame with it).
+// Debian's static expat (the aws layer's XML reader) seeds its hash tables with arc4random_buf
+// (glibc 2.36) too.
 // Linked into the executable, the definitions below satisfy those calls at link time, so the
 // binary asks the system's glibc only for what 2.34 has. Built as an object library: as part of
 // an archive, the linker would not pull it in for libraries it scans later.
@@ -71,15 +73,19 @@ int _dl_find_object(void* address, dl_find_object* result) noexcept {
 
 #if __GLIBC_PREREQ(2, 36)
 // getrandom(2) (glibc 2.25) is the kernel's CSPRNG, as glibc's own arc4random uses.
-std::uint32_t arc4random() noexcept {
-  std::uint32_t value = 0;
-  auto* bytes = reinterpret_cast<unsigned char*>(&value);
+void arc4random_buf(void* buffer, std::size_t size) noexcept {
+  auto* bytes = static_cast<unsigned char*>(buffer);
   std::size_t filled = 0;
-  while (filled < sizeof value) {
-    const ssize_t n = getrandom(bytes + filled, sizeof value - filled, 0);
+  while (filled < size) {
+    const ssize_t n = getrandom(bytes + filled, size - filled, 0);
     if (n > 0) filled += static_cast<std::size_t>(n);
     else if (n < 0 && errno != EINTR) abort();  // as glibc: no fallback to weaker randomness
   }
+}
+
+std::uint32_t arc4random() noexcept {
+  std::uint32_t value = 0;
+  arc4random_buf(&value, sizeof value);
   return value;
 }
 #endif
