@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { installMocks, Registered, settled, valueOf } from './mocks';
+import { installMocks, Registered, settled, valueOf } from './support/mocks';
 
 const registered = installMocks();
 import { AliasDeployment, AliasDeploymentInputs, AliasDeploymentOutputs, appSpec } from '../src';

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import * as pulumi from '@pulumi/pulumi';
-import { ACCOUNT, installMocks, ofType, REGION, Registered, required, settled, valueOf } from './mocks';
+import { ACCOUNT, installMocks, ofType, REGION, Registered, required, settled, valueOf } from './support/mocks';
 
 const registered = installMocks();
 // Loaded after the mocks are in place.
