@@ -153,6 +153,8 @@ export interface LiftFunctionArgs {
 }
 
 const ALIAS = 'live';
+// A deployment group's alarm configuration takes at most 10 alarms.
+const MAX_DEPLOYMENT_ALARMS = 10;
 const DEPLOYMENT_CONFIGS = [
   'Canary10Percent5Minutes',
   'Canary10Percent10Minutes',
@@ -249,6 +251,13 @@ export class LiftFunction extends pulumi.ComponentResource {
       if (!/^(rate|cron)\(.+\)$/.test(s.expression)) throw new Error(`${owner}: schedule ${s.name}: '${s.expression}' is not rate(...) or cron(...)`);
       if (scheduleNames.has(s.name)) throw new Error(`${owner}: two schedules named ${s.name}`);
       scheduleNames.add(s.name);
+    }
+    if (args.deployment) {
+      const rollbacks = (ops?.alarms.filter((a) => a.rollback).length ?? 0) + (args.deployment.alarmNames?.length ?? 0);
+      if (rollbacks > MAX_DEPLOYMENT_ALARMS) {
+        throw new Error(`${owner}: ${rollbacks} alarms would roll deployments back, CodeDeploy watches at most ${MAX_DEPLOYMENT_ALARMS} ` +
+          "(give fewer alarmNames, or set rollback: false on some of the ops document's alarms)");
+      }
     }
     const hookArgs = args.deployment?.preTrafficHook;
     if (hookArgs && hookArgs.cases === undefined && hookArgs.casesFile === undefined) throw new Error(`${owner}: preTrafficHook needs cases or casesFile`);

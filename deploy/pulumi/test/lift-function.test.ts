@@ -342,6 +342,8 @@ test('bad configuration is refused with a message naming the problem', () => {
   refused(withOps((d) => { d.alarms[2].properties.Thresold = 1; }), /Thresold: not an AWS::CloudWatch::Alarm property/);
   refused(withOps((d) => { delete d.alarms[2].properties.EvaluationPeriods; }), /EvaluationPeriods is required/);
   refused(withOps((d) => { d.dashboard.body = '{}'; }), /dashboard\.body: missing or not an object/);
+  refused({ ...withOps((d) => { for (let i = 0; i < 9; ++i) d.alarms.push({ ...d.alarms[1], id: `Route${i}` }); }), deployment: {} },
+    /11 alarms would roll deployments back, CodeDeploy watches at most 10/);
   refused({ ...withOps(() => undefined), metricsNamespace: 'Other' }, /metricsNamespace 'Other' is not the ops document's namespace 'LiftExamples'/);
   refused({ ...base, ops: path.join(fixtures, 'missing.ops.json') }, /ops document .*missing.ops.json does not exist/);
 });
