@@ -26,6 +26,7 @@ struct OpsCommandOptions {
   std::string output;
   std::string overrides;
   std::string function_resource;
+  std::string id_prefix;
   std::vector<std::string> route_p99;
   // Flags given explicitly win over the overrides file, which wins over the defaults.
   std::optional<std::string> service, metrics_namespace, function_name;
@@ -94,12 +95,12 @@ int run_ops(const OpsCommandOptions& given) {
   if (!ops_doc) return fail(ops_doc.error());
   std::string out;
   if (given.format == "cloudformation") {
-    auto fragment = ops::cloudformation_fragment(*ops_doc, {.function_resource = given.function_resource});
+    auto fragment = ops::cloudformation_fragment(*ops_doc, {.function_resource = given.function_resource, .id_prefix = given.id_prefix});
     if (!fragment) return fail(fragment.error());
     out = ops::pretty(*fragment);
   } else {
-    if (!given.function_resource.empty())
-      return fail(Error{"Ops.BadFlag", "--function-resource is for --format cloudformation", 400});
+    if (!given.function_resource.empty() || !given.id_prefix.empty())
+      return fail(Error{"Ops.BadFlag", "--function-resource and --id-prefix are for --format cloudformation", 400});
     out = ops::pretty(*ops_doc);
   }
   if (given.output.empty()) {
@@ -128,6 +129,7 @@ void add_ops_command(CLI::App& app, int& exit_code) {
                       "The deployed function's name, written instead of the ${FunctionName} placeholder");
   command->add_option("--function-resource", o->function_resource,
                       "cloudformation: the template's function resource (Ref) instead of a FunctionName parameter");
+  command->add_option("--id-prefix", o->id_prefix, "cloudformation: put this before every logical id (TodoApi -> TodoApiErrorRateAlarm)");
   command->add_option("--error-rate", o->error_rate, "Alarm when more than this share of requests fail (default 0.01 = 1%)");
   command->add_option("--min-requests", o->min_requests, "Periods with fewer requests never breach the error rate (default 10)");
   command->add_option("--p99-ms", o->p99_ms, "Alarm when a route's p99 latency is above this (default 1000 ms)");

@@ -690,10 +690,13 @@ Result<bj::object> cloudformation_fragment(const bj::object& ops, const CloudFor
       !dashboard_doc->is_object())
     return bad("not an ops document (namespace, alarms and dashboard)");
   const std::string_view metrics_namespace = ns->get_string();
-  if (!options.function_resource.empty() && !std::all_of(options.function_resource.begin(), options.function_resource.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c));
-      }))
+  const auto logical_id = [](const std::string& id) {
+    return std::all_of(id.begin(), id.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
+  };
+  if (!logical_id(options.function_resource))
     return bad("'" + options.function_resource + "' is not a CloudFormation logical id (letters and digits)");
+  if (!logical_id(options.id_prefix) || (!options.id_prefix.empty() && !std::isalpha(static_cast<unsigned char>(options.id_prefix[0]))))
+    return bad("the id prefix '" + options.id_prefix + "' does not start a CloudFormation logical id (a letter, then letters and digits)");
 
   const std::string function = options.function_resource.empty() ? "FunctionName" : options.function_resource;
   const std::vector<Placeholder> placeholders{
@@ -713,10 +716,11 @@ Result<bj::object> cloudformation_fragment(const bj::object& ops, const CloudFor
     const auto* properties = alarm.is_object() ? alarm.get_object().if_contains("properties") : nullptr;
     if (id == nullptr || !id->is_string() || properties == nullptr || !properties->is_object())
       return bad("an alarm without id or properties");
-    if (resources.contains(id->get_string())) return bad("two alarms with the id " + std::string(id->get_string()));
+    const std::string resource_id = options.id_prefix + std::string(id->get_string());
+    if (resources.contains(resource_id)) return bad("two alarms with the id " + resource_id);
     bj::value p = *properties;
     to_template(p, placeholders, metrics_namespace);
-    resources[id->get_string()] = bj::object{{"Type", "AWS::CloudWatch::Alarm"}, {"Properties", std::move(p)}};
+    resources[resource_id] = bj::object{{"Type", "AWS::CloudWatch::Alarm"}, {"Properties", std::move(p)}};
   }
   const auto& d = dashboard_doc->get_object();
   const auto* name = d.if_contains("name");
@@ -739,7 +743,7 @@ Result<bj::object> cloudformation_fragment(const bj::object& ops, const CloudFor
   write_json(body_text, sub_body, -1, 0);
   // The body's placeholders, renamed for Fn::Sub.
   replace_all(body_text, kFunctionName, "${" + function + "}");
-  resources["Dashboard"] = bj::object{
+  resources[options.id_prefix + "Dashboard"] = bj::object{
       {"Type", "AWS::CloudWatch::Dashboard"},
       {"Properties", bj::object{{"DashboardName", template_string(name->get_string(), placeholders)},
                                 {"DashboardBody", bj::object{{"Fn::Sub", body_text}}}}}};

@@ -79,6 +79,9 @@ Result<boost::json::object> ops_document(const std::vector<Route>& routes, const
 struct CloudFormationOptions {
   // The template's function resource: Ref it instead of taking a FunctionName parameter.
   std::string function_resource;
+  // Put before every logical id (TodoApi -> TodoApiErrorRateAlarm, TodoApiDashboard), so that
+  // several functions' fragments fit in one template.
+  std::string id_prefix;
 };
 
 // A template fragment (Parameters and Resources) with the document's alarms as

@@ -336,7 +336,7 @@ TEST(OpsCloudFormation, AlarmsAndDashboardWithPlaceholdersAsParameters) {
   EXPECT_EQ(bj::parse(substituted), doc.at("dashboard").at("body"));
 
   // The template's own function resource instead of a parameter.
-  const auto in_template = ops::cloudformation_fragment(doc, {.function_resource = "ShopFunction"});
+  const auto in_template = ops::cloudformation_fragment(doc, {.function_resource = "ShopFunction", .id_prefix = ""});
   ASSERT_TRUE(in_template);
   EXPECT_FALSE(in_template->at("Parameters").as_object().contains("FunctionName"));
   EXPECT_EQ(in_template->at("Resources").at("ThrottlesAlarm").at("Properties").at("Dimensions"),
@@ -345,7 +345,13 @@ TEST(OpsCloudFormation, AlarmsAndDashboardWithPlaceholdersAsParameters) {
   EXPECT_NE(sub_body.find("${ShopFunction}"), std::string::npos);
   EXPECT_EQ(sub_body.find("${FunctionName}"), std::string::npos);
 
-  EXPECT_FALSE(ops::cloudformation_fragment(doc, {.function_resource = "Shop-Function"}));
+  EXPECT_FALSE(ops::cloudformation_fragment(doc, {.function_resource = "Shop-Function", .id_prefix = ""}));
+  EXPECT_FALSE(ops::cloudformation_fragment(doc, {.function_resource = "", .id_prefix = "9Shop"}));
+  const auto prefixed = ops::cloudformation_fragment(doc, {.function_resource = "", .id_prefix = "Shop"});
+  ASSERT_TRUE(prefixed);
+  EXPECT_TRUE(prefixed->at("Resources").as_object().contains("ShopErrorRateAlarm"));
+  EXPECT_TRUE(prefixed->at("Resources").as_object().contains("ShopDashboard"));
+  EXPECT_EQ(prefixed->at("Resources").as_object().size(), resources.size());
   EXPECT_FALSE(ops::cloudformation_fragment(bj::object{{"alarms", bj::array{}}}, {}));
 }
 
