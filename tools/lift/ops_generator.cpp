@@ -477,8 +477,9 @@ Result<void> add_route_p99(Thresholds& thresholds, std::string_view spec, const 
 
 Result<void> apply_overrides(Options& options, const bj::value& overrides, const std::vector<Route>& routes) {
   if (!overrides.is_object()) return bad_flag("the overrides file must hold an object");
-  for (const auto& [key, v] : overrides.get_object()) {
-    const std::string k(key);
+  for (const auto& member : overrides.get_object()) {
+    const std::string k(member.key());
+    const bj::value& v = member.value();  // a plain reference: lambdas below capture it
     const auto text = [&](std::string& into) -> Result<void> {
       if (!v.is_string()) return bad_flag(k + " must be a string");
       into = std::string(v.get_string());
