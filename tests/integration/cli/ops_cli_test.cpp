@@ -120,6 +120,26 @@ TEST(LiftOps, FlagsAndAnOverridesFileSetTheThresholds) {
   ASSERT_NE(find_alarm(doc, "dead-letter-depth"), nullptr);
 }
 
+// The overrides file the README shows is one lift ops takes for todo-api.
+TEST(LiftOps, TheReadmesOverridesFileWorks) {
+  std::ifstream readme(LIFT_TEST_SOURCE_DIR "/README.md");
+  const std::string text((std::istreambuf_iterator<char>(readme)), std::istreambuf_iterator<char>());
+  const auto section = text.find("The overrides file (");
+  ASSERT_NE(section, std::string::npos);
+  const auto start = text.find("```json\n", section);
+  ASSERT_NE(start, std::string::npos);
+  const auto end = text.find("```", start + 8);
+  lift::testing_support::TempDir tmp("lift-ops");
+  const auto file = tmp.path() / "readme.json";
+  std::ofstream(file) << text.substr(start + 8, end - start - 8);
+  const auto printed = ops({"--overrides", file.string()});
+  ASSERT_EQ(printed.exit_code, 0) << printed.err;
+  const auto doc = parse_output(printed.out);
+  EXPECT_EQ(doc.at("namespace"), json::value("LiftExamples"));
+  EXPECT_EQ(find_alarm(doc, "latency-p99", "GET /todos/{id}")->at("properties").at("Threshold"), json::value(500));
+  EXPECT_EQ(find_alarm(doc, "latency-p99", "GET /health"), nullptr);
+}
+
 TEST(LiftOps, BadFlagsAreRefusedWithTheReason) {
   lift::testing_support::TempDir tmp("lift-ops");
   const auto bad_overrides = tmp.path() / "bad.json";

@@ -167,6 +167,9 @@ TEST_F(SamOps, SmokeHookCasesPassAgainstTodoApi) {
 
   const auto cases = json::parse(env["LIFT_SMOKE_CASES"].as<std::string>());
   ASSERT_TRUE(cases.is_array());
+  // The CDK sample's hook runs the same cases.
+  std::ifstream cdk_cases(fs::path(LIFT_TEST_SOURCE_DIR) / "deploy/cdk/sample/todo-api-smoke-cases.json");
+  EXPECT_EQ(json::parse(std::string(std::istreambuf_iterator<char>(cdk_cases), std::istreambuf_iterator<char>())), cases);
   ASSERT_GE(cases.as_array().size(), 1u);
   lift::testing_support::TempDir tmp("lift-sam-smoke");
   lift::testing_support::ScopedEnv engine("LIFT_DYNAMODB_ENDPOINT", "memory:");
