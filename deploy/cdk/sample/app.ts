@@ -120,6 +120,8 @@ export class LiftExamplesStack extends Stack {
       executable: props.executables.sqsWorker,
       serviceName: 'sqs-worker',
       timeout: workerTimeout,
+      // Its error rate, throttles and the dead-letter queue's depth (no routes: no latency alarms).
+      ops: { deadLetterQueue: deadLetters },
     });
     worker.addEventSource(new SqsEventSource(orders, { batchSize: 10, reportBatchItemFailures: true }));
 

@@ -363,9 +363,9 @@ json::value with_placeholder(const json::value& v, const std::string& function) 
 // The alarms and the dashboard are the document's, the function's name in its placeholder's place.
 void check_ops(const Assembly& a, const json::value& ops) {
   const auto todo = a.function_ids.at("todo-api");
-  std::map<std::string, json::value> alarms;  // document id -> properties in the template
+  std::map<std::string, json::value> alarms;  // logical id -> properties in the template
   for (const auto& [id, r] : a.resources) {
-    if (string_at(r.as_object(), "Type") != "AWS::CloudWatch::Alarm") continue;
+    if (string_at(r.as_object(), "Type") != "AWS::CloudWatch::Alarm" || !std::string(id).starts_with("TodoApiOps")) continue;
     alarms[std::string(id)] = with_placeholder(r.at("Properties"), todo);
   }
   EXPECT_EQ(alarms.size(), ops.at("alarms").as_array().size());
@@ -377,11 +377,37 @@ void check_ops(const Assembly& a, const json::value& ops) {
     ASSERT_NE(found, alarms.end()) << prefix;
     EXPECT_EQ(found->second, alarm.at("properties")) << found->first;
   }
-  const auto dashboard = a.only("AWS::CloudWatch::Dashboard");
+  std::string dashboard;
+  for (const auto& [id, r] : a.resources)
+    if (string_at(r.as_object(), "Type") == "AWS::CloudWatch::Dashboard" && std::string(id).starts_with("TodoApiOpsDashboard"))
+      dashboard = std::string(id);
+  ASSERT_FALSE(dashboard.empty());
   const auto& d = a.props(dashboard);
   EXPECT_EQ(with_placeholder(value_at(d, "DashboardName"), todo), ops.at("dashboard").at("name"));
   const auto body = with_placeholder(value_at(d, "DashboardBody"), todo);
   EXPECT_EQ(json::parse(body.as_string()), ops.at("dashboard").at("body"));
+}
+
+// sqs-worker's ops: the dead-letter queue's depth on the queue's name, no rollback (no deployment).
+void check_worker_ops(const Assembly& a) {
+  const auto worker = a.function_ids.at("sqs-worker");
+  std::string dead_letters;
+  for (const auto& [id, r] : a.resources)
+    if (string_at(r.as_object(), "Type") == "AWS::SQS::Queue" && !object_at(r.as_object(), "Properties").contains("RedrivePolicy"))
+      dead_letters = std::string(id);
+  std::set<std::string> metrics;
+  for (const auto& [id, r] : a.resources) {
+    if (string_at(r.as_object(), "Type") != "AWS::CloudWatch::Alarm" || !std::string(id).starts_with("SqsWorkerOps")) continue;
+    const auto& p = a.props(std::string(id));
+    metrics.insert(string_at(p, "MetricName").empty() ? "error rate" : string_at(p, "MetricName"));
+    if (string_at(p, "MetricName") == "ApproximateNumberOfMessagesVisible") {
+      EXPECT_EQ(value_at(p, "Dimensions"), json::parse(R"([{"Name": "QueueName", "Value": {"Fn::GetAtt": [")" + dead_letters + R"(", "QueueName"]}}])"));
+    }
+    if (string_at(p, "MetricName") == "Throttles") {
+      EXPECT_EQ(value_at(p, "Dimensions"), json::parse(R"([{"Name": "FunctionName", "Value": {"Ref": ")" + worker + R"("}}])"));
+    }
+  }
+  EXPECT_EQ(metrics, (std::set<std::string>{"error rate", "Throttles", "ApproximateNumberOfMessagesVisible"}));
 }
 
 // Each function's code is the zip `lift package` writes for its executable: `bootstrap`, mode
@@ -480,6 +506,7 @@ TEST(CdkSample, SynthesizesTheExamplesStack) {
   const auto ops = json::parse(printed.out);
   check("deployment", [&] { check_deployment(a, ops); });
   check("ops", [&] { check_ops(a, ops); });
+  check("worker ops", [&] { check_worker_ops(a); });
 
   // The architecture reaches `lift package --arch`: a binary built for another one fails the synth.
   {
