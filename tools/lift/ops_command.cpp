@@ -14,6 +14,7 @@
 
 #include "commands.hpp"
 #include "function_path.hpp"
+#include "lift/dynamorm/dms.hpp"
 #include "ops_generator.hpp"
 
 namespace lift::cli {
@@ -68,8 +69,17 @@ int run_ops(const OpsCommandOptions& given) {
     std::stringstream content;
     content << file.rdbuf();
     if (!file) return fail(Error{"Ops.BadFlag", "cannot read the overrides file " + given.overrides, 400});
-    const auto overrides = boost::json::parse(content.str(), parse_error);
-    if (parse_error) return fail(Error{"Ops.BadFlag", given.overrides + " is not JSON: " + parse_error.message(), 400});
+    // YAML (by its extension) through the DMS reader's JSON-compatible YAML, else JSON.
+    const auto extension = std::filesystem::path(given.overrides).extension();
+    boost::json::value overrides;
+    if (extension == ".yaml" || extension == ".yml") {
+      auto converted = dynamorm::dms::yaml_to_json(content.str(), given.overrides);
+      if (!converted) return fail(Error{"Ops.BadFlag", given.overrides + " is not YAML: " + converted.error().message, 400});
+      overrides = std::move(*converted);
+    } else {
+      overrides = boost::json::parse(content.str(), parse_error);
+      if (parse_error) return fail(Error{"Ops.BadFlag", given.overrides + " is not JSON: " + parse_error.message(), 400});
+    }
     if (auto applied = ops::apply_overrides(options, overrides, *routes); !applied)
       return fail(Error{"Ops.BadFlag", given.overrides + ": " + applied.error().message, 400});
   }
@@ -141,7 +151,7 @@ void add_ops_command(CLI::App& app, int& exit_code) {
   command->add_option("--datapoints-to-alarm", o->datapoints, "Breaching periods among them that alarm (default 3)");
   command->add_flag("--dead-letter-queue", o->dead_letter_queue,
                     "Add a dead-letter queue depth alarm on the ${DeadLetterQueueName} placeholder");
-  command->add_option("--overrides", o->overrides, "A JSON file of settings (see the docs); flags win over it")
+  command->add_option("--overrides", o->overrides, "A JSON or YAML (.yaml, .yml) file of settings (see the docs); flags win over it")
       ->check(CLI::ExistingFile);
   command->callback([o, &exit_code] { exit_code = run_ops(*o); });
 }

@@ -136,6 +136,17 @@ TEST(LiftOps, TheReadmesOverridesFileWorks) {
   ASSERT_EQ(printed.exit_code, 0) << printed.err;
   const auto doc = parse_output(printed.out);
   EXPECT_EQ(doc.at("namespace"), json::value("LiftExamples"));
+  // The same settings as YAML.
+  const auto yaml = tmp.path() / "readme.yaml";
+  std::ofstream(yaml) << "service: todo-api\nnamespace: LiftExamples\nerrorRate: 0.02\np99Ms: 800\n"
+                         "routes:\n  GET /health: {p99Ms: null}\n  GET /todos/{id}:\n    p99Ms: 500\n";
+  const auto from_yaml = ops({"--overrides", yaml.string()});
+  ASSERT_EQ(from_yaml.exit_code, 0) << from_yaml.err;
+  const auto yaml_doc = parse_output(from_yaml.out);
+  EXPECT_EQ(find_alarm(yaml_doc, "latency-p99", "GET /todos/{id}")->at("properties").at("Threshold"), json::value(500));
+  EXPECT_EQ(find_alarm(yaml_doc, "latency-p99", "GET /todos")->at("properties").at("Threshold"), json::value(800));
+  EXPECT_EQ(find_alarm(yaml_doc, "error-rate")->at("properties").at("Threshold").to_number<double>(), 0.02);
+  EXPECT_EQ(find_alarm(yaml_doc, "latency-p99", "GET /health"), nullptr);
   EXPECT_EQ(find_alarm(doc, "latency-p99", "GET /todos/{id}")->at("properties").at("Threshold"), json::value(500));
   EXPECT_EQ(find_alarm(doc, "latency-p99", "GET /health"), nullptr);
 }
@@ -144,6 +155,8 @@ TEST(LiftOps, BadFlagsAreRefusedWithTheReason) {
   lift::testing_support::TempDir tmp("lift-ops");
   const auto bad_overrides = tmp.path() / "bad.json";
   std::ofstream(bad_overrides) << R"({"errorRate": 0.1, "colour": "red"})";
+  const auto bad_yaml = tmp.path() / "bad.yaml";
+  std::ofstream(bad_yaml) << "errorRate: [0.1\n";
   const auto not_json = tmp.path() / "not.json";
   std::ofstream(not_json) << "errorRate: 0.1";
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
@@ -161,6 +174,7 @@ TEST(LiftOps, BadFlagsAreRefusedWithTheReason) {
       {{"--format", "cloudformation", "--function-resource", "Todo-Api"}, "logical id"},
       {{"--overrides", bad_overrides.string()}, "unknown setting 'colour'"},
       {{"--overrides", not_json.string()}, "is not JSON"},
+      {{"--overrides", bad_yaml.string()}, "is not YAML"},
       {{"--overrides", (tmp.path() / "missing.json").string()}, "missing.json"},
   };
   for (const auto& [args, reason] : cases) {
