@@ -6,6 +6,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <set>
 
 namespace lift::cli::ops {
@@ -78,8 +79,12 @@ std::string number_text(double value) {
   return ec == std::errc() ? std::string(buffer, end) : std::string("0");
 }
 
-// A threshold as the alarm descriptions say it: 0.01 -> "1%".
-std::string percent(double rate) { return number_text(rate * 100) + "%"; }
+// A threshold as the alarm descriptions say it: 0.01 -> "1%", 0.07 -> "7%" (not 7.000000000000001%).
+std::string percent(double rate) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.10g%%", rate * 100);
+  return buffer;
+}
 
 void write_json(std::string& out, const bj::value& v, int indent, int depth) {
   const auto newline = [&](int level) {

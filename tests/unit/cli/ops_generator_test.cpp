@@ -209,6 +209,15 @@ TEST(OpsDocument, AFunctionNameReplacesThePlaceholder) {
   EXPECT_NE(text.find(R"({"Name":"FunctionName","Value":"shop-prod"})"), std::string::npos);
 }
 
+TEST(OpsDocument, DescriptionsSayTheThresholds) {
+  auto o = shop();
+  o.thresholds.error_rate = 0.07;
+  const auto doc = document(o);
+  const std::string description(alarm(doc, "ErrorRateAlarm")->at("properties").at("AlarmDescription").as_string());
+  EXPECT_NE(description.find("More than 7% of shop's requests failed"), std::string::npos) << description;
+  EXPECT_NE(description.find("3 of 5 periods of 60 s"), std::string::npos) << description;
+}
+
 TEST(OpsOptions, BadSettingsAreRefusedWithTheReason) {
   const auto refused = [](const ops::Options& o, std::string_view reason) {
     const auto d = ops::ops_document(routes(), o);
