@@ -519,4 +519,33 @@ TEST(CdkSample, SynthesizesTheExamplesStack) {
   }
 }
 
+// deploy/README.md's CDK canary example is the sample's code, line for line (so it compiles and
+// is what the synth above checks).
+TEST(CdkSample, TheReadmesCanaryExampleIsTheSamples) {
+  const auto trimmed_lines = [](const std::string& text) {
+    std::vector<std::string> lines;
+    std::size_t at = 0;
+    while (at <= text.size()) {
+      auto end = text.find('\n', at);
+      if (end == std::string::npos) end = text.size();
+      auto line = text.substr(at, end - at);
+      line.erase(0, line.find_first_not_of(' '));
+      if (!line.empty()) lines.push_back(line);
+      at = end + 1;
+    }
+    return lines;
+  };
+  const auto readme = read_file(kSource / "deploy/README.md");
+  const auto section = readme.find("### Canary deployments and alarms (CDK)");
+  ASSERT_NE(section, std::string::npos);
+  const auto start = readme.find("```ts\n", section);
+  ASSERT_NE(start, std::string::npos);
+  const auto end = readme.find("```", start + 6);
+  const auto example = trimmed_lines(readme.substr(start + 6, end - start - 6));
+  const auto sample = trimmed_lines(read_file(kSource / "deploy/cdk/sample/app.ts"));
+  ASSERT_GT(example.size(), 10u);
+  EXPECT_NE(std::search(sample.begin(), sample.end(), example.begin(), example.end()), sample.end())
+      << "the example is not a part of sample/app.ts";
+}
+
 }  // namespace
