@@ -604,32 +604,38 @@ struct Placeholder {
   std::string name;       // what Ref and Fn::Sub use for it
 };
 
-// One string of the ops document for a template: a placeholder alone becomes a Ref, a string
-// with placeholders a Fn::Sub (other "${" written as "${!", its escape), anything else stays.
-bj::value template_string(std::string_view text, const std::vector<Placeholder>& placeholders) {
-  for (const auto& p : placeholders)
-    if (text == p.text) return bj::object{{"Ref", p.name}};
+// Text for a Fn::Sub: each placeholder as ${its name}, any other "${" escaped as "${!".
+std::string sub_text(std::string_view text, const std::vector<Placeholder>& placeholders, bool* substituted = nullptr) {
   std::string out;
-  bool substituted = false;
   std::size_t i = 0;
   while (i < text.size()) {
-    if (text.substr(i, 2) == "${") {
-      const auto match = std::find_if(placeholders.begin(), placeholders.end(),
-                                      [&](const Placeholder& p) { return text.substr(i).starts_with(p.text); });
-      if (match != placeholders.end()) {
-        out += "${" + match->name + "}";
-        i += match->text.size();
-        substituted = true;
-        continue;
-      }
+    if (text.substr(i, 2) != "${") {
+      out += text[i++];
+      continue;
+    }
+    const auto match = std::find_if(placeholders.begin(), placeholders.end(),
+                                    [&](const Placeholder& p) { return text.substr(i).starts_with(p.text); });
+    if (match == placeholders.end()) {
       out += "${!";
       i += 2;
       continue;
     }
-    out += text[i++];
+    out += "${" + match->name + "}";
+    i += match->text.size();
+    if (substituted != nullptr) *substituted = true;
   }
+  return out;
+}
+
+// One string of the ops document for a template: a placeholder alone becomes a Ref, a string
+// with placeholders a Fn::Sub, anything else stays as it is.
+bj::value template_string(std::string_view text, const std::vector<Placeholder>& placeholders) {
+  for (const auto& p : placeholders)
+    if (text == p.text) return bj::object{{"Ref", p.name}};
+  bool substituted = false;
+  auto out = sub_text(text, placeholders, &substituted);
   if (!substituted) return bj::string(text);
-  return bj::object{{"Fn::Sub", out}};
+  return bj::object{{"Fn::Sub", std::move(out)}};
 }
 
 void to_template(bj::value& v, const std::vector<Placeholder>& placeholders, std::string_view ns) {
@@ -648,28 +654,10 @@ void to_template(bj::value& v, const std::vector<Placeholder>& placeholders, std
   }
 }
 
-// The dashboard body's strings for a Fn::Sub: literal "${" escaped.
-void to_sub_text(bj::value& v, std::initializer_list<std::string_view> placeholders) {
+// The dashboard body's strings for a Fn::Sub.
+void to_sub_text(bj::value& v, const std::vector<Placeholder>& placeholders) {
   if (v.is_string()) {
-    const std::string_view text = v.get_string();
-    std::string out;
-    std::size_t i = 0;
-    while (i < text.size()) {
-      if (text.substr(i, 2) == "${") {
-        const auto match = std::find_if(placeholders.begin(), placeholders.end(),
-                                        [&](std::string_view p) { return text.substr(i).starts_with(p); });
-        if (match != placeholders.end()) {
-          out += *match;
-          i += match->size();
-          continue;
-        }
-        out += "${!";
-        i += 2;
-        continue;
-      }
-      out += text[i++];
-    }
-    v = bj::string(out);
+    v = bj::string(sub_text(v.get_string(), placeholders));
   } else if (v.is_array()) {
     for (auto& item : v.get_array()) to_sub_text(item, placeholders);
   } else if (v.is_object()) {
@@ -733,7 +721,7 @@ Result<bj::object> cloudformation_fragment(const bj::object& ops, const CloudFor
   const auto* body = d.if_contains("body");
   if (name == nullptr || !name->is_string() || body == nullptr || !body->is_object()) return bad("a dashboard without name or body");
   bj::value sub_body = *body;
-  to_sub_text(sub_body, {kFunctionName, kDeadLetterQueueName, kRegion});
+  to_sub_text(sub_body, placeholders);
   // The function's own metrics ([namespace, name, ...] rows) in the MetricsNamespace parameter.
   if (auto* widgets = sub_body.get_object().if_contains("widgets"); widgets != nullptr && widgets->is_array()) {
     for (auto& widget : widgets->get_array()) {
@@ -747,8 +735,6 @@ Result<bj::object> cloudformation_fragment(const bj::object& ops, const CloudFor
   }
   std::string body_text;
   write_json(body_text, sub_body, -1, 0);
-  // The body's placeholders, renamed for Fn::Sub.
-  replace_all(body_text, kFunctionName, "${" + function + "}");
   resources[options.id_prefix + "Dashboard"] = bj::object{
       {"Type", "AWS::CloudWatch::Dashboard"},
       {"Properties", bj::object{{"DashboardName", template_string(name->get_string(), placeholders)},
