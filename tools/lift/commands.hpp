@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "lift/core/result.hpp"
+
 namespace lift::cli {
 
 // Exit codes shared by every subcommand.
@@ -39,6 +41,11 @@ void add_openapi_command(CLI::App& app, int& exit_code);
 // The (METHOD, path) pairs of a lift::App function's OpenAPI document; empty when the
 // function is not one or does not answer within `limit`.
 std::vector<std::pair<std::string, std::string>> function_routes(const std::string& program, std::chrono::milliseconds limit);
+// The OpenAPI document a lift::App function prints (LIFT_PRINT_OPENAPI=1), as JSON text; the
+// error says why there is none (Cli.CannotRun: not started; Cli.NoOpenApi).
+Result<std::string> function_openapi(const std::string& program, std::chrono::milliseconds limit);
+// `lift ops FUNCTION [--format json|cloudformation]`: alarms and a dashboard for the function
+void add_ops_command(CLI::App& app, int& exit_code);
 // `lift package FUNCTION -o function.zip`
 void add_package_command(CLI::App& app, int& exit_code);
 // `lift doctor FUNCTION|ZIP`

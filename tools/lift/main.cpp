@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   lift::cli::add_events_command(app, exit_code);
   lift::cli::add_aws_command(app, exit_code);
   lift::cli::add_openapi_command(app, exit_code);
+  lift::cli::add_ops_command(app, exit_code);
   lift::cli::add_package_command(app, exit_code);
   lift::cli::add_doctor_command(app, exit_code);
   lift::cli::add_dynamorm_command(app, exit_code);

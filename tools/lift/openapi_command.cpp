@@ -129,6 +129,21 @@ std::vector<std::pair<std::string, std::string>> function_routes(const std::stri
   return routes;
 }
 
+Result<std::string> function_openapi(const std::string& program, std::chrono::milliseconds limit) {
+  auto captured = capture(program, limit);
+  if (!captured.started) return Error{"Cli.CannotRun", "cannot run " + program, 400};
+  if (captured.timed_out || !WIFEXITED(captured.status) || WEXITSTATUS(captured.status) != 0) {
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(limit).count();
+    return Error{"Cli.NoOpenApi",
+                 program + (captured.timed_out ? " did not finish in " + std::to_string(seconds) + " s" : std::string(" failed")) +
+                     "; is it a lift::App run with lift::run?",
+                 500};
+  }
+  const auto document = find_openapi(captured.out);
+  if (!document) return Error{"Cli.NoOpenApi", program + " did not print an OpenAPI document", 500};
+  return boost::json::serialize(*document);
+}
+
 void add_openapi_command(CLI::App& app, int& exit_code) {
   auto* command = app.add_subcommand("openapi", "Print the OpenAPI 3.1 document of a lift function's routes");
   auto function = std::make_shared<std::string>();
@@ -136,25 +151,13 @@ void add_openapi_command(CLI::App& app, int& exit_code) {
   command->add_option("FUNCTION", *function, "The function's executable (built with lift::run)")->required()->check(CLI::ExistingFile);
   command->add_option("-o,--output", *output, "Write the document to this file instead of stdout");
   command->callback([function, output, &exit_code] {
-    auto captured = capture(*function, std::chrono::seconds(10));
-    if (!captured.started) {
-      std::cerr << "lift openapi: cannot run " << *function << "\n";
-      exit_code = kExitUsage;
-      return;
-    }
-    if (captured.timed_out || !WIFEXITED(captured.status) || WEXITSTATUS(captured.status) != 0) {
-      std::cerr << "lift openapi: " << *function << (captured.timed_out ? " did not finish in 10 s" : " failed")
-                << "; is it a lift::App run with lift::run?\n";
-      exit_code = kExitFunctionError;
-      return;
-    }
-    const auto document = find_openapi(captured.out);
+    const auto document = function_openapi(*function, std::chrono::seconds(10));
     if (!document) {
-      std::cerr << "lift openapi: " << *function << " did not print an OpenAPI document\n";
-      exit_code = kExitFunctionError;
+      std::cerr << "lift openapi: " << document.error().message << "\n";
+      exit_code = document.error().code == "Cli.CannotRun" ? kExitUsage : kExitFunctionError;
       return;
     }
-    const auto text = boost::json::serialize(*document) + "\n";
+    const auto text = *document + "\n";
     if (output->empty()) {
       std::cout << text;
     } else {

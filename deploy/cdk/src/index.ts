@@ -1,1 +1,2 @@
 export * from './lift-function';
+export * from './lift-ops';

@@ -2,8 +2,12 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { AssetHashType, BundlingOutput, DockerImage, Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { LiftOps, LiftOpsDocument, runLiftOps } from './lift-ops';
 
 /** Log levels lift's logger reads from LIFT_LOG_LEVEL (and Lambda's ApplicationLogLevel). */
 export type LiftLogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL';
@@ -45,6 +49,47 @@ export interface LiftFunctionProps extends lambda.FunctionOptions {
    * @default false
    */
   readonly keepSymbols?: boolean;
+
+  /**
+   * Deploy through CodeDeploy: each deployment publishes a version behind an alias and shifts
+   * traffic to it gradually, after the hooks passed, rolling back when an alarm goes off
+   * (the `ops` alarms marked for rollback included).
+   * @default no alias, no deployment group: updates take all traffic at once
+   */
+  readonly deployment?: LiftDeploymentOptions;
+
+  /**
+   * CloudWatch alarms and a dashboard from `lift ops`: a document it printed, or run at synth time.
+   * @default none
+   */
+  readonly ops?: LiftFunctionOpsOptions;
+}
+
+export interface LiftDeploymentOptions {
+  /** @default 'live' */
+  readonly aliasName?: string;
+  /** @default LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES */
+  readonly config?: codedeploy.ILambdaDeploymentConfig;
+  /** Runs before traffic shifts (e.g. examples/smoke-hook); it may invoke the new version. */
+  readonly preHook?: lambda.IFunction;
+  /** Runs after traffic has shifted. */
+  readonly postHook?: lambda.IFunction;
+  /** Alarms to roll back on, besides the `ops` rollback alarms. */
+  readonly alarms?: cloudwatch.IAlarm[];
+}
+
+export interface LiftFunctionOpsOptions {
+  /**
+   * The `lift ops EXECUTABLE --format json` document (parsed, or a file's path).
+   * @default `lift ops` is run at synth time on the executable, with the function's service name and namespace
+   */
+  readonly document?: LiftOpsDocument | string;
+  /** More `lift ops` flags when it runs at synth time (`--route-p99 'GET /todos=300'`, `--overrides FILE`, ...). */
+  readonly args?: string[];
+  /** The dead-letter queue to alarm on (adds `--dead-letter-queue` when lift ops runs here). */
+  readonly deadLetterQueue?: sqs.IQueue;
+  /** @default true */
+  readonly dashboard?: boolean;
 }
 
 const APPLICATION_LOG_LEVELS: Record<LiftLogLevel, lambda.ApplicationLogLevel> = {
@@ -66,9 +111,15 @@ const APPLICATION_LOG_LEVELS: Record<LiftLogLevel, lambda.ApplicationLogLevel> =
 export class LiftFunction extends lambda.Function {
   /** The executable that was packaged. */
   public readonly executable: string;
+  /** The alias CodeDeploy shifts (with `deployment`); point the function's callers at it. */
+  public readonly alias?: lambda.Alias;
+  /** The CodeDeploy deployment group (with `deployment`). */
+  public readonly deploymentGroup?: codedeploy.LambdaDeploymentGroup;
+  /** The alarms and the dashboard (with `ops`). */
+  public readonly ops?: LiftOps;
 
   constructor(scope: Construct, id: string, props: LiftFunctionProps) {
-    const { executable: given, liftCli, serviceName, metricsNamespace, logLevel, keepSymbols, ...options } = props;
+    const { executable: given, liftCli, serviceName, metricsNamespace, logLevel, keepSymbols, deployment, ops, ...options } = props;
     const executable = path.resolve(given);
     if (!fs.existsSync(executable)) {
       throw new Error(`LiftFunction ${id}: ${given} does not exist (build it first: make build)`);
@@ -76,6 +127,8 @@ export class LiftFunction extends lambda.Function {
     const architecture = options.architecture ?? lambda.Architecture.X86_64;
     const cli = liftCli ?? process.env.LIFT_CLI ?? 'lift';
     const level = logLevel ?? 'INFO';
+    const service = serviceName ?? path.basename(executable);
+    const namespace = metricsNamespace ?? 'lift';
     const isDirectory = fs.statSync(executable).isDirectory();
     const args = ['package', executable, '--arch', architecture.name];
     if (keepSymbols) args.push('--no-strip');
@@ -91,8 +144,8 @@ export class LiftFunction extends lambda.Function {
       runtime: lambda.Runtime.PROVIDED_AL2023,
       handler: 'bootstrap',
       environment: {
-        POWERTOOLS_SERVICE_NAME: serviceName ?? path.basename(executable),
-        POWERTOOLS_METRICS_NAMESPACE: metricsNamespace ?? 'lift',
+        POWERTOOLS_SERVICE_NAME: service,
+        POWERTOOLS_METRICS_NAMESPACE: namespace,
         LIFT_LOG_LEVEL: level,
         ...options.environment,
       },
@@ -114,6 +167,25 @@ export class LiftFunction extends lambda.Function {
       }),
     });
     this.executable = executable;
+
+    if (ops) {
+      const document =
+        ops.document ??
+        runLiftOps(cli, executable, [
+          '--service', service, '--namespace', namespace, ...(ops.deadLetterQueue ? ['--dead-letter-queue'] : []), ...(ops.args ?? []),
+        ]);
+      this.ops = new LiftOps(this, 'Ops', { function: this, document, deadLetterQueue: ops.deadLetterQueue, dashboard: ops.dashboard });
+    }
+    if (deployment) {
+      this.alias = new lambda.Alias(this, 'Alias', { aliasName: deployment.aliasName ?? 'live', version: this.currentVersion });
+      this.deploymentGroup = new codedeploy.LambdaDeploymentGroup(this, 'DeploymentGroup', {
+        alias: this.alias,
+        deploymentConfig: deployment.config ?? codedeploy.LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES,
+        preHook: deployment.preHook,
+        postHook: deployment.postHook,
+        alarms: [...(this.ops?.rollbackAlarms ?? []), ...(deployment.alarms ?? [])],
+      });
+    }
   }
 }
 

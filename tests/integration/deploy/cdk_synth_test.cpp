@@ -3,12 +3,15 @@
 // and examples (no AWS account: the stack is environment-agnostic), and the cloud assembly
 // checked: runtime, handler, architecture, tracing, JSON logs and environment of each function,
 // least-privilege IAM statements, the SQS mapping with partial batch responses, the HTTP API
-// routes, and the asset zip (`lift package`'s, `bootstrap` at its root). Skips when Node or the
-// npm packages are missing.
+// routes, the asset zip (`lift package`'s, `bootstrap` at its root), todo-api's CodeDeploy
+// canary (alias, deployment group rolling back on the `lift ops` rollback alarms, the smoke-test
+// hook) and its alarms and dashboard (what `lift ops` prints for it). Skips when Node or the npm
+// packages are missing.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <boost/json.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -111,8 +114,8 @@ struct Assembly {
 };
 
 void check_functions(const Assembly& a) {
-  EXPECT_EQ(a.function_ids.size(), 3u);
-  for (const char* name : {"hello", "todo-api", "sqs-worker"}) {
+  EXPECT_EQ(a.function_ids.size(), 4u);
+  for (const char* name : {"hello", "todo-api", "sqs-worker", "smoke-hook"}) {
     SCOPED_TRACE(name);
     ASSERT_TRUE(a.function_ids.contains(name));
     const auto& p = a.props(a.function_ids.at(name));
@@ -157,6 +160,11 @@ void check_permissions(const Assembly& a) {
     EXPECT_NE(json::serialize(managed[0]).find("service-role/AWSLambdaBasicExecutionRole\""), std::string::npos);
   }
 
+  // CodeDeploy's role (the deployment group's) may invoke the smoke-test hook, nothing else.
+  const auto group = a.only("AWS::CodeDeploy::DeploymentGroup");
+  const std::string codedeploy_role(a.props(group).at("ServiceRoleArn").as_object().at("Fn::GetAtt").as_array().at(0).as_string());
+  roles[codedeploy_role] = "codedeploy";
+
   const std::set<std::string> consume{"sqs:ReceiveMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl",
                                       "sqs:DeleteMessage", "sqs:GetQueueAttributes"};
   std::map<std::string, std::set<std::string>> granted;  // service name -> actions
@@ -190,6 +198,22 @@ void check_permissions(const Assembly& a) {
       } else if (service == "dynamodb") {
         EXPECT_EQ(name, "todo-api");
         EXPECT_EQ(resources, std::vector<json::value>{get_att(table, "Arn")});
+      } else if (service == "lambda") {
+        // The hook invokes todo-api's versions; CodeDeploy invokes the hook.
+        EXPECT_EQ(actions, std::set<std::string>{"lambda:InvokeFunction"});
+        const std::string target = name == "smoke-hook" ? "todo-api" : "smoke-hook";
+        EXPECT_TRUE(name == "smoke-hook" || name == "codedeploy") << name;
+        const auto arn = get_att(a.function_ids.at(target), "Arn");
+        const json::value versions = json::object{{"Fn::Join", json::array{"", json::array{arn, ":*"}}}};
+        for (const auto& r : resources) EXPECT_TRUE(r == arn || r == versions) << json::serialize(r);
+        if (name == "smoke-hook") {
+          EXPECT_EQ(resources, std::vector<json::value>{versions});
+        }
+      } else if (service == "codedeploy") {
+        EXPECT_EQ(name, "smoke-hook");
+        EXPECT_EQ(actions, std::set<std::string>{"codedeploy:PutLifecycleEventHookExecutionStatus"});
+        ASSERT_EQ(resources.size(), 1u);
+        EXPECT_NE(json::serialize(resources[0]).find(json::serialize(ref(group))), std::string::npos) << json::serialize(resources[0]);
       } else if (service == "sqs") {
         EXPECT_EQ(name, "sqs-worker");
         for (const auto& action : actions) EXPECT_TRUE(consume.contains(action)) << action;
@@ -226,6 +250,20 @@ void check_http_api(const Assembly& a) {
   std::map<std::string, std::string> routes;  // route key -> service name
   std::map<std::string, std::string> by_id;
   for (const auto& [name, id] : a.function_ids) by_id[id] = name;
+  // What an integration or a permission names: a function (its Arn) or an alias (its Ref).
+  std::map<std::string, std::string> aliases;  // alias id -> service name
+  for (const auto& [id, r] : a.resources)
+    if (string_at(r.as_object(), "Type") == "AWS::Lambda::Alias")
+      aliases[std::string(id)] = by_id[std::string(a.props(std::string(id)).at("FunctionName").as_object().at("Ref").as_string())];
+  const auto target = [&](const json::value& v) -> std::string {
+    const auto& o = v.as_object();
+    if (o.contains("Ref")) {
+      const std::string alias(o.at("Ref").as_string());
+      EXPECT_TRUE(aliases.contains(alias)) << alias;
+      return aliases[alias] + " (alias)";
+    }
+    return by_id[std::string(o.at("Fn::GetAtt").as_array().at(0).as_string())];
+  };
   for (const auto& [id, r] : a.resources) {
     if (string_at(r.as_object(), "Type") != "AWS::ApiGatewayV2::Route") continue;
     const auto& p = a.props(id);
@@ -236,16 +274,16 @@ void check_http_api(const Assembly& a) {
     const auto& i = a.props(integration);
     EXPECT_EQ(string_at(i, "IntegrationType"), "AWS_PROXY");
     EXPECT_EQ(string_at(i, "PayloadFormatVersion"), "2.0");
-    const auto& uri = i.at("IntegrationUri").as_object().at("Fn::GetAtt").as_array();
-    routes[string_at(p, "RouteKey")] = by_id[std::string(uri.at(0).as_string())];
+    routes[string_at(p, "RouteKey")] = target(i.at("IntegrationUri"));
   }
   EXPECT_EQ(routes, (std::map<std::string, std::string>{{"GET /hello", "hello"},
-                                                        {"GET /todos", "todo-api"},
-                                                        {"POST /todos", "todo-api"},
-                                                        {"GET /todos/{id}", "todo-api"},
-                                                        {"PATCH /todos/{id}", "todo-api"},
-                                                        {"DELETE /todos/{id}", "todo-api"}}));
-  // API Gateway may invoke hello and todo-api, nothing may invoke sqs-worker.
+                                                        {"GET /todos", "todo-api (alias)"},
+                                                        {"POST /todos", "todo-api (alias)"},
+                                                        {"GET /todos/{id}", "todo-api (alias)"},
+                                                        {"PATCH /todos/{id}", "todo-api (alias)"},
+                                                        {"DELETE /todos/{id}", "todo-api (alias)"}}));
+  // API Gateway may invoke hello and todo-api's alias (what CodeDeploy shifts), nothing may
+  // invoke sqs-worker or the hook.
   std::set<std::string> invocable;
   for (const auto& [id, r] : a.resources) {
     if (string_at(r.as_object(), "Type") != "AWS::Lambda::Permission") continue;
@@ -253,16 +291,130 @@ void check_http_api(const Assembly& a) {
     EXPECT_EQ(string_at(p, "Principal"), "apigateway.amazonaws.com");
     EXPECT_EQ(string_at(p, "Action"), "lambda:InvokeFunction");
     EXPECT_TRUE(p.contains("SourceArn"));
-    invocable.insert(by_id[std::string(p.at("FunctionName").as_object().at("Fn::GetAtt").as_array().at(0).as_string())]);
+    invocable.insert(target(p.at("FunctionName")));
   }
-  EXPECT_EQ(invocable, (std::set<std::string>{"hello", "todo-api"}));
+  EXPECT_EQ(invocable, (std::set<std::string>{"hello", "todo-api (alias)"}));
+}
+
+// todo-api's canary: the alias `live` on its current version, which CodeDeploy shifts with the
+// canary configuration after the smoke-test hook, rolling back on the `lift ops` rollback alarms.
+void check_deployment(const Assembly& a, const json::value& ops) {
+  const auto todo = a.function_ids.at("todo-api");
+  const auto alias = a.only("AWS::Lambda::Alias");
+  const auto& p = a.props(alias);
+  EXPECT_EQ(string_at(p, "Name"), "live");
+  EXPECT_EQ(value_at(p, "FunctionName"), ref(todo));
+  const auto version = a.only("AWS::Lambda::Version");
+  EXPECT_EQ(value_at(p, "FunctionVersion"), get_att(version, "Version"));
+  EXPECT_EQ(value_at(a.props(version), "FunctionName"), ref(todo));
+
+  const auto group = a.only("AWS::CodeDeploy::DeploymentGroup");
+  const auto& g = a.props(group);
+  EXPECT_EQ(string_at(g, "DeploymentConfigName"), "CodeDeployDefault.LambdaCanary10Percent5Minutes");
+  const auto& rollback = object_at(g, "AutoRollbackConfiguration");
+  EXPECT_EQ(value_at(rollback, "Enabled"), json::value(true));
+  EXPECT_NE(json::serialize(value_at(rollback, "Events")).find("DEPLOYMENT_STOP_ON_ALARM"), std::string::npos);
+  // The alarms: exactly the rollback ones of the document, by the names their resources get.
+  std::set<std::string> watched;
+  for (const auto& alarm : object_at(g, "AlarmConfiguration").at("Alarms").as_array())
+    watched.insert(std::string(alarm.at("Name").at("Ref").as_string()));
+  std::set<std::string> expected;
+  for (const auto& alarm : ops.at("alarms").as_array()) {
+    if (alarm.at("rollback") != json::value(true)) continue;
+    for (const auto& [id, r] : a.resources)
+      if (string_at(r.as_object(), "Type") == "AWS::CloudWatch::Alarm" && std::string(id).starts_with("TodoApiOps" + std::string(alarm.at("id").as_string())))
+        expected.insert(std::string(id));
+  }
+  EXPECT_GE(expected.size(), 2u);
+  EXPECT_EQ(watched, expected);
+  // The pre-traffic hook, on the alias's update policy.
+  const auto& update = object_at(object_at(object_at(a.resources, alias), "UpdatePolicy"), "CodeDeployLambdaAliasUpdate");
+  EXPECT_EQ(value_at(update, "DeploymentGroupName"), ref(group));
+  EXPECT_EQ(value_at(update, "BeforeAllowTrafficHook"), ref(a.function_ids.at("smoke-hook")));
+  // The hook tests that version with the cases of the sample (the SAM template's too).
+  const auto& env = object_at(object_at(a.props(a.function_ids.at("smoke-hook")), "Environment"), "Variables");
+  EXPECT_EQ(value_at(env, "LIFT_SMOKE_FUNCTION"), ref(version));
+  EXPECT_EQ(json::parse(string_at(env, "LIFT_SMOKE_CASES")), json::parse(read_file(kSource / "deploy/cdk/sample/todo-api-smoke-cases.json")));
+}
+
+// A template value with todo-api's name in it, written back with the ${FunctionName} placeholder.
+json::value with_placeholder(const json::value& v, const std::string& function) {
+  if (v.is_object()) {
+    const auto& o = v.as_object();
+    if (o.size() == 1 && o.contains("Ref") && o.at("Ref") == json::value(function)) return "${FunctionName}";
+    if (o.size() == 1 && o.contains("Fn::Sub") && o.at("Fn::Sub").is_array()) {
+      const auto& sub = o.at("Fn::Sub").as_array();
+      for (const auto& [name, value] : sub.at(1).as_object())
+        EXPECT_TRUE(name == "FunctionName" && value == ref(function)) << json::serialize(v);
+      return sub.at(0);
+    }
+    json::object out;
+    for (const auto& [k, item] : o) out[k] = with_placeholder(item, function);
+    return out;
+  }
+  if (v.is_array()) {
+    json::array out;
+    for (const auto& item : v.as_array()) out.push_back(with_placeholder(item, function));
+    return out;
+  }
+  return v;
+}
+
+// The alarms and the dashboard are the document's, the function's name in its placeholder's place.
+void check_ops(const Assembly& a, const json::value& ops) {
+  const auto todo = a.function_ids.at("todo-api");
+  std::map<std::string, json::value> alarms;  // logical id -> properties in the template
+  for (const auto& [id, r] : a.resources) {
+    if (string_at(r.as_object(), "Type") != "AWS::CloudWatch::Alarm" || !std::string(id).starts_with("TodoApiOps")) continue;
+    alarms[std::string(id)] = with_placeholder(r.at("Properties"), todo);
+  }
+  EXPECT_EQ(alarms.size(), ops.at("alarms").as_array().size());
+  for (const auto& alarm : ops.at("alarms").as_array()) {
+    const std::string prefix = "TodoApiOps" + std::string(alarm.at("id").as_string());
+    const auto found = std::find_if(alarms.begin(), alarms.end(), [&](const auto& kv) {
+      return kv.first.starts_with(prefix) && kv.first.size() == prefix.size() + 8;  // + the CDK's hash
+    });
+    ASSERT_NE(found, alarms.end()) << prefix;
+    EXPECT_EQ(found->second, alarm.at("properties")) << found->first;
+  }
+  std::string dashboard;
+  for (const auto& [id, r] : a.resources)
+    if (string_at(r.as_object(), "Type") == "AWS::CloudWatch::Dashboard" && std::string(id).starts_with("TodoApiOpsDashboard"))
+      dashboard = std::string(id);
+  ASSERT_FALSE(dashboard.empty());
+  const auto& d = a.props(dashboard);
+  EXPECT_EQ(with_placeholder(value_at(d, "DashboardName"), todo), ops.at("dashboard").at("name"));
+  const auto body = with_placeholder(value_at(d, "DashboardBody"), todo);
+  EXPECT_EQ(json::parse(body.as_string()), ops.at("dashboard").at("body"));
+}
+
+// sqs-worker's ops: the dead-letter queue's depth on the queue's name, no rollback (no deployment).
+void check_worker_ops(const Assembly& a) {
+  const auto worker = a.function_ids.at("sqs-worker");
+  std::string dead_letters;
+  for (const auto& [id, r] : a.resources)
+    if (string_at(r.as_object(), "Type") == "AWS::SQS::Queue" && !object_at(r.as_object(), "Properties").contains("RedrivePolicy"))
+      dead_letters = std::string(id);
+  std::set<std::string> metrics;
+  for (const auto& [id, r] : a.resources) {
+    if (string_at(r.as_object(), "Type") != "AWS::CloudWatch::Alarm" || !std::string(id).starts_with("SqsWorkerOps")) continue;
+    const auto& p = a.props(std::string(id));
+    metrics.insert(string_at(p, "MetricName").empty() ? "error rate" : string_at(p, "MetricName"));
+    if (string_at(p, "MetricName") == "ApproximateNumberOfMessagesVisible") {
+      EXPECT_EQ(value_at(p, "Dimensions"), json::parse(R"([{"Name": "QueueName", "Value": {"Fn::GetAtt": [")" + dead_letters + R"(", "QueueName"]}}])"));
+    }
+    if (string_at(p, "MetricName") == "Throttles") {
+      EXPECT_EQ(value_at(p, "Dimensions"), json::parse(R"([{"Name": "FunctionName", "Value": {"Ref": ")" + worker + R"("}}])"));
+    }
+  }
+  EXPECT_EQ(metrics, (std::set<std::string>{"error rate", "Throttles", "ApproximateNumberOfMessagesVisible"}));
 }
 
 // Each function's code is the zip `lift package` writes for its executable: `bootstrap`, mode
 // 755, at the root, byte for byte the same as packaging it by hand.
 void check_assets(const Assembly& a, const fs::path& out, const fs::path& scratch) {
   const std::map<std::string, std::string> executables{
-      {"hello", LIFT_HELLO}, {"todo-api", LIFT_TODO_API}, {"sqs-worker", LIFT_SQS_WORKER}};
+      {"hello", LIFT_HELLO}, {"todo-api", LIFT_TODO_API}, {"sqs-worker", LIFT_SQS_WORKER}, {"smoke-hook", LIFT_SMOKE_HOOK}};
   for (const auto& [name, id] : a.function_ids) {
     SCOPED_TRACE(name);
     const auto& metadata = object_at(object_at(a.resources, id), "Metadata");
@@ -310,6 +462,7 @@ TEST(CdkSample, SynthesizesTheExamplesStack) {
   ScopedEnv hello("LIFT_HELLO", LIFT_HELLO);
   ScopedEnv todo_api("LIFT_TODO_API", LIFT_TODO_API);
   ScopedEnv sqs_worker("LIFT_SQS_WORKER", LIFT_SQS_WORKER);
+  ScopedEnv smoke_hook("LIFT_SMOKE_HOOK", LIFT_SMOKE_HOOK);
   ScopedEnv arch("LIFT_ARCH", kHostArch);
   ScopedEnv level("LIFT_LOG_LEVEL", "DEBUG");
   ScopedEnv build_dir("LIFT_BUILD_DIR", nullptr);
@@ -346,6 +499,14 @@ TEST(CdkSample, SynthesizesTheExamplesStack) {
   check("permissions", [&] { check_permissions(a); });
   check("http api", [&] { check_http_api(a); });
   check("assets", [&] { check_assets(a, out, tmp.path() / "scratch"); });
+  // What `lift ops` prints for todo-api with the settings the SAM template uses: the sample's
+  // flags say the same.
+  const auto printed = run_command({LIFT_CLI, "ops", LIFT_TODO_API, "--overrides", (kSource / "deploy/sam/todo-api-ops.json").string()});
+  ASSERT_EQ(printed.exit_code, 0) << printed.err;
+  const auto ops = json::parse(printed.out);
+  check("deployment", [&] { check_deployment(a, ops); });
+  check("ops", [&] { check_ops(a, ops); });
+  check("worker ops", [&] { check_worker_ops(a); });
 
   // The architecture reaches `lift package --arch`: a binary built for another one fails the synth.
   {
@@ -356,6 +517,35 @@ TEST(CdkSample, SynthesizesTheExamplesStack) {
     EXPECT_NE(synth.err.find(std::string("--arch ") + kOtherArch), std::string::npos) << synth.err;
     EXPECT_NE(synth.err.find(std::string("not ") + kOtherArch), std::string::npos) << synth.err;
   }
+}
+
+// deploy/README.md's CDK canary example is the sample's code, line for line (so it compiles and
+// is what the synth above checks).
+TEST(CdkSample, TheReadmesCanaryExampleIsTheSamples) {
+  const auto trimmed_lines = [](const std::string& text) {
+    std::vector<std::string> lines;
+    std::size_t at = 0;
+    while (at <= text.size()) {
+      auto end = text.find('\n', at);
+      if (end == std::string::npos) end = text.size();
+      auto line = text.substr(at, end - at);
+      line.erase(0, line.find_first_not_of(' '));
+      if (!line.empty()) lines.push_back(line);
+      at = end + 1;
+    }
+    return lines;
+  };
+  const auto readme = read_file(kSource / "deploy/README.md");
+  const auto section = readme.find("### Canary deployments and alarms (CDK)");
+  ASSERT_NE(section, std::string::npos);
+  const auto start = readme.find("```ts\n", section);
+  ASSERT_NE(start, std::string::npos);
+  const auto end = readme.find("```", start + 6);
+  const auto example = trimmed_lines(readme.substr(start + 6, end - start - 6));
+  const auto sample = trimmed_lines(read_file(kSource / "deploy/cdk/sample/app.ts"));
+  ASSERT_GT(example.size(), 10u);
+  EXPECT_NE(std::search(sample.begin(), sample.end(), example.begin(), example.end()), sample.end())
+      << "the example is not a part of sample/app.ts";
 }
 
 }  // namespace

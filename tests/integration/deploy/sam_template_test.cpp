@@ -52,7 +52,8 @@ std::set<std::string> functions(const YAML::Node& doc) {
 TEST_F(SamTemplate, IsAServerlessTemplate) {
   EXPECT_EQ(doc()["AWSTemplateFormatVersion"].as<std::string>(), "2010-09-09");
   EXPECT_EQ(doc()["Transform"].as<std::string>(), "AWS::Serverless-2016-10-31");
-  EXPECT_EQ(functions(doc()), (std::set<std::string>{"HelloFunction", "TodoApiFunction", "SqsWorkerFunction"}));
+  EXPECT_EQ(functions(doc()),
+            (std::set<std::string>{"HelloFunction", "TodoApiFunction", "SqsWorkerFunction", "TodoApiSmokeHookFunction"}));
 }
 
 TEST_F(SamTemplate, EveryFunctionIsALiftBootstrapOnProvidedAl2023) {
@@ -81,7 +82,8 @@ TEST_F(SamTemplate, EveryFunctionIsALiftBootstrapOnProvidedAl2023) {
   // Each function: the zip `lift package` writes, its own service name, nothing overriding the
   // runtime, handler or architecture.
   const std::map<std::string, std::string> names{
-      {"HelloFunction", "hello"}, {"TodoApiFunction", "todo-api"}, {"SqsWorkerFunction", "sqs-worker"}};
+      {"HelloFunction", "hello"}, {"TodoApiFunction", "todo-api"}, {"SqsWorkerFunction", "sqs-worker"},
+      {"TodoApiSmokeHookFunction", "smoke-hook"}};
   for (const auto& [id, name] : names) {
     SCOPED_TRACE(id);
     const auto p = properties(id);
@@ -199,9 +201,20 @@ TEST_F(SamTemplate, PoliciesAreLeastPrivilege) {
     ASSERT_EQ(s.resources.size(), 1u);
     const auto& r = s.resources[0];
     // Every statement is scoped to one of this template's resources: no "*", no literal ARN.
-    EXPECT_EQ(r.Tag(), "!GetAtt") << r.Scalar();
-    const bool dynamodb = s.actions.begin()->starts_with("dynamodb:");
-    EXPECT_EQ(r.Scalar(), dynamodb ? "TodoTable.Arn" : "OrdersQueue.Arn");
+    const std::string service = s.actions.begin()->substr(0, s.actions.begin()->find(':'));
+    if (service == "lambda") {
+      // The smoke-test hook invokes todo-api's versions.
+      EXPECT_EQ(r.Tag(), "!Sub");
+      EXPECT_EQ(r.Scalar(), "${TodoApiFunction.Arn}:*");
+    } else if (service == "codedeploy") {
+      // ... and reports to this stack's CodeDeploy application only.
+      EXPECT_EQ(r.Tag(), "!Sub");
+      EXPECT_EQ(r.Scalar(), "arn:${AWS::Partition}:codedeploy:${AWS::Region}:${AWS::AccountId}:deploymentgroup:"
+                            "${ServerlessDeploymentApplication}/*");
+    } else {
+      EXPECT_EQ(r.Tag(), "!GetAtt") << r.Scalar();
+      EXPECT_EQ(r.Scalar(), service == "dynamodb" ? "TodoTable.Arn" : "OrdersQueue.Arn");
+    }
   }
   // DescribeTable: todo-api's readiness check (GET /health/ready) describes its table.
   EXPECT_EQ(actions["TodoApiFunction"], (std::set<std::string>{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
@@ -209,6 +222,8 @@ TEST_F(SamTemplate, PoliciesAreLeastPrivilege) {
   EXPECT_EQ(actions["SqsWorkerFunction"], (std::set<std::string>{"sqs:ReceiveMessage", "sqs:DeleteMessage",
                                                                  "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"}));
   EXPECT_FALSE(actions.contains("HelloFunction"));
+  EXPECT_EQ(actions["TodoApiSmokeHookFunction"],
+            (std::set<std::string>{"lambda:InvokeFunction", "codedeploy:PutLifecycleEventHookExecutionStatus"}));
 }
 
 // Every !Ref, !GetAtt and ${...} in a !Sub names a parameter, a resource, a pseudo parameter or
@@ -238,6 +253,11 @@ TEST_F(SamTemplate, EveryReferenceResolves) {
                               "AWS::NoValue"};
   for (const auto& p : doc()["Parameters"]) names.insert(p.first.as<std::string>());
   for (const auto& r : doc()["Resources"]) names.insert(r.first.as<std::string>());
+  // What SAM adds: a function with AutoPublishAlias has .Version and .Alias; a
+  // DeploymentPreference makes the CodeDeploy application.
+  for (const auto& id : functions(doc()))
+    if (properties(id)["AutoPublishAlias"].IsDefined()) names.insert({id + ".Version", id + ".Alias"});
+  if (names.contains("TodoApiFunction.Version")) names.insert("ServerlessDeploymentApplication");
   std::set<std::string> conditions;
   for (const auto& c : doc()["Conditions"]) conditions.insert(c.first.as<std::string>());
 
