@@ -18,17 +18,7 @@
 #include "lift/security/environment.hpp"
 
 int main() {
-  const std::string service = lift::env_or("POWERTOOLS_SERVICE_NAME", "chat");
-  lift::observability::LoggerOptions log_options;
-  log_options.service = service;
-  lift::observability::MetricsOptions metric_options;
-  metric_options.metrics_namespace = lift::env_or("POWERTOOLS_METRICS_NAMESPACE", "lift-examples");
-  metric_options.service = service;
-  lift::observability::TracerOptions trace_options;
-  trace_options.service = service;
-  lift::mw::Observability obs{lift::observability::Logger(std::move(log_options)),
-                              lift::observability::Metrics(std::move(metric_options)),
-                              lift::observability::Tracer(std::move(trace_options))};
+  lift::mw::Observability obs = lift::mw::observability_for("chat", "lift-examples");
 
   return lift::run([&obs]() -> lift::Result<lift::App> {
     LIFT_TRY(verifier, lift::security::jwt_verifier_from_environment());

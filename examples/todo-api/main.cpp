@@ -36,18 +36,7 @@
 int main() {
   // Service and metrics namespace default to the function's own name when the deployment sets
   // none (POWERTOOLS_SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE win).
-  const std::string service = lift::env_or("POWERTOOLS_SERVICE_NAME", "todo-api");
-  lift::observability::LoggerOptions log_options;
-  log_options.service = service;
-  lift::observability::MetricsOptions metric_options;
-  metric_options.metrics_namespace = lift::env_or("POWERTOOLS_METRICS_NAMESPACE", "lift-examples");
-  metric_options.service = service;
-  metric_options.capture_cold_start = true;
-  lift::observability::TracerOptions trace_options;
-  trace_options.service = service;
-  lift::mw::Observability obs{lift::observability::Logger(std::move(log_options)),
-                              lift::observability::Metrics(std::move(metric_options)),
-                              lift::observability::Tracer(std::move(trace_options))};
+  lift::mw::Observability obs = lift::mw::observability_for("todo-api", "lift-examples");
 
   // The app is built in Lambda's init phase: a bad configuration is reported to /init/error.
   return lift::run([&obs]() -> lift::Result<lift::App> {

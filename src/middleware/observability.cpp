@@ -6,6 +6,9 @@
 #include <exception>
 #include <string>
 #include <string_view>
+#include <utility>
+
+#include "lift/core/env.hpp"
 
 namespace lift::mw {
 namespace {
@@ -80,6 +83,20 @@ class CallTracing final : public aws::CallObserver {
 
 std::shared_ptr<aws::CallObserver> aws_call_tracing(observability::Tracer& tracer) {
   return std::make_shared<CallTracing>(tracer);
+}
+
+Observability observability_for(std::string_view service, std::string_view metrics_namespace) {
+  const std::string name = env_or("POWERTOOLS_SERVICE_NAME", service);
+  observability::LoggerOptions log_options;
+  log_options.service = name;
+  observability::MetricsOptions metric_options;
+  metric_options.metrics_namespace = env_or("POWERTOOLS_METRICS_NAMESPACE", metrics_namespace);
+  metric_options.service = name;
+  metric_options.capture_cold_start = true;
+  observability::TracerOptions trace_options;
+  trace_options.service = name;
+  return Observability{observability::Logger(std::move(log_options)), observability::Metrics(std::move(metric_options)),
+                       observability::Tracer(std::move(trace_options))};
 }
 
 Observability* observability_of(const Context& ctx) noexcept {

@@ -56,7 +56,8 @@ using DynamoDbTransport = std::function<std::pair<int, std::string>(std::string_
 using DynamoDbObjectTransport = std::function<std::pair<int, boost::json::value>(std::string_view operation, const boost::json::object& request)>;
 
 struct DynamoDbOptions {
-  // "http(s)://host[:port]"; empty: LIFT_DYNAMODB_ENDPOINT, else https://dynamodb.<region>.amazonaws.com.
+  // "http(s)://host[:port]"; empty: LIFT_DYNAMODB_ENDPOINT, else AWS_ENDPOINT_URL_DYNAMODB,
+  // AWS_ENDPOINT_URL or the profile's endpoint settings, else https://dynamodb.<region>.amazonaws.com.
   std::string endpoint{};
   // Set: every call goes to it (no HTTP, no signing) and `endpoint` is only a label; the breaker,
   // the faults and the retries below apply as over HTTP.

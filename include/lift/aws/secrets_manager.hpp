@@ -37,8 +37,8 @@ inline constexpr std::string_view kSecretsManagerThrottling = "SecretsManager.Th
 inline constexpr std::string_view kSecretsManagerMalformedResponse = "SecretsManager.MalformedResponse";
 
 struct SecretsManagerOptions {
-  // "http(s)://host[:port]"; empty: LIFT_SECRETSMANAGER_ENDPOINT, else
-  // https://secretsmanager.<region>.amazonaws.com.
+  // "http(s)://host[:port]"; empty: LIFT_SECRETSMANAGER_ENDPOINT, else AWS_ENDPOINT_URL_SECRETS_MANAGER,
+  // AWS_ENDPOINT_URL or the profile's endpoint settings, else https://secretsmanager.<region>.amazonaws.com.
   std::string endpoint{};
   std::string region{};  // empty: AWS_REGION, AWS_DEFAULT_REGION, the profile, else us-east-1
   RetryPolicy retry{};

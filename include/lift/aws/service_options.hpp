@@ -16,7 +16,7 @@ namespace lift::aws {
 
 struct ServiceOptions {
   // "http(s)://host[:port]"; empty: AWS_ENDPOINT_URL_<SERVICE> (SQS, SNS, EVENTBRIDGE, KMS, S3),
-  // else https://<service>.<region>.amazonaws.com.
+  // AWS_ENDPOINT_URL or the profile's endpoint settings, else https://<service>.<region>.amazonaws.com.
   std::string endpoint{};
   std::string region{};  // empty: AWS_REGION, AWS_DEFAULT_REGION, the profile, else us-east-1
   RetryPolicy retry{};

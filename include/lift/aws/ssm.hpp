@@ -41,7 +41,8 @@ inline constexpr std::string_view kSsmMalformedResponse = "SSM.MalformedResponse
 inline constexpr std::size_t kSsmMaxNamesPerCall = 10;
 
 struct SsmOptions {
-  // "http(s)://host[:port]"; empty: LIFT_SSM_ENDPOINT, else https://ssm.<region>.amazonaws.com.
+  // "http(s)://host[:port]"; empty: LIFT_SSM_ENDPOINT, else AWS_ENDPOINT_URL_SSM, AWS_ENDPOINT_URL or
+  // the profile's endpoint settings, else https://ssm.<region>.amazonaws.com.
   std::string endpoint{};
   std::string region{};  // empty: AWS_REGION, AWS_DEFAULT_REGION, the profile, else us-east-1
   RetryPolicy retry{};

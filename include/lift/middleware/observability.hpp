@@ -26,6 +26,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "lift/app/context.hpp"
 #include "lift/app/middleware.hpp"
@@ -51,6 +52,15 @@ struct Observability {
   observability::Metrics metrics;
   observability::Tracer tracer;
 };
+
+// The Observability of a function that names itself: the service is POWERTOOLS_SERVICE_NAME when
+// the deployment sets it, else `service`; the metrics namespace POWERTOOLS_METRICS_NAMESPACE, else
+// `metrics_namespace`; the ColdStart metric is on. Everything else comes from the environment as
+// the three objects' options say. (A default-constructed Observability is Powertools' behaviour
+// with nothing set: service "service_undefined", no namespace.)
+//
+//   lift::mw::Observability obs = lift::mw::observability_for("todo-api", "lift-examples");
+Observability observability_for(std::string_view service, std::string_view metrics_namespace);
 
 struct ObservabilityOptions {
   bool request_metrics = true;  // Requests, Latency and Errors per route, method and status class

@@ -12,6 +12,7 @@
 #include "lift/lift.hpp"
 #include "lift/middleware/observability.hpp"
 #include "observability_capture.hpp"
+#include "support/scoped_env.hpp"
 
 namespace {
 
@@ -254,3 +255,21 @@ TEST(ObservabilityMiddleware, BreakerMetricsCanBeTurnedOff) {
 }
 
 }  // namespace
+
+// observability_for: the deployment's Powertools variables win over the names the function gives.
+TEST(ObservabilityFor, TheFunctionsNamesUnlessTheDeploymentSetsThem) {
+  {
+    lift::testing_support::ScopedEnv service("POWERTOOLS_SERVICE_NAME", nullptr);
+    lift::testing_support::ScopedEnv ns("POWERTOOLS_METRICS_NAMESPACE", nullptr);
+    const auto o = lift::mw::observability_for("todo-api", "lift-examples");
+    EXPECT_EQ(o.logger.service(), "todo-api");
+    EXPECT_EQ(o.metrics.metrics_namespace(), "lift-examples");
+  }
+  {
+    lift::testing_support::ScopedEnv service("POWERTOOLS_SERVICE_NAME", "orders");
+    lift::testing_support::ScopedEnv ns("POWERTOOLS_METRICS_NAMESPACE", "Shop");
+    const auto o = lift::mw::observability_for("todo-api", "lift-examples");
+    EXPECT_EQ(o.logger.service(), "orders");
+    EXPECT_EQ(o.metrics.metrics_namespace(), "Shop");
+  }
+}
