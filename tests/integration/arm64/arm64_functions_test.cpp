@@ -5,9 +5,13 @@
 
 #include <gtest/gtest.h>
 
+#include <elf.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -158,6 +162,17 @@ TEST(Arm64Functions, PackageAndDoctorReadTheArm64Builds) {
     auto mismatch = run_command({LIFT_CLI, "doctor", "--arch", "x86_64", "--no-start", zip.string()});
     EXPECT_EQ(mismatch.exit_code, 1) << mismatch.out;
     EXPECT_NE(mismatch.out.find("but the function is deployed as x86_64"), std::string::npos) << mismatch.out;
+
+    // An executable for a machine Lambda does not run (this one with RISC-V's e_machine).
+    std::ifstream in(function, std::ios::binary);
+    std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    const std::uint16_t riscv = EM_RISCV;
+    std::memcpy(bytes.data() + offsetof(Elf64_Ehdr, e_machine), &riscv, sizeof riscv);
+    std::ofstream(dir / "riscv", std::ios::binary) << bytes;
+    fs::permissions(dir / "riscv", fs::perms::owner_all);
+    auto foreign = run_command({LIFT_CLI, "doctor", (dir / "riscv").string()});
+    EXPECT_EQ(foreign.exit_code, 1) << foreign.out;
+    EXPECT_NE(foreign.out.find("Lambda runs x86_64 and arm64 functions only"), std::string::npos) << foreign.out;
 
     // binutils' readelf, an independent reader, agrees: an AArch64 executable needing glibc
     // 2.34 at most (provided.al2023's) and no library but glibc's.
