@@ -1,12 +1,11 @@
 #include "function_command.hpp"
 
-#include <unistd.h>
-
 #include <cstdlib>
-#include <string_view>
 
 #include "elf_file.hpp"
 #include "file_io.hpp"
+#include "lift/core/env.hpp"
+#include "lift/core/find_executable.hpp"
 
 namespace lift::cli {
 namespace {
@@ -23,17 +22,9 @@ std::string cpu_of(const std::string& architecture) {
 }
 
 std::optional<fs::path> in_path(const std::string& program) {
-  const char* variable = std::getenv("PATH");
-  std::string_view rest = variable != nullptr ? variable : "/usr/local/bin:/usr/bin:/bin";
-  while (!rest.empty()) {
-    const auto colon = rest.find(':');
-    const auto dir = rest.substr(0, colon);
-    rest = colon == std::string_view::npos ? std::string_view{} : rest.substr(colon + 1);
-    if (dir.empty()) continue;
-    const fs::path candidate = fs::path(dir) / program;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return std::nullopt;
+  auto found = find_executable(program, env_or("PATH", "/usr/local/bin:/usr/bin:/bin"));
+  if (!found) return std::nullopt;
+  return fs::path(*found);
 }
 
 }  // namespace

@@ -24,6 +24,8 @@
 
 #include <boost/json.hpp>
 
+#include "lift/core/env.hpp"
+#include "lift/core/find_executable.hpp"
 #include "support/json.hpp"
 #include "support/requirements.hpp"
 #include "support/subprocess.hpp"
@@ -48,15 +50,9 @@ fs::path arm64_function(const std::string& name) { return arm64_build_dir() / "b
 
 // An executable of that name in PATH (posix_spawn does not search it).
 std::optional<fs::path> in_path(const std::string& program) {
-  const char* variable = std::getenv("PATH");
-  std::string_view rest = variable != nullptr ? variable : "/usr/bin:/bin";
-  while (!rest.empty()) {
-    const auto colon = rest.find(':');
-    const fs::path candidate = fs::path(std::string(rest.substr(0, colon))) / program;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-    rest = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
-  }
-  return std::nullopt;
+  auto found = lift::find_executable(program, lift::env_or("PATH", "/usr/bin:/bin"));
+  if (!found) return std::nullopt;
+  return fs::path(*found);
 }
 
 bool have_qemu() { return in_path("qemu-aarch64") || in_path("qemu-aarch64-static"); }
