@@ -74,13 +74,28 @@ configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/liftConfig.cmake.in
   ${PROJECT_BINARY_DIR}/cmake/liftConfig.cmake
   INSTALL_DESTINATION ${LIFT_INSTALL_CMAKEDIR})
 # 0.x: a minor version may break the API, so only the same minor version is compatible.
-write_basic_package_version_file(${PROJECT_BINARY_DIR}/cmake/liftConfigVersion.cmake
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/cmake/liftVersionCompatibility.cmake
   VERSION ${PROJECT_VERSION} COMPATIBILITY SameMinorVersion)
+# The libraries are built for one processor: a project cross-compiling for arm64 on a machine
+# that also has an x86_64 lift installed must not take that one (its link would fail on the
+# archives' format). find_package skips an unsuitable version and goes on looking, so an arm64
+# lift on CMAKE_PREFIX_PATH is found instead.
+file(READ ${PROJECT_BINARY_DIR}/cmake/liftVersionCompatibility.cmake lift_version_compatibility)
+file(WRITE ${PROJECT_BINARY_DIR}/cmake/liftConfigVersion.cmake
+"if(NOT CMAKE_SYSTEM_PROCESSOR STREQUAL \"${CMAKE_SYSTEM_PROCESSOR}\")
+  set(PACKAGE_VERSION \"${PROJECT_VERSION} (built for ${CMAKE_SYSTEM_PROCESSOR})\")
+  set(PACKAGE_VERSION_UNSUITABLE TRUE)
+  return()
+endif()
+${lift_version_compatibility}")
+unset(lift_version_compatibility)
 install(FILES
   ${PROJECT_BINARY_DIR}/cmake/liftConfig.cmake
   ${PROJECT_BINARY_DIR}/cmake/liftConfigVersion.cmake
   ${PROJECT_SOURCE_DIR}/cmake/LiftFunction.cmake
   DESTINATION ${LIFT_INSTALL_CMAKEDIR})
+# Toolchain files for the builds of functions for another architecture (lib/cmake/lift/toolchains/).
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/cmake/toolchains DESTINATION ${LIFT_INSTALL_CMAKEDIR})
 
 # What the install test (tests/integration/cli) must see built before it installs.
 set_property(GLOBAL PROPERTY LIFT_INSTALLED_TARGETS ${_lift_exported})

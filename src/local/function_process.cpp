@@ -20,6 +20,8 @@
 #include <sstream>
 #include <string_view>
 
+#include "lift/core/find_executable.hpp"
+
 extern char** environ;
 
 namespace lift::local::detail {
@@ -36,15 +38,7 @@ std::filesystem::path executable_directory(const std::string& program, const std
     auto absolute = fs::absolute(fs::path(program), ec);
     return ec ? fs::path(".") : absolute.parent_path();
   }
-  std::string_view rest = path_variable;
-  while (!rest.empty()) {
-    const auto colon = rest.find(':');
-    const auto dir = rest.substr(0, colon);
-    rest = colon == std::string_view::npos ? std::string_view{} : rest.substr(colon + 1);
-    if (dir.empty()) continue;
-    const fs::path candidate = fs::path(dir) / program;
-    if (::access(candidate.c_str(), X_OK) == 0) return fs::absolute(candidate, ec).parent_path();
-  }
+  if (const auto found = find_executable(program, path_variable)) return fs::absolute(*found, ec).parent_path();
   auto here = fs::current_path(ec);
   return ec ? fs::path(".") : here;
 }

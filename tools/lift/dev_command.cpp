@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "function_command.hpp"
 #include "function_path.hpp"
 #include "lift/local/api_gateway_emulator.hpp"
 #include "stop_signals.hpp"
@@ -98,8 +99,18 @@ int run_dev(const DevOptions& options) {
   config.color = terminal && (no_color == nullptr || *no_color == '\0');
   config.pretty_logs = terminal;
 
+  auto command = function_command(path);
+  if (!command) {
+    std::cerr << "lift dev: " << command.error().message << '\n';
+    return kExitUsage;
+  }
+  if (command->emulator) {
+    std::cerr << "lift dev: " << path.string() << " is built for " << command->architecture << "; running it under "
+              << *command->emulator << " (emulated: slower than on Lambda)\n";
+  }
   auto& function = config.function;
-  function.command = {path.string()};
+  function.command = command->argv;
+  function.environment = command->environment;
   function.function_name =
       path.filename() == "bootstrap" ? path.parent_path().filename().string() : path.filename().string();
   function.timeout = std::chrono::milliseconds(static_cast<long long>(options.timeout_seconds * 1000));

@@ -1,6 +1,7 @@
-// `lift doctor FUNCTION|ZIP [--target provided.al2023|provided.al2] [--no-start]`: what would
-// hurt this function on Lambda, found before deploying it. Reads the ELF and the zip directly,
-// then starts the function under the Runtime API emulator to time its init.
+// `lift doctor FUNCTION|ZIP [--target provided.al2023|provided.al2] [--arch x86_64|arm64]
+// [--no-start]`: what would hurt this function on Lambda, found before deploying it. Reads the
+// ELF and the zip directly, then starts the function under the Runtime API emulator to time its
+// init (under qemu when it is built for another architecture than this machine's).
 
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include "commands.hpp"
 #include "elf_file.hpp"
 #include "file_io.hpp"
+#include "function_command.hpp"
 #include "function_path.hpp"
 #include "lift/local/runtime_emulator.hpp"
 #include "zip_archive.hpp"
@@ -28,6 +30,7 @@ namespace {
 struct DoctorOptions {
   std::string function;
   std::string target = "provided.al2023";
+  std::string arch;  // the architecture the function is deployed as; empty: either of Lambda's
   bool no_start = false;
 };
 
@@ -61,16 +64,6 @@ std::string megabytes(std::uint64_t bytes) {
   char text[32];
   std::snprintf(text, sizeof text, "%.1f MB", static_cast<double>(bytes) / 1e6);
   return text;
-}
-
-std::string host_architecture() {
-#if defined(__x86_64__)
-  return "x86_64";
-#elif defined(__aarch64__)
-  return "arm64";
-#else
-  return "unknown";
-#endif
 }
 
 // A temporary directory that removes itself: the bootstrap of a zip is run from there.
@@ -133,8 +126,9 @@ void check_zip(const std::string& archive, Report& report, std::string& bootstra
   bootstrap = found->data;
 }
 
-void check_executable(const std::string& bytes, const std::string& target, GlibcVersion target_glibc, Report& report,
+void check_executable(const std::string& bytes, const DoctorOptions& options, GlibcVersion target_glibc, Report& report,
                       std::string& architecture) {
+  const std::string& target = options.target;
   if (bytes.starts_with("#!")) {
     const auto first_line = bytes.substr(0, std::min<std::size_t>(bytes.find('\n'), 80));
     report.error("bootstrap is a script (" + first_line +
@@ -147,7 +141,15 @@ void check_executable(const std::string& bytes, const std::string& target, Glibc
     return;
   }
   architecture = elf->architecture;
-  report.ok("executable: ELF 64-bit " + elf->architecture + (elf->has_section_headers ? "" : ", stripped"));
+  const std::string kind = "ELF 64-bit " + elf->architecture + (elf->has_section_headers ? "" : ", stripped");
+  if (elf->architecture != "x86_64" && elf->architecture != "arm64") {
+    report.error("executable: " + kind + "; Lambda runs x86_64 and arm64 functions only");
+  } else if (!options.arch.empty() && elf->architecture != options.arch) {
+    report.error("executable: " + kind + ", but the function is deployed as " + options.arch +
+                 " (--arch): Lambda could not start it; build it for " + options.arch + " or deploy it as " + elf->architecture);
+  } else {
+    report.ok("executable: " + kind);
+  }
 
   const std::string standard_loader =
       elf->architecture == "arm64" ? "/lib/ld-linux-aarch64.so.1" : "/lib64/ld-linux-x86-64.so.2";
@@ -189,8 +191,16 @@ void check_executable(const std::string& bytes, const std::string& target, Glibc
 }
 
 void smoke_start(const std::filesystem::path& executable, Report& report) {
+  auto command = function_command(executable);
+  if (!command) {
+    report.warn("start: skipped, " + command.error().message);
+    return;
+  }
+  // Under qemu, the start takes far longer than on Lambda: the timing is labelled as emulated.
+  const std::string emulated = command->emulator ? " (emulated under " + std::filesystem::path(*command->emulator).filename().string() + ")" : "";
   local::FunctionConfig config;
-  config.command = {executable.string()};
+  config.command = command->argv;
+  config.environment = command->environment;
   config.function_name = "doctor";
   config.capture_logs = true;
   config.inherit_environment = false;  // as on Lambda: only the runtime's variables
@@ -216,7 +226,7 @@ void smoke_start(const std::filesystem::path& executable, Report& report) {
   }
   char init[64] = "unknown";
   if (result->init_duration) std::snprintf(init, sizeof init, "%.2f ms", static_cast<double>(result->init_duration->count()) / 1000.0);
-  report.ok(std::string("start: init (exec to first /next) ") + init + "; a {} event was answered" +
+  report.ok(std::string("start: init (exec to first /next) ") + init + emulated + "; a {} event was answered" +
             (result->ok() ? "" : " with " + result->error_type.value_or("an error") + ", which is fine for a smoke test"));
 }
 
@@ -248,14 +258,12 @@ int run_doctor(const DoctorOptions& options) {
     }
   }
   std::string architecture;
-  if (!bootstrap.empty()) check_executable(bootstrap, options.target, target_glibc, report, architecture);
+  if (!bootstrap.empty()) check_executable(bootstrap, options, target_glibc, report, architecture);
 
   if (options.no_start) {
     report.warn("start: skipped (--no-start)");
   } else if (!runnable || architecture.empty()) {
     report.warn("start: skipped, there is no executable bootstrap to start");
-  } else if (architecture != host_architecture()) {
-    report.warn("start: skipped, the function is built for " + architecture + " and this machine is " + host_architecture());
   } else if (is_zip) {
     TemporaryDirectory directory;
     const auto executable = directory.path() / "bootstrap";
@@ -281,6 +289,8 @@ void add_doctor_command(CLI::App& app, int& exit_code) {
   doctor->add_option("FUNCTION", options->function, "zip, executable, directory with a bootstrap, or example name")->required();
   doctor->add_option("--target", options->target, "the Lambda runtime to check against")
       ->check(CLI::IsMember({"provided.al2023", "provided.al2"}));
+  doctor->add_option("--arch", options->arch, "the architecture the function is deployed as (default: either)")
+      ->check(CLI::IsMember({"x86_64", "arm64"}));
   doctor->add_flag("--no-start", options->no_start, "only read the files; do not start the function");
   doctor->callback([options, &exit_code] { exit_code = run_doctor(*options); });
 }

@@ -23,6 +23,7 @@
 #include <boost/json.hpp>
 
 #include "commands.hpp"
+#include "function_command.hpp"
 #include "function_path.hpp"
 #include "lift/core/utf8.hpp"
 #include "lift/local/runtime_emulator.hpp"
@@ -191,8 +192,19 @@ int run_invoke(InvokeOptions options) {
   // invocation, above that line. Piped, nothing changes.
   const bool show_progress = options.count > 1 && progress_wanted(STDERR_FILENO);
 
+  auto command = function_command(path);
+  if (!command) {
+    std::cerr << "lift invoke: " << command.error().message << '\n';
+    return kExitUsage;
+  }
+  if (command->emulator) {
+    std::cerr << "lift invoke: " << path.string() << " is built for " << command->architecture << "; running it under "
+              << *command->emulator << " (emulated: its timings say nothing of " << command->architecture << "'s)\n";
+  }
+
   local::FunctionConfig config;
-  config.command = {path.string()};
+  config.command = command->argv;
+  config.environment = command->environment;
   config.function_name = path.filename() == "bootstrap" ? path.parent_path().filename().string() : path.filename().string();
   config.timeout = std::chrono::milliseconds(static_cast<long long>(options.timeout_seconds * 1000));
   config.memory_mb = options.memory_mb;
