@@ -131,4 +131,16 @@ TEST(S3ClientConfig, EndpointFromTheRegion) {
   EXPECT_EQ(*client->object_url("logs", "a.txt"), "https://logs.s3.eu-west-3.amazonaws.com/a.txt");
 }
 
+TEST(S3StreamedUpload, TheAwsChunkedLengthCountsFramesAndTheTrailer) {
+  // "0\r\n" + "x-amz-checksum-crc32:" + 8 base64 characters + "\r\n\r\n"
+  EXPECT_EQ(aws_chunked_length(0, S3Checksum::crc32), 3u + 21u + 8u + 4u);
+  EXPECT_EQ(aws_chunked_length(0, S3Checksum::crc32c), 3u + 22u + 8u + 4u);
+  EXPECT_EQ(aws_chunked_length(0, S3Checksum::sha256), 3u + 22u + 44u + 4u);
+  // One whole frame ("10000\r\n" + 65536 bytes + "\r\n") and one of 1 byte ("1\r\n" + 1 + "\r\n").
+  EXPECT_EQ(aws_chunked_length(kS3UploadChunkBytes + 1, S3Checksum::crc32),
+            (5u + 2u + kS3UploadChunkBytes + 2u) + (1u + 2u + 1u + 2u) + aws_chunked_length(0, S3Checksum::crc32));
+  EXPECT_EQ(aws_chunked_length(kS3MaxPutObjectBytes, S3Checksum::sha256),
+            (kS3MaxPutObjectBytes / kS3UploadChunkBytes) * (5u + 4u + kS3UploadChunkBytes) + aws_chunked_length(0, S3Checksum::sha256));
+}
+
 }  // namespace
