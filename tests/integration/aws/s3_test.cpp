@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <span>
@@ -20,7 +21,9 @@
 #include "lift/core/base64.hpp"
 #include "lift/core/digest.hpp"
 #include "sdk_crosscheck.hpp"
+#include "support/readme_example.hpp"
 #include "support/requirements.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -411,6 +414,38 @@ TEST_F(S3Crosscheck, AStreamedUploadIsSentAsTheSdkSendsAStream) {
     EXPECT_EQ(lift::testing_support::check_signature(their_request, "sdk-secret", true), "") << name;
     EXPECT_EQ(lift::testing_support::check_signature(mine, "test-secret", true), "") << name;
   }
+}
+
+// The README's streamed upload (AWS clients: S3), compiled and run against the checking fake.
+lift::Result<PutObjectResult> readme_upload_file(S3Client& s3, const std::string& path, Clock::time_point deadline) {
+// README begin
+// A file uploaded while it is read: 64 KiB of it in memory, whatever its size.
+std::ifstream file(path, std::ios::binary);
+const auto size = std::filesystem::file_size(path);
+auto stored = s3.put_object_stream({.bucket = "media", .key = "videos/clip.mp4", .content_length = size,
+                                    .content_type = "video/mp4", .checksum = lift::aws::S3Checksum::sha256},
+                                   [&file, &path](std::span<char> buffer) -> lift::Result<std::size_t> {
+                                     file.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+                                     if (file.bad()) return lift::Error{"File.ReadFailed", "cannot read " + path, 500};
+                                     return static_cast<std::size_t>(file.gcount());
+                                   },
+                                   deadline);
+// README end
+  return stored;
+}
+
+TEST(S3Client, TheReadmeUploadsAFileAsItIsRead) {
+  EXPECT_EQ(lift::testing_support::readme_example_problem("tests/integration/aws/s3_test.cpp"), "");
+  FakeService fake([](const SeenRequest& request, int) { return checking_s3(request); });
+  auto client = client_for(fake.endpoint());
+  lift::testing_support::TempDir dir("lift-s3-upload");
+  const std::string object = pattern_bytes(5 * kS3UploadChunkBytes / 2);
+  std::ofstream(dir / "clip.mp4", std::ios::binary) << object;
+  auto stored = readme_upload_file(client, (dir / "clip.mp4").string(), Clock::now() + 10s);
+  ASSERT_TRUE(stored) << stored.error().message;
+  const auto seen = lift::testing_support::only_request(fake);
+  EXPECT_EQ(decode_aws_chunked(seen.body).data, object);
+  EXPECT_EQ(seen.header("x-amz-trailer"), "x-amz-checksum-sha256");
 }
 
 }  // namespace

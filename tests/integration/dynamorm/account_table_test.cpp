@@ -18,6 +18,9 @@
 #include "lift/dynamorm/accounts.hpp"
 #include "lift/dynamorm/errors.hpp"
 #include "lift/dynamorm/memory_engine.hpp"
+#include "lift/core/env.hpp"
+#include "support/readme_example.hpp"
+#include "support/scoped_env.hpp"
 
 namespace account_table_it {
 struct Customer {
@@ -34,6 +37,8 @@ using namespace lift::testing_support;
 using namespace std::chrono_literals;
 using account_table_it::Customer;
 using lift::dynamorm::Model;
+using lift::testing_support::readme_example_problem;
+using lift::testing_support::ScopedEnv;
 using lift::dynamorm::Table;
 
 constexpr std::string_view kKernelRole = "arn:aws:iam::111122223333:role/kernel-reader";
@@ -199,6 +204,54 @@ TEST(AccountTable, AccessDeniedByStsIsAServerFaultLoggedWithStsCodeAndNothingIsS
                                                Model<Customer>("kernel-customers").partition_key(&Customer::id, "PK"));
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, lift::aws::kStsInvalidParameter);
+}
+
+// The README's example (STS and other accounts), compiled and run here against the fakes it
+// reaches through the standard endpoint settings.
+lift::Result<std::string> readme_kernel_customer_plan(const std::string& id) {
+  using account_table_it::Customer;
+// README begin
+static lift::aws::Accounts accounts;  // thread-safe: one for every worker
+const lift::aws::AccountRole kernel{.role_arn = lift::env_or("KERNEL_ROLE_ARN", ""),
+                                    .external_id = lift::env_or("KERNEL_EXTERNAL_ID", "")};
+LIFT_TRY(customers, lift::dynamorm::account_table(accounts, kernel,
+                                                  lift::dynamorm::Model<Customer>("kernel-customers").partition_key(&Customer::id)));
+auto found = customers.get(id);  // GetItem in the kernel account, signed as the role
+// README end
+  if (!found) return std::move(found).error();
+  return found->plan;
+}
+
+TEST(AccountTable, TheReadmeExampleReadsAKernelTableAsTheRole) {
+  EXPECT_EQ(readme_example_problem("tests/integration/dynamorm/account_table_test.cpp"), "");
+  FakeService sts([](const SeenRequest& request, int) {
+    return account_sts_answer("ASIAREADME" + account_form_value(request.body, "ExternalId"));
+  });
+  SignatureCheckingDynamoDb dynamodb({{"AKIDFUNCTION", "function-secret"}, {"ASIAREADMEpartner-42", "secret-ASIAREADMEpartner-42"}});
+  ScopedEnv key("AWS_ACCESS_KEY_ID", "AKIDFUNCTION"), secret("AWS_SECRET_ACCESS_KEY", "function-secret"), token("AWS_SESSION_TOKEN", nullptr);
+  ScopedEnv profile("AWS_PROFILE", nullptr), config("AWS_CONFIG_FILE", "/nonexistent/config"), region("AWS_REGION", "eu-west-1");
+  ScopedEnv sts_endpoint("AWS_ENDPOINT_URL_STS", sts.endpoint()), dynamodb_endpoint("LIFT_DYNAMODB_ENDPOINT", dynamodb.endpoint());
+  ScopedEnv role("KERNEL_ROLE_ARN", std::string(kKernelRole)), external_id("KERNEL_EXTERNAL_ID", "partner-42");
+  ScopedEnv no_proxy("NO_PROXY", "*");
+
+  lift::aws::AccountsOptions options;
+  options.sts = options_for<lift::aws::StsOptions>(sts.endpoint());
+  options.dynamodb = options_for<lift::aws::DynamoDbOptions>(dynamodb.endpoint());
+  options.dynamodb.credentials = nullptr;
+  lift::aws::Accounts seeding(std::move(options));
+  auto table = lift::dynamorm::account_table(seeding, {.role_arn = std::string(kKernelRole), .external_id = "partner-42"},
+                                             Model<Customer>("kernel-customers").partition_key(&Customer::id));
+  ASSERT_TRUE(table);
+  ASSERT_TRUE(table->create_table());
+  ASSERT_TRUE(table->put(Customer{"c-7", "Grace", "platinum"}));
+
+  auto plan = readme_kernel_customer_plan("c-7");
+  ASSERT_TRUE(plan) << plan.error().message;
+  EXPECT_EQ(*plan, "platinum");
+  for (const auto& call : dynamodb.calls()) {
+    EXPECT_EQ(call.signature_problem, "");
+    EXPECT_EQ(call.access_key_id, "ASIAREADMEpartner-42");
+  }
 }
 
 }  // namespace
