@@ -382,7 +382,8 @@ Result<HttpResponse> ServiceClient::send_unguarded(std::string_view method, std:
     if (response->status >= 200 && response->status < 300) return {std::move(*response), FailureKind::fatal};
     auto error = parse_error ? parse_error(*response)
                              : parse_json_error(config_.prefix, response->status, response->body, response->header("x-amzn-ErrorType"));
-    const auto kind = classify_error(error);
+    // An upload's source was read: the body cannot be sent again, whatever the answer.
+    const auto kind = upload != nullptr && delivered > 0 ? FailureKind::fatal : classify_error(error);
     return {std::move(error), kind};
   };
   auto result = with_retries<HttpResponse>(config_.retry, quota_, deadline, attempt);

@@ -385,6 +385,15 @@ TEST(S3Client, AStreamedUploadWhoseSourceFailsIsATypedErrorAndNothingIsStored) {
   auto too_large = client.put_object_stream({.bucket = "media", .key = "k", .content_length = kS3MaxPutObjectBytes + 1},
                                             source_over(object, 1), Clock::now() + 5s);
   EXPECT_EQ(too_large.error().code, kS3Validation);
+  // S3 throttling a whole upload: its answer, typed, without another attempt (the source is spent).
+  FakeService slow([](const SeenRequest&, int) {
+    return FakeAnswer{503, "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>", "application/xml"};
+  });
+  auto throttled = client_for(slow.endpoint()).put_object_stream({.bucket = "media", .key = "k", .content_length = object.size()},
+                                                                source_over(object, 65536), Clock::now() + 10s);
+  ASSERT_FALSE(throttled);
+  EXPECT_EQ(throttled.error().code, "S3.SlowDown");
+  EXPECT_EQ(slow.requests(), 1);
   // The client still works afterwards (the cut-off connections were not pooled).
   auto fine = client.put_object_stream({.bucket = "media", .key = "k", .content_length = object.size()}, source_over(object, 65536),
                                        Clock::now() + 10s);
