@@ -14,7 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "fake_kms.hpp"
 #include "support/dynalite.hpp"
+#include "support/scoped_env.hpp"
 #include "support/subprocess.hpp"
 #include "support/temp_dir.hpp"
 #include "support/requirements.hpp"
@@ -255,6 +257,18 @@ TEST_F(EncryptedContract, AnUnusableKeyProviderExitsTwoBeforeAnythingRuns) {
     EXPECT_NE(r.err.find("--key-provider"), std::string::npos) << spec << ": " << r.err;
     EXPECT_EQ(r.out, "") << "nothing runs on bad input";
   }
+}
+
+TEST_F(EncryptedContract, KmsKeyProviderTakesItsDataKeysFromKmsUnderTheAttributesContext) {
+  lift::testing_support::FakeKms kms;
+  lift::testing_support::ScopedEnv endpoint("AWS_ENDPOINT_URL_KMS", kms.endpoint()), region("AWS_REGION", "us-east-1");
+  lift::testing_support::ScopedEnv key("AWS_ACCESS_KEY_ID", "AKIDCONTRACT"), secret("AWS_SECRET_ACCESS_KEY", "contract-secret");
+  lift::testing_support::ScopedEnv token("AWS_SESSION_TOKEN", nullptr), profile("AWS_PROFILE", nullptr);
+  const auto r = run_command(command("round_trip.yml", "kms:alias/patients"));
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("2 passed, 0 failed\n"), std::string::npos) << r.out;
+  EXPECT_EQ(kms.key_ids(), std::vector<std::string>{"alias/patients"}) << "one data key for the one encrypted attribute written";
+  EXPECT_EQ(kms.decrypts(), 1) << "the get opens the envelope; the raw read of it does not";
 }
 
 }  // namespace
