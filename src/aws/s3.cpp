@@ -288,6 +288,7 @@ Result<ObjectInfo> object_info(int status, const std::vector<std::pair<std::stri
   info.etag = header_of(headers, "ETag");
   info.version_id = header_of(headers, "x-amz-version-id");
   info.checksum_crc32 = header_of(headers, "x-amz-checksum-crc32");
+  info.checksum_crc32c = header_of(headers, "x-amz-checksum-crc32c");
   info.checksum_sha256 = header_of(headers, "x-amz-checksum-sha256");
   for (const auto& [name, value] : headers) {
     if (name.size() > 11 && iequals(std::string_view(name).substr(0, 11), "x-amz-meta-")) {

@@ -65,7 +65,7 @@ struct ObjectInfo {
   std::optional<std::chrono::system_clock::time_point> last_modified{};
   std::string version_id{};
   std::map<std::string, std::string> metadata{};  // x-amz-meta-* without the prefix, names lower-case
-  std::string checksum_crc32{}, checksum_sha256{};  // base64, when S3 returns them
+  std::string checksum_crc32{}, checksum_crc32c{}, checksum_sha256{};  // base64, when S3 returns them
 };
 
 struct GetObjectRequest {

@@ -96,7 +96,7 @@ TEST(S3List, BadAnswersAreMalformedNeverACrash) {
 TEST(S3ObjectInfo, FromTheAnswersHeaders) {
   auto info = object_info(206, {{"Content-Length", "100"}, {"Content-Type", "image/jpeg"}, {"Content-Range", "bytes 0-99/1234"},
                                 {"ETag", "\"abc\""}, {"Last-Modified", "Wed, 21 Oct 2015 07:28:00 GMT"}, {"x-amz-version-id", "v1"},
-                                {"X-Amz-Meta-Owner", "ann"}, {"x-amz-checksum-crc32", "AAAAAA=="}});
+                                {"X-Amz-Meta-Owner", "ann"}, {"x-amz-checksum-crc32", "AAAAAA=="}, {"x-amz-checksum-crc32c", "4waSgw=="}});
   ASSERT_TRUE(info) << info.error().message;
   EXPECT_EQ(info->status, 206);
   EXPECT_EQ(info->content_length, 100u);
@@ -105,6 +105,7 @@ TEST(S3ObjectInfo, FromTheAnswersHeaders) {
   EXPECT_EQ(std::chrono::system_clock::to_time_t(*info->last_modified), 1445412480);
   EXPECT_EQ(info->metadata.at("owner"), "ann");
   EXPECT_EQ(info->checksum_crc32, "AAAAAA==");
+  EXPECT_EQ(info->checksum_crc32c, "4waSgw==");
   EXPECT_EQ(code(object_info(200, {{"Content-Length", "ten"}})), kS3MalformedResponse);
   EXPECT_EQ(code(object_info(200, {{"Last-Modified", "yesterday"}})), kS3MalformedResponse);
   EXPECT_EQ(code(object_info(200, {{"Last-Modified", "Wed, 31 Feb 2015 07:28:00 GMT"}})), kS3MalformedResponse);
