@@ -78,20 +78,31 @@ std::uint32_t crc32_update(std::uint32_t crc, std::string_view data) {
 std::string crc32_base64(std::string_view body) { return big_endian_base64(crc32_update(0, body)); }
 
 // CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), S3's x-amz-checksum-crc32c; zlib has
-// only the IEEE polynomial.
-constexpr std::array<std::uint32_t, 256> kCrc32cTable = [] {
-  std::array<std::uint32_t, 256> table{};
+// only the IEEE polynomial. Slicing by 8: eight bytes per step through eight tables (several
+// times the speed of a byte at a time, portable to arm64 as it is).
+constexpr std::array<std::array<std::uint32_t, 256>, 8> kCrc32cTables = [] {
+  std::array<std::array<std::uint32_t, 256>, 8> tables{};
   for (std::uint32_t i = 0; i < 256; ++i) {
     std::uint32_t crc = i;
     for (int bit = 0; bit < 8; ++bit) crc = (crc & 1U) != 0 ? (crc >> 1) ^ 0x82F63B78U : crc >> 1;
-    table[i] = crc;
+    tables[0][i] = crc;
   }
-  return table;
+  for (std::size_t t = 1; t < 8; ++t)
+    for (std::size_t i = 0; i < 256; ++i) tables[t][i] = (tables[t - 1][i] >> 8) ^ tables[0][tables[t - 1][i] & 0xFFU];
+  return tables;
 }();
 
 std::uint32_t crc32c_update(std::uint32_t crc, std::string_view data) {
+  const auto& t = kCrc32cTables;
+  const auto* p = reinterpret_cast<const unsigned char*>(data.data());
+  std::size_t n = data.size();
   crc = ~crc;
-  for (const char c : data) crc = kCrc32cTable[(crc ^ static_cast<unsigned char>(c)) & 0xFFU] ^ (crc >> 8);
+  for (; n >= 8; n -= 8, p += 8) {
+    const std::uint32_t low = crc ^ (std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16 | std::uint32_t{p[3]} << 24);
+    crc = t[7][low & 0xFFU] ^ t[6][(low >> 8) & 0xFFU] ^ t[5][(low >> 16) & 0xFFU] ^ t[4][low >> 24] ^ t[3][p[4]] ^ t[2][p[5]] ^
+          t[1][p[6]] ^ t[0][p[7]];
+  }
+  for (; n > 0; --n, ++p) crc = t[0][(crc ^ *p) & 0xFFU] ^ (crc >> 8);
   return ~crc;
 }
 
