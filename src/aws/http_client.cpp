@@ -10,6 +10,9 @@
 #include <charconv>
 #include <filesystem>
 #include <mutex>
+#include <optional>
+#include <span>
+#include <vector>
 #include <unordered_map>
 
 #include <boost/asio/connect.hpp>
@@ -431,7 +434,8 @@ struct HttpClient::Impl {
     return ok();
   }
 
-  Result<HttpResponse> send(const HttpRequest& request, Clock::time_point deadline, const BodySink* sink = nullptr) {
+  Result<HttpResponse> send(const HttpRequest& request, Clock::time_point deadline, const BodySink* sink = nullptr,
+                            const BodySource* source = nullptr, std::uint64_t content_length = 0) {
     auto url = parse_url(request.url);
     if (!url) return std::move(url).error();
     if (!is_token(request.method)) return http_error(kHttpInvalidRequest, "invalid HTTP method '" + request.method.substr(0, 40) + "'", 400);
@@ -454,9 +458,17 @@ struct HttpClient::Impl {
     if (!has_agent) message.set(http::field::user_agent, kUserAgent);
     if (proxy != nullptr && !url->https && !proxy->authorization.empty())
       message.set(http::field::proxy_authorization, proxy->authorization);
-    message.body() = request.body;
-    message.prepare_payload();
+    if (source == nullptr) {
+      message.body() = request.body;
+      message.prepare_payload();
+    } else {
+      message.content_length(content_length);
+    }
     const bool head = iequals(request.method, "HEAD");
+    // The streamed body: the header part of `message` with a body written piece by piece.
+    std::optional<http::request<http::buffer_body>> streamed;
+    if (source != nullptr) streamed.emplace(std::move(message.base()));
+    std::uint64_t taken = 0;  // bytes the source has given: past the first, nothing is sent again
     const std::string key = endpoint_key(*url);
 
     for (int attempt = 0;; ++attempt) {
@@ -472,15 +484,22 @@ struct HttpClient::Impl {
 
       error_code ec;
       bool done = false;
-      connection->with_stream([&](auto& stream) {
-        http::async_write(stream, message, [&](const error_code& e, std::size_t) {
-          ec = e;
-          done = true;
+      if (streamed) {
+        auto written = write_streamed(*connection, *streamed, *source, content_length, taken, deadline);
+        if (!written) return std::move(written).error();
+        ec = *written;
+      } else {
+        connection->with_stream([&](auto& stream) {
+          http::async_write(stream, message, [&](const error_code& e, std::size_t) {
+            ec = e;
+            done = true;
+          });
         });
-      });
-      if (!connection->run_until(done, deadline)) return timeout();
+        if (!connection->run_until(done, deadline)) return timeout();
+      }
       // Writing to a connection the server closed while idle; nothing was sent to a live peer.
-      if (ec && reused && attempt == 0) continue;
+      if (ec && reused && attempt == 0 && taken == 0) continue;
+      if (ec == net::error::timed_out) return timeout();
       if (ec) return http_error(kHttpConnectionLost, "sending to " + url->authority + " failed: " + ec.message());
 
       const auto read_failure = [&](const error_code& e, std::size_t limit) {
@@ -529,6 +548,59 @@ struct HttpClient::Impl {
       if (reusable) give_back(key, std::move(connection));
       return response;
     }
+  }
+
+  // Writes `message`'s header, then the body `source` produces, piece by piece (at most 64 KiB
+  // held), and checks that it is exactly `content_length` bytes. The source's own error, or a
+  // body of another length, ends the exchange (the caller drops the connection, so the server
+  // never sees a complete request); a transport failure is returned as an error_code
+  // (net::error::timed_out past the deadline). `taken` counts the bytes the source gave.
+  Result<error_code> write_streamed(Connection& connection, http::request<http::buffer_body>& message, const BodySource& source,
+                                    std::uint64_t content_length, std::uint64_t& taken, Clock::time_point deadline) {
+    http::request_serializer<http::buffer_body> serializer{message};
+    error_code ec;
+    bool done = false;
+    const auto run = [&](auto&& start) -> bool {
+      ec = {};
+      done = false;
+      connection.with_stream(start);
+      if (!connection.run_until(done, deadline)) {
+        ec = net::error::timed_out;
+        return false;
+      }
+      if (ec == http::error::need_buffer) ec = {};  // the piece is written; the serializer wants the next
+      return !ec;
+    };
+    const auto finished = [&](const error_code& e, std::size_t) {
+      ec = e;
+      done = true;
+    };
+    message.body().data = nullptr;
+    message.body().size = 0;
+    message.body().more = true;
+    if (!run([&](auto& stream) { http::async_write_header(stream, serializer, finished); })) return ec;
+    std::vector<char> buffer(64 * 1024);
+    for (;;) {
+      auto produced = source(std::span<char>(buffer));
+      if (!produced) return std::move(produced).error();
+      const std::size_t size = std::min(*produced, buffer.size());
+      if (size == 0) break;
+      taken += size;
+      if (taken > content_length)
+        return http_error(kHttpInvalidRequest, "the body source gave more than the " + std::to_string(content_length) + " bytes announced", 400);
+      message.body().data = buffer.data();
+      message.body().size = size;
+      message.body().more = true;
+      if (!run([&](auto& stream) { http::async_write(stream, serializer, finished); })) return ec;
+    }
+    if (taken != content_length)
+      return http_error(kHttpInvalidRequest, "the body source ended after " + std::to_string(taken) + " of the " +
+                                                 std::to_string(content_length) + " bytes announced", 400);
+    message.body().data = nullptr;
+    message.body().size = 0;
+    message.body().more = false;
+    run([&](auto& stream) { http::async_write(stream, serializer, finished); });
+    return ec;
   }
 
   // Marks a read that failed before any byte of the answer arrived on a reused connection.
@@ -599,6 +671,11 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request, std::chrono::s
 
 Result<HttpResponse> HttpClient::send(const HttpRequest& request, std::chrono::steady_clock::time_point deadline, const BodySink& sink) {
   return impl_->send(request, deadline, &sink);
+}
+
+Result<HttpResponse> HttpClient::send(const HttpRequest& request, std::uint64_t content_length, const BodySource& source,
+                                      std::chrono::steady_clock::time_point deadline) {
+  return impl_->send(request, deadline, nullptr, &source, content_length);
 }
 
 std::size_t HttpClient::connections_opened() const { return impl_->opened.load(); }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 
 #include <zlib.h>
 
@@ -280,10 +281,21 @@ Result<HttpResponse> ServiceClient::send_url(std::string_view method, std::strin
   });
 }
 
+Result<HttpResponse> ServiceClient::send_url_streamed(std::string_view method, std::string url, std::vector<Header> headers,
+                                                      std::uint64_t content_length, const HttpClient::BodySource& source,
+                                                      std::string payload_hash, Deadline deadline, const ErrorParser& parse_error) {
+  const auto parsed = parse_url(url);
+  const std::string path = parsed ? parsed->target.substr(0, parsed->target.find('?')) : std::string();
+  const Upload upload{content_length, &source, std::move(payload_hash)};
+  return through_breaker(config_.breaker, [&] {
+    return send_unguarded(method, std::move(url), path, std::move(headers), {}, deadline, parse_error, nullptr, Signing::sigv4, &upload);
+  });
+}
+
 Result<HttpResponse> ServiceClient::send_unguarded(std::string_view method, std::string url, std::string_view path,
                                                    std::vector<Header> headers, std::string body, Deadline deadline,
                                                    const ErrorParser& parse_error, const HttpClient::BodySink* sink,
-                                                   Signing signing) {
+                                                   Signing signing, const Upload* upload) {
   Result<Credentials> credentials = Credentials{};
   if (signing == Signing::sigv4) {
     credentials = signing_credentials();
@@ -297,13 +309,24 @@ Result<HttpResponse> ServiceClient::send_unguarded(std::string_view method, std:
   params.service = config_.signing_name;
   params.normalize_path = !config_.s3_signing;
   params.sign_body = config_.s3_signing;
-  // Bytes a streamed body has given the caller's sink: past the first, an attempt cannot be made again.
+  if (upload != nullptr) params.payload_hash = upload->payload_hash;
+  // Bytes a streamed body has given the caller's sink, or taken from the caller's source: past
+  // the first, an attempt cannot be made again.
   std::size_t delivered = 0;
   HttpClient::BodySink counting_sink;
   if (sink != nullptr) {
     counting_sink = [&](std::string_view piece) {
       delivered += piece.size();
       return (*sink)(piece);
+    };
+  }
+  HttpClient::BodySource counting_source;
+  if (upload != nullptr) {
+    counting_source = [&](std::span<char> buffer) -> Result<std::size_t> {
+      auto produced = (*upload->source)(buffer);
+      if (produced) delivered += *produced;
+      else delivered += 1;  // a source that failed is not asked again
+      return produced;
     };
   }
 
@@ -341,7 +364,9 @@ Result<HttpResponse> ServiceClient::send_unguarded(std::string_view method, std:
       if (auto signed_request = sign_in_place(request, params); !signed_request)
         return {std::move(signed_request).error(), FailureKind::fatal};
     }
-    auto response = sink != nullptr ? config_.http->send(request, attempt_deadline, counting_sink) : config_.http->send(request, attempt_deadline);
+    auto response = upload != nullptr ? config_.http->send(request, upload->content_length, counting_source, attempt_deadline)
+                    : sink != nullptr ? config_.http->send(request, attempt_deadline, counting_sink)
+                                      : config_.http->send(request, attempt_deadline);
     if (!response && delivered > 0) return {std::move(response).error(), FailureKind::fatal};
     if (response) {
       outcome.status = response->status;
@@ -357,7 +382,8 @@ Result<HttpResponse> ServiceClient::send_unguarded(std::string_view method, std:
     if (response->status >= 200 && response->status < 300) return {std::move(*response), FailureKind::fatal};
     auto error = parse_error ? parse_error(*response)
                              : parse_json_error(config_.prefix, response->status, response->body, response->header("x-amzn-ErrorType"));
-    const auto kind = classify_error(error);
+    // An upload's source was read: the body cannot be sent again, whatever the answer.
+    const auto kind = upload != nullptr && delivered > 0 ? FailureKind::fatal : classify_error(error);
     return {std::move(error), kind};
   };
   auto result = with_retries<HttpResponse>(config_.retry, quota_, deadline, attempt);

@@ -178,6 +178,14 @@ class ServiceClient {
   Result<HttpResponse> send_url(std::string_view method, std::string url, std::vector<Header> headers, std::string body,
                                 Deadline deadline, const ErrorParser& parse_error, const HttpClient::BodySink* sink = nullptr);
 
+  // As send_url, the body (`content_length` bytes) streamed from `source` as it is written and
+  // signed as `payload_hash` (the signer never sees it whole). Attempts are made again only
+  // while the source has given nothing; after that a failure is final (the caller may call
+  // again with a fresh source).
+  Result<HttpResponse> send_url_streamed(std::string_view method, std::string url, std::vector<Header> headers,
+                                         std::uint64_t content_length, const HttpClient::BodySource& source,
+                                         std::string payload_hash, Deadline deadline, const ErrorParser& parse_error);
+
   // One operation of an AWS JSON protocol: POST to the endpoint with `content_type`
   // ("application/x-amz-json-1.0" or "-1.1") and X-Amz-Target `target`. The answer must be a
   // JSON object ("<prefix>.MalformedResponse" otherwise); errors are read by parse_json_error
@@ -202,9 +210,15 @@ class ServiceClient {
   Result<Credentials> signing_credentials();
 
  private:
+  // A streamed request body: its length, where it comes from, the hash it is signed as.
+  struct Upload {
+    std::uint64_t content_length = 0;
+    const HttpClient::BodySource* source = nullptr;
+    std::string payload_hash;
+  };
   Result<HttpResponse> send_unguarded(std::string_view method, std::string url, std::string_view path, std::vector<Header> headers,
                                       std::string body, Deadline deadline, const ErrorParser& parse_error,
-                                      const HttpClient::BodySink* sink, Signing signing);
+                                      const HttpClient::BodySink* sink, Signing signing, const Upload* upload = nullptr);
   // What the call observer is told about a call before it starts.
   CallInfo call_info(std::string_view method, std::string_view path, const std::vector<Header>& headers,
                      std::string_view body) const;

@@ -176,7 +176,9 @@ Result<SignedRequest> sign(const RawHttpRequest& request, const SigningParams& p
   const std::string date_time = amz_date(params.time);
   const std::string scope = date_time.substr(0, 8) + "/" + params.region + "/" + params.service + "/aws4_request";
   const std::string credential = credentials.access_key_id + "/" + scope;
-  const std::string payload_hash = params.unsigned_payload ? "UNSIGNED-PAYLOAD" : hex::encode(digest::sha256(request.body));
+  const std::string payload_hash = !params.payload_hash.empty() ? params.payload_hash
+                                   : params.unsigned_payload    ? "UNSIGNED-PAYLOAD"
+                                                                : hex::encode(digest::sha256(request.body));
 
   SignedRequest result;
   result.request = request;

@@ -157,6 +157,9 @@ std::string key_type_name(char t) { return std::string(1, t); }
 TableCore::TableCore(aws::DynamoDbClient& client, std::shared_ptr<const ModelSchema> schema)
     : client_(&client), schema_(std::move(schema)) {}
 
+TableCore::TableCore(std::shared_ptr<aws::DynamoDbClient> client, std::shared_ptr<const ModelSchema> schema)
+    : client_(client.get()), owned_client_(std::move(client)), schema_(std::move(schema)) {}
+
 Result<TableCore> TableCore::scoped(std::string tenant) const {
   if (!schema_->tenant) return validation_error("model " + schema_->table + " has no tenant member");
   if (!is_valid_tenant_id(tenant)) return validation_error("invalid tenant id: " + std::string(kTenantIdRule));

@@ -1,20 +1,26 @@
 // `lift dynamorm contract` and `lift dynamorm codegen`: DynamORM's cross-language contract
 // scenarios run through lift's mapper, and C++ models generated from DMS documents.
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "commands.hpp"
 #include "lift/aws/dynamodb.hpp"
 #include "lift/aws/http_client.hpp"
+#include "lift/aws/kms.hpp"
+#include "lift/core/text.hpp"
 #include "lift/dynamorm/contract.hpp"
 #include "lift/dynamorm/dms.hpp"
+#include "lift/dynamorm/encryption.hpp"
+#include "lift/dynamorm/kms_key_provider.hpp"
 #include "lift/dynamorm/memory_engine.hpp"
 
 namespace lift::cli {
@@ -26,6 +32,7 @@ namespace contract = lift::dynamorm::contract;
 struct ContractOptions {
   std::string dms_path;
   std::string endpoint;
+  std::string key_provider;
   std::vector<std::string> scenarios;
 };
 
@@ -53,6 +60,57 @@ std::string default_endpoint() {
   return "memory:";
 }
 
+// Where encrypted attributes' data keys come from: "kms:KEY" (a key id, ARN or alias; the KMS
+// client takes the standard credentials and AWS_ENDPOINT_URL_KMS), "local-env:VAR" or
+// "local-file:PATH" (a base64 32-byte master key, kept off the command line where `ps` shows it).
+Result<std::shared_ptr<const lift::dynamorm::KeyProvider>> key_provider_from(const std::string& spec) {
+  const auto usage = [&](std::string why) {
+    return Error{"Usage", "--key-provider " + spec + ": " + std::move(why) + " (kms:KEY_ID, local-env:VAR or local-file:PATH)", 400};
+  };
+  const auto colon = spec.find(':');
+  if (colon == std::string::npos || colon + 1 == spec.size()) return usage("expected KIND:VALUE");
+  const std::string kind = spec.substr(0, colon), value = spec.substr(colon + 1);
+  if (kind == "kms") {
+    auto kms = aws::KmsClient::create();
+    if (!kms) return std::move(kms).error();
+    auto provider = lift::dynamorm::KmsKeyProvider::create(std::move(*kms), value);
+    if (!provider) return std::move(provider).error();
+    return std::shared_ptr<const lift::dynamorm::KeyProvider>(std::move(*provider));
+  }
+  std::string key;
+  if (kind == "local-env") {
+    const char* set = std::getenv(value.c_str());
+    if (set == nullptr || *set == '\0') return usage(value + " is not set");
+    key = set;
+  } else if (kind == "local-file") {
+    std::ifstream in(value, std::ios::binary);
+    if (!in) return usage("cannot read " + value);
+    std::ostringstream text;
+    text << in.rdbuf();
+    key = text.str();
+    while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();  // `openssl rand -base64 32 > FILE`
+  } else {
+    return usage("unknown kind " + kind);
+  }
+  auto provider = lift::dynamorm::LocalKeyProvider::from_base64(lift::trim_blanks(key));
+  if (!provider) return usage(provider.error().message);
+  return std::shared_ptr<const lift::dynamorm::KeyProvider>(std::move(*provider));
+}
+
+// The encrypted attributes of the models the scenarios use, "Model.attribute".
+std::vector<std::string> encrypted_attributes(const dms::Document& document, const std::vector<contract::Scenario>& scenarios) {
+  std::vector<std::string> names;
+  for (const auto& scenario : scenarios) {
+    const auto* model = document.model(scenario.model);
+    if (model == nullptr) continue;
+    for (const auto& attribute : model->attributes) {
+      const std::string name = model->name + "." + attribute.name;
+      if (attribute.encrypted && std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+    }
+  }
+  return names;
+}
+
 int run_contract(const ContractOptions& options) {
   auto document = load_dms(options.dms_path);
   if (!document) {
@@ -68,6 +126,22 @@ int run_contract(const ContractOptions& options) {
       return kExitUsage;
     }
     scenarios.push_back(std::move(*scenario));
+  }
+
+  std::shared_ptr<const lift::dynamorm::KeyProvider> keys;
+  if (!options.key_provider.empty()) {
+    auto provider = key_provider_from(options.key_provider);
+    if (!provider) {
+      std::cerr << "lift dynamorm contract: " << provider.error().message << '\n';
+      return kExitUsage;
+    }
+    keys = std::move(*provider);
+  } else if (const auto encrypted = encrypted_attributes(*document, scenarios); !encrypted.empty()) {
+    // Not an error: failing closed is DMS's rule, and a scenario may expect it.
+    std::string list;
+    for (const auto& name : encrypted) list += (list.empty() ? "" : ", ") + name;
+    std::cerr << "lift dynamorm contract: no --key-provider: writes and reads of the encrypted attributes " << list
+              << " fail closed (ErrEncryptionNotConfigured)\n";
   }
 
   const std::string endpoint = options.endpoint.empty() ? default_endpoint() : options.endpoint;
@@ -86,6 +160,7 @@ int run_contract(const ContractOptions& options) {
   int passed = 0, failed = 0;
   contract::RunOptions run_options;
   run_options.create_table = memory || local_endpoint(endpoint);
+  run_options.keys = keys;
   run_options.on_step = [&](const contract::StepResult& r) {
     std::cout << r.line() << '\n' << std::flush;
     (r.passed ? passed : failed) += 1;
@@ -140,6 +215,9 @@ void add_dynamorm_command(CLI::App& app, int& exit_code) {
   run->add_option("--dms", contract_options->dms_path, "DMS document or directory of them (*.yml, *.yaml, *.json)")->required();
   run->add_option("--endpoint", contract_options->endpoint,
                   "memory: (the embedded engine) or a DynamoDB URL (default: DYNAMODB_ENDPOINT, LIFT_DYNAMODB_ENDPOINT, memory:)");
+  run->add_option("--key-provider", contract_options->key_provider,
+                  "data keys of encrypted attributes: kms:KEY_ID (KMS, standard credentials), local-env:VAR or local-file:PATH "
+                  "(a base64 32-byte key); without one they fail closed");
   run->add_option("scenarios", contract_options->scenarios, "scenario files")->required();
   run->callback([contract_options, &exit_code] { exit_code = run_contract(*contract_options); });
 

@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -105,6 +106,18 @@ class HttpClient {
   // response's body stays empty), so a large download never sits in memory whole; any other
   // answer's body is read into the response as send reads it, up to max_response_bytes.
   Result<HttpResponse> send(const HttpRequest& request, std::chrono::steady_clock::time_point deadline, const BodySink& sink);
+
+  // Produces a request body piece by piece: fills the start of `buffer` and returns how many
+  // bytes it wrote, 0 at the end. An error it returns ends the exchange (the connection is
+  // closed, so the server never sees a whole request) and is what send returns.
+  using BodySource = std::function<Result<std::size_t>(std::span<char> buffer)>;
+  // As send, but the body (request.body is ignored) is the `content_length` bytes `source`
+  // produces, written as they come (at most 64 KiB held), so a large upload never sits in
+  // memory whole. A source that ends early or gives more is Http.InvalidRequest (nothing
+  // complete was sent). A pooled connection found closed is replaced only before the source
+  // gave its first byte.
+  Result<HttpResponse> send(const HttpRequest& request, std::uint64_t content_length, const BodySource& source,
+                            std::chrono::steady_clock::time_point deadline);
 
   // The observer given in the options, or null.
   [[nodiscard]] const std::shared_ptr<CallObserver>& observer() const noexcept;

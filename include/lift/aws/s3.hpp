@@ -21,11 +21,13 @@
 // HTTP client and credentials chain; share one across every worker of lift::run(app).
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,7 +65,7 @@ struct ObjectInfo {
   std::optional<std::chrono::system_clock::time_point> last_modified{};
   std::string version_id{};
   std::map<std::string, std::string> metadata{};  // x-amz-meta-* without the prefix, names lower-case
-  std::string checksum_crc32{}, checksum_sha256{};  // base64, when S3 returns them
+  std::string checksum_crc32{}, checksum_crc32c{}, checksum_sha256{};  // base64, when S3 returns them
 };
 
 struct GetObjectRequest {
@@ -75,7 +77,12 @@ struct GetObjectRequest {
   std::string version_id{};
 };
 
-enum class S3Checksum { none, crc32, sha256, content_md5 };
+enum class S3Checksum { none, crc32, sha256, content_md5, crc32c };
+
+// A streamed upload is sent in aws-chunked frames of this many bytes of the object.
+inline constexpr std::size_t kS3UploadChunkBytes = 64 * 1024;
+// What one PutObject stores at most; larger objects need a multipart upload.
+inline constexpr std::uint64_t kS3MaxPutObjectBytes = 5ULL << 30;
 
 struct PutObjectRequest {
   std::string bucket{};
@@ -83,8 +90,24 @@ struct PutObjectRequest {
   std::string body{};
   std::string content_type{};
   std::map<std::string, std::string> metadata{};  // sent as x-amz-meta-<name>
-  // Computed from the body and sent for S3 to check (x-amz-checksum-crc32, -sha256 or
+  // Computed from the body and sent for S3 to check (x-amz-checksum-crc32, -crc32c, -sha256 or
   // Content-MD5); the body's SHA-256 is signed in any case.
+  S3Checksum checksum = S3Checksum::crc32;
+  std::string cache_control{};
+  std::string if_none_match{};  // "*": only when no such object exists yet
+};
+
+// An object uploaded from a source as it produces the bytes (S3Client::put_object_stream).
+struct PutObjectStreamRequest {
+  std::string bucket{};
+  std::string key{};
+  // The object's size, required: S3 takes a single PUT only with its length known up front (an
+  // object of unknown size needs a multipart upload). At most kS3MaxPutObjectBytes.
+  std::uint64_t content_length = 0;
+  std::string content_type{};
+  std::map<std::string, std::string> metadata{};  // sent as x-amz-meta-<name>
+  // crc32, crc32c or sha256: computed as the bytes go and sent in the body's trailer, for S3 to
+  // check before it stores anything.
   S3Checksum checksum = S3Checksum::crc32;
   std::string cache_control{};
   std::string if_none_match{};  // "*": only when no such object exists yet
@@ -124,6 +147,9 @@ class S3Client {
  public:
   using Deadline = std::chrono::steady_clock::time_point;
   using Sink = std::function<Result<void>(std::string_view piece)>;
+  // Produces an upload's bytes: fills the start of `buffer` and returns how many it wrote, 0 at
+  // the end (it may write fewer than asked and be called again).
+  using Source = std::function<Result<std::size_t>(std::span<char> buffer)>;
 
   // Errors ("Config"): an endpoint that is not an http(s) URL, a region that is not a region name.
   static Result<S3Client> create(S3Options options = {});
@@ -138,6 +164,14 @@ class S3Client {
   // The whole object in memory, for small objects: more than `max_bytes` is Http.ResponseTooLarge.
   Result<std::string> get_object_bytes(const GetObjectRequest& request, Deadline deadline, std::size_t max_bytes = 16u << 20);
   Result<PutObjectResult> put_object(const PutObjectRequest& request, Deadline deadline);
+  // An object of `request.content_length` bytes read from `source` while it is sent (at most
+  // 64 KiB of it held), never in memory whole: an aws-chunked body signed as
+  // STREAMING-UNSIGNED-PAYLOAD-TRAILER, its checksum in the trailer (what the AWS SDKs send for
+  // a stream). The source is read once, so the call is not retried after its first byte (call
+  // again with a fresh source). An error of the source is returned as the source gave it, and
+  // a source that ends early or gives more is S3.Validation; either way the request is cut off
+  // before it is complete, so S3 stores nothing.
+  Result<PutObjectResult> put_object_stream(const PutObjectStreamRequest& request, const Source& source, Deadline deadline);
   Result<ObjectInfo> head_object(std::string_view bucket, std::string_view key, Deadline deadline);
   // Deleting a key that does not exist succeeds, as in S3.
   Result<void> delete_object(std::string_view bucket, std::string_view key, Deadline deadline, std::string_view version_id = {});
@@ -171,6 +205,9 @@ Result<std::string> s3_object_url(std::string_view endpoint, std::string_view bu
 Result<ListObjectsPage> parse_list_objects(std::string_view body);
 // The headers of a GET or HEAD answer. Errors: kS3MalformedResponse for a bad length or date.
 Result<ObjectInfo> object_info(int status, const std::vector<std::pair<std::string, std::string>>& headers);
+// The length of a streamed upload's aws-chunked body (the Content-Length sent) for an object of
+// `content_length` bytes with `checksum` (crc32, crc32c or sha256) in its trailer.
+std::uint64_t aws_chunked_length(std::uint64_t content_length, S3Checksum checksum);
 // S3's error answer (XML, or only a status for HEAD). Never fails.
 Error parse_s3_error(int http_status, std::string_view body);
 

@@ -40,6 +40,9 @@ struct SigningParams {
   bool sign_body = false;
   // Signs "UNSIGNED-PAYLOAD" instead of the body's hash.
   bool unsigned_payload = false;
+  // Set: signed as the payload's hash instead of either, e.g. S3's streamed uploads'
+  // "STREAMING-UNSIGNED-PAYLOAD-TRAILER" (the body is aws-chunked, its checksum in a trailer).
+  std::string payload_hash{};
   // Signs without the session token, then adds it (X-Amz-Security-Token, header or query) to
   // the signed request: what some services expect (AWS IoT's presigned WebSocket URLs, ...).
   bool omit_session_token = false;

@@ -31,6 +31,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,6 +42,7 @@
 #include "lift/core/result.hpp"
 #include "lift/dynamorm/attribute_value.hpp"
 #include "lift/dynamorm/dms.hpp"
+#include "lift/dynamorm/encryption.hpp"
 
 namespace lift::dynamorm::contract {
 
@@ -95,6 +97,10 @@ struct StepResult {
 
 struct RunOptions {
   bool create_table = true;                        // CreateTable (if not exists) first
+  // Seals and opens the model's encrypted attributes (encryption.hpp). Null: their writes and
+  // reads fail closed (ErrEncryptionNotConfigured), which a scenario may expect. An encrypted
+  // attribute's raw_attribute_types is checked on the item as stored (the envelope: M).
+  std::shared_ptr<const KeyProvider> keys{};
   std::function<void(const StepResult&)> on_step{};  // called as each step ends
 };
 

@@ -131,6 +131,9 @@ namespace detail {
 class TableCore {
  public:
   TableCore(aws::DynamoDbClient& client, std::shared_ptr<const ModelSchema> schema);
+  // Keeps `client` alive as long as this table and its copies (a client another account's
+  // cache handed out, which may drop its own reference).
+  TableCore(std::shared_ptr<aws::DynamoDbClient> client, std::shared_ptr<const ModelSchema> schema);
 
   [[nodiscard]] Result<TableCore> scoped(std::string tenant) const;
   void set_deadline(Deadline d) { deadline_ = d; }
@@ -184,6 +187,7 @@ class TableCore {
 
  private:
   aws::DynamoDbClient* client_;
+  std::shared_ptr<aws::DynamoDbClient> owned_client_{};  // null: the caller keeps the client alive
   std::shared_ptr<const ModelSchema> schema_;
   std::optional<std::string> tenant_{};
   std::optional<Deadline> deadline_{};
@@ -193,7 +197,7 @@ class TableCore {
 
 }  // namespace detail
 
-// Thread safety: a Table holds its model and a pointer to its client, nothing that changes; one
+// Thread safety: a Table holds its model and its client (a pointer, or a share of it), nothing that changes; one
 // Table may be shared by every worker of lift::run(app), as may its client (with_tenant and the
 // other copies are values of their own).
 template <class T>
@@ -202,6 +206,11 @@ class Table {
   Table(aws::DynamoDbClient& client, Model<T> model)
       : model_(std::make_shared<const Model<T>>(std::move(model))),
         core_(client, std::shared_ptr<const ModelSchema>(model_, &model_->schema())) {}
+  // A table that shares ownership of its client, e.g. one in another account from
+  // aws::Accounts::dynamodb(role) (see lift/dynamorm/accounts.hpp).
+  Table(std::shared_ptr<aws::DynamoDbClient> client, Model<T> model)
+      : model_(std::make_shared<const Model<T>>(std::move(model))),
+        core_(std::move(client), std::shared_ptr<const ModelSchema>(model_, &model_->schema())) {}
 
   // The same table, scoped to one tenant (required when the model has a tenant member).
   [[nodiscard]] Result<Table> for_tenant(std::string tenant) const {

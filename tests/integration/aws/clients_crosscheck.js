@@ -108,6 +108,18 @@ const operations = {
     const client = new s3.S3Client({ ...config(endpoint), forcePathStyle: true });
     return strip(await client.send(new s3.PutObjectCommand(input)));
   },
+  // A streamed upload: the body a Readable of 64 KiB chunks (Pattern bytes i*7 % 251 over
+  // Length), which the SDK sends aws-chunked with its checksum in a trailer.
+  async 's3-put-stream'(endpoint, input) {
+    const { Readable } = require('stream');
+    const data = Buffer.alloc(input.Length);
+    for (let i = 0; i < input.Length; ++i) data[i] = (i * 7) % 251;
+    const chunks = [];
+    for (let at = 0; at < data.length; at += 65536) chunks.push(data.subarray(at, at + 65536));
+    const client = new s3.S3Client({ ...config(endpoint), forcePathStyle: true });
+    const { Length, ...rest } = input;
+    return strip(await client.send(new s3.PutObjectCommand({ ...rest, Body: Readable.from(chunks), ContentLength: Length })));
+  },
   async 's3-get'(endpoint, input) {
     const client = new s3.S3Client({ ...config(endpoint), forcePathStyle: true });
     const out = await client.send(new s3.GetObjectCommand(input));

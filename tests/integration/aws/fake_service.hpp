@@ -157,7 +157,9 @@ inline std::string check_signature(const SeenRequest& request, const std::string
   params.time = time;
   if (s3) {
     params.normalize_path = false;
-    params.unsigned_payload = request.header("x-amz-content-sha256") == "UNSIGNED-PAYLOAD";
+    const std::string payload = request.header("x-amz-content-sha256");
+    params.unsigned_payload = payload == "UNSIGNED-PAYLOAD";
+    if (payload.starts_with("STREAMING-")) params.payload_hash = payload;  // aws-chunked: the body is not hashed
   }
   auto signed_request = aws::sign(raw, params);
   if (!signed_request) return "cannot sign again: " + signed_request.error().message;

@@ -4,7 +4,14 @@
 // JavaScript (client-s3, s3-request-presigner).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
 
 #include <boost/json.hpp>
 
@@ -12,8 +19,11 @@
 #include "lift/aws/s3.hpp"
 #include "lift/aws/sigv4.hpp"
 #include "lift/core/base64.hpp"
+#include "lift/core/digest.hpp"
 #include "sdk_crosscheck.hpp"
+#include "support/readme_example.hpp"
 #include "support/requirements.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -235,6 +245,216 @@ TEST_F(S3Crosscheck, PresignedUrlsAreTheSdks) {
       }
     }
   }
+}
+
+}  // namespace
+
+namespace {
+
+// The bytes of a streamed test object: i*7 % 251, as clients_crosscheck.js's s3-put-stream.
+std::string pattern_bytes(std::size_t size) {
+  std::string out(size, '\0');
+  for (std::size_t i = 0; i < size; ++i) out[i] = static_cast<char>(i * 7 % 251);
+  return out;
+}
+
+// A source over `data` that gives at most `piece` bytes a call, optionally failing once
+// `fail_after` bytes were given.
+S3Client::Source source_over(const std::string& data, std::size_t piece, std::optional<std::size_t> fail_after = std::nullopt) {
+  auto at = std::make_shared<std::size_t>(0);
+  return [&data, piece, fail_after, at](std::span<char> buffer) -> lift::Result<std::size_t> {
+    if (fail_after && *at >= *fail_after) return lift::Error{"Disk.ReadFailed", "the file could not be read", 500};
+    const std::size_t n = std::min({piece, buffer.size(), data.size() - *at});
+    std::memcpy(buffer.data(), data.data() + *at, n);
+    *at += n;
+    return n;
+  };
+}
+
+// An aws-chunked body decoded independently of lift's encoder: the data, and the trailer's
+// header and value; an error message when the framing is wrong.
+struct DecodedChunks {
+  std::string data, trailer_name, trailer_value, problem;
+  std::vector<std::size_t> sizes;
+};
+DecodedChunks decode_aws_chunked(const std::string& body) {
+  DecodedChunks out;
+  std::size_t at = 0;
+  for (;;) {
+    const auto line_end = body.find("\r\n", at);
+    if (line_end == std::string::npos) return out.problem = "no chunk size line", out;
+    const std::size_t size = std::stoul(body.substr(at, line_end - at), nullptr, 16);
+    at = line_end + 2;
+    if (size == 0) break;
+    if (body.compare(at + size, 2, "\r\n") != 0) return out.problem = "chunk not ended by CRLF", out;
+    out.data += body.substr(at, size);
+    out.sizes.push_back(size);
+    at += size + 2;
+  }
+  const auto colon = body.find(':', at), end = body.find("\r\n", at);
+  if (colon == std::string::npos || end == std::string::npos || body.substr(end) != "\r\n\r\n") return out.problem = "bad trailer", out;
+  out.trailer_name = body.substr(at, colon - at);
+  out.trailer_value = body.substr(colon + 1, end - colon - 1);
+  return out;
+}
+
+// A reflected CRC-32 over `polynomial` computed bit by bit (0xEDB88320: CRC32; 0x82F63B78:
+// CRC32C), big-endian and base64 as S3 writes it: a second implementation beside lift's.
+std::string bitwise_crc_base64(std::string_view data, std::uint32_t polynomial) {
+  std::uint32_t crc = 0xFFFFFFFFU;
+  for (const char c : data) {
+    crc ^= static_cast<unsigned char>(c);
+    for (int bit = 0; bit < 8; ++bit) crc = (crc & 1U) != 0 ? (crc >> 1) ^ polynomial : crc >> 1;
+  }
+  crc = ~crc;
+  const char bytes[4] = {static_cast<char>(crc >> 24), static_cast<char>(crc >> 16), static_cast<char>(crc >> 8), static_cast<char>(crc)};
+  return lift::base64::encode(std::string_view(bytes, 4));
+}
+
+// S3 as it checks a streamed upload: the framing, the decoded length, the trailer's checksum
+// (computed here, independently) and the signature; 400 BadDigest otherwise.
+FakeAnswer checking_s3(const SeenRequest& request) {
+  const auto decoded = decode_aws_chunked(request.body);
+  const auto fail = [](const std::string& why) { return FakeAnswer{400, "<Error><Code>BadDigest</Code><Message>" + why + "</Message></Error>", "application/xml"}; };
+  if (!decoded.problem.empty()) return fail(decoded.problem);
+  if (std::to_string(decoded.data.size()) != request.header("x-amz-decoded-content-length")) return fail("decoded length");
+  if (decoded.trailer_name != request.header("x-amz-trailer")) return fail("trailer name");
+  const std::string expected = decoded.trailer_name == "x-amz-checksum-sha256"  ? lift::base64::encode(lift::digest::sha256(decoded.data))
+                               : decoded.trailer_name == "x-amz-checksum-crc32"  ? bitwise_crc_base64(decoded.data, 0xEDB88320U)
+                               : decoded.trailer_name == "x-amz-checksum-crc32c" ? bitwise_crc_base64(decoded.data, 0x82F63B78U)
+                                                                                 : "(no such checksum)";
+  if (decoded.trailer_value != expected) return fail("checksum " + decoded.trailer_value + " != " + expected);
+  if (const auto problem = lift::testing_support::check_signature(request, "test-secret", true); !problem.empty()) return fail("signature");
+  FakeAnswer answer{200, "", "application/xml"};
+  return answer;
+}
+
+TEST(S3Client, StreamedUploadsAreAwsChunkedWithTheChecksumInATrailer) {
+  FakeService fake([](const SeenRequest& request, int) { return checking_s3(request); });
+  auto client = client_for(fake.endpoint());
+  const std::string object = pattern_bytes(3 * kS3UploadChunkBytes + 12345);
+  for (const auto checksum : {S3Checksum::crc32, S3Checksum::sha256, S3Checksum::crc32c}) {
+    fake.clear();
+    // A source giving odd pieces: the frames are still whole 64 KiB ones.
+    auto put = client.put_object_stream({.bucket = "media", .key = "uploads/big.bin", .content_length = object.size(),
+                                         .content_type = "application/octet-stream", .checksum = checksum},
+                                        source_over(object, 1000), Clock::now() + 20s);
+    ASSERT_TRUE(put) << put.error().message;
+    const auto seen = lift::testing_support::only_request(fake);
+    EXPECT_EQ(seen.header("Content-Encoding"), "aws-chunked");
+    EXPECT_EQ(seen.header("x-amz-content-sha256"), "STREAMING-UNSIGNED-PAYLOAD-TRAILER");
+    EXPECT_EQ(seen.header("Content-Length"), std::to_string(aws_chunked_length(object.size(), checksum)));
+    const auto decoded = decode_aws_chunked(seen.body);
+    EXPECT_EQ(decoded.data, object);
+    EXPECT_EQ(decoded.sizes, (std::vector<std::size_t>{kS3UploadChunkBytes, kS3UploadChunkBytes, kS3UploadChunkBytes, 12345}));
+  }
+  // An empty object: only the last frame and the trailer.
+  fake.clear();
+  const std::string empty;
+  auto put = client.put_object_stream({.bucket = "media", .key = "empty", .content_length = 0}, source_over(empty, 10), Clock::now() + 5s);
+  ASSERT_TRUE(put) << put.error().message;
+  EXPECT_EQ(lift::testing_support::only_request(fake).body, "0\r\nx-amz-checksum-crc32:AAAAAA==\r\n\r\n");
+}
+
+TEST(S3Client, AStreamedUploadWhoseSourceFailsIsATypedErrorAndNothingIsStored) {
+  FakeService fake([](const SeenRequest& request, int) { return checking_s3(request); });
+  auto client = client_for(fake.endpoint());
+  const std::string object = pattern_bytes(4 * kS3UploadChunkBytes);
+  auto failed = client.put_object_stream({.bucket = "media", .key = "k", .content_length = object.size()},
+                                         source_over(object, 4096, 2 * kS3UploadChunkBytes + 100), Clock::now() + 10s);
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().code, "Disk.ReadFailed");
+  // Ends early, or gives more than announced.
+  auto short_source = client.put_object_stream({.bucket = "media", .key = "k", .content_length = object.size() + 1},
+                                               source_over(object, 4096), Clock::now() + 10s);
+  ASSERT_FALSE(short_source);
+  EXPECT_EQ(short_source.error().code, kS3Validation);
+  EXPECT_NE(short_source.error().message.find("ended after"), std::string::npos) << short_source.error().message;
+  auto long_source = client.put_object_stream({.bucket = "media", .key = "k", .content_length = object.size() - 1},
+                                              source_over(object, 4096), Clock::now() + 10s);
+  ASSERT_FALSE(long_source);
+  EXPECT_EQ(long_source.error().code, kS3Validation);
+  EXPECT_EQ(fake.requests(), 0) << "S3 never saw a whole request";
+  // Refused before any call.
+  for (const auto checksum : {S3Checksum::none, S3Checksum::content_md5}) {
+    auto refused = client.put_object_stream({.bucket = "media", .key = "k", .content_length = 1, .checksum = checksum},
+                                            source_over(object, 1), Clock::now() + 5s);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, kS3Validation);
+  }
+  auto too_large = client.put_object_stream({.bucket = "media", .key = "k", .content_length = kS3MaxPutObjectBytes + 1},
+                                            source_over(object, 1), Clock::now() + 5s);
+  EXPECT_EQ(too_large.error().code, kS3Validation);
+  // S3 throttling a whole upload: its answer, typed, without another attempt (the source is spent).
+  FakeService slow([](const SeenRequest&, int) {
+    return FakeAnswer{503, "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>", "application/xml"};
+  });
+  auto throttled = client_for(slow.endpoint()).put_object_stream({.bucket = "media", .key = "k", .content_length = object.size()},
+                                                                source_over(object, 65536), Clock::now() + 10s);
+  ASSERT_FALSE(throttled);
+  EXPECT_EQ(throttled.error().code, "S3.SlowDown");
+  EXPECT_EQ(slow.requests(), 1);
+  // The client still works afterwards (the cut-off connections were not pooled).
+  auto fine = client.put_object_stream({.bucket = "media", .key = "k", .content_length = object.size()}, source_over(object, 65536),
+                                       Clock::now() + 10s);
+  EXPECT_TRUE(fine) << fine.error().message;
+}
+
+TEST_F(S3Crosscheck, AStreamedUploadIsSentAsTheSdkSendsAStream) {
+  FakeService fake([](const SeenRequest&, int) { return FakeAnswer{200, "", "application/xml"}; });
+  const std::string object = pattern_bytes(2 * kS3UploadChunkBytes + 777);
+  for (const auto& [checksum, name] : std::vector<std::pair<S3Checksum, const char*>>{
+           {S3Checksum::crc32, "CRC32"}, {S3Checksum::crc32c, "CRC32C"}, {S3Checksum::sha256, "SHA256"}}) {
+    const auto [theirs, their_request] =
+        sdk(fake, "s3-put-stream", json::object{{"Bucket", "media"}, {"Key", "uploads/clip 1.bin"}, {"Length", object.size()},
+                                                {"ContentType", "application/octet-stream"}, {"ChecksumAlgorithm", name}});
+    fake.clear();
+    auto client = client_for(fake.endpoint());
+    auto put = client.put_object_stream({.bucket = "media", .key = "uploads/clip 1.bin", .content_length = object.size(),
+                                         .content_type = "application/octet-stream", .checksum = checksum},
+                                        source_over(object, 65536), Clock::now() + 10s);
+    ASSERT_TRUE(put) << put.error().message;
+    const auto mine = lift::testing_support::only_request(fake);
+    EXPECT_EQ(mine.target.substr(0, mine.target.find('?')), their_request.target.substr(0, their_request.target.find('?'))) << name;
+    EXPECT_EQ(mine.body, their_request.body) << name << ": the same frames and trailer, checksum included";
+    for (const char* header : {"Content-Encoding", "Content-Type", "x-amz-content-sha256", "x-amz-decoded-content-length", "x-amz-trailer",
+                               "x-amz-sdk-checksum-algorithm"})
+      EXPECT_EQ(mine.header(header), their_request.header(header)) << name << " " << header;
+    EXPECT_EQ(lift::testing_support::check_signature(their_request, "sdk-secret", true), "") << name;
+    EXPECT_EQ(lift::testing_support::check_signature(mine, "test-secret", true), "") << name;
+  }
+}
+
+// The README's streamed upload (AWS clients: S3), compiled and run against the checking fake.
+lift::Result<PutObjectResult> readme_upload_file(S3Client& s3, const std::string& path, Clock::time_point deadline) {
+// README begin
+// A file uploaded while it is read: 64 KiB of it in memory, whatever its size.
+std::ifstream file(path, std::ios::binary);
+const auto size = std::filesystem::file_size(path);
+auto stored = s3.put_object_stream({.bucket = "media", .key = "videos/clip.mp4", .content_length = size,
+                                    .content_type = "video/mp4", .checksum = lift::aws::S3Checksum::sha256},
+                                   [&file, &path](std::span<char> buffer) -> lift::Result<std::size_t> {
+                                     file.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+                                     if (file.bad()) return lift::Error{"File.ReadFailed", "cannot read " + path, 500};
+                                     return static_cast<std::size_t>(file.gcount());
+                                   },
+                                   deadline);
+// README end
+  return stored;
+}
+
+TEST(S3Client, TheReadmeUploadsAFileAsItIsRead) {
+  EXPECT_EQ(lift::testing_support::readme_example_problem("tests/integration/aws/s3_test.cpp"), "");
+  FakeService fake([](const SeenRequest& request, int) { return checking_s3(request); });
+  auto client = client_for(fake.endpoint());
+  lift::testing_support::TempDir dir("lift-s3-upload");
+  const std::string object = pattern_bytes(5 * kS3UploadChunkBytes / 2);
+  std::ofstream(dir / "clip.mp4", std::ios::binary) << object;
+  auto stored = readme_upload_file(client, (dir / "clip.mp4").string(), Clock::now() + 10s);
+  ASSERT_TRUE(stored) << stored.error().message;
+  const auto seen = lift::testing_support::only_request(fake);
+  EXPECT_EQ(decode_aws_chunked(seen.body).data, object);
+  EXPECT_EQ(seen.header("x-amz-trailer"), "x-amz-checksum-sha256");
 }
 
 }  // namespace

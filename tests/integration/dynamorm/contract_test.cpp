@@ -6,13 +6,17 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "fake_kms.hpp"
 #include "support/dynalite.hpp"
+#include "support/scoped_env.hpp"
 #include "support/subprocess.hpp"
 #include "support/temp_dir.hpp"
 #include "support/requirements.hpp"
@@ -154,6 +158,117 @@ TEST(Codegen, WritesAHeaderOrRefusesABadDocument) {
   const auto refused = run_command({LIFT_CLI, "dynamorm", "codegen", bad.path()});
   EXPECT_EQ(refused.exit_code, 2);
   EXPECT_NE(refused.err.find("scenario.yml:3: models[0] (X).table: required"), std::string::npos) << refused.err;
+}
+
+}  // namespace
+
+namespace {
+
+// A DMS model with an encrypted attribute, and scenarios over it.
+constexpr const char* kPatientDms = R"(dms_version: "0.1"
+namespace: "lift.contract"
+models:
+  - name: "Patient"
+    table:
+      name: "patients_contract"
+    keys:
+      partition: { attribute: "PK", type: "S" }
+    attributes:
+      - attribute: "PK"
+        type: "S"
+        required: true
+        roles: ["pk"]
+      - attribute: "ward"
+        type: "S"
+        optional: true
+      - attribute: "diagnosis"
+        type: "S"
+        optional: true
+        encryption: { kms: "alias/patients" }
+)";
+
+constexpr const char* kSealedRoundTrip = R"(name: lift.encrypted_round_trip
+model: Patient
+steps:
+  - op: put
+    item: { PK: "p-1", ward: "east", diagnosis: "influenza" }
+  - op: get
+    key: { PK: "p-1" }
+    expect:
+      item_contains: { ward: "east", diagnosis: "influenza" }
+      raw_attribute_types: { ward: "S", diagnosis: "M" }
+)";
+
+constexpr const char* kFailsClosed = R"(name: lift.encryption_not_configured
+model: Patient
+steps:
+  - op: put
+    item: { PK: "p-2", diagnosis: "influenza" }
+    expect: { error: ErrEncryptionNotConfigured }
+)";
+
+class EncryptedContract : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::ofstream(dir_ / "patient.yml") << kPatientDms;
+    std::ofstream(dir_ / "round_trip.yml") << kSealedRoundTrip;
+    std::ofstream(dir_ / "fails_closed.yml") << kFailsClosed;
+    std::ofstream(dir_ / "master.key") << "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=\n";  // 32 bytes, base64
+  }
+  [[nodiscard]] std::vector<std::string> command(const std::string& scenario, std::optional<std::string> key_provider) const {
+    std::vector<std::string> argv{LIFT_CLI, "dynamorm", "contract", "--dms", (dir_ / "patient.yml").string(), "--endpoint", "memory:"};
+    if (key_provider) argv.insert(argv.end(), {"--key-provider", *key_provider});
+    argv.push_back((dir_ / scenario).string());
+    return argv;
+  }
+  lift::testing_support::TempDir dir_{"lift-contract-encrypted"};
+};
+
+TEST_F(EncryptedContract, AKeyProviderSealsEncryptedAttributesAndTheirRawTypeIsTheEnvelope) {
+  const auto from_file = run_command(command("round_trip.yml", "local-file:" + (dir_ / "master.key").string()));
+  EXPECT_EQ(from_file.exit_code, 0) << from_file.out << from_file.err;
+  EXPECT_NE(from_file.out.find("2 passed, 0 failed\n"), std::string::npos) << from_file.out;
+
+  ::setenv("LIFT_CONTRACT_TEST_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", 1);
+  const auto from_env = run_command(command("round_trip.yml", "local-env:LIFT_CONTRACT_TEST_KEY"));
+  ::unsetenv("LIFT_CONTRACT_TEST_KEY");
+  EXPECT_EQ(from_env.exit_code, 0) << from_env.out << from_env.err;
+}
+
+TEST_F(EncryptedContract, WithoutAKeyProviderEncryptedAttributesFailClosedAndTheRunSaysWhy) {
+  const auto expected = run_command(command("fails_closed.yml", std::nullopt));
+  EXPECT_EQ(expected.exit_code, 0) << expected.out << expected.err;
+  EXPECT_NE(expected.err.find("no --key-provider"), std::string::npos) << expected.err;
+  EXPECT_NE(expected.err.find("Patient.diagnosis"), std::string::npos) << expected.err;
+
+  const auto round_trip = run_command(command("round_trip.yml", std::nullopt));
+  EXPECT_EQ(round_trip.exit_code, 1) << round_trip.out;
+  EXPECT_NE(round_trip.out.find("FAIL lift.encrypted_round_trip step 1 put: expected ok, got ErrEncryptionNotConfigured"),
+            std::string::npos)
+      << round_trip.out;
+}
+
+TEST_F(EncryptedContract, AnUnusableKeyProviderExitsTwoBeforeAnythingRuns) {
+  std::ofstream(dir_ / "short.key") << "c2hvcnQ=\n";
+  for (const std::string& spec : std::vector<std::string>{"nope", "vault:x", "local-env:LIFT_CONTRACT_NO_SUCH_VARIABLE", "local-file:/nonexistent/key",
+                                 "local-file:" + (dir_ / "short.key").string(), "kms:"}) {
+    const auto r = run_command(command("round_trip.yml", spec));
+    EXPECT_EQ(r.exit_code, 2) << spec << ": " << r.out << r.err;
+    EXPECT_NE(r.err.find("--key-provider"), std::string::npos) << spec << ": " << r.err;
+    EXPECT_EQ(r.out, "") << "nothing runs on bad input";
+  }
+}
+
+TEST_F(EncryptedContract, KmsKeyProviderTakesItsDataKeysFromKmsUnderTheAttributesContext) {
+  lift::testing_support::FakeKms kms;
+  lift::testing_support::ScopedEnv endpoint("AWS_ENDPOINT_URL_KMS", kms.endpoint()), region("AWS_REGION", "us-east-1");
+  lift::testing_support::ScopedEnv key("AWS_ACCESS_KEY_ID", "AKIDCONTRACT"), secret("AWS_SECRET_ACCESS_KEY", "contract-secret");
+  lift::testing_support::ScopedEnv token("AWS_SESSION_TOKEN", nullptr), profile("AWS_PROFILE", nullptr);
+  const auto r = run_command(command("round_trip.yml", "kms:alias/patients"));
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("2 passed, 0 failed\n"), std::string::npos) << r.out;
+  EXPECT_EQ(kms.key_ids(), std::vector<std::string>{"alias/patients"}) << "one data key for the one encrypted attribute written";
+  EXPECT_EQ(kms.decrypts(), 1) << "the get opens the envelope; the raw read of it does not";
 }
 
 }  // namespace

@@ -96,7 +96,7 @@ TEST(S3List, BadAnswersAreMalformedNeverACrash) {
 TEST(S3ObjectInfo, FromTheAnswersHeaders) {
   auto info = object_info(206, {{"Content-Length", "100"}, {"Content-Type", "image/jpeg"}, {"Content-Range", "bytes 0-99/1234"},
                                 {"ETag", "\"abc\""}, {"Last-Modified", "Wed, 21 Oct 2015 07:28:00 GMT"}, {"x-amz-version-id", "v1"},
-                                {"X-Amz-Meta-Owner", "ann"}, {"x-amz-checksum-crc32", "AAAAAA=="}});
+                                {"X-Amz-Meta-Owner", "ann"}, {"x-amz-checksum-crc32", "AAAAAA=="}, {"x-amz-checksum-crc32c", "4waSgw=="}});
   ASSERT_TRUE(info) << info.error().message;
   EXPECT_EQ(info->status, 206);
   EXPECT_EQ(info->content_length, 100u);
@@ -105,6 +105,7 @@ TEST(S3ObjectInfo, FromTheAnswersHeaders) {
   EXPECT_EQ(std::chrono::system_clock::to_time_t(*info->last_modified), 1445412480);
   EXPECT_EQ(info->metadata.at("owner"), "ann");
   EXPECT_EQ(info->checksum_crc32, "AAAAAA==");
+  EXPECT_EQ(info->checksum_crc32c, "4waSgw==");
   EXPECT_EQ(code(object_info(200, {{"Content-Length", "ten"}})), kS3MalformedResponse);
   EXPECT_EQ(code(object_info(200, {{"Last-Modified", "yesterday"}})), kS3MalformedResponse);
   EXPECT_EQ(code(object_info(200, {{"Last-Modified", "Wed, 31 Feb 2015 07:28:00 GMT"}})), kS3MalformedResponse);
@@ -129,6 +130,18 @@ TEST(S3ClientConfig, EndpointFromTheRegion) {
   ASSERT_TRUE(client);
   EXPECT_EQ(client->endpoint(), "https://s3.eu-west-3.amazonaws.com");
   EXPECT_EQ(*client->object_url("logs", "a.txt"), "https://logs.s3.eu-west-3.amazonaws.com/a.txt");
+}
+
+TEST(S3StreamedUpload, TheAwsChunkedLengthCountsFramesAndTheTrailer) {
+  // "0\r\n" + "x-amz-checksum-crc32:" + 8 base64 characters + "\r\n\r\n"
+  EXPECT_EQ(aws_chunked_length(0, S3Checksum::crc32), 3u + 21u + 8u + 4u);
+  EXPECT_EQ(aws_chunked_length(0, S3Checksum::crc32c), 3u + 22u + 8u + 4u);
+  EXPECT_EQ(aws_chunked_length(0, S3Checksum::sha256), 3u + 22u + 44u + 4u);
+  // One whole frame ("10000\r\n" + 65536 bytes + "\r\n") and one of 1 byte ("1\r\n" + 1 + "\r\n").
+  EXPECT_EQ(aws_chunked_length(kS3UploadChunkBytes + 1, S3Checksum::crc32),
+            (5u + 2u + kS3UploadChunkBytes + 2u) + (1u + 2u + 1u + 2u) + aws_chunked_length(0, S3Checksum::crc32));
+  EXPECT_EQ(aws_chunked_length(kS3MaxPutObjectBytes, S3Checksum::sha256),
+            (kS3MaxPutObjectBytes / kS3UploadChunkBytes) * (5u + 4u + kS3UploadChunkBytes) + aws_chunked_length(0, S3Checksum::sha256));
 }
 
 }  // namespace
