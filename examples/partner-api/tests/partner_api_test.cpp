@@ -20,6 +20,7 @@
 #include <boost/json.hpp>
 
 #include "integration/aws/fake_service.hpp"
+#include "integration/aws/fake_sts.hpp"
 #include "lift/aws/dynamodb.hpp"
 #include "lift/dynamorm/memory_engine.hpp"
 #include "lift/testing/invoke.hpp"
@@ -34,26 +35,11 @@ using namespace std::chrono_literals;
 using lift::testing_support::FakeAnswer;
 using lift::testing_support::FakeService;
 using lift::testing_support::ScopedEnv;
+using lift::testing_support::form_value;
+using lift::testing_support::sts_error;
 using lift::testing_support::SeenRequest;
 
 constexpr const char* kRoleArn = "arn:aws:iam::111122223333:role/partner-api-kernel-access";
-
-std::string partner_form_value(const std::string& body, const std::string& name) {
-  const auto key = name + "=";
-  for (std::size_t start = 0; start < body.size();) {
-    const auto end = std::min(body.find('&', start), body.size());
-    if (body.compare(start, key.size(), key) == 0) return body.substr(start + key.size(), end - start - key.size());
-    start = end + 1;
-  }
-  return {};
-}
-
-FakeAnswer sts_refusal(std::string_view message) {
-  return FakeAnswer{403,
-                    "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>" + std::string(message) +
-                        "</Message></Error></ErrorResponse>",
-                    "text/xml"};
-}
 
 // STS as the kernel account's trust policy answers it: the partner's principal, the role and
 // the external id it trusts, else AccessDenied.
@@ -61,11 +47,11 @@ FakeAnswer kernel_sts(const SeenRequest& request, bool deny) {
   const auto authorization = lift::testing_support::split_authorization(request.header("Authorization"));
   if (!authorization || authorization->access_key_id != "AKIDPARTNER" ||
       !lift::testing_support::check_signature(request, "partner-secret").empty())
-    return sts_refusal("not signed by the partner's function role");
-  if (deny || partner_form_value(request.body, "Action") != "AssumeRole" ||
-      partner_form_value(request.body, "RoleArn") != "arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2Fpartner-api-kernel-access" ||
-      partner_form_value(request.body, "ExternalId") != "partner-acme-7f3e")
-    return sts_refusal("User: arn:aws:sts::444455556666:assumed-role/partner-fn/x is not authorized to perform: sts:AssumeRole");
+    return sts_error(403, "AccessDenied", "not signed by the partner's function role");
+  if (deny || form_value(request.body, "Action") != "AssumeRole" ||
+      form_value(request.body, "RoleArn") != "arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2Fpartner-api-kernel-access" ||
+      form_value(request.body, "ExternalId") != "partner-acme-7f3e")
+    return sts_error(403, "AccessDenied", "User: arn:aws:sts::444455556666:assumed-role/partner-fn/x is not authorized to perform: sts:AssumeRole");
   return FakeAnswer{200,
                     "<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>ASIAKERNEL</AccessKeyId><SecretAccessKey>"
                     "kernel-secret</SecretAccessKey><SessionToken>kernel-token</SessionToken><Expiration>2099-01-01T00:00:00Z"
@@ -165,7 +151,7 @@ TEST(PartnerApi, ReadsAnAccountFromTheKernelTableAsTheAssumedRole) {
 
   // One AssumeRole for every request (cached), with the session named after the partner.
   ASSERT_EQ(sts.requests(), 1);
-  EXPECT_EQ(partner_form_value(sts.seen()[0].body, "RoleSessionName"), "partner-api-acme");
+  EXPECT_EQ(form_value(sts.seen()[0].body, "RoleSessionName"), "partner-api-acme");
 }
 
 TEST(PartnerApi, CallsTheKernelApiSignedAsTheAssumedRole) {

@@ -24,39 +24,15 @@ using namespace std::chrono_literals;
 using lift::testing_support::FakeAnswer;
 using lift::testing_support::FakeService;
 using lift::testing_support::ScopedEnv;
+using lift::testing_support::form_value;
+using lift::testing_support::sts_credentials;
+using lift::testing_support::sts_error;
 using lift::testing_support::SeenRequest;
 using lift::testing_support::TempDir;
 
 void write(const std::filesystem::path& path, const std::string& text, bool executable = false) {
   std::ofstream(path) << text;
   if (executable) ::chmod(path.c_str(), 0755);
-}
-
-// A form parameter of a query protocol body ("" when absent); values here need no decoding
-// beyond what the tests send.
-std::string form_value(const std::string& body, const std::string& name) {
-  const auto key = name + "=";
-  for (std::size_t start = 0; start < body.size();) {
-    const auto end = std::min(body.find('&', start), body.size());
-    if (body.compare(start, key.size(), key) == 0) return body.substr(start + key.size(), end - start - key.size());
-    start = end + 1;
-  }
-  return {};
-}
-
-FakeAnswer sts_credentials(std::string_view action, const std::string& key, std::string_view expiration = "2099-01-01T00:00:00Z") {
-  return FakeAnswer{200,
-                    "<" + std::string(action) + "Response><" + std::string(action) + "Result><Credentials><AccessKeyId>" + key +
-                        "</AccessKeyId><SecretAccessKey>secret-" + key + "</SecretAccessKey><SessionToken>token-" + key +
-                        "</SessionToken><Expiration>" + std::string(expiration) + "</Expiration></Credentials></" + std::string(action) +
-                        "Result></" + std::string(action) + "Response>",
-                    "text/xml"};
-}
-
-FakeAnswer sts_error(unsigned status, std::string_view code) {
-  return FakeAnswer{status,
-                    "<ErrorResponse><Error><Type>Sender</Type><Code>" + std::string(code) + "</Code><Message>denied here</Message></Error></ErrorResponse>",
-                    "text/xml"};
 }
 
 // A clean environment: no credentials, no profile, no endpoints but the fake STS's.

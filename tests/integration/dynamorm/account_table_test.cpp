@@ -14,6 +14,7 @@
 #include <boost/json/parse.hpp>
 
 #include "integration/aws/fake_service.hpp"
+#include "integration/aws/fake_sts.hpp"
 #include "lift/aws/sts.hpp"
 #include "lift/dynamorm/accounts.hpp"
 #include "lift/dynamorm/errors.hpp"
@@ -39,28 +40,11 @@ using account_table_it::Customer;
 using lift::dynamorm::Model;
 using lift::testing_support::readme_example_problem;
 using lift::testing_support::ScopedEnv;
+using lift::testing_support::form_value;
+using lift::testing_support::sts_credentials;
 using lift::dynamorm::Table;
 
 constexpr std::string_view kKernelRole = "arn:aws:iam::111122223333:role/kernel-reader";
-
-// A query-protocol form parameter, decoded enough for the values sent here.
-std::string account_form_value(const std::string& body, const std::string& name) {
-  const auto key = name + "=";
-  for (std::size_t start = 0; start < body.size();) {
-    const auto end = std::min(body.find('&', start), body.size());
-    if (body.compare(start, key.size(), key) == 0) return body.substr(start + key.size(), end - start - key.size());
-    start = end + 1;
-  }
-  return {};
-}
-
-FakeAnswer account_sts_answer(const std::string& key) {
-  return FakeAnswer{200,
-                    "<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>" + key + "</AccessKeyId><SecretAccessKey>secret-" +
-                        key + "</SecretAccessKey><SessionToken>token-" + key +
-                        "</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>",
-                    "text/xml"};
-}
 
 // What the DynamoDB fake saw: per request, the table, the access key and whether the signature held.
 struct SignedCall {
@@ -106,7 +90,7 @@ class SignatureCheckingDynamoDb {
 
 TEST(AccountTable, RequestsToTheOtherAccountAreSignedAsTheAssumedRoleAndOwnTablesAsTheFunction) {
   FakeService sts([](const SeenRequest& request, int number) {
-    return account_sts_answer("ASIAKERNEL" + std::to_string(number) + account_form_value(request.body, "ExternalId"));
+    return sts_credentials("AssumeRole", "ASIAKERNEL" + std::to_string(number) + form_value(request.body, "ExternalId"));
   });
   SignatureCheckingDynamoDb dynamodb({{"AKIDOWN", "own-secret"}, {"ASIAKERNEL1partner-42", "secret-ASIAKERNEL1partner-42"}});
 
@@ -141,8 +125,8 @@ TEST(AccountTable, RequestsToTheOtherAccountAreSignedAsTheAssumedRoleAndOwnTable
   ASSERT_EQ(sts.requests(), 1);
   const auto assume = sts.seen().at(0).body;
   EXPECT_NE(assume.find("Action=AssumeRole"), std::string::npos) << assume;
-  EXPECT_EQ(account_form_value(assume, "ExternalId"), "partner-42");
-  EXPECT_EQ(account_form_value(assume, "RoleSessionName"), "partner-api");
+  EXPECT_EQ(form_value(assume, "ExternalId"), "partner-42");
+  EXPECT_EQ(form_value(assume, "RoleSessionName"), "partner-api");
   EXPECT_NE(assume.find("RoleArn=arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2Fkernel-reader"), std::string::npos) << assume;
 
   int kernel_calls = 0, own_calls = 0;
@@ -225,7 +209,7 @@ auto found = customers.get(id);  // GetItem in the kernel account, signed as the
 TEST(AccountTable, TheReadmeExampleReadsAKernelTableAsTheRole) {
   EXPECT_EQ(readme_example_problem("tests/integration/dynamorm/account_table_test.cpp"), "");
   FakeService sts([](const SeenRequest& request, int) {
-    return account_sts_answer("ASIAREADME" + account_form_value(request.body, "ExternalId"));
+    return sts_credentials("AssumeRole", "ASIAREADME" + form_value(request.body, "ExternalId"));
   });
   SignatureCheckingDynamoDb dynamodb({{"AKIDFUNCTION", "function-secret"}, {"ASIAREADMEpartner-42", "secret-ASIAREADMEpartner-42"}});
   ScopedEnv key("AWS_ACCESS_KEY_ID", "AKIDFUNCTION"), secret("AWS_SECRET_ACCESS_KEY", "function-secret"), token("AWS_SESSION_TOKEN", nullptr);
