@@ -417,8 +417,11 @@ Result<std::string> S3Client::get_object_bytes(const GetObjectRequest& request, 
   return bytes;
 }
 
-Result<PutObjectResult> S3Client::put_object(const PutObjectRequest& request, Deadline deadline) {
-  LIFT_TRY(url, object_url(request.bucket, request.key));
+namespace {
+
+// The headers a PutObjectRequest and a PutObjectStreamRequest share.
+template <typename Request>
+Result<std::vector<detail::Header>> object_headers(const Request& request) {
   std::vector<detail::Header> headers;
   if (!request.content_type.empty()) headers.emplace_back("Content-Type", request.content_type);
   if (!request.cache_control.empty()) headers.emplace_back("Cache-Control", request.cache_control);
@@ -427,6 +430,14 @@ Result<PutObjectResult> S3Client::put_object(const PutObjectRequest& request, De
     if (name.empty()) return s3_invalid("a metadata name cannot be empty");
     headers.emplace_back("x-amz-meta-" + name, value);
   }
+  return headers;
+}
+
+}  // namespace
+
+Result<PutObjectResult> S3Client::put_object(const PutObjectRequest& request, Deadline deadline) {
+  LIFT_TRY(url, object_url(request.bucket, request.key));
+  LIFT_TRY(headers, object_headers(request));
   switch (request.checksum) {
     case S3Checksum::none: break;
     case S3Checksum::crc32:
@@ -457,14 +468,7 @@ Result<PutObjectResult> S3Client::put_object_stream(const PutObjectStreamRequest
   if (!names) return s3_invalid("a streamed upload's checksum is crc32, crc32c or sha256 (sent in a trailer)");
   if (request.content_length > kS3MaxPutObjectBytes)
     return s3_invalid("one PutObject stores at most 5 GiB, not " + std::to_string(request.content_length) + " bytes");
-  std::vector<detail::Header> headers;
-  if (!request.content_type.empty()) headers.emplace_back("Content-Type", request.content_type);
-  if (!request.cache_control.empty()) headers.emplace_back("Cache-Control", request.cache_control);
-  if (!request.if_none_match.empty()) headers.emplace_back("If-None-Match", request.if_none_match);
-  for (const auto& [name, value] : request.metadata) {
-    if (name.empty()) return s3_invalid("a metadata name cannot be empty");
-    headers.emplace_back("x-amz-meta-" + name, value);
-  }
+  LIFT_TRY(headers, object_headers(request));
   headers.emplace_back("Content-Encoding", "aws-chunked");
   headers.emplace_back("x-amz-decoded-content-length", std::to_string(request.content_length));
   headers.emplace_back("x-amz-sdk-checksum-algorithm", std::string(names->algorithm));
