@@ -1,6 +1,7 @@
 #include "lift/core/digest.hpp"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
 
 #include <string>
 
@@ -16,6 +17,19 @@ TEST(Digest, Md5MatchesTheRfc1321Vectors) {
   EXPECT_EQ(hex(lift::digest::md5("message digest")), "f96b697d7cb7938d525a2f31aaf161d0");
   EXPECT_EQ(hex(lift::digest::md5("12345678901234567890123456789012345678901234567890123456789012345678901234567890")),
             "57edf4a22be3c955ac49da2e2107b67a");
+}
+
+// lift's MD5 is its own: checked against libcrypto's on every length around the padding's
+// boundaries (55, 56, 63, 64 bytes, and one block further) and across several blocks.
+TEST(Digest, Md5MatchesLibcryptoAtEveryLengthUpTo300Bytes) {
+  std::string data;
+  for (std::size_t length = 0; length <= 300; ++length) {
+    unsigned char expected[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    ASSERT_EQ(EVP_Digest(data.data(), data.size(), expected, &size, EVP_md5(), nullptr), 1);
+    EXPECT_EQ(lift::digest::md5(data), std::string(reinterpret_cast<const char*>(expected), size)) << "length " << length;
+    data.push_back(static_cast<char>(length * 37 + 11));
+  }
 }
 
 TEST(Digest, Sha256MatchesTheFips180Vectors) {
