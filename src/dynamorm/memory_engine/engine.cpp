@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <string_view>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -700,8 +701,8 @@ Result<json::object> MemoryEngine::State::query_or_scan(const json::object& requ
   }
   json::object out;
   if (r.select != "COUNT") out["Items"] = std::move(items);
-  out["Count"] = matched;
-  out["ScannedCount"] = count;
+  out["Count"] = static_cast<std::int64_t>(matched);  // signed, as reading the text gives
+  out["ScannedCount"] = static_cast<std::int64_t>(count);
   if ((count >= max_count || bytes >= kMaxPageSize) && last != nullptr) {
     AttributeMap key = t.key_of(*last);
     if (index != nullptr) {
@@ -1049,6 +1050,12 @@ EngineAnswer MemoryEngine::handle(std::string_view operation, std::string_view r
 }
 
 namespace {
+// Members whose values are items in DynamoDB JSON, which holds no JSON number (a number is
+// {"N": "text"}): as_parsed need not walk them, and a page of items is most of an answer.
+bool holds_items(std::string_view member) {
+  return member == "Items" || member == "Item" || member == "Attributes" || member == "LastEvaluatedKey";
+}
+
 // What reading the answer's text back would give: JSON text has no unsigned integers, so a
 // count the engine holds as std::size_t reads back as a signed one (what callers then ask for).
 void as_parsed(json::value& value) {
@@ -1057,7 +1064,9 @@ void as_parsed(json::value& value) {
       if (value.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) value = static_cast<std::int64_t>(value.get_uint64());
       break;
     case json::kind::object:
-      for (auto& member : value.get_object()) as_parsed(member.value());
+      for (auto& member : value.get_object()) {
+        if (!holds_items(member.key())) as_parsed(member.value());
+      }
       break;
     case json::kind::array:
       for (auto& element : value.get_array()) as_parsed(element);
