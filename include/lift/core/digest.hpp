@@ -1,6 +1,7 @@
 #pragma once
-// Message digests: SHA-256 and HMAC over OpenSSL's libcrypto (EVP), MD5 of its own; in the
-// lift_core_digest target so that code which never hashes does not link libcrypto. Each returns the raw digest; hex::encode writes
+// Message digests: SHA-256 over OpenSSL's libcrypto (EVP), MD5 and HMAC-SHA256 of their own
+// (no provider to load for a short key or message); in the lift_core_digest target so that code
+// which never hashes does not link libcrypto. Each returns the raw digest; hex::encode writes
 // the text form. They throw std::runtime_error only when libcrypto cannot allocate.
 
 #include <string>

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <string>
 
@@ -30,6 +31,28 @@ TEST(Digest, Md5MatchesLibcryptoAtEveryLengthUpTo300Bytes) {
     EXPECT_EQ(lift::digest::md5(data), std::string(reinterpret_cast<const char*>(expected), size)) << "length " << length;
     data.push_back(static_cast<char>(length * 37 + 11));
   }
+}
+
+// HMAC-SHA256 is lift's own too: against libcrypto's for keys shorter than, as long as and longer
+// than a block, and messages across the padding's boundaries.
+TEST(Digest, HmacSha256MatchesLibcryptoForEveryKeyAndMessageLength) {
+  std::string key;
+  for (std::size_t key_length = 0; key_length <= 130; key_length += 13) {
+    std::string data;
+    for (std::size_t length = 0; length <= 200; ++length) {
+      unsigned char expected[EVP_MAX_MD_SIZE];
+      unsigned int size = 0;
+      ASSERT_NE(HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+                     data.size(), expected, &size),
+                nullptr);
+      EXPECT_EQ(lift::digest::hmac_sha256(key, data), std::string(reinterpret_cast<const char*>(expected), size))
+          << "key " << key_length << ", message " << length;
+      data.push_back(static_cast<char>(length * 29 + 3));
+    }
+    key.append(13, static_cast<char>(key_length + 1));
+  }
+  EXPECT_EQ(lift::digest::hmac_sha256(std::string_view(), std::string_view()), lift::digest::hmac_sha256("", ""));
+  EXPECT_EQ(lift::digest::md5(std::string_view()), lift::digest::md5(""));
 }
 
 TEST(Digest, Sha256MatchesTheFips180Vectors) {
