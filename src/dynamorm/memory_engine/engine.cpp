@@ -678,8 +678,9 @@ Result<json::object> MemoryEngine::State::query_or_scan(const json::object& requ
   std::size_t bytes = 0;
   std::size_t read_bytes = 0;
   const AttributeMap* last = nullptr;
-  // The answer in one arena, freed with it: a page of items is hundreds of small allocations.
-  const json::storage_ptr arena = json::make_shared_resource<json::monotonic_resource>();
+  // The answer in one arena, freed with it: a page of items is hundreds of small allocations
+  // (an answer with nothing to read is a few, for which the arena would cost more than it saves).
+  const json::storage_ptr arena = order.empty() ? json::storage_ptr() : json::make_shared_resource<json::monotonic_resource>();
   json::array items(arena);
   for (const auto* storage : order) {
     const AttributeMap& whole = t.items.at(*storage);
