@@ -20,7 +20,7 @@ TEST(Digest, Md5MatchesTheRfc1321Vectors) {
             "57edf4a22be3c955ac49da2e2107b67a");
 }
 
-// lift's MD5 is its own: checked against libcrypto's on every length around the padding's
+// MD5 through libcrypto's low-level functions, against EVP's on every length around the padding's
 // boundaries (55, 56, 63, 64 bytes, and one block further) and across several blocks.
 TEST(Digest, Md5MatchesLibcryptoAtEveryLengthUpTo300Bytes) {
   std::string data;
@@ -33,7 +33,7 @@ TEST(Digest, Md5MatchesLibcryptoAtEveryLengthUpTo300Bytes) {
   }
 }
 
-// HMAC-SHA256 is lift's own too: against libcrypto's for keys shorter than, as long as and longer
+// HMAC-SHA256 (RFC 2104 over the low-level SHA-256): against libcrypto's HMAC for keys shorter than, as long as and longer
 // than a block, and messages across the padding's boundaries.
 TEST(Digest, HmacSha256MatchesLibcryptoForEveryKeyAndMessageLength) {
   std::string key;
