@@ -3,7 +3,6 @@
 #include <string_view>
 #include <utility>
 
-#include "lift/app/database.hpp"
 #include "lift/app/stream.hpp"
 #include "lift/http/fields.hpp"
 #include "context_access.hpp"
@@ -66,8 +65,6 @@ void ContextAccess::reset(Context& ctx, const runtime::InvocationContext* invoca
 }  // namespace detail
 
 bool Context::response_started() const noexcept { return writer_ != nullptr && writer_->streaming() && writer_->started(); }
-
-aws::DynamoDbClient& Context::db() const { return dynamodb(); }
 
 const boost::json::value& Context::record() const noexcept { return record_ != nullptr ? *record_ : null_event(); }
 

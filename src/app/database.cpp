@@ -77,6 +77,11 @@ aws::DynamoDbClient& dynamodb() {
   return client;
 }
 
+// Defined here rather than with the rest of Context, so that a function that never asks for
+// the client does not link it (nor the TLS and crypto code under it, whose start-up work, the
+// CPU feature probe of OpenSSL, every cold start would pay).
+aws::DynamoDbClient& Context::db() const { return dynamodb(); }
+
 Result<void> use_dynamodb_breaker(resilience::CircuitBreakerOptions options) {
   // The options are checked now, in the factory, rather than when the client is first used.
   if (auto checked = resilience::CircuitBreaker::create(std::string(aws::kDynamoDbService), options); !checked)

@@ -205,7 +205,9 @@ class Reader {
   const ReadOptions& options_;
 };
 
-boost::json::string json_string(std::string_view text) { return boost::json::string(text.data(), text.size()); }
+boost::json::string json_string(std::string_view text, boost::json::storage_ptr storage) {
+  return boost::json::string(text.data(), text.size(), std::move(storage));
+}
 
 }  // namespace
 
@@ -302,19 +304,19 @@ Result<AttributeMap> item_from_dynamodb_json(const boost::json::value& json, con
   return Reader(options).map(*object, "", 0);
 }
 
-boost::json::value to_dynamodb_json(const AttributeValue& value) {
-  boost::json::object out;
+boost::json::value to_dynamodb_json(const AttributeValue& value, boost::json::storage_ptr storage) {
+  boost::json::object out(storage);
   const std::string_view tag = to_string(value.type());
   const auto key = boost::json::string_view(tag.data(), tag.size());
   switch (value.type()) {
     case AttributeType::S:
-      out.emplace(key, json_string(*value.as_string()));
+      out.emplace(key, json_string(*value.as_string(), storage));
       break;
     case AttributeType::N:
-      out.emplace(key, json_string(value.as_number()->text()));
+      out.emplace(key, json_string(value.as_number()->text(), storage));
       break;
     case AttributeType::B:
-      out.emplace(key, json_string(base64::encode(value.as_binary()->bytes)));
+      out.emplace(key, json_string(base64::encode(value.as_binary()->bytes), storage));
       break;
     case AttributeType::BOOL:
       out.emplace(key, *value.as_bool());
@@ -323,30 +325,30 @@ boost::json::value to_dynamodb_json(const AttributeValue& value) {
       out.emplace(key, true);
       break;
     case AttributeType::M:
-      out.emplace(key, item_to_dynamodb_json(*value.as_map()));
+      out.emplace(key, item_to_dynamodb_json(*value.as_map(), storage));
       break;
     case AttributeType::L: {
-      boost::json::array list;
+      boost::json::array list(storage);
       list.reserve(value.as_list()->size());
-      for (const auto& element : *value.as_list()) list.push_back(to_dynamodb_json(element));
+      for (const auto& element : *value.as_list()) list.push_back(to_dynamodb_json(element, storage));
       out.emplace(key, std::move(list));
       break;
     }
     case AttributeType::SS: {
-      boost::json::array set;
-      for (const auto& member : *value.as_string_set()) set.emplace_back(json_string(member));
+      boost::json::array set(storage);
+      for (const auto& member : *value.as_string_set()) set.emplace_back(json_string(member, storage));
       out.emplace(key, std::move(set));
       break;
     }
     case AttributeType::NS: {
-      boost::json::array set;
-      for (const auto& member : *value.as_number_set()) set.emplace_back(json_string(member.text()));
+      boost::json::array set(storage);
+      for (const auto& member : *value.as_number_set()) set.emplace_back(json_string(member.text(), storage));
       out.emplace(key, std::move(set));
       break;
     }
     case AttributeType::BS: {
-      boost::json::array set;
-      for (const auto& member : *value.as_binary_set()) set.emplace_back(json_string(base64::encode(member.bytes)));
+      boost::json::array set(storage);
+      for (const auto& member : *value.as_binary_set()) set.emplace_back(json_string(base64::encode(member.bytes), storage));
       out.emplace(key, std::move(set));
       break;
     }
@@ -354,10 +356,10 @@ boost::json::value to_dynamodb_json(const AttributeValue& value) {
   return out;
 }
 
-boost::json::value item_to_dynamodb_json(const AttributeMap& item) {
-  boost::json::object out;
+boost::json::value item_to_dynamodb_json(const AttributeMap& item, boost::json::storage_ptr storage) {
+  boost::json::object out(storage);
   out.reserve(item.size());
-  for (const auto& [name, value] : item) out.emplace(name, to_dynamodb_json(value));
+  for (const auto& [name, value] : item) out.emplace(name, to_dynamodb_json(value, storage));
   return out;
 }
 

@@ -1,9 +1,14 @@
 #include "client.hpp"
 
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -11,12 +16,11 @@
 #include <charconv>
 #include <chrono>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <utility>
 #include <vector>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/json.hpp>
 
 #include "lift/core/base64.hpp"
@@ -28,13 +32,12 @@
 // fields, a Content-Length or chunked body) into buffers it keeps from one invocation to the
 // next. An invocation then costs its system calls (one send and one receive each way when the
 // answers fit the buffer) and no heap allocation in the exchange; a general HTTP library built a
-// field container, a request object and a body copy for every message.
+// field container, a request object and a body copy for every message. The socket is a plain
+// descriptor: an I/O library's reactor (an epoll set, an eventfd and a timer descriptor made
+// before the first connection) is start-up work a blocking client does not need.
 
 namespace lift::runtime::detail {
 namespace {
-
-namespace net = boost::asio;
-using tcp = net::ip::tcp;
 
 // Answers of the Runtime API other than an event are small; anything larger is a fault.
 constexpr std::size_t kMaxApiAnswerBytes = 1024 * 1024;
@@ -135,10 +138,12 @@ struct Client::Impl {
   std::string authority;  // host:port, for the Host header and messages
   std::size_t max_event_bytes;
   std::chrono::milliseconds post_timeout;  // for each wait of a POST; zero: none
-  net::io_context io;
-  tcp::socket socket{io};
-  // Bytes received and not yet used: [in_begin, in_end) of `in`.
-  std::vector<char> in = std::vector<char>(kReadBufferBytes);
+  int socket = -1;  // the connection's descriptor; -1: none
+  // Bytes received and not yet used: [in_begin, in_end) of `in`, which holds in_size bytes. Not
+  // zeroed when made or grown: the kernel writes what is read, and zeroing would touch (and so
+  // commit) every page of it at start-up.
+  std::unique_ptr<char[]> in = std::make_unique_for_overwrite<char[]>(kReadBufferBytes);
+  std::size_t in_size = kReadBufferBytes;
   std::size_t in_begin = 0;
   std::size_t in_end = 0;
   std::string header_block;  // the last answer's header, which its field views point into
@@ -176,30 +181,84 @@ struct Client::Impl {
     next_request.append("GET ").append(protocol::kNextPath).append(" HTTP/1.1\r\nHost: ").append(authority).append("\r\n\r\n");
   }
 
+  ~Impl() { close(); }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+
   void close() {
     std::lock_guard lock(descriptor_mutex);
-    boost::system::error_code ignored;
-    socket.close(ignored);
+    if (socket >= 0) ::close(socket);
+    socket = -1;
     in_begin = in_end = 0;
+  }
+
+  // A connected TCP socket to host:port: a numeric address (what Lambda gives) directly, a name
+  // through getaddrinfo (whose code, resolver and all, a numeric address leaves untouched).
+  Result<int> open_connection() const {
+    unsigned short port_number = 0;
+    const auto [end, parsed] = std::from_chars(port.data(), port.data() + port.size(), port_number);
+    if (parsed == std::errc{} && end == port.data() + port.size()) {
+      sockaddr_in v4{};
+      sockaddr_in6 v6{};
+      const sockaddr* address = nullptr;
+      socklen_t length = 0;
+      if (::inet_pton(AF_INET, host.c_str(), &v4.sin_addr) == 1) {
+        v4.sin_family = AF_INET;
+        v4.sin_port = htons(port_number);
+        address = reinterpret_cast<const sockaddr*>(&v4);
+        length = sizeof v4;
+      } else if (::inet_pton(AF_INET6, host.c_str(), &v6.sin6_addr) == 1) {
+        v6.sin6_family = AF_INET6;
+        v6.sin6_port = htons(port_number);
+        address = reinterpret_cast<const sockaddr*>(&v6);
+        length = sizeof v6;
+      }
+      if (address != nullptr) {
+        int error = 0;
+        const int fd = connect_to(address->sa_family, address, length, error);
+        if (fd >= 0) return fd;
+        return transport_error("cannot connect to the Runtime API at " + authority, std::strerror(error));
+      }
+    }
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICSERV;
+    addrinfo* found = nullptr;
+    if (const int failed = ::getaddrinfo(host.c_str(), port.c_str(), &hints, &found); failed != 0) {
+      return transport_error("cannot resolve the Runtime API host " + authority, ::gai_strerror(failed));
+    }
+    const std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> addresses(found, &::freeaddrinfo);
+    int error = 0;
+    for (const addrinfo* a = found; a != nullptr; a = a->ai_next) {
+      if (const int fd = connect_to(a->ai_family, a->ai_addr, a->ai_addrlen, error); fd >= 0) return fd;
+    }
+    return transport_error("cannot connect to the Runtime API at " + authority, std::strerror(error));
+  }
+
+  // A TCP socket connected to `address`, or -1 with errno's reason in `error`.
+  static int connect_to(int family, const sockaddr* address, socklen_t length, int& error) {
+    const int fd = ::socket(family, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_TCP);
+    if (fd < 0) {
+      error = errno;
+      return -1;
+    }
+    int result = 0;
+    do result = ::connect(fd, address, length);
+    while (result != 0 && errno == EINTR);
+    if (result == 0) return fd;
+    error = errno;
+    ::close(fd);
+    return -1;
   }
 
   Result<void> connect() {
     close();
-    boost::system::error_code ec;
-    tcp::socket fresh(io);
-    const auto address = net::ip::make_address(host, ec);
-    unsigned short port_number = 0;
-    auto [end, perr] = std::from_chars(port.data(), port.data() + port.size(), port_number);
-    if (!ec && perr == std::errc{} && end == port.data() + port.size()) {
-      fresh.connect(tcp::endpoint(address, port_number), ec);
-    } else {
-      tcp::resolver resolver(io);
-      auto endpoints = resolver.resolve(host, port, ec);
-      if (ec) return transport_error("cannot resolve the Runtime API host " + authority, ec.message());
-      net::connect(fresh, endpoints, ec);
-    }
-    if (ec) return transport_error("cannot connect to the Runtime API at " + authority, ec.message());
-    fresh.set_option(tcp::no_delay(true), ec);  // small requests; Nagle would add latency
+    auto opened = open_connection();
+    if (!opened) return std::move(opened).error();
+    const int fd = *opened;
+    const int on = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);  // small requests; Nagle would add latency
     if (post_timeout.count() > 0) {
       // The bound on each wait of a POST, set once per connection so that an exchange costs no
       // system call beyond its sends and receives: after that much silence a blocking call fails
@@ -209,14 +268,19 @@ struct Client::Impl {
       const auto whole = std::chrono::duration_cast<std::chrono::seconds>(post_timeout);
       const timeval limit{static_cast<time_t>(whole.count()),
                           static_cast<suseconds_t>(std::chrono::microseconds(post_timeout - whole).count())};
-      const int fd = fresh.native_handle();
       if (::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit) != 0 ||
-          ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit) != 0)
-        return transport_error("cannot bound the waits of the connection to " + authority, std::strerror(errno));
+          ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit) != 0) {
+        const int error = errno;
+        ::close(fd);
+        return transport_error("cannot bound the waits of the connection to " + authority, std::strerror(error));
+      }
     }
     std::lock_guard lock(descriptor_mutex);
-    if (interrupted) return Error{"Runtime.Interrupted", "the client was interrupted", 503};
-    socket = std::move(fresh);
+    if (interrupted) {
+      ::close(fd);
+      return Error{"Runtime.Interrupted", "the client was interrupted", 503};
+    }
+    socket = fd;
     idle_since = std::chrono::steady_clock::now();
     return ok();
   }
@@ -226,9 +290,9 @@ struct Client::Impl {
   // bytes have gone, so this is its one chance to avoid a dead connection. The check (a poll)
   // is made only after kIdleBeforeStaleCheck of idleness (reading the clock is no system call).
   bool stale() {
-    if (!socket.is_open()) return true;
+    if (socket < 0) return true;
     if (std::chrono::steady_clock::now() - idle_since < kIdleBeforeStaleCheck) return false;
-    pollfd p{socket.native_handle(), POLLIN | POLLRDHUP, 0};
+    pollfd p{socket, POLLIN | POLLRDHUP, 0};
     return ::poll(&p, 1, 0) != 0;
   }
 
@@ -254,7 +318,7 @@ struct Client::Impl {
       msghdr message{};
       message.msg_iov = parts;
       message.msg_iovlen = static_cast<std::size_t>(count);
-      const ssize_t sent = ::sendmsg(socket.native_handle(), &message, MSG_NOSIGNAL);
+      const ssize_t sent = ::sendmsg(socket, &message, MSG_NOSIGNAL);
       if (sent < 0) {
         IoFailure failure;
         if (again(bounded, failure)) continue;
@@ -283,7 +347,7 @@ struct Client::Impl {
   // One receive into `to`; the count, or 0 with `failure` set (`closed` at the end of the stream).
   std::size_t receive(char* to, std::size_t room, bool bounded, IoFailure& failure) {
     for (;;) {
-      const ssize_t got = ::recv(socket.native_handle(), to, room, 0);
+      const ssize_t got = ::recv(socket, to, room, 0);
       if (got > 0) {
         answer.got_some = true;
         return static_cast<std::size_t>(got);
@@ -299,21 +363,24 @@ struct Client::Impl {
   // Receives more into the read buffer, moving what is unread to its front or growing it
   // when it is full.
   IoFailure fill(bool bounded) {
-    if (in_end == in.size()) {
+    if (in_end == in_size) {
       if (in_begin > 0) {
-        std::memmove(in.data(), in.data() + in_begin, in_end - in_begin);
+        std::memmove(in.get(), in.get() + in_begin, in_end - in_begin);
         in_end -= in_begin;
         in_begin = 0;
       } else {
-        in.resize(in.size() * 2);
+        auto larger = std::make_unique_for_overwrite<char[]>(in_size * 2);
+        std::memcpy(larger.get(), in.get(), in_end);
+        in = std::move(larger);
+        in_size *= 2;
       }
     }
     IoFailure failure;
-    in_end += receive(in.data() + in_end, in.size() - in_end, bounded, failure);
+    in_end += receive(in.get() + in_end, in_size - in_end, bounded, failure);
     return failure;
   }
 
-  [[nodiscard]] std::string_view unread() const { return {in.data() + in_begin, in_end - in_begin}; }
+  [[nodiscard]] std::string_view unread() const { return {in.get() + in_begin, in_end - in_begin}; }
 
   // A line of the read buffer (a chunk's size line or a trailer), without its CRLF.
   IoFailure read_line(bool bounded, std::string_view& line) {
@@ -403,7 +470,7 @@ struct Client::Impl {
     // Straight into `body`: what the header's receive brought along, then the rest from the socket.
     body.resize(length);
     const std::size_t have = std::min(length, unread().size());
-    std::memcpy(body.data(), in.data() + in_begin, have);
+    std::memcpy(body.data(), in.get() + in_begin, have);
     in_begin += have;
     for (std::size_t at = have; at < length;) {
       IoFailure failure;
@@ -426,7 +493,7 @@ struct Client::Impl {
       while (unread().size() < size + 2) {
         if (auto failed = fill(bounded)) return failed.kind == IoFailure::closed ? malformed("it ends within a chunk") : failed;
       }
-      body.append(in.data() + in_begin, size);
+      body.append(in.get() + in_begin, size);
       if (unread().substr(size, 2) != "\r\n") return malformed("a chunk's end");
       in_begin += size + 2;
     }
@@ -473,8 +540,8 @@ struct Client::Impl {
   // So a POST checks its kept-alive connection before it starts instead.
   IoFailure round_trip(bool post, std::string_view head, std::string_view body, std::size_t limit, std::string& answer_into) {
     for (int attempt = 0;; ++attempt) {
-      if (post && socket.is_open() && stale()) close();
-      const bool fresh_connection = !socket.is_open();
+      if (post && socket >= 0 && stale()) close();
+      const bool fresh_connection = socket < 0;
       if (fresh_connection) {
         if (auto connected = connect(); !connected) {
           connect_failure = std::move(connected).error();
@@ -527,7 +594,7 @@ Client::~Client() = default;
 void Client::interrupt() {
   std::lock_guard lock(impl_->descriptor_mutex);
   impl_->interrupted = true;
-  if (impl_->socket.is_open()) ::shutdown(impl_->socket.native_handle(), SHUT_RDWR);
+  if (impl_->socket >= 0) ::shutdown(impl_->socket, SHUT_RDWR);
 }
 
 Result<void> Client::next(Next& next) {

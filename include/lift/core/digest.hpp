@@ -1,7 +1,8 @@
 #pragma once
-// Message digests over OpenSSL's libcrypto (EVP), in the lift_core_digest target so that code
-// which never hashes does not link libcrypto. Each returns the raw digest; hex::encode writes
-// the text form. They throw std::runtime_error only when libcrypto cannot allocate.
+// Message digests over OpenSSL's libcrypto, through its low-level digest functions (EVP's first
+// use loads OpenSSL's default provider: see digest.cpp); in the lift_core_digest target so that
+// code which never hashes does not link libcrypto. Each returns the raw digest; hex::encode
+// writes the text form. They throw std::runtime_error only if libcrypto fails.
 
 #include <string>
 #include <string_view>

@@ -6,7 +6,9 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <string_view>
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -676,7 +678,10 @@ Result<json::object> MemoryEngine::State::query_or_scan(const json::object& requ
   std::size_t bytes = 0;
   std::size_t read_bytes = 0;
   const AttributeMap* last = nullptr;
-  json::array items;
+  // The answer in one arena, freed with it: a page of items is hundreds of small allocations
+  // (an answer with nothing to read is a few, for which the arena would cost more than it saves).
+  const json::storage_ptr arena = order.empty() ? json::storage_ptr() : json::make_shared_resource<json::monotonic_resource>();
+  json::array items(arena);
   for (const auto* storage : order) {
     const AttributeMap& whole = t.items.at(*storage);
     if (t.expired(whole, now)) continue;
@@ -696,12 +701,13 @@ Result<json::object> MemoryEngine::State::query_or_scan(const json::object& requ
     const AttributeMap& result = fetch_whole ? whole : seen;
     if (expressions.filter && !evaluate(*expressions.filter, result)) continue;
     ++matched;
-    if (r.select != "COUNT") items.push_back(item_to_dynamodb_json(expressions.projection ? project(result, *expressions.projection) : result));
+    if (r.select != "COUNT")
+      items.push_back(item_to_dynamodb_json(expressions.projection ? project(result, *expressions.projection) : result, arena));
   }
-  json::object out;
+  json::object out(arena);
   if (r.select != "COUNT") out["Items"] = std::move(items);
-  out["Count"] = matched;
-  out["ScannedCount"] = count;
+  out["Count"] = static_cast<std::int64_t>(matched);  // signed, as reading the text gives
+  out["ScannedCount"] = static_cast<std::int64_t>(count);
   if ((count >= max_count || bytes >= kMaxPageSize) && last != nullptr) {
     AttributeMap key = t.key_of(*last);
     if (index != nullptr) {
@@ -709,7 +715,7 @@ Result<json::object> MemoryEngine::State::query_or_scan(const json::object& requ
         if (attribute != nullptr) key.insert_or_assign(attribute->name, last->at(attribute->name));
       }
     }
-    out["LastEvaluatedKey"] = item_to_dynamodb_json(key);
+    out["LastEvaluatedKey"] = item_to_dynamodb_json(key, arena);
   }
   if (r.capacity != "NONE") out["ConsumedCapacity"] = consumed(t.name, read_units(read_bytes, r.consistent), r.capacity);
   return out;
@@ -1049,6 +1055,12 @@ EngineAnswer MemoryEngine::handle(std::string_view operation, std::string_view r
 }
 
 namespace {
+// Members whose values are items in DynamoDB JSON, which holds no JSON number (a number is
+// {"N": "text"}): as_parsed need not walk them, and a page of items is most of an answer.
+bool holds_items(std::string_view member) {
+  return member == "Items" || member == "Item" || member == "Attributes" || member == "LastEvaluatedKey";
+}
+
 // What reading the answer's text back would give: JSON text has no unsigned integers, so a
 // count the engine holds as std::size_t reads back as a signed one (what callers then ask for).
 void as_parsed(json::value& value) {
@@ -1057,7 +1069,9 @@ void as_parsed(json::value& value) {
       if (value.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) value = static_cast<std::int64_t>(value.get_uint64());
       break;
     case json::kind::object:
-      for (auto& member : value.get_object()) as_parsed(member.value());
+      for (auto& member : value.get_object()) {
+        if (!holds_items(member.key())) as_parsed(member.value());
+      }
       break;
     case json::kind::array:
       for (auto& element : value.get_array()) as_parsed(element);

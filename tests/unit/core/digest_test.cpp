@@ -1,6 +1,8 @@
 #include "lift/core/digest.hpp"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <string>
 
@@ -16,6 +18,41 @@ TEST(Digest, Md5MatchesTheRfc1321Vectors) {
   EXPECT_EQ(hex(lift::digest::md5("message digest")), "f96b697d7cb7938d525a2f31aaf161d0");
   EXPECT_EQ(hex(lift::digest::md5("12345678901234567890123456789012345678901234567890123456789012345678901234567890")),
             "57edf4a22be3c955ac49da2e2107b67a");
+}
+
+// MD5 through libcrypto's low-level functions, against EVP's on every length around the padding's
+// boundaries (55, 56, 63, 64 bytes, and one block further) and across several blocks.
+TEST(Digest, Md5MatchesLibcryptoAtEveryLengthUpTo300Bytes) {
+  std::string data;
+  for (std::size_t length = 0; length <= 300; ++length) {
+    unsigned char expected[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    ASSERT_EQ(EVP_Digest(data.data(), data.size(), expected, &size, EVP_md5(), nullptr), 1);
+    EXPECT_EQ(lift::digest::md5(data), std::string(reinterpret_cast<const char*>(expected), size)) << "length " << length;
+    data.push_back(static_cast<char>(length * 37 + 11));
+  }
+}
+
+// HMAC-SHA256 (RFC 2104 over the low-level SHA-256): against libcrypto's HMAC for keys shorter than, as long as and longer
+// than a block, and messages across the padding's boundaries.
+TEST(Digest, HmacSha256MatchesLibcryptoForEveryKeyAndMessageLength) {
+  std::string key;
+  for (std::size_t key_length = 0; key_length <= 130; key_length += 13) {
+    std::string data;
+    for (std::size_t length = 0; length <= 200; ++length) {
+      unsigned char expected[EVP_MAX_MD_SIZE];
+      unsigned int size = 0;
+      ASSERT_NE(HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+                     data.size(), expected, &size),
+                nullptr);
+      EXPECT_EQ(lift::digest::hmac_sha256(key, data), std::string(reinterpret_cast<const char*>(expected), size))
+          << "key " << key_length << ", message " << length;
+      data.push_back(static_cast<char>(length * 29 + 3));
+    }
+    key.append(13, static_cast<char>(key_length + 1));
+  }
+  EXPECT_EQ(lift::digest::hmac_sha256(std::string_view(), std::string_view()), lift::digest::hmac_sha256("", ""));
+  EXPECT_EQ(lift::digest::md5(std::string_view()), lift::digest::md5(""));
 }
 
 TEST(Digest, Sha256MatchesTheFips180Vectors) {
