@@ -8,6 +8,7 @@
 #include <memory>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 
 #include <boost/json.hpp>
@@ -296,8 +297,15 @@ std::vector<Outcome> run_cases(const Config& config, const Services& services, D
     for (std::size_t index = next++; index < config.cases.size(); index = next++) {
       const auto& smoke_case = config.cases[index];
       Result<lift::aws::LambdaInvokeResult> answer = Error{"aws.deadline_exceeded", "no time was left for this case", 504};
-      if (std::chrono::steady_clock::now() < deadline)
-        answer = services.invoke({.function_name = config.function, .payload = smoke_case.event}, deadline);
+      if (std::chrono::steady_clock::now() < deadline) {
+        // An exception must not leave a worker thread (that would end the process): an injected
+        // fault (LIFT_FAULTS) or a bad_alloc fails this case like any other error.
+        try {
+          answer = services.invoke({.function_name = config.function, .payload = smoke_case.event}, deadline);
+        } catch (const std::exception& thrown) {
+          answer = Error{"SmokeHook.InvokeFailed", std::string("the invocation threw: ") + thrown.what(), 500};
+        }
+      }
       outcomes[index] = check_answer(smoke_case, answer);
     }
   };

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 
 #include <boost/json.hpp>
@@ -134,6 +135,16 @@ TEST(SmokeRun, BoundedConcurrencyAndEveryOutcomeInOrder) {
   }
   EXPECT_LE(most.load(), 3);
   EXPECT_GE(most.load(), 2);  // they did run at once
+
+  // A call that throws fails its case, not the process.
+  services.invoke = [](const LambdaInvokeRequest& request, smoke_hook::Deadline) -> lift::Result<LambdaInvokeResult> {
+    if (request.payload.find("/") != std::string::npos) throw std::runtime_error("injected");
+    return proxy_answer(200, "{}");
+  };
+  const auto thrown = smoke_hook::run_cases(config, services, std::chrono::steady_clock::now() + 10s);
+  ASSERT_EQ(thrown.size(), 12u);
+  EXPECT_FALSE(thrown[0].passed);
+  EXPECT_EQ(thrown[0].reason, "the invocation failed: SmokeHook.InvokeFailed: the invocation threw: injected");
 
   // A deadline already past: no invocation, every case fails.
   int calls = 0;
