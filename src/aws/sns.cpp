@@ -13,7 +13,7 @@ namespace lift::aws {
 namespace {
 
 constexpr std::string_view kSnsPrefix = "SNS";
-constexpr std::string_view kVersion = "2010-03-31";
+constexpr std::string_view kSnsVersion = "2010-03-31";
 constexpr std::size_t kMaxSubject = 100;
 
 Error refuse(std::string_view code, std::string message) { return Error{std::string(code), std::move(message), 400}; }
@@ -185,12 +185,12 @@ const std::string& SnsClient::region() const { return impl_->service.region(); }
 
 Result<PublishResult> SnsClient::publish(const PublishRequest& request, Deadline deadline) {
   LIFT_TRY(parameters, publish_parameters(request));
-  return impl_->service.call_query("Publish", kVersion, parameters, deadline).and_then(read_publish);
+  return impl_->service.call_query("Publish", kSnsVersion, parameters, deadline).and_then(read_publish);
 }
 
 Result<PublishBatchResult> SnsClient::publish_batch(const PublishBatchRequest& request, Deadline deadline) {
   LIFT_TRY(parameters, publish_batch_parameters(request));
-  return impl_->service.call_query("PublishBatch", kVersion, parameters, deadline).and_then(read_publish_batch);
+  return impl_->service.call_query("PublishBatch", kSnsVersion, parameters, deadline).and_then(read_publish_batch);
 }
 
 }  // namespace lift::aws

@@ -10,7 +10,7 @@ namespace lift::aws {
 namespace {
 
 constexpr std::string_view kStsPrefix = "STS";
-constexpr std::string_view kVersion = "2011-06-15";
+constexpr std::string_view kStsVersion = "2011-06-15";
 using StsParameters = std::vector<std::pair<std::string, std::string>>;
 
 Error sts_invalid(std::string message) { return Error{std::string(kStsInvalidParameter), std::move(message), 400}; }
@@ -179,7 +179,7 @@ struct StsClient::Impl {
   auto call(std::string_view action, const StsParameters& parameters, Deadline deadline, detail::ServiceClient::Signing signing,
             Parse parse) -> decltype(parse(std::string_view())) {
     auto response = service.send("POST", "", {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}},
-                                 detail::query_protocol_body(action, kVersion, parameters), deadline,
+                                 detail::query_protocol_body(action, kStsVersion, parameters), deadline,
                                  [](const HttpResponse& answer) { return detail::parse_xml_error(kStsPrefix, answer.status, answer.body); },
                                  signing);
     if (!response) return std::move(response).error();

@@ -1,6 +1,7 @@
 // Fuzzes what the aws layer reads from the network: DynamoDB error answers (and the
 // cancellation reasons and item read back from the typed error), container credentials JSON,
-// URLs, and the Secrets Manager, SSM, API Gateway Management, SQS, SNS, EventBridge, KMS and S3 answers and errors. Any input
+// URLs, and the Secrets Manager, SSM, API Gateway Management, SQS, SNS, EventBridge, KMS, S3, Lambda and CodeDeploy
+// answers and errors. Any input
 // gives a value or a typed error; nothing crashes.
 #include <cstddef>
 #include <cstdint>
@@ -8,11 +9,13 @@
 #include <string_view>
 
 #include "lift/aws/apigateway_management.hpp"
+#include "lift/aws/codedeploy.hpp"
 #include "lift/aws/credentials.hpp"
 #include "lift/aws/dynamodb.hpp"
 #include "lift/aws/eventbridge.hpp"
 #include "lift/aws/http_client.hpp"
 #include "lift/aws/kms.hpp"
+#include "lift/aws/lambda.hpp"
 #include "lift/aws/s3.hpp"
 #include "lift/aws/secrets_manager.hpp"
 #include "lift/aws/sns.hpp"
@@ -77,7 +80,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (auto r = lift::aws::object_info(200, {{"Content-Length", std::string(input.substr(0, 30))}, {"Last-Modified", std::string(input.substr(0, 40))}});
       !r && r.error().code != lift::aws::kS3MalformedResponse)
     std::abort();
+  // Lambda: the answer's headers and body as they come, or Lambda.MalformedResponse.
+  const auto half = input.size() / 2;
+  if (auto r = lift::aws::parse_lambda_invoke(200, input.substr(0, half), input.substr(half), "1", std::string(input)); r) {
+    (void)lift::aws::lambda_function_error(*r);
+  } else if (r.error().code != lift::aws::kLambdaMalformedResponse) {
+    std::abort();
+  }
+  if (auto r = lift::aws::parse_codedeploy_hook_status(input); !r && r.error().code != lift::aws::kCodeDeployMalformedResponse) std::abort();
   for (const int status : {400, 410, 429, 500}) {
+    if (!lift::aws::parse_lambda_error(status, input).code.starts_with("Lambda.")) std::abort();
+    if (!lift::aws::parse_codedeploy_error(status, input).code.starts_with("CodeDeploy.")) std::abort();
     if (!lift::aws::parse_s3_error(status, input).code.starts_with("S3.")) std::abort();
     if (!lift::aws::parse_kms_error(status, input).code.starts_with("KMS.")) std::abort();
     if (!lift::aws::parse_eventbridge_error(status, input).code.starts_with("EventBridge.")) std::abort();

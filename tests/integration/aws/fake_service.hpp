@@ -30,6 +30,7 @@ struct FakeAnswer {
   std::string content_type = "application/x-amz-json-1.1";
   std::string error_type{};  // x-amzn-ErrorType, when set
   std::chrono::milliseconds delay{0};
+  std::vector<std::pair<std::string, std::string>> headers{};  // more answer headers (Lambda's X-Amz-*)
 };
 
 // What the fake saw of one request.
@@ -86,6 +87,7 @@ class FakeService {
     auto response = make_response(answer.status, std::move(answer.body), answer.content_type);
     response.set("x-amzn-RequestId", "c0ffee00-0000-4000-8000-00000000000" + std::to_string(number % 10));
     if (!answer.error_type.empty()) response.set("x-amzn-ErrorType", answer.error_type);
+    for (const auto& [name, value] : answer.headers) response.set(name, value);
     if (answer.status == 204) {
       response.erase(boost::beast::http::field::content_type);
       response.body().clear();
