@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "fake_service.hpp"
+#include "fake_sts.hpp"
 #include "lift/aws/accounts.hpp"
 #include "lift/aws/credentials.hpp"
 #include "lift/aws/sts.hpp"
