@@ -20,7 +20,7 @@ function runStage(stage: string, ...overrides: string[]): Run {
   const out = spawnSync(process.execPath, [path.join(__dirname, 'support', 'run-sample.js'), stage, ...overrides], {
     cwd: sampleDir,
     encoding: 'utf8',
-    env: { ...process.env, LIFT_SMOKE_HOOK: required('LIFT_HELLO') },
+    env: { ...process.env, LIFT_SMOKE_HOOK: required('LIFT_SMOKE_HOOK') },
     maxBuffer: 64 << 20,
   });
   const parsed = out.status === 0 ? JSON.parse(out.stdout) : { outputs: {}, resources: [] };

@@ -80,6 +80,7 @@ TEST(PulumiComponent, PassesItsTestsUnderPulumiMocks) {
   ScopedEnv source("LIFT_PULUMI_SOURCE", (kSource / "deploy/pulumi").string().c_str());
   ScopedEnv cli("LIFT_CLI", LIFT_CLI);
   ScopedEnv hello("LIFT_HELLO", LIFT_HELLO);
+  ScopedEnv smoke_hook("LIFT_SMOKE_HOOK", LIFT_SMOKE_HOOK);
   ScopedEnv todo_api("LIFT_TODO_API", LIFT_TODO_API);
   ScopedEnv sqs_worker("LIFT_SQS_WORKER", LIFT_SQS_WORKER);
   ScopedEnv arch("LIFT_ARCH", kPulumiHostArch);
