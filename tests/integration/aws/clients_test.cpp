@@ -28,6 +28,7 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 using lift::testing_support::FakeAnswer;
 using lift::testing_support::FakeService;
+using lift::testing_support::client_for;
 using lift::testing_support::options_for;
 using lift::testing_support::SeenRequest;
 
@@ -35,13 +36,6 @@ std::string md5(std::string_view text) { return lift::hex::encode(lift::digest::
 
 constexpr const char* kSqsJson = "application/x-amz-json-1.0";
 constexpr const char* kXml = "text/xml";
-
-template <class Client, class Options = ServiceOptions>
-Client client_for(const std::string& endpoint) {
-  auto client = Client::create(options_for<Options>(endpoint));
-  if (!client) throw std::runtime_error(client.error().message);
-  return std::move(*client);
-}
 
 class ClientsCrosscheck : public ::testing::Test {
  protected:

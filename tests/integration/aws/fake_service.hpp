@@ -12,13 +12,16 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "lift/aws/credentials.hpp"
 #include "lift/aws/http_client.hpp"
 #include "lift/aws/retry.hpp"
+#include "lift/aws/service_options.hpp"
 #include "lift/aws/sigv4.hpp"
 #include "support/local_server.hpp"
 
@@ -204,6 +207,15 @@ Options options_for(std::string endpoint, aws::RetryPolicy retry = quick_retries
   http.proxy = "";
   options.http = std::make_shared<aws::HttpClient>(http);
   return options;
+}
+
+// A service client made with options_for(endpoint); a client that cannot be made fails the test
+// that asked for it (by exception, as a test fixture cannot return an error).
+template <class Client, class Options = aws::ServiceOptions>
+Client client_for(const std::string& endpoint) {
+  auto client = Client::create(options_for<Options>(endpoint));
+  if (!client) throw std::runtime_error(client.error().message);
+  return std::move(*client);
 }
 
 }  // namespace lift::testing_support

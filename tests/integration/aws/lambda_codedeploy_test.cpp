@@ -23,18 +23,12 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 using lift::testing_support::FakeAnswer;
 using lift::testing_support::FakeService;
+using lift::testing_support::client_for;
 using lift::testing_support::options_for;
 using lift::testing_support::SeenRequest;
 
 constexpr const char* kFunctionArn = "arn:aws:lambda:us-east-1:123456789012:function:todo-api";
 constexpr const char* kRestJson = "application/json";
-
-template <class Client>
-Client hook_client_for(const std::string& endpoint) {
-  auto client = Client::create(options_for<ServiceOptions>(endpoint));
-  if (!client) throw std::runtime_error(client.error().message);
-  return std::move(*client);
-}
 
 class LambdaCodeDeploy : public ::testing::Test {
  protected:
@@ -74,7 +68,7 @@ TEST_F(LambdaCodeDeploy, InvokeMatchesTheSdk) {
   ASSERT_TRUE(theirs.is_object()) << json::serialize(theirs);
 
   fake.clear();
-  auto lambda = hook_client_for<LambdaClient>(fake.endpoint());
+  auto lambda = client_for<LambdaClient>(fake.endpoint());
   auto mine = lambda.invoke({.function_name = kFunctionArn, .payload = event, .qualifier = "7", .log_tail = true, .client_context = context},
                             Clock::now() + 5s);
   ASSERT_TRUE(mine) << mine.error().message;
@@ -99,7 +93,7 @@ TEST_F(LambdaCodeDeploy, FunctionErrorIsReadAsTheSdkReadsIt) {
   const auto [theirs, their_request] = sdk(fake, "lambda-invoke", json::object{{"FunctionName", "todo-api"}, {"Payload", "{}"}});
   ASSERT_TRUE(theirs.is_object());
   fake.clear();
-  auto mine = hook_client_for<LambdaClient>(fake.endpoint()).invoke({.function_name = "todo-api", .payload = "{}"}, Clock::now() + 5s);
+  auto mine = client_for<LambdaClient>(fake.endpoint()).invoke({.function_name = "todo-api", .payload = "{}"}, Clock::now() + 5s);
   ASSERT_TRUE(mine) << mine.error().message;
   EXPECT_EQ(fake.requests(), 1);  // a function's failure is an answer: never retried
   ASSERT_TRUE(mine->function_failed());
@@ -119,7 +113,7 @@ TEST_F(LambdaCodeDeploy, EventAndDryRunInvocations) {
                                                                                  {"Payload", R"({"order":1})"}});
     ASSERT_TRUE(theirs.is_object());
     fake.clear();
-    auto mine = hook_client_for<LambdaClient>(fake.endpoint())
+    auto mine = client_for<LambdaClient>(fake.endpoint())
                     .invoke({.function_name = "orders", .payload = R"({"order":1})", .invocation_type = type}, Clock::now() + 5s);
     ASSERT_TRUE(mine) << mine.error().message;
     lift::testing_support::expect_same_request(their_request, lift::testing_support::only_request(fake), false);
@@ -137,7 +131,7 @@ TEST_F(LambdaCodeDeploy, InvokeErrorsThrottlingAndMalformedAnswers) {
   const auto [theirs, their_request] = sdk(missing, "lambda-invoke", json::object{{"FunctionName", "nope"}});
   EXPECT_EQ(theirs.at("error"), json::value("ResourceNotFoundException"));
   missing.clear();
-  auto absent = hook_client_for<LambdaClient>(missing.endpoint()).invoke({.function_name = "nope"}, Clock::now() + 5s);
+  auto absent = client_for<LambdaClient>(missing.endpoint()).invoke({.function_name = "nope"}, Clock::now() + 5s);
   ASSERT_FALSE(absent);
   EXPECT_EQ(absent.error().code, kLambdaResourceNotFound);
   EXPECT_EQ(json::value(absent.error().status), theirs.at("status"));
@@ -151,7 +145,7 @@ TEST_F(LambdaCodeDeploy, InvokeErrorsThrottlingAndMalformedAnswers) {
                         kRestJson, "TooManyRequestsException", 0ms, {{"Retry-After", "1"}}};
     return FakeAnswer{200, R"({"ok":true})", kRestJson};
   });
-  auto through = hook_client_for<LambdaClient>(throttled.endpoint()).invoke({.function_name = "f"}, Clock::now() + 10s);
+  auto through = client_for<LambdaClient>(throttled.endpoint()).invoke({.function_name = "f"}, Clock::now() + 10s);
   ASSERT_TRUE(through) << through.error().message;
   EXPECT_EQ(through->payload, R"({"ok":true})");
   EXPECT_EQ(throttled.requests(), 3);
@@ -160,7 +154,7 @@ TEST_F(LambdaCodeDeploy, InvokeErrorsThrottlingAndMalformedAnswers) {
   FakeService saturated([](const SeenRequest&, int) {
     return FakeAnswer{429, R"({"message":"Rate Exceeded."})", kRestJson, "TooManyRequestsException"};
   });
-  auto refused = hook_client_for<LambdaClient>(saturated.endpoint()).invoke({.function_name = "f"}, Clock::now() + 10s);
+  auto refused = client_for<LambdaClient>(saturated.endpoint()).invoke({.function_name = "f"}, Clock::now() + 10s);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, kLambdaTooManyRequests);
   EXPECT_EQ(saturated.requests(), 3);
@@ -171,17 +165,17 @@ TEST_F(LambdaCodeDeploy, InvokeErrorsThrottlingAndMalformedAnswers) {
       return FakeAnswer{200, "{}", kRestJson, "", 0ms, {{"X-Amz-Log-Result", "%%%"}}};
     return FakeAnswer{500, "<html>Internal Server Error</html>", "text/html"};
   });
-  auto bad_log = hook_client_for<LambdaClient>(broken.endpoint()).invoke({.function_name = "bad-log", .log_tail = true}, Clock::now() + 5s);
+  auto bad_log = client_for<LambdaClient>(broken.endpoint()).invoke({.function_name = "bad-log", .log_tail = true}, Clock::now() + 5s);
   ASSERT_FALSE(bad_log);
   EXPECT_EQ(bad_log.error().code, kLambdaMalformedResponse);
-  auto html = hook_client_for<LambdaClient>(broken.endpoint()).invoke({.function_name = "html"}, Clock::now() + 5s);
+  auto html = client_for<LambdaClient>(broken.endpoint()).invoke({.function_name = "html"}, Clock::now() + 5s);
   ASSERT_FALSE(html);
   EXPECT_EQ(html.error().code, kLambdaMalformedResponse);
   EXPECT_EQ(html.error().status, 500);
 
   // Refused before a call: nothing reaches the service.
   broken.clear();
-  auto oversized = hook_client_for<LambdaClient>(broken.endpoint())
+  auto oversized = client_for<LambdaClient>(broken.endpoint())
                        .invoke({.function_name = "f", .payload = std::string(kLambdaMaxSyncPayloadBytes + 1, ' ')}, Clock::now() + 5s);
   ASSERT_FALSE(oversized);
   EXPECT_EQ(oversized.error().code, kLambdaRequestTooLarge);
@@ -192,10 +186,10 @@ TEST_F(LambdaCodeDeploy, InvokeWithinTheDeadline) {
   FakeService slow([](const SeenRequest&, int) { return FakeAnswer{200, "{}", kRestJson, "", 0ms}; });
   FakeService stuck([](const SeenRequest&, int) { return FakeAnswer{200, "{}", kRestJson, "", 5000ms}; });
   const auto started = Clock::now();
-  auto late = hook_client_for<LambdaClient>(stuck.endpoint()).invoke({.function_name = "f"}, Clock::now() + 600ms);
+  auto late = client_for<LambdaClient>(stuck.endpoint()).invoke({.function_name = "f"}, Clock::now() + 600ms);
   ASSERT_FALSE(late);
   EXPECT_LT(Clock::now() - started, 2s);
-  auto in_time = hook_client_for<LambdaClient>(slow.endpoint()).invoke({.function_name = "f"}, Clock::now() + 5s);
+  auto in_time = client_for<LambdaClient>(slow.endpoint()).invoke({.function_name = "f"}, Clock::now() + 5s);
   EXPECT_TRUE(in_time);
 }
 
@@ -209,7 +203,7 @@ TEST_F(LambdaCodeDeploy, HookStatusMatchesTheSdk) {
       {"deploymentId", "d-ABCDEF123"}, {"lifecycleEventHookExecutionId", execution}, {"status", "Succeeded"}});
   ASSERT_TRUE(theirs.is_object());
   fake.clear();
-  auto mine = hook_client_for<CodeDeployClient>(fake.endpoint())
+  auto mine = client_for<CodeDeployClient>(fake.endpoint())
                   .put_lifecycle_event_hook_execution_status(
                       {.deployment_id = "d-ABCDEF123", .lifecycle_event_hook_execution_id = execution, .status = CodeDeployHookStatus::succeeded},
                       Clock::now() + 5s);
@@ -226,7 +220,7 @@ TEST_F(LambdaCodeDeploy, HookStatusErrorsAndThrottling) {
       {"deploymentId", "d-ABCDEF123"}, {"lifecycleEventHookExecutionId", "x"}, {"status", "Failed"}});
   EXPECT_EQ(theirs.at("error"), json::value("LifecycleEventAlreadyCompletedException"));
   done.clear();
-  auto again = hook_client_for<CodeDeployClient>(done.endpoint())
+  auto again = client_for<CodeDeployClient>(done.endpoint())
                    .put_lifecycle_event_hook_execution_status({.deployment_id = "d-ABCDEF123", .lifecycle_event_hook_execution_id = "x"},
                                                               Clock::now() + 5s);
   ASSERT_FALSE(again);
@@ -238,14 +232,14 @@ TEST_F(LambdaCodeDeploy, HookStatusErrorsAndThrottling) {
     if (number == 1) return FakeAnswer{400, R"({"__type":"ThrottlingException","message":"Rate exceeded"})"};
     return FakeAnswer{200, R"({"lifecycleEventHookExecutionId":"x"})"};
   });
-  auto through = hook_client_for<CodeDeployClient>(throttled.endpoint())
+  auto through = client_for<CodeDeployClient>(throttled.endpoint())
                      .put_lifecycle_event_hook_execution_status({.deployment_id = "d-1", .lifecycle_event_hook_execution_id = "x"},
                                                                 Clock::now() + 5s);
   ASSERT_TRUE(through) << through.error().message;
   EXPECT_EQ(throttled.requests(), 2);
 
   FakeService garbage([](const SeenRequest&, int) { return FakeAnswer{200, "not json"}; });
-  auto unreadable = hook_client_for<CodeDeployClient>(garbage.endpoint())
+  auto unreadable = client_for<CodeDeployClient>(garbage.endpoint())
                         .put_lifecycle_event_hook_execution_status({.deployment_id = "d-1", .lifecycle_event_hook_execution_id = "x"},
                                                                    Clock::now() + 5s);
   ASSERT_FALSE(unreadable);
